@@ -1,0 +1,1 @@
+"""Case-file evaluation (案卷评查)."""

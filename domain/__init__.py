@@ -1,0 +1,1 @@
+"""The enforcement model: steps, validation, gates, deadlines. Pure: no I/O, no crypto."""

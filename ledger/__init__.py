@@ -1,0 +1,1 @@
+"""The event store: canonical encoding, keys, signatures, hash chains, verification."""
