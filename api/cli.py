@@ -1,0 +1,121 @@
+"""The command line: ``enforcement-ledger [--data DIR] [--as ID] COMMAND``.
+
+Exit status: 0 success; 1 the subject is bad (a refused step, a failed verification);
+2 usage or setup errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+
+from api.settings import Settings, SettingsError
+from api.wiring import init_ledger, open_ledger
+from domain.errors import StepRefused
+from ledger.verify import iter_problem_lines, terminal_progress, verify_store
+
+EPILOG = """\
+环境变量: LEDGER_DATA (数据目录, 默认 ./var), LEDGER_ACTOR (默认 officer/admin),
+LEDGER_KEY_PASSPHRASE 或 LEDGER_KEY_PASSPHRASE_FILE (密钥库口令),
+LEDGER_POSTGRES_DSN (使用 PostgreSQL 存储).
+
+例:
+  enforcement-ledger init
+  enforcement-ledger record step.json
+  enforcement-ledger verify --json
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="enforcement-ledger",
+        description="行政执法账本: 每个执法步骤都是不可更改的签名事件。",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data", help="数据目录 (LEDGER_DATA, 默认 ./var)")
+    parser.add_argument("--config", help="法定参数 TOML 文件 (LEDGER_CONFIG)")
+    parser.add_argument("--as", dest="actor", help="执行身份 (LEDGER_ACTOR, 默认 officer/admin)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("init", help="创建数据目录、存储、加密密钥库和初始管理员 officer/admin")
+
+    p = sub.add_parser("verify", help="校验整个账本: 哈希、签名、链、版本与全局顺序")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--workers", type=int, default=None, help="验签线程数 (默认: CPU 核数)")
+
+    p = sub.add_parser("record", help="记录一个步骤 (JSON 文件, - 为标准输入)")
+    p.add_argument("file", help="步骤 JSON 文件")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings.load(args.data, args.actor, args.config)
+        handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record}[args.command]
+        return handler(settings, args)
+    except SettingsError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
+    ledger = init_ledger(settings)
+    try:
+        where = settings.postgres_dsn or settings.sqlite_path
+        print(f"已初始化账本: {settings.data} (存储: {where}); 初始身份 officer/admin")
+    finally:
+        ledger.close()
+    return 0
+
+
+def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
+    ledger = open_ledger(settings, keys=False)
+    try:
+        report = verify_store(ledger.store, workers=args.workers, progress=terminal_progress())
+    finally:
+        ledger.close()
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    else:
+        for line in iter_problem_lines(report):
+            print(line)
+        verdict = "完好" if report.ok else f"发现 {len(report.problems)} 个问题"
+        print(f"账本校验: {report.events} 个事件, {report.streams} 个流, {verdict}")
+    return 0 if report.ok else 1
+
+
+def cmd_record(settings: Settings, args: argparse.Namespace) -> int:
+    raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    try:
+        step = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        print(f"拒绝: [STRUCT-JSON] 不是合法的 JSON: {exc}", file=sys.stderr)
+        return 1
+    ledger = open_ledger(settings)
+    try:
+        appended = ledger.record([step], actor=settings.actor)[0]
+    except StepRefused as exc:
+        print(f"拒绝: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        ledger.close()
+    if args.json:
+        print(json.dumps(appended.__dict__, ensure_ascii=False))
+    else:
+        print(f"已记录 {appended.stream} v{appended.version} {appended.type} (哈希 {appended.hash})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

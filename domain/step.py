@@ -1,0 +1,92 @@
+"""A step as stated (steps.md): stream, type, at, by, data, override — parsed and checked."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from domain.errors import StepRefused
+
+STREAM_KINDS = ("agency", "officer", "case", "review", "litigation", "supervision", "calendar")
+_STREAM = re.compile(r"^(agency|officer|case|review|litigation|supervision|calendar)/([^/\s]+)$")
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
+)
+STEP_FIELDS = frozenset({"stream", "type", "at", "by", "data", "override"})
+
+
+def parse_timestamp(text: object, field: str) -> datetime:
+    """An RFC 3339 timestamp with an offset; naive times are refused, never assumed."""
+    if not isinstance(text, str) or not _RFC3339.match(text):
+        raise StepRefused("STRUCT-TIME", f"{field} 应为带时区偏移的 RFC 3339 时间: {text!r}")
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def stream_kind(stream: str) -> str:
+    match = _STREAM.match(stream)
+    if not match:
+        raise StepRefused("STRUCT-STREAM", f"stream 格式错误: {stream!r} (应为 kind/id)")
+    return match.group(1)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """An immutable step; ``raw`` keeps the JSON exactly as stated, for canonical bytes."""
+
+    raw: Mapping[str, Any]
+
+    @classmethod
+    def parse(cls, obj: object) -> Step:
+        if not isinstance(obj, Mapping):
+            raise StepRefused("STRUCT-SHAPE", "步骤应为 JSON 对象")
+        unknown = set(obj) - STEP_FIELDS
+        if unknown:
+            raise StepRefused("STRUCT-SHAPE", f"步骤含未知字段: {', '.join(sorted(unknown))}")
+        for field in ("stream", "type", "at", "by"):
+            if not isinstance(obj.get(field), str) or not obj[field]:
+                raise StepRefused("STRUCT-SHAPE", f"缺少必填字段 {field}")
+        if not isinstance(obj.get("data"), Mapping):
+            raise StepRefused("STRUCT-SHAPE", "data 应为 JSON 对象")
+        override = obj.get("override")
+        if override is not None and not isinstance(override, Mapping | list):
+            raise StepRefused("STRUCT-SHAPE", "override 应为对象或对象列表")
+        stream_kind(obj["stream"])
+        if stream_kind(obj["by"]) != "officer":
+            raise StepRefused("STRUCT-BY", f"by 应为 officer/<id>: {obj['by']!r}")
+        parse_timestamp(obj["at"], "at")
+        return cls(dict(obj))
+
+    @property
+    def stream(self) -> str:
+        return str(self.raw["stream"])
+
+    @property
+    def kind(self) -> str:
+        return stream_kind(self.stream)
+
+    @property
+    def type(self) -> str:
+        return str(self.raw["type"])
+
+    @property
+    def at(self) -> datetime:
+        return parse_timestamp(self.raw["at"], "at")
+
+    @property
+    def by(self) -> str:
+        return str(self.raw["by"])
+
+    @property
+    def data(self) -> Mapping[str, Any]:
+        data: Mapping[str, Any] = self.raw["data"]
+        return data
+
+    @property
+    def overrides(self) -> list[Mapping[str, Any]]:
+        override = self.raw.get("override")
+        if override is None:
+            return []
+        return list(override) if isinstance(override, list) else [override]

@@ -1,0 +1,161 @@
+"""The sealed event: the envelope the ledger signs and the exact bytes it stores.
+
+Stored bytes are ``{"event":<E>,"sig":"<base64 signature>"}`` where ``<E>`` is the
+canonical encoding of the envelope. The signature is over ``<E>``; the stream's chain
+links each envelope to ``sha256(<E>)`` of its predecessor (content hashes, so a
+batch can be signed in parallel); the transparency log commits to ``sha256`` of the
+whole stored bytes. The unsigned bytes are a slice of the stored ones, so reading
+needs no re-encoding.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from ledger import canonical
+
+FORMAT = 1
+_HEAD = b'{"event":'
+_SIG = b',"sig":"'
+_TAIL = b'"}'
+
+
+class MalformedEventError(ValueError):
+    """Stored bytes that are not a sealed event."""
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def content_hash(unsigned: bytes) -> bytes:
+    """The chain hash of an envelope: what the next event's ``prev`` names."""
+    return hashlib.sha256(unsigned).digest()
+
+
+def leaf_commitment(stored: bytes) -> bytes:
+    """The transparency-log leaf data: a commitment to the signed bytes, no personal data."""
+    return hashlib.sha256(stored).digest()
+
+
+def step_identity(step: Mapping[str, Any]) -> str:
+    """The idempotency key of a step: its canonical statement, never the nonce."""
+    keys = ("stream", "type", "at", "by", "data", "override")
+    subset = {k: step[k] for k in keys if step.get(k) is not None}
+    return hashlib.sha256(canonical.encode(subset)).hexdigest()
+
+
+def seal(unsigned: bytes, signature: bytes) -> bytes:
+    return _HEAD + unsigned + _SIG + b64(signature).encode("ascii") + _TAIL
+
+
+def split(stored: bytes) -> tuple[bytes, bytes]:
+    """(unsigned envelope bytes, signature) of stored bytes, checking the frame only."""
+    if not (stored.startswith(_HEAD) and stored.endswith(_TAIL)):
+        raise MalformedEventError("存储字节不是签名事件的外层结构")
+    cut = stored.rfind(_SIG)
+    if cut < len(_HEAD):
+        raise MalformedEventError("存储字节缺少签名字段")
+    try:
+        signature = unb64(stored[cut + len(_SIG) : -len(_TAIL)].decode("ascii"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MalformedEventError(f"签名不是 base64: {exc}") from exc
+    return stored[len(_HEAD) : cut], signature
+
+
+@dataclass(frozen=True, slots=True)
+class SealedEvent:
+    """One stored event, as eventsourcing sees it (an immutable domain event)."""
+
+    stored: bytes
+    envelope: dict[str, Any]
+
+    @classmethod
+    def from_stored(cls, stored: bytes) -> SealedEvent:
+        try:
+            outer = orjson.loads(stored)
+        except orjson.JSONDecodeError as exc:
+            raise MalformedEventError(f"不是合法的 JSON: {exc}") from exc
+        if not isinstance(outer, dict) or not isinstance(outer.get("event"), dict):
+            raise MalformedEventError("存储字节缺少 event 对象")
+        return cls(stored, outer["event"])
+
+    # eventsourcing's DomainEventProtocol
+    @property
+    def originator_id(self) -> str:
+        return str(self.envelope["stream"])
+
+    @property
+    def originator_version(self) -> int:
+        return int(self.envelope["version"])
+
+    @property
+    def timestamp(self) -> datetime:
+        return datetime.fromisoformat(self.recorded_at)
+
+    @property
+    def stream(self) -> str:
+        return str(self.envelope["stream"])
+
+    @property
+    def version(self) -> int:
+        return int(self.envelope["version"])
+
+    @property
+    def type(self) -> str:
+        return str(self.envelope["type"])
+
+    @property
+    def by(self) -> str:
+        return str(self.envelope["by"])
+
+    @property
+    def data(self) -> dict[str, Any]:
+        data = self.envelope.get("data")
+        return data if isinstance(data, dict) else {}
+
+    @property
+    def recorded_at(self) -> str:
+        return str(self.envelope["recorded_at"])
+
+    @property
+    def prev(self) -> str | None:
+        prev = self.envelope.get("prev")
+        return prev if isinstance(prev, str) else None
+
+    @property
+    def signer(self) -> tuple[str, str]:
+        signer = self.envelope["signer"]
+        return str(signer["id"]), str(signer["key"])
+
+    @property
+    def unsigned(self) -> bytes:
+        return split(self.stored)[0]
+
+    @property
+    def signature(self) -> bytes:
+        return split(self.stored)[1]
+
+    @property
+    def hash(self) -> bytes:
+        return content_hash(self.unsigned)
+
+    @property
+    def leaf(self) -> bytes:
+        return leaf_commitment(self.stored)
+
+    def step(self) -> dict[str, Any]:
+        """The step as it was stated (the import/export form)."""
+        keys = ("stream", "type", "at", "by", "data", "override")
+        return {k: self.envelope[k] for k in keys if k in self.envelope}

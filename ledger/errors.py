@@ -1,0 +1,13 @@
+"""Refusals raised by the ledger itself (keys, signatures, versions, clocks)."""
+
+from __future__ import annotations
+
+from domain.errors import StepRefused
+
+
+class SealRefused(StepRefused):
+    """A step the ledger will not seal or accept; nothing is written."""
+
+
+class ChainError(Exception):
+    """A stored stream whose chain does not hold (found on read)."""

@@ -1,0 +1,310 @@
+"""The write and read paths of the ledger: validate, seal, sign, append; read with checks.
+
+A step travels: structural check against the stream's state (domain) → envelope with
+the ledger's ``recorded_at``, version, ``prev`` and a nonce → Ed25519 signature by the
+signer (``by`` live, the importing identity for 补录) → one append transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from domain import identities
+from domain.errors import StepRefused
+from domain.identities import Officer
+from domain.step import Step, parse_timestamp
+from ledger import canonical
+from ledger.envelope import FORMAT, SealedEvent, b64, content_hash, seal, split, step_identity
+from ledger.errors import ChainError, SealRefused
+from ledger.keyring import Keyring, parse_time
+from ledger.keys import KeyStore, SigningKey, key_id, verify
+from ledger.store import EventStore
+
+CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
+PARALLEL_SIGN_THRESHOLD = 32
+
+Validator = Callable[[Step, "BatchView"], None]
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def format_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Appended:
+    """What the caller learns about an appended event."""
+
+    stream: str
+    version: int
+    type: str
+    notification_id: int
+    hash: str
+    identity: str
+
+
+@dataclass
+class BatchView:
+    """Stream states as the ledger holds them plus the steps earlier in the same batch."""
+
+    ledger: Ledger
+    pending: dict[str, list[SealedEvent]] = field(default_factory=dict)
+
+    def events(self, stream: str) -> list[SealedEvent]:
+        return self.ledger.read(stream, check_signature=False) + self.pending.get(stream, [])
+
+    def officer(self, identity: str) -> Officer | None:
+        return identities.fold(identity, ((e.type, e.data) for e in self.events(identity)))
+
+    def keyring(self, *identity_list: str) -> Keyring:
+        ring = Keyring()
+        for identity in identity_list:
+            for event in self.events(identity):
+                ring.apply(event)
+        return ring
+
+
+def structural_check(step: Step, view: BatchView) -> None:
+    """The checks of the ledger core; the domain issue widens this to every step type."""
+    if step.type in identities.IDENTITY_TYPES:
+        target = view.officer(step.stream)
+        actor = view.officer(step.by)
+        identities.check_identity_step(step, target, actor)
+        return
+    raise StepRefused("STRUCT-TYPE", f"未知的步骤类型 {step.type}")
+
+
+class Ledger:
+    """The ledger as its callers (CLI, HTTP, import) see it."""
+
+    def __init__(
+        self,
+        store: EventStore,
+        keystore: KeyStore | None,
+        *,
+        validator: Validator = structural_check,
+        clock: Callable[[], datetime] = now_utc,
+        workers: int | None = None,
+    ) -> None:
+        self.store = store
+        self.keystore = keystore
+        self.validator = validator
+        self.clock = clock
+        self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False)
+        self.store.close()
+
+    # -- reading -------------------------------------------------------------------
+
+    def read(self, stream: str, *, check_signature: bool = True) -> list[SealedEvent]:
+        """A stream's events, its chain checked (hashes; the head's signature)."""
+        events = self.store.stream(stream)
+        prev: bytes | None = None
+        for expected, event in enumerate(events, start=1):
+            if event.version != expected or event.stream != stream:
+                raise ChainError(f"{stream}: 版本 {expected} 处不连续或流名不符")
+            unsigned, _ = split(event.stored)
+            if (event.prev or None) != (prev.hex() if prev else None):
+                raise ChainError(f"{stream} v{expected}: prev 与前一事件哈希不符")
+            prev = content_hash(unsigned)
+        if check_signature and events:
+            self._check_head(events[-1])
+        return events
+
+    def _check_head(self, head: SealedEvent) -> None:
+        signer, kid = head.signer
+        ring = self.keyring(signer) if signer != head.stream else _ring_of(self.store.stream(signer))
+        record = ring.keys.get(kid)
+        unsigned, signature = split(head.stored)
+        if record is None or not verify(record.public_key, unsigned, signature):
+            raise ChainError(f"{head.stream} v{head.version}: 流头签名无效")
+
+    def keyring(self, *identity_list: str) -> Keyring:
+        return BatchView(self).keyring(*identity_list)
+
+    def officer(self, identity: str) -> Officer | None:
+        return BatchView(self).officer(identity)
+
+    def stream_head(self, stream: str) -> tuple[int, str | None]:
+        """(version, hash) of a stream's head: what a client signs its envelope against."""
+        head = self.store.head(stream)
+        if head is None:
+            return 0, None
+        return head.version, content_hash(head.unsigned).hex()
+
+    # -- writing -------------------------------------------------------------------
+
+    def record(
+        self, steps: Sequence[Mapping[str, Any]], *, actor: str, backfill: bool = False
+    ) -> list[Appended]:
+        """Validate, seal and append steps in one transaction; all or nothing."""
+        view = BatchView(self)
+        sealed: list[SealedEvent] = []
+        identities_ = []
+        recorded_at = format_time(self.clock())
+        for raw in steps:
+            step = Step.parse(raw)
+            self.validator(step, view)
+            signer_id, key, actor_field = self._signer_for(step, view, actor, backfill)
+            issued = self._issue_key(step)
+            if issued is not None and signer_id == step.stream and key is None:
+                key = self._held(issued[0])  # the bootstrap identity signs its own registration
+            assert key is not None
+            envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id)
+            if actor_field:
+                envelope["actor"] = actor_field
+            if backfill:
+                envelope["backfilled"] = True
+            if issued is not None:
+                envelope["key"] = {"id": issued[0], "public_key": issued[1]}
+            unsigned = canonical.encode(envelope)
+            # Placeholder signature until the batch is signed; content hashes chain the batch.
+            event = SealedEvent(seal(unsigned, bytes(64)), envelope)
+            view.pending.setdefault(step.stream, []).append(event)
+            sealed.append(event)
+            identities_.append((key, unsigned))
+        signed = self._sign_all(identities_)
+        final = [SealedEvent(seal(u, sig), e.envelope) for (_, u), sig, e in zip(identities_, signed, sealed, strict=True)]
+        return self._append(final)
+
+    def submit_sealed(self, stored: bytes) -> Appended:
+        """Accept an envelope a client built from the stream's head and signed itself."""
+        try:
+            outer = canonical.decode(stored)
+            unsigned, signature = split(stored)
+        except ValueError as exc:
+            raise SealRefused("STRUCT-ENVELOPE", f"信封不是规范编码的签名事件: {exc}") from exc
+        if not isinstance(outer, dict) or set(outer) != {"event", "sig"}:
+            raise SealRefused("STRUCT-ENVELOPE", "信封应只含 event 与 sig")
+        envelope = outer["event"]
+        event = SealedEvent(stored, envelope)
+        step = Step.parse(event.step())
+        view = BatchView(self)
+        self.validator(step, view)
+        if envelope.get("backfilled"):
+            raise SealRefused("STRUCT-ENVELOPE", "客户端签名的信封不能是补录")
+        signer_id, kid = event.signer
+        if signer_id != step.by:
+            raise SealRefused("SIG-SIGNER", f"签名人 {signer_id} 应为 by ({step.by})")
+        version, head_hash = self.stream_head(step.stream)
+        if envelope.get("version") != version + 1 or envelope.get("prev") != head_hash:
+            raise SealRefused(
+                "STALE-VERSION",
+                f"信封基于过期的流头: 当前版本 {version}, 信封版本 {envelope.get('version')}",
+            )
+        claimed = parse_timestamp(envelope.get("recorded_at"), "recorded_at")
+        skew = abs(claimed - self.clock())
+        if skew > CLIENT_CLOCK_TOLERANCE:
+            raise SealRefused("CLOCK-SKEW", f"客户端时钟偏差 {skew} 超过 5 分钟")
+        ring = view.keyring(signer_id)
+        problem = ring.problem(signer_id, kid, claimed)
+        if problem:
+            raise SealRefused("KEY-INVALID", problem)
+        if not verify(ring.keys[kid].public_key, unsigned, signature):
+            raise SealRefused("SIG-INVALID", "客户端签名与信封不符")
+        expected = {"format", "stream", "type", "at", "by", "data", "override", "recorded_at",
+                    "version", "prev", "nonce", "signer"}
+        if not set(envelope) <= expected or not isinstance(envelope.get("nonce"), str):
+            raise SealRefused("STRUCT-ENVELOPE", "信封含未知字段或缺少 nonce")
+        return self._append([event])[0]
+
+    def _append(self, events: list[SealedEvent]) -> list[Appended]:
+        ids = self.store.append(events)
+        return [
+            Appended(e.stream, e.version, e.type, n, content_hash(e.unsigned).hex(),
+                     step_identity(e.envelope))
+            for e, n in zip(events, ids, strict=True)
+        ]
+
+    def _sign_all(self, work: list[tuple[SigningKey, bytes]]) -> list[bytes]:
+        signers = {k.key_id: k.signer() for k, _ in work}
+        if len(work) < PARALLEL_SIGN_THRESHOLD:
+            return [signers[k.key_id](u) for k, u in work]
+        return list(self._pool.map(lambda item: signers[item[0].key_id](item[1]), work))
+
+    def _envelope(
+        self, step: Step, view: BatchView, recorded_at: str, signer: str, kid: str
+    ) -> dict[str, Any]:
+        events = view.events(step.stream)
+        head = events[-1] if events else None
+        envelope: dict[str, Any] = dict(step.raw)
+        envelope.update(
+            format=FORMAT,
+            recorded_at=recorded_at,
+            version=(head.version + 1) if head else 1,
+            prev=content_hash(head.unsigned).hex() if head else None,
+            nonce=base64.b64encode(os.urandom(16)).decode("ascii"),
+            signer={"id": signer, "key": kid},
+        )
+        if envelope.get("override") is None:
+            envelope.pop("override", None)
+        return envelope
+
+    def _signer_for(
+        self, step: Step, view: BatchView, actor: str, backfill: bool
+    ) -> tuple[str, SigningKey | None, str | None]:
+        """(signer identity, key, acting admin or None) — steps.md "Who signs"."""
+        acting = view.officer(actor)
+        if backfill:
+            if acting is None or not acting.has_role("admin"):
+                raise SealRefused("STRUCT-BACKFILL", f"补录须由管理员执行; {actor} 不是管理员")
+            return actor, self._active_key(view, actor), None
+        actor_field = None
+        if actor != step.by:
+            if acting is None or not acting.has_role("admin"):
+                raise SealRefused("STRUCT-ACTOR", f"{actor} 不能代 {step.by} 记录 (须为本人或管理员)")
+            actor_field = actor
+        bootstrap = step.type == "OfficerRegistered" and step.stream == step.by
+        if bootstrap:
+            return step.by, None, actor_field
+        return step.by, self._active_key(view, step.by), actor_field
+
+    def _active_key(self, view: BatchView, identity: str) -> SigningKey:
+        ring = view.keyring(identity)
+        record = ring.active_key(identity)
+        if record is None:
+            raise SealRefused("KEY-NONE", f"{identity} 没有有效密钥 (未登记、已停用或已撤销)")
+        return self._held(record.key_id)
+
+    def _held(self, kid: str) -> SigningKey:
+        if self.keystore is None or not self.keystore.holds(kid):
+            raise SealRefused("KEY-NOT-HELD", f"服务器未保管密钥 {kid}; 请由客户端自行签名")
+        return self.keystore.get(kid)
+
+    def _issue_key(self, step: Step) -> tuple[str, str] | None:
+        if step.type not in ("OfficerRegistered", "KeyRotated"):
+            return None
+        given = step.data.get("public_key")
+        if isinstance(given, str):
+            try:
+                raw = base64.b64decode(given, validate=True)
+            except ValueError as exc:
+                raise SealRefused("STRUCT-FIELD", "public_key 不是 base64") from exc
+            if len(raw) != 32:
+                raise SealRefused("STRUCT-FIELD", "public_key 应为 32 字节 Ed25519 公钥")
+            return key_id(raw), given
+        if self.keystore is None:
+            raise SealRefused("KEY-NOT-HELD", "未配置密钥库, 无法为该身份生成密钥")
+        key = self.keystore.generate(step.stream)
+        return key.key_id, b64(key.public_key)
+
+
+def _ring_of(events: Sequence[SealedEvent]) -> Keyring:
+    ring = Keyring()
+    for event in events:
+        ring.apply(event)
+    return ring
+
+
+__all__ = ["Appended", "BatchView", "Ledger", "parse_time"]

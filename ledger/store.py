@@ -1,0 +1,199 @@
+"""Storage wiring: an eventsourcing 9.5 application whose stored state is the sealed bytes.
+
+The stored ``state`` of every row is exactly the sealed event (envelope + signature);
+``originator_id`` is the stream, ``originator_version`` the version, ``topic`` the step
+type. The recorders are eventsourcing's, extended to check, inside the insert
+transaction, that the first new event of each stream links to the stored head.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Mapper,
+    Notification,
+    StoredEvent,
+)
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.utils import get_topic
+
+from ledger.envelope import SealedEvent, content_hash, split
+
+
+class ChainBrokenError(IntegrityError):
+    """An append whose ``prev`` does not name the stored head of its stream."""
+
+
+def _first_per_stream(stored_events: Sequence[StoredEvent]) -> dict[str, StoredEvent]:
+    firsts: dict[str, StoredEvent] = {}
+    for s in stored_events:
+        firsts.setdefault(str(s.originator_id), s)
+    return firsts
+
+
+def _check_link(new: StoredEvent, head_state: bytes | None) -> None:
+    prev = SealedEvent.from_stored(new.state).prev
+    if new.originator_version == 1:
+        if prev is not None:
+            raise ChainBrokenError(f"{new.originator_id} v1 不应有 prev")
+        return
+    if head_state is None:
+        raise ChainBrokenError(f"{new.originator_id} v{new.originator_version}: 前一版本不存在")
+    if content_hash(split(head_state)[0]).hex() != prev:
+        raise ChainBrokenError(
+            f"{new.originator_id} v{new.originator_version}: prev 与已存储的前一事件哈希不符"
+        )
+
+
+class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        for stream, new in _first_per_stream(stored_events).items():
+            head = None
+            if new.originator_version > 1:
+                c.execute(
+                    f"SELECT state FROM {self.events_table_name} "
+                    "WHERE originator_id=? AND originator_version=?",
+                    (stream, new.originator_version - 1),
+                )
+                row = c.fetchone()
+                head = bytes(row[0]) if row else None
+            _check_link(new, head)
+        return super()._insert_events(c, stored_events, **kwargs)
+
+
+class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
+        from psycopg.sql import SQL, Identifier
+
+        for stream, new in _first_per_stream(stored_events).items():
+            head = None
+            if new.originator_version > 1:
+                curs.execute(
+                    SQL(
+                        "SELECT state FROM {}.{} WHERE originator_id=%s AND originator_version=%s"
+                    ).format(
+                        Identifier(self.datastore.schema), Identifier(self.events_table_name)
+                    ),
+                    (stream, new.originator_version - 1),
+                )
+                row = curs.fetchone()
+                head = bytes(row["state"]) if row else None
+            _check_link(new, head)
+        super()._insert_events(curs, stored_events, **kwargs)
+
+
+class SealedMapper(Mapper[str]):
+    """Stores the sealed bytes as they are: no transcoding, compression or cipher."""
+
+    def __init__(self) -> None:
+        super().__init__(transcoder=JSONTranscoder())
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        event: SealedEvent = domain_event
+        return StoredEvent(
+            originator_id=event.stream,
+            originator_version=event.version,
+            topic=event.type,
+            state=event.stored,
+        )
+
+    def to_domain_event(self, stored_event: StoredEvent) -> Any:
+        return SealedEvent.from_stored(bytes(stored_event.state))
+
+
+@dataclass(frozen=True)
+class StoreConfig:
+    """Where the events live: a SQLite file, or a PostgreSQL DSN (and schema)."""
+
+    sqlite_path: str | None = None
+    postgres_dsn: str | None = None
+    postgres_schema: str = "public"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        env = {"ORIGINATOR_ID_TYPE": "text", "CREATE_TABLE": "y"}
+        if self.postgres_dsn:
+            url = urlparse(self.postgres_dsn)
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                APPLICATION_RECORDER_TOPIC=get_topic(ChainedPostgresRecorder),
+                POSTGRES_DBNAME=url.path.lstrip("/") or "postgres",
+                POSTGRES_HOST=url.hostname or "127.0.0.1",
+                POSTGRES_PORT=str(url.port or 5432),
+                POSTGRES_USER=unquote(url.username or "postgres"),
+                POSTGRES_PASSWORD=unquote(url.password or ""),
+                POSTGRES_SCHEMA=self.postgres_schema,
+                POSTGRES_LOCK_TIMEOUT="10",
+            )
+        else:
+            if not self.sqlite_path:
+                raise ValueError("StoreConfig needs sqlite_path or postgres_dsn")
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.sqlite",
+                APPLICATION_RECORDER_TOPIC=get_topic(ChainedSQLiteRecorder),
+                SQLITE_DBNAME=self.sqlite_path,
+                SQLITE_LOCK_TIMEOUT="30",
+            )
+        env.update(self.extra)
+        return env
+
+
+class EventStore(Application[str]):
+    """The ledger's eventsourcing application: append sealed events, read them back."""
+
+    name = "Ledger"
+
+    def __init__(self, config: StoreConfig) -> None:
+        self.config = config
+        super().__init__(env=config.env())
+
+    def construct_env(self, name: str, env: Any = None) -> Any:
+        # Only the configuration given, never stray eventsourcing variables from os.environ.
+        from eventsourcing.utils import Environment
+
+        return Environment(name, dict(env or {}))
+
+    def construct_mapper(self) -> Mapper[str]:
+        return SealedMapper()
+
+    def append(self, events: Sequence[SealedEvent]) -> list[int]:
+        """Append in one transaction; returns the notification ids (may have gaps)."""
+        recordings = self.save(*events)
+        return [r.notification.id for r in recordings]
+
+    def stream(self, stream: str, *, gt: int | None = None) -> list[SealedEvent]:
+        return list(self.events.get(stream, gt=gt))
+
+    def head(self, stream: str) -> SealedEvent | None:
+        for event in self.events.get(stream, desc=True, limit=1):
+            return event  # type: ignore[no-any-return]
+        return None
+
+    def notifications(self, start: int = 1, page: int = 1000) -> Iterator[Notification]:
+        """Every row in notification order, paged; ids may have gaps."""
+        position: int | None = start
+        while True:
+            rows = self.recorder.select_notifications(start=position, limit=page)
+            yield from rows
+            if len(rows) < page:
+                return
+            position = rows[-1].id + 1
+
+    def count(self) -> int:
+        return sum(1 for _ in self.notifications())
+
+    def close(self) -> None:
+        self.factory.close()
+
+
+def iter_sealed(rows: Iterable[Notification]) -> Iterator[tuple[Notification, SealedEvent]]:
+    for row in rows:
+        yield row, SealedEvent.from_stored(bytes(row.state))
