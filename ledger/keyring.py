@@ -53,14 +53,14 @@ class Keyring:
                     kid, KeyRecord(kid, identity, unb64(str(issued["public_key"])), recorded)
                 )
         if event.type == "KeyRevoked":
-            record = self.keys.get(str(event.data.get("key_id")))
-            if record is not None and record.identity == identity:
-                if record.retired_at is None or record.retired_at > recorded:
-                    record.retired_at = recorded
+            revoked = self.keys.get(str(event.data.get("key_id")))
+            if revoked is not None and revoked.identity == identity:
+                if revoked.retired_at is None or revoked.retired_at > recorded:
+                    revoked.retired_at = recorded
                 if event.data.get("reason") == "compromised":
                     since = parse_time(str(event.envelope["at"]))
-                    if record.compromised_since is None or since < record.compromised_since:
-                        record.compromised_since = since
+                    if revoked.compromised_since is None or since < revoked.compromised_since:
+                        revoked.compromised_since = since
 
     def active_key(self, identity: str) -> KeyRecord | None:
         """The newest key of an identity that is neither retired nor revoked."""

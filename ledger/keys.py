@@ -102,17 +102,17 @@ class KeyStore:
         self._aes: AESGCM | None = None
 
     @classmethod
-    def create(cls, path: Path, passphrase: str) -> KeyStore:
+    def create(cls, path: Path, passphrase: str, *, work_factor: int = _SCRYPT_N) -> KeyStore:
         if path.exists():
             raise KeyStoreError(f"密钥库已存在: {path}")
         if not passphrase:
             raise KeyStoreError("密钥库口令为空 (LEDGER_KEY_PASSPHRASE)")
         salt = os.urandom(16)
-        aes = AESGCM(_derive(passphrase, salt, _SCRYPT_N))
+        aes = AESGCM(_derive(passphrase, salt, work_factor))
         check_nonce = os.urandom(12)
         doc = {
             "format": 1,
-            "kdf": {"name": "scrypt", "salt": _b64(salt), "n": _SCRYPT_N, "r": 8, "p": 1},
+            "kdf": {"name": "scrypt", "salt": _b64(salt), "n": work_factor, "r": 8, "p": 1},
             "check": {"nonce": _b64(check_nonce), "ct": _b64(aes.encrypt(check_nonce, b"ok", None))},
             "keys": {},
         }

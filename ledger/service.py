@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import base64
 import os
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from threading import Lock
 from typing import Any
 
 from domain import identities
@@ -28,6 +30,7 @@ from ledger.store import EventStore
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
 PARALLEL_SIGN_THRESHOLD = 32
+CACHE_STREAMS = 2000
 
 Validator = Callable[[Step, "BatchView"], None]
 
@@ -58,12 +61,21 @@ class BatchView:
 
     ledger: Ledger
     pending: dict[str, list[SealedEvent]] = field(default_factory=dict)
+    _officers: dict[str, Officer | None] = field(default_factory=dict)
 
     def events(self, stream: str) -> list[SealedEvent]:
-        return self.ledger.read(stream, check_signature=False) + self.pending.get(stream, [])
+        return self.ledger.cached(stream) + self.pending.get(stream, [])
+
+    def add(self, event: SealedEvent) -> None:
+        self.pending.setdefault(event.stream, []).append(event)
+        self._officers.pop(event.stream, None)
 
     def officer(self, identity: str) -> Officer | None:
-        return identities.fold(identity, ((e.type, e.data) for e in self.events(identity)))
+        if identity not in self._officers:
+            self._officers[identity] = identities.fold(
+                identity, ((e.type, e.data) for e in self.events(identity))
+            )
+        return self._officers[identity]
 
     def keyring(self, *identity_list: str) -> Keyring:
         ring = Keyring()
@@ -100,6 +112,8 @@ class Ledger:
         self.validator = validator
         self.clock = clock
         self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
+        self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
+        self._cache_lock = Lock()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False)
@@ -109,23 +123,34 @@ class Ledger:
 
     def read(self, stream: str, *, check_signature: bool = True) -> list[SealedEvent]:
         """A stream's events, its chain checked (hashes; the head's signature)."""
-        events = self.store.stream(stream)
-        prev: bytes | None = None
-        for expected, event in enumerate(events, start=1):
-            if event.version != expected or event.stream != stream:
-                raise ChainError(f"{stream}: 版本 {expected} 处不连续或流名不符")
-            unsigned, _ = split(event.stored)
-            if (event.prev or None) != (prev.hex() if prev else None):
-                raise ChainError(f"{stream} v{expected}: prev 与前一事件哈希不符")
-            prev = content_hash(unsigned)
+        events = _extend_checked(stream, [], self.store.stream(stream))
         if check_signature and events:
             self._check_head(events[-1])
         return events
 
+    def cached(self, stream: str) -> list[SealedEvent]:
+        """A stream's events from a small LRU cache, fast-forwarded from the store.
+
+        Used to validate and seal; the append transaction re-checks the link to the
+        stored head, so a stale cache can only cause a refusal, never a broken chain.
+        """
+        with self._cache_lock:
+            events = self._cache.pop(stream, None)
+        if events is None:
+            events = self.read(stream, check_signature=False)
+        else:
+            new = self.store.stream(stream, gt=len(events))
+            if new:
+                events = _extend_checked(stream, events, new)
+        with self._cache_lock:
+            self._cache[stream] = events
+            while len(self._cache) > CACHE_STREAMS:
+                self._cache.popitem(last=False)
+        return list(events)
+
     def _check_head(self, head: SealedEvent) -> None:
         signer, kid = head.signer
-        ring = self.keyring(signer) if signer != head.stream else _ring_of(self.store.stream(signer))
-        record = ring.keys.get(kid)
+        record = self.keyring(signer).keys.get(kid)
         unsigned, signature = split(head.stored)
         if record is None or not verify(record.public_key, unsigned, signature):
             raise ChainError(f"{head.stream} v{head.version}: 流头签名无效")
@@ -171,11 +196,14 @@ class Ledger:
             unsigned = canonical.encode(envelope)
             # Placeholder signature until the batch is signed; content hashes chain the batch.
             event = SealedEvent(seal(unsigned, bytes(64)), envelope)
-            view.pending.setdefault(step.stream, []).append(event)
+            view.add(event)
             sealed.append(event)
             identities_.append((key, unsigned))
         signed = self._sign_all(identities_)
-        final = [SealedEvent(seal(u, sig), e.envelope) for (_, u), sig, e in zip(identities_, signed, sealed, strict=True)]
+        final = [
+            SealedEvent(seal(unsigned, sig), event.envelope)
+            for (_, unsigned), sig, event in zip(identities_, signed, sealed, strict=True)
+        ]
         return self._append(final)
 
     def submit_sealed(self, stored: bytes) -> Appended:
@@ -300,11 +328,17 @@ class Ledger:
         return key.key_id, b64(key.public_key)
 
 
-def _ring_of(events: Sequence[SealedEvent]) -> Keyring:
-    ring = Keyring()
-    for event in events:
-        ring.apply(event)
-    return ring
+def _extend_checked(
+    stream: str, events: list[SealedEvent], new: list[SealedEvent]
+) -> list[SealedEvent]:
+    prev = content_hash(events[-1].unsigned).hex() if events else None
+    for expected, event in enumerate(new, start=len(events) + 1):
+        if event.version != expected or event.stream != stream:
+            raise ChainError(f"{stream}: 版本 {expected} 处不连续或流名不符")
+        if event.prev != prev:
+            raise ChainError(f"{stream} v{expected}: prev 与前一事件哈希不符")
+        prev = content_hash(event.unsigned).hex()
+    return events + new
 
 
 __all__ = ["Appended", "BatchView", "Ledger", "parse_time"]

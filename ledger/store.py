@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from urllib.parse import unquote, urlparse
 
 from eventsourcing.application import Application
@@ -170,11 +170,11 @@ class EventStore(Application[str]):
         return [r.notification.id for r in recordings]
 
     def stream(self, stream: str, *, gt: int | None = None) -> list[SealedEvent]:
-        return list(self.events.get(stream, gt=gt))
+        return [cast(SealedEvent, e) for e in self.events.get(stream, gt=gt)]
 
     def head(self, stream: str) -> SealedEvent | None:
         for event in self.events.get(stream, desc=True, limit=1):
-            return event  # type: ignore[no-any-return]
+            return cast(SealedEvent, event)
         return None
 
     def notifications(self, start: int = 1, page: int = 1000) -> Iterator[Notification]:

@@ -79,7 +79,7 @@ def verify_store(
     progress: Callable[[int], None] | None = None,
 ) -> Report:
     report = Report()
-    heads: dict[str, tuple[int, bytes]] = {}
+    heads: dict[str, tuple[int, bytes | None]] = {}
     ring = Keyring()
     uses: list[tuple[str, datetime, int, int, str, int]] = []
     failed_futures = []
@@ -115,7 +115,7 @@ def verify_store(
                      f"({event.stream} v{event.version}) 不符")
             if row.topic != event.type:
                 flag(f"行的类型 {row.topic} 与签名内容 {event.type} 不符")
-            last_version, last_hash = heads.get(event.stream, (0, None))  # type: ignore[arg-type]
+            last_version, last_hash = heads.get(event.stream, (0, None))
             if event.version != last_version + 1:
                 flag(f"版本不连续: 期望 v{last_version + 1}, 实为 v{event.version}")
             expected_prev = last_hash.hex() if last_hash else None
