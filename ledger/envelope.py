@@ -67,11 +67,44 @@ def split(stored: bytes) -> tuple[bytes, bytes]:
     cut = stored.rfind(_SIG)
     if cut < len(_HEAD):
         raise MalformedEventError("存储字节缺少签名字段")
+    text = stored[cut + len(_SIG) : -len(_TAIL)]
     try:
-        signature = unb64(stored[cut + len(_SIG) : -len(_TAIL)].decode("ascii"))
+        signature = unb64(text.decode("ascii"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedEventError(f"签名不是 base64: {exc}") from exc
+    if b64(signature).encode("ascii") != text:
+        raise MalformedEventError("签名的 base64 不是规范形式")
     return stored[len(_HEAD) : cut], signature
+
+
+_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "format": int, "stream": str, "type": str, "at": str, "by": str, "data": dict,
+    "recorded_at": str, "version": int, "prev": (str, type(None)), "nonce": str, "signer": dict,
+}
+_OPTIONAL: dict[str, type | tuple[type, ...]] = {
+    "override": (dict, list), "actor": str, "backfilled": bool, "key": dict,
+}
+
+
+def check_shape(envelope: object) -> dict[str, Any]:
+    """The envelope's fields and their types, so every reader can rely on them."""
+    if not isinstance(envelope, dict):
+        raise MalformedEventError("event 应为对象")
+    for name, kind in _REQUIRED.items():
+        if name not in envelope or not isinstance(envelope[name], kind) or isinstance(envelope[name], bool) != (
+            kind is bool
+        ):
+            raise MalformedEventError(f"信封字段 {name} 缺失或类型错误")
+    for name in set(envelope) - set(_REQUIRED):
+        if name not in _OPTIONAL or not isinstance(envelope[name], _OPTIONAL[name]):
+            raise MalformedEventError(f"信封含未知或类型错误的字段 {name}")
+    signer = envelope["signer"]
+    if set(signer) != {"id", "key"} or not all(isinstance(v, str) for v in signer.values()):
+        raise MalformedEventError("signer 应为 {id, key}")
+    key = envelope.get("key")
+    if key is not None and (set(key) != {"id", "public_key"} or not all(isinstance(v, str) for v in key.values())):
+        raise MalformedEventError("key 应为 {id, public_key}")
+    return envelope
 
 
 @dataclass(frozen=True, slots=True)

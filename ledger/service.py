@@ -22,7 +22,7 @@ from domain.errors import StepRefused
 from domain.identities import Officer
 from domain.step import Step, parse_timestamp
 from ledger import canonical
-from ledger.envelope import FORMAT, SealedEvent, b64, content_hash, seal, split, step_identity
+from ledger.envelope import FORMAT, SealedEvent, check_shape, b64, content_hash, seal, split, step_identity
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
@@ -215,7 +215,10 @@ class Ledger:
             raise SealRefused("STRUCT-ENVELOPE", f"信封不是规范编码的签名事件: {exc}") from exc
         if not isinstance(outer, dict) or set(outer) != {"event", "sig"}:
             raise SealRefused("STRUCT-ENVELOPE", "信封应只含 event 与 sig")
-        envelope = outer["event"]
+        try:
+            envelope = check_shape(outer["event"])
+        except ValueError as exc:
+            raise SealRefused("STRUCT-ENVELOPE", str(exc)) from exc
         event = SealedEvent(stored, envelope)
         step = Step.parse(event.step())
         view = BatchView(self)
@@ -241,10 +244,8 @@ class Ledger:
             raise SealRefused("KEY-INVALID", problem)
         if not verify(ring.keys[kid].public_key, unsigned, signature):
             raise SealRefused("SIG-INVALID", "客户端签名与信封不符")
-        expected = {"format", "stream", "type", "at", "by", "data", "override", "recorded_at",
-                    "version", "prev", "nonce", "signer"}
-        if not set(envelope) <= expected or not isinstance(envelope.get("nonce"), str):
-            raise SealRefused("STRUCT-ENVELOPE", "信封含未知字段或缺少 nonce")
+        if {"actor", "key"} & set(envelope):
+            raise SealRefused("STRUCT-ENVELOPE", "客户端信封不能含 actor 或 key (由账本填写)")
         return self._append([event])[0]
 
     def _append(self, events: list[SealedEvent]) -> list[Appended]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from domain.identities import BOOTSTRAP
 from ledger import canonical
-from ledger.envelope import SealedEvent, content_hash, split
+from ledger.envelope import SealedEvent, check_shape, content_hash, split
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import verify as verify_signature
 from ledger.store import EventStore
@@ -103,7 +103,7 @@ def verify_store(
                 if not isinstance(outer, dict) or set(outer) != {"event", "sig"}:
                     raise ValueError("外层应只含 event 与 sig")
                 unsigned, signature = split(stored)
-                event = SealedEvent(stored, outer["event"])
+                event = SealedEvent(stored, check_shape(outer["event"]))
                 recorded = parse_time(event.recorded_at)
                 signer, kid = event.signer
             except (ValueError, KeyError, TypeError) as exc:
@@ -122,8 +122,11 @@ def verify_store(
             if last_hash != b"" and event.prev != expected_prev:
                 flag("prev 与本流前一事件的哈希不符 (删除、插入或调换了事件)")
             heads[event.stream] = (event.version, content_hash(unsigned))
-            if _is_bootstrap(event):
-                ring.apply(event)  # the bootstrap identity signs its own registration
+            try:
+                if _is_bootstrap(event):
+                    ring.apply(event)  # the bootstrap identity signs its own registration
+            except (ValueError, KeyError, TypeError) as exc:
+                flag(f"身份事件内容无效: {exc}")
             key_problem = ring.problem(signer, kid, recorded)
             if key_problem:
                 flag(f"签名密钥无效: {key_problem}")
@@ -131,7 +134,10 @@ def verify_store(
                 batch.append(_Pending(position, row.id, stream, version,
                                       ring.keys[kid].public_key, unsigned, signature))
                 uses.append((kid, recorded, position, row.id, stream, version))
-            ring.apply(event)
+            try:
+                ring.apply(event)
+            except (ValueError, KeyError, TypeError) as exc:
+                flag(f"身份事件内容无效: {exc}")
             if len(batch) >= CHUNK:
                 failed_futures.append(pool.submit(_check_signatures, batch))
                 batch = []
