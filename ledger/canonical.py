@@ -25,32 +25,40 @@ class NotCanonicalError(ValueError):
     """Bytes that decode but are not the canonical encoding of what they hold."""
 
 
-def _check(value: Any, path: str) -> None:
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+def _check(value: Any, path: str = "$") -> None:
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
         return
-    if isinstance(value, int):
-        if abs(value) > MAX_SAFE_INT:
-            raise EncodingError(f"{path}: 整数超出可互操作范围 (|n| ≤ 2^53-1): {value}")
+    if kind is int:
+        if -MAX_SAFE_INT <= value <= MAX_SAFE_INT:
+            return
+        raise EncodingError(f"{path}: 整数超出可互操作范围 (|n| ≤ 2^53-1): {value}")
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str:
+                raise EncodingError(f"{path}: 对象的键必须是字符串: {key!r}")
+            if type(item) is not str:
+                _check(item, f"{path}.{key}")
+        return
+    if kind is list or kind is tuple:
+        for i, item in enumerate(value):
+            if type(item) is not str:
+                _check(item, f"{path}[{i}]")
         return
     if isinstance(value, float):
         raise EncodingError(f"{path}: 不允许浮点数 (金额以分为整数): {value!r}")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise EncodingError(f"{path}: 对象的键必须是字符串: {key!r}")
-            _check(item, f"{path}.{key}")
-        return
-    if isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            _check(item, f"{path}[{i}]")
-        return
-    raise EncodingError(f"{path}: 不支持的类型 {type(value).__name__}")
+    if isinstance(value, bool | int | str | dict | list | tuple):
+        raise EncodingError(f"{path}: 请使用基本类型而非子类 {kind.__name__}")
+    raise EncodingError(f"{path}: 不支持的类型 {kind.__name__}")
 
 
 def encode(value: Any) -> bytes:
     """The canonical bytes of a JSON value; refuses what has no canonical form."""
-    _check(value, "$")
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    _check(value)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:  # e.g. a lone surrogate in a string
+        raise EncodingError(f"无法编码: {exc}") from exc
 
 
 def decode(data: bytes) -> Any:

@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,43 +45,23 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
     return True
 
 
-@dataclass(frozen=True)
 class SigningKey:
-    """A private key in memory, with the identifiers the envelope needs."""
+    """A private key in memory, with the identifiers the envelope needs (computed once)."""
 
-    seed: bytes
+    __slots__ = ("_nacl", "key_id", "public_key", "seed")
+
+    def __init__(self, seed: bytes) -> None:
+        self.seed = seed
+        self._nacl = nacl.signing.SigningKey(seed)
+        self.public_key = bytes(self._nacl.verify_key)
+        self.key_id = key_id(self.public_key)
 
     @classmethod
     def generate(cls) -> SigningKey:
         return cls(os.urandom(32))
 
-    @property
-    def _nacl(self) -> nacl.signing.SigningKey:
-        return nacl.signing.SigningKey(self.seed)
-
-    @property
-    def public_key(self) -> bytes:
-        return bytes(self._nacl.verify_key)
-
-    @property
-    def key_id(self) -> str:
-        return key_id(self.public_key)
-
     def sign(self, message: bytes) -> bytes:
         return bytes(self._nacl.sign(message).signature)
-
-    def signer(self) -> _FastSigner:
-        return _FastSigner(self._nacl)
-
-
-@dataclass(frozen=True)
-class _FastSigner:
-    """A signer that keeps the expanded libsodium key, for signing many messages."""
-
-    key: nacl.signing.SigningKey
-
-    def __call__(self, message: bytes) -> bytes:
-        return bytes(self.key.sign(message).signature)
 
 
 _SCRYPT_N = 2**15

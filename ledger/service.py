@@ -11,7 +11,7 @@ import base64
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from threading import Lock
@@ -22,7 +22,7 @@ from domain.errors import StepRefused
 from domain.identities import Officer
 from domain.step import Step, parse_timestamp
 from ledger import canonical
-from ledger.envelope import FORMAT, SealedEvent, check_shape, b64, content_hash, seal, split, step_identity
+from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash, seal, split
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
@@ -52,7 +52,6 @@ class Appended:
     type: str
     notification_id: int
     hash: str
-    identity: str
 
 
 @dataclass
@@ -62,12 +61,24 @@ class BatchView:
     ledger: Ledger
     pending: dict[str, list[SealedEvent]] = field(default_factory=dict)
     _officers: dict[str, Officer | None] = field(default_factory=dict)
+    _stored: dict[str, list[SealedEvent]] = field(default_factory=dict)
+    head_hashes: dict[str, bytes] = field(default_factory=dict)
 
     def events(self, stream: str) -> list[SealedEvent]:
-        return self.ledger.cached(stream) + self.pending.get(stream, [])
+        if stream not in self._stored:
+            self._stored[stream] = self.ledger.cached(stream)
+        return self._stored[stream] + self.pending.get(stream, [])
 
-    def add(self, event: SealedEvent) -> None:
+    def head(self, stream: str) -> SealedEvent | None:
+        pending = self.pending.get(stream)
+        if pending:
+            return pending[-1]
+        events = self.events(stream)
+        return events[-1] if events else None
+
+    def add(self, event: SealedEvent, event_hash: bytes) -> None:
         self.pending.setdefault(event.stream, []).append(event)
+        self.head_hashes[event.stream] = event_hash
         self._officers.pop(event.stream, None)
 
     def officer(self, identity: str) -> Officer | None:
@@ -83,6 +94,31 @@ class BatchView:
             for event in self.events(identity):
                 ring.apply(event)
         return ring
+
+
+class _Signing:
+    """Signs a batch in chunks on the pool while the caller seals the next steps."""
+
+    CHUNK = 16
+
+    def __init__(self, pool: ThreadPoolExecutor, *, parallel: bool) -> None:
+        self.pool, self.parallel = pool, parallel
+        self.futures: list[Future[list[bytes]]] = []
+        self.chunk: list[tuple[SigningKey, bytes]] = []
+
+    def add(self, key: SigningKey, unsigned: bytes) -> None:
+        self.chunk.append((key, unsigned))
+        if self.parallel and len(self.chunk) >= self.CHUNK:
+            self.futures.append(self.pool.submit(_sign_chunk, self.chunk))
+            self.chunk = []
+
+    def results(self) -> list[bytes]:
+        done = [sig for future in self.futures for sig in future.result()]
+        return done + _sign_chunk(self.chunk)
+
+
+def _sign_chunk(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
+    return [key.sign(unsigned) for key, unsigned in chunk]
 
 
 def structural_check(step: Step, view: BatchView) -> None:
@@ -111,7 +147,8 @@ class Ledger:
         self.keystore = keystore
         self.validator = validator
         self.clock = clock
-        self._pool = ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 2)
+        self._workers = workers or os.cpu_count() or 2
+        self._pool = ThreadPoolExecutor(max_workers=self._workers)
         self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
         self._cache_lock = Lock()
 
@@ -175,13 +212,20 @@ class Ledger:
     ) -> list[Appended]:
         """Validate, seal and append steps in one transaction; all or nothing."""
         view = BatchView(self)
-        sealed: list[SealedEvent] = []
-        identities_ = []
+        envelopes: list[dict[str, Any]] = []
+        unsigned_all: list[bytes] = []
+        hashes: list[bytes] = []
+        signing = _Signing(self._pool, parallel=len(steps) >= PARALLEL_SIGN_THRESHOLD)
+        signers: dict[str, tuple[str, SigningKey | None, str | None]] = {}
         recorded_at = format_time(self.clock())
         for raw in steps:
             step = Step.parse(raw)
             self.validator(step, view)
-            signer_id, key, actor_field = self._signer_for(step, view, actor, backfill)
+            if step.kind == "officer":
+                signers.clear()  # identity steps may change who holds which key
+            if step.by not in signers:
+                signers[step.by] = self._signer_for(step, view, actor, backfill)
+            signer_id, key, actor_field = signers[step.by]
             issued = self._issue_key(step)
             if issued is not None and signer_id == step.stream and key is None:
                 key = self._held(issued[0])  # the bootstrap identity signs its own registration
@@ -194,17 +238,18 @@ class Ledger:
             if issued is not None:
                 envelope["key"] = {"id": issued[0], "public_key": issued[1]}
             unsigned = canonical.encode(envelope)
-            # Placeholder signature until the batch is signed; content hashes chain the batch.
-            event = SealedEvent(seal(unsigned, bytes(64)), envelope)
-            view.add(event)
-            sealed.append(event)
-            identities_.append((key, unsigned))
-        signed = self._sign_all(identities_)
+            event_hash = content_hash(unsigned)
+            # Content hashes chain the batch, so signing overlaps with sealing the next steps.
+            view.add(SealedEvent(seal(unsigned, bytes(64)), envelope), event_hash)
+            signing.add(key, unsigned)
+            envelopes.append(envelope)
+            unsigned_all.append(unsigned)
+            hashes.append(event_hash)
         final = [
-            SealedEvent(seal(unsigned, sig), event.envelope)
-            for (_, unsigned), sig, event in zip(identities_, signed, sealed, strict=True)
+            SealedEvent(seal(unsigned, sig), envelope)
+            for unsigned, sig, envelope in zip(unsigned_all, signing.results(), envelopes, strict=True)
         ]
-        return self._append(final)
+        return self._append(final, hashes)
 
     def submit_sealed(self, stored: bytes) -> Appended:
         """Accept an envelope a client built from the stream's head and signed itself."""
@@ -248,31 +293,25 @@ class Ledger:
             raise SealRefused("STRUCT-ENVELOPE", "客户端信封不能含 actor 或 key (由账本填写)")
         return self._append([event])[0]
 
-    def _append(self, events: list[SealedEvent]) -> list[Appended]:
+    def _append(self, events: list[SealedEvent], hashes: list[bytes] | None = None) -> list[Appended]:
         ids = self.store.append(events)
+        if hashes is None:
+            hashes = [content_hash(e.unsigned) for e in events]
         return [
-            Appended(e.stream, e.version, e.type, n, content_hash(e.unsigned).hex(),
-                     step_identity(e.envelope))
-            for e, n in zip(events, ids, strict=True)
+            Appended(e.stream, e.version, e.type, n, h.hex())
+            for e, n, h in zip(events, ids, hashes, strict=True)
         ]
-
-    def _sign_all(self, work: list[tuple[SigningKey, bytes]]) -> list[bytes]:
-        signers = {k.key_id: k.signer() for k, _ in work}
-        if len(work) < PARALLEL_SIGN_THRESHOLD:
-            return [signers[k.key_id](u) for k, u in work]
-        return list(self._pool.map(lambda item: signers[item[0].key_id](item[1]), work))
 
     def _envelope(
         self, step: Step, view: BatchView, recorded_at: str, signer: str, kid: str
     ) -> dict[str, Any]:
-        events = view.events(step.stream)
-        head = events[-1] if events else None
+        head = view.head(step.stream)
         envelope: dict[str, Any] = dict(step.raw)
         envelope.update(
             format=FORMAT,
             recorded_at=recorded_at,
             version=(head.version + 1) if head else 1,
-            prev=content_hash(head.unsigned).hex() if head else None,
+            prev=(view.head_hashes.get(step.stream) or content_hash(head.unsigned)).hex() if head else None,
             nonce=base64.b64encode(os.urandom(16)).decode("ascii"),
             signer={"id": signer, "key": kid},
         )

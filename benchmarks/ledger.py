@@ -1,0 +1,178 @@
+"""Ledger core vs plain eventsourcing on the same kind of store (SQLite files), one run.
+
+Prints one JSON object per line: {"metric", "ours", "reference", "unit", "ratio"}.
+Budgets (issue 2): append_batched >= 0.6, append_single >= 0.7, read_aggregate >= 0.5,
+verify >= 0.7. The verify reference is PyNaCl verifying the same signatures with the
+same number of threads and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from eventsourcing.application import Application  # noqa: E402
+from eventsourcing.domain import Aggregate, event  # noqa: E402
+
+from domain.errors import StepRefused  # noqa: E402
+from domain.step import Step  # noqa: E402
+from ledger.envelope import split  # noqa: E402
+from ledger.keys import KeyStore, verify  # noqa: E402
+from ledger.service import BatchView, Ledger, structural_check  # noqa: E402
+from ledger.store import EventStore, StoreConfig  # noqa: E402
+from ledger.verify import verify_store  # noqa: E402
+
+ADMIN, OFFICER = "officer/admin", "officer/42011219001"
+BUDGETS = {"append_batched": 0.6, "append_single": 0.7, "read_aggregate": 0.5, "verify": 0.7}
+
+
+class Case(Aggregate):
+    @event("Opened")
+    def __init__(self, number: str) -> None:
+        self.number = number
+        self.count = 0
+
+    @event("TestRecorded")
+    def record(self, n: int, amount_fen: int, note: str) -> None:
+        self.count += 1
+
+
+def plain_app(path: Path) -> Application[Any]:
+    return Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": str(path)})
+
+
+def bench_validator(step: Step, view: BatchView) -> None:
+    if step.type == "TestRecorded":
+        if view.officer(step.by) is None:
+            raise StepRefused("STRUCT-BY", f"执行人 {step.by} 未登记")
+        return
+    structural_check(step, view)
+
+
+def make_ledger(path: Path, workers: int) -> Ledger:
+    keys = path.with_suffix(".keys")
+    store = KeyStore.create(keys, "bench", work_factor=2**10)
+    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(path))), store, validator=bench_validator, workers=workers)
+    at = "2026-03-04T10:15:00+08:00"
+    ledger.record([{"stream": ADMIN, "type": "OfficerRegistered", "at": at, "by": ADMIN,
+                    "data": {"name": "管理员", "roles": ["admin"]}}], actor=ADMIN)
+    ledger.record([{"stream": OFFICER, "type": "OfficerRegistered", "at": at, "by": ADMIN,
+                    "data": {"name": "张三", "agency": "agency/X", "roles": ["officer"]}}], actor=ADMIN)
+    return ledger
+
+
+def step(stream: int, n: int) -> dict[str, Any]:
+    return {"stream": f"case/B-{stream}", "type": "TestRecorded", "at": "2026-03-04T10:15:00+08:00",
+            "by": OFFICER, "data": {"n": n, "amount_fen": 100 * n, "note": f"第{n}步"}}
+
+
+def timed(fn: Any) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def emit(metric: str, events: int, ours_s: float, ref_s: float) -> dict[str, Any]:
+    ours, ref = events / ours_s, events / ref_s
+    row = {"metric": metric, "ours": round(ours, 1), "reference": round(ref, 1), "unit": "events/s",
+           "ratio": round(ours / ref, 3), "budget": BUDGETS[metric]}
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--streams", type=int, default=200)
+    parser.add_argument("--per-stream", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+    streams, per = args.streams, args.per_stream
+    total = streams * per
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        # batched, 100 per save
+        plain = plain_app(d / "plain_b.sqlite")
+        ids: list[Any] = []
+
+        def plain_batched() -> None:
+            for s in range(streams):
+                case = Case(number=f"B-{s}")
+                for n in range(1, per):
+                    case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
+                plain.save(case)
+                ids.append(case.id)
+
+        ledger = make_ledger(d / "ours_b.sqlite", args.workers)
+
+        def ours_batched() -> None:
+            for s in range(streams):
+                ledger.record([step(s, n) for n in range(per)], actor=OFFICER)
+
+        ref_t, ours_t = timed(plain_batched), timed(ours_batched)
+        rows.append(emit("append_batched", total, ours_t, ref_t))
+
+        # reading every aggregate back
+        ref_t = timed(lambda: [plain.repository.get(i) for i in ids])
+        ours_t = timed(lambda: [ledger.read(f"case/B-{s}") for s in range(streams)])
+        rows.append(emit("read_aggregate", total, ours_t, ref_t))
+
+        # verify the whole store vs the raw primitive on the same signatures
+        work = []
+        keyring = ledger.keyring(ADMIN, OFFICER)
+        for row in ledger.store.notifications():
+            unsigned, sig = split(bytes(row.state))
+            from ledger.envelope import SealedEvent
+            kid = SealedEvent.from_stored(bytes(row.state)).signer[1]
+            work.append((keyring.keys[kid].public_key, unsigned, sig))
+        chunks = [work[i:i + 512] for i in range(0, len(work), 512)]
+
+        def reference_verify() -> None:
+            with ThreadPoolExecutor(args.workers) as pool:
+                assert all(pool.map(lambda c: all([verify(*w) for w in c]), chunks))
+
+        def ours_verify() -> None:
+            assert verify_store(ledger.store, workers=args.workers).ok
+
+        ref_t, ours_t = timed(reference_verify), timed(ours_verify)
+        rows.append(emit("verify", len(work), ours_t, ref_t))
+        ledger.close()
+
+        # one event per save
+        plain_s = plain_app(d / "plain_s.sqlite")
+        ledger_s = make_ledger(d / "ours_s.sqlite", args.workers)
+        single_streams = max(1, streams // 10)
+
+        def plain_single() -> None:
+            for s in range(single_streams):
+                case = Case(number=f"S-{s}")
+                plain_s.save(case)
+                for n in range(1, per):
+                    case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
+                    plain_s.save(case)
+
+        def ours_single() -> None:
+            for s in range(single_streams):
+                for n in range(per):
+                    ledger_s.record([step(s, n)], actor=OFFICER)
+
+        ref_t, ours_t = timed(plain_single), timed(ours_single)
+        rows.append(emit("append_single", single_streams * per, ours_t, ref_t))
+        ledger_s.close()
+    failed = [r["metric"] for r in rows if r["ratio"] < r["budget"]]
+    if failed:
+        print(json.dumps({"over_budget": failed}), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
