@@ -9,9 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import StepRefused
+from domain.fields import parse_stream
 
-STREAM_KINDS = ("agency", "officer", "case", "review", "litigation", "supervision", "calendar")
-_STREAM = re.compile(r"^(agency|officer|case|review|litigation|supervision|calendar)/([^/\s]+)$")
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
 )
@@ -26,10 +25,7 @@ def parse_timestamp(text: object, field: str) -> datetime:
 
 
 def stream_kind(stream: str) -> str:
-    match = _STREAM.match(stream)
-    if not match:
-        raise StepRefused("STRUCT-STREAM", f"stream 格式错误: {stream!r} (应为 kind/id)")
-    return match.group(1)
+    return parse_stream(stream)[0].value
 
 
 @dataclass(frozen=True, slots=True)

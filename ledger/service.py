@@ -18,9 +18,9 @@ from threading import Lock
 from typing import Any
 
 from domain import identities
-from domain.errors import StepRefused
 from domain.identities import Officer
 from domain.step import Step, parse_timestamp
+from domain.validation import check_structure
 from ledger import canonical
 from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash, seal, split
 from ledger.errors import ChainError, SealRefused
@@ -59,6 +59,7 @@ class BatchView:
     """Stream states as the ledger holds them plus the steps earlier in the same batch."""
 
     ledger: Ledger
+    backfill: bool = False
     pending: dict[str, list[SealedEvent]] = field(default_factory=dict)
     _officers: dict[str, Officer | None] = field(default_factory=dict)
     _stored: dict[str, list[SealedEvent]] = field(default_factory=dict)
@@ -80,6 +81,9 @@ class BatchView:
         self.pending.setdefault(event.stream, []).append(event)
         self.head_hashes[event.stream] = event_hash
         self._officers.pop(event.stream, None)
+
+    def history(self, stream: str) -> list[tuple[str, dict[str, Any]]]:
+        return [(e.type, e.data) for e in self.events(stream)]
 
     def officer(self, identity: str) -> Officer | None:
         if identity not in self._officers:
@@ -122,13 +126,8 @@ def _sign_chunk(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
 
 
 def structural_check(step: Step, view: BatchView) -> None:
-    """The checks of the ledger core; the domain issue widens this to every step type."""
-    if step.type in identities.IDENTITY_TYPES:
-        target = view.officer(step.stream)
-        actor = view.officer(step.by)
-        identities.check_identity_step(step, target, actor)
-        return
-    raise StepRefused("STRUCT-TYPE", f"未知的步骤类型 {step.type}")
+    """The structural layer of validation (domain); the domain issue adds the gates."""
+    check_structure(step, view, backfill=view.backfill)
 
 
 class Ledger:
@@ -211,7 +210,7 @@ class Ledger:
         self, steps: Sequence[Mapping[str, Any]], *, actor: str, backfill: bool = False
     ) -> list[Appended]:
         """Validate, seal and append steps in one transaction; all or nothing."""
-        view = BatchView(self)
+        view = BatchView(self, backfill=backfill)
         envelopes: list[dict[str, Any]] = []
         unsigned_all: list[bytes] = []
         hashes: list[bytes] = []
