@@ -17,6 +17,7 @@ import orjson
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
+from ledger.keys import KeyStoreError
 from ledger.verify import iter_problem_lines, terminal_progress, verify_store
 
 EPILOG = """\
@@ -62,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = Settings.load(args.data, args.actor, args.config)
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record}[args.command]
         return handler(settings, args)
-    except SettingsError as exc:
+    except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
 

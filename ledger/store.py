@@ -106,7 +106,8 @@ class SealedMapper(Mapper[str]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        return SealedEvent.from_stored(bytes(stored_event.state))
+        state = stored_event.state
+        return SealedEvent.from_stored(state if isinstance(state, bytes) else str(state).encode("utf-8"))
 
 
 @dataclass(frozen=True)

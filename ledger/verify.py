@@ -97,7 +97,7 @@ def verify_store(
             if row.id <= last_id:
                 flag("全局序列号未严格递增")
             last_id = row.id
-            stored = bytes(row.state)
+            stored = row.state if isinstance(row.state, bytes) else str(row.state).encode("utf-8")
             try:
                 outer = canonical.decode(stored)
                 if not isinstance(outer, dict) or set(outer) != {"event", "sig"}:

@@ -1,0 +1,98 @@
+"""The command line end to end: init, record, verify, exit codes, nothing written on refusal."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", "cli-test")
+    monkeypatch.delenv("LEDGER_POSTGRES_DSN", raising=False)
+    d = tmp_path / "var"
+    assert main(["--data", str(d), "init"]) == 0
+    return d
+
+
+def write(tmp_path: Path, obj: object, name: str = "step.json") -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(obj, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+OFFICER_STEP = {
+    "stream": "officer/42011219001", "type": "OfficerRegistered", "at": "2026-01-05T09:00:00+08:00",
+    "by": "officer/admin", "data": {"name": "张三", "agency": "agency/DXH-CGJ", "roles": ["officer"]},
+}
+
+
+def rows(data: Path) -> int:
+    with sqlite3.connect(data / "ledger.sqlite") as conn:
+        return int(conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
+
+
+def test_init_record_verify(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data", str(data), "record", write(tmp_path, OFFICER_STEP)]) == 0
+    capsys.readouterr()
+    assert main(["--data", str(data), "verify", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report == {"ok": True, "events": 2, "streams": 2, "problems": []}
+
+
+def test_init_twice_is_a_usage_error(data: Path) -> None:
+    assert main(["--data", str(data), "init"]) == 2
+
+
+def test_refused_step_exit_1_nothing_written(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = dict(OFFICER_STEP, data={"name": "张三", "roles": ["officer"]})  # no agency
+    before = rows(data)
+    assert main(["--data", str(data), "record", write(tmp_path, bad)]) == 1
+    assert "STRUCT-FIELD" in capsys.readouterr().err
+    assert rows(data) == before
+
+
+def test_wrong_passphrase_is_reported(data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", "wrong")
+    assert main(["--data", str(data), "record", write(tmp_path, OFFICER_STEP)]) == 2
+    assert "口令错误" in capsys.readouterr().err
+
+
+def test_verify_fails_on_tampered_row(data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data", str(data), "record", write(tmp_path, OFFICER_STEP)]) == 0
+    with sqlite3.connect(data / "ledger.sqlite") as conn:
+        conn.execute("UPDATE stored_events SET state = replace(state, '张三', '李四') WHERE rowid = 2")
+    capsys.readouterr()
+    assert main(["--data", str(data), "verify", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [p["notification_id"] for p in report["problems"]] == [2]
+    assert report["problems"][0]["stream"] == "officer/42011219001"
+
+
+def test_console_script_help_teaches() -> None:
+    out = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout
+    for word in ("init", "verify", "record", "LEDGER_DATA", "LEDGER_KEY_PASSPHRASE"):
+        assert word in out
+
+
+def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    env.update(LEDGER_DATA=str(tmp_path / "var"), PYTHONPATH=str(ROOT))
+    first = subprocess.run([sys.executable, "-m", "api.run_local"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert "已初始化账本" in first.stdout and "完好" in first.stdout
+    assert (tmp_path / "var" / "passphrase").stat().st_mode & 0o777 == 0o600
+    again = subprocess.run([sys.executable, "-m", "api.run_local"], cwd=ROOT, env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "已初始化账本" not in again.stdout
