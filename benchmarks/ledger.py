@@ -20,16 +20,16 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from eventsourcing.application import Application  # noqa: E402
-from eventsourcing.domain import Aggregate, event  # noqa: E402
+from eventsourcing.application import Application
+from eventsourcing.domain import Aggregate, event
 
-from domain.errors import StepRefused  # noqa: E402
-from domain.step import Step  # noqa: E402
-from ledger.envelope import split  # noqa: E402
-from ledger.keys import KeyStore, verify  # noqa: E402
-from ledger.service import BatchView, Ledger, structural_check  # noqa: E402
-from ledger.store import EventStore, StoreConfig  # noqa: E402
-from ledger.verify import verify_store  # noqa: E402
+from domain.errors import StepRefused
+from domain.step import Step
+from ledger.envelope import split
+from ledger.keys import KeyStore, verify
+from ledger.service import BatchView, Ledger, structural_check
+from ledger.store import EventStore, StoreConfig
+from ledger.verify import verify_store
 
 ADMIN, OFFICER = "officer/admin", "officer/42011219001"
 BUDGETS = {"append_batched": 0.6, "append_single": 0.7, "read_aggregate": 0.5, "verify": 0.7}

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("HYPOTHESIS_PROFILE", "default")
 
-from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import HealthCheck, settings
 
 settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]

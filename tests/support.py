@@ -76,7 +76,9 @@ def make_ledger(config: StoreConfig, keys_path: Path, **kwargs: Any) -> Ledger:
     return Ledger(EventStore(config), keystore, **kwargs)
 
 
-def step(stream: str, type_: str, by: str, data: dict[str, Any], at: str = "2026-03-04T10:15:00+08:00") -> dict[str, Any]:
+def step(
+    stream: str, type_: str, by: str, data: dict[str, Any], at: str = "2026-03-04T10:15:00+08:00"
+) -> dict[str, Any]:
     return {"stream": stream, "type": type_, "at": at, "by": by, "data": data}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_records_chain_and_verify(ledger: Ledger) -> None:
     events = ledger.read("case/A-1")
     assert [e.version for e in events] == [1, 2, 3, 4, 5]
     assert events[0].prev is None
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev == content_hash(before.unsigned).hex()
     assert events[2].step() == sample_step("case/A-1", 3)
     report = verify_store(ledger.store)
@@ -48,7 +49,7 @@ def test_records_chain_and_verify(ledger: Ledger) -> None:
 
 
 def test_admin_acting_for_officer_is_recorded(ledger: Ledger) -> None:
-    (a,) = ledger.record([sample_step("case/A-2", 1)], actor=ADMIN)
+    (_a,) = ledger.record([sample_step("case/A-2", 1)], actor=ADMIN)
     event = ledger.read("case/A-2")[0]
     assert event.envelope["actor"] == ADMIN
     assert event.signer[0] == OFFICER
@@ -127,7 +128,8 @@ def client_envelope(ledger: Ledger, key: SigningKey, stream: str, n: int, *, ske
     envelope = dict(sample_step(stream, n, by="officer/42011219009"))
     envelope.update(
         format=1, recorded_at=format_time(datetime.now(UTC) + skew), version=version + 1 + version_offset,
-        prev=head, nonce=base64.b64encode(os.urandom(16)).decode(), signer={"id": "officer/42011219009", "key": key.key_id},
+        prev=head, nonce=base64.b64encode(os.urandom(16)).decode(),
+        signer={"id": "officer/42011219009", "key": key.key_id},
     )
     unsigned = canonical.encode(envelope)
     return seal(unsigned, key.sign(unsigned))

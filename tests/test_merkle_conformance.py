@@ -17,11 +17,9 @@ from typing import Any
 import pytest
 
 from ledger import merkle
+from tests.shared_copy import MERKLE_VECTORS
 
-ROOT = Path(__file__).resolve().parents[1]
-VECTORS = Path(
-    os.environ.get("LEDGER_MERKLE_VECTORS", ROOT.parent / "shared" / "conformance" / "merkle")
-)
+VECTORS = Path(os.environ.get("LEDGER_MERKLE_VECTORS", MERKLE_VECTORS))
 FILES = sorted(VECTORS.rglob("*.json")) if VECTORS.is_dir() else []
 
 # The leaves of the RFC 6962 reference tree that the vectors' happy paths use.

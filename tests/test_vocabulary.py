@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -67,12 +66,9 @@ from domain.vocabulary import (
     record_rule,
     roles_may_record,
 )
+from tests.shared_copy import EXAMPLES, STEPS_MD
 
-SHARED = Path("/work/shared/domain")
-if not SHARED.exists():  # a checkout next to shared/
-    SHARED = Path(__file__).resolve().parents[2] / "shared" / "domain"
-STEPS_MD = SHARED / "steps.md"
-EXAMPLE_FILES = sorted((SHARED / "examples").glob("*.jsonl"))
+EXAMPLE_FILES = sorted(EXAMPLES.glob("*.jsonl"))
 
 
 def _examples() -> list[tuple[str, dict[str, Any]]]:
