@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from typing import Any
 
@@ -24,7 +25,9 @@ def parse_timestamp(text: object, field: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+@lru_cache(maxsize=65536)
 def stream_kind(stream: str) -> str:
+    """The kind of a stream name (cached: the same few thousand names recur)."""
     return parse_stream(stream)[0].value
 
 
@@ -33,6 +36,7 @@ class Step:
     """An immutable step; ``raw`` keeps the JSON exactly as stated, for canonical bytes."""
 
     raw: Mapping[str, Any]
+    kind: str
 
     @classmethod
     def parse(cls, obj: object) -> Step:
@@ -49,19 +53,15 @@ class Step:
         override = obj.get("override")
         if override is not None and not isinstance(override, Mapping | list):
             raise StepRefused("STRUCT-SHAPE", "override 应为对象或对象列表")
-        stream_kind(obj["stream"])
+        kind = stream_kind(obj["stream"])
         if stream_kind(obj["by"]) != "officer":
             raise StepRefused("STRUCT-BY", f"by 应为 officer/<id>: {obj['by']!r}")
         parse_timestamp(obj["at"], "at")
-        return cls(dict(obj))
+        return cls(dict(obj), kind)
 
     @property
     def stream(self) -> str:
         return str(self.raw["stream"])
-
-    @property
-    def kind(self) -> str:
-        return stream_kind(self.stream)
 
     @property
     def type(self) -> str:

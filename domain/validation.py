@@ -16,7 +16,8 @@ from domain.identities import BOOTSTRAP, Officer
 from domain.step import Step
 from domain.vocabulary import Proviso, Scope, check_override, check_step_data, spec
 
-History = Sequence[tuple[str, Mapping[str, Any]]]
+History = Sequence[Mapping[str, Any]]
+"""A stream's steps so far, in version order, each as stated: stream, type, at, by, data."""
 
 SINGLE_OPENING = frozenset(
     {"AgencyRegistered", "OfficerRegistered", "CaseRegistered", "ReconsiderationApplied", "LawsuitFiled"}
@@ -30,7 +31,7 @@ AFTER_ARCHIVE = frozenset(
 
 
 class Context(Protocol):
-    """What validation may read: the (type, data) history of a stream and officers' state."""
+    """What validation may read: the steps of any stream so far and officers' state."""
 
     def history(self, stream: str) -> History: ...
 
@@ -38,7 +39,7 @@ class Context(Protocol):
 
 
 def _first(history: History, step_type: str) -> Mapping[str, Any] | None:
-    return next((data for t, data in history if t == step_type), None)
+    return next((s["data"] for s in history if s["type"] == step_type), None)
 
 
 def case_agency(ctx: Context, case_stream: str, pending: Step | None = None) -> str | None:

@@ -12,7 +12,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
@@ -26,7 +26,7 @@ from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash,
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
-from ledger.store import EventStore
+from ledger.store import Appender, EventStore
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
 PARALLEL_SIGN_THRESHOLD = 32
@@ -82,8 +82,8 @@ class BatchView:
         self.head_hashes[event.stream] = event_hash
         self._officers.pop(event.stream, None)
 
-    def history(self, stream: str) -> list[tuple[str, dict[str, Any]]]:
-        return [(e.type, e.data) for e in self.events(stream)]
+    def history(self, stream: str) -> list[dict[str, Any]]:
+        return [e.envelope for e in self.events(stream)]
 
     def officer(self, identity: str) -> Officer | None:
         if identity not in self._officers:
@@ -101,28 +101,52 @@ class BatchView:
 
 
 class _Signing:
-    """Signs a batch in chunks on the pool while the caller seals the next steps."""
+    """Signs a batch in chunks on the pool while the caller seals the next steps.
+
+    Finished chunks are handed to the append transaction in order as soon as their
+    signatures are ready, so sealing, signing and inserting overlap.
+    """
 
     CHUNK = 16
 
-    def __init__(self, pool: ThreadPoolExecutor, *, parallel: bool) -> None:
-        self.pool, self.parallel = pool, parallel
-        self.futures: list[Future[list[bytes]]] = []
-        self.chunk: list[tuple[SigningKey, bytes]] = []
+    def __init__(self, pool: ThreadPoolExecutor, appender: Appender, *, parallel: bool) -> None:
+        self.pool, self.appender, self.parallel = pool, appender, parallel
+        self.submitted: list[tuple[list[dict[str, Any]], list[bytes], Future[list[bytes]]]] = []
+        self.envelopes: list[dict[str, Any]] = []
+        self.work: list[tuple[SigningKey, bytes]] = []
 
-    def add(self, key: SigningKey, unsigned: bytes) -> None:
-        self.chunk.append((key, unsigned))
-        if self.parallel and len(self.chunk) >= self.CHUNK:
-            self.futures.append(self.pool.submit(_sign_chunk, self.chunk))
-            self.chunk = []
+    def add(self, key: SigningKey, unsigned: bytes, envelope: dict[str, Any]) -> None:
+        self.work.append((key, unsigned))
+        self.envelopes.append(envelope)
+        if self.parallel and len(self.work) >= self.CHUNK:
+            future = self.pool.submit(_sign_chunk_threaded, self.work)
+            self.submitted.append((self.envelopes, [u for _, u in self.work], future))
+            self.work, self.envelopes = [], []
+            self._drain(wait=False)
 
-    def results(self) -> list[bytes]:
-        done = [sig for future in self.futures for sig in future.result()]
-        return done + _sign_chunk(self.chunk)
+    def _drain(self, *, wait: bool) -> None:
+        while self.submitted and (wait or self.submitted[0][2].done()):
+            envelopes, unsigned, future = self.submitted.pop(0)
+            self.appender.add([
+                SealedEvent(seal(u, sig), e)
+                for u, sig, e in zip(unsigned, future.result(), envelopes, strict=True)
+            ])
+
+    def finish(self) -> None:
+        self._drain(wait=True)
+        signatures = _sign_chunk(self.work)
+        self.appender.add([
+            SealedEvent(seal(u, sig), e)
+            for (_, u), sig, e in zip(self.work, signatures, self.envelopes, strict=True)
+        ])
 
 
 def _sign_chunk(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
     return [key.sign(unsigned) for key, unsigned in chunk]
+
+
+def _sign_chunk_threaded(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
+    return [key.sign_releasing_gil(unsigned) for key, unsigned in chunk]
 
 
 def structural_check(step: Step, view: BatchView) -> None:
@@ -211,44 +235,38 @@ class Ledger:
     ) -> list[Appended]:
         """Validate, seal and append steps in one transaction; all or nothing."""
         view = BatchView(self, backfill=backfill)
-        envelopes: list[dict[str, Any]] = []
-        unsigned_all: list[bytes] = []
-        hashes: list[bytes] = []
-        signing = _Signing(self._pool, parallel=len(steps) >= PARALLEL_SIGN_THRESHOLD)
+        appended: list[Appended] = []
         signers: dict[str, tuple[str, SigningKey | None, str | None]] = {}
         recorded_at = format_time(self.clock())
-        for raw in steps:
-            step = Step.parse(raw)
-            self.validator(step, view)
-            if step.kind == "officer":
-                signers.clear()  # identity steps may change who holds which key
-            if step.by not in signers:
-                signers[step.by] = self._signer_for(step, view, actor, backfill)
-            signer_id, key, actor_field = signers[step.by]
-            issued = self._issue_key(step)
-            if issued is not None and signer_id == step.stream and key is None:
-                key = self._held(issued[0])  # the bootstrap identity signs its own registration
-            assert key is not None
-            envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id)
-            if actor_field:
-                envelope["actor"] = actor_field
-            if backfill:
-                envelope["backfilled"] = True
-            if issued is not None:
-                envelope["key"] = {"id": issued[0], "public_key": issued[1]}
-            unsigned = canonical.encode(envelope)
-            event_hash = content_hash(unsigned)
-            # Content hashes chain the batch, so signing overlaps with sealing the next steps.
-            view.add(SealedEvent(seal(unsigned, bytes(64)), envelope), event_hash)
-            signing.add(key, unsigned)
-            envelopes.append(envelope)
-            unsigned_all.append(unsigned)
-            hashes.append(event_hash)
-        final = [
-            SealedEvent(seal(unsigned, sig), envelope)
-            for unsigned, sig, envelope in zip(unsigned_all, signing.results(), envelopes, strict=True)
-        ]
-        return self._append(final, hashes)
+        with self.store.appending() as appender:
+            signing = _Signing(self._pool, appender, parallel=len(steps) >= PARALLEL_SIGN_THRESHOLD)
+            for raw in steps:
+                step = Step.parse(raw)
+                self.validator(step, view)
+                if step.kind == "officer":
+                    signers.clear()  # identity steps may change who holds which key
+                if step.by not in signers:
+                    signers[step.by] = self._signer_for(step, view, actor, backfill)
+                signer_id, key, actor_field = signers[step.by]
+                issued = self._issue_key(step)
+                if issued is not None and signer_id == step.stream and key is None:
+                    key = self._held(issued[0])  # the bootstrap identity signs its own registration
+                assert key is not None
+                envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id)
+                if actor_field:
+                    envelope["actor"] = actor_field
+                if backfill:
+                    envelope["backfilled"] = True
+                if issued is not None:
+                    envelope["key"] = {"id": issued[0], "public_key": issued[1]}
+                unsigned = canonical.encode(envelope)
+                event_hash = content_hash(unsigned)
+                # Content hashes chain the batch, so signing overlaps with sealing the next steps.
+                view.add(SealedEvent(seal(unsigned, bytes(64)), envelope), event_hash)
+                signing.add(key, unsigned, envelope)
+                appended.append(Appended(step.stream, envelope["version"], step.type, 0, event_hash.hex()))
+            signing.finish()
+        return [replace(a, notification_id=n) for a, n in zip(appended, appender.ids, strict=True)]
 
     def submit_sealed(self, stored: bytes) -> Appended:
         """Accept an envelope a client built from the stream's head and signed itself."""

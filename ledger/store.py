@@ -9,6 +9,7 @@ transaction, that the first new event of each stream links to the stored head.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
@@ -171,6 +172,23 @@ class EventStore(Application[str]):
         recordings = self.events.put(events)
         return [r.notification.id for r in recordings]
 
+    @contextmanager
+    def appending(self) -> Iterator[Appender]:
+        """One append transaction that takes events as they become ready; commits on exit.
+
+        On SQLite, rows are inserted as each chunk is signed, so inserting overlaps with
+        signing and sealing; on PostgreSQL the events are collected and appended on exit
+        through the recorder's usual locked insert. Any exception rolls everything back.
+        """
+        if isinstance(self.recorder, ChainedSQLiteRecorder):
+            with self.recorder.datastore.transaction(commit=True) as cursor:
+                appender = Appender(self, cursor)
+                yield appender
+        else:
+            appender = Appender(self, None)
+            yield appender
+            appender.ids = self.append(appender.buffer)
+
     def stream(self, stream: str, *, gt: int | None = None) -> list[SealedEvent]:
         return [cast(SealedEvent, e) for e in self.events.get(stream, gt=gt)]
 
@@ -194,6 +212,23 @@ class EventStore(Application[str]):
 
     def close(self) -> None:
         self.factory.close()
+
+
+class Appender:
+    """Collects a transaction's events; see ``EventStore.appending``."""
+
+    def __init__(self, store: EventStore, cursor: Any) -> None:
+        self.store, self.cursor = store, cursor
+        self.buffer: list[SealedEvent] = []
+        self.ids: list[int] = []
+
+    def add(self, events: Sequence[SealedEvent]) -> None:
+        if self.cursor is None:
+            self.buffer.extend(events)
+            return
+        stored = [self.store.mapper.to_stored_event(e) for e in events]
+        recorder = cast(ChainedSQLiteRecorder, self.store.recorder)
+        self.ids.extend(recorder._insert_events(self.cursor, stored))
 
 
 def iter_sealed(rows: Iterable[Notification]) -> Iterator[tuple[Notification, SealedEvent]]:
