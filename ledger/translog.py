@@ -418,9 +418,9 @@ class TransparencyLog:
         elif stored_origin != origin:
             raise LogError(f"透明日志的 origin 是 {stored_origin!r}, 而设置为 {origin!r} (LEDGER_LOG_ORIGIN)")
         self.origin = origin
-        self.signer = signer
-        if signer is not None and signer.name != origin:
-            raise LogError(f"签名密钥名 {signer.name!r} 与 origin {origin!r} 不符")
+        self.signer: notes.Signer | None = None
+        if signer is not None:
+            self.use_signer(signer)
         self._size = 0
         self._edge: list[tuple[int, int, bytes]] = []  # (level, index, hash) == subtree_nodes(0, size)
         self._tracked = 0
@@ -443,6 +443,21 @@ class TransparencyLog:
                 self.sql.q(f"INSERT INTO {{meta}} (name, value) VALUES (?, ?) ON CONFLICT (name) DO {action}"),
                 (name, value),
             )
+
+    def use_signer(self, signer: notes.Signer) -> None:
+        """Sign checkpoints with ``signer``; its vkey is recorded on first use, another is refused."""
+        if signer.name != self.origin:
+            raise LogError(f"签名密钥名 {signer.name!r} 与 origin {self.origin!r} 不符")
+        vkey_of = getattr(signer, "vkey", None)
+        if callable(vkey_of):
+            vkey = str(vkey_of())
+            recorded = self.meta("vkey")
+            if recorded is None:
+                self._set_meta("vkey", vkey, replace=False)
+                recorded = self.meta("vkey")
+            if recorded != vkey:
+                raise LogError(f"透明日志的公钥是 {recorded}, 这把签名密钥不是它")
+        self.signer = signer
 
     # -- state ---------------------------------------------------------------------------
 
@@ -1101,25 +1116,18 @@ class Integrator:
 def log_signer(log: TransparencyLog, keystore: KeyStore) -> notes.Ed25519Signer:
     """The log's checkpoint signer, its key kept in ``keystore`` under ``log/<origin>``.
 
-    Created on first use; the key's id and the public ``vkey`` are recorded in
-    the log's ``translog_meta`` table so later runs find them.
+    Created on first use; the key's id (``log_key_id``) and the public ``vkey``
+    are recorded in the log's ``translog_meta`` table so later runs find them.
+    The signer is also installed on ``log``.
     """
     kid = log.meta("log_key_id")
     if kid is None:
         key = keystore.generate(f"log/{log.origin}")
-        signer = notes.Ed25519Signer(log.origin, key.seed)
         log._set_meta("log_key_id", key.key_id, replace=False)
-        kid = log.meta("log_key_id")
-        if kid == key.key_id:
-            log._set_meta("vkey", signer.vkey(), replace=False)
-            log.signer = signer
-            return signer
+        kid = log.meta("log_key_id")  # another process may have won the race
     assert kid is not None
-    key = keystore.get(kid)
-    signer = notes.Ed25519Signer(log.origin, key.seed)
-    if log.meta("vkey") is None:
-        log._set_meta("vkey", signer.vkey(), replace=False)
-    log.signer = signer
+    signer = notes.Ed25519Signer(log.origin, keystore.get(kid).seed)
+    log.use_signer(signer)
     return signer
 
 
