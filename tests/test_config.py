@@ -1,0 +1,190 @@
+"""The configuration of legal numbers: defaults, TOML loading, refusals, docs, effective values."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.config import (
+    CATEGORIES,
+    Config,
+    ConfigError,
+    PublicationRegime,
+    config_keys,
+    default_category,
+    effective_first_violation_months,
+    effective_regime,
+    effective_thresholds,
+    toml_literal,
+)
+from domain.registry import AgencyState, Item, ReviewCatalogue
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def test_defaults_are_the_documented_ones() -> None:
+    c = Config()
+    assert (c.statement.window_wd, c.statement.window_with_hearing_wd) == (3, 5)
+    assert (c.summary.person_max_fen, c.summary.organisation_max_fen) == (20_000, 300_000)
+    assert (c.limitation.years, c.limitation.extended_years) == (2, 5)
+    assert c.registration.within_wd == 15
+    assert c.publication.correction_wd == 5
+    assert c.warnings.yellow_wd == 3
+    assert (c.evaluation.major_points, c.evaluation.minor_points, c.evaluation.info_points) == (5, 2, 0)
+    assert (c.evaluation.excellent_min, c.evaluation.pass_min) == (90, 60)
+    assert sum(c.evaluation.weights.values()) == 100
+    assert c.retention.general_penalty == c.retention.transfer == "permanent"
+    assert c.retention.summary == c.retention.no_penalty == "30y"
+    assert c.officers.minimum == 2
+    assert c.minors.no_penalty_under == 14
+
+
+def test_every_key_names_a_rule_and_an_article() -> None:
+    for key in config_keys():
+        assert re.fullmatch(r"[A-Z]+-\d+", key.rule), key
+        assert key.basis and key.doc, key
+
+
+def test_empty_toml_is_the_defaults() -> None:
+    assert Config.from_toml({}) == Config()
+    assert Config.from_toml({"statement": {}}) == Config()
+
+
+def test_toml_changes_only_what_it_states() -> None:
+    c = Config.from_toml(tomllib.loads("""
+[statement]
+window_wd = 5
+
+[hearing]
+person_fen = 300_000
+penalty_types = ["revocation"]
+
+[publication.regimes.local]
+min_months = 24
+max_months = 60
+
+[publication]
+regime = "local"
+"""))
+    assert c.statement.window_wd == 5
+    assert c.statement.window_with_hearing_wd == 5
+    assert c.hearing.person_fen == 300_000
+    assert c.hearing.organisation_fen == Config().hearing.organisation_fen
+    assert c.hearing.penalty_types == ("revocation",)
+    assert effective_regime(c) == PublicationRegime(24, 60)
+    assert c.summary == Config().summary
+
+
+@pytest.mark.parametrize(("toml", "named"), [
+    ({"statment": {}}, "statment"),
+    ({"statement": {"window_days": 3}}, "statement 中有未知的配置项：window_days"),
+    ({"statement": {"window_wd": "3"}}, "statement.window_wd 应为整数"),
+    ({"statement": {"window_wd": True}}, "statement.window_wd 应为整数"),
+    ({"summary": {"person_max_fen": 200.0}}, "summary.person_max_fen 应为整数"),
+    ({"statement": {"window_wd": -1}}, "statement.window_wd 不能为负数"),
+    ({"legal_review": {"when_hearing_held": 1}}, "legal_review.when_hearing_held 应为布尔值"),
+    ({"hearing": {"penalty_types": ["caning"]}}, "hearing.penalty_types 含未知的处罚种类"),
+    ({"hearing": {"penalty_types": "fine"}}, "hearing.penalty_types 应为字符串列表"),
+    ({"evaluation": {"weights": {"执法主体": 100}}}, "evaluation.weights"),
+    ({"evaluation": {"pass_min": 95}}, "pass_min ≤ excellent_min"),
+    ({"evaluation": {"categories": {"PEN-04": "其他"}}}, "evaluation.categories.PEN-04"),
+    ({"retention": {"summary": "forever"}}, "retention.summary"),
+    ({"publication": {"regime": "nowhere"}}, "publication.regime"),
+    ({"publication": {"regimes": {"x": {"min_months": 3}}}}, "publication.regimes.x 缺少必填项"),
+    ({"publication": {"regimes": {"x": {"min_months": 9, "max_months": 3}}}}, "publication.regimes.x"),
+    ({"publication": {"annual_statistics_due": "02-30"}}, "annual_statistics_due"),
+    ({"legal_review": {"qualification_from": "2021-13-01"}}, "legal_review.qualification_from 应为日期"),
+    ({"statement": 3}, "statement 应为 TOML 表"),
+])
+def test_bad_configuration_is_refused_naming_the_key(toml: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_toml(toml)
+    assert named in str(caught.value)
+
+
+def test_round_trip_through_toml_mapping() -> None:
+    assert Config.from_toml(Config().as_toml()) == Config()
+
+
+@given(
+    window=st.integers(0, 30), hearing=st.integers(0, 30), person=st.integers(0, 10**9),
+    excellent=st.integers(0, 100), gap=st.integers(0, 100), publish=st.booleans(),
+)
+def test_any_valid_values_round_trip(window: int, hearing: int, person: int, excellent: int, gap: int,
+                                     publish: bool) -> None:
+    mapping = {
+        "statement": {"window_wd": window, "window_with_hearing_wd": hearing},
+        "hearing": {"person_fen": person},
+        "evaluation": {"excellent_min": excellent, "pass_min": max(0, excellent - gap)},
+        "no_penalty": {"publish": publish},
+    }
+    c = Config.from_toml(mapping)
+    assert Config.from_toml(c.as_toml()) == c
+    assert c.statement.window_wd == window and c.hearing.person_fen == person
+
+
+def test_docs_list_every_key_with_its_default_rule_and_article() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\| `([a-z_]+\.[a-z_]+)` \|.*$", text, re.M)}
+    keys = config_keys()
+    assert set(rows) == {k.key for k in keys}
+    for key in keys:
+        row = rows[key.key]
+        assert f"| `{toml_literal(key.default)}` |" in row, key.key
+        assert f"| {key.rule} |" in row and key.basis in row, key.key
+
+
+def test_docs_complete_file_loads_to_the_defaults() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(.*?)```", text, re.S)
+    assert block is not None
+    assert Config.from_toml(tomllib.loads(block.group(1))) == Config()
+
+
+def _agency(catalogue: ReviewCatalogue | None) -> AgencyState:
+    return AgencyState("agency/X", "某局", None, (), None, None, MappingProxyType({}), catalogue)
+
+
+def test_agency_catalogue_wins_over_the_default_thresholds() -> None:
+    c = Config()
+    default = effective_thresholds(c, None)
+    assert default.source == "config"
+    assert default.hearing_fen("person") == c.hearing.person_fen
+    assert default.review_fen("organisation") == c.legal_review.organisation_fen
+    assert default.hearing_fen(None) == min(c.hearing.person_fen, c.hearing.organisation_fen)
+    assert effective_thresholds(c, _agency(None)) == default
+    published = effective_thresholds(c, _agency(ReviewCatalogue(1, 2, 3, 4, (), T0)))
+    assert published.source == "agency"
+    assert (published.review_fen("person"), published.review_fen("organisation")) == (1, 2)
+    assert (published.hearing_fen("person"), published.hearing_fen("organisation")) == (3, 4)
+
+
+def test_item_no_penalty_months_win_over_the_default() -> None:
+    c = Config()
+    item = Item("A", "a", "penalty", frozenset({"fine"}), 0, 10, (), (), 6, T0)
+    assert effective_first_violation_months(c, item) == 6
+    assert effective_first_violation_months(c, None) == 12
+    no_list = Item("A", "a", "penalty", frozenset({"fine"}), 0, 10, (), (), None, T0)
+    assert effective_first_violation_months(c, no_list) == 12
+
+
+def test_categories_follow_rules_md() -> None:
+    assert default_category("PEN-04") == "执法主体"
+    assert default_category("PEN-31") == "适用法律"
+    assert default_category("PEN-21") == "法律文书"
+    assert default_category("EVAL-06") == "立卷归档"
+    assert default_category("PEN-10") == "执法程序"
+    assert default_category("RC-03") == "执法程序"
+    assert default_category("CAL-01") is None
+    assert set(Config().evaluation.weights) == set(CATEGORIES)
+    tuned = Config.from_toml({"evaluation": {"categories": {"PEN-10": "法律文书"}}})
+    assert tuned.evaluation.category("PEN-10") == "法律文书"
+    assert tuned.evaluation.category("PEN-04") == "执法主体"
