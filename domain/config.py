@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
-from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from domain.errors import DomainError
 from domain.registry import AgencyState, Item
@@ -42,6 +41,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "ConfigKey",
+    "FrozenMap",
     "PublicationRegime",
     "Thresholds",
     "config_keys",
@@ -70,11 +70,41 @@ class ConfigError(DomainError, ValueError):
     """A configuration that cannot be used: unknown key, wrong type, impossible value."""
 
 
+V = TypeVar("V")
+
+
+class FrozenMap(Mapping[str, V], Generic[V]):
+    """A read-only, hashable mapping, so that a ``Config`` can be a cache key."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, V] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        return hash(frozenset(self._data.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __repr__(self) -> str:
+        return f"FrozenMap({self._data!r})"
+
+
 def _key(default: Any, rule: str, basis: str, doc: str) -> Any:
     """A configuration key with its default and where it comes from (rule id, article)."""
     meta = {"rule": rule, "basis": basis, "doc": doc}
     if isinstance(default, dict):
-        frozen = MappingProxyType(dict(default))
+        frozen = FrozenMap(default)
         return field(default_factory=lambda: frozen, metadata=meta)
     return field(default=default, metadata=meta)
 
@@ -578,7 +608,7 @@ def _convert(value: object, hint: Any, path: str) -> object:
                 out[str(key)] = _build(item_hint, item, f"{path}.{key}")
             else:
                 out[str(key)] = _convert(item, item_hint, f"{path}.{key}")
-        return MappingProxyType(out)
+        return FrozenMap(out)
     raise ConfigError(f"{path}: 不支持的配置类型 {hint!r}")  # pragma: no cover - a coding error
 
 

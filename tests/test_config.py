@@ -114,6 +114,12 @@ def test_round_trip_through_toml_mapping() -> None:
     assert Config.from_toml(Config().as_toml()) == Config()
 
 
+def test_a_config_is_hashable_so_callers_may_cache_on_it() -> None:
+    tuned = Config.from_toml({"evaluation": {"categories": {"PEN-10": "法律文书"}}})
+    assert hash(Config()) == hash(Config.from_toml({}))
+    assert len({Config(), Config.from_toml({}), tuned}) == 2
+
+
 @given(
     window=st.integers(0, 30), hearing=st.integers(0, 30), person=st.integers(0, 10**9),
     excellent=st.integers(0, 100), gap=st.integers(0, 100), publish=st.booleans(),
