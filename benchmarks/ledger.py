@@ -61,7 +61,7 @@ def bench_validator(step: Step, view: BatchView) -> None:
 def make_ledger(path: Path, workers: int) -> Ledger:
     keys = path.with_suffix(".keys")
     store = KeyStore.create(keys, "bench", work_factor=2**10)
-    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(path))), store, validator=bench_validator, workers=workers)
+    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(path))), store, validator=bench_validator)
     at = "2026-03-04T10:15:00+08:00"
     ledger.record([{"stream": ADMIN, "type": "OfficerRegistered", "at": at, "by": ADMIN,
                     "data": {"name": "管理员", "roles": ["admin"]}}], actor=ADMIN)

@@ -1,8 +1,8 @@
 """Ed25519 keys: identifiers, signing, verifying, and the encrypted key store.
 
-Verifying goes through PyNaCl (libsodium), which releases the GIL, so threads verify
-in parallel; signing on worker threads goes through ``cryptography``, which releases
-the GIL while signing (PyNaCl's signing does not), and inline through PyNaCl. The key store is one file encrypted with AES-256-GCM
+Signing and verifying go through PyNaCl (libsodium): its verification releases the GIL,
+so threads verify in parallel; its signing does not, so large batches sign in a helper
+process (``ledger.signer_process``). The key store is one file encrypted with AES-256-GCM
 under a key derived from the passphrase with scrypt (both from ``cryptography``).
 """
 
@@ -22,7 +22,6 @@ import nacl.exceptions
 import nacl.signing
 import orjson
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
@@ -50,12 +49,11 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> bool:
 class SigningKey:
     """A private key in memory, with the identifiers the envelope needs (computed once)."""
 
-    __slots__ = ("_crypto", "_nacl", "key_id", "public_key", "seed")
+    __slots__ = ("_nacl", "key_id", "public_key", "seed")
 
     def __init__(self, seed: bytes) -> None:
         self.seed = seed
         self._nacl = nacl.signing.SigningKey(seed)
-        self._crypto = Ed25519PrivateKey.from_private_bytes(seed)
         self.public_key = bytes(self._nacl.verify_key)
         self.key_id = key_id(self.public_key)
 
@@ -64,12 +62,7 @@ class SigningKey:
         return cls(os.urandom(32))
 
     def sign(self, message: bytes) -> bytes:
-        """Fastest on one thread (libsodium; PyNaCl keeps the GIL while signing)."""
         return bytes(self._nacl.sign(message).signature)
-
-    def sign_releasing_gil(self, message: bytes) -> bytes:
-        """For worker threads: ``cryptography`` releases the GIL while it signs."""
-        return self._crypto.sign(message)
 
 
 _SCRYPT_N = 2**15

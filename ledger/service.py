@@ -11,8 +11,7 @@ import base64
 import os
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
@@ -26,10 +25,9 @@ from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash,
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
-from ledger.store import Appender, EventStore
+from ledger.store import EventStore
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
-PARALLEL_SIGN_THRESHOLD = 32
 CACHE_STREAMS = 2000
 
 Validator = Callable[[Step, "BatchView"], None]
@@ -100,55 +98,6 @@ class BatchView:
         return ring
 
 
-class _Signing:
-    """Signs a batch in chunks on the pool while the caller seals the next steps.
-
-    Finished chunks are handed to the append transaction in order as soon as their
-    signatures are ready, so sealing, signing and inserting overlap.
-    """
-
-    CHUNK = 16
-
-    def __init__(self, pool: ThreadPoolExecutor, appender: Appender, *, parallel: bool) -> None:
-        self.pool, self.appender, self.parallel = pool, appender, parallel
-        self.submitted: list[tuple[list[dict[str, Any]], list[bytes], Future[list[bytes]]]] = []
-        self.envelopes: list[dict[str, Any]] = []
-        self.work: list[tuple[SigningKey, bytes]] = []
-
-    def add(self, key: SigningKey, unsigned: bytes, envelope: dict[str, Any]) -> None:
-        self.work.append((key, unsigned))
-        self.envelopes.append(envelope)
-        if self.parallel and len(self.work) >= self.CHUNK:
-            future = self.pool.submit(_sign_chunk_threaded, self.work)
-            self.submitted.append((self.envelopes, [u for _, u in self.work], future))
-            self.work, self.envelopes = [], []
-            self._drain(wait=False)
-
-    def _drain(self, *, wait: bool) -> None:
-        while self.submitted and (wait or self.submitted[0][2].done()):
-            envelopes, unsigned, future = self.submitted.pop(0)
-            self.appender.add([
-                SealedEvent(seal(u, sig), e)
-                for u, sig, e in zip(unsigned, future.result(), envelopes, strict=True)
-            ])
-
-    def finish(self) -> None:
-        self._drain(wait=True)
-        signatures = _sign_chunk(self.work)
-        self.appender.add([
-            SealedEvent(seal(u, sig), e)
-            for (_, u), sig, e in zip(self.work, signatures, self.envelopes, strict=True)
-        ])
-
-
-def _sign_chunk(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
-    return [key.sign(unsigned) for key, unsigned in chunk]
-
-
-def _sign_chunk_threaded(chunk: list[tuple[SigningKey, bytes]]) -> list[bytes]:
-    return [key.sign_releasing_gil(unsigned) for key, unsigned in chunk]
-
-
 def structural_check(step: Step, view: BatchView) -> None:
     """The structural layer of validation (domain); the domain issue adds the gates."""
     check_structure(step, view, backfill=view.backfill)
@@ -164,19 +113,15 @@ class Ledger:
         *,
         validator: Validator = structural_check,
         clock: Callable[[], datetime] = now_utc,
-        workers: int | None = None,
     ) -> None:
         self.store = store
         self.keystore = keystore
         self.validator = validator
         self.clock = clock
-        self._workers = workers or os.cpu_count() or 2
-        self._pool = ThreadPoolExecutor(max_workers=self._workers)
         self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
         self._cache_lock = Lock()
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False)
         self.store.close()
 
     # -- reading -------------------------------------------------------------------
@@ -233,40 +178,53 @@ class Ledger:
     def record(
         self, steps: Sequence[Mapping[str, Any]], *, actor: str, backfill: bool = False
     ) -> list[Appended]:
-        """Validate, seal and append steps in one transaction; all or nothing."""
+        """Validate, seal, sign and append steps in one transaction; all or nothing.
+
+        The transaction is opened first (SQLite: ``BEGIN IMMEDIATE``), so the stream
+        heads read while sealing are the heads the rows are appended to.
+        """
         view = BatchView(self, backfill=backfill)
-        appended: list[Appended] = []
+        with self.store.appending() as appender:
+            sealed = self._seal_all(steps, view, actor, backfill)
+            appender.add([SealedEvent(seal(unsigned, key.sign(unsigned)), envelope)
+                          for key, unsigned, envelope, _ in sealed])
+        return [
+            Appended(envelope["stream"], envelope["version"], envelope["type"], n, digest.hex())
+            for (_, _, envelope, digest), n in zip(sealed, appender.ids, strict=True)
+        ]
+
+    def _seal_all(
+        self, steps: Sequence[Mapping[str, Any]], view: BatchView, actor: str, backfill: bool
+    ) -> list[tuple[SigningKey, bytes, dict[str, Any], bytes]]:
+        """Envelopes and their content hashes; the chain within a batch runs over these."""
+        sealed = []
         signers: dict[str, tuple[str, SigningKey | None, str | None]] = {}
         recorded_at = format_time(self.clock())
-        with self.store.appending() as appender:
-            signing = _Signing(self._pool, appender, parallel=len(steps) >= PARALLEL_SIGN_THRESHOLD)
-            for raw in steps:
-                step = Step.parse(raw)
-                self.validator(step, view)
-                if step.kind == "officer":
-                    signers.clear()  # identity steps may change who holds which key
-                if step.by not in signers:
-                    signers[step.by] = self._signer_for(step, view, actor, backfill)
-                signer_id, key, actor_field = signers[step.by]
-                issued = self._issue_key(step)
-                if issued is not None and signer_id == step.stream and key is None:
-                    key = self._held(issued[0])  # the bootstrap identity signs its own registration
-                assert key is not None
-                envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id)
-                if actor_field:
-                    envelope["actor"] = actor_field
-                if backfill:
-                    envelope["backfilled"] = True
-                if issued is not None:
-                    envelope["key"] = {"id": issued[0], "public_key": issued[1]}
-                unsigned = canonical.encode(envelope)
-                event_hash = content_hash(unsigned)
-                # Content hashes chain the batch, so signing overlaps with sealing the next steps.
-                view.add(SealedEvent(seal(unsigned, bytes(64)), envelope), event_hash)
-                signing.add(key, unsigned, envelope)
-                appended.append(Appended(step.stream, envelope["version"], step.type, 0, event_hash.hex()))
-            signing.finish()
-        return [replace(a, notification_id=n) for a, n in zip(appended, appender.ids, strict=True)]
+        nonces = base64.b64encode(os.urandom(18 * len(steps))).decode("ascii")  # 24 characters each
+        for i, raw in enumerate(steps):
+            step = Step.parse(raw)
+            self.validator(step, view)
+            if step.kind == "officer":
+                signers.clear()  # identity steps may change who holds which key
+            if step.by not in signers:
+                signers[step.by] = self._signer_for(step, view, actor, backfill)
+            signer_id, key, actor_field = signers[step.by]
+            issued = self._issue_key(step)
+            if issued is not None and signer_id == step.stream and key is None:
+                key = self._held(issued[0])  # the bootstrap identity signs its own registration
+            assert key is not None
+            envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id, nonces[24 * i : 24 * i + 24])
+            if actor_field:
+                envelope["actor"] = actor_field
+            if backfill:
+                envelope["backfilled"] = True
+            if issued is not None:
+                envelope["key"] = {"id": issued[0], "public_key": issued[1]}
+            unsigned = canonical.encode(envelope)
+            event_hash = content_hash(unsigned)
+            view.add(SealedEvent(seal(unsigned, bytes(64)), envelope), event_hash)
+            sealed.append((key, unsigned, envelope, event_hash))
+        return sealed
 
     def submit_sealed(self, stored: bytes) -> Appended:
         """Accept an envelope a client built from the stream's head and signed itself."""
@@ -320,7 +278,7 @@ class Ledger:
         ]
 
     def _envelope(
-        self, step: Step, view: BatchView, recorded_at: str, signer: str, kid: str
+        self, step: Step, view: BatchView, recorded_at: str, signer: str, kid: str, nonce: str
     ) -> dict[str, Any]:
         head = view.head(step.stream)
         envelope: dict[str, Any] = dict(step.raw)
@@ -329,7 +287,7 @@ class Ledger:
             recorded_at=recorded_at,
             version=(head.version + 1) if head else 1,
             prev=(view.head_hashes.get(step.stream) or content_hash(head.unsigned)).hex() if head else None,
-            nonce=base64.b64encode(os.urandom(16)).decode("ascii"),
+            nonce=nonce,
             signer={"id": signer, "key": kid},
         )
         if envelope.get("override") is None:

@@ -8,6 +8,7 @@ transaction, that the first new event of each stream links to the stored head.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -56,6 +57,39 @@ def _check_link(new: StoredEvent, head_state: bytes | None) -> None:
 
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
+        self._check_links(c, stored_events)
+        return super()._insert_events(c, stored_events, **kwargs)
+
+    def insert_chunk(self, c: Any, stored_events: Sequence[StoredEvent]) -> list[int]:
+        """Insert inside an open write transaction with one statement; returns the rowids.
+
+        Rowids are assigned max+1 in order while the transaction holds the write lock, so
+        the chunk's ids are the ``len(chunk)`` values ending at ``last_insert_rowid()``.
+        """
+        self._check_links(c, stored_events)
+        c.executemany(
+            self.insert_events_statement,
+            [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events],
+        )
+        c.execute("SELECT last_insert_rowid()")
+        last = int(c.fetchone()[0])
+        return list(range(last - len(stored_events) + 1, last + 1))
+
+    def select_in(self, c: Any, stream: str, gt: int | None, desc: bool, limit: int | None) -> list[StoredEvent]:
+        """``select_events`` on the cursor of an open transaction."""
+        sql = f"SELECT * FROM {self.events_table_name} WHERE originator_id=?"
+        params: list[Any] = [stream]
+        if gt is not None:
+            sql += " AND originator_version>?"
+            params.append(gt)
+        sql += " ORDER BY originator_version" + (" DESC" if desc else "")
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        c.execute(sql, params)
+        return [StoredEvent(r["originator_id"], r["originator_version"], r["topic"], r["state"]) for r in c.fetchall()]
+
+    def _check_links(self, c: Any, stored_events: Sequence[StoredEvent]) -> None:
         for stream, new in _first_per_stream(stored_events).items():
             head = None
             if new.originator_version > 1:
@@ -67,7 +101,6 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 row = c.fetchone()
                 head = bytes(row[0]) if row else None
             _check_link(new, head)
-        return super()._insert_events(c, stored_events, **kwargs)
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
@@ -155,6 +188,7 @@ class EventStore(Application[str]):
 
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
+        self._local = threading.local()
         super().__init__(env=config.env())
 
     def construct_env(self, name: str, env: Any = None) -> Any:
@@ -174,28 +208,48 @@ class EventStore(Application[str]):
 
     @contextmanager
     def appending(self) -> Iterator[Appender]:
-        """One append transaction that takes events as they become ready; commits on exit.
+        """One append transaction; what is read meanwhile comes from inside it.
 
-        On SQLite, rows are inserted as each chunk is signed, so inserting overlaps with
-        signing and sealing; on PostgreSQL the events are collected and appended on exit
-        through the recorder's usual locked insert. Any exception rolls everything back.
+        SQLite: ``BEGIN IMMEDIATE`` takes the write lock first, so the heads read while
+        sealing are the heads appended to, and reads share the transaction instead of
+        opening their own. PostgreSQL: events are collected and appended on exit by the
+        recorder's usual locked insert (its in-transaction link check guards the heads).
+        Any exception rolls everything back.
         """
-        if isinstance(self.recorder, ChainedSQLiteRecorder):
-            with self.recorder.datastore.transaction(commit=True) as cursor:
-                appender = Appender(self, cursor)
-                yield appender
-        else:
+        if not isinstance(self.recorder, ChainedSQLiteRecorder):
             appender = Appender(self, None)
             yield appender
             appender.ids = self.append(appender.buffer)
+            return
+        with self.recorder.datastore.get_connection(commit=True) as conn:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN IMMEDIATE")
+            self._local.cursor = cursor
+            try:
+                appender = Appender(self, cursor)
+                yield appender
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                conn.commit()
+            finally:
+                self._local.cursor = None
+
+    def _select(self, stream: str, gt: int | None = None, desc: bool = False,
+                limit: int | None = None) -> list[SealedEvent]:
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is not None:
+            rows = cast(ChainedSQLiteRecorder, self.recorder).select_in(cursor, stream, gt, desc, limit)
+            return [cast(SealedEvent, self.mapper.to_domain_event(r)) for r in rows]
+        return [cast(SealedEvent, e) for e in self.events.get(stream, gt=gt, desc=desc, limit=limit)]
 
     def stream(self, stream: str, *, gt: int | None = None) -> list[SealedEvent]:
-        return [cast(SealedEvent, e) for e in self.events.get(stream, gt=gt)]
+        return self._select(stream, gt=gt)
 
     def head(self, stream: str) -> SealedEvent | None:
-        for event in self.events.get(stream, desc=True, limit=1):
-            return cast(SealedEvent, event)
-        return None
+        found = self._select(stream, desc=True, limit=1)
+        return found[0] if found else None
 
     def notifications(self, start: int = 1, page: int = 1000) -> Iterator[Notification]:
         """Every row in notification order, paged; ids may have gaps."""
@@ -226,9 +280,9 @@ class Appender:
         if self.cursor is None:
             self.buffer.extend(events)
             return
-        stored = [self.store.mapper.to_stored_event(e) for e in events]
+        stored = [StoredEvent(e.stream, e.version, e.type, e.stored) for e in events]
         recorder = cast(ChainedSQLiteRecorder, self.store.recorder)
-        self.ids.extend(recorder._insert_events(self.cursor, stored))
+        self.ids.extend(recorder.insert_chunk(self.cursor, stored))
 
 
 def iter_sealed(rows: Iterable[Notification]) -> Iterator[tuple[Notification, SealedEvent]]:
