@@ -14,5 +14,6 @@ class StepRefused(DomainError):
         self.rule = rule
         self.message = message
         self.basis = basis
+        self.index: int | None = None  # the step's place in a refused batch, when known
         text = f"[{rule}] {message}" + (f" ({basis})" if basis else "")
         super().__init__(text)

@@ -126,3 +126,4 @@ def _check_named_roles(step: Step, ctx: Context, step_spec: Any) -> None:
                 raise StepRefused("STRUCT-ROLE", f"data.{name}: {person} 不具有 {role} 角色")
             if agency is not None and officer.agency not in (agency, None):
                 raise StepRefused("STRUCT-ROLE", f"data.{name}: {person} 不属于本案机关 {agency}")
+

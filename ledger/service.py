@@ -17,6 +17,9 @@ from threading import Lock
 from typing import Any
 
 from domain import identities
+from domain.admission import validate
+from domain.config import Config
+from domain.errors import StepRefused
 from domain.identities import Officer
 from domain.step import Step, parse_timestamp
 from domain.validation import check_structure
@@ -99,8 +102,17 @@ class BatchView:
 
 
 def structural_check(step: Step, view: BatchView) -> None:
-    """The structural layer of validation (domain); the domain issue adds the gates."""
+    """Structure only: for callers that bring their own legal checks (tests, benchmarks)."""
     check_structure(step, view, backfill=view.backfill)
+
+
+def admission(config: Config) -> Validator:
+    """Structure always, the legal gates when live (domain.admission), with ``config``."""
+
+    def check(step: Step, view: BatchView) -> None:
+        validate(step, view, backfill=view.backfill, config=config)
+
+    return check
 
 
 class Ledger:
@@ -111,12 +123,14 @@ class Ledger:
         store: EventStore,
         keystore: KeyStore | None,
         *,
-        validator: Validator = structural_check,
+        validator: Validator | None = None,
+        config: Config | None = None,
         clock: Callable[[], datetime] = now_utc,
     ) -> None:
         self.store = store
         self.keystore = keystore
-        self.validator = validator
+        self.config = config or Config()
+        self.validator = validator or admission(self.config)
         self.clock = clock
         self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
         self._cache_lock = Lock()
@@ -202,8 +216,12 @@ class Ledger:
         recorded_at = format_time(self.clock())
         nonces = base64.b64encode(os.urandom(18 * len(steps))).decode("ascii")  # 24 characters each
         for i, raw in enumerate(steps):
-            step = Step.parse(raw)
-            self.validator(step, view)
+            try:
+                step = Step.parse(raw)
+                self.validator(step, view)
+            except StepRefused as exc:
+                exc.index = i  # which step of the batch, for import's line numbers
+                raise
             if step.kind == "officer":
                 signers.clear()  # identity steps may change who holds which key
             if step.by not in signers:
