@@ -200,9 +200,12 @@ def opened(settings: Settings, *, sign: bool = False) -> Iterator[TransparencyLo
     store = EventStore(settings.store_config())
     try:
         log = TransparencyLog(store, origin=log_origin(settings))
-        if sign:
-            attach_signer(settings, log)
-        yield log
+        try:
+            if sign:
+                attach_signer(settings, log)
+            yield log
+        finally:
+            log.close()
     finally:
         store.close()
 
