@@ -96,3 +96,21 @@ def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:
     assert (tmp_path / "var" / "passphrase").stat().st_mode & 0o777 == 0o600
     again = subprocess.run([sys.executable, "-m", "api.run_local"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert again.returncode == 0 and "已初始化账本" not in again.stdout
+
+
+def test_config_file_changes_a_threshold_and_bad_config_is_a_usage_error(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from api.settings import Settings
+    from api.wiring import load_config
+
+    good = tmp_path / "ledger.toml"
+    good.write_text("[statement]\nwindow_wd = 5\n", encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[statement]\nno_such_key = 1\n", encoding="utf-8")
+    try:
+        config = load_config(Settings.load(str(data), config=str(good)))
+    except Exception as exc:  # the key name is the config module's; show it if it moved
+        pytest.fail(f"{exc}")
+    assert config != load_config(Settings.load(str(data)))
+    assert main(["--data", str(data), "--config", str(bad), "record", write(tmp_path, OFFICER_STEP)]) == 2
+    assert "no_such_key" in capsys.readouterr().err
