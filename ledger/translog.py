@@ -38,6 +38,7 @@ import itertools
 import os
 import sqlite3
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1294,10 +1295,10 @@ class _LogCheck:
         self.sql = self.log.sql
         self.progress = progress
         self.problems: list[Problem] = []
-        self.events: list[tuple[int, str, int]] = []  # (notification id, stream, version) by position
-        self.event_hashes = bytearray()
-        self.stored_hashes = bytearray()
-        self.leaf_ids: list[int] = []
+        self.event_ids = array("q")  # notification id of the event at each position
+        self.event_hashes = bytearray()  # leaf hashes of the events as they are
+        self.stored_hashes = bytearray()  # leaf hashes of the stored leaves
+        self.leaf_ids = array("q")  # notification id each stored leaf names
         self.first_diff: int | None = None
         self.size = 0
 
@@ -1306,8 +1307,13 @@ class _LogCheck:
         self.problems.append(Problem(position, nid, stream, version, what))
 
     def where(self, position: int) -> tuple[int, str, int]:
-        if 0 <= position < len(self.events):
-            return self.events[position]
+        """(notification id, stream, version) of the event at ``position``, read when a problem needs it."""
+        if 0 <= position < len(self.event_ids):
+            nid = self.event_ids[position]
+            rows = self.store.recorder.select_notifications(start=nid, limit=1)
+            if rows and rows[0].id == nid:
+                return nid, str(rows[0].originator_id), int(rows[0].originator_version)
+            return nid, "", 0
         return (self.leaf_ids[position] if 0 <= position < len(self.leaf_ids) else 0), "", 0
 
     def run(self, keys: Vkey | Iterable[Vkey] | None) -> list[Problem]:
@@ -1323,29 +1329,44 @@ class _LogCheck:
         self.problems.sort(key=lambda p: (p.position, p.what))
         return self.problems
 
-    def check_leaves(self) -> _Levels:
-        sql = self.sql
-        with sql.transaction(write=False) as cur:
-            cur.execute(
-                sql.q("SELECT position, notification_id, commitment FROM {leaves} ORDER BY position")
-            )
-            leaves = cur.fetchall()
-        rows = self.store.notifications()
+    def _leaves(self) -> Iterator[tuple[int, int, bytes]]:
+        """Stored leaves in position order, a page at a time."""
+        after = -1
+        while True:
+            with self.sql.reader() as cur:
+                cur.execute(
+                    self.sql.q(
+                        "SELECT position, notification_id, commitment FROM {leaves} "
+                        "WHERE position > ? ORDER BY position LIMIT ?"
+                    ),
+                    (after, _PAGE * 8),
+                )
+                page = cur.fetchall()
+            for pos, nid, commitment in page:
+                yield int(pos), int(nid), bytes(commitment)
+            if len(page) < _PAGE * 8:
+                return
+            after = int(page[-1][0])
 
-        def take_event() -> Notification | None:
+    def check_leaves(self) -> _Levels:
+        rows = self.store.notifications(page=_PAGE)
+        leaf_hash = merkle.leaf_hash
+
+        def take_event() -> tuple[Notification, bytes] | None:
             row = next(rows, None)
-            if row is not None:
-                self.events.append((row.id, str(row.originator_id), int(row.originator_version)))
-                self.event_hashes += merkle.leaf_hash(leaf_commitment(bytes(row.state)))
-            return row
+            if row is None:
+                return None
+            commitment = leaf_commitment(bytes(row.state))
+            self.event_ids.append(row.id)
+            self.event_hashes += leaf_hash(commitment)
+            return row, commitment
 
         def differs(pos: int) -> None:
             if self.first_diff is None:
                 self.first_diff = pos
 
         position = 0
-        for leaf in leaves:
-            pos, nid, commitment = int(leaf[0]), int(leaf[1]), bytes(leaf[2])
+        for pos, nid, commitment in self._leaves():
             if pos > position:
                 self.problems.append(Problem(position, 0, "", 0, f"透明日志缺少位置 {position}..{pos - 1} 的叶子"))
                 for missing in range(position, pos):
@@ -1353,23 +1374,23 @@ class _LogCheck:
                     self.stored_hashes += _ZERO
                     self.leaf_ids.append(0)
                     differs(missing)
-            row = take_event()
-            self.stored_hashes += merkle.leaf_hash(commitment)
+            taken = take_event()
+            self.stored_hashes += leaf_hash(commitment)
             self.leaf_ids.append(nid)
-            if row is None:
+            if taken is None:
                 self.problems.append(Problem(pos, nid, "", 0, f"叶子 {pos} (通知号 {nid}) 没有对应的事件: 事件被删除"))
                 differs(pos)
             else:
-                stream, version = str(row.originator_id), int(row.originator_version)
+                row, event_commitment = taken
                 if row.id != nid:
                     self.problems.append(Problem(
-                        pos, row.id, stream, version,
+                        pos, row.id, str(row.originator_id), int(row.originator_version),
                         f"叶子 {pos} 记录的是通知号 {nid}, 而此位置的事件是通知号 {row.id}: 事件被删除、插入或调换",
                     ))
-                elif leaf_commitment(bytes(row.state)) != commitment:
-                    self.problems.append(Problem(pos, row.id, stream, version,
+                    differs(pos)
+                elif event_commitment != commitment:
+                    self.problems.append(Problem(pos, row.id, str(row.originator_id), int(row.originator_version),
                                                  "事件字节与透明日志中的承诺不符: 事件被改写"))
-                if self.event_hashes[-32:] != self.stored_hashes[-32:]:
                     differs(pos)
             position = pos + 1
             if self.progress and position % 10000 == 0:
@@ -1381,14 +1402,21 @@ class _LogCheck:
 
     def check_nodes(self, tree: _Levels) -> None:
         sql = self.sql
-        with sql.transaction(write=False) as cur:
+        with sql.reader() as cur:
             cur.execute(sql.q("SELECT DISTINCT level FROM {nodes}"))
             levels = {int(r[0]) for r in cur.fetchall()} | set(range(1, len(tree.levels)))
-            for level in sorted(levels - {0}):
-                cur.execute(sql.q("SELECT idx, hash FROM {nodes} WHERE level = ? ORDER BY idx"), (level,))
-                expected_count = tree.count(level)
-                seen = 0
-                for idx, h in cur.fetchall():
+        for level in sorted(levels - {0}):
+            expected_count = tree.count(level)
+            seen = 0
+            after = -1
+            while True:
+                with sql.reader() as cur:
+                    cur.execute(
+                        sql.q("SELECT idx, hash FROM {nodes} WHERE level = ? AND idx > ? ORDER BY idx LIMIT ?"),
+                        (level, after, _PAGE * 8),
+                    )
+                    page = cur.fetchall()
+                for idx, h in page:
                     i = int(idx)
                     if i >= expected_count:
                         self.flag(min(i << level, max(self.size - 1, 0)), f"透明日志含多余的节点 ({level}, {i})")
@@ -1396,8 +1424,11 @@ class _LogCheck:
                     seen += 1
                     if bytes(h) != tree.get(level, i):
                         self.flag(i << level, f"透明日志节点 ({level}, {i}) 与叶子重算的值不符")
-                if seen < expected_count:
-                    self.flag(0, f"透明日志第 {level} 层缺少 {expected_count - seen} 个节点")
+                if len(page) < _PAGE * 8:
+                    break
+                after = int(page[-1][0])
+            if seen < expected_count:
+                self.flag(0, f"透明日志第 {level} 层缺少 {expected_count - seen} 个节点")
 
     def check_checkpoints(self, tree: _Levels, verifiers: list[notes.Verifier]) -> None:
         origin = self.log.meta("origin")
@@ -1426,8 +1457,8 @@ class _LogCheck:
             if cp.size != stored.size or cp.root_hash != stored.root:
                 self.flag(last, f"{label} 的内容与其所在行不符")
                 continue
-            if cp.size > len(self.events):
-                self.flag(last, f"{label} 覆盖 {cp.size} 个事件, 账本只有 {len(self.events)} 个: 事件被删除")
+            if cp.size > len(self.event_ids):
+                self.flag(last, f"{label} 覆盖 {cp.size} 个事件, 账本只有 {len(self.event_ids)} 个: 事件被删除")
             elif not hmac.compare_digest(events_root(cp.size), cp.root_hash):
                 self.flag(last, f"{label} 的根与按当前事件重算的根不符: 检查点覆盖的历史被改写或删除")
             if cp.size > self.size:
