@@ -12,8 +12,10 @@ from domain.gates import check_gates, with_registry
 from domain.step import Step
 from domain.validation import Context, check_structure
 
+CALENDAR_SPAN = (-6, 2)
 
-def calendar_for(ctx: Context, around: int, *, span: tuple[int, int] = (-6, 2)) -> WorkingCalendar:
+
+def calendar_for(ctx: Context, around: int, *, span: tuple[int, int] = CALENDAR_SPAN) -> WorkingCalendar:
     """The working-day calendar with the holiday notices recorded for the years near ``around``.
 
     Notices live on ``calendar/<year>`` streams; the span covers the longest period a
@@ -28,8 +30,14 @@ def calendar_for(ctx: Context, around: int, *, span: tuple[int, int] = (-6, 2)) 
     return WorkingCalendar.from_notices(notices)
 
 
-def validate(step: Step, ctx: Context, *, backfill: bool, config: Config) -> None:
-    """Everything a step must pass: structure always; the legal gates only when live."""
+def validate(
+    step: Step, ctx: Context, *, backfill: bool, config: Config, calendar: WorkingCalendar | None = None
+) -> None:
+    """Everything a step must pass: structure always; the legal gates only when live.
+
+    ``calendar`` lets a caller that caches calendars pass one; else it is built from ``ctx``.
+    """
     check_structure(step, ctx, backfill=backfill)
     if not backfill:
-        check_gates(step, with_registry(ctx), config=config, calendar=calendar_for(ctx, step.at.year))
+        calendar = calendar or calendar_for(ctx, step.at.year)
+        check_gates(step, with_registry(ctx), config=config, calendar=calendar)

@@ -55,14 +55,17 @@ class _Seen:
     ledger: Ledger
     known: dict[str, set[str]] = field(default_factory=dict)
 
-    def contains(self, step: Mapping[str, Any]) -> bool:
+    def add_if_new(self, step: Mapping[str, Any]) -> bool:
+        """Remember the step; False when its stream already holds it."""
         stream = str(step.get("stream"))
-        if stream not in self.known:
-            self.known[stream] = {step_identity(e.envelope) for e in self.ledger.cached(stream)}
-        return step_identity(step) in self.known[stream]
-
-    def add(self, step: Mapping[str, Any]) -> None:
-        self.known.setdefault(str(step["stream"]), set()).add(step_identity(step))
+        known = self.known.get(stream)
+        if known is None:
+            known = self.known[stream] = {step_identity(e.envelope) for e in self.ledger.cached(stream)}
+        identity = step_identity(step)
+        if identity in known:
+            return False
+        known.add(identity)
+        return True
 
 
 def import_lines(
@@ -109,12 +112,11 @@ def import_lines(
         if not isinstance(step, dict):
             result.refusal = flush() or Refusal(number, "STRUCT-SHAPE", "每行应为一个 JSON 对象")
             return result
-        if seen.contains(step):
+        if not seen.add_if_new(step):
             result.skipped += 1
             continue
         if not pending:
             pending_lines = []
-        seen.add(step)
         pending.append((number, step))
         pending_lines.append(number)
         if len(pending) >= batch_size:

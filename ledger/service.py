@@ -17,7 +17,8 @@ from threading import Lock
 from typing import Any
 
 from domain import identities
-from domain.admission import validate
+from domain.admission import CALENDAR_SPAN, calendar_for, validate
+from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.errors import StepRefused
 from domain.identities import Officer
@@ -61,30 +62,38 @@ class BatchView:
 
     ledger: Ledger
     backfill: bool = False
-    pending: dict[str, list[SealedEvent]] = field(default_factory=dict)
+    _events: dict[str, list[SealedEvent]] = field(default_factory=dict)
+    _history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _officers: dict[str, Officer | None] = field(default_factory=dict)
-    _stored: dict[str, list[SealedEvent]] = field(default_factory=dict)
     head_hashes: dict[str, bytes] = field(default_factory=dict)
 
     def events(self, stream: str) -> list[SealedEvent]:
-        if stream not in self._stored:
-            self._stored[stream] = self.ledger.cached(stream)
-        return self._stored[stream] + self.pending.get(stream, [])
+        """The stream's events, stored then pending; read-only for callers."""
+        events = self._events.get(stream)
+        if events is None:
+            events = self._events[stream] = self.ledger.cached(stream)
+        return events
 
     def head(self, stream: str) -> SealedEvent | None:
-        pending = self.pending.get(stream)
-        if pending:
-            return pending[-1]
         events = self.events(stream)
         return events[-1] if events else None
 
     def add(self, event: SealedEvent, event_hash: bytes) -> None:
-        self.pending.setdefault(event.stream, []).append(event)
+        self.events(event.stream).append(event)
+        if event.stream in self._history:
+            self._history[event.stream].append(event.envelope)
         self.head_hashes[event.stream] = event_hash
         self._officers.pop(event.stream, None)
 
     def history(self, stream: str) -> list[dict[str, Any]]:
-        return [e.envelope for e in self.events(stream)]
+        history = self._history.get(stream)
+        if history is None:
+            history = self._history[stream] = [e.envelope for e in self.events(stream)]
+        return history
+
+    def calendar(self, year: int) -> WorkingCalendar:
+        """The calendar with the notices near ``year``, rebuilt only when a notice was added."""
+        return self.ledger.calendars.get(self, year)
 
     def officer(self, identity: str) -> Officer | None:
         if identity not in self._officers:
@@ -101,6 +110,21 @@ class BatchView:
         return ring
 
 
+class _Calendars:
+    """Calendars by year, keyed by how many notices each nearby calendar stream holds."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, tuple[int, ...]], WorkingCalendar] = {}
+
+    def get(self, view: BatchView, year: int) -> WorkingCalendar:
+        low, high = CALENDAR_SPAN
+        counts = tuple(len(view.history(f"calendar/{y}")) for y in range(year + low, year + high + 1))
+        key = (year, counts)
+        if key not in self._built:
+            self._built[key] = calendar_for(view, year)
+        return self._built[key]
+
+
 def structural_check(step: Step, view: BatchView) -> None:
     """Structure only: for callers that bring their own legal checks (tests, benchmarks)."""
     check_structure(step, view, backfill=view.backfill)
@@ -110,7 +134,8 @@ def admission(config: Config) -> Validator:
     """Structure always, the legal gates when live (domain.admission), with ``config``."""
 
     def check(step: Step, view: BatchView) -> None:
-        validate(step, view, backfill=view.backfill, config=config)
+        calendar = None if view.backfill else view.calendar(step.at.year)
+        validate(step, view, backfill=view.backfill, config=config, calendar=calendar)
 
     return check
 
@@ -133,6 +158,7 @@ class Ledger:
         self.validator = validator or admission(self.config)
         self.clock = clock
         self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
+        self.calendars = _Calendars()
         self._cache_lock = Lock()
 
     def close(self) -> None:
