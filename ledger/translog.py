@@ -56,7 +56,6 @@ from ledger.verify import Problem
 
 __all__ = [
     "APPLICATION_NAME",
-    "CheckpointNotFoundError",
     "ConsistencyProof",
     "InclusionProof",
     "Integrator",
@@ -93,10 +92,6 @@ class LogError(Exception):
 
 class NotCoveredError(LogError):
     """A position or size that no stored checkpoint (or the tree) covers yet."""
-
-
-class CheckpointNotFoundError(LogError):
-    """No stored checkpoint of the size asked for."""
 
 
 class IntegratorConflictError(LogError):
