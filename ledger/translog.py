@@ -268,11 +268,12 @@ class _Sql:
         self.store = store
         self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
         self.postgres = bool(store.config.postgres_dsn)
-        # eventsourcing's tracking recorder (it creates its table): the integrator's position.
-        self.tracking: Any = cast(Any, store.factory.tracking_recorder())
+        self._tracking: Any = None
         if self.postgres:
             prefix = f"{_quote(self.datastore.schema)}."
-            tracking_table = prefix + _quote(self.tracking.tracking_table_name)
+            # eventsourcing's PostgreSQL factory names it after the application
+            self._pg_tracking = (str(store.factory.env.name).lower() or "notification") + "_tracking"
+            tracking_table = prefix + _quote(self._pg_tracking)
         else:
             prefix = ""
             tracking_table = "tracking"
@@ -285,6 +286,16 @@ class _Sql:
         self._lock = threading.Lock()
         self._readers: list[sqlite3.Connection] = []
         self._cache: dict[str, str] = {}
+
+    @property
+    def tracking(self) -> Any:
+        """eventsourcing's tracking recorder (made on first use; it creates its table)."""
+        if self._tracking is None:
+            recorder: Any = cast(Any, self.store.factory.tracking_recorder())
+            if self.postgres and recorder.tracking_table_name != self._pg_tracking:
+                raise LogError(f"意外的跟踪表名 {recorder.tracking_table_name}")
+            self._tracking = recorder
+        return self._tracking
 
     def q(self, text: str) -> str:
         """Table names filled in, placeholders in the dialect's style."""
@@ -439,7 +450,8 @@ class TransparencyLog:
             self.sql.create()
         elif not self.sql.exists():
             raise LogError("这个账本还没有透明日志 (先运行 log integrate)")
-        self.tracking: Any = self.sql.tracking
+        # Verifiers (load=False) only read: they need not create eventsourcing's tracking table.
+        self.tracking: Any = self.sql.tracking if (create or load) else None
         stored_origin = self.meta("origin")
         if origin is None:
             if stored_origin is None:
