@@ -14,11 +14,13 @@ from pathlib import Path
 
 import orjson
 
+from api import cli_log
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
 from ledger.importer import DEFAULT_BATCH, import_lines
 from ledger.keys import KeyStoreError
+from ledger.translog import verify_log
 from ledger.verify import iter_problem_lines, terminal_progress, verify_store
 
 EPILOG = """\
@@ -47,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("init", help="创建数据目录、存储、加密密钥库和初始管理员 officer/admin")
 
-    p = sub.add_parser("verify", help="校验整个账本: 哈希、签名、链、版本与全局顺序")
+    p = sub.add_parser("verify", help="校验整个账本: 哈希、签名、链、版本、全局顺序与透明日志")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--log-key", help="用公布的日志公钥 (C2SP vkey) 核对检查点; 默认用账本中记录的公钥")
     p.add_argument("--workers", type=int, default=None, help="验签线程数 (默认: CPU 核数)")
 
     p = sub.add_parser("record", help="记录一个步骤 (JSON 文件, - 为标准输入)")
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--backfill", action="store_true", help="补录纸质历史: 不做法定闸门校验, 导入人签名")
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的行数 (默认 {DEFAULT_BATCH})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    cli_log.register(sub)
     return parser
 
 
@@ -73,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(args.data, args.actor, args.config)
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record,
-                   "import": cmd_import}[args.command]
+                   "import": cmd_import, "log": cli_log.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
@@ -94,6 +98,8 @@ def cmd_verify(settings: Settings, args: argparse.Namespace) -> int:
     ledger = open_ledger(settings, keys=False)
     try:
         report = verify_store(ledger.store, workers=args.workers, progress=terminal_progress())
+        report.problems.extend(verify_log(ledger.store, args.log_key) if args.log_key else verify_log(ledger.store))
+        report.problems.sort(key=lambda p: (p.position, p.what))
     finally:
         ledger.close()
     if sys.stderr.isatty():

@@ -114,3 +114,16 @@ def test_config_file_changes_a_threshold_and_bad_config_is_a_usage_error(
     assert config != load_config(Settings.load(str(data)))
     assert main(["--data", str(data), "--config", str(bad), "record", write(tmp_path, OFFICER_STEP)]) == 2
     assert "no_such_key" in capsys.readouterr().err
+
+
+def test_verify_catches_a_deleted_stream_head_once_checkpointed(
+        data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A per-stream chain cannot see its newest event go; the transparency log can."""
+    assert main(["--data", str(data), "record", write(tmp_path, OFFICER_STEP)]) == 0
+    assert main(["--data", str(data), "log", "integrate", "--checkpoint"]) == 0
+    with sqlite3.connect(data / "ledger.sqlite") as conn:
+        conn.execute("DELETE FROM stored_events WHERE rowid = 2")
+    capsys.readouterr()
+    assert main(["--data", str(data), "verify", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert any(p["position"] == 1 for p in report["problems"])
