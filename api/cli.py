@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from api import cli_log
+from api import calendar_cmd, cli_log
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
@@ -68,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的行数 (默认 {DEFAULT_BATCH})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     cli_log.register(sub)
+    calendar_cmd.register(sub)
     return parser
 
 
@@ -77,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(args.data, args.actor, args.config)
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record,
-                   "import": cmd_import, "log": cli_log.run}[args.command]
+                   "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
