@@ -554,6 +554,28 @@ def _check_stream(step: StepSpec, stream: str, data: Mapping[str, object],
         year = data.get("year")
         if isinstance(year, int) and not isinstance(year, bool) and str(year) != ident:
             out.append(Problem("data.year", f"应与 stream 的年份 {ident} 一致"))
+        notice_year = str(year) if isinstance(year, int) and not isinstance(year, bool) else ident
+        _check_notice_days(notice_year, data, out)
+
+
+def _check_notice_days(year: str, data: Mapping[str, object], out: list[Problem]) -> None:
+    """A holiday notice's days lie in its year, each a holiday or a make-up workday, not both.
+
+    ``domain.calendar.HolidayNotice`` cannot hold any other notice, and the live gates build
+    their calendar from the notices recorded: one such notice must never be recorded.
+    """
+    given: dict[str, set[str]] = {}
+    for name in ("holidays", "workdays"):
+        days = data.get(name)
+        if not isinstance(days, list):
+            continue
+        given[name] = {d for d in days if isinstance(d, str)}
+        for i, day in enumerate(days):
+            if isinstance(day, str) and day[:4] != year:
+                out.append(Problem(f"data.{name}[{i}]", f"应为 {year} 年的日期"))
+    both = given.get("holidays", set()) & given.get("workdays", set())
+    if both:
+        out.append(Problem("data.workdays", f"同一日期既是假日又是调休工作日: {'、'.join(sorted(both))}"))
 
 
 def check_override(
