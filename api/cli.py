@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from api import calendar_cmd, cli_log
+from api import calendar_cmd, cli_log, documents_cmd, serve_cmd, token_cmd
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
@@ -69,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     cli_log.register(sub)
     calendar_cmd.register(sub)
+    token_cmd.register(sub)
+    serve_cmd.register(sub)
+    documents_cmd.register(sub)
     return parser
 
 
@@ -78,7 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = Settings.load(args.data, args.actor, args.config)
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record,
-                   "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run}[args.command]
+                   "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run,
+                   "token": token_cmd.run, "serve": serve_cmd.run, "documents": documents_cmd.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)

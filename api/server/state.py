@@ -1,0 +1,162 @@
+"""What the routes share: the ledger, tokens, documents, the log and the read policy.
+
+One :class:`Services` per app (``app.state.services``), made by ``create_app``; routes
+get it with ``Depends(services)`` (see ``api.server.auth``). An :class:`Area` is one
+router with what it needs started and stopped, and the readiness checks it adds to
+``/readyz``; the projection-backed areas (case files, disclosures, supervision) plug
+in as areas too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from api.documents import DocumentStore
+from api.server.access import Access
+from api.server.config import HttpSettings
+from api.settings import Settings
+from api.tokens import TokenStore
+from domain.errors import StepRefused
+from domain.step import Step
+from ledger.service import BatchView, Ledger, Validator
+from ledger.translog import TransparencyLog
+
+log = logging.getLogger("enforcement_ledger.http")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One readiness check: its name, whether it passes, and what it found."""
+
+    name: str
+    ok: bool
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Area:
+    """A part of the API: its router, its start/stop hooks and its readiness checks."""
+
+    name: str
+    router: APIRouter
+    start: Callable[[Services], None] | None = None
+    stop: Callable[[Services], None] | None = None
+    checks: tuple[Callable[[Services], Check], ...] = ()
+
+
+DocumentReferences = Callable[[str], list[str]]
+"""sha256 → the streams whose steps reference that document (a projection supplies it)."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    http: HttpSettings
+    ledger: Ledger
+    tokens: TokenStore
+    documents: DocumentStore
+    access: Access
+    log: LogAccess
+    document_references: DocumentReferences = field(default=lambda sha256: [])
+    checks: list[Callable[[Services], Check]] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Per-area state (e.g. a projection reader), keyed by the area's name."""
+
+
+def services(request: Request) -> Services:
+    """The app's :class:`Services` (a FastAPI dependency)."""
+    found: Services = request.app.state.services
+    return found
+
+
+class LogAccess:
+    """The transparency log as the public routes read it: opened on first use, one reader at a time.
+
+    A ledger that has never been integrated has no log tables yet; the routes then
+    answer 404 ("no checkpoint yet") instead of creating them on a read.
+    """
+
+    def __init__(self, opener: Callable[[], TransparencyLog]) -> None:
+        self._opener = opener
+        self._log: TransparencyLog | None = None
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def reading(self) -> Iterator[TransparencyLog]:
+        with self.lock:
+            if self._log is None:
+                self._log = self._opener()
+            yield self._log
+
+    def close(self) -> None:
+        with self.lock:
+            if self._log is not None:
+                self._log.close()
+                self._log = None
+
+
+# -- optimistic concurrency ---------------------------------------------------------------------
+
+
+class VersionMismatch(StepRefused):
+    """The stream is not at the version the client expected (``If-Match`` / ``expect``)."""
+
+    def __init__(self, stream: str, expected: str, current: int) -> None:
+        super().__init__("VERSION-MISMATCH", f"{stream} 当前版本为 {current}, 而请求期望 {expected}")
+        self.stream, self.current = stream, current
+
+
+@dataclass
+class Expectations:
+    """Expected versions by stream: an int, or ``*`` (the stream exists)."""
+
+    versions: dict[str, int | str]
+
+    def check(self, stream: str, current: int) -> None:
+        wanted = self.versions.pop(stream, None)
+        if wanted is None:
+            return
+        if wanted == "*":
+            if current < 1:
+                raise VersionMismatch(stream, "*", current)
+        elif wanted != current:
+            raise VersionMismatch(stream, str(wanted), current)
+
+
+_EXPECTED: ContextVar[Expectations | None] = ContextVar("expected_versions", default=None)
+
+
+@contextmanager
+def expecting(versions: dict[str, int | str] | None) -> Iterator[None]:
+    """Within this block, ``Ledger.record`` refuses a step whose stream is not at the expected version."""
+    token = _EXPECTED.set(Expectations(dict(versions)) if versions else None)
+    try:
+        yield
+    finally:
+        _EXPECTED.reset(token)
+
+
+def with_expectations(inner: Validator) -> Validator:
+    """Wrap the ledger's validator: the first step of each expected stream checks its version.
+
+    The validator runs inside ``Ledger.record``'s append transaction (SQLite: after
+    ``BEGIN IMMEDIATE``), so the version checked is the one appended to; on PostgreSQL
+    the recorder's in-transaction link check turns a race into a conflict as well.
+    """
+
+    def check(step: Step, view: BatchView) -> None:
+        expected = _EXPECTED.get()
+        if expected is not None and step.stream in expected.versions:
+            head = view.head(step.stream)
+            expected.check(step.stream, head.version if head is not None else 0)
+        inner(step, view)
+
+    return check
