@@ -1,0 +1,613 @@
+"""Runners: tracked followers of the notification log that keep the read models current.
+
+Like the transparency-log integrator (``ledger.translog``), a runner reads the
+ledger's events in notification order, a batch at a time, and commits each batch's
+view updates *together with* eventsourcing's ``Tracking`` of the batch's last
+notification, in one transaction that first takes the projections' write lock.
+A crash (even ``kill -9``) loses at most the uncommitted batch, which the next run
+does again: every update is exactly-once. Inside the transaction the runner checks
+that each projection's tracked position is still the one it computed from; if
+another runner moved it meanwhile, it reloads and retries.
+
+How a batch is applied: the events are decoded once; every *case group* they touch
+(the case, the 复议 and lawsuits that target it) is folded afresh from its events up
+to the batch's end (:func:`projections.casefile.fold_casefile`), and each projection
+replaces that group's rows. So the tables after any sequence of batches are a
+function of the events alone — the property the tests check: incremental equals a
+rebuild from zero, row for row. A ``HolidayNoticePublished`` changes working days,
+hence due dates: the batch then refreshes every group.
+
+``follow`` keeps running: on SQLite it polls (a pull loop); on PostgreSQL it waits
+for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
+``rebuild`` fills fresh ``*__next`` tables from zero and swaps them in atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+
+from domain.calendar import CalendarError, HolidayNotice, WorkingCalendar
+from domain.config import Config
+from ledger.store import EventStore
+from projections.casefile import (
+    CaseFile,
+    LawsuitFile,
+    ReviewFile,
+    SupervisionFile,
+    fold_casefile,
+    fold_lawsuit,
+    fold_review,
+    fold_supervision,
+)
+from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
+from projections.sql import NEXT, Database, Table
+
+__all__ = [
+    "DEFAULT_BATCH",
+    "ConflictError",
+    "ProjectionStatus",
+    "Runner",
+    "ensure",
+    "rebuild",
+    "status",
+    "tracking_name",
+]
+
+DEFAULT_BATCH = 1000
+CACHE_STREAMS = 4096
+REBUILD = ":rebuild"
+
+_STATE = Table("proj_state", (("name", "text"), ("events", "int"), ("schema", "text"), ("updated_at", "text"),
+                              ("rebuilt_at", "text")), ("name",), scope="custom")
+_LINKS = Table("proj_links", (("stream", "text"), ("grp", "text"), ("nid", "int")), ("stream",), scope="custom",
+               indexes=(("grp",),))
+_OPENINGS = {"ReconsiderationApplied", "LawsuitFiled"}
+
+
+class ConflictError(Exception):
+    """Another runner moved a projection meanwhile; reload and retry."""
+
+
+def tracking_name(name: str) -> str:
+    """The eventsourcing ``Tracking`` application name of a projection."""
+    return f"projection:{name}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def schema_of(projection: Projection) -> str:
+    """A digest of a projection's table definitions: a change means its tables are rebuilt."""
+    text = repr([(t.name, t.columns, t.key, t.scope, t.indexes) for t in projection.tables])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def ensure(db: Database, projections: Iterable[Projection] = ALL) -> list[str]:
+    """Create the shared tables and every projection's tables; returns the projections reset.
+
+    A projection whose stored table definitions differ from the code's (an upgrade)
+    is dropped and starts again from zero; ``projections run`` then rebuilds it.
+    """
+    reset: list[str] = []
+    with db.ddl_lock() as cur:
+        db.create(cur, _STATE)
+        db.create(cur, _LINKS)
+        cur.execute(db.q(f"SELECT name, schema FROM {db.qualify('proj_state')}"))
+        stored = {str(n): str(s) for n, s in cur.fetchall()}
+        for projection in projections:
+            digest = schema_of(projection)
+            if stored.get(projection.name) == digest:
+                for table in projection.tables:
+                    db.create(cur, table)
+                continue
+            for table in projection.tables:
+                db.drop(cur, table)
+                db.create(cur, table)
+            db.untrack(cur, tracking_name(projection.name))
+            _set_state(db, cur, projection.name, 0, digest)
+            if projection.name in stored:
+                reset.append(projection.name)
+    return reset
+
+
+def _set_state(db: Database, cur: Any, name: str, events: int, schema: str, rebuilt: str | None = None) -> None:
+    table = db.qualify("proj_state")
+    cur.execute(db.q(f"DELETE FROM {table} WHERE name = ?"), (name,))
+    cur.execute(db.q(f"INSERT INTO {table} (name, events, schema, updated_at, rebuilt_at) VALUES (?, ?, ?, ?, ?)"),
+                (name, events, schema, _now(), rebuilt))
+
+
+# --------------------------------------------------------------------------- stream histories
+
+
+class Histories:
+    """The envelopes of recently used streams, complete up to the runner's position (an LRU)."""
+
+    def __init__(self, db: Database, limit: int = CACHE_STREAMS) -> None:
+        self.db = db
+        self.limit = limit
+        self.position = -1
+        self.data: OrderedDict[str, list[Mapping[str, Any]]] = OrderedDict()
+
+    def reset(self, position: int) -> None:
+        if self.position != position:
+            self.data.clear()
+            self.position = position
+
+    def advance(self, events: Sequence[Event], upto: int) -> None:
+        """Add a batch's events (the batch follows ``self.position`` directly)."""
+        missing: set[str] = set()
+        for event in events:
+            known = self.data.get(event.stream)
+            if known is not None:
+                known.append(event.envelope)
+            elif event.stream in missing:
+                continue
+            elif event.version == 1:
+                self.data[event.stream] = [event.envelope]
+            else:
+                missing.add(event.stream)
+        self.position = upto
+        if missing:
+            self._load(sorted(missing))
+
+    def get(self, streams: Iterable[str]) -> dict[str, list[Mapping[str, Any]]]:
+        wanted = list(dict.fromkeys(streams))
+        absent = [s for s in wanted if s not in self.data]
+        if absent:
+            self._load(absent)
+        out = {}
+        for stream in wanted:
+            self.data.move_to_end(stream)
+            out[stream] = self.data[stream]
+        return out
+
+    def trim(self) -> None:
+        while len(self.data) > self.limit:
+            self.data.popitem(last=False)
+
+    def _load(self, streams: Sequence[str]) -> None:
+        loaded: dict[str, list[Mapping[str, Any]]] = {s: [] for s in streams}
+        for _, stream, _, state in self.db.stream_events(streams, self.position):
+            loaded[stream].append(decode(state))
+        self.data.update(loaded)
+
+
+def decode(state: bytes) -> Mapping[str, Any]:
+    """The envelope of stored bytes (``{"event": <envelope>, "sig": ...}``)."""
+    outer = orjson.loads(state)
+    envelope = outer.get("event") if isinstance(outer, dict) else None
+    return envelope if isinstance(envelope, dict) else {}
+
+
+# --------------------------------------------------------------------------- the runner
+
+
+@dataclass
+class Target:
+    """A projection and where it writes: the live tables, or the ``__next`` tables of a rebuild."""
+
+    projection: Projection
+    suffix: str
+    state: str
+
+    @property
+    def tracking(self) -> str:
+        return tracking_name(self.state)
+
+
+class Runner:
+    """Apply new events to some projections (by default all), batch by batch.
+
+    ``rebuild=True`` writes the ``__next`` tables under the ``<name>:rebuild`` tracking
+    (see :func:`rebuild`). ``after_batch`` (tests: a crash point) runs after each commit
+    with the batch's last notification id; ``before_commit`` inside each transaction.
+    """
+
+    def __init__(
+        self,
+        store: EventStore,
+        projections: Sequence[Projection] = ALL,
+        *,
+        config: Config | None = None,
+        batch: int = DEFAULT_BATCH,
+        rebuild: bool = False,
+        cache_streams: int = CACHE_STREAMS,
+        after_batch: Callable[[int], None] | None = None,
+        before_commit: Callable[[], None] | None = None,
+        create: bool = True,
+    ) -> None:
+        if batch < 1:
+            raise ValueError("batch must be at least 1")
+        self.store = store
+        self.db = Database(store)
+        if create and not rebuild:
+            ensure(self.db, projections)
+        self.config = config or Config()
+        self.batch = batch
+        self.after_batch = after_batch
+        self.before_commit = before_commit
+        self.targets = [Target(p, NEXT if rebuild else "", p.name + (REBUILD if rebuild else "")) for p in projections]
+        self.histories = Histories(self.db, cache_streams)
+        self.positions: dict[str, int] = {}
+        self._notices: list[tuple[int, HolidayNotice]] = []
+        self._calendar_at = -1
+        self._calendar = WorkingCalendar()
+        self.reload()
+
+    # -- positions -----------------------------------------------------------------
+
+    def reload(self) -> None:
+        with self.db.read() as cur:
+            self.positions = {t.state: self.db.tracked(cur, t.tracking) for t in self.targets}
+
+    @property
+    def position(self) -> int:
+        """The lowest notification id every target has reached."""
+        return min(self.positions.values(), default=0)
+
+    # -- running -------------------------------------------------------------------
+
+    def run_once(self, *, max_batches: int | None = None, retries: int = 3) -> int:
+        """Apply what is pending (or ``max_batches`` batches); returns the events applied."""
+        applied = batches = conflicts = 0
+        while max_batches is None or batches < max_batches:
+            try:
+                n = self.step()
+            except ConflictError:
+                conflicts += 1
+                if conflicts > retries:
+                    raise
+                self.reload()
+                continue
+            if n == 0:
+                break
+            applied += n
+            batches += 1
+        return applied
+
+    def step(self, cur: Any = None) -> int:
+        """Apply one batch; with ``cur``, inside the caller's write transaction. Returns its size."""
+        start = self.position
+        rows = self.db.events_after(start, self.batch)
+        if not rows:
+            return 0
+        upto = rows[-1][0]
+        events = [Event(nid, stream, version, str(env.get("type")), env)
+                  for nid, stream, version, state in rows for env in (decode(state),)]
+        self.histories.reset(start)
+        calendar = self._calendar_for(start, events)
+        links = self._links(events)
+        groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
+        self.histories.advance(events, upto)
+        folded = self._fold(groups, links, upto, calendar)
+        histories = self.histories.get(registry) if registry else {}
+        ctx = Context(self.config, calendar)
+        work: list[tuple[Target, Rows, int]] = []
+        for target in self.targets:
+            position = self.positions[target.state]
+            if position >= upto:
+                continue
+            rows_of = self._rows(target.projection, folded, histories, events, position, ctx)
+            work.append((target, rows_of, sum(1 for e in events if e.nid > position)))
+        if cur is None:
+            with self.db.write() as wcur:
+                self._commit(wcur, work, links, upto)
+        else:
+            self._commit(cur, work, links, upto)
+        for target, _, _ in work:
+            self.positions[target.state] = upto
+        self.histories.trim()
+        if self.after_batch is not None:
+            self.after_batch(upto)
+        return len(events)
+
+    def _commit(self, cur: Any, work: Sequence[tuple[Target, Rows, int]], links: Mapping[str, tuple[str, int]],
+                upto: int) -> None:
+        for target, _, _ in work:
+            if self.db.tracked(cur, target.tracking) != self.positions[target.state]:
+                raise ConflictError(f"投影 {target.state} 已被其他进程推进")
+        new_links = sorted((s, g, n) for s, (g, n) in links.items() if n > self.position)
+        if new_links:
+            self.db.insert(cur, self.db.qualify("proj_links"), Table("proj_links", _LINKS.columns, _LINKS.key,
+                                                                    scope=None), new_links)
+        groups = sorted(self._last_groups)
+        streams = sorted(self._last_registry)
+        state_table = self.db.qualify("proj_state")
+        now = _now()
+        for target, rows, count in work:
+            target.projection.write(self.db, cur, target.suffix, groups if target.projection.groups else [],
+                                    streams if target.projection.registry else [], rows)
+            self.db.track(cur, target.tracking, upto)
+            cur.execute(self.db.q(f"UPDATE {state_table} SET events = events + ?, updated_at = ? WHERE name = ?"),
+                        (count, now, target.state))
+        if self.before_commit is not None:
+            self.before_commit()
+
+    def follow(self, stop: threading.Event | None = None, *, poll: float = 1.0,
+               on_batch: Callable[[int], None] | None = None) -> None:
+        """Keep the projections current until ``stop`` is set (SQLite: poll; PostgreSQL: LISTEN/NOTIFY)."""
+        stop = stop or threading.Event()
+        listener = self._listen() if self.db.postgres else None
+        try:
+            while not stop.is_set():
+                applied = self.run_once()
+                if applied and on_batch is not None:
+                    on_batch(applied)
+                if applied:
+                    continue
+                if listener is not None:
+                    for _ in listener.notifies(timeout=poll, stop_after=1):
+                        pass
+                else:
+                    stop.wait(poll)
+        finally:
+            if listener is not None:
+                listener.close()
+
+    def _listen(self) -> Any:
+        import psycopg
+
+        conn = psycopg.connect(str(self.store.config.postgres_dsn), autocommit=True)
+        conn.execute(f'LISTEN "{self.db.channel}"')
+        return conn
+
+    # -- what a batch touches ------------------------------------------------------
+
+    _last_groups: set[str]
+    _last_registry: set[str]
+
+    def _calendar_changed(self, events: Sequence[Event]) -> bool:
+        return any(e.type == "HolidayNoticePublished" for e in events)
+
+    def _calendar_for(self, start: int, events: Sequence[Event]) -> WorkingCalendar:
+        if self._calendar_at != start:
+            streams = self.db.streams_with_prefix("calendar/", start)
+            self._notices = []
+            for nid, _, _, state in self.db.stream_events(streams, start) if streams else []:
+                self._add_notice(nid, decode(state))
+            self._notices.sort(key=lambda n: n[0])
+        for event in events:
+            if event.type == "HolidayNoticePublished":
+                self._add_notice(event.nid, event.envelope)
+        if events:
+            self._calendar_at = events[-1].nid
+        self._calendar = WorkingCalendar.from_notices(n for _, n in self._notices)
+        return self._calendar
+
+    def _add_notice(self, nid: int, envelope: Mapping[str, Any]) -> None:
+        data = envelope.get("data")
+        if envelope.get("type") != "HolidayNoticePublished" or not isinstance(data, Mapping):
+            return
+        try:
+            self._notices.append((nid, HolidayNotice.from_step_data(data)))
+        except CalendarError:
+            pass  # a notice the calendar cannot use (backfilled nonsense) changes no working day
+
+    def _links(self, events: Sequence[Event]) -> dict[str, tuple[str, int]]:
+        """stream → (case group, nid of the link) for the 复议 and lawsuit streams of the batch."""
+        links: dict[str, tuple[str, int]] = {}
+        for event in events:
+            if event.type in _OPENINGS and event.stream not in links:
+                data = event.envelope.get("data")
+                target = data.get("target") if isinstance(data, Mapping) else None
+                case = target.get("case") if isinstance(target, Mapping) else None
+                links[event.stream] = (case if isinstance(case, str) and case else event.stream, event.nid)
+        related = sorted({e.stream for e in events if e.stream.startswith(("review/", "litigation/"))} - set(links))
+        for start in range(0, len(related), 400):
+            chunk = related[start : start + 400]
+            marks = ",".join(["?"] * len(chunk))
+            for stream, grp, nid in self.db.all(
+                    f"SELECT stream, grp, nid FROM {self.db.qualify('proj_links')} WHERE stream IN ({marks})", chunk):
+                links[str(stream)] = (str(grp), int(nid))
+        return links
+
+    def _touched(self, events: Sequence[Event], links: Mapping[str, tuple[str, int]], upto: int, *,
+                 calendar_changed: bool) -> tuple[set[str], set[str]]:
+        groups: set[str] = set()
+        registry: set[str] = set()
+        wants_groups = any(t.projection.groups for t in self.targets)
+        wants_registry = any(t.projection.registry for t in self.targets)
+        for event in events:
+            kind = event.stream.split("/", 1)[0]
+            if kind in ("case", "supervision"):
+                groups.add(event.stream)
+            elif kind in ("review", "litigation"):
+                groups.add(links[event.stream][0] if event.stream in links else event.stream)
+            elif kind in ("agency", "officer"):
+                registry.add(event.stream)
+        if calendar_changed and wants_groups:
+            groups |= set(self.db.streams_with_prefix("case/", upto))
+            groups |= set(self.db.streams_with_prefix("supervision/", upto))
+            groups |= {str(g) for (g,) in self.db.all(
+                f"SELECT DISTINCT grp FROM {self.db.qualify('proj_links')} WHERE nid <= ?", (upto,))}
+            groups |= {g for g, _ in links.values()}
+        self._last_groups = groups if wants_groups else set()
+        self._last_registry = registry if wants_registry else set()
+        return self._last_groups, self._last_registry
+
+    def _fold(self, groups: set[str], links: Mapping[str, tuple[str, int]], upto: int,
+              calendar: WorkingCalendar) -> dict[str, CaseFile | SupervisionFile]:
+        if not groups:
+            return {}
+        members: dict[str, set[str]] = {g: set() for g in groups}
+        ordered = sorted(groups)
+        for start in range(0, len(ordered), 400):
+            chunk = ordered[start : start + 400]
+            marks = ",".join(["?"] * len(chunk))
+            for stream, grp in self.db.all(
+                    f"SELECT stream, grp FROM {self.db.qualify('proj_links')} WHERE grp IN ({marks}) AND nid <= ?",
+                    [*chunk, upto]):
+                members[str(grp)].add(str(stream))
+        for stream, (grp, _) in links.items():
+            if grp in members:
+                members[grp].add(stream)
+        folded: dict[str, CaseFile | SupervisionFile] = {}
+        for key in ordered:
+            if key.startswith("supervision/"):
+                folded[key] = fold_supervision(key, self.histories.get([key])[key], calendar=calendar)
+                continue
+            related = sorted(members[key] - {key})
+            streams = ([key] if key.startswith("case/") else []) + related
+            hist = self.histories.get(streams)
+            case_history = hist.get(key, []) if key.startswith("case/") else []
+            agency = _agency_of(case_history)
+            reviews: list[ReviewFile] = []
+            lawsuits: list[LawsuitFile] = []
+            for stream in related:
+                if stream.startswith("review/"):
+                    reviews.append(fold_review(stream, hist[stream], config=self.config, calendar=calendar,
+                                               agency=agency))
+                elif stream.startswith("litigation/"):
+                    lawsuits.append(fold_lawsuit(stream, hist[stream]))
+            folded[key] = fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=self.config,
+                                        calendar=calendar)
+        return folded
+
+    def _rows(self, projection: Projection, folded: Mapping[str, CaseFile | SupervisionFile],
+              histories: Mapping[str, Sequence[Mapping[str, Any]]], events: Sequence[Event], position: int,
+              ctx: Context) -> Rows:
+        rows: Rows = {}
+
+        def merge(found: Rows) -> None:
+            for table, items in found.items():
+                rows.setdefault(table, []).extend(items)
+
+        if projection.groups:
+            for key, group in folded.items():
+                merge(projection.group_rows(key, group, ctx))
+        if projection.registry:
+            for stream, history in histories.items():
+                merge(projection.registry_rows(stream, history, ctx))
+        if projection.events:
+            for event in events:
+                if event.nid > position:
+                    merge(projection.event_rows(event, ctx))
+        return rows
+
+
+def _agency_of(history: Sequence[Mapping[str, Any]]) -> str | None:
+    for entry in history:
+        if entry.get("type") == "CaseRegistered":
+            data = entry.get("data")
+            agency = data.get("agency") if isinstance(data, Mapping) else None
+            return agency if isinstance(agency, str) else None
+    return None
+
+
+# --------------------------------------------------------------------------- rebuild
+
+
+def rebuild(
+    store: EventStore,
+    names: Sequence[str] | None = None,
+    *,
+    config: Config | None = None,
+    batch: int = DEFAULT_BATCH,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, int]:
+    """Rebuild projections from zero into fresh ``__next`` tables, then swap them in.
+
+    The live tables keep serving (and a live runner keeps updating them) until the
+    swap, which happens in one transaction under the projections' lock after the
+    rebuild has caught up with the ledger's head. Returns the events each rebuilt
+    projection has applied.
+    """
+    projections = [by_name(n) for n in names] if names else list(ALL)
+    db = Database(store)
+    ensure(db)
+    with db.ddl_lock() as cur:
+        for projection in projections:
+            for table in projection.tables:
+                db.drop(cur, table, NEXT)
+                db.create(cur, table, NEXT)
+            db.untrack(cur, tracking_name(projection.name + REBUILD))
+            _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
+    runner = Runner(store, projections, config=config, batch=batch, rebuild=True,
+                    after_batch=(lambda _: progress(runner.position)) if progress else None)
+    runner.run_once()
+    state_table = db.qualify("proj_state")
+    with db.write() as cur:
+        while runner.step(cur):
+            pass  # the last events, under the lock: nothing can slip between catching up and the swap
+        position = runner.position
+        done: dict[str, int] = {}
+        for projection in projections:
+            for table in projection.tables:
+                db.swap(cur, table)
+            live, next_name = projection.name, projection.name + REBUILD
+            cur.execute(db.q(f"SELECT events FROM {state_table} WHERE name = ?"), (next_name,))
+            row = cur.fetchone()
+            events = int(row[0]) if row and row[0] is not None else 0
+            db.untrack(cur, tracking_name(live))
+            if position:
+                db.track(cur, tracking_name(live), position)
+            db.untrack(cur, tracking_name(next_name))
+            _set_state(db, cur, live, events, schema_of(projection), rebuilt=_now())
+            cur.execute(db.q(f"DELETE FROM {state_table} WHERE name = ?"), (next_name,))
+            done[live] = events
+    return done
+
+
+# --------------------------------------------------------------------------- status
+
+
+@dataclass(frozen=True)
+class ProjectionStatus:
+    """Where a projection stands: events applied (its position in the log) and the lag behind the head."""
+
+    name: str
+    title: str
+    position: int
+    lag: int
+    updated_at: str | None
+    rebuilt_at: str | None
+    rebuilding: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "position": self.position, "lag": self.lag,
+                "updated_at": self.updated_at, "rebuilt_at": self.rebuilt_at, "rebuilding": self.rebuilding}
+
+
+def status(store: EventStore, projections: Sequence[Projection] = ALL) -> list[ProjectionStatus]:
+    """Each projection's position (events applied) and lag (events not yet applied)."""
+    db = Database(store)
+    if not db.exists("proj_state"):
+        ensure(db, projections)
+    states = {str(r[0]): r for r in db.all(f"SELECT name, events, updated_at, rebuilt_at FROM "
+                                           f"{db.qualify('proj_state')}")}
+    out = []
+    with db.read() as cur:
+        tracked = {p.name: db.tracked(cur, tracking_name(p.name)) for p in projections}
+    for projection in projections:
+        row = states.get(projection.name)
+        rebuilding = states.get(projection.name + REBUILD)
+        out.append(ProjectionStatus(
+            name=projection.name, title=projection.title, position=int(row[1]) if row else 0,
+            lag=db.count_after(tracked[projection.name]),
+            updated_at=str(row[2]) if row and row[2] else None, rebuilt_at=str(row[3]) if row and row[3] else None,
+            rebuilding=int(rebuilding[1]) if rebuilding else None,
+        ))
+    return out
+
+
+def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:
+    """Run until no event is pending (tests and one-shot commands); False on timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if runner.run_once() == 0:
+            return True
+    return False

@@ -1,0 +1,269 @@
+"""The SQL the projections need, in the ledger's own database (SQLite file or PostgreSQL schema).
+
+One small interface over both dialects (like ``ledger.translog``'s): table names
+filled in and qualified, ``?`` placeholders turned into ``%s`` for PostgreSQL, plain
+tuples as rows, and one *write* transaction that takes the projections' write lock
+first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a table lock on ``proj_state``), so
+what a runner checks (its tracking position) is what it commits against.
+
+Tables are declared as :class:`Table` — only ``text`` and ``int`` columns, so that
+both dialects store the same values and a rebuild can be compared row for row.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, cast
+
+from ledger.store import EventStore
+
+__all__ = ["NEXT", "Database", "Table", "quote"]
+
+NEXT = "__next"
+"""Suffix of the tables a rebuild fills before they are swapped in."""
+
+
+def quote(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+@dataclass(frozen=True)
+class Table:
+    """A read-model table: columns (``text`` or ``int``), primary key, indexes.
+
+    ``scope`` names the column whose value identifies what a refresh replaces: ``grp``
+    (a case group), ``stream`` (a registry stream); ``None`` for per-event rows, which
+    are inserted once and never replaced (``ON CONFLICT DO NOTHING``); ``custom`` for
+    tables their projection maintains itself (aggregates). ``public``
+    tables feed the public disclosure surfaces and must never hold personal data.
+    """
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    key: tuple[str, ...]
+    scope: str | None = "grp"
+    indexes: tuple[tuple[str, ...], ...] = ()
+    public: bool = False
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c for c, _ in self.columns)
+
+    def index_columns(self) -> tuple[tuple[str, ...], ...]:
+        scoped = self.scope in ("grp", "stream") and self.key[0] != self.scope
+        extra = ((str(self.scope),),) if scoped else ()
+        return extra + self.indexes
+
+    def index_name(self, i: int, suffix: str) -> str:
+        return f"{self.name}{suffix}_i{i}"
+
+
+class Database:
+    """The ledger's database as the projections use it."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+        self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
+        self.postgres = bool(store.config.postgres_dsn)
+        self.tracking: Any = cast(Any, store.factory.tracking_recorder())
+        self.schema = str(self.datastore.schema) if self.postgres else ""
+        events = str(store.recorder.events_table_name)  # type: ignore[attr-defined]
+        self.events = self.qualify(events)
+        self.nid = "notification_id" if self.postgres else "rowid"
+        self.tracking_table = self.qualify(self.tracking.tracking_table_name) if self.postgres else "tracking"
+        self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
+        self._cache: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    # -- naming --------------------------------------------------------------------
+
+    def qualify(self, table: str) -> str:
+        """A table's name as SQL refers to it (schema-qualified on PostgreSQL)."""
+        return f"{quote(self.schema)}.{quote(table)}" if self.postgres else quote(table)
+
+    def index(self, name: str) -> str:
+        """An index name as ``CREATE INDEX`` takes it (never schema-qualified there)."""
+        return quote(name)
+
+    def q(self, text: str) -> str:
+        """``{events}``, ``{nid}``, ``{tracking}`` filled in; ``?`` → ``%s`` for PostgreSQL."""
+        out = self._cache.get(text)
+        if out is None:
+            out = text.replace("{events}", self.events).replace("{nid}", self.nid)
+            out = out.replace("{tracking}", self.tracking_table)
+            if self.postgres:
+                out = out.replace("?", "%s")
+            with self._lock:
+                self._cache[text] = out
+        return out
+
+    # -- transactions --------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Any]:
+        """One write transaction holding the projections' lock; committed on success."""
+        if self.postgres:
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn, conn.transaction():
+                cur = conn.cursor(row_factory=tuple_row)
+                cur.execute(f"LOCK TABLE {self.qualify('proj_state')} IN SHARE ROW EXCLUSIVE MODE")
+                yield cur
+            return
+        with self.datastore.get_connection(commit=True) as conn:
+            raw = conn._sqlite_conn
+            cur = raw.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                yield cur
+            except BaseException:
+                raw.rollback()
+                raise
+            else:
+                raw.commit()
+            finally:
+                cur.close()
+
+    @contextmanager
+    def read(self) -> Iterator[Any]:
+        """A cursor for reads outside any explicit transaction; rows are tuples."""
+        if self.postgres:
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn:
+                yield conn.cursor(row_factory=tuple_row)
+            return
+        with self.datastore.get_connection(commit=False) as conn:
+            cur = conn._sqlite_conn.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
+
+    def execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
+        cur.execute(self.q(sql), params)
+        return cur
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        with self.read() as cur:
+            cur.execute(self.q(sql), params)
+            return [tuple(r) for r in cur.fetchall()]
+
+    # -- DDL -----------------------------------------------------------------------
+
+    def create(self, cur: Any, table: Table, suffix: str = "") -> None:
+        physical = self.qualify(table.name + suffix)
+        kinds = {"text": "TEXT", "int": "BIGINT" if self.postgres else "INTEGER"}
+        cols = ", ".join(f"{c} {kinds[t]}" for c, t in table.columns)
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)}))")
+        for i, columns in enumerate(table.index_columns()):
+            name = self.index(table.index_name(i, suffix))
+            cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {physical} ({', '.join(columns)})")
+
+    def drop(self, cur: Any, table: Table, suffix: str = "") -> None:
+        cur.execute(f"DROP TABLE IF EXISTS {self.qualify(table.name + suffix)}")
+
+    def swap(self, cur: Any, table: Table) -> None:
+        """Replace ``table`` by its rebuilt ``table__next`` (inside the caller's transaction)."""
+        self.drop(cur, table)
+        cur.execute(f"ALTER TABLE {self.qualify(table.name + NEXT)} RENAME TO {quote(table.name)}")
+        for i, columns in enumerate(table.index_columns()):
+            old, new = table.index_name(i, NEXT), table.index_name(i, "")
+            if self.postgres:
+                cur.execute(f"ALTER INDEX {quote(self.schema)}.{quote(old)} RENAME TO {quote(new)}")
+            else:
+                cur.execute(f"DROP INDEX IF EXISTS {quote(old)}")
+                cur.execute(f"CREATE INDEX IF NOT EXISTS {quote(new)} ON {quote(table.name)} ({', '.join(columns)})")
+
+    def exists(self, table: str) -> bool:
+        if self.postgres:
+            rows = self.all("SELECT to_regclass(?)", (f"{quote(self.schema)}.{quote(table)}",))
+            return bool(rows and rows[0][0] is not None)
+        return bool(self.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+
+    @contextmanager
+    def ddl_lock(self) -> Iterator[Any]:
+        """A write transaction for creating tables (PostgreSQL: serialised by an advisory lock)."""
+        if self.postgres:
+            from psycopg.rows import tuple_row
+
+            with self.datastore.get_connection() as conn, conn.transaction():
+                cur = conn.cursor(row_factory=tuple_row)
+                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.projections",))
+                yield cur
+            return
+        with self.write() as cur:
+            yield cur
+
+    # -- rows ----------------------------------------------------------------------
+
+    def delete_in(self, cur: Any, physical: str, column: str, values: Iterable[str]) -> None:
+        items = list(values)
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            marks = ",".join(["?"] * len(chunk))
+            cur.execute(self.q(f"DELETE FROM {physical} WHERE {column} IN ({marks})"), chunk)
+
+    def insert(self, cur: Any, physical: str, table: Table, rows: Sequence[Sequence[Any]]) -> None:
+        if not rows:
+            return
+        cols = table.column_names
+        marks = ",".join(["?"] * len(cols))
+        conflict = " ON CONFLICT DO NOTHING" if table.scope is None else ""
+        cur.executemany(self.q(f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ({marks}){conflict}"), rows)
+
+    # -- events --------------------------------------------------------------------
+
+    def events_after(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
+        """``(notification id, stream, version, stored bytes)`` of up to ``limit`` events after ``after``."""
+        with self.read() as cur:
+            cur.execute(self.q("SELECT {nid}, originator_id, originator_version, state FROM {events} "
+                               "WHERE {nid} > ? ORDER BY {nid} LIMIT ?"), (after, limit))
+            return [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
+
+    def stream_events(self, streams: Sequence[str], upto: int) -> list[tuple[int, str, int, bytes]]:
+        """Every event of ``streams`` with a notification id up to ``upto``, per stream in version order."""
+        out: list[tuple[int, str, int, bytes]] = []
+        with self.read() as cur:
+            for start in range(0, len(streams), 400):
+                chunk = list(streams[start : start + 400])
+                marks = ",".join(["?"] * len(chunk))
+                cur.execute(self.q(f"SELECT {{nid}}, originator_id, originator_version, state FROM {{events}} "
+                                   f"WHERE originator_id IN ({marks}) AND {{nid}} <= ? "
+                                   "ORDER BY originator_id, originator_version"), [*chunk, upto])
+                out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
+        return out
+
+    def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
+        """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return [str(r[0]) for r in self.all(
+            "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
+            "AND {nid} <= ?", (prefix, upper, upto))]
+
+    def head(self) -> int:
+        rows = self.all("SELECT MAX({nid}) FROM {events}")
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def count_after(self, after: int) -> int:
+        rows = self.all("SELECT COUNT(*) FROM {events} WHERE {nid} > ?", (after,))
+        return int(rows[0][0]) if rows else 0
+
+    # -- tracking ------------------------------------------------------------------
+
+    def tracked(self, cur: Any, name: str) -> int:
+        cur.execute(self.q("SELECT MAX(notification_id) FROM {tracking} WHERE application_name = ?"), (name,))
+        row = cur.fetchone()
+        return 0 if row is None or row[0] is None else int(row[0])
+
+    def track(self, cur: Any, name: str, notification_id: int) -> None:
+        """Record the position with eventsourcing's own tracking insert (it refuses to go backwards)."""
+        from eventsourcing.persistence import Tracking
+
+        self.tracking._insert_tracking(cur, Tracking(name, notification_id))
+
+    def untrack(self, cur: Any, name: str) -> None:
+        cur.execute(self.q("DELETE FROM {tracking} WHERE application_name = ?"), (name,))
