@@ -14,9 +14,10 @@ is logged with its traceback. Bodies are size-limited before routes read them.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from typing import Any
 
 from fastapi import FastAPI
@@ -181,4 +182,5 @@ class _IntegratorThread:
                 log.exception("transparency-log integrator failed; retrying")
             self.stopping.wait(self.interval)
         if tlog is not None:
-            tlog.close()
+            with suppress(sqlite3.ProgrammingError):  # see LogAccess.close
+                tlog.close()

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from domain.errors import StepRefused
+from ledger.canonical import EncodingError
 from ledger.store import ChainBrokenError
 
 log = logging.getLogger("enforcement_ledger.http")
@@ -121,6 +122,11 @@ def install_handlers(app: FastAPI) -> None:
             log.info("integrity conflict on %s: %s", request.url.path, exc)
         return Problem(409, "version-conflict", detail, rule="VERSION-MISMATCH").response()
 
+    async def on_encoding(request: Request, exc: Exception) -> Response:
+        # The domain accepted a value the canonical encoding cannot hold (|n| > 2**53-1, a lone surrogate).
+        return Problem(422, "step-refused", f"步骤无法规范编码: {exc}", title="步骤被拒绝",
+                       rule="STRUCT-ENCODING").response()
+
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         parts = []
@@ -145,6 +151,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StepRefused, on_refused)
     app.add_exception_handler(IntegrityError, on_conflict)
     app.add_exception_handler(sqlite3.IntegrityError, on_conflict)
+    app.add_exception_handler(EncodingError, on_encoding)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
     app.add_exception_handler(Exception, on_crash)

@@ -18,8 +18,6 @@ from typing import Any
 
 from domain import shapes
 from domain.fields import (
-    INT_MAX,
-    INT_MIN,
     AnyJson,
     Boolean,
     Choice,
@@ -37,6 +35,7 @@ from domain.fields import (
     Timestamp,
 )
 from domain.vocabulary import STEPS, StepSpec
+from ledger.canonical import MAX_SAFE_INT
 
 TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
@@ -90,8 +89,8 @@ class _Builder:
             return out
         if isinstance(kind, Integer):
             return {"type": "integer",
-                    "minimum": INT_MIN if kind.minimum is None else kind.minimum,
-                    "maximum": INT_MAX if kind.maximum is None else kind.maximum}
+                    "minimum": -MAX_SAFE_INT if kind.minimum is None else max(kind.minimum, -MAX_SAFE_INT),
+                    "maximum": MAX_SAFE_INT if kind.maximum is None else min(kind.maximum, MAX_SAFE_INT)}
         if isinstance(kind, Boolean):
             return {"type": "boolean"}
         if isinstance(kind, Date):

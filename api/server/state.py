@@ -10,6 +10,7 @@ in as areas too.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -94,12 +95,20 @@ class LogAccess:
         with self.lock:
             if self._log is None:
                 self._log = self._opener()
+            latest = self._log.latest_checkpoint()
+            if latest is not None and latest.size > self._log.size:
+                self._log.reload()  # another process (the integrator) grew the tree
             yield self._log
 
     def close(self) -> None:
         with self.lock:
             if self._log is not None:
-                self._log.close()
+                try:
+                    self._log.close()
+                except sqlite3.ProgrammingError:
+                    # translog keeps one SQLite reader per thread, made with check_same_thread;
+                    # those of the server's worker threads cannot be closed from this one.
+                    log.debug("transparency-log readers of other threads left to the garbage collector")
                 self._log = None
 
 
