@@ -208,3 +208,26 @@ def test_sealed_event_exposes_step(ledger: Ledger) -> None:
     again = SealedEvent.from_stored(event.stored)
     assert again.step() == event.step()
     assert canonical.decode(event.stored)["event"] == event.envelope
+
+
+def test_client_envelope_with_retired_key_refused(ledger: Ledger, client_key: SigningKey) -> None:
+    ledger.submit_sealed(client_envelope(ledger, client_key, "case/C-9", 1))
+    new_key = SigningKey.generate()
+    ledger.record([step("officer/42011219009", "KeyRotated", ADMIN,
+                        {"public_key": base64.b64encode(new_key.public_key).decode()})], actor=ADMIN)
+    before = count(ledger)
+    with pytest.raises(StepRefused) as exc:
+        ledger.submit_sealed(client_envelope(ledger, client_key, "case/C-9", 2))
+    assert exc.value.rule == "KEY-INVALID" and "停用" in exc.value.message
+    assert count(ledger) == before
+    ledger.submit_sealed(client_envelope(ledger, new_key, "case/C-9", 2))
+    assert verify_store(ledger.store).ok
+
+
+def test_unknown_signer_key_refused(ledger: Ledger, client_key: SigningKey) -> None:
+    stranger = SigningKey.generate()
+    before = count(ledger)
+    with pytest.raises(StepRefused) as exc:
+        ledger.submit_sealed(client_envelope(ledger, stranger, "case/C-10", 1))
+    assert exc.value.rule == "KEY-INVALID" and "未在账本中登记" in exc.value.message
+    assert count(ledger) == before
