@@ -77,32 +77,36 @@ def split(stored: bytes) -> tuple[bytes, bytes]:
     return stored[len(_HEAD) : cut], signature
 
 
-_REQUIRED: dict[str, type | tuple[type, ...]] = {
-    "format": int, "stream": str, "type": str, "at": str, "by": str, "data": dict,
-    "recorded_at": str, "version": int, "prev": (str, type(None)), "nonce": str, "signer": dict,
+_REQUIRED: dict[str, tuple[type, ...]] = {
+    "format": (int,), "stream": (str,), "type": (str,), "at": (str,), "by": (str,), "data": (dict,),
+    "recorded_at": (str,), "version": (int,), "prev": (str, type(None)), "nonce": (str,), "signer": (dict,),
 }
-_OPTIONAL: dict[str, type | tuple[type, ...]] = {
-    "override": (dict, list), "actor": str, "backfilled": bool, "key": dict,
+_OPTIONAL: dict[str, tuple[type, ...]] = {
+    "override": (dict, list), "actor": (str,), "backfilled": (bool,), "key": (dict,),
 }
+_KINDS = {**_REQUIRED, **_OPTIONAL}
 
 
 def check_shape(envelope: object) -> dict[str, Any]:
-    """The envelope's fields and their types, so every reader can rely on them."""
-    if not isinstance(envelope, dict):
+    """The envelope's members and their exact JSON types, so every reader can rely on them."""
+    if type(envelope) is not dict:
         raise MalformedEventError("event 应为对象")
-    for name, kind in _REQUIRED.items():
-        if name not in envelope or not isinstance(envelope[name], kind) or isinstance(envelope[name], bool) != (
-            kind is bool
-        ):
-            raise MalformedEventError(f"信封字段 {name} 缺失或类型错误")
-    for name in set(envelope) - set(_REQUIRED):
-        if name not in _OPTIONAL or not isinstance(envelope[name], _OPTIONAL[name]):
-            raise MalformedEventError(f"信封含未知或类型错误的字段 {name}")
+    for name, kinds in _KINDS.items():
+        value = envelope.get(name, _KINDS)
+        if value is _KINDS:
+            if name in _REQUIRED:
+                raise MalformedEventError(f"信封字段 {name} 缺失")
+        elif type(value) not in kinds:  # exact types: a bool is not an int here
+            raise MalformedEventError(f"信封字段 {name} 类型错误")
+    if len(envelope) > len(_REQUIRED) and not envelope.keys() <= _KINDS.keys():
+        unknown = ", ".join(sorted(set(envelope) - set(_KINDS)))
+        raise MalformedEventError(f"信封含未知字段 {unknown}")
     signer = envelope["signer"]
-    if set(signer) != {"id", "key"} or not all(isinstance(v, str) for v in signer.values()):
+    if len(signer) != 2 or type(signer.get("id")) is not str or type(signer.get("key")) is not str:
         raise MalformedEventError("signer 应为 {id, key}")
     key = envelope.get("key")
-    if key is not None and (set(key) != {"id", "public_key"} or not all(isinstance(v, str) for v in key.values())):
+    if key is not None and (len(key) != 2 or type(key.get("id")) is not str
+                            or type(key.get("public_key")) is not str):
         raise MalformedEventError("key 应为 {id, public_key}")
     return envelope
 
