@@ -174,6 +174,21 @@ def world_at(tmp: Path, **kwargs: Any) -> Iterator[World]:
         svc.ledger.close()
 
 
+def checkpoint(world: World) -> int:
+    """Integrate the log and sign a checkpoint (what ``log checkpoint`` does); the tree size."""
+    from api.cli_log import log_origin
+    from ledger.translog import TransparencyLog, log_signer
+
+    tlog = TransparencyLog(world.ledger.store, origin=log_origin(world.settings))
+    try:
+        assert world.ledger.keystore is not None
+        log_signer(tlog, world.ledger.keystore)
+        tlog.integrate()
+        return tlog.checkpoint().size
+    finally:
+        tlog.close()
+
+
 def sealed_envelope(world: World, step: dict[str, Any], *, key: SigningKey | None = None,
                     version: int | None = None, prev: str | None = "head", recorded_at: datetime | None = None,
                     who: str | None = None) -> bytes:
