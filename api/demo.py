@@ -1,0 +1,247 @@
+"""``enforcement-ledger demo``: record a generated year of enforcement (``domain.demo``).
+
+The generator gives the steps and the order to record them in; this module records
+them the way ``import`` does (``ledger.importer.import_lines``: batches, one
+transaction each, steps already in their stream skipped by identity), lawful streams
+live through every gate and the defective cases as 补录 (backfill) signed by the
+acting administrator. So a demo costs what importing the same steps costs, and
+running the same demo again records nothing new.
+
+One ledger holds one demo: a demo of another date (or a registry changed by hand)
+conflicts with the agencies and officers already recorded and is refused before
+anything is written; a demo of the same date with another seed is refused at its
+first case, whose number is taken. Use a fresh data directory for another demo.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from api.settings import Settings
+from api.wiring import SHANGHAI, open_ledger
+from domain.demo import DemoData, generate
+from domain.identities import BOOTSTRAP
+from ledger.envelope import step_identity
+from ledger.importer import DEFAULT_BATCH, import_lines
+from ledger.service import Ledger
+
+DEFAULT_CASES = 200
+DEFAULT_SEED = 1
+DEFAULT_DEFECTS = 0.15
+OPENING = frozenset({"AgencyRegistered", "OfficerRegistered", "HolidayNoticePublished"})
+
+PROCEDURE_NAMES = {"general": "普通程序", "summary": "简易程序", "no_penalty": "不予处罚", "transfer": "移送"}
+STAGE_NAMES = {"registered": "已立案", "investigating": "调查中", "notice_served": "已告知", "decided": "已决定",
+               "enforcing": "催告/强制执行", "paid": "已缴款", "transferred": "已移送", "closed": "已结案",
+               "archived": "已归档"}
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``: steps handled so far (recorded or skipped) of the demo's total."""
+
+
+class DemoConflict(Exception):
+    """The ledger already holds a different demo or registry; nothing was written."""
+
+
+@dataclass
+class DemoSummary:
+    """What a demo run generated and recorded."""
+
+    cases: int
+    seed: int
+    as_of: date
+    defect_share: float
+    steps: int
+    lawful: int = 0
+    defective: int = 0
+    reviews: int = 0
+    lawsuits: int = 0
+    recorded: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    procedures: dict[str, int] = field(default_factory=dict)
+    stages: dict[str, int] = field(default_factory=dict)
+    defects: dict[str, int] = field(default_factory=dict)
+    refusal: dict[str, Any] | None = None
+
+    @property
+    def rate(self) -> float:
+        return (self.recorded + self.skipped) / self.seconds if self.seconds > 0 else 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases, "seed": self.seed, "as_of": self.as_of.isoformat(),
+            "defect_share": self.defect_share, "lawful": self.lawful, "defective": self.defective,
+            "reviews": self.reviews, "lawsuits": self.lawsuits, "steps": self.steps,
+            "recorded": self.recorded, "skipped": self.skipped, "seconds": round(self.seconds, 3),
+            "steps_per_second": round(self.rate, 1), "procedures": self.procedures, "stages": self.stages,
+            "defects": self.defects, "refused": self.refusal,
+        }
+
+
+def summarise(data: DemoData, defect_share: float) -> DemoSummary:
+    """The counts of a generated demo (before anything is recorded)."""
+    summary = DemoSummary(data.cases_requested, data.seed, data.as_of, defect_share, data.step_count)
+    summary.defective = sum(1 for c in data.cases if c.backfill)
+    summary.lawful = len(data.cases) - summary.defective
+    summary.reviews = sum(1 for p in data.proceedings if p.stream.startswith("review/"))
+    summary.lawsuits = sum(1 for p in data.proceedings if p.stream.startswith("litigation/"))
+    summary.procedures = dict(sorted(Counter(c.procedure for c in data.cases).items()))
+    summary.stages = dict(sorted(Counter(c.stage for c in data.cases).items()))
+    summary.defects = dict(sorted(Counter(c.defect.rule for c in data.cases if c.defect).items()))
+    return summary
+
+
+def check_compatible(ledger: Ledger, data: DemoData) -> None:
+    """Refuse (``DemoConflict``) when a stream the demo opens already exists with another
+    opening step: the registry streams, and each agency's first case of a year (a demo of
+    another seed numbers its cases the same way). The ledger then holds another demo or a
+    hand-made registry."""
+    firsts = [step for step in data.registry if step["type"] in OPENING]
+    firsts += [case.steps[0] for case in data.cases if case.stream.endswith("-0001") and case.steps]
+    for step in firsts:
+        stored = ledger.store.stream(step["stream"])
+        if stored and step_identity(stored[0].envelope) != step_identity(step):
+            raise DemoConflict(f"{step['stream']} 已有不同的记录 (另一次演示、其他参数或手工登记); "
+                               "演示数据请使用新的数据目录 (--data)")
+
+
+def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
+             progress: Progress | None = None, *, actor: str = BOOTSTRAP,
+             batch_size: int = DEFAULT_BATCH) -> DemoSummary:
+    """Generate the demo and record it: registry and lawful streams live, defective cases as
+    backfill signed by ``actor`` (an administrator). Stops at the first refused step
+    (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing."""
+    began = time.perf_counter()
+    data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config)
+    summary = summarise(data, defect_share)
+    check_compatible(ledger, data)
+    gc.collect()
+    gc.freeze()  # the generated steps live until the end: keep the collector from rescanning them
+    try:
+        _record(ledger, data, summary, progress, actor, batch_size)
+    finally:
+        gc.unfreeze()
+    summary.seconds = time.perf_counter() - began
+    return summary
+
+
+def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Progress | None, actor: str,
+            batch_size: int) -> None:
+    done = 0
+    for segment in data.segments():
+        offset = done
+
+        def tick(line: int, offset: int = offset) -> None:
+            if progress is not None:
+                progress(offset + line, summary.steps)
+
+        result = import_lines(ledger, (orjson.dumps(step) for step in segment.steps), actor=actor,
+                              backfill=segment.backfill, batch_size=batch_size, progress=tick)
+        summary.recorded += result.recorded
+        summary.skipped += result.skipped
+        done += len(segment.steps)
+        if result.refusal is not None:
+            step = segment.steps[result.refusal.line - 1]
+            summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
+                               "backfill": segment.backfill, "rule": result.refusal.rule,
+                               "message": result.refusal.message, "basis": result.refusal.basis}
+            return
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``demo`` subcommand to the CLI's subparsers."""
+    p = subparsers.add_parser(
+        "demo", help="生成并记录一年可重现的演示执法数据 (合法案件实时记录, 含缺陷案件以补录记录)",
+        description="生成 --as-of 之前一年的演示数据: 机关、执法事项、执法人员, 普通程序、简易程序、"
+                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼; 按 --defects 的比例, 部分案件各含一处"
+                    "典型缺陷并以补录 (--backfill) 记录。同样的 --cases/--seed/--as-of 生成同样的数据; "
+                    "重复运行不会重复记录。",
+    )
+    p.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"案件数 (默认 {DEFAULT_CASES})")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子 (默认 {DEFAULT_SEED})")
+    p.add_argument("--as-of", type=_date, default=None,
+                   help="截止日期 YYYY-MM-DD, 数据在其前一年内 (默认: 今天, 北京时间)")
+    p.add_argument("--defects", type=float, default=DEFAULT_DEFECTS,
+                   help=f"含缺陷案件的比例 0–1 (默认 {DEFAULT_DEFECTS})")
+    p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的步骤数 (默认 {DEFAULT_BATCH})")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+
+def terminal_progress() -> Progress | None:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\r演示数据: 已处理 {done}/{total} 步")
+        sys.stderr.flush()
+
+    return show
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """The ``demo`` command: 0 recorded (or already there), 1 refused or conflicting, 2 usage."""
+    if args.cases < 0 or not 0 <= args.defects <= 1 or args.batch < 1:
+        print("错误: --cases 应为非负整数, --defects 应在 0 到 1 之间, --batch 应为正整数", file=sys.stderr)
+        return 2
+    as_of = args.as_of or datetime.now(SHANGHAI).date()
+    ledger = open_ledger(settings)
+    progress = terminal_progress()
+    try:
+        summary = run_demo(ledger, args.cases, args.seed, as_of, args.defects, progress,
+                           actor=settings.actor, batch_size=args.batch)
+    except DemoConflict as exc:
+        print(f"拒绝: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        ledger.close()
+        if progress is not None:
+            sys.stderr.write("\n")
+    if args.json:
+        print(json.dumps(summary.as_json(), ensure_ascii=False))
+    else:
+        for line in describe(summary):
+            print(line)
+    if summary.refusal is not None:
+        r = summary.refusal
+        basis = f" ({r['basis']})" if r["basis"] else ""
+        print(f"拒绝: {r['stream']} {r['type']} ({r['at']}): [{r['rule']}] {r['message']}{basis}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def describe(summary: DemoSummary) -> list[str]:
+    procedures = "，".join(f"{PROCEDURE_NAMES.get(k, k)} {v}" for k, v in summary.procedures.items())
+    stages = "，".join(f"{STAGE_NAMES.get(k, k)} {v}" for k, v in summary.stages.items())
+    defects = "，".join(f"{k} {v}" for k, v in summary.defects.items()) or "无"
+    return [
+        f"演示数据 (种子 {summary.seed}, 截至 {summary.as_of.isoformat()} 前一年): {summary.cases} 件案件 "
+        f"(合法 {summary.lawful} 件实时记录, 含缺陷 {summary.defective} 件以补录记录), "
+        f"行政复议 {summary.reviews} 件, 行政诉讼 {summary.lawsuits} 件",
+        f"程序: {procedures}",
+        f"阶段: {stages}",
+        f"缺陷所涉规则: {defects}",
+        f"记录 {summary.recorded} 步, 跳过已记录 {summary.skipped} 步, 共 {summary.steps} 步, "
+        f"用时 {summary.seconds:.1f} 秒 ({summary.rate:.0f} 步/秒)",
+    ]
