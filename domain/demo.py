@@ -44,7 +44,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import chinese_calendar
 
@@ -220,6 +220,18 @@ def _at(day: date, minute: int) -> str:
     return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00+08:00"
 
 
+def _ri(rng: random.Random, low: int, high: int) -> int:
+    """A random integer in [low, high] (``randint`` costs five times as much)."""
+    return low + int(rng.random() * (high - low + 1))
+
+
+T = TypeVar("T")
+
+
+def _pick(rng: random.Random, options: Sequence[T]) -> T:
+    return options[int(rng.random() * len(options))]
+
+
 def _weighted(rng: random.Random, options: Sequence[tuple[str, int]]) -> str:
     total = sum(w for _, w in options)
     pick = rng.random() * total
@@ -237,7 +249,7 @@ def _nice(rng: random.Random, low: int, high: int) -> int:
     span = high - low
     step = 100_000 if high >= 1_000_000 else 10_000 if high >= 100_000 else 1_000
     steps = span // step
-    return low + step * rng.randint(0, steps) if steps else low
+    return low + step * _ri(rng, 0, steps) if steps else low
 
 
 def _cn(n: int) -> str:
@@ -278,14 +290,18 @@ _ORG_WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_VALUES: Final = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
+_USCC_VALUE: Final = {c: i for i, c in enumerate(_USCC)}
+_ORG_VALUE: Final = {c: i for i, c in enumerate(_ORG_VALUES)}
+
+
 def credit_code(prefix: str, region: str, body8: str) -> str:
     """A 统一社会信用代码 (GB 32100) whose organisation code (GB 11714) and final character
     both carry valid check characters."""
-    total = sum(_ORG_VALUES.index(c) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
+    total = sum(_ORG_VALUE[c] * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
     check = 11 - total % 11
     org = body8 + ("X" if check == 10 else "0" if check == 11 else str(check))
     first17 = prefix + region + org
-    total = sum(_USCC.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    total = sum(_USCC_VALUE[c] * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
     return first17 + _USCC[(31 - total % 31) % 31]
 
 
@@ -424,23 +440,21 @@ class _Agency:
     credit_code: str
     items: tuple[cat.ItemSpec, ...]
     officers: tuple[_Officer, ...]
+    heads: tuple[_Officer, ...] = ()
+    field_officers: tuple[_Officer, ...] = ()
+    reviewers: tuple[_Officer, ...] = ()
 
-    @property
-    def heads(self) -> tuple[_Officer, ...]:
-        return tuple(o for o in self.officers if o.is_("head"))
-
-    @property
-    def field_officers(self) -> tuple[_Officer, ...]:
-        return tuple(o for o in self.officers if o.is_("officer") and not o.is_("head"))
-
-    @property
-    def reviewers(self) -> tuple[_Officer, ...]:
-        return tuple(o for o in self.officers if o.is_("legal_reviewer"))
+    @classmethod
+    def of(cls, spec: cat.AgencySpec, stream: str, code: str, items: tuple[cat.ItemSpec, ...],
+           officers: tuple[_Officer, ...]) -> _Agency:
+        return cls(spec, stream, code, items, officers, tuple(o for o in officers if o.is_("head")),
+                   tuple(o for o in officers if o.is_("officer") and not o.is_("head")),
+                   tuple(o for o in officers if o.is_("legal_reviewer")))
 
 
 def _person_name(rng: random.Random, male: bool | None = None) -> str:
     male = rng.random() < 0.55 if male is None else male
-    return rng.choice(cat.SURNAMES) + rng.choice(cat.MALE_NAMES if male else cat.FEMALE_NAMES)
+    return _pick(rng, cat.SURNAMES) + _pick(rng, cat.MALE_NAMES if male else cat.FEMALE_NAMES)
 
 
 # Special credentials, relative to the range's first day R (as_of − 365): renewed ones get a
@@ -521,8 +535,8 @@ def _registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], dict[s
             renewed_at = renewed_to = None
             odata: Raw = {"name": unique_name(), "agency": stream, "roles": list(roles)}
             if spec is not cat.JUSTICE:
-                valid_from = date(start.year - rng.randint(1, 5), rng.choice((1, 3, 7)), 1)
-                valid_to = date(as_of.year + rng.randint(1, 4), 12, 31)
+                valid_from = date(start.year - _ri(rng, 1, 5), _pick(rng, (1, 3, 7)), 1)
+                valid_to = date(as_of.year + _ri(rng, 1, 4), 12, 31)
                 if key in _RENEWED:
                     valid_to = start + timedelta(days=_RENEWED[key])
                     renewed_at = valid_to - timedelta(days=14)
@@ -535,7 +549,7 @@ def _registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], dict[s
                              credential_valid_to=valid_to.isoformat(), fields=[spec.field])
             if "legal_reviewer" in roles or "supervisor" in roles or "reconsideration_staff" in roles:
                 if qualified:
-                    year, serial_no = rng.randint(2012, 2022), rng.randint(1, 9999)
+                    year, serial_no = _ri(rng, 2012, 2022), _ri(rng, 1, 9999)
                     odata["legal_qualification_no"] = f"A{year}{cat.REGION_CODE}{serial_no:04d}"
             officer = _Officer(f"officer/{ident}", odata["name"], stream, roles, valid_from, valid_to,
                                renewed_at, renewed_to, qualified)
@@ -545,7 +559,7 @@ def _registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], dict[s
             if renewed_at is not None and renewed_to is not None:
                 later.append({"stream": officer.id, "type": "CredentialRenewed", "at": _at(renewed_at, 10 * 60),
                               "by": ADMIN, "data": {"credential_no": ident, "valid_to": renewed_to.isoformat()}})
-        agencies[spec.code] = _Agency(spec, stream, code, items, tuple(officers))
+        agencies[spec.code] = _Agency.of(spec, stream, code, items, tuple(officers))
     justice = list(agencies.pop(cat.JUSTICE.code).officers)
     return steps, later, agencies, justice
 
@@ -648,7 +662,7 @@ def _choose_item(rng: random.Random, agencies: dict[str, _Agency], procedure: st
         options = [(a, i) for a, i in options if "fine" in i.penalty_types and i.min_fen <= 10_000]
     if name == "summary_over_limit":
         options = [(a, i) for a, i in options if i.max_fen > 20_000]
-    return rng.choice(options)
+    return _pick(rng, options)
 
 
 def _general_amounts(spec: _Spec, rng: random.Random, config: Config) -> None:
@@ -707,7 +721,7 @@ def _general_amounts(spec: _Spec, rng: random.Random, config: Config) -> None:
         else:
             fine_line["amount_fen"] = fine_line["amount_fen"] + max(1_000, (top - fine_line["amount_fen"]) // 2)
         spec.hearing_right = _hearing_eligible(spec, spec.proposed, config)
-    elif spec.path in ("statement", "hearing") and rng.random() < 0.2:
+    elif spec.path in ("statement", "hearing") and not name and rng.random() < 0.2:
         band_low = next((b[1] for b in item.bands if b[0] == spec.circumstance), item.min_fen)
         for p in spec.decided:
             if p["type"] == "fine":
@@ -781,11 +795,11 @@ class _Timeline:
 
 
 def _am(rng: random.Random) -> int:
-    return rng.randint(9 * 60, 11 * 60 + 20)
+    return _ri(rng, 9 * 60, 11 * 60 + 20)
 
 
 def _pm(rng: random.Random) -> int:
-    return rng.randint(14 * 60 + 30, 16 * 60 + 30)
+    return _ri(rng, 14 * 60 + 30, 16 * 60 + 30)
 
 
 def _plan(spec: _Spec, start: date, wd: _Workdays, config: Config) -> list[_Slot]:
@@ -797,13 +811,13 @@ def _plan(spec: _Spec, start: date, wd: _Workdays, config: Config) -> list[_Slot
     source = wd.add(start, 0)
     t.add("source", source, _am(rng), "registered")
     if name == "late_registration":
-        registered = wd.add(source, config.registration.within_wd + rng.randint(3, 8))
+        registered = wd.add(source, config.registration.within_wd + _ri(rng, 3, 8))
     else:
-        registered = wd.add(source, rng.choice((0, 1, 1, 2, 3)))
+        registered = wd.add(source, _pick(rng, (0, 1, 1, 2, 3)))
     t.add("register", registered, _am(rng), "registered")
-    gap = rng.choice((0, 1, 1, 2))
+    gap = _pick(rng, (0, 1, 1, 2))
     if spec.target == "registered":
-        gap = max(gap, 1) + rng.randint(0, 2)
+        gap = max(gap, 1) + _ri(rng, 0, 2)
     inspected = wd.add(registered, gap)
     minute = _pm(rng)
     t.add("inspect", inspected, minute, "investigating")
@@ -811,25 +825,25 @@ def _plan(spec: _Spec, start: date, wd: _Workdays, config: Config) -> list[_Slot
     t.add("ev_av", inspected, minute + 53, "investigating")
     if spec.procedure == "transfer":
         return _plan_transfer(spec, t, inspected, wd, rng, config)
-    asked = wd.add(inspected, rng.randint(1, 3))
+    asked = wd.add(inspected, _ri(rng, 1, 3))
     minute = _am(rng)
     t.add("inquiry", asked, minute, "investigating")
     t.add("ev_id", asked, minute + 65, "investigating")
     last = asked
     if spec.procedure == "no_penalty":
-        fixed = wd.add(asked, rng.randint(1, 2))
+        fixed = wd.add(asked, _ri(rng, 1, 2))
         t.add("ev_fix", fixed, _pm(rng), "investigating")
-        concluded = wd.add(fixed, rng.randint(1, 2))
+        concluded = wd.add(fixed, _ri(rng, 1, 2))
         t.add("conclude", concluded, _am(rng), "investigating")
         return _plan_no_penalty(spec, t, concluded, wd, rng, config)
     if spec.item.expert:
         if name == "decision_overdue":
-            tested = wd.add(registered + timedelta(days=config.decision.limit_nd - rng.randint(2, 5)), 0)
+            tested = wd.add(registered + timedelta(days=config.decision.limit_nd - _ri(rng, 2, 5)), 0)
         else:
-            tested = wd.add(asked, rng.randint(2, 6))
+            tested = wd.add(asked, _ri(rng, 2, 6))
         t.add("ev_expert", tested, _pm(rng), "investigating")
         last = tested
-    concluded = wd.add(last, rng.randint(1, 3))
+    concluded = wd.add(last, _ri(rng, 1, 3))
     t.add("conclude", concluded, _am(rng), "notice_served")
     return _plan_general(spec, t, concluded, registered, wd, rng, config)
 
@@ -843,30 +857,30 @@ def _plan_general(spec: _Spec, t: _Timeline, concluded: date, registered: date, 
         last_change = concluded
         earliest = wd.add(concluded, 1)
     else:
-        notice = wd.add(concluded, rng.randint(1, 2))
+        notice = wd.add(concluded, _ri(rng, 1, 2))
         t.add("notice", notice, _am(rng), stage)
         last_change = notice
         earliest = wd.add(notice, window + 1)
         if spec.path == "hearing":
-            requested = wd.add(notice, rng.randint(1, min(4, config.hearing.request_wd)))
+            requested = wd.add(notice, _ri(rng, 1, min(4, config.hearing.request_wd)))
             t.add("hearing_request", requested, _am(rng), stage)
-            notified = wd.add(requested, rng.randint(1, 2))
+            notified = wd.add(requested, _ri(rng, 1, 2))
             t.add("hearing_notice", notified, _pm(rng), stage)
             if name == "hearing_notice_short":
-                lead = rng.randint(3, max(3, config.hearing.notice_wd - 2))
+                lead = _ri(rng, 3, max(3, config.hearing.notice_wd - 2))
             else:
-                lead = config.hearing.notice_wd + 1 + rng.randint(0, 3)
+                lead = config.hearing.notice_wd + 1 + _ri(rng, 0, 3)
             held = wd.add(notified, lead)
             t.add("hearing", held, 9 * 60 + 30, stage)
             t.add("statement", held, 11 * 60, stage)
-            last_change = wd.add(held, rng.randint(1, 2))
+            last_change = wd.add(held, _ri(rng, 1, 2))
             t.add("statement_review", last_change, _pm(rng), stage)
         elif spec.path == "waiver":
-            waived = wd.add(notice, rng.choice((0, 1)))
+            waived = wd.add(notice, _pick(rng, (0, 1)))
             t.add("waiver", waived, _pm(rng), stage)
             earliest = wd.add(waived, 1)
         elif spec.path == "statement":
-            stated = wd.add(notice, rng.randint(1, window))
+            stated = wd.add(notice, _ri(rng, 1, window))
             t.add("statement", stated, _am(rng), stage)
             last_change = wd.add(stated, 1)
             t.add("statement_review", last_change, _pm(rng), stage)
@@ -877,44 +891,44 @@ def _plan_general(spec: _Spec, t: _Timeline, concluded: date, registered: date, 
             t.add("review", wd.add(notice_day, 1), 10 * 60, stage)
         if spec.discussion:
             t.add("discussion", wd.add(notice_day, 1), 15 * 60, stage)
-        decided = wd.add(notice_day, rng.randint(1, 2))
+        decided = wd.add(notice_day, _ri(rng, 1, 2))
     else:
         prev = last_change
         if spec.review:
-            asked = wd.add(prev, rng.randint(1, 2))
+            asked = wd.add(prev, _ri(rng, 1, 2))
             t.add("review_request", asked, _am(rng), stage)
-            prev = wd.add(asked, rng.randint(1, 3))
+            prev = wd.add(asked, _ri(rng, 1, 3))
             t.add("review", prev, _pm(rng), stage)
         if spec.discussion:
-            prev = wd.add(prev, rng.randint(1, 2))
+            prev = wd.add(prev, _ri(rng, 1, 2))
             t.add("discussion", prev, _pm(rng), stage)
-        decided = max(wd.add(prev, rng.randint(1, 2)), earliest)
+        decided = max(wd.add(prev, _ri(rng, 1, 2)), earliest)
         if name == "decision_overdue":
             decided = max(decided, wd.add(registered + timedelta(days=config.decision.limit_nd), 1))
     minute = _am(rng)
     t.add("decision", decided, minute, "decided")
     if spec.service == "mail":
-        served = wd.add(decided, rng.randint(2, 4))
+        served = wd.add(decided, _ri(rng, 2, 4))
         t.add("served", served, _pm(rng), "decided")
     elif spec.service == "electronic":
         served = decided
         t.add("served", served, minute + 90, "decided")
     else:
-        served = wd.add(decided, rng.choice((0, 0, 1, 2)))
+        served = wd.add(decided, _pick(rng, (0, 0, 1, 2)))
         t.add("served", served, 15 * 60 if served == decided else _am(rng), "decided")
     if name != "unpublished":
-        published = max(wd.add(decided, rng.randint(1, 5)), served)
+        published = max(wd.add(decided, _ri(rng, 1, 5)), served)
         published = min(published, wd.add(decided, config.publication.decision_wd))
         t.add("published", published, 16 * 60 + 30, "decided")
     if spec.target == ENFORCING:
-        demanded = wd.add(served + timedelta(days=config.payment.due_nd + rng.randint(5, 20)), 0)
+        demanded = wd.add(served + timedelta(days=config.payment.due_nd + _ri(rng, 5, 20)), 0)
         t.add("demand", demanded, _am(rng), ENFORCING)
-        applied = wd.add(_add_months(served, 6) + timedelta(days=rng.randint(15, 40)), 0)
+        applied = wd.add(_add_months(served, 6) + timedelta(days=_ri(rng, 15, 40)), 0)
         t.add("court", applied, _am(rng), ENFORCING)
         return t.slots
     after = served
     if spec.payment is not None:
-        paid = wd.add(served + timedelta(days=rng.randint(1, config.payment.due_nd - 1)), 0)
+        paid = wd.add(served + timedelta(days=_ri(rng, 1, config.payment.due_nd - 1)), 0)
         if paid > served + timedelta(days=config.payment.due_nd):
             paid = wd.back(served + timedelta(days=config.payment.due_nd))
         t.add("paid", paid, _am(rng) if paid != served else 16 * 60, "paid")
@@ -925,13 +939,13 @@ def _plan_general(spec: _Spec, t: _Timeline, concluded: date, registered: date, 
 
 def _close_and_archive(spec: _Spec, t: _Timeline, after: date, wd: _Workdays, rng: random.Random,
                        config: Config, *, gap: tuple[int, int]) -> None:
-    closed = wd.add(after, rng.randint(*gap))
+    closed = wd.add(after, _ri(rng, *gap))
     t.add("closed", closed, _am(rng), "closed")
     limit = config.evaluation.archive_nd
     if spec.defect is not None and spec.defect.name == "late_archive":
-        archived = wd.add(closed + timedelta(days=limit + rng.randint(10, 40)), 0)
+        archived = wd.add(closed + timedelta(days=limit + _ri(rng, 10, 40)), 0)
     else:
-        archived = wd.add(closed + timedelta(days=rng.randint(5, max(5, limit - 8))), 0)
+        archived = wd.add(closed + timedelta(days=_ri(rng, 5, max(5, limit - 8))), 0)
         if archived > closed + timedelta(days=limit):
             archived = wd.back(closed + timedelta(days=limit))
     t.add("archived", archived, _pm(rng), "archived")
@@ -940,16 +954,16 @@ def _close_and_archive(spec: _Spec, t: _Timeline, after: date, wd: _Workdays, rn
 def _plan_no_penalty(spec: _Spec, t: _Timeline, concluded: date, wd: _Workdays, rng: random.Random,
                      config: Config) -> list[_Slot]:
     name = spec.defect.name if spec.defect else ""
-    decided = wd.add(concluded, rng.randint(1, 3))
+    decided = wd.add(concluded, _ri(rng, 1, 3))
     minute = _am(rng)
     t.add("decision", decided, minute, "decided")
     if name != "no_education":
         t.add("education", decided, minute + 30, "decided")
     if name == "late_service":
-        served = wd.add(decided, config.decision.service_wd + rng.randint(2, 5))
+        served = wd.add(decided, config.decision.service_wd + _ri(rng, 2, 5))
         t.add("served", served, _pm(rng), "decided")
     else:
-        served = wd.add(decided, rng.choice((0, 1)))
+        served = wd.add(decided, _pick(rng, (0, 1)))
         t.add("served", served, _pm(rng), "decided")
     _close_and_archive(spec, t, served, wd, rng, config, gap=(2, 5))
     return t.slots
@@ -962,22 +976,22 @@ def _plan_transfer(spec: _Spec, t: _Timeline, inspected: date, wd: _Workdays, rn
     t.add("preserve", inspected, last_minute + 20, "investigating")
     identified = wd.add(inspected, 1)
     t.add("ev_id", identified, _am(rng), "investigating")
-    tested = wd.add(identified, rng.randint(1, 2))
+    tested = wd.add(identified, _ri(rng, 1, 2))
     t.add("ev_expert", tested, 10 * 60, "investigating")
     t.add("conclude", tested, 15 * 60, "investigating")
-    decided = wd.add(tested, rng.choice((0, 1)))
+    decided = wd.add(tested, _pick(rng, (0, 1)))
     minute = 16 * 60 if decided == tested else _am(rng)
     t.add("transfer_decided", decided, minute, "transferred")
     limit = config.preservation.resolve_wd
     if name == "transfer_late":  # the items are handed over on paper at once, the file days later
         t.add("resolved", decided, minute + 30, "transferred")
-        t.add("transferred", wd.add(decided, rng.randint(3, 4)), _pm(rng), "transferred")
+        t.add("transferred", wd.add(decided, _ri(rng, 3, 4)), _pm(rng), "transferred")
     else:
-        t.add("transferred", decided, minute + rng.randint(60, 300), "transferred")
+        t.add("transferred", decided, minute + _ri(rng, 60, 300), "transferred")
         if name == "preservation_late":
-            resolved = wd.add(inspected, limit + rng.randint(2, 5))
+            resolved = wd.add(inspected, limit + _ri(rng, 2, 5))
         else:
-            resolved = min(wd.add(decided, rng.choice((0, 1))), wd.add(inspected, limit))
+            resolved = min(wd.add(decided, _pick(rng, (0, 1))), wd.add(inspected, limit))
         t.add("resolved", max(resolved, t.slots[-1].day), _pm(rng), "transferred")
     _close_and_archive(spec, t, t.slots[-1].day, wd, rng, config, gap=(2, 5))
     return t.slots
@@ -986,7 +1000,7 @@ def _plan_transfer(spec: _Spec, t: _Timeline, inspected: date, wd: _Workdays, rn
 def _plan_summary(spec: _Spec, start: date, wd: _Workdays, rng: random.Random, config: Config) -> list[_Slot]:
     t = _Timeline()
     day = start
-    minute = rng.randint(8 * 60 + 30, 17 * 60 + 30)
+    minute = _ri(rng, 8 * 60 + 30, 17 * 60 + 30)
     t.add("register", day, minute, "decided")
     t.add("summary_decision", day, minute + 5, "decided")
     t.add("served", day, minute + 7, "decided")
@@ -994,13 +1008,13 @@ def _plan_summary(spec: _Spec, start: date, wd: _Workdays, rng: random.Random, c
     if spec.payment == "on_the_spot":
         t.add("paid", day, minute + 9, "paid")
         if spec.defect is not None and spec.defect.name == "cash_late":
-            handed = wd.add(day, config.payment.cash_handover_wd + rng.randint(2, 3))
+            handed = wd.add(day, config.payment.cash_handover_wd + _ri(rng, 2, 3))
         else:
-            handed = wd.add(day, rng.randint(1, config.payment.cash_handover_wd))
+            handed = wd.add(day, _ri(rng, 1, config.payment.cash_handover_wd))
         t.add("cash", handed, 16 * 60, "paid")
         after = handed
     elif spec.payment is not None:
-        paid = wd.add(day + timedelta(days=rng.randint(1, config.payment.due_nd - 1)), 0)
+        paid = wd.add(day + timedelta(days=_ri(rng, 1, config.payment.due_nd - 1)), 0)
         if paid > day + timedelta(days=config.payment.due_nd):
             paid = wd.back(day + timedelta(days=config.payment.due_nd))
         t.add("paid", paid, _am(rng), "paid")
@@ -1030,12 +1044,20 @@ def _fits(slots: Sequence[_Slot], target: str, last: date) -> bool:
     return next(s.day for s in slots if s.stage == following) > last
 
 
+_LONGEST: Final = {"summary": 45, "no_penalty": 75, "transfer": 60, "general": 140}
+"""Days a lawful case of each procedure takes at most from its source to its archiving."""
+
+
 def _fit(spec: _Spec, wd: _Workdays, config: Config, low: date, last: date) -> list[_Slot]:
     """Plan the case so that on ``last`` (the day before as_of) it has reached ``spec.target``
     and not the stage after it; fall back to cutting the plan at ``last``."""
     rng = random.Random(spec.seed + "/fit")
     low = max(low, spec.min_start)
-    start = last - timedelta(days=120)
+    if spec.target == "archived":  # one plan is usually enough: start early enough to finish
+        longest = _LONGEST[spec.procedure] + (60 if spec.defect else 0)
+        start = low + timedelta(days=_ri(rng, 0, max(0, (last - low).days - longest)))
+    else:
+        start = last - timedelta(days=120)
     slots = _plan(spec, max(start, low), wd, config)
     present = _stages(slots)
     target = spec.target
@@ -1043,6 +1065,8 @@ def _fit(spec: _Spec, wd: _Workdays, config: Config, low: date, last: date) -> l
         order = STAGES[spec.procedure]
         later = [s for s in order[order.index(target) + 1:] if s in present] if target in order else []
         target = later[0] if later else present[-1]
+    if _fits(slots, target, last):
+        return slots
     for _ in range(8):
         stages = _stages(slots)
         origin = slots[0].day
@@ -1052,12 +1076,12 @@ def _fit(spec: _Spec, wd: _Workdays, config: Config, low: date, last: date) -> l
             if room < 0:
                 start = low
             else:
-                start = low + timedelta(days=rng.randint(0, room))
+                start = low + timedelta(days=_ri(rng, 0, room))
         else:
             a = next(s.day for s in slots if s.stage == target)
             b = next(s.day for s in slots if s.stage == stages[stages.index(target) + 1])
             width = max(1, (b - a).days)
-            shift = (last - a).days - rng.randint(0, width - 1)
+            shift = (last - a).days - _ri(rng, 0, width - 1)
             start = slots[0].day + timedelta(days=shift)
         start = max(start, low)
         slots = _plan(spec, start, wd, config)
@@ -1142,8 +1166,8 @@ class _Builder:
                             else f"{short}罚决字〔{year}〕第{serial:04d}号")
         if spec.procedure == "summary":
             self.document_no = f"{short}简罚〔{year}〕{serial:04d}"
-        self.source_kind, self.source_summary = self.rng.choice(spec.item.sources)
-        self.violation = self.rng.choice(spec.item.violations)
+        self.source_kind, self.source_summary = _pick(self.rng, spec.item.sources)
+        self.violation = _pick(self.rng, spec.item.violations)
 
     # -- people ---------------------------------------------------------------------
 
@@ -1153,32 +1177,33 @@ class _Builder:
         if self.spec.party_kind == "person":
             male = rng.random() < 0.6
             if self.name == "minor_party":
-                born = first - timedelta(days=365 * 13 + rng.randint(-150, 100))
+                born = first - timedelta(days=365 * 13 + _ri(rng, -150, 100))
             else:
-                born = date(rng.randint(1962, 2003), rng.randint(1, 12), rng.randint(1, 28))
-            serial = rng.randint(0, 499) * 2 + (1 if male else 0)
-            region = rng.choice(cat.WUHAN_REGIONS)
+                born = date(_ri(rng, 1962, 2003), _ri(rng, 1, 12), _ri(rng, 1, 28))
+            serial = _ri(rng, 0, 499) * 2 + (1 if male else 0)
+            region = _pick(rng, cat.WUHAN_REGIONS)
             party: Raw = {"kind": "person", "name": _person_name(rng, male),
                           "id_number": resident_id(region, born, serial),
-                          "address": f"{cat.DISTRICT}{rng.choice(cat.ESTATES)}{rng.randint(1, 40)}栋"
-                                     f"{rng.randint(1, 4)}单元{rng.randint(1, 30)}0{rng.randint(1, 4)}室",
-                          "phone": rng.choice(cat.MOBILE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}",
+                          "address": f"{cat.DISTRICT}{_pick(rng, cat.ESTATES)}{_ri(rng, 1, 40)}栋"
+                                     f"{_ri(rng, 1, 4)}单元{_ri(rng, 1, 30)}0{_ri(rng, 1, 4)}室",
+                          "phone": _pick(rng, cat.MOBILE_PREFIXES) + f"{_ri(rng, 0, 99_999_999):08d}",
                           "birth_date": born.isoformat()}
             return party
-        pattern = rng.choice(cat.FIRM_PATTERNS[self.item.industry or "shop"])
-        name = pattern.format(b=rng.choice(cat.BRANDS))
+        pattern = _pick(rng, cat.FIRM_PATTERNS[self.item.industry or "shop"])
+        name = pattern.format(b=_pick(rng, cat.BRANDS))
         sole = name.endswith(cat.SOLE_TRADER_SUFFIXES)
-        body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(6))
+        number = int(rng.random() * 31**6)
+        body = "".join(_USCC[(number // 31**k) % 31] for k in range(6))
         code = credit_code("92" if sole else "91", self.agency_region(), "MA" + body)
         party = {"kind": "organisation", "name": name, "credit_code": code,
-                 "address": f"{cat.DISTRICT}{rng.choice(cat.STREETS)}{rng.choice(cat.ROADS)}{rng.randint(1, 999)}号",
+                 "address": f"{cat.DISTRICT}{_pick(rng, cat.STREETS)}{_pick(rng, cat.ROADS)}{_ri(rng, 1, 999)}号",
                  "legal_representative": _person_name(rng)}
         if rng.random() < 0.7 or self.name == "unmasked_publication":
-            party["phone"] = rng.choice(cat.MOBILE_PREFIXES) + f"{rng.randint(0, 99_999_999):08d}"
+            party["phone"] = _pick(rng, cat.MOBILE_PREFIXES) + f"{_ri(rng, 0, 99_999_999):08d}"
         return party
 
     def agency_region(self) -> str:
-        return cat.REGION_CODE if self.rng.random() < 0.8 else self.rng.choice(cat.WUHAN_REGIONS)
+        return cat.REGION_CODE if self.rng.random() < 0.8 else _pick(self.rng, cat.WUHAN_REGIONS)
 
     def _handlers(self, days: list[date]) -> list[str]:
         wanted = max(2, self.config.officers.minimum)
@@ -1238,13 +1263,13 @@ class _Builder:
             violation = {"summary": self.violation, "started_on": first.isoformat(), "ended_on": first.isoformat(),
                          "discovered_on": first.isoformat()}
         elif self.name == "limitation_expired":
-            ended = first - timedelta(days=365 * 2 + self.rng.randint(40, 200))
-            began = ended - timedelta(days=self.rng.randint(10, 90))
+            ended = first - timedelta(days=365 * 2 + _ri(self.rng, 40, 200))
+            began = ended - timedelta(days=_ri(self.rng, 10, 90))
             violation = {"summary": self.violation, "started_on": began.isoformat(),
                          "ended_on": ended.isoformat(), "discovered_on": first.isoformat()}
         else:
             violation = {"summary": self.violation,
-                         "started_on": (first - timedelta(days=self.rng.randint(0, 40))).isoformat(),
+                         "started_on": (first - timedelta(days=_ri(self.rng, 0, 40))).isoformat(),
                          "ended_on": first.isoformat(), "discovered_on": first.isoformat()}
         procedure = "summary" if self.spec.procedure == "summary" else "general"
         data: Raw = {"agency": self.agency.stream, "procedure": procedure, "item": self.item.code,
@@ -1261,7 +1286,7 @@ class _Builder:
 
     def _inspect(self, slot: _Slot, _: int) -> Raw:
         record = self.doc("现场检查笔录", key="inspection")
-        end = slot.minute + 30 + self.rng.randint(0, 20)  # evidence is logged at +52
+        end = slot.minute + 30 + _ri(self.rng, 0, 20)  # evidence is logged at +52
         return self.step(slot, "InspectionRecorded", {
             "officers": self._officers_for(slot), "credentials_shown": True, "place": self.place,
             "started_at": _at(slot.day, slot.minute), "ended_at": _at(slot.day, end), "record": record,
@@ -1296,7 +1321,7 @@ class _Builder:
         return self._evidence(slot, "documentary", "当事人提供", self.doc("整改照片及说明", "image"), "F1")
 
     def _inquiry(self, slot: _Slot, _: int) -> Raw:
-        end = slot.minute + 35 + self.rng.randint(0, 25)  # the ID copy is logged at +65
+        end = slot.minute + 35 + _ri(self.rng, 0, 25)  # the ID copy is logged at +65
         data: Raw = {"officers": list(self.handlers), "credentials_shown": self.name != "credentials_not_shown",
                      "interviewee": self.interviewee, "started_at": _at(slot.day, slot.minute),
                      "ended_at": _at(slot.day, end), "record": self.doc("询问笔录", key="inquiry")}
@@ -1349,7 +1374,7 @@ class _Builder:
         return self.step(slot, "StatementSubmitted", {"content": self.doc("陈述申辩材料")})
 
     def _statement_review(self, slot: _Slot, _: int) -> Raw:
-        point, reason = self.rng.choice(cat.STATEMENT_POINTS)
+        point, reason = _pick(self.rng, cat.STATEMENT_POINTS)
         if self.spec.adopted:
             return self.step(slot, "StatementReviewed", {"adopted": ["当事人积极整改、主动消除违法后果，依法从轻处罚"],
                                                          "rejected": []})
@@ -1426,7 +1451,7 @@ class _Builder:
         return self.step(slot, "DecisionMade", data, by=self.head)
 
     def _education(self, slot: _Slot, _: int) -> Raw:
-        method = self.rng.choice(("批评教育", "行政指导"))
+        method = _pick(self.rng, ("批评教育", "行政指导"))
         return self.step(slot, "EducationGiven", {"method": method, "document": self.doc(f"{method}记录")})
 
     def _served(self, slot: _Slot, _: int) -> Raw:
@@ -1463,8 +1488,8 @@ class _Builder:
 
     def _paid(self, slot: _Slot, _: int) -> Raw:
         channel = self.spec.payment or "bank"
-        receipt = (f"鄂财罚字No.{self.serial:04d}{self.rng.randint(0, 9999):04d}" if channel == "on_the_spot"
-                   else f"420102{self.year % 100:02d}{self.rng.randint(0, 99_999_999):08d}")
+        receipt = (f"鄂财罚字No.{self.serial:04d}{_ri(self.rng, 0, 9999):04d}" if channel == "on_the_spot"
+                   else f"420102{self.year % 100:02d}{_ri(self.rng, 0, 99_999_999):08d}")
         return self.step(slot, "PaymentRecorded", {"amount_fen": self._payable(), "paid_at": _at(slot.day, slot.minute),
                                                    "channel": channel, "receipt_no": receipt})
 
@@ -1501,7 +1526,7 @@ class _Builder:
     def _preserve(self, slot: _Slot, _: int) -> Raw:
         return self.step(slot, "EvidencePreserved", {
             "officers": list(self.handlers), "approved_by": self.head,
-            "approved_at": _at(slot.day, slot.minute - 10), "items": [self.rng.choice(
+            "approved_at": _at(slot.day, slot.minute - 10), "items": [_pick(self.rng,
                 ("渣土运输车辆行车记录仪存储卡1张", "涉案车辆1辆", "废机油桶32个", "危险废物转移记录台账1本"))],
             "list_served_at": _at(slot.day, slot.minute + 10),
             "document": self.doc("先行登记保存证据通知书及清单")})
@@ -1526,7 +1551,7 @@ class _Builder:
         data: Raw = {"officers": list(self.handlers), "credentials_shown": True,
                      "rights_told": self.name != "summary_rights_not_told"}
         if self.rng.random() < 0.6:
-            data["statement"] = self.rng.choice(("对违法事实无异议", "认识到错误，愿意接受处罚", "表示以后注意"))
+            data["statement"] = _pick(self.rng, ("对违法事实无异议", "认识到错误，愿意接受处罚", "表示以后注意"))
         data.update(penalties=[dict(p) for p in self.spec.decided], correction_ordered=True, basis=basis,
                     form_no=self.document_no, place=self.place, sealed_by=self.agency.stream,
                     remedies=self.remedies, surcharge_told=bool(_fine(self.spec.decided)),
@@ -1565,7 +1590,7 @@ def _proceedings(built: list[_Built], justice: list[_Officer], agencies: dict[st
         served_day = date.fromisoformat(str(case.served_at)[:10])
         if (last - served_day).days < 3:
             continue
-        received = wd.add(served_day + timedelta(days=rng.randint(5, 50)), 0)
+        received = wd.add(served_day + timedelta(days=_ri(rng, 5, 50)), 0)
         if received > served_day + timedelta(days=60):
             received = wd.back(served_day + timedelta(days=60))
         if received > last:
@@ -1577,12 +1602,12 @@ def _proceedings(built: list[_Built], justice: list[_Officer], agencies: dict[st
                                   ("dismissed", 5)) if case.spec.defect else
                             (("upheld", 72), ("dismissed", 8), ("changed", 5), ("revoked", 5),
                              ("confirmed_illegal", 5), ("terminated", 5)))
-        accepted = wd.add(received, rng.randint(1, 4))
-        sent = wd.add(accepted, rng.randint(1, 5))
-        filed = wd.add(sent, rng.randint(3, 9))
+        accepted = wd.add(received, _ri(rng, 1, 4))
+        sent = wd.add(accepted, _ri(rng, 1, 5))
+        filed = wd.add(sent, _ri(rng, 3, 9))
         plan: list[tuple[str, date, int, Raw]] = []
         applicant = case.party
-        by = rng.choice(staff)
+        by = _pick(rng, staff)
         plan.append(("ReconsiderationApplied", received, 10 * 60, {
             "applicant": applicant, "target": {"case": case.stream, "document_no": case.document_no},
             "received_at": _at(received, 10 * 60), "learned_at": case.served_at}))
@@ -1593,10 +1618,10 @@ def _proceedings(built: list[_Built], justice: list[_Officer], agencies: dict[st
             docs("行政复议答复书", key="answer"), docs("证据材料目录", key="answer-list")]}))
         heard = None
         if rng.random() < 0.3:
-            heard = wd.add(filed, rng.randint(5, 12))
+            heard = wd.add(filed, _ri(rng, 5, 12))
             plan.append(("ReconsiderationHearingHeld", heard, 9 * 60 + 30, {
                 "held_at": _at(heard, 9 * 60 + 30), "respondent_head_attended": True}))
-        decided = wd.back(accepted + timedelta(days=rng.randint(25, 58)))
+        decided = wd.back(accepted + timedelta(days=_ri(rng, 25, 58)))
         decided = max(decided, wd.add(heard or filed, 2))
         if outcome in corrective and decided <= case.last_day:
             later = wd.add(case.last_day, 2)
@@ -1638,19 +1663,19 @@ def _proceedings(built: list[_Built], justice: list[_Officer], agencies: dict[st
         served_day = date.fromisoformat(str(case.served_at)[:10])
         if case.stream in reviewed:
             base = reviewed[case.stream][1]
-            filed = wd.back(base + timedelta(days=rng.randint(3, 14)))
+            filed = wd.back(base + timedelta(days=_ri(rng, 3, 14)))
         else:
             base = served_day
-            filed = wd.add(served_day + timedelta(days=rng.randint(20, 170)), 0)
+            filed = wd.add(served_day + timedelta(days=_ri(rng, 20, 170)), 0)
         if filed > last:
             filed = wd.back(last)
         if filed <= base:
             continue
         agency = agencies[case.spec.agency.spec.code]
         heads = agency.heads
-        hearing = wd.add(filed + timedelta(days=rng.randint(40, 80)), 0)
+        hearing = wd.add(filed + timedelta(days=_ri(rng, 40, 80)), 0)
         head, role = (heads[0].id, "principal_head") if rng.random() < 0.7 else (heads[1].id, "deputy_head")
-        judged = wd.add(hearing + timedelta(days=rng.randint(15, 45)), 0)
+        judged = wd.add(hearing + timedelta(days=_ri(rng, 15, 45)), 0)
         outcome = _weighted(rng, (("dismissed", 75), ("revoked", 10), ("confirmed_illegal", 5), ("changed", 5),
                                   ("upheld", 5)))
         if outcome in ("revoked", "confirmed_illegal", "changed") and judged <= case.last_day:
@@ -1754,14 +1779,14 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
             stages = (*STAGES[procedure], ENFORCING) if procedure == "general" else STAGES[procedure]
             target = _weighted(case_rng, [(s, w) for s, w in _STAGE_WEIGHTS if s in stages])
         agency, item = _choose_item(case_rng, agencies, procedure, kind)
-        party_kind = item.party if item.party != "either" else case_rng.choice(("person", "organisation"))
+        party_kind = item.party if item.party != "either" else _pick(case_rng, ("person", "organisation"))
         spec = _Spec(index, f"{key}|case {index}", procedure, target, agency, item, party_kind, kind)
         if procedure == "general":
             _general_amounts(spec, case_rng, config)
         elif procedure == "summary":
             _summary_amounts(spec, case_rng, config)
         elif procedure == "no_penalty":
-            spec.outcome = case_rng.choice(("no_penalty_first_violation", "no_penalty_minor"))
+            spec.outcome = _pick(case_rng, ("no_penalty_first_violation", "no_penalty_minor"))
         else:
             spec.outcome = "transfer"
         if kind is not None and kind.name == "expired_credential":
