@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from api import calendar_cmd, cli_log, demo, documents_cmd, serve_cmd, token_cmd
+from api import calendar_cmd, cli_log, demo, documents_cmd, projections_cmd, serve_cmd, token_cmd
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve_cmd.register(sub)
     documents_cmd.register(sub)
     demo.register(sub)
+    projections_cmd.register(sub)
     return parser
 
 
@@ -84,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record,
                    "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run,
                    "token": token_cmd.run, "serve": serve_cmd.run, "documents": documents_cmd.run,
-                   "demo": demo.run}[args.command]
+                   "demo": demo.run, "projections": projections_cmd.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)

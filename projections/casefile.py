@@ -43,7 +43,7 @@ from domain.casestate import (
 )
 from domain.config import Config, effective_regime
 from domain.shapes import Party
-from projections.labels import CORRECTIVE, HEAD_ROLES, STATUS_LABELS, STEP_STAGE, step_label
+from projections.labels import CORRECTIVE, HEAD_ROLES, STATUS_LABELS, STEP_LABELS, STEP_STAGE
 
 __all__ = [
     "CATALOGUE_ITEMS",
@@ -513,12 +513,15 @@ def _overrides(entry: Mapping[str, Any]) -> tuple[str, ...]:
 
 def _timeline(stream: str, entry: Mapping[str, Any], version: int) -> TimelineEntry:
     kind = str(entry.get("type"))
-    at_text = str(entry.get("at") or "")
+    at_text = entry.get("at")
+    if not isinstance(at_text, str):
+        at_text = ""
+    by = entry.get("by")
     return TimelineEntry(
-        stream=stream, version=version, type=kind, label=step_label(kind),
-        stage=_STAGE_OF.get(kind, STEP_STAGE.get(kind, "")), at=_time(at_text) or _EPOCH, at_text=at_text,
-        recorded_at=str(entry.get("recorded_at") or ""), by=str(entry.get("by") or ""),
-        backfilled=entry.get("backfilled") is True, overrides=_overrides(entry),
+        stream, version, kind, STEP_LABELS.get(kind, kind), _STAGE_OF.get(kind) or STEP_STAGE.get(kind, ""),
+        _parse_time(at_text) or _EPOCH, at_text, str(entry.get("recorded_at") or ""),
+        by if isinstance(by, str) else "", entry.get("backfilled") is True,
+        _overrides(entry) if "override" in entry else (),
     )
 
 
@@ -587,38 +590,57 @@ _ENTRIES: Final[dict[str, tuple[int, str]]] = {
 _AV_TYPES: Final = ("video/", "audio/")
 
 
+_NAMED: Final[dict[str, tuple[str, ...]]] = {
+    "CaseRegistered": ("approved_by",), "InquiryRecorded": ("officers",), "InspectionRecorded": ("officers",),
+    "EvidenceCollected": ("collected_by",), "EvidencePreserved": ("officers", "approved_by"),
+    "RecusalDecided": ("decided_by",), "HearingHeld": ("presider",), "LegalReviewCompleted": ("reviewer",),
+    "CollectiveDiscussionHeld": ("attendees",), "TimeLimitExtended": ("approved_by",),
+    "DecisionMade": ("approved_by",), "SummaryDecisionMade": ("officers",), "PaymentDeferred": ("approved_by",),
+    "TransferDecided": ("decided_by",), "CaseClosed": ("approved_by",), "ReconsiderationExtended": ("approved_by",),
+}
+"""The fields of each step (steps.md) that name officers: who acted, approved, reviewed, presided."""
+
+
 def _officers_of(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
+    """The officers a step names (those who acted, approved, reviewed); ``by`` when it names none."""
+    keys = _NAMED.get(kind)
+    if keys is None:
+        return (by,) if by else ()
     names: list[str] = []
-    for key in ("officers", "collected_by", "attendees"):
-        names += _texts(data.get(key))
-    for key in ("approved_by", "reviewer", "presider", "decided_by"):
-        who = _text(data.get(key))
-        if who:
-            names.append(who)
-    if not names and by:
-        names.append(by)
-    return tuple(dict.fromkeys(names))
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str):
+            if value:
+                names.append(value)
+        elif isinstance(value, list):
+            names += [v for v in value if isinstance(v, str) and v]
+    if not names:
+        return (by,) if by else ()
+    return tuple(dict.fromkeys(names)) if len(names) > 1 else (names[0],)
 
 
 def _document(stream: str, version: int, kind: str, at: datetime, officers: tuple[str, ...], field_name: str,
               item: int, title: str, ref: object, av_field: bool) -> Document | None:
-    if not isinstance(ref, Mapping):
+    if not isinstance(ref, dict):
         return None
-    media = _text(ref.get("media_type"))
+    media = ref.get("media_type")
+    media = media if isinstance(media, str) and media else None
+    name = ref.get("name")
+    name = name if isinstance(name, str) and name else None
+    sha = ref.get("sha256")
+    size = ref.get("bytes")
     is_av = av_field or (media is not None and media.startswith(_AV_TYPES))
     return Document(
-        stream=stream, version=version, step=kind, field=field_name, item=item,
-        title=_text(ref.get("name")) or title, name=_text(ref.get("name")), sha256=_text(ref.get("sha256")),
-        bytes=_int(ref.get("bytes")), media_type=media, kind="av" if is_av else "written",
-        stage=STEP_STAGE.get(kind, ""), at=at, officers=officers,
+        stream, version, kind, field_name, item, name or title, name, sha if isinstance(sha, str) and sha else None,
+        size if isinstance(size, int) and not isinstance(size, bool) else None, media, "av" if is_av else "written",
+        STEP_STAGE.get(kind, ""), at, officers,
     )
 
 
-def _documents_of(stream: str, version: int, kind: str, entry: Mapping[str, Any], at: datetime) -> list[Document]:
-    data = _mapping(entry.get("data"))
+def _documents_of(stream: str, version: int, kind: str, data: Mapping[str, Any], at: datetime,
+                  officers: tuple[str, ...]) -> list[Document]:
     specs = _DOCS.get(kind)
     found: list[Document] = []
-    officers = _officers_of(kind, data, str(entry.get("by") or ""))
     if specs is not None:
         for field_name, item, title in specs:
             if field_name.endswith("[]"):
@@ -694,6 +716,16 @@ def build_catalogue(documents: Sequence[Document], order: str) -> tuple[Catalogu
 # --------------------------------------------------------------------------- deadlines
 
 
+@lru_cache(maxsize=65536)
+def period(calendar: WorkingCalendar, start: date, n: int, unit: str, roll: bool = True) -> DueDate:
+    """``calendar``'s deadline of ``n`` units from ``start`` (memoised: files repeat the same periods)."""
+    if unit == "WD":
+        return calendar.add_working_days(start, n)
+    if unit == "ND":
+        return calendar.add_natural_days(start, n, roll=roll)
+    return calendar.add_months(start, n, roll=roll)
+
+
 def _deadline(stream: str, key: str, rule: str, title: str, start: date | None, due: DueDate | None,
               done_on: date | None, agency: str | None) -> Deadline | None:
     if start is None or due is None:
@@ -761,15 +793,18 @@ def fold_casefile(
         overridden += bool(line.overrides)
         data = _mapping(entry.get("data"))
         at = line.at
-        day = at.astimezone(SHANGHAI).date() if at is not _EPOCH else None
-        documents += _documents_of(stream, version, kind, entry, at)
-        officers += _officers_of(kind, data, "")
-        by = _text(entry.get("by"))
-        if by:
-            officers.append(by)
+        day = _day_of(line.at_text)
+        named = _officers_of(kind, data, line.by)
+        if kind in _DOCS or kind in _ENTRIES:
+            documents += _documents_of(stream, version, kind, data, at, named)
+        officers += named
+        if line.by:
+            officers.append(line.by)
         marks.setdefault(kind, []).append((position, day))
         if kind in _PEOPLE:
             people += _people_of(kind, data)
+        if kind not in _HANDLED:
+            continue
         if kind == "CaseSourceRecorded":
             source = {"source": _text(data.get("source")), "received_at": _text(data.get("received_at")),
                       "summary": _text(data.get("summary")), "version": version}
@@ -900,6 +935,15 @@ def fold_casefile(
     )
 
 
+_HANDLED: Final = frozenset({
+    "CaseSourceRecorded", "CaseRegistered", "InvestigationConcluded", "PenaltyNoticeServed", "DecisionMade",
+    "SummaryDecisionMade", "TransferDecided", "CashHandedOver", "TransferredToJudicialOrgan", "DecisionServed",
+    "PaymentRecorded", "PaymentDeferred", "TimeLimitExtended", "EvidencePreserved", "DecisionPublished",
+    "PublicationCorrected", "PublicationWithdrawn", "PublicationCorrectionRequested", "PublicationSuppressed",
+    "DecisionCorrected", "LegalReviewRequested", "LegalReviewCompleted", "CaseClosed", "CaseArchived",
+})
+"""The step types the fold reads beyond the timeline, documents and officers."""
+
 _PROGRESS: Final[dict[str, int]] = {
     "source": 0, "registered": 1, "investigated": 2, "notified": 3, "decided": 4, "not_transferred": 4,
     "served": 5, "transferred": 5, "closed": 6, "archived": 7,
@@ -962,12 +1006,7 @@ def _case_deadlines(
             *, roll: bool = True) -> None:
         if start is None:
             return
-        if unit == "WD":
-            due = calendar.add_working_days(start, n)
-        elif unit == "ND":
-            due = calendar.add_natural_days(start, n, roll=roll)
-        else:
-            due = calendar.add_months(start, n, roll=roll)
+        due = period(calendar, start, n, unit, roll)
         out.append(_deadline(stream, key, rule, title, start, due, done, agency))
 
     general = state.procedure == "general"
@@ -1121,21 +1160,21 @@ def fold_review(
     decided_on = day("accepted_at") or day("rejected_at")
     if received is not None:
         deadlines.append(_deadline(stream, "RC-02", "RC-02", "复议受理审查", received,
-                                   calendar.add_working_days(received, rc.acceptance_wd), decided_on, None))
+                                   period(calendar, received, rc.acceptance_wd, "WD"), decided_on, None))
     if accepted is not None:
         deadlines.append(_deadline(stream, "RC-03@copy", "RC-03", "发送复议申请书副本", accepted,
-                                   calendar.add_working_days(accepted, rc.copy_wd), day("answer_requested_at"), None))
+                                   period(calendar, accepted, rc.copy_wd, "WD"), day("answer_requested_at"), None))
         deadlines.append(_deadline(stream, "RC-05", "RC-05", "作出复议决定", accepted,
-                                   calendar.add_natural_days(accepted, rc.decision_nd + extended), day("decided_at"),
+                                   period(calendar, accepted, rc.decision_nd + extended, "ND"), day("decided_at"),
                                    None))
     sent = day("answer_requested_at")
     if sent is not None:
         deadlines.append(_deadline(stream, "RC-03@answer", "RC-03", "被申请人提交答复", sent,
-                                   calendar.add_working_days(sent, rc.answer_wd), day("answer_filed_at"), agency))
+                                   period(calendar, sent, rc.answer_wd, "WD"), day("answer_filed_at"), agency))
     for position, issued_on in issued:
         if issued_on is not None:
             deadlines.append(_deadline(stream, f"RC-07@{position + 1}", "RC-07", "回复行政复议意见书", issued_on,
-                                       calendar.add_natural_days(issued_on, rc.opinion_answer_nd),
+                                       period(calendar, issued_on, rc.opinion_answer_nd, "ND"),
                                        _first_after(answered, position), agency))
     return ReviewFile(
         stream=stream, case=values.get("case"), document_no=values.get("document_no"),

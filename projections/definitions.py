@@ -1,7 +1,8 @@
 """The read models: each projection's tables and how a folded file becomes their rows.
 
-* ``casefiles`` (案卷), from case groups: ``proj_cases``, ``proj_case_catalogue``
-  (卷内目录), ``proj_case_timeline``, ``proj_case_officers``, ``proj_deadlines``.
+* ``casefiles`` (案卷), from case groups: ``proj_cases`` (with the timeline in its
+  ``file`` document), ``proj_case_catalogue`` (卷内目录), ``proj_case_officers``,
+  ``proj_deadlines``.
 * ``records`` (全过程记录), from case groups: ``proj_records``, one row per written or
   audio-visual record.
 * ``registers`` (登记簿), from case groups and every event: ``proj_legal_reviews``
@@ -25,7 +26,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Final
+
+import orjson
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.config import Config
@@ -78,17 +82,23 @@ class Projection:
         del stream, history, ctx
         return {}
 
-    def event_rows(self, event: Event, ctx: Context) -> Rows:
-        del event, ctx
+    def event_rows(self, events: Sequence[Event], ctx: Context) -> Rows:
+        """Rows of per-event tables for ``events`` (those after the projection's position)."""
+        del events, ctx
         return {}
 
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
-              rows: Rows) -> None:
-        """Replace the rows of the refreshed groups and streams; add per-event rows."""
+              rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
+        """Replace the rows of the refreshed groups and streams; add per-event rows.
+
+        ``fresh`` names groups known to have no rows yet (a rebuild writing them for the
+        first time): their delete is skipped.
+        """
+        stale = [g for g in groups if g not in fresh] if fresh else groups
         for table in self.tables:
             physical = db.qualify(table.name + suffix)
-            if table.scope == "grp" and groups:
-                db.delete_in(cur, physical, "grp", groups)
+            if table.scope == "grp" and stale:
+                db.delete_in(cur, physical, "grp", stale)
             elif table.scope == "stream" and streams:
                 db.delete_in(cur, physical, "stream", streams)
             if table.scope != "custom":
@@ -121,16 +131,12 @@ class CaseFiles(Projection):
             ("outcome", T), ("outcome_label", T), ("fine_fen", N), ("paid_fen", N), ("document_no", T),
             ("source_on", T), ("registered_on", T), ("decided_on", T), ("served_on", T), ("closed_on", T),
             ("archived_on", T), ("archive_no", T), ("retention", T), ("handlers", T), ("events", N),
-            ("backfilled", N), ("overridden", N), ("last_at", T), ("reviews", N), ("lawsuits", N),
+            ("backfilled", N), ("overridden", N), ("last_at", T), ("reviews", N), ("lawsuits", N), ("file", T),
         ), ("grp",), indexes=(("agency",),)),
         Table("proj_case_catalogue", (
             ("grp", T), ("volume", T), ("seq", N), ("item", N), ("item_title", T), ("title", T), ("version", N),
             ("on_date", T), ("sha256", T), ("paginated", N),
         ), ("grp", "volume", "seq")),
-        Table("proj_case_timeline", (
-            ("grp", T), ("stream", T), ("version", N), ("type", T), ("label", T), ("stage", T), ("at", T),
-            ("recorded_at", T), ("by_id", T), ("backfilled", N), ("overrides", T),
-        ), ("grp", "stream", "version")),
         Table("proj_case_officers", (("grp", T), ("officer", T), ("role", T)), ("grp", "officer", "role"),
               indexes=(("officer",),)),
         Table("proj_deadlines", (
@@ -146,24 +152,15 @@ class CaseFiles(Projection):
              d.done_on.isoformat() if d.done_on else None)
             for d in (group.deadlines if isinstance(group, SupervisionFile) else group.all_deadlines)
         ]
-        timelines = [group.timeline] if isinstance(group, SupervisionFile) else [
-            group.timeline, *(r.timeline for r in group.reviews), *(s.timeline for s in group.lawsuits)]
-        timeline = [
-            (key, t.stream, t.version, t.type, t.label, t.stage, t.at_text, t.recorded_at, t.by, int(t.backfilled),
-             ",".join(t.overrides) or None)
-            for lines in timelines for t in lines
-        ]
         if isinstance(group, SupervisionFile):
             staff = {t.by for t in group.timeline}
-            return {"proj_deadlines": deadlines, "proj_case_timeline": timeline,
-                    "proj_case_officers": [(key, o, "staff") for o in sorted(staff) if o]}
+            return {"proj_deadlines": deadlines, "proj_case_officers": [(key, o, "staff") for o in sorted(staff) if o]}
         cf = group
         officers = {(key, o, "handler") for o in cf.handlers}
         officers |= {(key, o, "participant") for o in cf.officers if o not in cf.handlers}
         officers |= {(key, o, "staff") for r in cf.reviews for o in r.staff}
         officers |= {(key, o, "staff") for s in cf.lawsuits for o in s.staff}
-        rows: Rows = {"proj_deadlines": deadlines, "proj_case_timeline": timeline,
-                      "proj_case_officers": sorted(officers)}
+        rows: Rows = {"proj_deadlines": deadlines, "proj_case_officers": sorted(officers)}
         if not cf.exists:
             return rows  # a 复议 or lawsuit whose case is not (yet) in the ledger: no case row
         party = cf.party
@@ -179,7 +176,7 @@ class CaseFiles(Projection):
             _day_text(source.get("received_at")), _on(cf.registered_at), _on(decision.at) if decision else None,
             _on(cf.served_at), _on(cf.closed_at), _on(cf.archived_at), cf.archive_no, cf.retention,
             json_text(list(cf.handlers)), cf.events, cf.backfilled, cf.overridden, last_at, len(cf.reviews),
-            len(cf.lawsuits),
+            len(cf.lawsuits), file_document(cf),
         )]
         rows["proj_case_catalogue"] = [
             (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, c.on.isoformat() if c.on else None,
@@ -187,6 +184,24 @@ class CaseFiles(Projection):
             for c in cf.catalogue
         ]
         return rows
+
+
+def file_document(cf: CaseFile) -> str:
+    """The parts of a case file that have no table of their own, as one JSON document:
+    the timeline of the case and of the 复议 and lawsuits that target it, the party as
+    registered (an internal table: it holds personal data), the violation, the source."""
+    lines = [cf.timeline, *(r.timeline for r in cf.reviews), *(s.timeline for s in cf.lawsuits)]
+    party = cf.party
+    return json_text({
+        "timeline": [t for timeline in lines for t in timeline],
+        "party": None if party is None else {k: v for k, v in (
+            ("kind", party.kind), ("name", party.name), ("id_number", party.id_number),
+            ("credit_code", party.credit_code), ("address", party.address), ("phone", party.phone),
+            ("birth_date", party.birth_date.isoformat() if party.birth_date else None),
+            ("legal_representative", party.legal_representative)) if v},
+        "violation": dict(cf.violation),
+        "source": dict(cf.source) if cf.source else None,
+    })
 
 
 def _day_text(value: object) -> str | None:
@@ -211,7 +226,7 @@ class Records(Projection):
             ("grp", T), ("stream", T), ("version", N), ("field", T), ("agency", T), ("step", T), ("stage", T),
             ("stage_label", T), ("kind", T), ("title", T), ("name", T), ("sha256", T), ("bytes", N),
             ("media_type", T), ("officers", T), ("at", T),
-        ), ("grp", "stream", "version", "field"), indexes=(("sha256",),)),
+        ), ("grp", "stream", "version", "field")),
     )
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
@@ -219,9 +234,19 @@ class Records(Projection):
             return {}
         return {"proj_records": [
             (key, d.stream, d.version, d.field, group.agency, d.step, d.stage, STAGES.get(d.stage, d.stage), d.kind,
-             d.title, d.name, d.sha256, d.bytes, d.media_type, json_text(list(d.officers)), d.at.isoformat())
+             d.title, d.name, d.sha256, d.bytes, d.media_type, _names(d.officers), _at_text(d.at))
             for d in group.documents if d.kind != "entry"
         ]}
+
+
+@lru_cache(maxsize=16384)
+def _names(officers: tuple[str, ...]) -> str:
+    return json_text(list(officers))
+
+
+@lru_cache(maxsize=65536)
+def _at_text(moment: datetime) -> str:
+    return moment.isoformat()
 
 
 # --------------------------------------------------------------------------- registers
@@ -289,69 +314,86 @@ class Registers(Projection):
             ))
         return {"proj_legal_reviews": reviews, "proj_reconsiderations": reconsiderations, "proj_lawsuits": lawsuits}
 
-    def event_rows(self, event: Event, ctx: Context) -> Rows:
-        env = event.envelope
-        rows: Rows = {}
-        raw = env.get("override")
-        items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
-        overrides = [
-            (event.stream, event.version, i, event.type, str(o.get("rule") or ""), o.get("justification"),
-             o.get("authorized_by"), env.get("at"), env.get("recorded_at"), env.get("by"))
-            for i, o in enumerate(items) if isinstance(o, Mapping)
-        ]
-        if overrides:
-            rows["proj_overrides"] = overrides
-        if env.get("backfilled") is True:
+    def event_rows(self, events: Sequence[Event], ctx: Context) -> Rows:
+        overrides: list[tuple[Any, ...]] = []
+        backfills: list[tuple[Any, ...]] = []
+        for event in events:
+            env = event.envelope
+            if "override" in env:
+                raw = env.get("override")
+                items = [raw] if isinstance(raw, Mapping) else raw if isinstance(raw, list) else []
+                overrides += [
+                    (event.stream, event.version, i, event.type, str(o.get("rule") or ""), o.get("justification"),
+                     o.get("authorized_by"), env.get("at"), env.get("recorded_at"), env.get("by"))
+                    for i, o in enumerate(items) if isinstance(o, Mapping)
+                ]
+            if env.get("backfilled") is True:
+                backfills.append(_backfill_row(event))
+        return {"proj_overrides": overrides, "proj_backfills": backfills}
+
+
+def _backfill_row(event: Event) -> tuple[Any, ...]:
+    """A 补录 event: who transcribed it, and how long after ``at`` it reached the ledger."""
+    env = event.envelope
+    gap = None
+    at, recorded = env.get("at"), env.get("recorded_at")
+    if isinstance(at, str) and isinstance(recorded, str):
+        try:
+            gap = days_between(datetime.fromisoformat(at.replace("Z", "+00:00")),
+                               datetime.fromisoformat(recorded.replace("Z", "+00:00")))
+        except (ValueError, TypeError):
             gap = None
-            try:
-                at = datetime.fromisoformat(str(env.get("at")).replace("Z", "+00:00"))
-                recorded = datetime.fromisoformat(str(env.get("recorded_at")).replace("Z", "+00:00"))
-                gap = days_between(at, recorded)
-            except ValueError:
-                pass
-            signer = env.get("signer")
-            rows["proj_backfills"] = [(
-                event.stream, event.version, event.type, env.get("at"), env.get("recorded_at"), gap,
-                signer.get("id") if isinstance(signer, Mapping) else None, env.get("by"),
-            )]
-        return rows
+    signer = env.get("signer")
+    return (event.stream, event.version, event.type, at, recorded, gap,
+            signer.get("id") if isinstance(signer, Mapping) else None, env.get("by"))
 
 
 # --------------------------------------------------------------------------- statistics
 
 
 class Statistics(Projection):
+    """Counts per agency, year and metric, kept by deltas: each file's facts are stored
+    (``stat_facts``, one JSON document per group) and a refresh adds the difference
+    between its new and its old facts to ``proj_statistics``; a count that falls to zero
+    is removed, so the table equals a summation from scratch."""
+
     name = "statistics"
     title = "执法统计（年度）"
     groups = True
     tables = (
-        Table("stat_facts", (("grp", T), ("agency", T), ("year", N), ("metric", T), ("value", N)),
-              ("grp", "agency", "year", "metric"), indexes=(("agency", "year"),)),
+        Table("stat_facts", (("grp", T), ("facts", T)), ("grp",)),
         Table("proj_statistics", (("agency", T), ("year", N), ("metric", T), ("value", N)),
               ("agency", "year", "metric"), scope="custom"),
     )
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
-        return {"stat_facts": [(key, *f) for f in facts(group, ctx.calendar)]}
+        found = facts(group, ctx.calendar)
+        return {"stat_facts": [(key, json_text(found))]} if found else {}
 
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
-              rows: Rows) -> None:
+              rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
         facts_table = db.qualify("stat_facts" + suffix)
         totals = db.qualify("proj_statistics" + suffix)
-        keys: set[tuple[str, int]] = set()
-        for start in range(0, len(groups), 500):
-            chunk = list(groups[start : start + 500])
+        delta: dict[tuple[str, int, str], int] = {}
+        old_groups = [g for g in groups if g not in fresh]
+        for start in range(0, len(old_groups), 500):
+            chunk = old_groups[start : start + 500]
             marks = ",".join(["?"] * len(chunk))
-            cur.execute(db.q(f"SELECT DISTINCT agency, year FROM {facts_table} WHERE grp IN ({marks})"), chunk)
-            keys |= {(str(a), int(y)) for a, y in cur.fetchall()}
-        keys |= {(str(r[1]), int(r[2])) for r in rows.get("stat_facts", [])}
-        super().write(db, cur, suffix, groups, streams, rows)
-        ordered = sorted(keys)
-        if ordered:
-            cur.executemany(db.q(f"DELETE FROM {totals} WHERE agency = ? AND year = ?"), ordered)
+            cur.execute(db.q(f"SELECT facts FROM {facts_table} WHERE grp IN ({marks})"), chunk)
+            for (text,) in cur.fetchall():
+                for agency, year, metric, value in orjson.loads(text):
+                    delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) - value
+        for _, text in rows.get("stat_facts", []):
+            for agency, year, metric, value in orjson.loads(text):
+                delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) + value
+        super().write(db, cur, suffix, groups, streams, rows, fresh)
+        changes = sorted((a, y, m, v) for (a, y, m), v in delta.items() if v)
+        if changes:
+            alias, current = (" AS t", "t.value") if db.postgres else ("", "value")
             cur.executemany(db.q(
-                f"INSERT INTO {totals} (agency, year, metric, value) SELECT agency, year, metric, SUM(value) "
-                f"FROM {facts_table} WHERE agency = ? AND year = ? GROUP BY agency, year, metric"), ordered)
+                f"INSERT INTO {totals}{alias} (agency, year, metric, value) VALUES (?, ?, ?, ?) "
+                f"ON CONFLICT (agency, year, metric) DO UPDATE SET value = {current} + excluded.value"), changes)
+            cur.execute(db.q(f"DELETE FROM {totals} WHERE value = 0"))
 
 
 # --------------------------------------------------------------------------- 公示

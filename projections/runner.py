@@ -24,6 +24,7 @@ for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import threading
 import time
@@ -63,6 +64,7 @@ __all__ = [
 ]
 
 DEFAULT_BATCH = 1000
+REBUILD_BATCH = 5000
 CACHE_STREAMS = 4096
 REBUILD = ":rebuild"
 
@@ -229,11 +231,13 @@ class Runner:
         after_batch: Callable[[int], None] | None = None,
         before_commit: Callable[[], None] | None = None,
         create: bool = True,
+        db: Database | None = None,
     ) -> None:
         if batch < 1:
             raise ValueError("batch must be at least 1")
         self.store = store
-        self.db = Database(store)
+        self._own_db = db is None
+        self.db = db or Database(store)
         if create and not rebuild:
             ensure(self.db, projections)
         self.config = config or Config()
@@ -242,11 +246,17 @@ class Runner:
         self.before_commit = before_commit
         self.targets = [Target(p, NEXT if rebuild else "", p.name + (REBUILD if rebuild else "")) for p in projections]
         self.histories = Histories(self.db, cache_streams)
+        self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
         self.positions: dict[str, int] = {}
         self._notices: list[tuple[int, HolidayNotice]] = []
         self._calendar_at = -1
         self._calendar = WorkingCalendar()
         self.reload()
+
+    def close(self) -> None:
+        """Close the connections the runner opened (the store is the caller's to close)."""
+        if self._own_db:
+            self.db.close()
 
     # -- positions -----------------------------------------------------------------
 
@@ -280,7 +290,21 @@ class Runner:
         return applied
 
     def step(self, cur: Any = None) -> int:
-        """Apply one batch; with ``cur``, inside the caller's write transaction. Returns its size."""
+        """Apply one batch; with ``cur``, inside the caller's write transaction. Returns its size.
+
+        The cyclic garbage collector is paused meanwhile: a batch allocates many small
+        objects while the stream cache holds many more, and each collection would walk
+        them all (refcounting still frees everything; nothing here makes cycles).
+        """
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._step(cur)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _step(self, cur: Any) -> int:
         start = self.position
         rows = self.db.events_after(start, self.batch)
         if not rows:
@@ -310,6 +334,8 @@ class Runner:
             self._commit(cur, work, links, upto)
         for target, _, _ in work:
             self.positions[target.state] = upto
+        if self._written is not None:
+            self._written |= self._last_groups
         self.histories.trim()
         if self.after_batch is not None:
             self.after_batch(upto)
@@ -326,11 +352,12 @@ class Runner:
                                                                     scope=None), new_links)
         groups = sorted(self._last_groups)
         streams = sorted(self._last_registry)
+        fresh = frozenset(g for g in groups if g not in self._written) if self._written is not None else frozenset()
         state_table = self.db.qualify("proj_state")
         now = _now()
         for target, rows, count in work:
             target.projection.write(self.db, cur, target.suffix, groups if target.projection.groups else [],
-                                    streams if target.projection.registry else [], rows)
+                                    streams if target.projection.registry else [], rows, fresh)
             self.db.track(cur, target.tracking, upto)
             cur.execute(self.db.q(f"UPDATE {state_table} SET events = events + ?, updated_at = ? WHERE name = ?"),
                         (count, now, target.state))
@@ -493,9 +520,7 @@ class Runner:
             for stream, history in histories.items():
                 merge(projection.registry_rows(stream, history, ctx))
         if projection.events:
-            for event in events:
-                if event.nid > position:
-                    merge(projection.event_rows(event, ctx))
+            merge(projection.event_rows([e for e in events if e.nid > position], ctx))
         return rows
 
 
@@ -516,7 +541,7 @@ def rebuild(
     names: Sequence[str] | None = None,
     *,
     config: Config | None = None,
-    batch: int = DEFAULT_BATCH,
+    batch: int = REBUILD_BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, int]:
     """Rebuild projections from zero into fresh ``__next`` tables, then swap them in.
@@ -536,8 +561,15 @@ def rebuild(
                 db.create(cur, table, NEXT)
             db.untrack(cur, tracking_name(projection.name + REBUILD))
             _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
-    runner = Runner(store, projections, config=config, batch=batch, rebuild=True,
+    runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db,
                     after_batch=(lambda _: progress(runner.position)) if progress else None)
+    try:
+        return _rebuild(db, runner, projections)
+    finally:
+        db.close()
+
+
+def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) -> dict[str, int]:
     runner.run_once()
     state_table = db.qualify("proj_state")
     with db.write() as cur:
@@ -585,6 +617,13 @@ class ProjectionStatus:
 def status(store: EventStore, projections: Sequence[Projection] = ALL) -> list[ProjectionStatus]:
     """Each projection's position (events applied) and lag (events not yet applied)."""
     db = Database(store)
+    try:
+        return _status(db, projections)
+    finally:
+        db.close()
+
+
+def _status(db: Database, projections: Sequence[Projection]) -> list[ProjectionStatus]:
     if not db.exists("proj_state"):
         ensure(db, projections)
     states = {str(r[0]): r for r in db.all(f"SELECT name, events, updated_at, rebuilt_at FROM "

@@ -12,7 +12,9 @@ both dialects store the same values and a rebuild can be compared row for row.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -57,8 +59,6 @@ class Table:
         extra = ((str(self.scope),),) if scoped else ()
         return extra + self.indexes
 
-    def index_name(self, i: int, suffix: str) -> str:
-        return f"{self.name}{suffix}_i{i}"
 
 
 class Database:
@@ -77,6 +77,8 @@ class Database:
         self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
 
     # -- naming --------------------------------------------------------------------
 
@@ -113,19 +115,61 @@ class Database:
                 cur.execute(f"LOCK TABLE {self.qualify('proj_state')} IN SHARE ROW EXCLUSIVE MODE")
                 yield cur
             return
-        with self.datastore.get_connection(commit=True) as conn:
-            raw = conn._sqlite_conn
-            cur = raw.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                yield cur
-            except BaseException:
-                raw.rollback()
-                raise
-            else:
-                raw.commit()
-            finally:
-                cur.close()
+        conn = self._writer()
+        if conn is None:  # an in-memory database: only the pool's connection sees it
+            with self.datastore.get_connection(commit=True) as pooled:
+                raw = pooled._sqlite_conn
+                with self._sqlite_transaction(raw) as cur:
+                    yield cur
+            return
+        with self._sqlite_transaction(conn) as cur:
+            yield cur
+
+    @staticmethod
+    @contextmanager
+    def _sqlite_transaction(conn: sqlite3.Connection) -> Iterator[Any]:
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")  # the write lock first: what is checked is what is committed against
+        try:
+            yield cur
+        except BaseException:
+            conn.rollback()
+            raise
+        else:
+            conn.commit()
+        finally:
+            cur.close()
+
+    def _writer(self) -> sqlite3.Connection | None:
+        """This thread's own connection for projection writes (None for an in-memory database).
+
+        Its own, not the pool's, so that its settings never reach the ledger's appends:
+        ``synchronous=NORMAL`` (in WAL mode a commit survives a crash of the process, and
+        the database stays consistent; only a power loss may undo the last commits, which
+        the runner then simply does again — views and tracking commit together) and a
+        larger page cache for the view tables.
+        """
+        pool = self.datastore.pool
+        if pool.is_sqlite_memory_mode:
+            return None
+        conn: sqlite3.Connection | None = getattr(self._local, "writer", None)
+        if conn is None:
+            conn = sqlite3.connect(pool.db_name, uri=True, isolation_level=None, timeout=pool.lock_timeout or 30,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA cache_size = -65536")
+            self._local.writer = conn
+            with self._lock:
+                self._connections.append(conn)
+        return conn
+
+    def close(self) -> None:
+        """Close the connections this object opened (the store's stay open)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+        for conn in connections:
+            conn.close()
 
     @contextmanager
     def read(self) -> Iterator[Any]:
@@ -155,13 +199,23 @@ class Database:
     # -- DDL -----------------------------------------------------------------------
 
     def create(self, cur: Any, table: Table, suffix: str = "") -> None:
+        """Create a table and its indexes unless it exists (inside the caller's transaction).
+
+        Index names carry a random token, so that a rebuilt table can be renamed into
+        place with its indexes as they are (SQLite cannot rename an index).
+        """
+        if self._exists(cur, table.name + suffix):
+            return
         physical = self.qualify(table.name + suffix)
         kinds = {"text": "TEXT", "int": "BIGINT" if self.postgres else "INTEGER"}
         cols = ", ".join(f"{c} {kinds[t]}" for c, t in table.columns)
-        cur.execute(f"CREATE TABLE IF NOT EXISTS {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)}))")
+        # SQLite: the primary key is the table (WITHOUT ROWID), so each row is written once, not twice.
+        clustered = "" if self.postgres else " WITHOUT ROWID"
+        cur.execute(f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)})){clustered}")
+        token = uuid.uuid4().hex[:8]
         for i, columns in enumerate(table.index_columns()):
-            name = self.index(table.index_name(i, suffix))
-            cur.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {physical} ({', '.join(columns)})")
+            name = quote(f"{table.name}_i{i}_{token}")
+            cur.execute(f"CREATE INDEX {name} ON {physical} ({', '.join(columns)})")
 
     def drop(self, cur: Any, table: Table, suffix: str = "") -> None:
         cur.execute(f"DROP TABLE IF EXISTS {self.qualify(table.name + suffix)}")
@@ -170,13 +224,14 @@ class Database:
         """Replace ``table`` by its rebuilt ``table__next`` (inside the caller's transaction)."""
         self.drop(cur, table)
         cur.execute(f"ALTER TABLE {self.qualify(table.name + NEXT)} RENAME TO {quote(table.name)}")
-        for i, columns in enumerate(table.index_columns()):
-            old, new = table.index_name(i, NEXT), table.index_name(i, "")
-            if self.postgres:
-                cur.execute(f"ALTER INDEX {quote(self.schema)}.{quote(old)} RENAME TO {quote(new)}")
-            else:
-                cur.execute(f"DROP INDEX IF EXISTS {quote(old)}")
-                cur.execute(f"CREATE INDEX IF NOT EXISTS {quote(new)} ON {quote(table.name)} ({', '.join(columns)})")
+
+    def _exists(self, cur: Any, table: str) -> bool:
+        if self.postgres:
+            cur.execute("SELECT to_regclass(%s)", (f"{quote(self.schema)}.{quote(table)}",))
+            row = cur.fetchone()
+            return row is not None and row[0] is not None
+        cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
+        return cur.fetchone() is not None
 
     def exists(self, table: str) -> bool:
         if self.postgres:

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
+from functools import lru_cache
 from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.labels import STEP_LABELS
 
 __all__ = ["METRIC_LABELS", "RATES", "facts", "rates"]
 
@@ -51,6 +53,18 @@ def _year(moment: datetime | None) -> int | None:
     return moment.astimezone(SHANGHAI).year if moment is not None else None
 
 
+@lru_cache(maxsize=131072)
+def _year_of_text(text: str) -> int:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return 0
+    return moment.astimezone(SHANGHAI).year if moment.tzinfo is not None else moment.year
+
+
+_STEP_METRIC: Final[dict[str, str]] = {name: f"steps.{name}" for name in STEP_LABELS}
+
+
 def facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[Fact]:
     """The counts one file contributes, summed per (agency, year, metric)."""
     counts: Counter[tuple[str, int, str]] = Counter()
@@ -67,8 +81,8 @@ def facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[
         return [(a, y, m, v) for (a, y, m), v in sorted(counts.items())]
     cf = group
     agency = cf.agency
-    for line in cf.timeline:
-        add(agency, _year(line.at), f"steps.{line.type}")
+    counts.update((agency or "", _year_of_text(line.at_text), _STEP_METRIC.get(line.type) or f"steps.{line.type}")
+                  for line in cf.timeline if line.at_text)
     if cf.registered_at is not None:
         year = _year(cf.registered_at)
         add(agency, year, "cases.registered")
@@ -78,7 +92,7 @@ def facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[
         year = _year(decision.at)
         add(agency, year, "decisions.total")
         add(agency, year, "decisions.penalty" if decision.outcome == "penalty" else "decisions.no_penalty")
-        add(agency, year, f"decisions.{decision.outcome}")
+        add(agency, year, f"outcomes.{decision.outcome}")
         for penalty in decision.penalties:
             add(agency, year, f"penalties.{penalty.type}")
         if decision.fine_fen:
@@ -128,7 +142,7 @@ def facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[
             add(agency, year, f"litigation.{judgment.outcome}")
             if judgment.corrective:
                 add(agency, year, "litigation.corrected")
-    return [(a, y, m, v) for (a, y, m), v in sorted(counts.items())]
+    return sorted((a, y, m, v) for (a, y, m), v in counts.items() if y)
 
 
 def rates(counts: Mapping[str, int]) -> dict[str, float | None]:

@@ -1,0 +1,280 @@
+"""``enforcement-ledger projections ...``: the read models (案卷、公示、登记簿、统计、预警).
+
+* ``projections status [--json]``: each projection's position (events applied) and lag.
+* ``projections run [--once] [--batch N] [--poll S]``: keep the projections current
+  (SQLite: polling; PostgreSQL: LISTEN/NOTIFY); ``--once`` applies what is pending and stops.
+* ``projections rebuild [NAME ...] [--json]``: rebuild from zero into fresh tables, swap them in.
+* ``projections show CASE [--as-of DATE] [--json]``: a case file — 卷内目录, records,
+  timeline, deadlines with their state.
+* ``projections warnings [--as-of DATE] [--agency A] [--officer O] [--json]``: running
+  deadlines, yellow (due within 3 WD) or red (missed).
+* ``projections stats [--agency A] [--year Y] [--json]``: statistics per agency and year
+  (TS-04), with 纠错率、出庭率、公开及时率.
+
+``--as-of`` defaults to today (Asia/Shanghai), so every answer can be reproduced with it.
+Exit status: 0 success; 1 the subject is bad (an unknown case); 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from datetime import date, datetime
+from typing import Any
+
+from api.settings import Settings, SettingsError
+from api.wiring import SHANGHAI, load_config
+from ledger.store import EventStore
+from projections import queries
+from projections.definitions import ALL
+from projections.labels import DEADLINE_STATE_LABELS
+from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, rebuild, status
+from projections.sql import Database
+
+EPILOG = """\
+投影: casefiles (案卷), records (执法全过程记录), registers (法制审核、复议、诉讼、越权与补录登记),
+statistics (统计), disclosure (事后公开), registry (事前公开)。
+
+例:
+  enforcement-ledger projections run --once
+  enforcement-ledger projections status --json
+  enforcement-ledger projections rebuild disclosure
+  enforcement-ledger projections show DXH-CGJ-2026-0012 --as-of 2026-04-20
+  enforcement-ledger projections warnings --agency DXH-CGJ --as-of 2026-04-20
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``projections`` command group to the CLI's subparsers."""
+    group = subparsers.add_parser(
+        "projections", help="读模型: 案卷、公示、登记簿、统计与预警 (运行、状态、重建、查询)",
+        description="读模型 (投影) 由账本事件重建: 案卷与卷内目录、事前/事后公开、全过程记录、登记簿、统计、预警。",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = group.add_subparsers(dest="projections_command", required=True, metavar="PROJECTIONS_COMMAND")
+
+    p = sub.add_parser("status", help="每个投影的位置 (已处理事件数) 与滞后")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("run", help="持续更新投影 (SQLite 轮询, PostgreSQL LISTEN/NOTIFY); --once 处理完即停")
+    p.add_argument("--once", action="store_true", help="处理完当前待处理事件后退出")
+    p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批事件数 (默认 {DEFAULT_BATCH})")
+    p.add_argument("--poll", type=float, default=1.0, help="无新事件时的等待秒数 (默认 1)")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    names = ", ".join(p.name for p in ALL)
+    p = sub.add_parser("rebuild", help="从零重建投影到新表并原子替换", description=f"可重建的投影: {names}")
+    p.add_argument("names", nargs="*", metavar="NAME", help="投影名 (默认全部)")
+    p.add_argument("--batch", type=int, default=REBUILD_BATCH, help=f"每批事件数 (默认 {REBUILD_BATCH})")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("show", help="案卷: 卷内目录、记录、时间线、期限及其状态")
+    p.add_argument("case", help="案件编号 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
+    p.add_argument("--as-of", help="按此日期计算期限状态 (默认今天)")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("warnings", help="预警: 即将到期 (黄) 与已逾期 (红) 的期限")
+    p.add_argument("--as-of", help="按此日期计算 (默认今天)")
+    p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+    p.add_argument("--officer", help="执法人员 (42011219001 或 officer/42011219001)")
+    p.add_argument("--days", type=int, help="黄色预警的工作日数 (默认配置 warnings.yellow_wd = 3)")
+    p.add_argument("--provisional", action="store_true", help="也列出因日历未知而待定的期限")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+    p = sub.add_parser("stats", help="按机关和年度的执法统计 (TS-04), 含纠错率、出庭率、公开及时率")
+    p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+    p.add_argument("--year", type=int, help="年度")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+
+
+def _stream(kind: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    return value if value.startswith(f"{kind}/") else f"{kind}/{value}"
+
+
+def _as_of(value: str | None) -> date:
+    if value is None:
+        return datetime.now(SHANGHAI).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise SettingsError(f"--as-of 应为日期 YYYY-MM-DD: {value!r}") from exc
+
+
+def _store(settings: Settings) -> EventStore:
+    if not settings.postgres_dsn and not settings.sqlite_path.exists():
+        raise SettingsError(f"数据目录 {settings.data} 中没有账本; 先运行 enforcement-ledger init")
+    return EventStore(settings.store_config())
+
+
+def _print_json(doc: Any) -> None:
+    print(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    """Run one ``projections`` subcommand; the exit status."""
+    handlers = {"status": cmd_status, "run": cmd_run, "rebuild": cmd_rebuild, "show": cmd_show,
+                "warnings": cmd_warnings, "stats": cmd_stats}
+    return handlers[args.projections_command](settings, args)
+
+
+def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        found = status(store)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"projections": [s.as_json() for s in found]})
+        return 0
+    for s in found:
+        state = "已是最新" if s.lag == 0 else f"滞后 {s.lag} 个事件"
+        extra = f"; 重建中 (已处理 {s.rebuilding})" if s.rebuilding is not None else ""
+        print(f"{s.name:<11} {s.title}: 已处理 {s.position} 个事件, {state}{extra}")
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    if args.batch < 1 or args.poll <= 0:
+        print("错误: --batch 应为正整数, --poll 应为正数", file=sys.stderr)
+        return 2
+    store = _store(settings)
+    runner = Runner(store, config=load_config(settings), batch=args.batch)
+    try:
+        if args.once:
+            applied = runner.run_once()
+            if args.json:
+                _print_json({"applied": applied, "position": runner.position})
+            else:
+                print(f"已处理 {applied} 个事件")
+            return 0
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        how = "LISTEN/NOTIFY" if store.config.postgres_dsn else f"每 {args.poll:g} 秒轮询"
+        print(f"投影运行中 ({how}); Ctrl-C 停止", file=sys.stderr)
+
+        def report(applied: int) -> None:
+            print(f"已处理 {applied} 个事件", file=sys.stderr)
+
+        runner.follow(stop, poll=args.poll, on_batch=report)
+        return 0
+    finally:
+        runner.close()
+        store.close()
+
+
+def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
+    if args.batch < 1:
+        print("错误: --batch 应为正整数", file=sys.stderr)
+        return 2
+    known = [p.name for p in ALL]
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        print(f"错误: 没有名为 {'、'.join(unknown)} 的投影 (可用: {'、'.join(known)})", file=sys.stderr)
+        return 2
+    store = _store(settings)
+    try:
+        done = rebuild(store, args.names or None, config=load_config(settings), batch=args.batch,
+                       progress=_progress() if not args.json else None)
+    finally:
+        store.close()
+        if sys.stderr.isatty() and not args.json:
+            sys.stderr.write("\n")
+    if args.json:
+        _print_json({"rebuilt": done})
+    else:
+        for name, events in done.items():
+            print(f"已重建 {name}: {events} 个事件")
+    return 0
+
+
+def _progress() -> Any:
+    if not sys.stderr.isatty():
+        return None
+
+    def show(position: int) -> None:
+        sys.stderr.write(f"\r重建中… 通知号 {position}")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    case = _stream("case", args.case) or ""
+    store = _store(settings)
+    try:
+        db = Database(store)
+        found = queries.case_file(db, case, as_of=as_of, calendar=queries.calendar_of(store),
+                                  config=load_config(settings))
+    finally:
+        store.close()
+    if found is None:
+        print(f"错误: 读模型中没有案件 {case} (先运行 projections run)", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(found)
+        return 0
+    print(f"案件 {found['number']} ({found['status_label']}): {found['agency']} "
+          f"{'普通程序' if found['procedure'] == 'general' else '简易程序'}; 当事人 {found['party_name']}")
+    if found["outcome_label"]:
+        print(f"处理结果: {found['outcome_label']} {found['document_no'] or ''}".rstrip())
+    print("卷内目录:")
+    for entry in found["catalogue"]:
+        when = f" {entry['on_date']}" if entry["on_date"] else ""
+        print(f"  {entry['volume']} {entry['seq']:>3}. [{entry['item']:>2}] {entry['title']}{when}")
+    print(f"期限 (截至 {as_of}):")
+    for d in found["deadlines"]:
+        done = f", 完成于 {d['done_on']}" if d["done_on"] else ""
+        print(f"  {d['rule']} {d['title']}: 自 {d['start_on']} 起, 截止 {d['due_on']}{done} — "
+              f"{DEADLINE_STATE_LABELS[d['state']]}")
+    print(f"时间线: {len(found['timeline'])} 个事件; 记录 {len(found['records'])} 份")
+    return 0
+
+
+def cmd_warnings(settings: Settings, args: argparse.Namespace) -> int:
+    as_of = _as_of(args.as_of)
+    store = _store(settings)
+    try:
+        found = queries.warnings(Database(store), as_of, agency=_stream("agency", args.agency),
+                                 officer=_stream("officer", args.officer), calendar=queries.calendar_of(store),
+                                 soon_days=args.days, config=load_config(settings),
+                                 include_provisional=args.provisional)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"as_of": as_of.isoformat(), "warnings": [w.as_json() for w in found]})
+        return 0
+    red = sum(w.colour == "red" for w in found)
+    yellow = sum(w.colour == "yellow" for w in found)
+    print(f"截至 {as_of}: 红色预警 {red} 项, 黄色预警 {yellow} 项")
+    for w in found:
+        label = {"red": "红", "yellow": "黄", "provisional": "待定"}[w.colour]
+        print(f"  [{label}] {w.case} {w.rule} {w.title}: 截止 {w.due_on} ({w.agency or '—'}; "
+              f"{'、'.join(w.officers) or '—'})")
+    return 0
+
+
+def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    store = _store(settings)
+    try:
+        found = queries.statistics(Database(store), agency=_stream("agency", args.agency), year=args.year)
+    finally:
+        store.close()
+    if args.json:
+        _print_json({"statistics": found})
+        return 0
+    for block in found:
+        print(f"{block['agency'] or '（未知机关）'} {block['year']} 年:")
+        for metric, item in sorted(block["counts"].items()):
+            if not metric.startswith("steps."):
+                print(f"  {item['label']}: {item['value']}")
+        for item in block["rates"].values():
+            value = "—" if item["value"] is None else f"{item['value'] * 100:.1f}%"
+            print(f"  {item['label']}: {value}")
+    return 0

@@ -1,0 +1,250 @@
+"""Reading the read models: a case file, warnings, statistics, the public feed.
+
+Everything that depends on the day it is asked — a deadline's state, a warning's
+colour, whether a publication is still shown (PUB-04's ``max_until``) — is computed
+here from the stored dates and ``as_of``; nothing of it is ever stored. ``as_of`` is
+always a parameter (the CLI's ``--as-of``, default today), so any answer can be
+reproduced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import orjson
+
+from domain.calendar import Deadline as DueDate
+from domain.calendar import HolidayNotice, WorkingCalendar
+from domain.config import Config
+from ledger.store import EventStore
+from projections.definitions import ALL
+from projections.labels import DEADLINE_STATE_LABELS, WARNING_LABELS
+from projections.runner import decode
+from projections.sql import Database
+from projections.statistics import METRIC_LABELS, RATES, rates
+
+__all__ = [
+    "DeadlineWarning",
+    "calendar_of",
+    "case_file",
+    "public_decisions",
+    "public_tables",
+    "statistics",
+    "warnings",
+]
+
+
+def public_tables() -> list[str]:
+    """The tables that feed public surfaces (事前公开 and 事后公开): never personal data."""
+    return [t.name for p in ALL for t in p.tables if t.public]
+
+
+def calendar_of(store: EventStore) -> WorkingCalendar:
+    """The working-day calendar with every ``HolidayNoticePublished`` the ledger holds."""
+    db = Database(store)
+    streams = db.streams_with_prefix("calendar/", db.head())
+    notices = []
+    for _, _, _, state in db.stream_events(streams, db.head()) if streams else []:
+        envelope = decode(state)
+        data = envelope.get("data")
+        if envelope.get("type") == "HolidayNoticePublished" and isinstance(data, Mapping):
+            try:
+                notices.append(HolidayNotice.from_step_data(data))
+            except ValueError:
+                continue
+    return WorkingCalendar.from_notices(notices)
+
+
+def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    with db.read() as cur:
+        cur.execute(db.q(sql), params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def _due(row: Mapping[str, Any]) -> DueDate:
+    known = row.get("known_until")
+    return DueDate(date.fromisoformat(row["due_on"]), bool(row.get("provisional")),
+                   date.fromisoformat(known) if known else None)
+
+
+def _state(row: Mapping[str, Any], as_of: date, calendar: WorkingCalendar, soon_days: int) -> str:
+    done = row.get("done_on")
+    return calendar.deadline_state(_due(row), date.fromisoformat(done) if done else None, as_of, soon_days)
+
+
+# --------------------------------------------------------------------------- case file
+
+
+def case_file(
+    db: Database, case: str, *, as_of: date, calendar: WorkingCalendar | None = None, config: Config | None = None,
+) -> dict[str, Any] | None:
+    """One case file as a reviewer opens it: the case, its 卷内目录 in order, its records,
+    timeline, deadlines with their state on ``as_of``, and the 复议, lawsuits and legal reviews."""
+    calendar = calendar or WorkingCalendar()
+    soon = (config or Config()).warnings.yellow_wd
+    found = _rows(db, f"SELECT * FROM {db.qualify('proj_cases')} WHERE grp = ?", (case,))
+    if not found:
+        return None
+    out = dict(found[0])
+    document = orjson.loads(out.pop("file") or b"{}")
+    out["handlers"] = orjson.loads(out["handlers"] or b"[]")
+    out["party"] = document.get("party")
+    out["source"] = document.get("source")
+    out["violation"] = document.get("violation")
+    out["timeline"] = document.get("timeline", [])
+    out["catalogue"] = _rows(db, f"SELECT volume, seq, item, item_title, title, version, on_date, sha256, paginated "
+                                 f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq",
+                             (case,))
+    out["records"] = _rows(db, f"SELECT stream, version, field, step, stage, stage_label, kind, title, sha256, bytes, "
+                               f"media_type, officers, at FROM {db.qualify('proj_records')} WHERE grp = ? "
+                               "ORDER BY stream, version, field", (case,))
+    deadlines = _rows(db, f"SELECT stream, key, rule, title, agency, start_on, due_on, provisional, known_until, "
+                          f"done_on FROM {db.qualify('proj_deadlines')} WHERE grp = ? ORDER BY start_on, key", (case,))
+    for row in deadlines:
+        row["state"] = _state(row, as_of, calendar, soon)
+        row["state_label"] = DEADLINE_STATE_LABELS[row["state"]]
+    out["deadlines"] = deadlines
+    out["as_of"] = as_of.isoformat()
+    for name, table in (("legal_reviews", "proj_legal_reviews"), ("reconsiderations", "proj_reconsiderations"),
+                        ("lawsuits", "proj_lawsuits")):
+        out[name] = _rows(db, f"SELECT * FROM {db.qualify(table)} WHERE grp = ?", (case,))
+    return out
+
+
+# --------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class DeadlineWarning:
+    """A running deadline at risk on ``as_of``: yellow (due within N working days) or red (missed)."""
+
+    colour: str
+    state: str
+    case: str
+    stream: str
+    key: str
+    rule: str
+    title: str
+    agency: str | None
+    due_on: str
+    start_on: str
+    officers: tuple[str, ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"colour": self.colour, "colour_label": WARNING_LABELS[self.colour], "state": self.state,
+                "case": self.case, "stream": self.stream, "key": self.key, "rule": self.rule, "title": self.title,
+                "agency": self.agency, "due_on": self.due_on, "start_on": self.start_on,
+                "officers": list(self.officers)}
+
+
+def warnings(
+    db: Database,
+    as_of: date,
+    *,
+    agency: str | None = None,
+    officer: str | None = None,
+    calendar: WorkingCalendar | None = None,
+    soon_days: int | None = None,
+    config: Config | None = None,
+    include_provisional: bool = False,
+) -> list[DeadlineWarning]:
+    """Every running deadline that is red (missed) or yellow (due within ``soon_days`` WD, default
+    ``warnings.yellow_wd`` = 3) on ``as_of``, per agency or officer: a query, never a stored colour."""
+    calendar = calendar or WorkingCalendar()
+    soon = soon_days if soon_days is not None else (config or Config()).warnings.yellow_wd
+    horizon = (as_of + timedelta(days=30 + 3 * soon)).isoformat()  # wide enough for any holiday block
+    sql = (f"SELECT d.grp, d.stream, d.key, d.rule, d.title, d.agency, d.start_on, d.due_on, d.provisional, "
+           f"d.known_until, d.done_on FROM {db.qualify('proj_deadlines')} d WHERE d.done_on IS NULL "
+           "AND d.due_on <= ?")
+    params: list[Any] = [horizon]
+    if agency is not None:
+        sql += f" AND (d.agency = ? OR (d.agency IS NULL AND d.grp IN (SELECT grp FROM {db.qualify('proj_cases')} " \
+               "WHERE agency = ?)))"
+        params += [agency, agency]
+    if officer is not None:
+        sql += f" AND d.grp IN (SELECT grp FROM {db.qualify('proj_case_officers')} WHERE officer = ? " \
+               "AND role IN ('handler', 'staff'))"
+        params.append(officer)
+    rows = _rows(db, sql + " ORDER BY d.due_on, d.grp, d.key", params)
+    officers: dict[str, tuple[str, ...]] = {}
+    groups = sorted({r["grp"] for r in rows})
+    for start in range(0, len(groups), 400):
+        chunk = groups[start : start + 400]
+        marks = ",".join(["?"] * len(chunk))
+        for row in _rows(db, f"SELECT grp, officer FROM {db.qualify('proj_case_officers')} WHERE grp IN ({marks}) "
+                             "AND role IN ('handler', 'staff') ORDER BY grp, officer", chunk):
+            officers[row["grp"]] = (*officers.get(row["grp"], ()), row["officer"])
+    out = []
+    for row in rows:
+        state = _state(row, as_of, calendar, soon)
+        colour = {"missed": "red", "due_soon": "yellow"}.get(state)
+        if colour is None and state == "provisional" and include_provisional:
+            colour = "provisional"
+        if colour is None:
+            continue
+        out.append(DeadlineWarning(colour, state, row["grp"], row["stream"], row["key"], row["rule"], row["title"],
+                           row["agency"], row["due_on"], row["start_on"], officers.get(row["grp"], ())))
+    out.sort(key=lambda w: (w.colour != "red", w.due_on, w.case, w.key))
+    return out
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def statistics(db: Database, *, agency: str | None = None, year: int | None = None) -> list[dict[str, Any]]:
+    """Per agency and year: every count (with its Chinese label) and the rates (纠错率, 出庭率, 公开及时率)."""
+    sql = f"SELECT agency, year, metric, value FROM {db.qualify('proj_statistics')} WHERE 1 = 1"
+    params: list[Any] = []
+    if agency is not None:
+        sql += " AND agency = ?"
+        params.append(agency)
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    grouped: dict[tuple[str, int], dict[str, int]] = {}
+    for row in _rows(db, sql + " ORDER BY agency, year, metric", params):
+        grouped.setdefault((row["agency"], int(row["year"])), {})[row["metric"]] = int(row["value"])
+    out = []
+    for (who, when), counts in sorted(grouped.items()):
+        labelled = {m: {"value": v, "label": METRIC_LABELS.get(m) or _step_metric_label(m)} for m, v in counts.items()}
+        computed = rates(counts)
+        out.append({
+            "agency": who or None, "year": when, "counts": labelled,
+            "rates": {k: {"value": v, "label": RATES[k][0]} for k, v in computed.items()},
+        })
+    return out
+
+
+def _step_metric_label(metric: str) -> str:
+    from projections.labels import OUTCOME_LABELS, PENALTY_LABELS, REVIEW_DECISION_LABELS, STEP_LABELS
+
+    head, _, tail = metric.partition(".")
+    if head == "steps":
+        return f"步骤：{STEP_LABELS.get(tail, tail)}"
+    if head == "outcomes":
+        return f"决定：{OUTCOME_LABELS.get(tail, tail)}"
+    if head == "penalties":
+        return f"处罚种类：{PENALTY_LABELS.get(tail, tail)}"
+    if head in ("reconsideration", "litigation"):
+        return f"{'复议' if head == 'reconsideration' else '诉讼'}结果：{REVIEW_DECISION_LABELS.get(tail, tail)}"
+    if head == "cases":
+        return f"案件：{tail}"
+    return metric
+
+
+# --------------------------------------------------------------------------- public feed
+
+
+def public_decisions(db: Database, as_of: date, *, agency: str | None = None) -> list[dict[str, Any]]:
+    """The decisions the public may see on ``as_of``: published, not withdrawn, before ``max_until`` (PUB-04)."""
+    sql = (f"SELECT * FROM {db.qualify('pub_decisions')} WHERE status = 'published' AND max_until > ? "
+           "AND published_on <= ?")
+    params: list[Any] = [as_of.isoformat(), as_of.isoformat()]
+    if agency is not None:
+        sql += " AND agency = ?"
+        params.append(agency)
+    return _rows(db, sql + " ORDER BY published_on DESC, grp", params)
