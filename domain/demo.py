@@ -113,7 +113,7 @@ DEFECT_KINDS: Final = (
     DefectKind("no_hearing_right", "PEN-12", True, "general", "notice", "拟处较大数额罚款，事先告知书未告知听证权利"),
     DefectKind("no_legal_review", "PEN-16", True, "general", "decision", "应当法制审核的案件未经法制审核即作出决定"),
     DefectKind("no_collective_discussion", "PEN-19", True, "general", "decision", "应当集体讨论的案件未经集体讨论"),
-    DefectKind("no_seal", "PEN-21", True, "general", "decision", "行政处罚决定书未加盖行政机关印章"),
+    DefectKind("wrong_seal", "PEN-21", True, "general", "decision", "行政处罚决定书加盖的不是本机关的印章"),
     DefectKind("fine_out_of_range", "PEN-31", True, "general", "decision", "罚款超出执法事项的法定幅度"),
     DefectKind("one_officer", "PEN-04", True, "general", "inspect", "现场检查只有一名执法人员"),
     DefectKind("expired_credential", "PEN-04", True, "general", "inspect", "执法证已过期的人员参与现场检查和询问"),
@@ -749,7 +749,7 @@ def _summary_amounts(spec: _Spec, rng: random.Random, config: Config) -> None:
     limit = config.summary.organisation_max_fen if spec.party_kind == "organisation" else config.summary.person_max_fen
     if name == "summary_over_limit":
         spec.decided = [{"type": "fine", "amount_fen": _nice(rng, limit + 1_000, item.max_fen)}]
-    elif "warning" in item.penalty_types and rng.random() < 0.3 and name != "cash_late":
+    elif "warning" in item.penalty_types and rng.random() < 0.3 and name != "cash_late" and spec.target != "paid":
         spec.decided = [{"type": "warning"}]
     else:
         high = min(item.max_fen, limit)
@@ -785,7 +785,7 @@ class _Timeline:
     def add(self, label: str, day: date, minute: int, stage: str) -> _Slot:
         if self.slots:
             last = self.slots[-1]
-            if day < last.day:
+            if day < last.day:  # never planned so; kept as a guard for the stream's time order
                 day = last.day
             if day == last.day and minute <= last.minute:
                 minute = last.minute + 5
@@ -802,8 +802,8 @@ def _pm(rng: random.Random) -> int:
     return _ri(rng, 14 * 60 + 30, 16 * 60 + 30)
 
 
-def _plan(spec: _Spec, start: date, wd: _Workdays, config: Config) -> list[_Slot]:
-    rng = random.Random(spec.seed + "/dates")
+def _plan(spec: _Spec, start: date, wd: _Workdays, config: Config, salt: int = 0) -> list[_Slot]:
+    rng = random.Random(spec.seed + "/dates" + (f"/{salt}" if salt else ""))
     if spec.procedure == "summary":
         return _plan_summary(spec, start, wd, rng, config)
     t = _Timeline()
@@ -916,23 +916,35 @@ def _plan_general(spec: _Spec, t: _Timeline, concluded: date, registered: date, 
     else:
         served = wd.add(decided, _pick(rng, (0, 0, 1, 2)))
         t.add("served", served, 15 * 60 if served == decided else _am(rng), "decided")
+    published: date | None = None
     if name != "unpublished":
         published = max(wd.add(decided, _ri(rng, 1, 5)), served)
         published = min(published, wd.add(decided, config.publication.decision_wd))
-        t.add("published", published, 16 * 60 + 30, "decided")
     if spec.target == ENFORCING:
+        if published is not None:
+            t.add("published", published, 16 * 60 + 30, "decided")
         demanded = wd.add(served + timedelta(days=config.payment.due_nd + _ri(rng, 5, 20)), 0)
         t.add("demand", demanded, _am(rng), ENFORCING)
         applied = wd.add(_add_months(served, 6) + timedelta(days=_ri(rng, 15, 40)), 0)
         t.add("court", applied, _am(rng), ENFORCING)
         return t.slots
     after = served
+    paid: date | None = None
     if spec.payment is not None:
         paid = wd.add(served + timedelta(days=_ri(rng, 1, config.payment.due_nd - 1)), 0)
         if paid > served + timedelta(days=config.payment.due_nd):
             paid = wd.back(served + timedelta(days=config.payment.due_nd))
-        t.add("paid", paid, _am(rng) if paid != served else 16 * 60, "paid")
         after = paid
+    # payment and publication are independent: add them in the order they happen (a long
+    # holiday can put the publication, 7 working days on, after a payment within 15 days)
+    if published is not None and (paid is None or published <= paid):
+        t.add("published", published, 16 * 60 + 30, "decided")
+    if paid is not None:
+        t.add("paid", paid, _am(rng) if paid != served else 16 * 60, "paid")
+    if published is not None and paid is not None and published > paid:
+        t.add("published", published, 16 * 60 + 30, "paid")
+    if published is not None:
+        after = max(after, published)
     _close_and_archive(spec, t, after, wd, rng, config, gap=(2, 8))
     return t.slots
 
@@ -1082,11 +1094,31 @@ def _fit(spec: _Spec, wd: _Workdays, config: Config, low: date, last: date) -> l
             b = next(s.day for s in slots if s.stage == stages[stages.index(target) + 1])
             width = max(1, (b - a).days)
             shift = (last - a).days - _ri(rng, 0, width - 1)
-            start = slots[0].day + timedelta(days=shift)
+            origin = slots[0].day
+            start = origin + timedelta(days=shift)
+            # a start on a rest day rolls forward to the next working day: make sure it moves
+            if shift < 0 and wd.add(start, 0) >= origin:
+                start = wd.back(origin - _DAY)
+            elif shift > 0 and wd.add(start, 0) <= origin:
+                start = wd.add(origin, 1)
         start = max(start, low)
         slots = _plan(spec, start, wd, config)
         if _fits(slots, target, last):
             return slots
+    if target not in ("archived", ENFORCING) and target in _stages(slots):
+        # narrow windows can make the shifts oscillate over weekends: walk back a day at a time
+        # ... and some plans skip a narrow window altogether: then draw the gaps anew
+        for salt in range(4):
+            slots = _plan(spec, slots[0].day, wd, config, salt)
+            a = next((s.day for s in slots if s.stage == target), last)
+            first = slots[0].day + (last - a) + timedelta(days=10)  # the stage begins after ``last``
+            for back in range(40):
+                start = first - timedelta(days=back)
+                if start < low:
+                    break
+                slots = _plan(spec, start, wd, config, salt)
+                if _fits(slots, target, last):
+                    return slots
     return slots
 
 
@@ -1434,7 +1466,7 @@ class _Builder:
         else:
             data["basis"] = self._no_penalty_basis()
         data.update(document_no=self.document_no,
-                    sealed_by=None if self.name == "no_seal" else self.agency.stream,
+                    sealed_by=f"agency/{cat.JUSTICE.code}" if self.name == "wrong_seal" else self.agency.stream,
                     approved_by=self.head, approval_form=self.doc(
                         "行政处罚决定审批表" if spec.outcome == "penalty" else "不予行政处罚决定审批表"),
                     remedies=self.remedies)
