@@ -14,7 +14,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
@@ -95,9 +95,11 @@ OBJECT: Final = "object"
 JSON_KINDS: Final = frozenset({NULL, BOOL, INT, STR, LIST, OBJECT})
 """The JSON kinds a step may hold; floats never (money is integer fen, canonical bytes)."""
 
-# orjson (canonical bytes) refuses integers beyond 64 bits; signed keeps both ends safe.
-INT_MIN: Final = -(2**63)
-INT_MAX: Final = 2**63 - 1
+# The ledger's canonical bytes hold integers exactly representable in a 64-bit float
+# (I-JSON, |n| <= 2^53-1: ledger.canonical.MAX_SAFE_INT); a step beyond them is refused
+# here, structurally, rather than failing when it is sealed.
+INT_MIN: Final = -(2**53 - 1)
+INT_MAX: Final = 2**53 - 1
 
 
 def json_kind(value: object) -> str | None:
@@ -135,7 +137,7 @@ def _check_text(value: str, path: str, out: list[Problem]) -> bool:
 
 def _check_int_range(value: int, path: str, out: list[Problem]) -> bool:
     if not INT_MIN <= value <= INT_MAX:
-        out.append(Problem(path, "整数超出 64 位范围"))
+        out.append(Problem(path, "整数超出 64 位浮点数可精确表示的范围 (|n| ≤ 2^53-1)"))
         return False
     return True
 
@@ -368,8 +370,10 @@ class Timestamp(FieldType):
         ok = _TIMESTAMP.fullmatch(value) is not None
         if ok:
             try:
-                datetime.fromisoformat(value)
-            except ValueError:
+                moment = datetime.fromisoformat(value)
+                moment.astimezone(UTC)  # an instant that exists, with a Beijing date
+                moment.astimezone(timezone(timedelta(hours=8)))
+            except (ValueError, OverflowError):
                 ok = False
         if not ok:
             example = "如 2026-03-04T10:15:00+08:00"

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import MAXYEAR, date, datetime
 from typing import Final, Protocol
 
-from domain.calendar import Deadline, WorkingCalendar, shanghai_date
+from domain.calendar import CalendarError, Deadline, WorkingCalendar, shanghai_date
 from domain.casestate import CaseState, Notice, PenaltyLine, amount_of, fold_case, parse_penalties
 from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
@@ -178,6 +178,8 @@ def _imposes_penalty(step: Step) -> bool:
 
 
 def _anniversary(born: date, years: int) -> date:
+    if born.year + years > MAXYEAR:
+        return date.max  # after every day a step can name
     try:
         return born.replace(year=born.year + years)
     except ValueError:  # 29 February in a common year
@@ -562,10 +564,19 @@ def _judge(step: Step, ctx: GateContext, config: Config, calendar: WorkingCalend
                   shanghai_date(step.at))
 
 
+def _check(g: Gate, judged: Judged) -> str | None:
+    """The gate's finding; a period or age that cannot be counted (a date at the edge of the
+    calendar, an unusable holiday notice) fails closed, like an unknown year (Q18)."""
+    try:
+        return g.check(judged)
+    except (OverflowError, CalendarError) as exc:
+        return f"无法计算该步骤涉及的期限或年龄，不能确认合法：{exc}"
+
+
 def _firings(judged: Judged, gates: Sequence[Gate]) -> list[Firing]:
     out = []
     for g in gates:
-        message = g.check(judged)
+        message = _check(g, judged)
         if message is not None:
             out.append(Firing(g.rule, message, g.basis))
     return out
@@ -596,7 +607,7 @@ def check_gates(step: Step, ctx: GateContext, *, config: Config, calendar: Worki
         return
     judged = _judge(step, ctx, config, calendar)
     for g in gates:
-        message = g.check(judged)
+        message = _check(g, judged)
         if message is None:
             continue
         firing = Firing(g.rule, message, g.basis)

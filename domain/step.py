@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +15,7 @@ from domain.fields import parse_stream
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$"
 )
+_BEIJING = timezone(timedelta(hours=8))
 STEP_FIELDS = frozenset({"stream", "type", "at", "by", "data", "override"})
 
 
@@ -22,7 +23,13 @@ def parse_timestamp(text: object, field: str) -> datetime:
     """An RFC 3339 timestamp with an offset; naive times are refused, never assumed."""
     if not isinstance(text, str) or not _RFC3339.match(text):
         raise StepRefused("STRUCT-TIME", f"{field} 应为带时区偏移的 RFC 3339 时间: {text!r}")
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        value.astimezone(UTC)  # 0001-01-01T00:00+14:00 has no UTC instant,
+        value.astimezone(_BEIJING)  # 9999-12-31T23:00Z no Beijing date (deadlines count in those)
+    except (ValueError, OverflowError) as exc:
+        raise StepRefused("STRUCT-TIME", f"{field} 不是存在的时间: {text!r} ({exc})") from exc
+    return value
 
 
 @lru_cache(maxsize=65536)
