@@ -105,3 +105,15 @@ def rename(steps: Sequence[dict[str, Any]], mapping: dict[str, str]) -> list[dic
         text = text.replace(f'"{old}"', f'"{new}"')
     out: list[dict[str, Any]] = orjson.loads(text)
     return out
+
+
+def repeated_examples(rounds: int) -> list[dict[str, Any]]:
+    """The example cases (with their 复议 and lawsuit) ``rounds`` times, each round's streams renamed."""
+    names = [*CASE_FILES, "reconsideration", "litigation"]
+    steps: list[dict[str, Any]] = []
+    for i in range(rounds):
+        for name in names:
+            found = lines(name)
+            streams = {s["stream"] for s in found} | {GENERAL}
+            steps += rename(found, {s: f"{s}-R{i:04d}" for s in streams})
+    return steps
