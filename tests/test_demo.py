@@ -237,6 +237,39 @@ def test_every_procedure_and_stage_reconsiderations_and_lawsuits(demo: DemoData)
     assert all(p.steps[0]["data"]["target"]["case"] == p.target for p in demo.proceedings)
 
 
+def test_reconsiderations_and_lawsuits_keep_their_time_limits(demo: DemoData) -> None:
+    cal = calendar_of(demo)
+
+    def wd(day: date, n: int) -> date:
+        return cal.add_working_days(day, n).due
+
+    cases = {c.stream: c for c in demo.cases}
+    for proceeding in demo.proceedings:
+        steps = {s["type"]: s for s in proceeding.steps}
+        if proceeding.stream.startswith("review/"):
+            applied = steps["ReconsiderationApplied"]["data"]
+            received = day_of(applied["received_at"])
+            assert received <= day_of(applied["learned_at"]) + timedelta(days=60)  # RC-01
+            if "ReconsiderationAccepted" in steps:
+                accepted = day_of(steps["ReconsiderationAccepted"]["data"]["decided_at"])
+                assert accepted <= wd(received, 5)  # RC-02
+            if "AnswerFiled" in steps:
+                sent = day_of(steps["AnswerRequested"]["data"]["sent_at"])
+                assert sent <= wd(accepted, 7) and day_of(steps["AnswerFiled"]["data"]["filed_at"]) <= wd(sent, 10)
+            if "ReconsiderationDecided" in steps:  # RC-05
+                assert day_of(steps["ReconsiderationDecided"]["data"]["decided_at"]) <= accepted + timedelta(days=60)
+        else:
+            served = next(day_of(s["data"]["served_at"]) for s in cases[proceeding.target].steps
+                          if s["type"] == "DecisionServed")
+            assert day_of(steps["LawsuitFiled"]["data"]["filed_at"]) <= served + timedelta(days=186)  # LIT-04
+            if "CourtHearingAttended" in steps:  # LIT-01
+                roles = {a["role"] for a in steps["CourtHearingAttended"]["data"]["appeared"]}
+                assert roles & {"principal_head", "deputy_head"}
+        if proceeding.outcome in ("revoked", "changed", "confirmed_illegal"):
+            corrected = [s for s in cases[proceeding.target].steps if s["type"] == "DecisionCorrected"]
+            assert corrected and corrected[0]["data"]["triggered_by"] == proceeding.stream
+
+
 def test_nothing_on_or_after_as_of_and_every_stream_opens_first(demo: DemoData) -> None:
     seen: dict[str, list[Mapping[str, Any]]] = {}
     segments = demo.segments()
