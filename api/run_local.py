@@ -1,7 +1,11 @@
-"""``make run``: initialise ``./var`` on first run (with a demo passphrase file), then report.
+"""``make run``: on first run initialise ``./var`` with a demo, then serve on 127.0.0.1:8000.
 
-The demo passphrase is written to ``<data>/passphrase`` with mode 0600 and used through
-``LEDGER_KEY_PASSPHRASE_FILE``; a real deployment sets its own passphrase.
+First run: a demo key-store passphrase in ``<data>/passphrase`` (mode 0600, used through
+``LEDGER_KEY_PASSPHRASE_FILE``), ``init``, a reproducible ``demo`` (``LEDGER_DEMO_CASES``,
+default 2000 cases), the read models, the transparency log with a first checkpoint, and an
+admin token kept in ``<data>/demo-token`` (mode 0600). Every run verifies the ledger,
+prints where to log in with which token, and serves. A real deployment sets its own
+passphrase and creates its own tokens.
 """
 
 from __future__ import annotations
@@ -15,28 +19,68 @@ from api.cli import main as cli_main
 from api.settings import Settings
 
 
+def _write_private(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+
+
 def ensure_passphrase(data: Path) -> None:
     if os.environ.get("LEDGER_KEY_PASSPHRASE") or os.environ.get("LEDGER_KEY_PASSPHRASE_FILE"):
         return
     path = data / "passphrase"
     if not path.exists():
         data.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(24) + "\n")
+        _write_private(path, secrets.token_urlsafe(24) + "\n")
         print(f"已创建演示用密钥库口令文件 {path} (权限 0600); 生产环境请自行设置 LEDGER_KEY_PASSPHRASE")
     os.environ["LEDGER_KEY_PASSPHRASE_FILE"] = str(path)
 
 
-def main() -> int:
+def first_run(settings: Settings) -> int:
+    cases = os.environ.get("LEDGER_DEMO_CASES", "2000")
+    for command in (["init"], ["demo", "--cases", cases, "--seed", "1"], ["projections", "run", "--once"],
+                    ["log", "integrate", "--checkpoint"]):
+        print(f"$ enforcement-ledger {' '.join(command)}", flush=True)
+        status = cli_main(command)
+        if status:
+            return status
+    return 0
+
+
+def demo_token(settings: Settings) -> str | None:
+    path = settings.data / "demo-token"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    import contextlib
+    import io
+    import json
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = cli_main(["token", "create", "--as-identity", "officer/admin", "--name", "make run demo", "--json"])
+    if status:
+        return None
+    secret = str(json.loads(out.getvalue())["token"])
+    _write_private(path, secret + "\n")
+    return secret
+
+
+def main(argv: list[str] | None = None) -> int:
     settings = Settings.load()
     ensure_passphrase(settings.data)
     if not settings.keystore_path.exists():
-        status = cli_main(["init"])
+        status = first_run(settings)
         if status:
             return status
-    return cli_main(["verify"])
+    status = cli_main(["verify"])
+    if status or (argv and "--no-serve" in argv):
+        return status
+    token = demo_token(settings)
+    print("\n服务地址: http://127.0.0.1:8000/  (API 文档: http://127.0.0.1:8000/docs)")
+    if token:
+        print(f"演示管理员令牌 (officer/admin): {token}   — 也保存在 {settings.data / 'demo-token'}")
+    return cli_main(["serve", "--host", "127.0.0.1", "--port", "8000"])
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -89,12 +89,13 @@ def test_console_script_help_teaches() -> None:
 
 def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
-    env.update(LEDGER_DATA=str(tmp_path / "var"), PYTHONPATH=str(ROOT))
-    first = subprocess.run([sys.executable, "-m", "api.run_local"], cwd=ROOT, env=env, capture_output=True, text=True)
+    env.update(LEDGER_DATA=str(tmp_path / "var"), PYTHONPATH=str(ROOT), LEDGER_DEMO_CASES="12")
+    command = [sys.executable, "-m", "api.run_local", "--no-serve"]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
     assert "已初始化账本" in first.stdout and "完好" in first.stdout
     assert (tmp_path / "var" / "passphrase").stat().st_mode & 0o777 == 0o600
-    again = subprocess.run([sys.executable, "-m", "api.run_local"], cwd=ROOT, env=env, capture_output=True, text=True)
+    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
     assert again.returncode == 0 and "已初始化账本" not in again.stdout
 
 
