@@ -1,0 +1,232 @@
+"""``enforcement-ledger audit``: evaluate case files (案卷评查), keep the table current, record an evaluation.
+
+::
+
+    enforcement-ledger audit --case DXH-CGJ-2026-0012 [--format text|json|html] [--as-of DATE]
+    enforcement-ledger audit --all | --agency DXH-CGJ | --sample 20 --seed 7 [--agency CODE]
+    enforcement-ledger audit --refresh [--as-of DATE]        # bring audit_evaluations up to date
+    enforcement-ledger --as officer/SFJ-0001 audit --case … --record [--adjust PEN-24=0:理由 …]
+
+The evaluation is computed from the ledger (``audit.store``: the case's events and those
+of the 复议 and lawsuits that target it, the registry, the calendar) as of ``--as-of``
+(default: today in Asia/Shanghai). ``--format json`` prints one object for ``--case`` and
+an array otherwise; ``html`` one self-contained printable page. Exit status is 0 whatever
+the findings; 2 for a usage error (bad options, an unknown case) or a storage error.
+
+``--record`` signs the evaluation into the ledger as a ``CaseFileEvaluated`` step on a
+supervision stream (default ``supervision/PC-<case number>-<YYYYMMDD>``) by the acting
+identity (``--as``, a supervisor or legal reviewer), after the reviewer's adjustments:
+``--adjust RULE=POINTS:REASON`` sets the points a rule deducts (a rule the audit did not
+find is added). The printable report, with the adjustments and their reasons, is stored
+in the document store and referenced by hash from the step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from api.settings import Settings, SettingsError
+from api.wiring import SHANGHAI, load_config, open_ledger
+from audit.context import AuditContext
+from audit.engine import deduct, evaluate, grade_of
+from audit.model import MAJOR, Evaluation, Finding, sort_findings
+from audit.report import as_html, as_json, as_text
+from audit.store import LedgerSource, case_stream
+from audit.table import AuditFollower
+from domain.config import Config
+from domain.errors import StepRefused
+from projections.sql import Database
+
+__all__ = ["Adjustment", "adjusted", "evaluate_cases", "register", "run"]
+
+_ADJUST = re.compile(r"^([A-Z]+-[0-9]+[A-Za-z]?)=(\d+):(.+)$", re.S)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "audit", help="案卷评查: 按规则目录评查案卷, 评分定级 (优秀/合格/不合格)",
+        description="按 rules.md 的规则评查案卷: 每项发现给出规则编号、严重程度、类别、扣分、法律依据和涉及的事件。"
+                    "无论发现什么问题, 退出码均为 0; 用法或存储错误为 2。",
+    )
+    p.add_argument("--case", help="一件案卷 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
+    p.add_argument("--all", action="store_true", help="全部案卷")
+    p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
+    p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
+    p.add_argument("--seed", type=int, default=1, help="抽样的随机种子 (默认 1)")
+    p.add_argument("--format", choices=("text", "json", "html"), default=None, help="输出格式 (默认 text)")
+    p.add_argument("--json", action="store_true", help="同 --format json")
+    p.add_argument("--as-of", type=_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
+    p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
+    p.add_argument("--refresh", action="store_true", help="更新评查结果表 audit_evaluations (增量)")
+    p.add_argument("--record", action="store_true", help="把评查结果作为 CaseFileEvaluated 签名记入账本 (仅 --case)")
+    p.add_argument("--adjust", action="append", default=[], metavar="RULE=POINTS:REASON",
+                   help="人工调整某规则的扣分并说明理由 (可重复; 与 --record 连用)")
+    p.add_argument("--stream", help="记录评查的执法监督流 (默认 supervision/PC-<案号>-<日期>)")
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    """A reviewer's change to the points one rule deducts, with the reason."""
+
+    rule: str
+    points: int
+    reason: str
+
+
+def parse_adjustments(items: Sequence[str]) -> list[Adjustment]:
+    out = []
+    for item in items:
+        found = _ADJUST.match(item.strip())
+        if found is None:
+            raise SettingsError(f"--adjust 应为 规则=分数:理由 (如 PEN-24=0:送达延误系邮政原因): {item!r}")
+        out.append(Adjustment(found.group(1), int(found.group(2)), found.group(3).strip()))
+    return out
+
+
+def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) -> Evaluation:
+    """The evaluation after a reviewer's adjustments: points per rule changed, rules added; re-scored."""
+    if not adjustments:
+        return ev
+    by_rule = {a.rule: a for a in adjustments}
+    findings = []
+    for f in ev.findings:
+        change = by_rule.pop(f.rule, None)
+        findings.append(f if change is None else replace(f, points=change.points,
+                                                         message=f"{f.message}（评查人员调整：{change.reason}）"))
+    for a in by_rule.values():
+        category = config.evaluation.category(a.rule) or "执法程序"
+        findings.append(Finding(a.rule, MAJOR, category, a.points, "评查人员认定", f"评查人员认定：{a.reason}",
+                                title="人工评查发现"))
+    ordered = sort_findings(findings)
+    deductions = deduct(ordered, config)
+    score = 100 - sum(deductions.values())
+    return replace(ev, findings=ordered, deductions=deductions, score=score,
+                   grade=grade_of(score, ev.veto, ordered, config))
+
+
+def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
+                   sample: int | None = None, seed: int = 1) -> list[Evaluation]:
+    """Evaluate one case, an agency's cases, a sample, or (no selector) every case."""
+    if case is not None:
+        group = source.group(case_stream(case))
+        if group is None:
+            raise SettingsError(f"账本中没有案件 {case_stream(case)}")
+        groups = [group]
+    elif sample is not None:
+        groups = list(source.groups(only=source.sample(sample, seed, agency)))
+    else:
+        groups = list(source.groups(agency=agency))
+    return [evaluate(g.stream, g.history, ctx, reviews=g.reviews, lawsuits=g.lawsuits) for g in groups]
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    fmt = "json" if args.json else (args.format or "text")
+    selectors = [args.case is not None, args.all, args.sample is not None, args.agency is not None and
+                 args.sample is None]
+    if not args.refresh and sum(selectors) != 1:
+        print("错误: 请指定 --case、--all、--agency 或 --sample 之一", file=sys.stderr)
+        return 2
+    if args.sample is not None and args.sample < 1:
+        print("错误: --sample 应为正整数", file=sys.stderr)
+        return 2
+    if (args.record or args.adjust) and args.case is None:
+        print("错误: --record 和 --adjust 只能用于 --case", file=sys.stderr)
+        return 2
+    try:
+        adjustments = parse_adjustments(args.adjust)
+    except SettingsError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    as_of = args.as_of or datetime.now(SHANGHAI).date()
+    config = load_config(settings)
+    ledger = open_ledger(settings, keys=args.record)
+    try:
+        db = Database(ledger.store)
+        if args.refresh:
+            written = AuditFollower(db, config=config).run_once(as_of)
+            print(f"评查结果表已更新: 重新评查 {written} 件案卷 (截至 {as_of})")
+            if sum(selectors) == 0:
+                return 0
+        source = LedgerSource(db)
+        ctx = source.context(as_of, config)
+        try:
+            evaluations = evaluate_cases(source, ctx, case=args.case, agency=None if args.all else args.agency,
+                                         sample=args.sample, seed=args.seed)
+        except SettingsError as exc:
+            print(f"错误: {exc}", file=sys.stderr)
+            return 2
+        if args.case is not None and adjustments:
+            evaluations = [adjusted(evaluations[0], adjustments, config)]
+        if args.record:
+            code = _record(settings, ledger, evaluations[0], adjustments, config, args.stream)
+            if code:
+                return code
+    finally:
+        ledger.close()
+    if fmt == "json":
+        text = as_json(evaluations, single=args.case is not None)
+    elif fmt == "html":
+        text = as_html(evaluations, config, generated=as_of)
+    else:
+        text = as_text(evaluations, config)
+    if args.output:
+        Path(args.output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _record(settings: Settings, ledger: Any, ev: Evaluation, adjustments: Sequence[Adjustment], config: Config,
+            stream: str | None) -> int:
+    from api.documents import DocumentStore
+    from api.server.config import HttpSettings
+
+    number = ev.case.split("/", 1)[1]
+    target = stream or f"supervision/PC-{number}-{ev.as_of:%Y%m%d}"
+    page = as_html([ev], config, title="行政执法案卷评查报告（评查人员确认）", generated=ev.as_of)
+    if adjustments:
+        rows = "".join(f"<li>{a.rule}：{a.points} 分——{a.reason}</li>" for a in adjustments)
+        page = page.replace("</body>", f"<h2>人工调整</h2><ul>{rows}</ul><p>评查人员：{settings.actor}</p></body>")
+    http = HttpSettings.from_env()
+    store = DocumentStore(settings.data / "documents", max_bytes=http.max_document_bytes)
+    upload = store.begin()
+    try:
+        upload.write(page.encode("utf-8"))
+    except BaseException:
+        upload.discard()
+        raise
+    officer = ledger.officer(settings.actor)
+    meta, _ = store.finish(upload, media_type="text/html", uploader=settings.actor,
+                           agency=officer.agency if officer is not None else None)
+    step = {
+        "stream": target, "type": "CaseFileEvaluated", "at": datetime.now(SHANGHAI).isoformat(timespec="seconds"),
+        "by": settings.actor,
+        "data": {"case": ev.case, "evaluator": settings.actor, "score": ev.score, "grade": ev.grade,
+                 "findings": [{"rule": f.rule, "points": f.points} for f in ev.findings],
+                 "report": meta.reference(f"案卷评查报告-{number}.html")},
+    }
+    try:
+        appended = ledger.record([step], actor=settings.actor)[0]
+    except StepRefused as exc:
+        print(f"拒绝: {exc}", file=sys.stderr)
+        return 1
+    print(f"已记录评查结果 {appended.stream} v{appended.version} (得分 {ev.score}, {ev.grade}; 报告 {meta.sha256})",
+          file=sys.stderr)
+    return 0
+
+
+

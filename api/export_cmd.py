@@ -1,0 +1,211 @@
+"""``enforcement-ledger export --case ID DIR``: a case file a supervisor can take away and check offline.
+
+The folder holds:
+
+* ``events.jsonl`` — every event of the case and of the 复议 and lawsuits that target it,
+  one per line, exactly as stored: ``{"event": <envelope>, "sig": "<Ed25519 signature>"}``;
+* ``events/<n>.bin`` — the same bytes, one file per event (what ``log verify-receipt
+  --event`` reads), and ``receipts/<n>.tlog-proof`` — a receipt (c2sp.org/tlog-proof)
+  proving the event is in the transparency log, against the latest checkpoint;
+* ``log.vkey`` — the log's public key; ``keys.json`` — the public keys of every signer
+  of the exported events (with their validity), from the ledger's key history;
+* ``evaluation.json`` and ``evaluation.html`` — the audit's evaluation (``--as-of``);
+* ``manifest.json`` — each event's stream, version, type, log position and files;
+* ``README.md`` — how to verify it all.
+
+The log is integrated first; when the latest checkpoint does not cover every event of the
+case, a new one is signed (unless ``--no-checkpoint``; events it does not cover are then
+listed without a receipt). Exit status: 0 exported; 2 usage errors (unknown case, no log
+key to sign with, a folder that is not empty).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from api.audit_cmd import evaluate_cases
+from api.cli_log import attach_signer, batch_size, log_origin
+from api.settings import Settings, SettingsError
+from api.wiring import SHANGHAI, load_config, open_ledger
+from audit.report import as_html
+from audit.store import LedgerSource, case_stream
+from ledger.keyring import Keyring
+from ledger.store import EventStore
+from ledger.translog import LogError, TransparencyLog
+from projections.sql import Database
+
+__all__ = ["export_case", "register", "run"]
+
+README = """# 案卷导出 {case}
+
+导出时间 {exported}；评查基准日 {as_of}；透明日志 {origin}，检查点大小 {size}。
+
+## 内容
+
+| 文件 | 内容 |
+|---|---|
+| `events.jsonl` | 本案及针对本案的复议、诉讼的全部事件，每行一个，同账本所存字节：`{{"event": 信封, "sig": 签名}}` |
+| `events/<n>.bin` | 同一事件的签名字节，每个事件一个文件（`manifest.json` 给出对应关系） |
+| `receipts/<n>.tlog-proof` | 该事件在透明日志中的包含证明（c2sp.org/tlog-proof，针对最新检查点） |
+| `log.vkey` | 透明日志的公钥 |
+| `keys.json` | 各事件签名人的公钥（Ed25519，base64）及其有效期 |
+| `evaluation.json`、`evaluation.html` | 案卷评查结果（可打印） |
+| `manifest.json` | 每个事件的流、版本、类型、日志位置和文件名 |
+
+## 如何离线核验
+
+1. 每个事件都在账本的透明日志中（不需要访问账本）：
+
+   ```sh
+   for f in receipts/*.tlog-proof; do
+     n=$(basename "$f" .tlog-proof)
+     enforcement-ledger log verify-receipt "$f" --key log.vkey --event "events/$n.bin" || echo "失败: $n"
+   done
+   ```
+
+   `log verify-receipt` 校验检查点上的日志签名，并由事件字节重算叶子、沿包含证明算到检查点的根。
+   请把 `log.vkey` 与机关公布的日志公钥比对（`enforcement-ledger log key` 的输出）。
+
+2. 每个事件的签名：`events/<n>.bin` 是 `{{"event":E,"sig":S}}`，签名 `S` 是 `keys.json` 中
+   `E.signer.key` 对应公钥对 `E` 的规范字节（即文件中 `"event":` 之后、`,"sig":` 之前的字节）
+   的 Ed25519 签名；签名时间 `E.recorded_at` 应在该密钥的有效期内。
+
+3. 同一流的事件按 `version` 连续，每个事件的 `prev` 是前一事件签名字节的哈希（见 docs/ledger.md）。
+
+{uncovered}"""
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "export", help="导出一件案卷供离线核验: 签名事件、透明日志回执、公钥、评查结果",
+        description="把案卷导出到目录: 事件 (JSON Lines, 含签名)、每个事件的透明日志回执、公钥、"
+                    "评查结果 (JSON 与 HTML) 和核验说明 README.md。",
+    )
+    p.add_argument("--case", required=True, help="案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
+    p.add_argument("dir", help="输出目录 (不存在或为空)")
+    p.add_argument("--as-of", type=_date, default=None, help="评查基准日 (默认今天, 北京时间)")
+    p.add_argument("--no-checkpoint", action="store_true", help="不签署新检查点, 只用已有的最新检查点")
+    p.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+
+
+def _slug(stream: str, version: int) -> str:
+    return f"{stream.replace('/', '_')}_v{version:04d}"
+
+
+def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: bool = True) -> dict[str, Any]:
+    """Write the case's export folder; returns the summary (events, receipts, uncovered)."""
+    stream = case_stream(case)
+    config = load_config(settings)
+    ledger = open_ledger(settings, keys=False)
+    try:
+        db = Database(ledger.store)
+        source = LedgerSource(db)
+        group = source.group(stream)
+        if group is None:
+            raise SettingsError(f"账本中没有案件 {stream}")
+        streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
+        rows = db.stream_events(streams, source.upto)
+        evaluation = evaluate_cases(source, source.context(as_of, config), case=stream)[0]
+        keyring = Keyring()
+        signers: set[str] = set()
+        for _, _, _, state in rows:
+            envelope = json.loads(state)["event"]
+            signer = envelope.get("signer") or {}
+            if isinstance(signer.get("id"), str):
+                signers.add(signer["id"])
+        for identity in sorted(signers):
+            for event in ledger.store.stream(identity):
+                keyring.apply(event)
+    finally:
+        ledger.close()
+    store = EventStore(settings.store_config())
+    try:
+        log = TransparencyLog(store, origin=log_origin(settings))
+        try:
+            log.integrate(batch=batch_size())
+            positions = {nid: log.position_of(nid) for nid, _, _, _ in rows}
+            latest = log.latest_checkpoint()
+            needed = max((p for p in positions.values() if p is not None), default=-1) + 1
+            if sign and (latest is None or latest.size < needed):
+                attach_signer(settings, log)
+                latest = log.checkpoint()
+            size = latest.size if latest is not None else 0
+            out.mkdir(parents=True, exist_ok=True)
+            if any(out.iterdir()):
+                raise SettingsError(f"输出目录 {out} 不为空")
+            (out / "events").mkdir()
+            (out / "receipts").mkdir()
+            manifest = []
+            uncovered = []
+            with open(out / "events.jsonl", "wb") as lines:
+                for n, (nid, name, version, state) in enumerate(rows, start=1):
+                    lines.write(state + b"\n")
+                    slug = f"{n:04d}"
+                    (out / "events" / f"{slug}.bin").write_bytes(state)
+                    envelope = json.loads(state)["event"]
+                    position = positions.get(nid)
+                    entry: dict[str, Any] = {"n": slug, "stream": name, "version": version,
+                                             "type": envelope.get("type"), "position": position,
+                                             "event": f"events/{slug}.bin", "receipt": None}
+                    if position is not None and position < size:
+                        (out / "receipts" / f"{slug}.tlog-proof").write_bytes(log.receipt(position, size))
+                        entry["receipt"] = f"receipts/{slug}.tlog-proof"
+                    else:
+                        uncovered.append(entry)
+                    manifest.append(entry)
+            (out / "log.vkey").write_text((log.vkey() or "") + "\n", encoding="utf-8")
+            origin = log.origin
+        finally:
+            log.close()
+    finally:
+        store.close()
+    keys = [{"key_id": r.key_id, "identity": r.identity, "public_key": base64.b64encode(r.public_key).decode(),
+             "valid_from": r.valid_from.isoformat(), "retired_at": r.retired_at.isoformat() if r.retired_at else None,
+             "compromised_since": r.compromised_since.isoformat() if r.compromised_since else None}
+            for r in sorted(keyring.keys.values(), key=lambda r: (r.identity, r.valid_from))]
+    (out / "keys.json").write_text(json.dumps(keys, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "evaluation.json").write_text(json.dumps(evaluation.as_json(), ensure_ascii=False, indent=2) + "\n",
+                                         encoding="utf-8")
+    (out / "evaluation.html").write_text(as_html([evaluation], config, generated=as_of), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps({"case": stream, "checkpoint_size": size, "origin": origin,
+                                                   "events": manifest}, ensure_ascii=False, indent=2) + "\n",
+                                       encoding="utf-8")
+    note = ""
+    if uncovered:
+        note = ("## 尚无回执的事件\n\n以下事件在导出时尚未被检查点覆盖（再次导出即可取得回执）：\n\n"
+                + "\n".join(f"- {u['stream']} v{u['version']} {u['type']}" for u in uncovered) + "\n")
+    (out / "README.md").write_text(README.format(
+        case=stream, exported=datetime.now(SHANGHAI).isoformat(timespec="seconds"), as_of=as_of.isoformat(),
+        origin=origin, size=size, uncovered=note), encoding="utf-8")
+    return {"case": stream, "dir": str(out), "events": len(manifest), "receipts": len(manifest) - len(uncovered),
+            "uncovered": len(uncovered), "checkpoint_size": size, "score": evaluation.score,
+            "grade": evaluation.grade}
+
+
+def run(settings: Settings, args: argparse.Namespace) -> int:
+    as_of = args.as_of or datetime.now(SHANGHAI).date()
+    try:
+        summary = export_case(settings, args.case, Path(args.dir), as_of=as_of, sign=not args.no_checkpoint)
+    except LogError as exc:
+        print(f"错误: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False))
+    else:
+        print(f"已导出 {summary['case']} 到 {summary['dir']}: {summary['events']} 个事件, "
+              f"{summary['receipts']} 个回执 (检查点大小 {summary['checkpoint_size']}); "
+              f"评查 {summary['score']} 分 {summary['grade']}")
+    return 0

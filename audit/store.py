@@ -1,0 +1,261 @@
+"""Loading case files for the audit from the ledger's store (through the projections' ``Database``).
+
+The audit reads the same events the projections read and folds them with the same
+``fold_casefile``. How, cheaply:
+
+* the registry (``agency/…``, ``officer/…``) and the calendar (``calendar/…``) once per run;
+* the 复议 and lawsuits (``review/…``, ``litigation/…``) once, linked to the case they
+  target by their opening step;
+* the context's :class:`~audit.context.History` (each party's cases for PEN-32/36, each
+  reviewer's first review for PEN-17) from one scan of the case streams that decodes only
+  the registration, decision and legal-review events;
+* the cases themselves by one ordered range scan of the event table's primary key
+  (stream, version): each case's events arrive together, in version order.
+
+A ``upto`` notification id bounds every read, so one run sees one consistent ledger.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
+from audit.facts import day_of
+from domain.calendar import SHANGHAI, WorkingCalendar
+from domain.casestate import amount_of, parse_penalties
+from domain.config import Config
+from projections.runner import decode
+from projections.sql import Database
+
+__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case"]
+
+Envelope = Mapping[str, Any]
+PAGE = 2000
+
+
+def case_stream(text: str) -> str:
+    """``DXH-CGJ-2026-0012`` and ``case/DXH-CGJ-2026-0012`` both name the case stream."""
+    return text if text.startswith("case/") else f"case/{text}"
+
+
+def agency_stream(text: str) -> str:
+    return text if text.startswith("agency/") else f"agency/{text}"
+
+
+@dataclass
+class CaseGroup:
+    """A case stream's events and those of the 复议 and lawsuits that target it."""
+
+    stream: str
+    history: list[Envelope]
+    reviews: dict[str, list[Envelope]] = field(default_factory=dict)
+    lawsuits: dict[str, list[Envelope]] = field(default_factory=dict)
+
+    @property
+    def agency(self) -> str | None:
+        for entry in self.history[:3]:
+            if entry.get("type") == "CaseRegistered":
+                data = entry.get("data")
+                agency = data.get("agency") if isinstance(data, Mapping) else None
+                return agency if isinstance(agency, str) else None
+        return None
+
+
+def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, PriorCase] | None:
+    """What PEN-32 and PEN-36 need of a case: its party and decision (None before registration)."""
+    registered: Mapping[str, Any] | None = None
+    decision: Envelope | None = None
+    for entry in history:
+        kind = entry.get("type")
+        if kind == "CaseRegistered" and registered is None:
+            data = entry.get("data")
+            registered = data if isinstance(data, Mapping) else {}
+        elif kind in ("DecisionMade", "SummaryDecisionMade") and decision is None:
+            decision = entry
+    if registered is None:
+        return None
+    violation = registered.get("violation")
+    violation = violation if isinstance(violation, Mapping) else {}
+    outcome = fine = decided_on = None
+    if decision is not None:
+        data = decision.get("data")
+        data = data if isinstance(data, Mapping) else {}
+        outcome = "penalty" if decision.get("type") == "SummaryDecisionMade" else str(data.get("outcome") or "")
+        fine = amount_of(parse_penalties(data.get("penalties")), "fine")
+        decided_on = day_of(decision.get("at"))
+    party = registered.get("party")
+    key = party_key(party) if isinstance(party, Mapping) else None
+    agency = registered.get("agency")
+    item = registered.get("item")
+    return key, PriorCase(stream, agency if isinstance(agency, str) else None, item if isinstance(item, str) else None,
+                          decided_on, outcome, fine or 0, day_of(violation.get("started_on")),
+                          day_of(violation.get("ended_on")))
+
+
+class LedgerSource:
+    """Case files for the audit, read from one ledger up to one notification id."""
+
+    def __init__(self, db: Database, *, upto: int | None = None) -> None:
+        self.db = db
+        self.upto = db.head() if upto is None else upto
+        self._registry: RegistryIndex | None = None
+        self._calendar: WorkingCalendar | None = None
+        self._related: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] | None = None
+        self._history: History | None = None
+
+    # -- context ------------------------------------------------------------------------
+
+    def _streams(self, prefix: str) -> dict[str, list[Envelope]]:
+        out: dict[str, list[Envelope]] = {}
+        for _, stream, _, state in self._range(prefix):
+            out.setdefault(stream, []).append(decode(state))
+        return out
+
+    def registry(self) -> RegistryIndex:
+        if self._registry is None:
+            self._registry = RegistryIndex({**self._streams("agency/"), **self._streams("officer/")})
+        return self._registry
+
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            self._calendar = calendar_from(self._streams("calendar/").values())
+        return self._calendar
+
+    def related(self) -> dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
+        """case stream → (its 复议 streams, its lawsuit streams), each with its events."""
+        if self._related is None:
+            found: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] = {}
+            for prefix, slot in (("review/", 0), ("litigation/", 1)):
+                for stream, history in self._streams(prefix).items():
+                    target = _target(history)
+                    if target is not None:
+                        found.setdefault(target, ({}, {}))[slot][stream] = history
+            self._related = found
+        return self._related
+
+    def history(self) -> History:
+        """Every party's cases and every reviewer's first review, from one scan of the case streams."""
+        if self._history is None:
+            history = History()
+            current: str | None = None
+            wanted: list[Envelope] = []
+
+            def flush() -> None:
+                if current is None:
+                    return
+                found = prior_case(current, wanted)
+                if found is not None:
+                    history.add_case(found[0], found[1])
+
+            for _, stream, _, state in self._range("case/"):
+                if stream != current:
+                    flush()
+                    current, wanted = stream, []
+                if b'"CaseRegistered"' in state or b'"DecisionMade"' in state or b'"SummaryDecisionMade"' in state:
+                    wanted.append(decode(state))
+                elif b'"LegalReviewCompleted"' in state:
+                    entry = decode(state)
+                    data = entry.get("data")
+                    reviewer = data.get("reviewer") if isinstance(data, Mapping) else None
+                    on = day_of(entry.get("at"))
+                    if isinstance(reviewer, str) and on is not None:
+                        history.add_review(reviewer, on)
+            flush()
+            self._history = history
+        return self._history
+
+    def context(self, as_of: date, config: Config | None = None) -> AuditContext:
+        return AuditContext(as_of=as_of, registry=self.registry(), config=config or Config(),
+                            calendar=self.calendar(), history=self.history())
+
+    # -- cases --------------------------------------------------------------------------
+
+    def cases(self) -> list[str]:
+        """Every case stream, sorted."""
+        return sorted(self.db.streams_with_prefix("case/", self.upto))
+
+    def group(self, stream: str) -> CaseGroup | None:
+        rows = self.db.stream_events([stream], self.upto)
+        if not rows:
+            return None
+        return self._group(stream, [decode(state) for _, _, _, state in rows])
+
+    def groups(self, only: Sequence[str] | None = None, agency: str | None = None) -> Iterator[CaseGroup]:
+        """Case groups in stream order: all of them (one range scan), or ``only`` these."""
+        wanted_agency = agency_stream(agency) if agency else None
+        if only is not None:
+            for start in range(0, len(only), 400):
+                chunk = sorted(only[start : start + 400])
+                rows = self.db.stream_events(chunk, self.upto)
+                by: dict[str, list[Envelope]] = {}
+                for _, stream, _, state in rows:
+                    by.setdefault(stream, []).append(decode(state))
+                for stream in chunk:
+                    if stream in by:
+                        group = self._group(stream, by[stream])
+                        if wanted_agency is None or group.agency == wanted_agency:
+                            yield group
+            return
+        current: str | None = None
+        events: list[Envelope] = []
+        skip = False
+        needle = f'"agency":"{wanted_agency}"'.encode() if wanted_agency else b""
+        for _, stream, version, state in self._range("case/"):
+            if stream != current:
+                if current is not None and not skip:
+                    yield self._group(current, events)
+                current, events, skip = stream, [], False
+            if skip:
+                continue
+            if wanted_agency and version <= 2 and b'"CaseRegistered"' in state and needle not in state:
+                skip = True
+                continue
+            events.append(decode(state))
+        if current is not None and not skip:
+            group = self._group(current, events)
+            if wanted_agency is None or group.agency == wanted_agency:
+                yield group
+
+    def sample(self, n: int, seed: int, agency: str | None = None) -> list[str]:
+        """A reproducible random sample (双随机) of ``n`` case streams (of one agency, if given)."""
+        streams = self.cases()
+        if agency:
+            streams = [g.stream for g in self.groups(agency=agency)]
+        return sorted(random.Random(seed).sample(streams, min(n, len(streams))))
+
+    def _group(self, stream: str, history: list[Envelope]) -> CaseGroup:
+        reviews, lawsuits = self.related().get(stream, ({}, {}))
+        return CaseGroup(stream, history, reviews, lawsuits)
+
+    def _range(self, prefix: str) -> Iterator[tuple[int, str, int, bytes]]:
+        """Every event of the streams named ``prefix…``, by stream then version, in pages."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        last_stream, last_version = prefix, -1
+        while True:
+            rows = self.db.all(
+                "SELECT {nid}, originator_id, originator_version, state FROM {events} "
+                "WHERE ((originator_id = ? AND originator_version > ?) OR (originator_id > ? AND originator_id < ?)) "
+                "AND {nid} <= ? ORDER BY originator_id, originator_version LIMIT ?",
+                (last_stream, last_version, last_stream, upper, self.upto, PAGE))
+            for nid, stream, version, state in rows:
+                yield int(nid), str(stream), int(version), bytes(state)
+            if len(rows) < PAGE:
+                return
+            last_stream, last_version = str(rows[-1][1]), int(rows[-1][2])
+
+
+def _target(history: Sequence[Envelope]) -> str | None:
+    for entry in history[:1]:
+        data = entry.get("data")
+        target = data.get("target") if isinstance(data, Mapping) else None
+        case = target.get("case") if isinstance(target, Mapping) else None
+        if isinstance(case, str) and case:
+            return case
+    return None
+
+
+_ = SHANGHAI

@@ -1,0 +1,280 @@
+"""The table of current evaluations (``audit_evaluations``), owned by the audit and kept current.
+
+Lists and pages filter and sort files by grade, score or rule without evaluating on the
+fly; this table holds each case's latest evaluation. :class:`AuditFollower` is a tracked
+follower of the ledger's notification log, like the projections' runner
+(``projections.runner``): it reads the events after its tracked position, re-evaluates
+every case group they touch (the case, or the 复议 or lawsuit that targets it; a registry
+or calendar event touches every case), and writes the rows together with its position in
+one transaction, so a crash loses nothing and repeats nothing.
+
+An evaluation depends on the day too (a deadline falls due without any new event). Each
+row keeps the day it was evaluated as of (``as_of``) and ``recheck_on``, the first day a
+pending deadline may fall due; :meth:`AuditFollower.run_once` with ``today`` re-evaluates
+the rows that may have changed by then: those with ``recheck_on`` reached and every
+unsettled file (not yet archived, or with a 复议/lawsuit still open) evaluated before today.
+
+Two side tables keep what other files' rules read: ``audit_parties`` (each case's party and
+decision, PEN-32/PEN-36) and ``audit_reviewers`` (each legal reviewer's first review, PEN-17).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from audit.context import AuditContext, History, PriorCase
+from audit.engine import evaluate
+from audit.model import Evaluation
+from audit.store import CaseGroup, LedgerSource, prior_case
+from domain.config import Config
+from projections.runner import decode, ensure
+from projections.sql import Database, Table
+
+__all__ = ["TABLES", "AuditFollower", "EvaluationRow", "ensure_tables", "query", "rebuild_table"]
+
+TRACKING: Final = "audit:evaluations"
+T, N = "text", "int"
+EVALUATIONS: Final = Table("audit_evaluations", (
+    ("grp", T), ("agency", T), ("procedure", T), ("path", T), ("status", T), ("score", N), ("grade", T), ("veto", N),
+    ("blockers", N), ("majors", N), ("minors", N), ("infos", N), ("rules", T), ("findings", T), ("as_of", T),
+    ("recheck_on", T), ("settled", N),
+), ("grp",), scope="custom", indexes=(("agency",), ("grade", "score"), ("recheck_on",)))
+PARTIES: Final = Table("audit_parties", (
+    ("grp", T), ("party_key", T), ("agency", T), ("item", T), ("decided_on", T), ("outcome", T), ("fine_fen", N),
+    ("started_on", T), ("ended_on", T),
+), ("grp",), scope="custom", indexes=(("party_key",),))
+REVIEWERS: Final = Table("audit_reviewers", (("reviewer", T), ("first_on", T)), ("reviewer",), scope="custom")
+TABLES: Final = (EVALUATIONS, PARTIES, REVIEWERS)
+_REGISTRY_PREFIXES: Final = ("agency/", "officer/", "calendar/")
+
+
+def ensure_tables(db: Database) -> None:
+    """Create the audit's tables (and the projections' shared state table the write lock uses)."""
+    ensure(db, [])
+    with db.ddl_lock() as cur:
+        for table in TABLES:
+            db.create(cur, table)
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    """One row of ``audit_evaluations`` as lists read it."""
+
+    case: str
+    agency: str | None
+    procedure: str | None
+    status: str | None
+    score: int
+    grade: str
+    veto: bool
+    rules: tuple[str, ...]
+    findings: list[dict[str, Any]]
+    as_of: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The same shape as ``Evaluation.as_json`` (case, score, grade, veto, findings)."""
+        return {"case": self.case, "score": self.score, "grade": self.grade, "veto": self.veto,
+                "findings": self.findings}
+
+
+def _row(ev: Evaluation, settled: bool) -> tuple[Any, ...]:
+    counts = {s: ev.count(s) for s in ("BLOCKER", "MAJOR", "MINOR", "INFO")}
+    return (ev.case, ev.agency, ev.procedure, ev.path, ev.status, ev.score, ev.grade, int(ev.veto), counts["BLOCKER"],
+            counts["MAJOR"], counts["MINOR"], counts["INFO"], ",".join(dict.fromkeys(ev.rules())),
+            json.dumps([f.as_json() for f in ev.findings], ensure_ascii=False), ev.as_of.isoformat(),
+            ev.recheck_on.isoformat() if ev.recheck_on else None, int(settled))
+
+
+def _party_row(stream: str, found: tuple[str | None, PriorCase] | None) -> tuple[Any, ...] | None:
+    if found is None or found[0] is None:
+        return None
+    key, c = found
+    return (stream, key, c.agency, c.item, c.decided_on.isoformat() if c.decided_on else None, c.outcome, c.fine_fen,
+            c.started_on.isoformat() if c.started_on else None, c.ended_on.isoformat() if c.ended_on else None)
+
+
+def _settled(group: CaseGroup, ev: Evaluation) -> bool:
+    open_review = any(not any(e.get("type") == "ReconsiderationDecided" for e in h) for h in group.reviews.values())
+    open_suit = any(not any(e.get("type") == "JudgmentReceived" for e in h) for h in group.lawsuits.values())
+    return ev.status == "archived" and ev.recheck_on is None and not open_review and not open_suit
+
+
+class AuditFollower:
+    """Keep ``audit_evaluations`` current: new events, then the rows ``today`` may have changed."""
+
+    def __init__(self, db: Database, *, config: Config | None = None, batch: int = 5000) -> None:
+        self.db = db
+        self.config = config or Config()
+        self.batch = batch
+        ensure_tables(db)
+
+    def position(self) -> int:
+        with self.db.read() as cur:
+            return self.db.tracked(cur, TRACKING)
+
+    def run_once(self, today: date) -> int:
+        """Apply every pending event and refresh what ``today`` may have changed; returns the rows written."""
+        head = self.db.head()
+        start = self.position()
+        touched, everything = self._touched(start, head)
+        source = LedgerSource(self.db, upto=head)
+        history = self._history(source, rebuild=everything or start == 0)
+        ctx = AuditContext(as_of=today, registry=source.registry(), config=self.config, calendar=source.calendar(),
+                           history=history)
+        if everything:
+            streams: Sequence[str] | None = None
+        else:
+            streams = sorted(set(touched) | set(self._due(today)))
+        written = 0
+        rows: list[tuple[Any, ...]] = []
+        parties: list[tuple[Any, ...]] = []
+        groups = source.groups() if streams is None else source.groups(only=streams)
+        for group in groups:
+            found = prior_case(group.stream, group.history)
+            if found is not None:
+                history.add_case(found[0], found[1])
+            party = _party_row(group.stream, found)
+            if party is not None:
+                parties.append(party)
+            ev = evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
+            rows.append(_row(ev, _settled(group, ev)))
+        with self.db.write() as cur:
+            if self.db.tracked(cur, TRACKING) != start:
+                return 0  # another follower moved it meanwhile: its rows are at least as current
+            if streams is None:
+                for table in (EVALUATIONS, PARTIES):
+                    cur.execute(f"DELETE FROM {self.db.qualify(table.name)}")
+            else:
+                for table in (EVALUATIONS, PARTIES):
+                    self.db.delete_in(cur, self.db.qualify(table.name), "grp", [r[0] for r in rows])
+            self.db.insert(cur, self.db.qualify(EVALUATIONS.name), EVALUATIONS, rows)
+            self.db.insert(cur, self.db.qualify(PARTIES.name), PARTIES, parties)
+            reviewers = sorted((r, d.isoformat()) for r, d in history.first_review.items())
+            cur.execute(f"DELETE FROM {self.db.qualify(REVIEWERS.name)}")
+            self.db.insert(cur, self.db.qualify(REVIEWERS.name), REVIEWERS, reviewers)
+            if head > start:
+                self.db.track(cur, TRACKING, head)
+            written = len(rows)
+        return written
+
+    # -- what to re-evaluate ----------------------------------------------------------
+
+    def _touched(self, start: int, head: int) -> tuple[set[str], bool]:
+        """Case streams touched by the events after ``start``; True when a registry/calendar event touches all."""
+        if start == 0:
+            return set(), True
+        touched: set[str] = set()
+        related: set[str] = set()
+        position = start
+        while position < head:
+            rows = self.db.events_after(position, self.batch)
+            if not rows:
+                break
+            for _, stream, version, state in rows:
+                if stream.startswith("case/"):
+                    touched.add(stream)
+                elif stream.startswith(("review/", "litigation/")):
+                    if version == 1:
+                        target = _target(decode(state))
+                        if target:
+                            touched.add(target)
+                    else:
+                        related.add(stream)
+                elif stream.startswith(_REGISTRY_PREFIXES):
+                    return set(), True
+            position = rows[-1][0]
+        if related:
+            for history in self._openings(sorted(related)).values():
+                target = _target(history)
+                if target:
+                    touched.add(target)
+        return touched, False
+
+    def _openings(self, streams: Sequence[str]) -> dict[str, Mapping[str, Any]]:
+        out: dict[str, Mapping[str, Any]] = {}
+        for _, stream, version, state in self.db.stream_events(list(streams), self.db.head()):
+            if version == 1:
+                out[stream] = decode(state)
+        return out
+
+    def _due(self, today: date) -> list[str]:
+        """Rows ``today`` may have changed: a deadline reached, or an unsettled file evaluated before today."""
+        table = self.db.qualify(EVALUATIONS.name)
+        day = today.isoformat()
+        return [str(r[0]) for r in self.db.all(
+            f"SELECT grp FROM {table} WHERE (recheck_on IS NOT NULL AND recheck_on <= ?) "
+            f"OR (settled = 0 AND as_of < ?) OR as_of > ?", (day, day, day))]
+
+    def _history(self, source: LedgerSource, *, rebuild: bool) -> History:
+        if rebuild:
+            return source.history()
+        history = History()
+        for row in self.db.all(f"SELECT grp, party_key, agency, item, decided_on, outcome, fine_fen, started_on, "
+                               f"ended_on FROM {self.db.qualify(PARTIES.name)}"):
+            history.add_case(str(row[1]), PriorCase(str(row[0]), row[2], row[3], _day(row[4]), row[5],
+                                                    int(row[6] or 0), _day(row[7]), _day(row[8])))
+        for reviewer, first in self.db.all(f"SELECT reviewer, first_on FROM {self.db.qualify(REVIEWERS.name)}"):
+            on = _day(first)
+            if on is not None:
+                history.add_review(str(reviewer), on)
+        return history
+
+
+def _target(entry: Mapping[str, Any]) -> str | None:
+    data = entry.get("data")
+    target = data.get("target") if isinstance(data, Mapping) else None
+    case = target.get("case") if isinstance(target, Mapping) else None
+    return case if isinstance(case, str) and case else None
+
+
+def _day(value: object) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def rebuild_table(db: Database, today: date, *, config: Config | None = None) -> int:
+    """Drop the audit's tables and evaluate every case again (after a rule or configuration change)."""
+    ensure_tables(db)
+    with db.ddl_lock() as cur:
+        for table in TABLES:
+            db.drop(cur, table)
+            db.create(cur, table)
+        db.untrack(cur, TRACKING)
+    return AuditFollower(db, config=config).run_once(today)
+
+
+def query(db: Database, *, agency: str | None = None, grade: str | None = None, rule: str | None = None,
+          cases: Iterable[str] | None = None, order: str = "score") -> list[EvaluationRow]:
+    """Rows of ``audit_evaluations`` filtered by agency, grade, a rule id or case streams; sorted by
+    ``score`` (lowest first), ``case`` or ``grade``."""
+    where, params = [], []
+    if agency:
+        where.append("agency = ?")
+        params.append(agency if agency.startswith("agency/") else f"agency/{agency}")
+    if grade:
+        where.append("grade = ?")
+        params.append(grade)
+    if rule:
+        where.append("(',' || rules || ',') LIKE ?")
+        params.append(f"%,{rule},%")
+    wanted = list(cases) if cases is not None else None
+    if wanted is not None:
+        if not wanted:
+            return []
+        where.append(f"grp IN ({','.join(['?'] * len(wanted))})")
+        params += wanted
+    ordering = {"score": "score, grp", "case": "grp", "grade": "grade, score, grp"}.get(order, "score, grp")
+    sql = (f"SELECT grp, agency, procedure, status, score, grade, veto, rules, findings, as_of FROM "
+           f"{db.qualify(EVALUATIONS.name)}" + (f" WHERE {' AND '.join(where)}" if where else "")
+           + f" ORDER BY {ordering}")
+    return [EvaluationRow(str(r[0]), r[1], r[2], r[3], int(r[4]), str(r[5]), bool(r[6]),
+                          tuple(x for x in str(r[7] or "").split(",") if x), json.loads(r[8]), str(r[9]))
+            for r in db.all(sql, params)]
