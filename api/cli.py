@@ -14,7 +14,7 @@ from pathlib import Path
 
 import orjson
 
-from api import calendar_cmd, cli_log, demo, documents_cmd, projections_cmd, serve_cmd, token_cmd
+from api import audit_cmd, calendar_cmd, cli_log, demo, documents_cmd, export_cmd, projections_cmd, serve_cmd, token_cmd
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     documents_cmd.register(sub)
     demo.register(sub)
     projections_cmd.register(sub)
+    audit_cmd.register(sub)
+    export_cmd.register(sub)
     return parser
 
 
@@ -85,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         handler = {"init": cmd_init, "verify": cmd_verify, "record": cmd_record,
                    "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run,
                    "token": token_cmd.run, "serve": serve_cmd.run, "documents": documents_cmd.run,
-                   "demo": demo.run, "projections": projections_cmd.run}[args.command]
+                   "demo": demo.run, "projections": projections_cmd.run,
+                   "audit": audit_cmd.run, "export": export_cmd.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)
