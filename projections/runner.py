@@ -29,7 +29,8 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -63,8 +64,10 @@ __all__ = [
     "tracking_name",
 ]
 
-DEFAULT_BATCH = 1000
+DEFAULT_BATCH = 2000
 REBUILD_BATCH = 5000
+DEFER_GROUPS = 2000
+"""A rebuild keeps up to this many touched case groups waiting before it folds the coldest."""
 CACHE_STREAMS = 4096
 REBUILD = ":rebuild"
 
@@ -247,6 +250,10 @@ class Runner:
         self.targets = [Target(p, NEXT if rebuild else "", p.name + (REBUILD if rebuild else "")) for p in projections]
         self.histories = Histories(self.db, cache_streams)
         self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
+        self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
+        self.defer_groups = DEFER_GROUPS
+        self._wants_groups = any(p.groups for p in projections)
+        self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
         self._notices: list[tuple[int, HolidayNotice]] = []
         self._calendar_at = -1
@@ -296,13 +303,8 @@ class Runner:
         objects while the stream cache holds many more, and each collection would walk
         them all (refcounting still frees everything; nothing here makes cycles).
         """
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             return self._step(cur)
-        finally:
-            if paused:
-                gc.enable()
 
     def _step(self, cur: Any) -> int:
         start = self.position
@@ -317,50 +319,88 @@ class Runner:
         links = self._links(events)
         groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
         self.histories.advance(events, upto)
+        if self._dirty is not None:
+            groups = self._defer(groups)
+        self._apply(cur, events, groups, registry, links, upto, calendar)
+        if self.after_batch is not None:
+            self.after_batch(upto)
+        return len(events)
+
+    def _defer(self, touched: set[str]) -> set[str]:
+        """A rebuild folds a group once it has gone cold, not after every batch that touches it.
+
+        Its tables are invisible until the swap, so a group's rows may lag behind the
+        tracked position meanwhile; :meth:`flush` folds every group still waiting, under
+        the swap's lock. Each group is then folded about once, however its events are
+        spread over the log (time-ordered ledgers interleave thousands of cases).
+        """
+        assert self._dirty is not None
+        for group in sorted(touched):
+            self._dirty[group] = None
+            self._dirty.move_to_end(group)
+        cold: set[str] = set()
+        while len(self._dirty) > self.defer_groups:
+            cold.add(self._dirty.popitem(last=False)[0])
+        return cold
+
+    def flush(self, cur: Any) -> None:
+        """Fold and write every group a rebuild has deferred (inside the caller's transaction)."""
+        if not self._dirty:
+            return
+        groups = set(self._dirty)
+        self._dirty.clear()
+        upto = self.position
+        self.histories.reset(upto)
+        with _collector_paused():
+            self._apply(cur, [], groups, set(), {}, upto, self._calendar_for(upto, []), track=False)
+
+    def _apply(self, cur: Any, events: Sequence[Event], groups: set[str], registry: set[str],
+               links: Mapping[str, tuple[str, int]], upto: int, calendar: WorkingCalendar, *,
+               track: bool = True) -> None:
         folded = self._fold(groups, links, upto, calendar)
         histories = self.histories.get(registry) if registry else {}
         ctx = Context(self.config, calendar)
         work: list[tuple[Target, Rows, int]] = []
         for target in self.targets:
             position = self.positions[target.state]
-            if position >= upto:
+            if track and position >= upto:
                 continue
             rows_of = self._rows(target.projection, folded, histories, events, position, ctx)
             work.append((target, rows_of, sum(1 for e in events if e.nid > position)))
+        written = sorted(groups) if self._wants_groups else []
+        streams = sorted(registry) if self._wants_registry else []
         if cur is None:
             with self.db.write() as wcur:
-                self._commit(wcur, work, links, upto)
+                self._commit(wcur, work, links, upto, written, streams, track)
         else:
-            self._commit(cur, work, links, upto)
-        for target, _, _ in work:
-            self.positions[target.state] = upto
+            self._commit(cur, work, links, upto, written, streams, track)
+        if track:
+            for target, _, _ in work:
+                self.positions[target.state] = upto
         if self._written is not None:
-            self._written |= self._last_groups
+            self._written |= set(written)
         self.histories.trim()
-        if self.after_batch is not None:
-            self.after_batch(upto)
-        return len(events)
 
     def _commit(self, cur: Any, work: Sequence[tuple[Target, Rows, int]], links: Mapping[str, tuple[str, int]],
-                upto: int) -> None:
-        for target, _, _ in work:
-            if self.db.tracked(cur, target.tracking) != self.positions[target.state]:
-                raise ConflictError(f"投影 {target.state} 已被其他进程推进")
+                upto: int, groups: Sequence[str], streams: Sequence[str], track: bool) -> None:
+        if track:
+            for target, _, _ in work:
+                if self.db.tracked(cur, target.tracking) != self.positions[target.state]:
+                    raise ConflictError(f"投影 {target.state} 已被其他进程推进")
         new_links = sorted((s, g, n) for s, (g, n) in links.items() if n > self.position)
         if new_links:
             self.db.insert(cur, self.db.qualify("proj_links"), Table("proj_links", _LINKS.columns, _LINKS.key,
                                                                     scope=None), new_links)
-        groups = sorted(self._last_groups)
-        streams = sorted(self._last_registry)
         fresh = frozenset(g for g in groups if g not in self._written) if self._written is not None else frozenset()
         state_table = self.db.qualify("proj_state")
         now = _now()
         for target, rows, count in work:
             target.projection.write(self.db, cur, target.suffix, groups if target.projection.groups else [],
                                     streams if target.projection.registry else [], rows, fresh)
-            self.db.track(cur, target.tracking, upto)
-            cur.execute(self.db.q(f"UPDATE {state_table} SET events = events + ?, updated_at = ? WHERE name = ?"),
-                        (count, now, target.state))
+            if track:
+                self.db.track(cur, target.tracking, upto)
+                cur.execute(self.db.q(f"UPDATE {state_table} SET events = events + ?, updated_at = ? "
+                                      "WHERE name = ?"), (count, now, target.state))
         if self.before_commit is not None:
             self.before_commit()
 
@@ -393,9 +433,6 @@ class Runner:
         return conn
 
     # -- what a batch touches ------------------------------------------------------
-
-    _last_groups: set[str]
-    _last_registry: set[str]
 
     def _calendar_changed(self, events: Sequence[Event]) -> bool:
         return any(e.type == "HolidayNoticePublished" for e in events)
@@ -446,8 +483,7 @@ class Runner:
                  calendar_changed: bool) -> tuple[set[str], set[str]]:
         groups: set[str] = set()
         registry: set[str] = set()
-        wants_groups = any(t.projection.groups for t in self.targets)
-        wants_registry = any(t.projection.registry for t in self.targets)
+        wants_groups, wants_registry = self._wants_groups, self._wants_registry
         for event in events:
             kind = event.stream.split("/", 1)[0]
             if kind in ("case", "supervision"):
@@ -462,9 +498,7 @@ class Runner:
             groups |= {str(g) for (g,) in self.db.all(
                 f"SELECT DISTINCT grp FROM {self.db.qualify('proj_links')} WHERE nid <= ?", (upto,))}
             groups |= {g for g, _ in links.values()}
-        self._last_groups = groups if wants_groups else set()
-        self._last_registry = registry if wants_registry else set()
-        return self._last_groups, self._last_registry
+        return (groups if wants_groups else set()), (registry if wants_registry else set())
 
     def _fold(self, groups: set[str], links: Mapping[str, tuple[str, int]], upto: int,
               calendar: WorkingCalendar) -> dict[str, CaseFile | SupervisionFile]:
@@ -524,6 +558,18 @@ class Runner:
         return rows
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (see :meth:`Runner.step`)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def _agency_of(history: Sequence[Mapping[str, Any]]) -> str | None:
     for entry in history:
         if entry.get("type") == "CaseRegistered":
@@ -561,7 +607,7 @@ def rebuild(
                 db.create(cur, table, NEXT)
             db.untrack(cur, tracking_name(projection.name + REBUILD))
             _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
-    runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db,
+    runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db, cache_streams=4 * DEFER_GROUPS,
                     after_batch=(lambda _: progress(runner.position)) if progress else None)
     try:
         return _rebuild(db, runner, projections)
@@ -575,6 +621,7 @@ def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) ->
     with db.write() as cur:
         while runner.step(cur):
             pass  # the last events, under the lock: nothing can slip between catching up and the swap
+        runner.flush(cur)
         position = runner.position
         done: dict[str, int] = {}
         for projection in projections:
