@@ -44,6 +44,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Final, TypeVar
 
 import chinese_calendar
@@ -216,6 +217,7 @@ class DemoData:
 # --------------------------------------------------------------------------- small helpers
 
 
+@lru_cache(maxsize=1 << 16)
 def _at(day: date, minute: int) -> str:
     return f"{day.isoformat()}T{minute // 60:02d}:{minute % 60:02d}:00+08:00"
 
@@ -1145,7 +1147,7 @@ class _Docs:
             size = low + int(digest[:8], 16) % (high - low)
             found = {"sha256": digest, "bytes": size, "media_type": media, "name": name}
             self.cache[key] = found
-        return found
+        return dict(found)  # a step's data is its own, even where two steps cite one file
 
 
 @dataclass
