@@ -56,6 +56,7 @@ from domain.personal_data import gb11643_check_char
 
 __all__ = [
     "DEFECT_KINDS",
+    "ENFORCING",
     "PROCEDURES",
     "STAGES",
     "Defect",
@@ -64,8 +65,10 @@ __all__ = [
     "DemoData",
     "Proceeding",
     "Segment",
+    "credit_code",
     "generate",
     "holiday_notice_years",
+    "resident_id",
 ]
 
 Raw = dict[str, Any]
@@ -138,7 +141,6 @@ DEFECT_KINDS: Final = (
                "先行登记保存超过七个工作日才作出处理决定"),
     DefectKind("transfer_late", "PEN-42", False, "transfer", "transferred", "批准移送后超过二十四小时才移送公安机关"),
 )
-_DEFECTS_BY_NAME: Final = {d.name: d for d in DEFECT_KINDS}
 
 
 @dataclass(frozen=True, slots=True)
@@ -1228,7 +1230,7 @@ class _Builder:
         sole = name.endswith(cat.SOLE_TRADER_SUFFIXES)
         number = int(rng.random() * 31**6)
         body = "".join(_USCC[(number // 31**k) % 31] for k in range(6))
-        code = credit_code("92" if sole else "91", self.agency_region(), "MA" + body)
+        code = credit_code("92" if sole else "91", self.firm_region(), "MA" + body)
         party = {"kind": "organisation", "name": name, "credit_code": code,
                  "address": f"{cat.DISTRICT}{_pick(rng, cat.STREETS)}{_pick(rng, cat.ROADS)}{_ri(rng, 1, 999)}号",
                  "legal_representative": _person_name(rng)}
@@ -1236,7 +1238,8 @@ class _Builder:
             party["phone"] = _pick(rng, cat.MOBILE_PREFIXES) + f"{_ri(rng, 0, 99_999_999):08d}"
         return party
 
-    def agency_region(self) -> str:
+    def firm_region(self) -> str:
+        """Where a firm is registered: mostly in the district, some elsewhere in 武汉."""
         return cat.REGION_CODE if self.rng.random() < 0.8 else _pick(self.rng, cat.WUHAN_REGIONS)
 
     def _handlers(self, days: list[date]) -> list[str]:
