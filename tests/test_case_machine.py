@@ -72,7 +72,8 @@ def new_ledger(directory: Path) -> Ledger:
 JSON_SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=8), st.sampled_from(["", "2026-03-04", "2026-03-04T10:00:00+08:00", "officer/42011219003",
-                                          "agency/DXH-CGJ", "case/DXH-CGJ-2026-0012", "fine", "penalty"]),
+                                          "agency/DXH-CGJ", "case/DXH-CGJ-2026-0012", "fine", "penalty",
+                                          "\ud800", "a\x00b", "\u202e"]),
 )
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["type", "amount_fen", "law", "article", "x"]),
