@@ -130,7 +130,8 @@ def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None 
         groups = list(source.groups(only=source.sample(sample, seed, agency)))
     else:
         groups = list(source.groups(agency=agency))
-    return [evaluate(g.stream, g.history, ctx, reviews=g.reviews, lawsuits=g.lawsuits) for g in groups]
+    return [evaluate(g.stream, g.history, ctx, reviews=g.reviews, lawsuits=g.lawsuits) for g in groups
+            if case is not None or g.exists_on(ctx.as_of)]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -34,7 +34,7 @@ from api.cli_log import attach_signer, batch_size, log_origin
 from api.settings import Settings, SettingsError
 from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.report import as_html
-from audit.store import LedgerSource, case_stream
+from audit.store import LedgerSource, case_stream, stream_rows
 from ledger.keyring import Keyring
 from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
@@ -117,7 +117,7 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
         if group is None:
             raise SettingsError(f"账本中没有案件 {stream}")
         streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
-        rows = db.stream_events(streams, source.upto)
+        rows = [(r[0], r[1], r[2], r[4]) for r in stream_rows(db, streams, source.upto)]
         evaluation = evaluate_cases(source, source.context(as_of, config), case=stream)[0]
         keyring = Keyring()
         signers: set[str] = set()

@@ -185,7 +185,7 @@ class Subject:
             parsed = Step({"stream": step.stream, "type": step.type, "at": step.raw.get("at"), "by": step.by,
                            "data": step.data}, "case")
             agency = self.agency_at(step.at)
-            found = Judged(parsed, self.state_before(step.position), self.ctx.registry,  # type: ignore[arg-type]
+            found = Judged(parsed, self.state_before(step.position), self.ctx.registry,
                            self.ctx.config, self.ctx.calendar, agency, effective_thresholds(self.ctx.config, agency),
                            step.day)
         self._judged[step.position] = found

@@ -223,16 +223,15 @@ def pen06(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
     ended = s.decision is not None or s.facts.has("TransferDecided") or s.closed()
     for asked in s.facts.all("RecusalRequested"):
-        decided = s.facts.after(asked.position, "RecusalDecided")
-        if not decided and ended:
+        if not s.facts.after(asked.position, "RecusalDecided") and ended:
             parts.append((MAJOR, f"{asked.day} 提出的回避申请（{asked.data.get('officer')}）未由负责人作出决定", asked))
     for decided in s.facts.all("RecusalDecided"):
         if not is_head(s, decided.data.get("decided_by"), decided):
             parts.append((MAJOR, f"{decided.day} 的回避决定非由本机关负责人作出", decided))
         if decided.data.get("granted") is not True:
             continue
-        asked = s.facts.before(decided.position, "RecusalRequested")
-        officer = asked[-1].data.get("officer") if asked else None
+        requests = s.facts.before(decided.position, "RecusalRequested")
+        officer = requests[-1].data.get("officer") if requests else None
         if not isinstance(officer, str):
             continue
         later = [st for st in s.facts.steps[decided.position + 1:] if officer == st.by or officer in _named(st)]
@@ -790,7 +789,7 @@ def pen32(s: Subject) -> Hit | None:
     mine = (day_of(s.file.violation.get("started_on")), day_of(s.file.violation.get("ended_on")))
     repeats = [c for c in s.ctx.history.cases_of(party_key(party))
                if c.stream != s.file.stream and c.fine_fen > 0 and c.outcome == "penalty" and c.item == s.file.item
-               and c.decided_on is not None and c.decided_on <= found[0].day
+               and c.decided_on is not None and (c.decided_on, c.stream) < (found[0].day, s.file.stream)
                and _overlap(mine, (c.started_on, c.ended_on))]
     if not repeats:
         return None

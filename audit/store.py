@@ -31,7 +31,7 @@ from domain.config import Config
 from projections.runner import decode
 from projections.sql import Database
 
-__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case"]
+__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "rows_after", "stream_rows"]
 
 Envelope = Mapping[str, Any]
 PAGE = 2000
@@ -55,6 +55,11 @@ class CaseGroup:
     reviews: dict[str, list[Envelope]] = field(default_factory=dict)
     lawsuits: dict[str, list[Envelope]] = field(default_factory=dict)
 
+    def exists_on(self, day: date) -> bool:
+        """Whether the case had begun by the end of ``day`` (its first step's ``at``)."""
+        first = day_of(self.history[0].get("at")) if self.history else None
+        return first is not None and first <= day
+
     @property
     def agency(self) -> str | None:
         for entry in self.history[:3]:
@@ -63,6 +68,30 @@ class CaseGroup:
                 agency = data.get("agency") if isinstance(data, Mapping) else None
                 return agency if isinstance(agency, str) else None
         return None
+
+
+Row = tuple[int, str, int, str, bytes]
+"""An event as the audit reads it: (notification id, stream, version, step type, stored bytes)."""
+
+
+def stream_rows(db: Database, streams: Sequence[str], upto: int) -> list[Row]:
+    """Every event of ``streams`` up to ``upto``, per stream in version order."""
+    out: list[Row] = []
+    for start in range(0, len(streams), 400):
+        chunk = list(streams[start : start + 400])
+        marks = ",".join(["?"] * len(chunk))
+        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(
+            f"SELECT {{nid}}, originator_id, originator_version, topic, state FROM {{events}} "
+            f"WHERE originator_id IN ({marks}) AND {{nid}} <= ? ORDER BY originator_id, originator_version",
+            [*chunk, upto])]
+    return out
+
+
+def rows_after(db: Database, after: int, limit: int) -> list[Row]:
+    """Up to ``limit`` events after notification id ``after``, in notification order."""
+    return [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(
+        "SELECT {nid}, originator_id, originator_version, topic, state FROM {events} WHERE {nid} > ? "
+        "ORDER BY {nid} LIMIT ?", (after, limit))]
 
 
 def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, PriorCase] | None:
@@ -179,10 +208,10 @@ class LedgerSource:
         return sorted(self.db.streams_with_prefix("case/", self.upto))
 
     def group(self, stream: str) -> CaseGroup | None:
-        rows = self.db.stream_events([stream], self.upto)
+        rows = stream_rows(self.db, [stream], self.upto)
         if not rows:
             return None
-        return self._group(stream, [decode(state) for _, _, _, state in rows])
+        return self._group(stream, [decode(row[-1]) for row in rows])
 
     def groups(self, only: Sequence[str] | None = None, agency: str | None = None) -> Iterator[CaseGroup]:
         """Case groups in stream order: all of them (one range scan), or ``only`` these."""
@@ -190,10 +219,9 @@ class LedgerSource:
         if only is not None:
             for start in range(0, len(only), 400):
                 chunk = sorted(only[start : start + 400])
-                rows = self.db.stream_events(chunk, self.upto)
                 by: dict[str, list[Envelope]] = {}
-                for _, stream, _, state in rows:
-                    by.setdefault(stream, []).append(decode(state))
+                for row in stream_rows(self.db, chunk, self.upto):
+                    by.setdefault(row[1], []).append(decode(row[-1]))
                 for stream in chunk:
                     if stream in by:
                         group = self._group(stream, by[stream])

@@ -29,7 +29,7 @@ from typing import Any, Final
 from audit.context import AuditContext, History, PriorCase
 from audit.engine import evaluate
 from audit.model import Evaluation
-from audit.store import CaseGroup, LedgerSource, prior_case
+from audit.store import CaseGroup, LedgerSource, prior_case, rows_after, stream_rows
 from domain.config import Config
 from projections.runner import decode, ensure
 from projections.sql import Database, Table
@@ -133,7 +133,11 @@ class AuditFollower:
         rows: list[tuple[Any, ...]] = []
         parties: list[tuple[Any, ...]] = []
         groups = source.groups() if streams is None else source.groups(only=streams)
+        gone: list[str] = []
         for group in groups:
+            if not group.exists_on(today):
+                gone.append(group.stream)
+                continue
             found = prior_case(group.stream, group.history)
             if found is not None:
                 history.add_case(found[0], found[1])
@@ -150,7 +154,7 @@ class AuditFollower:
                     cur.execute(f"DELETE FROM {self.db.qualify(table.name)}")
             else:
                 for table in (EVALUATIONS, PARTIES):
-                    self.db.delete_in(cur, self.db.qualify(table.name), "grp", [r[0] for r in rows])
+                    self.db.delete_in(cur, self.db.qualify(table.name), "grp", [r[0] for r in rows] + gone)
             self.db.insert(cur, self.db.qualify(EVALUATIONS.name), EVALUATIONS, rows)
             self.db.insert(cur, self.db.qualify(PARTIES.name), PARTIES, parties)
             reviewers = sorted((r, d.isoformat()) for r, d in history.first_review.items())
@@ -171,10 +175,11 @@ class AuditFollower:
         related: set[str] = set()
         position = start
         while position < head:
-            rows = self.db.events_after(position, self.batch)
+            rows = rows_after(self.db, position, self.batch)
             if not rows:
                 break
-            for _, stream, version, state in rows:
+            for row in rows:  # (nid, stream, version, …, stored bytes)
+                stream, version, state = str(row[1]), int(row[2]), bytes(row[-1])
                 if stream.startswith("case/"):
                     touched.add(stream)
                 elif stream.startswith(("review/", "litigation/")):
@@ -196,9 +201,9 @@ class AuditFollower:
 
     def _openings(self, streams: Sequence[str]) -> dict[str, Mapping[str, Any]]:
         out: dict[str, Mapping[str, Any]] = {}
-        for _, stream, version, state in self.db.stream_events(list(streams), self.db.head()):
-            if version == 1:
-                out[stream] = decode(state)
+        for row in stream_rows(self.db, list(streams), self.db.head()):
+            if int(row[2]) == 1:
+                out[str(row[1])] = decode(bytes(row[-1]))
         return out
 
     def _due(self, today: date) -> list[str]:

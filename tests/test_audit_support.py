@@ -69,7 +69,7 @@ def find(steps: list[Raw], step_type: str, nth: int = 0) -> int:
     return [i for i, s in enumerate(steps) if s["type"] == step_type][nth]
 
 
-def edit(steps: list[Raw], step_type: str, change: Callable[[Raw], None], nth: int = 0) -> list[Raw]:
+def edit(steps: list[Raw], step_type: str, change: Callable[[Raw], object], nth: int = 0) -> list[Raw]:
     out = copy.deepcopy(steps)
     change(out[find(out, step_type, nth)])
     return out
