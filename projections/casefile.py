@@ -683,6 +683,11 @@ def _entry(stream: str, version: int, kind: str, at: datetime, officers: tuple[s
                     officers=officers)
 
 
+@lru_cache(maxsize=131072)
+def _on_day(moment: datetime) -> date | None:
+    return moment.astimezone(SHANGHAI).date() if moment is not _EPOCH else None
+
+
 def build_catalogue(documents: Sequence[Document], order: str) -> tuple[CatalogueEntry, ...]:
     """The 卷内目录: cover and catalogue first, the documents by item (then by event), 备考表 last.
 
@@ -703,7 +708,7 @@ def build_catalogue(documents: Sequence[Document], order: str) -> tuple[Catalogu
                         continue  # the same file filed again (an evidence copy of a record): listed once
                     listed.add(doc.sha256)
                 seq += 1
-                on = doc.at.astimezone(SHANGHAI).date() if doc.at is not _EPOCH else None
+                on = _on_day(doc.at)
                 entries.append(CatalogueEntry(volume, seq, item, CATALOGUE_ITEMS[item], doc.title, doc.version, on,
                                               doc.sha256, item not in _UNPAGINATED))
             if item in _UNPAGINATED:  # cover, catalogue and 备考表: produced by the file itself

@@ -193,7 +193,9 @@ def file_document(cf: CaseFile) -> str:
     lines = [cf.timeline, *(r.timeline for r in cf.reviews), *(s.timeline for s in cf.lawsuits)]
     party = cf.party
     return json_text({
-        "timeline": [t for timeline in lines for t in timeline],
+        # per stream: [version, type, at, recorded_at, by, backfilled, overrides] (labels are added when read)
+        "timeline": {timeline[0].stream: [[t.version, t.type, t.at_text, t.recorded_at, t.by, t.backfilled,
+                                           t.overrides] for t in timeline] for timeline in lines if timeline},
         "party": None if party is None else {k: v for k, v in (
             ("kind", party.kind), ("name", party.name), ("id_number", party.id_number),
             ("credit_code", party.credit_code), ("address", party.address), ("phone", party.phone),

@@ -21,7 +21,7 @@ from domain.calendar import HolidayNotice, WorkingCalendar
 from domain.config import Config
 from ledger.store import EventStore
 from projections.definitions import ALL
-from projections.labels import DEADLINE_STATE_LABELS, WARNING_LABELS
+from projections.labels import DEADLINE_STATE_LABELS, STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS
 from projections.runner import decode
 from projections.sql import Database
 from projections.statistics import METRIC_LABELS, RATES, rates
@@ -95,7 +95,13 @@ def case_file(
     out["party"] = document.get("party")
     out["source"] = document.get("source")
     out["violation"] = document.get("violation")
-    out["timeline"] = document.get("timeline", [])
+    out["timeline"] = [
+        {"stream": stream, "version": v, "type": kind, "label": STEP_LABELS.get(kind, kind),
+         "stage": STAGES.get(STEP_STAGE.get(kind, ""), ""), "at": at, "recorded_at": recorded, "by": by,
+         "backfilled": backfilled, "overrides": overrides}
+        for stream, lines in (document.get("timeline") or {}).items()
+        for v, kind, at, recorded, by, backfilled, overrides in lines
+    ]
     out["catalogue"] = _rows(db, f"SELECT volume, seq, item, item_title, title, version, on_date, sha256, paginated "
                                  f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq",
                              (case,))

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import os
+import pickle
 import threading
 import time
 from collections import OrderedDict
@@ -33,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 import orjson
@@ -67,6 +70,8 @@ __all__ = [
 DEFAULT_BATCH = 2000
 REBUILD_BATCH = 5000
 DEFER_GROUPS = 2000
+PARALLEL_GROUPS = 200
+"""Batches folding at least this many groups are split over the runner's worker processes."""
 """A rebuild keeps up to this many touched case groups waiting before it folds the coldest."""
 CACHE_STREAMS = 4096
 REBUILD = ":rebuild"
@@ -80,6 +85,11 @@ _OPENINGS = {"ReconsiderationApplied", "LawsuitFiled"}
 
 class ConflictError(Exception):
     """Another runner moved a projection meanwhile; reload and retry."""
+
+
+def default_workers() -> int:
+    """Processes a rebuild folds with: one per CPU, at most four."""
+    return max(1, min(4, os.cpu_count() or 1))
 
 
 def tracking_name(name: str) -> str:
@@ -191,6 +201,23 @@ class Histories:
         self.data.update(loaded)
 
 
+_GROUP_STREAMS = ("case/", "review/", "litigation/", "supervision/")
+_NONE: Mapping[str, Any] = MappingProxyType({})
+_MARKERS = (b'"backfilled":true', b'"override":')
+
+
+def _needs_envelope(stream: str, kind: str, state: bytes) -> bool:
+    """Whether a rebuild needs an event's envelope while reading the log (not only when folding).
+
+    Case-group events are folded from a fresh read; the log pass needs only the opening
+    steps of 复议 and lawsuits (their target case), registry and calendar events, and the
+    events of the per-event registers (overrides, 补录) — found by their canonical bytes.
+    """
+    if not stream.startswith(_GROUP_STREAMS) or kind in _OPENINGS:
+        return True
+    return any(marker in state for marker in _MARKERS)
+
+
 def decode(state: bytes) -> Mapping[str, Any]:
     """The envelope of stored bytes (``{"event": <envelope>, "sig": ...}``)."""
     outer = orjson.loads(state)
@@ -235,6 +262,7 @@ class Runner:
         before_commit: Callable[[], None] | None = None,
         create: bool = True,
         db: Database | None = None,
+        workers: int = 1,
     ) -> None:
         if batch < 1:
             raise ValueError("batch must be at least 1")
@@ -252,6 +280,7 @@ class Runner:
         self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
         self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
         self.defer_groups = DEFER_GROUPS
+        self.workers = max(1, workers)
         self._wants_groups = any(p.groups for p in projections)
         self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
@@ -312,13 +341,18 @@ class Runner:
         if not rows:
             return 0
         upto = rows[-1][0]
-        events = [Event(nid, stream, version, str(env.get("type")), env)
-                  for nid, stream, version, state in rows for env in (decode(state),)]
+        if self._dirty is None:
+            events = [Event(nid, stream, version, kind, decode(state)) for nid, stream, version, kind, state in rows]
+        else:  # a rebuild decodes a case group's events when it folds the group, in whichever process does
+            events = [Event(nid, stream, version, kind,
+                            decode(state) if _needs_envelope(stream, kind, state) else _NONE)
+                      for nid, stream, version, kind, state in rows]
         self.histories.reset(start)
         calendar = self._calendar_for(start, events)
         links = self._links(events)
         groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
-        self.histories.advance(events, upto)
+        self.histories.advance(events if self._dirty is None else
+                               [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
         if self._dirty is not None:
             groups = self._defer(groups)
         self._apply(cur, events, groups, registry, links, upto, calendar)
@@ -357,16 +391,22 @@ class Runner:
     def _apply(self, cur: Any, events: Sequence[Event], groups: set[str], registry: set[str],
                links: Mapping[str, tuple[str, int]], upto: int, calendar: WorkingCalendar, *,
                track: bool = True) -> None:
-        folded = self._fold(groups, links, upto, calendar)
-        histories = self.histories.get(registry) if registry else {}
         ctx = Context(self.config, calendar)
+        members = self._members(groups, links, upto) if groups else {}
+        if self._dirty is None:
+            self.histories.get(s for streams in members.values() for s in streams)  # every input in memory
+        by_projection = self._group_rows_parallel(members, ctx, upto) if members else {}
+        histories = self.histories.get(registry) if registry else {}
         work: list[tuple[Target, Rows, int]] = []
+        start = events[0].nid - 1 if events else upto
         for target in self.targets:
             position = self.positions[target.state]
             if track and position >= upto:
                 continue
-            rows_of = self._rows(target.projection, folded, histories, events, position, ctx)
-            work.append((target, rows_of, sum(1 for e in events if e.nid > position)))
+            rows_of = by_projection.get(target.projection.name, {})
+            rows_of.update(self._rows(target.projection, histories, events, position, ctx))
+            count = len(events) if position <= start else sum(1 for e in events if e.nid > position)
+            work.append((target, rows_of, count))
         written = sorted(groups) if self._wants_groups else []
         streams = sorted(registry) if self._wants_registry else []
         if cur is None:
@@ -500,10 +540,8 @@ class Runner:
             groups |= {g for g, _ in links.values()}
         return (groups if wants_groups else set()), (registry if wants_registry else set())
 
-    def _fold(self, groups: set[str], links: Mapping[str, tuple[str, int]], upto: int,
-              calendar: WorkingCalendar) -> dict[str, CaseFile | SupervisionFile]:
-        if not groups:
-            return {}
+    def _members(self, groups: set[str], links: Mapping[str, tuple[str, int]], upto: int) -> dict[str, list[str]]:
+        """The streams of each case group as of ``upto``: the case and the 复议 and lawsuits that target it."""
         members: dict[str, set[str]] = {g: set() for g in groups}
         ordered = sorted(groups)
         for start in range(0, len(ordered), 400):
@@ -516,40 +554,122 @@ class Runner:
         for stream, (grp, _) in links.items():
             if grp in members:
                 members[grp].add(stream)
-        folded: dict[str, CaseFile | SupervisionFile] = {}
+        out: dict[str, list[str]] = {}
         for key in ordered:
+            own = [key] if key.startswith(("case/", "supervision/")) else []
+            out[key] = own + sorted(members[key] - {key})
+        return out
+
+    def _fold(self, members: Mapping[str, Sequence[str]], calendar: WorkingCalendar,
+              data: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, CaseFile | SupervisionFile]:
+        """Fold each group from ``data``, the envelopes of every stream of ``members``."""
+        folded: dict[str, CaseFile | SupervisionFile] = {}
+        for key, streams in members.items():
             if key.startswith("supervision/"):
-                folded[key] = fold_supervision(key, self.histories.get([key])[key], calendar=calendar)
+                folded[key] = fold_supervision(key, data.get(key, ()), calendar=calendar)
                 continue
-            related = sorted(members[key] - {key})
-            streams = ([key] if key.startswith("case/") else []) + related
-            hist = self.histories.get(streams)
-            case_history = hist.get(key, []) if key.startswith("case/") else []
+            case_history = data.get(key, ()) if key.startswith("case/") else ()
             agency = _agency_of(case_history)
             reviews: list[ReviewFile] = []
             lawsuits: list[LawsuitFile] = []
-            for stream in related:
+            for stream in streams:
                 if stream.startswith("review/"):
-                    reviews.append(fold_review(stream, hist[stream], config=self.config, calendar=calendar,
-                                               agency=agency))
+                    reviews.append(fold_review(stream, data.get(stream, ()), config=self.config,
+                                               calendar=calendar, agency=agency))
                 elif stream.startswith("litigation/"):
-                    lawsuits.append(fold_lawsuit(stream, hist[stream]))
+                    lawsuits.append(fold_lawsuit(stream, data.get(stream, ())))
             folded[key] = fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=self.config,
                                         calendar=calendar)
         return folded
 
-    def _rows(self, projection: Projection, folded: Mapping[str, CaseFile | SupervisionFile],
-              histories: Mapping[str, Sequence[Mapping[str, Any]]], events: Sequence[Event], position: int,
-              ctx: Context) -> Rows:
+    def _group_rows(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int, *,
+                    fresh: bool = False) -> dict[str, Rows]:
+        """Fold the groups and build every group projection's rows: {projection name: rows}.
+
+        A live runner folds from its stream cache; a rebuild reads the groups' events
+        here (``fresh``: over a connection of its own, as a forked process must).
+        """
+        if self._dirty is None:
+            data: Mapping[str, Sequence[Mapping[str, Any]]] = self.histories.data
+        else:
+            streams = [s for found in members.values() for s in found]
+            loaded: dict[str, list[Mapping[str, Any]]] = {}
+            for _, stream, _, state in self.db.stream_events(streams, upto, fresh=fresh):
+                loaded.setdefault(stream, []).append(decode(state))
+            data = loaded
+        folded = self._fold(members, ctx.calendar, data)
+        out: dict[str, Rows] = {}
+        for target in self.targets:
+            projection = target.projection
+            if not projection.groups:
+                continue
+            rows: Rows = out.setdefault(projection.name, {})
+            for key, group in folded.items():
+                for table, items in projection.group_rows(key, group, ctx).items():
+                    rows.setdefault(table, []).extend(items)
+        return out
+
+    def _group_rows_parallel(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int
+                             ) -> dict[str, Rows]:
+        """:meth:`_group_rows`, split over ``workers`` forked processes when the batch is large.
+
+        The children inherit the folded inputs (the stream cache) by ``fork``, compute their
+        share and send the rows back pickled; they touch no database connection. Rows are
+        the same whichever process computed them (the fold is pure), so this changes speed only.
+        """
+        keys = list(members)
+        n = min(self.workers, len(keys)) if len(keys) >= PARALLEL_GROUPS and hasattr(os, "fork") else 1
+        if n <= 1:
+            return self._group_rows(members, ctx, upto)
+        parts = [keys[i::n] for i in range(n)]
+        children: list[tuple[int, int]] = []
+        for part in parts[1:]:
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: compute, send, exit without running any cleanup of the parent's
+                os.close(read)
+                status_code = 0
+                try:
+                    computed = self._group_rows({k: members[k] for k in part}, ctx, upto, fresh=True)
+                    payload = pickle.dumps((True, computed), protocol=pickle.HIGHEST_PROTOCOL)
+                except BaseException as exc:
+                    payload = pickle.dumps((False, repr(exc)))
+                    status_code = 1
+                try:
+                    with os.fdopen(write, "wb") as pipe:
+                        pipe.write(payload)
+                finally:
+                    os._exit(status_code)
+            os.close(write)
+            children.append((pid, read))
+        out = self._group_rows({k: members[k] for k in parts[0]}, ctx, upto)
+        failures = []
+        for pid, read in children:
+            with os.fdopen(read, "rb") as pipe:
+                payload = pipe.read()
+            os.waitpid(pid, 0)
+            result: tuple[bool, Any] = pickle.loads(payload) if payload else (False, "子进程无输出")
+            if not result[0]:
+                failures.append(str(result[1]))
+                continue
+            found: dict[str, Rows] = result[1]
+            for name, rows in found.items():
+                mine = out.setdefault(name, {})
+                for table, items in rows.items():
+                    mine.setdefault(table, []).extend(items)
+        if failures:
+            raise RuntimeError(f"投影并行计算失败: {failures[0]}")
+        return out
+
+    def _rows(self, projection: Projection, histories: Mapping[str, Sequence[Mapping[str, Any]]],
+              events: Sequence[Event], position: int, ctx: Context) -> Rows:
+        """The registry and per-event rows of one projection (group rows come from :meth:`_group_rows`)."""
         rows: Rows = {}
 
         def merge(found: Rows) -> None:
             for table, items in found.items():
                 rows.setdefault(table, []).extend(items)
 
-        if projection.groups:
-            for key, group in folded.items():
-                merge(projection.group_rows(key, group, ctx))
         if projection.registry:
             for stream, history in histories.items():
                 merge(projection.registry_rows(stream, history, ctx))
@@ -589,13 +709,15 @@ def rebuild(
     config: Config | None = None,
     batch: int = REBUILD_BATCH,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> dict[str, int]:
     """Rebuild projections from zero into fresh ``__next`` tables, then swap them in.
 
     The live tables keep serving (and a live runner keeps updating them) until the
     swap, which happens in one transaction under the projections' lock after the
     rebuild has caught up with the ledger's head. Returns the events each rebuilt
-    projection has applied.
+    projection has applied. ``workers`` processes fold the case files (default: one
+    per CPU, at most four; see :meth:`Runner._group_rows_parallel`).
     """
     projections = [by_name(n) for n in names] if names else list(ALL)
     db = Database(store)
@@ -608,6 +730,7 @@ def rebuild(
             db.untrack(cur, tracking_name(projection.name + REBUILD))
             _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
     runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db, cache_streams=4 * DEFER_GROUPS,
+                    workers=default_workers() if workers is None else workers,
                     after_batch=(lambda _: progress(runner.position)) if progress else None)
     try:
         return _rebuild(db, runner, projections)

@@ -272,17 +272,22 @@ class Database:
 
     # -- events --------------------------------------------------------------------
 
-    def events_after(self, after: int, limit: int) -> list[tuple[int, str, int, bytes]]:
-        """``(notification id, stream, version, stored bytes)`` of up to ``limit`` events after ``after``."""
+    def events_after(self, after: int, limit: int) -> list[tuple[int, str, int, str, bytes]]:
+        """``(notification id, stream, version, type, stored bytes)`` of up to ``limit`` events after ``after``."""
         with self.read() as cur:
-            cur.execute(self.q("SELECT {nid}, originator_id, originator_version, state FROM {events} "
+            cur.execute(self.q("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
                                "WHERE {nid} > ? ORDER BY {nid} LIMIT ?"), (after, limit))
-            return [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
+            return [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
 
-    def stream_events(self, streams: Sequence[str], upto: int) -> list[tuple[int, str, int, bytes]]:
-        """Every event of ``streams`` with a notification id up to ``upto``, per stream in version order."""
+    def stream_events(self, streams: Sequence[str], upto: int, *, fresh: bool = False
+                      ) -> list[tuple[int, str, int, bytes]]:
+        """Every event of ``streams`` with a notification id up to ``upto``, per stream in version order.
+
+        ``fresh`` reads over a new connection of its own, not the pool's: what a forked
+        process must do (a connection must never cross ``fork``).
+        """
         out: list[tuple[int, str, int, bytes]] = []
-        with self.read() as cur:
+        with self._fresh_reader() if fresh else self.read() as cur:
             for start in range(0, len(streams), 400):
                 chunk = list(streams[start : start + 400])
                 marks = ",".join(["?"] * len(chunk))
@@ -291,6 +296,21 @@ class Database:
                                    "ORDER BY originator_id, originator_version"), [*chunk, upto])
                 out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
         return out
+
+    @contextmanager
+    def _fresh_reader(self) -> Iterator[Any]:
+        if self.postgres:
+            import psycopg
+
+            with psycopg.connect(str(self.store.config.postgres_dsn), autocommit=True) as pg:
+                yield pg.cursor()
+            return
+        pool = self.datastore.pool
+        lite = sqlite3.connect(pool.db_name, uri=True, isolation_level=None, timeout=pool.lock_timeout or 30)
+        try:
+            yield lite.cursor()
+        finally:
+            lite.close()
 
     def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
         """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""

@@ -15,11 +15,13 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from projections import runner as runner_module
 from projections.runner import Runner, rebuild, status
 from tests.projections_support import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
 from tests.support import store_config
@@ -103,7 +105,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
             chunks.append({"steps": order[last:cut], "backfill": draw(st.booleans()),
                            "batch": draw(st.sampled_from([1, 2, 3, 7, 1000])), "restart": draw(st.booleans())})
             last = cut
-    return {"chunks": chunks, "rebuild_batch": draw(st.sampled_from([3, 5000]))}
+    return {"chunks": chunks, "rebuild_batch": draw(st.sampled_from([3, 5000])),
+            "workers": draw(st.sampled_from([1, 3]))}
 
 
 def check(backend: str, scenario: dict[str, Any]) -> None:
@@ -123,7 +126,9 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         incremental = dump(ledger.store)
         events = ledger.store.count()
         assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * 6
-        rebuild(ledger.store, batch=scenario["rebuild_batch"])
+        # workers > 1: the case files are folded in forked processes, here for every batch of groups
+        with patch.object(runner_module, "PARALLEL_GROUPS", 1):
+            rebuild(ledger.store, batch=scenario["rebuild_batch"], workers=scenario.get("workers", 1))
         rebuilt = dump(ledger.store)
         for name in incremental:
             assert incremental[name] == rebuilt[name], name
@@ -152,7 +157,7 @@ def test_a_later_holiday_notice_refolds_due_dates(backend: str) -> None:
     steps = shift(rename(TEMPLATES["general-case"][:19], {case: f"{case}-N"}), 330)
     scenario = {"chunks": [{"steps": steps, "backfill": False, "batch": 1000, "restart": False},
                            {"steps": [NOTICE_2027], "backfill": False, "batch": 1000, "restart": False}],
-                "rebuild_batch": 5000}
+                "rebuild_batch": 5000, "workers": 2}
     with tempfile.TemporaryDirectory() as tmp, store_config(backend, Path(tmp)) as config:
         ledger = new_ledger(config, Path(tmp) / "keys.json", live=False)
         ledger.record(REGISTRY, actor="officer/admin")
