@@ -31,8 +31,11 @@ from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
 from projections.labels import DEADLINE_STATE_LABELS
-from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, rebuild, status
+from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, default_workers, rebuild, status
 from projections.sql import Database
+
+CATCH_UP_BY_REBUILD = 10_000
+"""``run`` on empty read models with at least this many events rebuilds them instead (one fold per file)."""
 
 EPILOG = """\
 投影: casefiles (案卷), records (执法全过程记录), registers (法制审核、复议、诉讼、越权与补录登记),
@@ -69,6 +72,8 @@ def register(subparsers: Any) -> None:
     p = sub.add_parser("rebuild", help="从零重建投影到新表并原子替换", description=f"可重建的投影: {names}")
     p.add_argument("names", nargs="*", metavar="NAME", help="投影名 (默认全部)")
     p.add_argument("--batch", type=int, default=REBUILD_BATCH, help=f"每批事件数 (默认 {REBUILD_BATCH})")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"并行折叠案卷的进程数 (默认每个 CPU 一个, 最多 4; 本机 {default_workers()})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("show", help="案卷: 卷内目录、记录、时间线、期限及其状态")
@@ -143,10 +148,16 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         print("错误: --batch 应为正整数, --poll 应为正数", file=sys.stderr)
         return 2
     store = _store(settings)
-    runner = Runner(store, config=load_config(settings), batch=args.batch)
+    config = load_config(settings)
+    found = status(store)
+    rebuilt = 0
+    if all(s.position == 0 for s in found) and min(s.lag for s in found) >= CATCH_UP_BY_REBUILD:
+        print(f"读模型为空而账本有 {found[0].lag} 个事件: 先从零重建 (更快)", file=sys.stderr)
+        rebuilt = min(rebuild(store, config=config).values())
+    runner = Runner(store, config=config, batch=args.batch)
     try:
         if args.once:
-            applied = runner.run_once()
+            applied = rebuilt + runner.run_once()
             if args.json:
                 _print_json({"applied": applied, "position": runner.position})
             else:
@@ -169,8 +180,8 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
-    if args.batch < 1:
-        print("错误: --batch 应为正整数", file=sys.stderr)
+    if args.batch < 1 or (args.workers is not None and args.workers < 1):
+        print("错误: --batch 与 --workers 应为正整数", file=sys.stderr)
         return 2
     known = [p.name for p in ALL]
     unknown = [n for n in args.names if n not in known]
@@ -180,7 +191,7 @@ def cmd_rebuild(settings: Settings, args: argparse.Namespace) -> int:
     store = _store(settings)
     try:
         done = rebuild(store, args.names or None, config=load_config(settings), batch=args.batch,
-                       progress=_progress() if not args.json else None)
+                       progress=_progress() if not args.json else None, workers=args.workers)
     finally:
         store.close()
         if sys.stderr.isatty() and not args.json:
