@@ -692,9 +692,14 @@ def _general_amounts(spec: _Spec, rng: random.Random, config: Config) -> None:
     spec.proposed = penalties
 
     def raise_fine(to: int) -> None:
+        """Raise the fine to a threshold, and the circumstance with it (PEN-33: the fine
+        stays in its circumstance's discretion band)."""
         for p in spec.proposed:
             if p["type"] == "fine" and p["amount_fen"] < to:
                 p["amount_fen"] = min(item.max_fen, to)
+                fitting = [c for c, lo, hi in item.bands if lo <= p["amount_fen"] <= hi]
+                if fitting and spec.circumstance not in fitting:
+                    spec.circumstance = fitting[-1]
 
     _, _, hp, ho = spec.agency.spec.catalogue
     if name in ("no_hearing_right", "no_collective_discussion", "hearing_notice_short"):
@@ -712,18 +717,17 @@ def _general_amounts(spec: _Spec, rng: random.Random, config: Config) -> None:
             name == "no_hearing_right" and spec.path == "hearing"):
         spec.path = "silent"
     spec.decided = [dict(p) for p in spec.proposed]
-    if name == "heavier_than_notice":
+    if name == "heavier_than_notice":  # heavier than told, yet within the band (only PEN-11)
         fine_line = next(p for p in spec.decided if p["type"] == "fine")
-        top = next((b[2] for b in item.bands if b[0] == spec.circumstance), item.max_fen)
-        if top <= fine_line["amount_fen"]:
-            top = item.max_fen
-        if top <= fine_line["amount_fen"]:  # already at the maximum: propose lower instead
-            lower = max(item.min_fen, fine_line["amount_fen"] // 2)
+        low, high = next(((lo, hi) for c, lo, hi in item.bands if c == spec.circumstance),
+                         (item.min_fen, item.max_fen))
+        fine = fine_line["amount_fen"]
+        if fine < high:
+            fine_line["amount_fen"] = min(high, fine + max(1_000, (high - fine) // 2))
+        else:  # at the top of the band: the notice told less
             for p in spec.proposed:
                 if p["type"] == "fine":
-                    p["amount_fen"] = lower
-        else:
-            fine_line["amount_fen"] = fine_line["amount_fen"] + max(1_000, (top - fine_line["amount_fen"]) // 2)
+                    p["amount_fen"] = max(low, fine - max(1_000, (fine - low) // 2))
         spec.hearing_right = _hearing_eligible(spec, spec.proposed, config)
     elif spec.path in ("statement", "hearing") and not name and rng.random() < 0.2:
         band_low = next((b[1] for b in item.bands if b[0] == spec.circumstance), item.min_fen)
@@ -996,6 +1000,8 @@ def _plan_transfer(spec: _Spec, t: _Timeline, inspected: date, wd: _Workdays, rn
     t.add("ev_expert", tested, 10 * 60, "investigating")
     t.add("conclude", tested, 15 * 60, "investigating")
     decided = wd.add(tested, _pick(rng, (0, 1)))
+    if decided > tested + timedelta(days=config.transfer.decide_days):  # PEN-42: days, not working days
+        decided = tested
     minute = 16 * 60 if decided == tested else _am(rng)
     t.add("transfer_decided", decided, minute, "transferred")
     limit = config.preservation.resolve_wd
