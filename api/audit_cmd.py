@@ -37,6 +37,7 @@ from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
+from audit.parallel import evaluate_raw
 from audit.report import as_html, as_json, as_text
 from audit.store import LedgerSource, case_stream
 from audit.table import AuditFollower
@@ -119,19 +120,17 @@ def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) 
 
 
 def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
-                   sample: int | None = None, seed: int = 1) -> list[Evaluation]:
-    """Evaluate one case, an agency's cases, a sample, or (no selector) every case."""
+                   sample: int | None = None, seed: int = 1, workers: int | None = None) -> list[Evaluation]:
+    """Evaluate one case, an agency's cases, a sample, or (no selector) every case, on ``workers``
+    processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left out."""
     if case is not None:
         group = source.group(case_stream(case))
         if group is None:
             raise SettingsError(f"账本中没有案件 {case_stream(case)}")
-        groups = [group]
-    elif sample is not None:
-        groups = list(source.groups(only=source.sample(sample, seed, agency)))
-    else:
-        groups = list(source.groups(agency=agency))
-    return [evaluate(g.stream, g.history, ctx, reviews=g.reviews, lawsuits=g.lawsuits) for g in groups
-            if case is not None or g.exists_on(ctx.as_of)]
+        return [evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)]
+    only = source.sample(sample, seed, agency) if sample is not None else None
+    raw = source.raw_groups(only=only, agency=agency if only is None else None)
+    return [ev for ev in evaluate_raw(raw, ctx, workers=workers) if ev is not None]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -31,10 +31,12 @@ from domain.config import Config
 from projections.runner import decode
 from projections.sql import Database
 
-__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "rows_after", "stream_rows"]
+__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
 
 Envelope = Mapping[str, Any]
 PAGE = 2000
+_HISTORY_TYPES = ("CaseRegistered", "DecisionMade", "SummaryDecisionMade", "LegalReviewCompleted")
+"""The steps the context's history reads (the event table's ``topic`` is the step type)."""
 
 
 def case_stream(text: str) -> str:
@@ -125,6 +127,13 @@ def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, Pr
                           day_of(violation.get("ended_on")))
 
 
+def prior_from_stored(stream: str, stored: Iterable[bytes]) -> tuple[str | None, PriorCase] | None:
+    """:func:`prior_case` from a case's stored bytes, decoding only its registration and decision."""
+    wanted = [decode(b) for b in stored
+              if b'"CaseRegistered"' in b or b'"DecisionMade"' in b or b'"SummaryDecisionMade"' in b]
+    return prior_case(stream, wanted)
+
+
 class LedgerSource:
     """Case files for the audit, read from one ledger up to one notification id."""
 
@@ -180,7 +189,7 @@ class LedgerSource:
                 if found is not None:
                     history.add_case(found[0], found[1])
 
-            for _, stream, _, state in self._range("case/"):
+            for _, stream, _, state in self._range("case/", _HISTORY_TYPES):
                 if stream != current:
                     flush()
                     current, wanted = stream, []
@@ -214,39 +223,53 @@ class LedgerSource:
         return self._group(stream, [decode(row[-1]) for row in rows])
 
     def groups(self, only: Sequence[str] | None = None, agency: str | None = None) -> Iterator[CaseGroup]:
-        """Case groups in stream order: all of them (one range scan), or ``only`` these."""
-        wanted_agency = agency_stream(agency) if agency else None
+        """Case groups in stream order: all of them (one range scan), or ``only`` these; decoded."""
+        for stream, stored, reviews, lawsuits in self.raw_groups(only, agency):
+            group = CaseGroup(stream, [decode(b) for b in stored], dict(reviews), dict(lawsuits))
+            if agency is None or group.agency == agency_stream(agency):
+                yield group
+
+    def raw_groups(self, only: Sequence[str] | None = None, agency: str | None = None
+                   ) -> Iterator[tuple[str, list[bytes], dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
+        """Case groups as stored: (case stream, its events' bytes, its 复议 and lawsuits decoded).
+
+        With ``agency``, a case whose registration names another agency is skipped without
+        decoding it (a byte search of its ``CaseRegistered``).
+        """
+        needle = f'"agency":"{agency_stream(agency)}"'.encode() if agency else b""
+        related = self.related()
+
+        def wanted(stored: list[bytes]) -> bool:
+            if not agency:
+                return True
+            for b in stored[:3]:
+                if b'"CaseRegistered"' in b:
+                    return needle in b
+            return False
+
         if only is not None:
             for start in range(0, len(only), 400):
                 chunk = sorted(only[start : start + 400])
-                by: dict[str, list[Envelope]] = {}
+                by: dict[str, list[bytes]] = {}
                 for row in stream_rows(self.db, chunk, self.upto):
-                    by.setdefault(row[1], []).append(decode(row[-1]))
+                    by.setdefault(row[1], []).append(row[-1])
                 for stream in chunk:
-                    if stream in by:
-                        group = self._group(stream, by[stream])
-                        if wanted_agency is None or group.agency == wanted_agency:
-                            yield group
+                    if stream in by and wanted(by[stream]):
+                        reviews, lawsuits = related.get(stream, ({}, {}))
+                        yield stream, by[stream], reviews, lawsuits
             return
         current: str | None = None
-        events: list[Envelope] = []
-        skip = False
-        needle = f'"agency":"{wanted_agency}"'.encode() if wanted_agency else b""
-        for _, stream, version, state in self._range("case/"):
+        stored: list[bytes] = []
+        for _, stream, _, state in self._range("case/"):
             if stream != current:
-                if current is not None and not skip:
-                    yield self._group(current, events)
-                current, events, skip = stream, [], False
-            if skip:
-                continue
-            if wanted_agency and version <= 2 and b'"CaseRegistered"' in state and needle not in state:
-                skip = True
-                continue
-            events.append(decode(state))
-        if current is not None and not skip:
-            group = self._group(current, events)
-            if wanted_agency is None or group.agency == wanted_agency:
-                yield group
+                if current is not None and wanted(stored):
+                    reviews, lawsuits = related.get(current, ({}, {}))
+                    yield current, stored, reviews, lawsuits
+                current, stored = stream, []
+            stored.append(state)
+        if current is not None and wanted(stored):
+            reviews, lawsuits = related.get(current, ({}, {}))
+            yield current, stored, reviews, lawsuits
 
     def sample(self, n: int, seed: int, agency: str | None = None) -> list[str]:
         """A reproducible random sample (双随机) of ``n`` case streams (of one agency, if given)."""
@@ -257,18 +280,20 @@ class LedgerSource:
 
     def _group(self, stream: str, history: list[Envelope]) -> CaseGroup:
         reviews, lawsuits = self.related().get(stream, ({}, {}))
-        return CaseGroup(stream, history, reviews, lawsuits)
+        return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
-    def _range(self, prefix: str) -> Iterator[tuple[int, str, int, bytes]]:
-        """Every event of the streams named ``prefix…``, by stream then version, in pages."""
+    def _range(self, prefix: str, types: Sequence[str] = ()) -> Iterator[tuple[int, str, int, bytes]]:
+        """Every event of the streams named ``prefix…`` (of ``types`` only, if given), by stream then
+        version, in pages."""
         upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
         last_stream, last_version = prefix, -1
+        only = f" AND topic IN ({','.join(['?'] * len(types))})" if types else ""
         while True:
             rows = self.db.all(
                 "SELECT {nid}, originator_id, originator_version, state FROM {events} "
                 "WHERE ((originator_id = ? AND originator_version > ?) OR (originator_id > ? AND originator_id < ?)) "
-                "AND {nid} <= ? ORDER BY originator_id, originator_version LIMIT ?",
-                (last_stream, last_version, last_stream, upper, self.upto, PAGE))
+                f"AND {{nid}} <= ?{only} ORDER BY originator_id, originator_version LIMIT ?",
+                (last_stream, last_version, last_stream, upper, self.upto, *types, PAGE))
             for nid, stream, version, state in rows:
                 yield int(nid), str(stream), int(version), bytes(state)
             if len(rows) < PAGE:

@@ -27,9 +27,9 @@ from datetime import date
 from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
-from audit.engine import evaluate
 from audit.model import Evaluation
-from audit.store import CaseGroup, LedgerSource, prior_case, rows_after, stream_rows
+from audit.parallel import evaluate_raw
+from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.config import Config
 from projections.runner import decode, ensure
 from projections.sql import Database, Table
@@ -97,19 +97,22 @@ def _party_row(stream: str, found: tuple[str | None, PriorCase] | None) -> tuple
             c.started_on.isoformat() if c.started_on else None, c.ended_on.isoformat() if c.ended_on else None)
 
 
-def _settled(group: CaseGroup, ev: Evaluation) -> bool:
-    open_review = any(not any(e.get("type") == "ReconsiderationDecided" for e in h) for h in group.reviews.values())
-    open_suit = any(not any(e.get("type") == "JudgmentReceived" for e in h) for h in group.lawsuits.values())
+def _settled(reviews: Mapping[str, Sequence[Mapping[str, Any]]], lawsuits: Mapping[str, Sequence[Mapping[str, Any]]],
+             ev: Evaluation) -> bool:
+    open_review = any(not any(e.get("type") == "ReconsiderationDecided" for e in h) for h in reviews.values())
+    open_suit = any(not any(e.get("type") == "JudgmentReceived" for e in h) for h in lawsuits.values())
     return ev.status == "archived" and ev.recheck_on is None and not open_review and not open_suit
 
 
 class AuditFollower:
     """Keep ``audit_evaluations`` current: new events, then the rows ``today`` may have changed."""
 
-    def __init__(self, db: Database, *, config: Config | None = None, batch: int = 5000) -> None:
+    def __init__(self, db: Database, *, config: Config | None = None, batch: int = 5000,
+                 workers: int | None = None) -> None:
         self.db = db
         self.config = config or Config()
         self.batch = batch
+        self.workers = workers
         ensure_tables(db)
 
     def position(self) -> int:
@@ -129,23 +132,23 @@ class AuditFollower:
             streams: Sequence[str] | None = None
         else:
             streams = sorted(set(touched) | set(self._due(today)))
-        written = 0
         rows: list[tuple[Any, ...]] = []
         parties: list[tuple[Any, ...]] = []
-        groups = source.groups() if streams is None else source.groups(only=streams)
         gone: list[str] = []
-        for group in groups:
-            if not group.exists_on(today):
-                gone.append(group.stream)
-                continue
-            found = prior_case(group.stream, group.history)
+        raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
+        for stream, stored, _, _ in raw:
+            found = prior_from_stored(stream, stored)
             if found is not None:
                 history.add_case(found[0], found[1])
-            party = _party_row(group.stream, found)
+            party = _party_row(stream, found)
             if party is not None:
                 parties.append(party)
-            ev = evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
-            rows.append(_row(ev, _settled(group, ev)))
+        for (stream, _, reviews, lawsuits), ev in zip(raw, evaluate_raw(raw, ctx, workers=self.workers),
+                                                      strict=True):
+            if ev is None:
+                gone.append(stream)
+                continue
+            rows.append(_row(ev, _settled(reviews, lawsuits, ev)))
         with self.db.write() as cur:
             if self.db.tracked(cur, TRACKING) != start:
                 return 0  # another follower moved it meanwhile: its rows are at least as current

@@ -1,0 +1,80 @@
+"""Evaluating many case files on every core: forked workers fold and judge, the parent reads.
+
+Each case file is evaluated independently (the context — registry, calendar, the parties'
+history — is read-only), so ``--all``, ``--agency``, a sample and the table's rebuild split
+the files over worker processes, as the projections' rebuild does. The parent reads the
+stored bytes of each case group from the store (the ordered range scan of
+:meth:`audit.store.LedgerSource.raw_groups`) and sends them on; a worker decodes, folds
+(``fold_casefile``) and evaluates them and sends back the :class:`~audit.model.Evaluation`.
+Workers are forked after the context is built, so they inherit it instead of receiving it,
+and run with the cyclic garbage collector off (evaluation makes no reference cycles).
+Results come back in input order, so the output is the same whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from audit.context import AuditContext
+from audit.engine import evaluate
+from audit.facts import day_of
+from audit.model import Evaluation
+from projections.runner import decode
+
+__all__ = ["RawGroup", "default_workers", "evaluate_raw"]
+
+RawGroup = tuple[str, Sequence[bytes], Mapping[str, Sequence[Mapping[str, Any]]],
+                 Mapping[str, Sequence[Mapping[str, Any]]]]
+"""A case group as read: (case stream, its events' stored bytes, its 复议 and lawsuits decoded)."""
+
+MAX_WORKERS = 4
+CHUNK = 32
+_CTX: AuditContext | None = None
+
+
+def default_workers() -> int:
+    """One worker per CPU, at most four (one process when there is a single CPU)."""
+    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
+
+
+def _evaluate(group: RawGroup) -> Evaluation | None:
+    """The group's evaluation; None for a case not begun by ``as_of`` (its first step is later)."""
+    assert _CTX is not None
+    stream, stored, reviews, lawsuits = group
+    history = [decode(b) for b in stored]
+    first = day_of(history[0].get("at")) if history else None
+    if first is None or first > _CTX.as_of:
+        return None
+    return evaluate(stream, history, _CTX, reviews=reviews, lawsuits=lawsuits)
+
+
+def _init() -> None:
+    gc.disable()
+
+
+def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None
+                 ) -> Iterator[Evaluation | None]:
+    """Evaluations of ``groups`` in input order (None for a case not begun by ``ctx.as_of``), on
+    ``workers`` processes (default: :func:`default_workers`)."""
+    global _CTX
+    n = default_workers() if workers is None else max(1, workers)
+    previous, _CTX = _CTX, ctx
+    try:
+        if n == 1 or not hasattr(os, "fork"):
+            enabled = gc.isenabled()
+            gc.disable()
+            try:
+                for group in groups:
+                    yield _evaluate(group)
+            finally:
+                if enabled:
+                    gc.enable()
+            return
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
+            yield from pool.imap(_evaluate, groups, chunksize=CHUNK)
+    finally:
+        _CTX = previous
