@@ -97,7 +97,7 @@ class KeyStore:
             "keys": {},
         }
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+        write_private(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
         return cls(path, passphrase)
 
     def _load(self) -> dict[str, Any]:
@@ -122,7 +122,7 @@ class KeyStore:
             try:
                 doc = self._load()
                 yield doc
-                _write_atomic(self.path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
+                write_private(self.path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
@@ -173,8 +173,10 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text, validate=True)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_suffix(".tmp")
+def write_private(path: Path, data: bytes) -> None:
+    """Replace a file atomically with owner-only permissions (keys, witness state)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         os.write(fd, data)

@@ -24,13 +24,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ledger import merkle, notes
+from ledger.keys import write_private
 
 __all__ = [
     "CheckpointRefusedError",
@@ -56,18 +56,6 @@ class InconsistentCheckpointError(CheckpointRefusedError):
 
 
 _STATE = "witness.json"
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
 
 
 @dataclass
@@ -140,7 +128,7 @@ class Witness:
             "seed": base64.b64encode(self.signer.seed).decode("ascii"),
             "logs": {origin: v.vkey() for origin, v in sorted(self.logs.items())},
         }
-        _write_private(self.state_dir / _STATE, json.dumps(doc, indent=2).encode("utf-8"))
+        write_private(self.state_dir / _STATE, json.dumps(doc, indent=2).encode("utf-8"))
 
     @property
     def name(self) -> str:
@@ -206,7 +194,7 @@ class Witness:
                     ) from exc
         cosigned = notes.cosign_checkpoint(raw, self.signer)
         if kept is None or new.size > kept[0].size:
-            _write_private(self._checkpoint_path(origin), raw)
+            write_private(self._checkpoint_path(origin), raw)
         return cosigned
 
     def cosignature(self, cosigned: bytes) -> notes.NoteSignature:
