@@ -37,7 +37,7 @@ from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
-from audit.parallel import evaluate_raw
+from audit.parallel import evaluate_all, evaluate_raw
 from audit.report import as_html, as_json, as_text
 from audit.store import LedgerSource, case_stream
 from audit.table import AuditFollower
@@ -128,6 +128,8 @@ def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None 
         if group is None:
             raise SettingsError(f"账本中没有案件 {case_stream(case)}")
         return [evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)]
+    if sample is None and agency is None:
+        return [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
     only = source.sample(sample, seed, agency) if sample is not None else None
     raw = source.raw_groups(only=only, agency=agency if only is None else None)
     return [ev for ev in evaluate_raw(raw, ctx, workers=workers) if ev is not None]

@@ -23,9 +23,10 @@ from audit.context import AuditContext
 from audit.engine import evaluate
 from audit.facts import day_of
 from audit.model import Evaluation
+from audit.store import LedgerSource
 from projections.runner import decode
 
-__all__ = ["RawGroup", "default_workers", "evaluate_raw"]
+__all__ = ["RawGroup", "default_workers", "evaluate_all", "evaluate_raw"]
 
 RawGroup = tuple[str, Sequence[bytes], Mapping[str, Sequence[Mapping[str, Any]]],
                  Mapping[str, Sequence[Mapping[str, Any]]]]
@@ -78,3 +79,41 @@ def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int 
             yield from pool.imap(_evaluate, groups, chunksize=CHUNK)
     finally:
         _CTX = previous
+
+
+# --------------------------------------------------------------------------- workers that read
+
+
+_SOURCE: LedgerSource | None = None
+SPANS_PER_WORKER = 8
+
+
+def _evaluate_span(span: tuple[str, str]) -> list[Evaluation | None]:
+    """Every case stream in ``[first, last]``: read over the worker's own connection, then evaluated."""
+    assert _SOURCE is not None
+    with _SOURCE.fresh() as reader:
+        return [_evaluate(group) for group in reader.raw_groups(span=span)]
+
+
+def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None = None
+                 ) -> Iterator[Evaluation | None]:
+    """Every case file of the ledger, in stream order. With several workers, each reads its own
+    contiguous spans of case streams from the store (over a connection of its own — none crosses
+    ``fork``), so the parent only collects the results."""
+    global _CTX, _SOURCE
+    n = default_workers() if workers is None else max(1, workers)
+    if n == 1 or not hasattr(os, "fork"):
+        yield from evaluate_raw(source.raw_groups(), ctx, workers=1)
+        return
+    streams = source.cases()
+    size = max(1, -(-len(streams) // (n * SPANS_PER_WORKER)))
+    spans = [(streams[i], streams[min(i + size, len(streams)) - 1]) for i in range(0, len(streams), size)]
+    source.related()  # read once here: the workers inherit it
+    previous = (_CTX, _SOURCE)
+    _CTX, _SOURCE = ctx, source
+    try:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
+            for found in pool.imap(_evaluate_span, spans):
+                yield from found
+    finally:
+        _CTX, _SOURCE = previous

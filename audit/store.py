@@ -18,7 +18,9 @@ A ``upto`` notification id bounds every read, so one run sees one consistent led
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -145,6 +147,32 @@ class LedgerSource:
         self._related: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] | None = None
         self._history: History | None = None
 
+    _reader: Any = None
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        if self._reader is None:
+            return self.db.all(sql, params)
+        self._reader.execute(self.db.q(sql), params)
+        return [tuple(r) for r in self._reader.fetchall()]
+
+    @contextmanager
+    def fresh(self) -> Iterator[LedgerSource]:
+        """This source reading over a connection of its own (what a forked worker must use)."""
+        if self.db.postgres:
+            import psycopg
+
+            conn: Any = psycopg.connect(str(self.db.store.config.postgres_dsn), autocommit=True)
+        else:
+            conn = sqlite3.connect(self.db.datastore.pool.db_name, uri=True, isolation_level=None, timeout=30)
+        try:
+            copy = LedgerSource(self.db, upto=self.upto)
+            copy._registry, copy._calendar, copy._related, copy._history = (
+                self._registry, self._calendar, self._related, self._history)
+            copy._reader = conn.cursor()
+            yield copy
+        finally:
+            conn.close()
+
     # -- context ------------------------------------------------------------------------
 
     def _streams(self, prefix: str) -> dict[str, list[Envelope]]:
@@ -229,7 +257,8 @@ class LedgerSource:
             if agency is None or group.agency == agency_stream(agency):
                 yield group
 
-    def raw_groups(self, only: Sequence[str] | None = None, agency: str | None = None
+    def raw_groups(self, only: Sequence[str] | None = None, agency: str | None = None, *,
+                   span: tuple[str, str] | None = None
                    ) -> Iterator[tuple[str, list[bytes], dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
         """Case groups as stored: (case stream, its events' bytes, its 复议 and lawsuits decoded).
 
@@ -260,7 +289,7 @@ class LedgerSource:
             return
         current: str | None = None
         stored: list[bytes] = []
-        for _, stream, _, state in self._range("case/"):
+        for _, stream, _, state in self._range("case/", span=span):
             if stream != current:
                 if current is not None and wanted(stored):
                     reviews, lawsuits = related.get(current, ({}, {}))
@@ -282,16 +311,20 @@ class LedgerSource:
         reviews, lawsuits = self.related().get(stream, ({}, {}))
         return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
-    def _range(self, prefix: str, types: Sequence[str] = ()) -> Iterator[tuple[int, str, int, bytes]]:
-        """Every event of the streams named ``prefix…`` (of ``types`` only, if given), by stream then
-        version, in pages."""
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    def _range(self, prefix: str, types: Sequence[str] = (), *, span: tuple[str, str] | None = None
+               ) -> Iterator[tuple[int, str, int, bytes]]:
+        """Every event of the streams named ``prefix…`` (of ``types`` only; of the streams in ``span``,
+        both ends included), by stream then version, in pages."""
+        upper, below = prefix[:-1] + chr(ord(prefix[-1]) + 1), "<"
         last_stream, last_version = prefix, -1
+        if span is not None:
+            last_stream, upper, below = span[0], span[1], "<="
         only = f" AND topic IN ({','.join(['?'] * len(types))})" if types else ""
         while True:
-            rows = self.db.all(
+            rows = self._all(
                 "SELECT {nid}, originator_id, originator_version, state FROM {events} "
-                "WHERE ((originator_id = ? AND originator_version > ?) OR (originator_id > ? AND originator_id < ?)) "
+                "WHERE ((originator_id = ? AND originator_version > ?) OR "
+                f"(originator_id > ? AND originator_id {below} ?)) "
                 f"AND {{nid}} <= ?{only} ORDER BY originator_id, originator_version LIMIT ?",
                 (last_stream, last_version, last_stream, upper, self.upto, *types, PAGE))
             for nid, stream, version, state in rows:

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.demo import run_demo  # noqa: E402
-from audit.parallel import default_workers, evaluate_raw  # noqa: E402
+from audit.parallel import default_workers, evaluate_all  # noqa: E402
 from audit.store import LedgerSource  # noqa: E402
 from ledger.keys import KeyStore  # noqa: E402
 from ledger.service import Ledger  # noqa: E402
@@ -62,7 +62,7 @@ def audit_all(db: Database, workers: int | None) -> tuple[int, dict[str, int]]:
     ctx = source.context(AS_OF - timedelta(days=1))
     grades: dict[str, int] = {}
     n = 0
-    for ev in evaluate_raw(source.raw_groups(), ctx, workers=workers):
+    for ev in evaluate_all(source, ctx, workers=workers):
         if ev is None:
             continue
         grades[ev.grade] = grades.get(ev.grade, 0) + 1
