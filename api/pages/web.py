@@ -1,0 +1,203 @@
+"""What every page needs: templates, the login cookie, the reader, responses with safe headers.
+
+Login: ``POST /ui/login`` takes an API token (the same ``elt_…`` token the API takes as
+``Authorization: Bearer``), checks it like the API does, and keeps it in an HttpOnly,
+``SameSite=Lax`` cookie (``Secure`` over HTTPS). Every page resolves the cookie to a
+:class:`~api.server.access.Principal` with the API's own ``resolve_principal`` — so an
+expired or revoked token, or a change of roles recorded in the ledger, takes effect at
+the next page — and reads through :class:`~api.server.access.Access`, the API's one
+read policy. Pages answer HTML: a redirect to the login page when there is no valid
+cookie, 403 and 404 pages otherwise.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from api.pages.reads import Reads
+from api.server.access import Principal
+from api.server.auth import resolve_principal
+from api.server.problems import Problem
+from api.server.state import Services
+from api.wiring import SHANGHAI
+from domain.config import Config
+from projections.labels import STATUS_LABELS, WARNING_LABELS
+from projections.sql import Database
+
+__all__ = ["COOKIE", "HERE", "Ctx", "page", "principal_of", "reads_of", "render"]
+
+HERE = Path(__file__).parent
+COOKIE = "elt_session"
+AREA = "pages"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+_env = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+_lock = threading.Lock()
+
+
+def yuan(fen: Any) -> str:
+    if fen is None or fen == "":
+        return "—"
+    value = int(fen)
+    return f"{value // 100:,}.{value % 100:02d} 元" if value >= 0 else f"-{yuan(-value)}"
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    return "—" if value is None else f"{float(value) * 100:.{digits}f}%"
+
+
+def short(text: Any, n: int = 12) -> str:
+    s = "" if text is None else str(text)
+    return s if len(s) <= n else s[:n] + "…"
+
+
+def day(text: Any) -> str:
+    """An ISO date or time as its Asia/Shanghai date and minute (``2026-03-02 09:00``)."""
+    if not text:
+        return "—"
+    s = str(text)
+    try:
+        moment = datetime.fromisoformat(s.replace("Z", "+00:00"))
+    except ValueError:
+        return s
+    if moment.tzinfo is None:
+        return s if len(s) <= 10 else moment.strftime("%Y-%m-%d %H:%M")
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+
+
+def number_of(stream: Any) -> str:
+    s = str(stream or "")
+    return s.split("/", 1)[1] if "/" in s else s
+
+
+_env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of)
+_env.globals.update(STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
+                    quote=lambda s: quote(str(s), safe=""))
+
+
+def reads_of(svc: Services) -> Reads:
+    """The pages' reader of this app (made on first use, kept in ``Services.extras``)."""
+    found = svc.extras.get(AREA)
+    if isinstance(found, Reads):
+        return found
+    with _lock:
+        found = svc.extras.get(AREA)
+        if not isinstance(found, Reads):
+            config = getattr(svc.ledger, "config", None)
+            found = Reads(Database(svc.ledger.store), config if isinstance(config, Config) else Config())
+            svc.extras[AREA] = found
+    return found
+
+
+def principal_of(request: Request, svc: Services) -> Principal | None:
+    """The principal of the login cookie (blocking), or None when absent, unknown, expired or revoked."""
+    token = request.cookies.get(COOKIE)
+    if not token:
+        return None
+    try:
+        return resolve_principal(svc, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token))
+    except Problem:
+        return None
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+class Ctx:
+    """One page request: the app's services, the reader, the principal and the day it is read as of."""
+
+    def __init__(self, request: Request, svc: Services, principal: Principal | None) -> None:
+        self.request = request
+        self.svc = svc
+        self.principal = principal
+        self.reads = reads_of(svc)
+        raw = request.query_params.get("as_of") or ""
+        self.as_of_given = ""
+        self.as_of = today()
+        if raw:
+            try:
+                self.as_of = date.fromisoformat(raw)
+                self.as_of_given = raw
+            except ValueError:
+                pass
+
+    def url(self, path: str, params: Mapping[str, Any] | None = None, **more: Any) -> str:
+        """A link that keeps the page's ``as_of`` (if one was given)."""
+        query = {k: str(v) for k, v in {**(params or {}), **more}.items() if v not in (None, "")}
+        if self.as_of_given and "as_of" not in query:
+            query["as_of"] = self.as_of_given
+        return path + ("?" + urlencode(query) if query else "")
+
+    def agencies_in_scope(self) -> list[str] | None:
+        """The agencies whose cases the principal reads (None: every agency)."""
+        p = self.principal
+        if p is None:
+            return []
+        if p.is_admin:
+            return None
+        return [a["stream"] for a in self.reads.agencies() if self.svc.access.covers_agency(p, a["stream"])]
+
+
+def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    names = ctx.reads.agency_names()
+    people = ctx.reads.officer_names() if ctx.principal is not None else {}
+
+    def officer(identity: Any) -> str:
+        name = people.get(str(identity or ""))
+        return f"{name}（{number_of(identity)}）" if name else str(identity or "—")
+
+    body = _env.get_template(template).render(
+        ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
+        agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
+        officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
+        path=ctx.request.url.path, **values)
+    return page(body, status)
+
+
+def page(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status, headers={**SECURITY_HEADERS, "Cache-Control": "no-store",
+                                                           **(headers or {})})
+
+
+def login_redirect(request: Request) -> Response:
+    target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+    return RedirectResponse("/ui/login?" + urlencode({"next": target}), status_code=303,
+                            headers=SECURITY_HEADERS)
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path of this site (no scheme, no host, no ``//``)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/ui/cases"
+    return value
+
+
+def json_script(value: Any) -> Markup:
+    """A value as JSON safe inside ``<script type="application/json">``."""
+    import orjson
+
+    text = orjson.dumps(value).decode("utf-8")
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+_env.filters["json_script"] = json_script
