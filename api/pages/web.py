@@ -3,11 +3,11 @@
 Login: ``POST /ui/login`` takes an API token (the same ``elt_…`` token the API takes as
 ``Authorization: Bearer``), checks it like the API does, and keeps it in an HttpOnly,
 ``SameSite=Lax`` cookie (``Secure`` over HTTPS). Every page resolves the cookie to a
-:class:`~api.server.access.Principal` with the API's own ``resolve_principal`` — so an
-expired or revoked token, or a change of roles recorded in the ledger, takes effect at
-the next page — and reads through :class:`~api.server.access.Access`, the API's one
-read policy. Pages answer HTML: a redirect to the login page when there is no valid
-cookie, 403 and 404 pages otherwise.
+:class:`~api.server.access.Principal` as the API resolves a bearer token (the token table,
+then the identity's officer stream) — so an expired or revoked token, or a change of roles
+recorded in the ledger, takes effect at the next page — and reads through
+:class:`~api.server.access.Access`, the API's one read policy. Pages answer HTML: a
+redirect to the login page when there is no valid cookie, 403 and 404 pages otherwise.
 """
 
 from __future__ import annotations
@@ -21,14 +21,11 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from api.pages.reads import Reads
 from api.server.access import Principal
-from api.server.auth import resolve_principal
-from api.server.problems import Problem
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from domain.config import Config
@@ -113,10 +110,19 @@ def principal_of(request: Request, svc: Services) -> Principal | None:
     token = request.cookies.get(COOKIE)
     if not token:
         return None
-    try:
-        return resolve_principal(svc, HTTPAuthorizationCredentials(scheme="Bearer", credentials=token))
-    except Problem:
+    return principal_of_token(svc, token)
+
+
+def principal_of_token(svc: Services, token: str) -> Principal | None:
+    """What the API's bearer authentication answers for ``token`` (``api.server.auth``): the token
+    must be known, unexpired and unrevoked, and its identity registered in the ledger."""
+    record = svc.tokens.authenticate(token)
+    if record is None:
         return None
+    officer = svc.ledger.officer(record.identity)
+    if officer is None:
+        return None
+    return Principal(record.identity, officer, record.id)
 
 
 def today() -> date:

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from api import pages
 from api.cli_log import checkpoint_interval, log_origin
 from api.documents import DocumentStore
 from api.server import routes_documents, routes_health, routes_log, routes_steps, routes_streams
@@ -51,6 +52,7 @@ def default_areas() -> list[Area]:
         Area("documents", routes_documents.router),
         Area("log", routes_log.router),
         Area("health", routes_health.router),
+        pages.area(),
     ]
 
 
