@@ -9,6 +9,7 @@ is already in its stream is skipped, so a corrected file can simply be run again
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,54 +80,74 @@ def import_lines(
 ) -> ImportResult:
     result = ImportResult()
     seen = _Seen(ledger)
-    pending: list[tuple[int, dict[str, Any]]] = []
-
-    def flush() -> Refusal | None:
-        if not pending:
-            return None
-        steps = [s for _, s in pending]
-        try:
-            ledger.record(steps, actor=actor, backfill=backfill)
-        except StepRefused as exc:
-            index = exc.index or 0
-            if index:
-                ledger.record(steps[:index], actor=actor, backfill=backfill)
-            result.recorded += index
-            pending.clear()
-            return Refusal(pending_lines[index], exc.rule, exc.message, exc.basis)
-        result.recorded += len(steps)
-        pending.clear()
-        return None
-
-    pending_lines: list[int] = []
-    for number, line in enumerate(lines, start=1):
-        result.lines = number
-        text = line.strip()
-        if not text:
-            continue
-        try:
-            step = orjson.loads(text)
-        except orjson.JSONDecodeError as exc:
-            result.refusal = flush() or Refusal(number, "STRUCT-JSON", f"不是合法的 JSON: {exc}")
-            return result
-        if not isinstance(step, dict):
-            result.refusal = flush() or Refusal(number, "STRUCT-SHAPE", "每行应为一个 JSON 对象")
-            return result
-        if not seen.add_if_new(step):
-            result.skipped += 1
-            continue
-        if not pending:
-            pending_lines = []
-        pending.append((number, step))
-        pending_lines.append(number)
-        if len(pending) >= batch_size:
-            refusal = flush()
-            if refusal is not None:
-                result.refusal = refusal
+    batch = _Batch(ledger, actor, backfill, result)
+    with ExitStack() as snapshot:
+        for number, line in enumerate(lines, start=1):
+            result.lines = number
+            if not batch.steps and not batch.reading:
+                # Identity look-ups of a batch share one read snapshot, ended before it is written.
+                snapshot.enter_context(ledger.store.reading())
+                snapshot.callback(setattr, batch, "reading", False)
+                batch.reading = True
+            text = line.strip()
+            if not text:
+                continue
+            try:
+                step = orjson.loads(text)
+            except orjson.JSONDecodeError as exc:
+                snapshot.close()
+                result.refusal = batch.flush() or Refusal(number, "STRUCT-JSON", f"不是合法的 JSON: {exc}")
                 return result
-            if progress:
-                progress(number)
-    result.refusal = flush()
+            if not isinstance(step, dict):
+                snapshot.close()
+                result.refusal = batch.flush() or Refusal(number, "STRUCT-SHAPE", "每行应为一个 JSON 对象")
+                return result
+            if not seen.add_if_new(step):
+                result.skipped += 1
+                continue
+            batch.add(number, step)
+            if len(batch.steps) >= batch_size:
+                snapshot.close()
+                result.refusal = batch.flush()
+                if result.refusal is not None:
+                    return result
+                if progress:
+                    progress(number)
+    result.refusal = batch.flush()
     if progress:
         progress(result.lines)
     return result
+
+
+@dataclass
+class _Batch:
+    """Steps waiting to be recorded together, with the line each came from."""
+
+    ledger: Ledger
+    actor: str
+    backfill: bool
+    result: ImportResult
+    steps: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    reading: bool = False  # a read snapshot is open for this batch's look-ups
+
+    def add(self, number: int, step: dict[str, Any]) -> None:
+        self.steps.append(step)
+        self.numbers.append(number)
+
+    def flush(self) -> Refusal | None:
+        """Record the batch; on a refusal, record the steps before it and name its line."""
+        steps, numbers = self.steps, self.numbers
+        self.steps, self.numbers = [], []
+        if not steps:
+            return None
+        try:
+            self.ledger.record(steps, actor=self.actor, backfill=self.backfill)
+        except StepRefused as exc:
+            index = exc.index or 0
+            if index:
+                self.ledger.record(steps[:index], actor=self.actor, backfill=self.backfill)
+            self.result.recorded += index
+            return Refusal(numbers[index], exc.rule, exc.message, exc.basis)
+        self.result.recorded += len(steps)
+        return None

@@ -236,6 +236,26 @@ class EventStore(Application[str]):
             finally:
                 self._local.cursor = None
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One read transaction for many small reads (SQLite); nothing to do elsewhere.
+
+        Each read through eventsourcing opens its own transaction, which costs more than
+        the read itself; a caller about to read many streams shares one snapshot instead.
+        """
+        if not isinstance(self.recorder, ChainedSQLiteRecorder) or getattr(self._local, "cursor", None):
+            yield
+            return
+        with self.recorder.datastore.get_connection(commit=False) as conn:
+            cursor = conn.cursor()
+            cursor.execute("BEGIN")
+            self._local.cursor = cursor
+            try:
+                yield
+            finally:
+                self._local.cursor = None
+                conn.rollback()
+
     def _select(self, stream: str, gt: int | None = None, desc: bool = False,
                 limit: int | None = None) -> list[SealedEvent]:
         cursor = getattr(self._local, "cursor", None)
