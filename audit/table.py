@@ -21,15 +21,17 @@ decision, PEN-32/PEN-36) and ``audit_reviewers`` (each legal reviewer's first re
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
 from audit.model import Evaluation
 from audit.parallel import evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
+from domain.calendar import SHANGHAI
 from domain.config import Config
 from projections.runner import decode, ensure
 from projections.sql import Database, Table
@@ -167,6 +169,16 @@ class AuditFollower:
                 self.db.track(cur, TRACKING, head)
             written = len(rows)
         return written
+
+    def follow(self, stop: threading.Event | None = None, *, poll: float = 5.0,
+               today: Callable[[], date] | None = None) -> None:
+        """Keep the table current until ``stop`` is set: apply new events as they come, and refresh
+        what each new day may have changed (``today`` defaults to the Asia/Shanghai date)."""
+        stop = stop or threading.Event()
+        clock = today or (lambda: datetime.now(SHANGHAI).date())
+        while not stop.is_set():
+            self.run_once(clock())
+            stop.wait(poll)
 
     # -- what to re-evaluate ----------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import threading
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -210,3 +211,19 @@ def test_export_checks_offline(ledger_dir: Path, tmp_path: Path, capsys: pytest.
                    str(target / "log.vkey"), "--event", str(tampered))
     assert code == 1
     assert _run(capsys, ledger_dir, "export", "--case", "DXH-CGJ-2026-0012", str(target))[0] == 2
+
+
+def test_follow_keeps_the_table_current_until_stopped(ledger_dir: Path) -> None:
+    stop = threading.Event()
+
+    def today() -> date:
+        stop.set()  # one pass, then stop
+        return date(2026, 12, 31)
+
+    ledger = open_ledger(Settings.load(str(ledger_dir)), keys=False)
+    try:
+        db = Database(ledger.store)
+        AuditFollower(db, workers=1).follow(stop, poll=0.01, today=today)
+        assert len(query(db)) == 5 and {r.as_of for r in query(db)} == {"2026-12-31"}
+    finally:
+        ledger.close()
