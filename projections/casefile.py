@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any, Final
 
 from domain.calendar import DEFAULT_CALENDAR, SHANGHAI, DeadlineState, WorkingCalendar
@@ -468,7 +469,9 @@ def _day(value: object) -> date | None:
 
 
 def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    if type(value) is dict:  # decoded JSON: the common case, without the costlier ABC check
+        return value
+    return value if isinstance(value, Mapping) else _EMPTY
 
 
 def _texts(value: object) -> tuple[str, ...]:
@@ -526,6 +529,7 @@ def _timeline(stream: str, entry: Mapping[str, Any], version: int) -> TimelineEn
 
 
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=SHANGHAI)
+_EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 _STAGE_OF: Final[dict[str, str]] = {
     "ReconsiderationApplied": "reconsideration", "LawsuitFiled": "litigation",
 }
@@ -588,6 +592,7 @@ _ENTRIES: Final[dict[str, tuple[int, str]]] = {
 }
 
 _AV_TYPES: Final = ("video/", "audio/")
+_RECORDED: Final = frozenset(_DOCS) | frozenset(_ENTRIES)
 
 
 _NAMED: Final[dict[str, tuple[str, ...]]] = {
@@ -791,25 +796,28 @@ def fold_casefile(
     review_requested: datetime | None = None
     for position, entry in enumerate(corrected):
         kind = str(entry.get("type"))
-        version = _version(entry, position)
+        version = entry.get("version")
+        if type(version) is not int:
+            version = position + 1
         line = _timeline(stream, history[position] if position < len(history) else entry, version)
         timeline.append(line)
         backfilled += line.backfilled
         overridden += bool(line.overrides)
         data = _mapping(entry.get("data"))
         at = line.at
-        day = _day_of(line.at_text)
         named = _officers_of(kind, data, line.by)
-        if kind in _DOCS or kind in _ENTRIES:
+        if kind in _RECORDED:
             documents += _documents_of(stream, version, kind, data, at, named)
         officers += named
         if line.by:
             officers.append(line.by)
-        marks.setdefault(kind, []).append((position, day))
         if kind in _PEOPLE:
             people += _people_of(kind, data)
-        if kind not in _HANDLED:
+        if kind not in _HANDLED and kind not in _MARKED:
             continue
+        day = _day_of(line.at_text)
+        if kind in _MARKED:
+            marks.setdefault(kind, []).append((position, day))
         if kind == "CaseSourceRecorded":
             source = {"source": _text(data.get("source")), "received_at": _text(data.get("received_at")),
                       "summary": _text(data.get("summary")), "version": version}
@@ -927,7 +935,7 @@ def fold_casefile(
         stream=stream, number=number, exists=bool(history), agency=agency,
         procedure=state.procedure if isinstance(state.procedure, str) else None,
         item=state.item if isinstance(state.item, str) else None, party=party, violation=violation,
-        handlers=state.handlers, officers=tuple(dict.fromkeys(o for o in officers if o.startswith("officer/"))),
+        handlers=state.handlers, officers=tuple(dict.fromkeys(officers)),
         source=source, registered_at=scalars.get("registered_at"), decision=decision,
         transferred_at=scalars.get("transferred_at"), served_at=served_at, paid_fen=paid, publications=pubs,
         suppressions=tuple(suppressions), corrections=tuple(corrections), closed_at=scalars.get("closed_at"),
@@ -948,6 +956,12 @@ _HANDLED: Final = frozenset({
     "DecisionCorrected", "LegalReviewRequested", "LegalReviewCompleted", "CaseClosed", "CaseArchived",
 })
 """The step types the fold reads beyond the timeline, documents and officers."""
+
+_MARKED: Final = frozenset({
+    "CaseSourceRecorded", "CaseRegistered", "PreservationResolved", "TransferDecided", "TransferredToJudicialOrgan",
+    "PublicationSuppressed", "PublicationCorrected", "CaseClosed", "CaseArchived",
+})
+"""The steps whose dates deadlines wait for (``marks``)."""
 
 _PROGRESS: Final[dict[str, int]] = {
     "source": 0, "registered": 1, "investigated": 2, "notified": 3, "decided": 4, "not_transferred": 4,

@@ -281,6 +281,7 @@ class Runner:
         self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
         self.defer_groups = DEFER_GROUPS
         self.workers = max(1, workers)
+        self._lazy = rebuild and self.workers > 1
         self._wants_groups = any(p.groups for p in projections)
         self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
@@ -341,9 +342,9 @@ class Runner:
         if not rows:
             return 0
         upto = rows[-1][0]
-        if self._dirty is None:
+        if not self._lazy:
             events = [Event(nid, stream, version, kind, decode(state)) for nid, stream, version, kind, state in rows]
-        else:  # a rebuild decodes a case group's events when it folds the group, in whichever process does
+        else:  # a parallel rebuild decodes a group's events when it folds the group, in whichever process does
             events = [Event(nid, stream, version, kind,
                             decode(state) if _needs_envelope(stream, kind, state) else _NONE)
                       for nid, stream, version, kind, state in rows]
@@ -351,7 +352,7 @@ class Runner:
         calendar = self._calendar_for(start, events)
         links = self._links(events)
         groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
-        self.histories.advance(events if self._dirty is None else
+        self.histories.advance(events if not self._lazy else
                                [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
         if self._dirty is not None:
             groups = self._defer(groups)
@@ -393,7 +394,7 @@ class Runner:
                track: bool = True) -> None:
         ctx = Context(self.config, calendar)
         members = self._members(groups, links, upto) if groups else {}
-        if self._dirty is None:
+        if not self._lazy:
             self.histories.get(s for streams in members.values() for s in streams)  # every input in memory
         by_projection = self._group_rows_parallel(members, ctx, upto) if members else {}
         histories = self.histories.get(registry) if registry else {}
@@ -586,10 +587,11 @@ class Runner:
                     fresh: bool = False) -> dict[str, Rows]:
         """Fold the groups and build every group projection's rows: {projection name: rows}.
 
-        A live runner folds from its stream cache; a rebuild reads the groups' events
-        here (``fresh``: over a connection of its own, as a forked process must).
+        A live runner (and a rebuild in one process) folds from its stream cache; a
+        parallel rebuild reads the groups' events here (``fresh``: over a connection of
+        its own, as a forked process must).
         """
-        if self._dirty is None:
+        if not self._lazy:
             data: Mapping[str, Sequence[Mapping[str, Any]]] = self.histories.data
         else:
             streams = [s for found in members.values() for s in found]
