@@ -1,0 +1,170 @@
+"""Helpers for the page tests: a small demo ledger served by the real app. No tests here.
+
+``build_site`` does what ``make run`` does on a first run, in this process: ``init``, a
+reproducible ``demo``, the read models, the transparency log with a checkpoint, and the
+audit's table of current evaluations; then one document is uploaded and referenced by a
+step (so a case file has a stored document to open), and tokens are made for an
+administrator, an officer of one agency, an officer of another and a supervisor.
+``tests/test_pages.py`` reads it through ``TestClient``; ``tests/test_browser.py`` serves
+it with uvicorn on a free port for Chromium.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import orjson
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+import api.wiring
+from api.cli import main as cli_main
+from api.server import create_app
+from api.server.config import HttpSettings
+from api.settings import Settings
+from projections.runner import Runner
+from tests.test_http_support import ENV, CheapKeyStore
+
+PASSPHRASE = "pages-test"
+ADMIN = "officer/admin"
+AGENCY = "agency/JA-CGJ"
+OTHER_AGENCY = "agency/JA-SCJ"
+
+
+@dataclass
+class Site:
+    data: Path
+    settings: Settings
+    app: FastAPI
+    client: TestClient
+    tokens: dict[str, str]
+    identities: dict[str, str]
+    document: str
+    """The sha256 of the uploaded document, referenced by ``document_case``."""
+    document_case: str
+    failing: str
+    """A case the audit graded 不合格 (it has findings with events)."""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def db(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.settings.sqlite_path)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with contextlib.closing(self.db()) as conn:
+            return [dict(r) for r in conn.execute(sql, params).fetchall()]
+
+    def login(self, client: TestClient, who: str) -> None:
+        response = client.post("/ui/login", data={"token": self.tokens[who], "next": "/ui/cases"},
+                               follow_redirects=False)
+        assert response.status_code == 303, response.text
+
+
+def _cli(*args: str) -> None:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        status = cli_main(list(args))
+    assert status == 0, (args, out.getvalue())
+
+
+def _first(site_rows: list[dict[str, Any]], what: str) -> str:
+    assert site_rows, f"the demo has no {what}"
+    return str(site_rows[0]["stream"])
+
+
+def build_site(tmp: Path, *, cases: int = 40) -> Site:
+    """A demo ledger of ``cases`` cases under ``tmp`` and the app over it (env vars set for it)."""
+    for name in ENV:
+        os.environ.pop(name, None)
+    os.environ["LEDGER_KEY_PASSPHRASE"] = PASSPHRASE
+    data = tmp / "var"
+    os.environ["LEDGER_DATA"] = str(data)
+    original = api.wiring.KeyStore
+    api.wiring.KeyStore = CheapKeyStore  # type: ignore[misc]
+    try:
+        _cli("init")
+    finally:
+        api.wiring.KeyStore = original  # type: ignore[misc]
+    _cli("demo", "--cases", str(cases), "--seed", "1")
+    _cli("projections", "run", "--once")
+    settings = Settings.load(str(data))
+    app = create_app(settings, http=HttpSettings(integrate_interval=0), integrate=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    client.__enter__()
+    store = app.state.services.tokens
+
+    def query(sql: str, params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
+        with contextlib.closing(sqlite3.connect(settings.sqlite_path)) as conn:
+            conn.row_factory = sqlite3.Row
+            return [dict(r) for r in conn.execute(sql, params).fetchall()]
+
+    identities = {
+        "admin": ADMIN,
+        "officer": _first(query("SELECT stream FROM pub_officers WHERE agency = ? AND roles LIKE '%\"officer\"%' "
+                                "ORDER BY stream", (AGENCY,)), "officer"),
+        "other": _first(query("SELECT stream FROM pub_officers WHERE agency = ? AND roles LIKE '%\"officer\"%' "
+                              "ORDER BY stream", (OTHER_AGENCY,)), "officer of another agency"),
+        "supervisor": _first(query("SELECT stream FROM pub_officers WHERE roles LIKE '%\"supervisor\"%' "
+                                   "ORDER BY stream"), "supervisor"),
+    }
+    tokens = {who: store.create(identity, name=f"pages test {who}")[1] for who, identity in identities.items()}
+
+    # A document in the store, referenced by a step of a running case (补录 by the administrator).
+    content = "询问笔录（测试上传）\n".encode()
+    sha256 = hashlib.sha256(content).hexdigest()
+    admin = {"Authorization": f"Bearer {tokens['admin']}"}
+    put = client.put(f"/v1/documents/{sha256}", content=content, headers={**admin, "Content-Type": "text/plain"})
+    assert put.status_code in (200, 201), put.text
+    running = query("SELECT grp, handlers, registered_on FROM proj_cases WHERE agency = ? AND status = 'registered' "
+                    "AND registered_on IS NOT NULL ORDER BY grp", (AGENCY,))
+    assert running, "the demo has no running case"
+    case = running[0]
+    handler = orjson.loads(case["handlers"])[0]
+    at = datetime.combine(date.fromisoformat(case["registered_on"]) + timedelta(days=1),
+                          datetime.min.time()).replace(hour=10).isoformat() + "+08:00"
+    step = {"stream": case["grp"], "type": "EvidenceCollected", "at": at, "by": handler,
+            "data": {"evidence_id": "PAGES-TEST-1", "kind": "documentary", "source": "当事人提供",
+                     "collected_by": [handler],
+                     "file": {"sha256": sha256, "bytes": len(content), "media_type": "text/plain",
+                              "name": "测试书证.txt"}}}
+    posted = client.post("/v1/steps?backfill=true", json=step, headers=admin)
+    assert posted.status_code == 201, posted.text
+    runner = Runner(app.state.services.ledger.store)
+    try:
+        runner.run_once()
+    finally:
+        runner.close()
+    _cli("log", "integrate", "--checkpoint")
+    _cli("audit", "--refresh")
+    failing = query("SELECT grp FROM audit_evaluations WHERE grade = '不合格' AND agency = ? ORDER BY grp", (AGENCY,))
+    assert failing, "the demo has no failing case"
+    return Site(data, settings, app, client, tokens, identities, sha256, str(case["grp"]), str(failing[0]["grp"]))
+
+
+@contextlib.contextmanager
+def site_at(tmp: Path, **kwargs: Any) -> Iterator[Site]:
+    saved = {name: os.environ.get(name) for name in ENV}
+    site = build_site(tmp, **kwargs)
+    try:
+        yield site
+    finally:
+        site.client.__exit__(None, None, None)
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def number(stream: str) -> str:
+    return stream.split("/", 1)[1]
