@@ -230,12 +230,9 @@ def rc02(s: Subject) -> Hit | None:
 
 @rule("RC-03", "复议答复与证据", BLOCKER, f"{RECONSIDERATION_LAW}第四十八条、第五十四条、第七十条")
 def rc03(s: Subject) -> Hit | None:
-    parts = []
-    for severity, message, step in _review_deadline(s, "RC-03"):
-        if severity != "PROVISIONAL" and "被申请人提交答复" in message:
-            severity = BLOCKER
-        parts.append((severity, message, step))
-    return _deadline_parts(parts)
+    answer = [(BLOCKER if severity != "PROVISIONAL" else severity, message, step)
+              for severity, message, step in _review_deadline(s, "RC-03", ("RC-03@answer",))]
+    return _deadline_parts(answer + _review_deadline(s, "RC-03", ("RC-03@copy",)))
 
 
 @rule("RC-04", "复议听证负责人未出席", MAJOR, f"{RECONSIDERATION_LAW}第五十条、第五十一条")

@@ -625,6 +625,21 @@ DEFECTS: list[Defect] = [
             )
         ),
     ),
+    Defect(
+        "late_copy",
+        "RC-03",
+        MAJOR,
+        lambda: _review(
+            lambda r: edit(
+                r,
+                "AnswerRequested",
+                lambda s: (
+                    s.update(at="2026-05-25T10:00:00+08:00"),
+                    s["data"].update(sent_at="2026-05-25T10:00:00+08:00"),
+                ),
+            )
+        ),
+    ),
     Defect("late_answer", "RC-03", BLOCKER, lambda: _review(_review_late_answer)),
     Defect(
         "head_absent_hearing",
