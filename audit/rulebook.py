@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any, Final
 
 from audit.context import AuditContext
@@ -134,13 +135,13 @@ class Subject:
     def thresholds_at(self, at: datetime) -> Thresholds:
         return effective_thresholds(self.ctx.config, self.agency_at(at))
 
-    @property
+    @cached_property
     def decision(self) -> RawStep | None:
         """The (first) decision step: ``DecisionMade`` or ``SummaryDecisionMade``."""
         found = self.facts.all("DecisionMade", "SummaryDecisionMade")
         return found[0] if found else None
 
-    @property
+    @cached_property
     def penalty_decision(self) -> RawStep | None:
         """The decision when it imposes a penalty."""
         d = self.decision
@@ -195,13 +196,24 @@ class Subject:
 
     def breaches(self, rule_id: str, deadlines: Sequence[Deadline] | None = None) -> list[DeadlineBreach]:
         """The deadlines of ``rule_id`` missed (or possibly missed) as of today."""
+        if deadlines is None:
+            return self._all_breaches.get(rule_id, [])
         out = []
-        for d in deadlines if deadlines is not None else self.file.all_deadlines:
+        for d in deadlines:
             if d.rule != rule_id:
                 continue
             kind = breach_kind(d, self.as_of)
             if kind is not None:
                 out.append(DeadlineBreach(d, kind))
+        return out
+
+    @cached_property
+    def _all_breaches(self) -> dict[str, list[DeadlineBreach]]:
+        out: dict[str, list[DeadlineBreach]] = {}
+        for d in self.file.all_deadlines:
+            kind = breach_kind(d, self.as_of)
+            if kind is not None:
+                out.setdefault(d.rule, []).append(DeadlineBreach(d, kind))
         return out
 
     def deadline_hit(self, rule_id: str, refs: Iterable[EventRef] = ()) -> Hit | None:
