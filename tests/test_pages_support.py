@@ -54,6 +54,13 @@ class Site:
     failing: str
     """A case the audit graded 不合格 (it has findings with events)."""
     extra: dict[str, Any] = field(default_factory=dict)
+    closed: bool = False
+
+    def close(self) -> None:
+        """Stop the app of the build (its ledger and log readers); the data stay."""
+        if not self.closed:
+            self.closed = True
+            self.client.__exit__(None, None, None)
 
     def db(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.settings.sqlite_path)
@@ -158,7 +165,7 @@ def site_at(tmp: Path, **kwargs: Any) -> Iterator[Site]:
     try:
         yield site
     finally:
-        site.client.__exit__(None, None, None)
+        site.close()
         for name, value in saved.items():
             if value is None:
                 os.environ.pop(name, None)
