@@ -441,3 +441,20 @@ def test_stream_lookup_errors(world: World) -> None:
     problem(world.client.get("/v1/streams/case/-bad-/head", headers=world.h(OFFICER)), 422)
     empty = world.client.get("/v1/streams/case/NOT-YET-OPENED/head", headers=world.h(FAR))
     assert empty.status_code == 200 and empty.json() == {"stream": "case/NOT-YET-OPENED", "version": 0, "hash": None}
+
+
+def test_principal_cache_holds_roles_for_its_ttl(tmp_path: Any) -> None:
+    import time
+
+    from api.server.config import HttpSettings
+
+    http = HttpSettings(integrate_interval=0, auth_cache_seconds=0.5)
+    with world_at(tmp_path, http=http) as made:
+        store = made.app.state.services.tokens
+        record, secret = store.create(OFFICER)
+        path = "/v1/streams/officer/admin/head"
+        assert made.client.get(path, headers=bearer(secret)).status_code == 200
+        store.revoke(record.id)
+        assert made.client.get(path, headers=bearer(secret)).status_code == 200  # remembered
+        time.sleep(0.6)
+        problem(made.client.get(path, headers=bearer(secret)), 401)

@@ -146,7 +146,7 @@ def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area
     ]
     ledger.record(extra, actor=ADMIN)
     base = http or HttpSettings(max_request_bytes=64 * 1024, max_batch_bytes=256 * 1024, max_batch_steps=20,
-                                max_document_bytes=4096, integrate_interval=0)
+                                max_document_bytes=4096, integrate_interval=0, auth_cache_seconds=0)
     app = create_app(settings, http=base, ledger=ledger, areas=areas, integrate=integrate)
     tokens: dict[str, str] = {}
     store = app.state.services.tokens

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager, suppress
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
@@ -32,7 +33,7 @@ from api.server.config import HttpSettings
 from api.server.limits import BodyLimit
 from api.server.problems import PROBLEM_MEDIA_TYPE, ProblemModel, install_handlers, problem_responses
 from api.server.schemas import step_components
-from api.server.state import Area, LogAccess, Services, with_expectations
+from api.server.state import Area, LogAccess, PrincipalCache, Services, with_expectations
 from api.settings import Settings
 from api.tokens import TokenStore
 from api.wiring import open_ledger
@@ -68,6 +69,7 @@ def build_services(settings: Settings, http: HttpSettings, ledger: Ledger | None
         documents=DocumentStore(settings.data / "documents", max_bytes=http.max_document_bytes),
         access=Access(ledger),
         log=LogAccess(lambda: TransparencyLog(ledger.store, origin=origin)),
+        principals=PrincipalCache(http.auth_cache_seconds),
     )
 
 
@@ -86,6 +88,8 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Blocking work (sync routes, run_in_threadpool) waits for one of a few threads.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = http.worker_threads
         integrator = _IntegratorThread(svc, http.integrate_interval or 2.0) if run_integrator else None
         for area in chosen:
             if area.start is not None:

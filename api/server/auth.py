@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.server.access import Principal
@@ -43,25 +44,44 @@ def forbidden(detail: str, *, rule: str | None = None) -> Problem:
     return Problem(403, "forbidden", detail, rule=rule)
 
 
-def current_principal(
-    svc: ServicesDep,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-) -> Principal:
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+
+
+def resolve_principal(svc: Services, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    """The principal a bearer token stands for (blocking: reads the token table and the officer stream).
+
+    For routes that do all their work in one worker thread (the recording routes); others
+    use ``Authenticated``. Answers are remembered for ``LEDGER_HTTP_AUTH_CACHE`` seconds.
+    """
     if credentials is None:
         raise unauthenticated("需要令牌: Authorization: Bearer <token>")
+    cached = svc.principals.get(credentials.credentials)
+    if cached is not None:
+        return cached
     record = svc.tokens.authenticate(credentials.credentials)
     if record is None:
         raise unauthenticated("令牌无效、已过期或已撤销")
     officer = svc.ledger.officer(record.identity)
     if officer is None:
         raise unauthenticated(f"令牌的身份 {record.identity} 在账本中未登记")
-    return Principal(record.identity, officer, record.id)
+    principal = Principal(record.identity, officer, record.id)
+    svc.principals.put(credentials.credentials, principal)
+    return principal
+
+
+async def current_principal(svc: ServicesDep, credentials: Credentials) -> Principal:
+    if credentials is None:
+        raise unauthenticated("需要令牌: Authorization: Bearer <token>")
+    cached = svc.principals.get(credentials.credentials)
+    if cached is not None:
+        return cached
+    return await run_in_threadpool(resolve_principal, svc, credentials)
 
 
 Authenticated = Annotated[Principal, Depends(current_principal)]
 
 
-def admin_principal(principal: Authenticated) -> Principal:
+async def admin_principal(principal: Authenticated) -> Principal:
     if not principal.is_admin:
         raise forbidden(f"{principal.identity} 不是管理员")
     return principal

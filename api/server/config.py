@@ -9,6 +9,10 @@
 | ``LEDGER_MAX_BATCH_STEPS`` | ``1000`` | most steps in one batch |
 | ``LEDGER_MAX_DOCUMENT_BYTES`` | ``536870912`` (512 MiB) | largest document \
 (``PUT /v1/documents``, ``documents add``) |
+| ``LEDGER_HTTP_THREADS`` | ``8`` | worker threads for blocking work (storage, signing); more requests wait \
+in the event loop, not in threads (keeps SQLite's connection pool and the GIL uncontended) |
+| ``LEDGER_HTTP_AUTH_CACHE`` | ``1`` | seconds a token's identity and roles are remembered by a process \
+(``0``: read them at every request); a revocation or a change of roles takes effect within this time |
 | ``LEDGER_HTTP_INTEGRATE`` | ``2`` | seconds between runs of the in-process log integrator (``0``: none, \
 when a separate ``log integrate`` process runs) |
 
@@ -63,6 +67,8 @@ class HttpSettings:
     max_batch_steps: int = 1000
     max_document_bytes: int = 512 * MiB
     integrate_interval: float = 2.0
+    worker_threads: int = 8
+    auth_cache_seconds: float = 1.0
 
     @classmethod
     def from_env(cls) -> HttpSettings:
@@ -74,4 +80,6 @@ class HttpSettings:
             max_batch_steps=_int("LEDGER_MAX_BATCH_STEPS", 1000),
             max_document_bytes=_int("LEDGER_MAX_DOCUMENT_BYTES", 512 * MiB),
             integrate_interval=_float("LEDGER_HTTP_INTEGRATE", 2.0),
+            worker_threads=_int("LEDGER_HTTP_THREADS", 8),
+            auth_cache_seconds=_float("LEDGER_HTTP_AUTH_CACHE", 1.0),
         )

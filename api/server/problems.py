@@ -13,7 +13,7 @@ import sqlite3
 from typing import Any
 
 import orjson
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, OperationalError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field
@@ -122,6 +122,11 @@ def install_handlers(app: FastAPI) -> None:
             log.info("integrity conflict on %s: %s", request.url.path, exc)
         return Problem(409, "version-conflict", detail, rule="VERSION-MISMATCH").response()
 
+    async def on_unavailable(request: Request, exc: Exception) -> Response:
+        log.warning("storage unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return Problem(503, "unavailable", "存储暂时不可用 (繁忙或连接不足); 稍后重试",
+                       headers={"Retry-After": "1"}).response()
+
     async def on_encoding(request: Request, exc: Exception) -> Response:
         # The domain accepted a value the canonical encoding cannot hold (|n| > 2**53-1, a lone surrogate).
         return Problem(422, "step-refused", f"步骤无法规范编码: {exc}", title="步骤被拒绝",
@@ -150,6 +155,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StepRefused, on_refused)
     app.add_exception_handler(IntegrityError, on_conflict)
+    app.add_exception_handler(OperationalError, on_unavailable)
     app.add_exception_handler(sqlite3.IntegrityError, on_conflict)
     app.add_exception_handler(EncodingError, on_encoding)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -45,7 +45,7 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", response_model=Health, summary="进程存活")
-def healthz() -> Health:
+async def healthz() -> Health:
     return Health(status="ok")
 
 

@@ -19,13 +19,15 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from api.server.access import Principal
-from api.server.auth import Authenticated, ServicesDep
+from api.server.auth import Credentials, ServicesDep, resolve_principal
 from api.server.problems import Problem, problem_responses
 from api.server.schemas import step_body_schema
-from api.server.state import expecting
+from api.server.state import Services, expecting
 from domain.fields import MalformedStream, parse_stream
 from ledger.service import Appended
 
@@ -105,11 +107,6 @@ def as_model(appended: Appended) -> RecordedEvent:
     return RecordedEvent(stream=appended.stream, version=appended.version, type=appended.type, hash=appended.hash)
 
 
-def _set_headers(response: Response, event: RecordedEvent) -> None:
-    response.headers["ETag"] = etag(event.version)
-    response.headers["Location"] = f"{stream_path(event.stream)}/events/{event.version}"
-
-
 _STEP_BODY = {
     "requestBody": {
         "required": True,
@@ -138,25 +135,40 @@ Backfill = Annotated[bool, Query(description="补录纸质历史: 只做结构�
     responses={201: {"headers": _ETAG_HEADERS}, **_WRITE_ERRORS},
     summary="记录一个步骤 (或提交客户端签名的信封)",
 )
-def record_step(
-    body: RawBody, principal: Authenticated, svc: ServicesDep, response: Response,
+async def record_step(
+    body: RawBody, credentials: Credentials, svc: ServicesDep,
     if_match: IfMatch = None, backfill: Backfill = False,
-) -> RecordedEvent:
+) -> Response:
+    # Authentication and the append in one worker thread: the hot path of the service.
+    event = await run_in_threadpool(_record_step, body, credentials, svc, if_match, backfill)
+    return _created(event.model_dump(), etag(event.version),
+                    f"{stream_path(event.stream)}/events/{event.version}")
+
+
+def _record_step(body: bytes, credentials: HTTPAuthorizationCredentials | None, svc: Services,
+                 if_match: str | None, backfill: bool) -> RecordedEvent:
+    principal = resolve_principal(svc, credentials)
     value = decode(body)
     expected = parse_if_match(if_match)
     if is_sealed(value):
-        event = as_model(_submit_sealed(body, value, principal, svc, expected, backfill))
-    else:
-        authorize(principal, [value], backfill)
-        stream = value.get("stream") if isinstance(value, dict) else None
-        versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
-        with expecting(versions):
-            event = as_model(svc.ledger.record([value], actor=principal.identity, backfill=backfill)[0])
-    _set_headers(response, event)
-    return event
+        return as_model(_submit_sealed(body, value, principal, svc, expected, backfill))
+    authorize(principal, [value], backfill)
+    stream = value.get("stream") if isinstance(value, dict) else None
+    versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
+    with expecting(versions), svc.writing():
+        return as_model(svc.ledger.record([value], actor=principal.identity, backfill=backfill)[0])
 
 
-def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc: ServicesDep,
+def _created(body: dict[str, Any], tag: str | None, location: str | None = None) -> Response:
+    headers = {}
+    if tag is not None:
+        headers["ETag"] = tag
+    if location is not None:
+        headers["Location"] = location
+    return Response(orjson.dumps(body), status_code=201, media_type="application/json", headers=headers)
+
+
+def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc: Services,
                    expected: int | str | None, backfill: bool) -> Appended:
     envelope = value.get("event")
     if backfill:
@@ -169,7 +181,7 @@ def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc
                       title="无权记录该步骤", rule="STRUCT-ACTOR")
     stream = envelope.get("stream")
     versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
-    with expecting(versions):
+    with expecting(versions), svc.writing():
         return svc.ledger.submit_sealed(body)
 
 
@@ -179,10 +191,18 @@ def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc
                                           "schema": {"type": "string"}}}}, **_WRITE_ERRORS},
     summary="原子地记录多个步骤 (全部记录或全部不记录)",
 )
-def record_batch(
-    body: RawBody, principal: Authenticated, svc: ServicesDep, response: Response,
+async def record_batch(
+    body: RawBody, credentials: Credentials, svc: ServicesDep,
     if_match: IfMatch = None, backfill: Backfill = False,
-) -> RecordedBatch:
+) -> Response:
+    batch = await run_in_threadpool(_record_batch, body, credentials, svc, if_match, backfill)
+    streams = {e.stream for e in batch.events}
+    return _created(batch.model_dump(), etag(batch.events[-1].version) if len(streams) == 1 else None)
+
+
+def _record_batch(body: bytes, credentials: HTTPAuthorizationCredentials | None, svc: Services,
+                  if_match: str | None, backfill: bool) -> RecordedBatch:
+    principal = resolve_principal(svc, credentials)
     value = decode(body)
     if not isinstance(value, dict) or not isinstance(value.get("steps"), list) or not value["steps"]:
         raise Problem(422, "step-refused", "批次应为 {\"steps\": [步骤, ...], \"expect\"?: {流: 版本}}",
@@ -196,13 +216,9 @@ def record_batch(
         raise Problem(413, "payload-too-large", f"一批最多 {svc.http.max_batch_steps} 个步骤 (LEDGER_MAX_BATCH_STEPS)")
     versions = _expectations(value.get("expect"), steps, parse_if_match(if_match))
     authorize(principal, steps, backfill)
-    with expecting(versions):
+    with expecting(versions), svc.writing():
         appended = svc.ledger.record(steps, actor=principal.identity, backfill=backfill)
-    events = [as_model(a) for a in appended]
-    streams = {e.stream for e in events}
-    if len(streams) == 1:
-        response.headers["ETag"] = etag(events[-1].version)
-    return RecordedBatch(events=events)
+    return RecordedBatch(events=[as_model(a) for a in appended])
 
 
 def _expectations(expect: Any, steps: list[Any], if_match: int | str | None) -> dict[str, int | str] | None:

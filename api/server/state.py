@@ -9,9 +9,11 @@ in as areas too.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,7 +23,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 
 from api.documents import DocumentStore
-from api.server.access import Access
+from api.server.access import Access, Principal
 from api.server.config import HttpSettings
 from api.settings import Settings
 from api.tokens import TokenStore
@@ -57,6 +59,38 @@ DocumentReferences = Callable[[str], list[str]]
 """sha256 → the streams whose steps reference that document (a projection supplies it)."""
 
 
+class PrincipalCache:
+    """Token → principal for a short time, so a busy client costs no token lookup per request."""
+
+    def __init__(self, seconds: float, size: int = 10_000) -> None:
+        self.seconds = seconds
+        self.size = size
+        self._entries: dict[bytes, tuple[float, Principal]] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _key(token: str) -> bytes:
+        return hashlib.sha256(token.encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, token: str) -> Principal | None:
+        if self.seconds <= 0:
+            return None
+        key = self._key(token)
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, token: str, principal: Principal) -> None:
+        if self.seconds <= 0:
+            return
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()
+            self._entries[self._key(token)] = (time.monotonic() + self.seconds, principal)
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -66,13 +100,29 @@ class Services:
     documents: DocumentStore
     access: Access
     log: LogAccess
+    principals: PrincipalCache
     document_references: DocumentReferences = field(default=lambda sha256: [])
     checks: list[Callable[[Services], Check]] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
     """Per-area state (e.g. a projection reader), keyed by the area's name."""
+    write_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Appends of this process one at a time on SQLite.
+
+        SQLite has one writer at a time anyway; queueing on a lock here instead of in
+        SQLite's busy handler (which sleeps and retries) keeps latency flat under
+        concurrent clients. PostgreSQL appends run concurrently (its recorder locks).
+        """
+        if self.settings.postgres_dsn:
+            yield
+            return
+        with self.write_lock:
+            yield
 
 
-def services(request: Request) -> Services:
+async def services(request: Request) -> Services:
     """The app's :class:`Services` (a FastAPI dependency)."""
     found: Services = request.app.state.services
     return found
