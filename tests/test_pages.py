@@ -433,3 +433,22 @@ def test_pages_are_listed_in_no_openapi_schema(site: Site) -> None:
     schema = site.app.openapi()
     assert not any(p.startswith(("/ui", "/public")) or p == "/" for p in schema["paths"])
 
+
+
+def test_every_link_of_the_pages_leads_somewhere(site: Site, as_admin: TestClient) -> None:
+    """Crawl from the case list, a case file, an event, supervision and the public pages: no dead link."""
+    case = number(site.failing)
+    start = ["/", "/ui/cases", f"/ui/cases/{case}", f"/ui/events/{site.failing}/1", f"/ui/streams/{site.failing}",
+             "/ui/supervision", "/ui/supervision/warnings", "/ui/supervision/sample?n=5", "/public/",
+             f"/ui/cases/{number(site.document_case)}"]
+    seen: dict[str, int] = {}
+    for path in start:
+        page = as_admin.get(path)
+        assert page.status_code == 200, path
+        for href in links(page.text, "/"):
+            target = href.split("#")[0]
+            if target and target not in seen and not target.startswith("/ui/logout"):
+                seen[target] = as_admin.get(target).status_code
+    dead = {h: s for h, s in seen.items() if s >= 400}
+    assert dead == {}
+    assert len(seen) > 40
