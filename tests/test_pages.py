@@ -452,3 +452,40 @@ def test_every_link_of_the_pages_leads_somewhere(site: Site, as_admin: TestClien
     dead = {h: s for h, s in seen.items() if s >= 400}
     assert dead == {}
     assert len(seen) > 40
+
+
+def test_a_rectification_order_is_followed_until_reported(site: Site, as_admin: TestClient) -> None:
+    supervisor = site.identities["supervisor"]
+    bearer = {"Authorization": f"Bearer {site.tokens['supervisor']}"}
+    order = {"stream": "supervision/ZG-PAGES-1", "type": "RectificationOrdered", "at": "2026-03-02T10:00:00+08:00",
+             "by": supervisor, "data": {"agency": "agency/JA-CGJ", "case": site.failing,
+                                        "findings": ["PEN-10"], "due_at": "2026-03-16T17:00:00+08:00"}}
+    posted = as_admin.post("/v1/steps", json=order, headers=bearer)
+    assert posted.status_code == 201, posted.text
+    _project(site)
+    page = as_admin.get("/ui/supervision?as_of=2026-03-05")
+    row = re.search(r'<tr class="state-(\w+)"><td><a href="[^"]*supervision/ZG-PAGES-1[^"]*">.*?</tr>', page.text, re.S)
+    assert row is not None and row.group(1) == "pending" and "整改中" in row.group(0)
+    assert number(site.failing) in row.group(0) and "PEN-10" in row.group(0)
+    late = as_admin.get("/ui/supervision?as_of=2026-03-20").text
+    assert re.search(r'<tr class="state-missed"><td><a href="[^"]*supervision/ZG-PAGES-1', late)
+    report = {"stream": "supervision/ZG-PAGES-1", "type": "RectificationReported", "at": "2026-03-13T16:00:00+08:00",
+              "by": supervisor, "data": {"reported_at": "2026-03-13T15:00:00+08:00", "actions": ["补正告知"]}}
+    assert as_admin.post("/v1/steps", json=report, headers=bearer).status_code == 201
+    _project(site)
+    done = as_admin.get("/ui/supervision?as_of=2026-03-20").text
+    row = re.search(r'<tr class="state-(\w+)"><td><a href="[^"]*supervision/ZG-PAGES-1[^"]*">.*?</tr>', done, re.S)
+    assert row is not None and row.group(1) == "met" and "2026-03-13" in row.group(0)
+    officer = logged_in(site, "other")  # an officer of another agency does not see it
+    assert "ZG-PAGES-1" not in officer.get("/ui/supervision").text
+    assert officer.get("/ui/streams/supervision/ZG-PAGES-1").status_code == 403
+
+
+def _project(site: Site) -> None:
+    from projections.runner import Runner
+
+    runner = Runner(site.app.state.services.ledger.store)
+    try:
+        runner.run_once()
+    finally:
+        runner.close()

@@ -447,6 +447,11 @@ def supervision(request: Request, svc: ServicesDep) -> Response:
         slot = per_agency.setdefault(w.agency or "", {"red": 0, "yellow": 0})
         slot[w.colour] = slot.get(w.colour, 0) + 1
     rectifications = [r for r in ctx.reads.rectifications(ctx.as_of) if _scoped(ctx, r["agency"])]
+    for r in rectifications:
+        events = svc.ledger.cached(r["stream"])
+        order = events[r["version"] - 1].data if 0 < r["version"] <= len(events) else {}
+        r["case"] = order.get("case") if isinstance(order.get("case"), str) else None
+        r["findings"] = [f for f in order.get("findings") or [] if isinstance(f, str)]
     grades: dict[str, dict[str, int]] = {}
     if ctx.reads.has_audit():
         for row in ctx.reads.rows(f"SELECT agency, grade, COUNT(*) AS n FROM {ctx.reads.t('audit_evaluations')} "
