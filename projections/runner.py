@@ -30,11 +30,12 @@ import os
 import pickle
 import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -71,6 +72,7 @@ DEFAULT_BATCH = 2000
 REBUILD_BATCH = 5000
 DEFER_GROUPS = 2000
 PARALLEL_GROUPS = 200
+FLUSH_CHUNK = 400
 """Batches folding at least this many groups are split over the runner's worker processes."""
 """A rebuild keeps up to this many touched case groups waiting before it folds the coldest."""
 CACHE_STREAMS = 4096
@@ -282,6 +284,7 @@ class Runner:
         self.defer_groups = DEFER_GROUPS
         self.workers = max(1, workers)
         self._lazy = rebuild and self.workers > 1
+        self._jobs: deque[tuple[_Job, list[str], frozenset[str]]] = deque()
         self._wants_groups = any(p.groups for p in projections)
         self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
@@ -379,24 +382,54 @@ class Runner:
         return cold
 
     def flush(self, cur: Any) -> None:
-        """Fold and write every group a rebuild has deferred (inside the caller's transaction)."""
+        """Fold and write every group a rebuild has deferred (inside the caller's transaction).
+
+        In chunks, so that a parallel rebuild writes one chunk while its processes fold the next.
+        """
         if not self._dirty:
+            self.finish(cur)
             return
-        groups = set(self._dirty)
+        groups = list(self._dirty)
         self._dirty.clear()
         upto = self.position
         self.histories.reset(upto)
+        calendar = self._calendar_for(upto, [])
         with _collector_paused():
-            self._apply(cur, [], groups, set(), {}, upto, self._calendar_for(upto, []), track=False)
+            for start in range(0, len(groups), FLUSH_CHUNK):
+                chunk = set(groups[start : start + FLUSH_CHUNK])
+                self._apply(cur, [], chunk, set(), {}, upto, calendar, track=False,
+                            keep=1 if start + FLUSH_CHUNK < len(groups) else 0)
+
+    def finish(self, cur: Any) -> None:
+        """Write every group still being folded (a parallel rebuild's last job), in ``cur``'s transaction."""
+        if self._jobs:
+            with _collector_paused():
+                self._apply(cur, [], set(), set(), {}, self.position, self._calendar, track=False)
 
     def _apply(self, cur: Any, events: Sequence[Event], groups: set[str], registry: set[str],
                links: Mapping[str, tuple[str, int]], upto: int, calendar: WorkingCalendar, *,
-               track: bool = True) -> None:
+               track: bool = True, keep: int | None = None) -> None:
         ctx = Context(self.config, calendar)
         members = self._members(groups, links, upto) if groups else {}
+        written = sorted(groups) if self._wants_groups else []
+        fresh = frozenset(g for g in written if g not in self._written) if self._written is not None else frozenset()
+        if self._written is not None:
+            self._written |= set(written)
+        if members:
+            if not self._lazy:
+                self.histories.get(s for streams in members.values() for s in streams)  # every input in memory
+            self._jobs.append((self._job(members, ctx, upto), written, fresh))
+        # A parallel rebuild writes the groups of the job before the newest one, which its
+        # processes fold meanwhile (a rebuild's tables are invisible until the swap, so
+        # rows may trail the tracked position); every other runner writes them at once.
+        if keep is None:
+            keep = 1 if self._lazy and track else 0
         if not self._lazy:
-            self.histories.get(s for streams in members.values() for s in streams)  # every input in memory
-        by_projection = self._group_rows_parallel(members, ctx, upto) if members else {}
+            keep = 0
+        ready = []
+        while len(self._jobs) > keep:
+            job, job_groups, job_fresh = self._jobs.popleft()
+            ready.append((job.collect(), job_groups, job_fresh))
         histories = self.histories.get(registry) if registry else {}
         work: list[tuple[Target, Rows, int]] = []
         start = events[0].nid - 1 if events else upto
@@ -404,26 +437,22 @@ class Runner:
             position = self.positions[target.state]
             if track and position >= upto:
                 continue
-            rows_of = by_projection.get(target.projection.name, {})
-            rows_of.update(self._rows(target.projection, histories, events, position, ctx))
             count = len(events) if position <= start else sum(1 for e in events if e.nid > position)
-            work.append((target, rows_of, count))
-        written = sorted(groups) if self._wants_groups else []
+            work.append((target, self._rows(target.projection, histories, events, position, ctx), count))
         streams = sorted(registry) if self._wants_registry else []
         if cur is None:
             with self.db.write() as wcur:
-                self._commit(wcur, work, links, upto, written, streams, track)
+                self._commit(wcur, work, links, upto, ready, streams, track)
         else:
-            self._commit(cur, work, links, upto, written, streams, track)
+            self._commit(cur, work, links, upto, ready, streams, track)
         if track:
             for target, _, _ in work:
                 self.positions[target.state] = upto
-        if self._written is not None:
-            self._written |= set(written)
         self.histories.trim()
 
     def _commit(self, cur: Any, work: Sequence[tuple[Target, Rows, int]], links: Mapping[str, tuple[str, int]],
-                upto: int, groups: Sequence[str], streams: Sequence[str], track: bool) -> None:
+                upto: int, ready: Sequence[tuple[dict[str, Rows], list[str], frozenset[str]]],
+                streams: Sequence[str], track: bool) -> None:
         if track:
             for target, _, _ in work:
                 if self.db.tracked(cur, target.tracking) != self.positions[target.state]:
@@ -432,12 +461,15 @@ class Runner:
         if new_links:
             self.db.insert(cur, self.db.qualify("proj_links"), Table("proj_links", _LINKS.columns, _LINKS.key,
                                                                     scope=None), new_links)
-        fresh = frozenset(g for g in groups if g not in self._written) if self._written is not None else frozenset()
         state_table = self.db.qualify("proj_state")
         now = _now()
         for target, rows, count in work:
-            target.projection.write(self.db, cur, target.suffix, groups if target.projection.groups else [],
-                                    streams if target.projection.registry else [], rows, fresh)
+            projection = target.projection
+            projection.write(self.db, cur, target.suffix, [], streams if projection.registry else [], rows)
+            for computed, groups, fresh in ready:
+                if projection.groups:
+                    projection.write(self.db, cur, target.suffix, groups, [], computed.get(projection.name, {}),
+                                     fresh)
             if track:
                 self.db.track(cur, target.tracking, upto)
                 cur.execute(self.db.q(f"UPDATE {state_table} SET events = events + ?, updated_at = ? "
@@ -611,57 +643,21 @@ class Runner:
                     rows.setdefault(table, []).extend(items)
         return out
 
-    def _group_rows_parallel(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int
-                             ) -> dict[str, Rows]:
-        """:meth:`_group_rows`, split over ``workers`` forked processes when the batch is large.
+    def _job(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int) -> _Job:
+        """Start folding ``members``: in ``workers`` forked processes when there are many, else here.
 
-        The children inherit the folded inputs (the stream cache) by ``fork``, compute their
-        share and send the rows back pickled; they touch no database connection. Rows are
-        the same whichever process computed them (the fold is pure), so this changes speed only.
+        The children read their groups' events over connections of their own (or inherit
+        the stream cache), fold and send the rows back pickled; they never touch the
+        parent's connections. The fold is pure, so which process computed a row changes
+        nothing but speed.
         """
         keys = list(members)
         n = min(self.workers, len(keys)) if len(keys) >= PARALLEL_GROUPS and hasattr(os, "fork") else 1
         if n <= 1:
-            return self._group_rows(members, ctx, upto)
+            return _Job(done=self._group_rows(members, ctx, upto))
         parts = [keys[i::n] for i in range(n)]
-        children: list[tuple[int, int]] = []
-        for part in parts[1:]:
-            read, write = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the child: compute, send, exit without running any cleanup of the parent's
-                os.close(read)
-                status_code = 0
-                try:
-                    computed = self._group_rows({k: members[k] for k in part}, ctx, upto, fresh=True)
-                    payload = pickle.dumps((True, computed), protocol=pickle.HIGHEST_PROTOCOL)
-                except BaseException as exc:
-                    payload = pickle.dumps((False, repr(exc)))
-                    status_code = 1
-                try:
-                    with os.fdopen(write, "wb") as pipe:
-                        pipe.write(payload)
-                finally:
-                    os._exit(status_code)
-            os.close(write)
-            children.append((pid, read))
-        out = self._group_rows({k: members[k] for k in parts[0]}, ctx, upto)
-        failures = []
-        for pid, read in children:
-            with os.fdopen(read, "rb") as pipe:
-                payload = pipe.read()
-            os.waitpid(pid, 0)
-            result: tuple[bool, Any] = pickle.loads(payload) if payload else (False, "子进程无输出")
-            if not result[0]:
-                failures.append(str(result[1]))
-                continue
-            found: dict[str, Rows] = result[1]
-            for name, rows in found.items():
-                mine = out.setdefault(name, {})
-                for table, items in rows.items():
-                    mine.setdefault(table, []).extend(items)
-        if failures:
-            raise RuntimeError(f"投影并行计算失败: {failures[0]}")
-        return out
+        return _Job(children=[_fork(partial(self._group_rows, {k: members[k] for k in part}, ctx, upto, fresh=True))
+                              for part in parts])
 
     def _rows(self, projection: Projection, histories: Mapping[str, Sequence[Mapping[str, Any]]],
               events: Sequence[Event], position: int, ctx: Context) -> Rows:
@@ -678,6 +674,60 @@ class Runner:
         if projection.events:
             merge(projection.event_rows([e for e in events if e.nid > position], ctx))
         return rows
+
+
+class _Job:
+    """Rows of a set of case groups: already computed, or being computed by forked children."""
+
+    def __init__(self, *, done: dict[str, Rows] | None = None, children: Sequence[tuple[int, int]] = ()) -> None:
+        self.done = done
+        self.children = list(children)
+
+    def collect(self) -> dict[str, Rows]:
+        """The rows, merged from every child (waiting for them); raises if a child failed."""
+        if self.done is not None:
+            return self.done
+        out: dict[str, Rows] = {}
+        failures = []
+        for pid, read in self.children:
+            with os.fdopen(read, "rb") as pipe:
+                payload = pipe.read()
+            os.waitpid(pid, 0)
+            result: tuple[bool, Any] = pickle.loads(payload) if payload else (False, "子进程无输出")
+            if not result[0]:
+                failures.append(str(result[1]))
+                continue
+            found: dict[str, Rows] = result[1]
+            for name, rows in found.items():
+                mine = out.setdefault(name, {})
+                for table, items in rows.items():
+                    mine.setdefault(table, []).extend(items)
+        self.children = []
+        if failures:
+            raise RuntimeError(f"投影并行计算失败: {failures[0]}")
+        self.done = out
+        return out
+
+
+def _fork(compute: Callable[[], dict[str, Rows]]) -> tuple[int, int]:
+    """Run ``compute`` in a forked child; returns (pid, read end of the pipe its pickled result comes on)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, exit without running any of the parent's cleanup
+        os.close(read)
+        code = 0
+        try:
+            payload = pickle.dumps((True, compute()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:
+            payload = pickle.dumps((False, repr(exc)))
+            code = 1
+        try:
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
 
 
 @contextmanager
