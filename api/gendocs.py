@@ -24,10 +24,10 @@ import audit.engine  # noqa: F401 - registers every rule
 from audit.model import SEVERITY_LABELS
 from audit.rulebook import PATH_LABELS, RULES
 from domain.config import Config, config_keys, default_category, toml_literal
-from domain.fields import StreamKind
+from domain.fields import AnyOf, RequiredWhen, StreamKind
 from domain.gates import _GATES as GATES
 from domain.gates import GATE_ORDER, gates_for
-from domain.vocabulary import STEPS, AnyOf, Proviso, RequiredWhen, Role, Scope, StepSpec
+from domain.vocabulary import STEPS, Proviso, Role, Scope, StepSpec
 from projections.labels import STEP_LABELS
 
 __all__ = ["OUTPUTS", "main", "rules_markdown", "steps_markdown"]

@@ -208,7 +208,8 @@ def test_a_supervisor_reads_the_agencies_they_supervise(site: Site) -> None:
 
 def _findings(site: Site, case: str) -> list[dict[str, Any]]:
     row = site.rows("SELECT findings FROM audit_evaluations WHERE grp = ?", (case,))[0]
-    return json.loads(row["findings"])
+    found: list[dict[str, Any]] = json.loads(row["findings"])
+    return found
 
 
 def test_the_case_file_shows_catalogue_records_timeline_deadlines_and_findings(site: Site,
@@ -239,8 +240,9 @@ def test_a_finding_leads_to_its_event_with_signature_proof_and_evidence(site: Si
     assert page.status_code == 200
     assert finding["rule"] in page.text and "涉及本事件的评查发现" in page.text
     assert "签名有效" in page.text
-    data = json.loads(html.unescape(re.search(r'<script type="application/json" id="proof-data">(.*?)</script>',
-                                              page.text, re.S).group(1)))
+    block = re.search(r'<script type="application/json" id="proof-data">(.*?)</script>', page.text, re.S)
+    assert block is not None
+    data = json.loads(html.unescape(block.group(1)))
     stored = base64.b64decode(data["sealed"])
     proof = data["proof"]
     leaf = merkle.leaf_hash(leaf_commitment(stored))
