@@ -123,6 +123,7 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
 
 
 def close_services(svc: Services) -> None:
+    svc.writer.shutdown(wait=True)
     svc.log.close()
     svc.ledger.close()
 

@@ -19,7 +19,6 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
@@ -140,7 +139,7 @@ async def record_step(
     if_match: IfMatch = None, backfill: Backfill = False,
 ) -> Response:
     # Authentication and the append in one worker thread: the hot path of the service.
-    event = await run_in_threadpool(_record_step, body, credentials, svc, if_match, backfill)
+    event = await svc.in_writer(_record_step, body, credentials, svc, if_match, backfill)
     return _created(event.model_dump(), etag(event.version),
                     f"{stream_path(event.stream)}/events/{event.version}")
 
@@ -195,7 +194,7 @@ async def record_batch(
     body: RawBody, credentials: Credentials, svc: ServicesDep,
     if_match: IfMatch = None, backfill: Backfill = False,
 ) -> Response:
-    batch = await run_in_threadpool(_record_batch, body, credentials, svc, if_match, backfill)
+    batch = await svc.in_writer(_record_batch, body, credentials, svc, if_match, backfill)
     streams = {e.stream for e in batch.events}
     return _created(batch.model_dump(), etag(batch.events[-1].version) if len(streams) == 1 else None)
 

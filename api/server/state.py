@@ -9,18 +9,22 @@ in as areas too.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
 
 from api.documents import DocumentStore
 from api.server.access import Access, Principal
@@ -33,6 +37,7 @@ from ledger.service import BatchView, Ledger, Validator
 from ledger.translog import TransparencyLog
 
 log = logging.getLogger("enforcement_ledger.http")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -106,6 +111,19 @@ class Services:
     extras: dict[str, Any] = field(default_factory=dict)
     """Per-area state (e.g. a projection reader), keyed by the area's name."""
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    writer: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer"))
+
+    async def in_writer(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking append (and what precedes it) in the writer thread on SQLite.
+
+        SQLite appends one transaction at a time; one thread doing them, instead of many
+        threads queueing on a lock, spares the GIL hand-offs between them (measured: the
+        recording route's throughput). PostgreSQL appends use the common worker threads.
+        """
+        if self.settings.postgres_dsn:
+            return await run_in_threadpool(fn, *args)
+        return await asyncio.get_running_loop().run_in_executor(self.writer, functools.partial(fn, *args))
 
     @contextmanager
     def writing(self) -> Iterator[None]:
