@@ -116,15 +116,18 @@ class World:
                                 **kwargs)
 
 
-ENV = ("LEDGER_KEY_PASSPHRASE", "LEDGER_KEY_PASSPHRASE_FILE", "LEDGER_POSTGRES_DSN", "LEDGER_ACTOR",
-       "LEDGER_CONFIG", "LEDGER_DATA", "LEDGER_LOG_ORIGIN", "LEDGER_MAX_DOCUMENT_BYTES")
+ENV = ("LEDGER_KEY_PASSPHRASE", "LEDGER_KEY_PASSPHRASE_FILE", "LEDGER_POSTGRES_DSN", "LEDGER_POSTGRES_SCHEMA",
+       "LEDGER_ACTOR", "LEDGER_CONFIG", "LEDGER_DATA", "LEDGER_LOG_ORIGIN", "LEDGER_MAX_DOCUMENT_BYTES")
 
 
 def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area] | None = None,
-                integrate: bool = False) -> World:
+                integrate: bool = False, postgres: tuple[str, str] | None = None) -> World:
+    """``postgres``: (DSN, schema) to keep the events in PostgreSQL instead of SQLite."""
     for name in ENV:
         os.environ.pop(name, None)
     os.environ["LEDGER_KEY_PASSPHRASE"] = PASSPHRASE
+    if postgres is not None:
+        os.environ["LEDGER_POSTGRES_DSN"], os.environ["LEDGER_POSTGRES_SCHEMA"] = postgres
     data = tmp / "var"
     settings = Settings.load(str(data))
     original = api.wiring.KeyStore
