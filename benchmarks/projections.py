@@ -29,11 +29,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from eventsourcing.application import Application  # noqa: E402
+from eventsourcing.application import Application
 
-from ledger.importer import import_lines  # noqa: E402
-from ledger.store import EventStore  # noqa: E402
-from projections.runner import rebuild, status  # noqa: E402
+from ledger.importer import import_lines
+from ledger.store import EventStore
+from projections.runner import rebuild, status
 
 BUDGETS = {"rebuild": 0.3}
 ADMIN = "officer/admin"
