@@ -31,7 +31,7 @@ from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
 from projections.labels import DEADLINE_STATE_LABELS
-from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, default_workers, rebuild, status
+from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, rebuild, status
 from projections.sql import Database
 
 CATCH_UP_BY_REBUILD = 10_000
@@ -73,7 +73,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="投影名 (默认全部)")
     p.add_argument("--batch", type=int, default=REBUILD_BATCH, help=f"每批事件数 (默认 {REBUILD_BATCH})")
     p.add_argument("--workers", type=int, default=None,
-                   help=f"并行折叠案卷的进程数 (默认每个 CPU 一个, 最多 4; 本机 {default_workers()})")
+                   help="并行折叠案卷的进程数 (默认为空闲 CPU 数, 最多 4)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("show", help="案卷: 卷内目录、记录、时间线、期限及其状态")

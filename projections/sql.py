@@ -164,6 +164,22 @@ class Database:
                 self._connections.append(conn)
         return conn
 
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Bulk loading (a rebuild): on SQLite, let the write-ahead log grow to 256 MB before
+        checkpointing, instead of 4 MB, then checkpoint once. Fewer checkpoints, fewer fsyncs;
+        a crash meanwhile loses nothing committed."""
+        conn = None if self.postgres else self._writer()
+        if conn is None:
+            yield
+            return
+        conn.execute("PRAGMA wal_autocheckpoint = 65536")
+        try:
+            yield
+        finally:
+            conn.execute("PRAGMA wal_autocheckpoint = 1000")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     def close(self) -> None:
         """Close the connections this object opened (the store's stay open)."""
         with self._lock:
