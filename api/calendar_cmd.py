@@ -43,7 +43,7 @@ def calendar_reach(ledger: Ledger) -> dict[str, Any]:
     view = BatchView(ledger)
     years = range(first, last + LOOKAHEAD_YEARS + 1)
     calendar: WorkingCalendar = calendar_for(view, first, span=(0, len(years) - 1))
-    notices = []
+    notices: list[dict[str, Any]] = []
     for notice in calendar.notices:
         stream = f"calendar/{notice.year}"
         version, _ = ledger.stream_head(stream)
@@ -52,7 +52,7 @@ def calendar_reach(ledger: Ledger) -> dict[str, Any]:
             "holidays": len(notice.holidays), "workdays": len(notice.workdays),
         })
     through: date = calendar.known_through()
-    beyond = [n["year"] for n in notices if n["year"] > through.year]
+    beyond = [int(n["year"]) for n in notices if int(n["year"]) > through.year]
     return {
         "library": {"package": "chinesecalendar", "version": LIBRARY_VERSION, "first_year": first,
                     "last_year": last, "through": date(last, 12, 31).isoformat()},

@@ -245,17 +245,17 @@ class Ledger:
             try:
                 step = Step.parse(raw)
                 self.validator(step, view)
+                if step.kind == "officer":
+                    signers.clear()  # identity steps may change who holds which key
+                if step.by not in signers:
+                    signers[step.by] = self._signer_for(step, view, actor, backfill)
+                signer_id, key, actor_field = signers[step.by]
+                issued = self._issue_key(step)
+                if issued is not None and signer_id == step.stream and key is None:
+                    key = self._held(issued[0])  # the bootstrap identity signs its own registration
             except StepRefused as exc:
                 exc.index = i  # which step of the batch, for import's line numbers
                 raise
-            if step.kind == "officer":
-                signers.clear()  # identity steps may change who holds which key
-            if step.by not in signers:
-                signers[step.by] = self._signer_for(step, view, actor, backfill)
-            signer_id, key, actor_field = signers[step.by]
-            issued = self._issue_key(step)
-            if issued is not None and signer_id == step.stream and key is None:
-                key = self._held(issued[0])  # the bootstrap identity signs its own registration
             assert key is not None
             envelope = self._envelope(step, view, recorded_at, signer_id, key.key_id, nonces[24 * i : 24 * i + 24])
             if actor_field:

@@ -368,8 +368,9 @@ class _Sql:
             return None
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            # Used only by its own thread; closed by whichever thread closes the log.
             conn = sqlite3.connect(pool.db_name, uri=True, isolation_level=None,
-                                   timeout=pool.lock_timeout or 5)
+                                   timeout=pool.lock_timeout or 5, check_same_thread=False)
             conn.execute(f"PRAGMA mmap_size = {_SQLITE_MMAP}")
             self._local.conn = conn
             with self._lock:

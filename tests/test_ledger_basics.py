@@ -231,3 +231,16 @@ def test_unknown_signer_key_refused(ledger: Ledger, client_key: SigningKey) -> N
         ledger.submit_sealed(client_envelope(ledger, stranger, "case/C-10", 1))
     assert exc.value.rule == "KEY-INVALID" and "未在账本中登记" in exc.value.message
     assert count(ledger) == before
+
+
+def test_refusal_by_the_signer_rules_names_its_place_in_the_batch(ledger: Ledger, client_key: SigningKey) -> None:
+    before = count(ledger)
+    with pytest.raises(StepRefused) as exc:
+        ledger.record([sample_step("case/I-1", 1), sample_step("case/I-1", 2, by="officer/42011219009")],
+                      actor="officer/42011219009")
+    assert exc.value.rule in ("KEY-NOT-HELD", "STRUCT-ACTOR") and exc.value.index in (0, 1)
+    with pytest.raises(StepRefused) as exc:
+        ledger.record([sample_step("case/I-2", 1), sample_step("case/I-2", 2, by="officer/42011219009")],
+                      actor=OFFICER)
+    assert (exc.value.rule, exc.value.index) == ("STRUCT-ACTOR", 1)
+    assert count(ledger) == before
