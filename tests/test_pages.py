@@ -491,3 +491,45 @@ def _project(site: Site) -> None:
         runner.run_once()
     finally:
         runner.close()
+
+
+def test_a_supervisor_orders_rectification_and_records_the_report_from_the_pages(site: Site) -> None:
+    supervisor = logged_in(site, "supervisor")
+    origin = {"Origin": "http://testserver"}
+    dashboard = supervisor.get("/ui/supervision")
+    assert "下达整改通知" in dashboard.text
+    due = datetime.now(SHANGHAI).date().replace(year=datetime.now(SHANGHAI).year + 1).isoformat()
+    form = {"agency": "agency/JA-CGJ", "case": number(site.failing), "findings": "PEN-10，PEN-39", "due": due}
+    assert supervisor.post("/ui/supervision/rectifications", data=form).status_code == 403  # no Origin
+    assert supervisor.post("/ui/supervision/rectifications", data=form,
+                           headers={"Origin": "http://evil.example"}).status_code == 403
+    refused = supervisor.post("/ui/supervision/rectifications", data={**form, "findings": "not a rule"},
+                              headers=origin)
+    assert refused.status_code == 422 and "规则编号" in refused.text
+    past = supervisor.post("/ui/supervision/rectifications", data={**form, "due": "2000-01-01"}, headers=origin)
+    assert past.status_code == 422
+    done = supervisor.post("/ui/supervision/rectifications", data=form, headers=origin, follow_redirects=False)
+    assert done.status_code == 303, done.text
+    stream = urlparse(done.headers["location"]).path.removeprefix("/ui/streams/")
+    assert stream.startswith("supervision/ZG-")
+    events = site.app.state.services.ledger.read(stream)
+    assert [e.type for e in events] == ["RectificationOrdered"]
+    assert events[0].by == site.identities["supervisor"]
+    assert events[0].data["findings"] == ["PEN-10", "PEN-39"] and events[0].data["case"] == site.failing
+    page = supervisor.get(done.headers["location"])
+    assert "已签名并记入账本" in page.text and "记录整改报告" in page.text
+    report = {"reported_on": datetime.now(SHANGHAI).date().isoformat(), "actions": "补正告知\r\n建立台账"}
+    assert supervisor.post(f"/ui/streams/{stream}/report", data={**report, "actions": ""},
+                           headers=origin).status_code == 422
+    reported = supervisor.post(f"/ui/streams/{stream}/report", data=report, headers=origin, follow_redirects=False)
+    assert reported.status_code == 303, reported.text
+    events = site.app.state.services.ledger.read(stream)
+    assert events[-1].type == "RectificationReported" and events[-1].data["actions"] == ["补正告知", "建立台账"]
+    _project(site)
+    row = re.search(rf'<tr class="state-(\w+)"><td><a href="[^"]*{stream}[^"]*">.*?</tr>',
+                    supervisor.get("/ui/supervision").text, re.S)
+    assert row is not None and row.group(1) == "met"
+    officer = logged_in(site, "officer")  # not a supervisor: no form, and the route refuses
+    assert "下达整改通知" not in officer.get("/ui/supervision").text
+    assert officer.post("/ui/supervision/rectifications", data=form, headers=origin).status_code == 403
+    assert officer.post(f"/ui/streams/{stream}/report", data=report, headers=origin).status_code == 403

@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import secrets
 import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -49,9 +51,11 @@ from api.pages.web import (
 )
 from api.server.auth import ServicesDep
 from api.server.state import Services
+from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
 from audit.report import as_html
 from audit.rulebook import PATH_LABELS
+from domain.errors import StepRefused
 from domain.fields import MalformedStream, parse_stream
 from ledger.envelope import SealedEvent
 
@@ -394,7 +398,11 @@ def stream_page(kind: str, ident: str, request: Request, svc: ServicesDep) -> Re
     if not svc.access.can_read(ctx.principal, stream):
         return _forbidden(ctx, stream)
     events = _events(svc, stream)
-    return render(ctx, "stream.html", stream=stream, events=events, group=ctx.reads.group_of(stream))
+    can_report = (stream.startswith("supervision/") and ctx.principal.has_role("supervisor")
+                  and any(e.type == "RectificationOrdered" for e in events))
+    return render(ctx, "stream.html", stream=stream, events=events, group=ctx.reads.group_of(stream),
+                  can_report=can_report, form={}, error=None, recorded=request.query_params.get("recorded") == "1",
+                  today=datetime.now(SHANGHAI).date().isoformat())
 
 
 @router.get("/ui/documents/{sha256}")
@@ -432,6 +440,11 @@ def supervision(request: Request, svc: ServicesDep) -> Response:
     ctx = _guard(request, svc)
     if isinstance(ctx, Response):
         return ctx
+    return _dashboard(ctx, _form(request), None)
+
+
+def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 200) -> Response:
+    request, svc = ctx.request, ctx.svc
     if not ctx.reads.ready():
         return render(ctx, "supervision.html", ready=False)
     scope = ctx.agencies_in_scope()
@@ -459,7 +472,8 @@ def supervision(request: Request, svc: ServicesDep) -> Response:
             if _scoped(ctx, row["agency"]):
                 grades.setdefault(row["agency"] or "", {})[row["grade"]] = int(row["n"])
     top = max([f["cases"] for f in figures] + [1])
-    return render(ctx, "supervision.html", ready=True, figures=figures, top=top, years=years, year=year,
+    return render(ctx, "supervision.html", status, ready=True, figures=figures, top=top, years=years, year=year,
+                  orderable=_orderable(ctx), form=form, error=error,
                   warnings=warnings[:20], warning_total=len(warnings),
                   reds=sum(1 for w in warnings if w.colour == "red"),
                   yellows=sum(1 for w in warnings if w.colour == "yellow"), per_agency=per_agency,
@@ -587,3 +601,137 @@ def public_log(request: Request, svc: ServicesDep) -> Response:
 
 def static_files() -> list[Path]:
     return sorted(p for p in STATIC.iterdir() if p.suffix in STATIC_TYPES)
+
+
+# --------------------------------------------------------------------------- rectification (written)
+
+RULE_ID = re.compile(r"^[A-Z]{2,5}-[0-9]{2}[A-Za-z]?$")
+
+
+def _orderable(ctx: Ctx) -> list[dict[str, Any]]:
+    """The agencies the principal may order rectification for: those a supervisor supervises."""
+    p = ctx.principal
+    if p is None or not p.has_role("supervisor"):
+        return []
+    return [a for a in ctx.reads.agencies() if ctx.svc.access.supervises(p, a["stream"])]
+
+
+def _form(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "") for k in ("agency", "case", "findings", "due")}
+
+
+def _same_origin(request: Request) -> bool:
+    """A state-changing form must come from a page of this site (``Origin``, else ``Referer``)."""
+    base = f"{request.url.scheme}://{request.url.netloc}"
+    origin = request.headers.get("origin")
+    if origin is not None:
+        return origin == base
+    referer = request.headers.get("referer") or ""
+    return referer == base or referer.startswith(base + "/")
+
+
+async def _fields(request: Request) -> dict[str, str]:
+    body = (await request.body())[:16384].decode("utf-8", "replace")
+    return {k: v[0].strip() for k, v in parse_qs(body, keep_blank_values=True).items()}
+
+
+def _record(ctx: Ctx, step: dict[str, Any]) -> str | None:
+    """Record one live step as the principal (signed with the key the service keeps); the refusal, if any."""
+    assert ctx.principal is not None
+    try:
+        with ctx.svc.writing():
+            ctx.svc.ledger.record([step], actor=ctx.principal.identity)
+    except StepRefused as exc:
+        return f"[{exc.rule}] {exc.message}" + (f"（{exc.basis}）" if exc.basis else "")
+    return None
+
+
+@router.post("/ui/supervision/rectifications")
+async def order_rectification(request: Request, svc: ServicesDep) -> Response:
+    fields = await _fields(request)
+
+    def run() -> Response:
+        ctx = _guard(request, svc)
+        if isinstance(ctx, Response):
+            return ctx
+        if not _same_origin(request):
+            return render(ctx, "error.html", 403, title="请求被拒绝", message="表单须从本站页面提交。")
+        orderable = {a["stream"] for a in _orderable(ctx)}
+        if not orderable:
+            return _forbidden(ctx, "下达整改通知（须为该机关的监督人员）")
+        agency = fields.get("agency", "")
+        case = fields.get("case", "")
+        findings = [f for f in re.split(r"[\s,，、;；]+", fields.get("findings", "")) if f]
+        error = None
+        try:
+            due = date.fromisoformat(fields.get("due", ""))
+        except ValueError:
+            due = None
+            error = "整改期限应为日期（YYYY-MM-DD）。"
+        if agency not in orderable:
+            error = "请选择您监督的执法机关。"
+        elif not findings or not all(RULE_ID.match(f) for f in findings):
+            error = "请填写问题对应的规则编号，如 PEN-10、PEN-40（以逗号或空格分隔）。"
+        elif case and _case_stream(case) is None:
+            error = f"案号无效：{case}"
+        now = datetime.now(SHANGHAI)
+        if error is None and due is not None and due < now.date():
+            error = "整改期限不能早于今天。"
+        if error is None and due is not None:
+            stream = f"supervision/ZG-{now:%Y%m%d}-{secrets.token_hex(3).upper()}"
+            data: dict[str, Any] = {"agency": agency, "findings": findings,
+                                    "due_at": f"{due.isoformat()}T17:00:00+08:00"}
+            if case:
+                data["case"] = _case_stream(case)
+            assert ctx.principal is not None
+            error = _record(ctx, {"stream": stream, "type": "RectificationOrdered",
+                                  "at": now.isoformat(timespec="seconds"), "by": ctx.principal.identity,
+                                  "data": data})
+            if error is None:
+                return RedirectResponse(ctx.url(f"/ui/streams/{stream}", recorded="1"), status_code=303,
+                                        headers=SECURITY_HEADERS)
+        return _dashboard(ctx, fields, error or "无法记录。", 422)
+
+    return await svc.in_writer(run)
+
+
+@router.post("/ui/streams/supervision/{ident}/report")
+async def report_rectification(ident: str, request: Request, svc: ServicesDep) -> Response:
+    fields = await _fields(request)
+
+    def run() -> Response:
+        ctx = _guard(request, svc)
+        if isinstance(ctx, Response):
+            return ctx
+        if not _same_origin(request):
+            return render(ctx, "error.html", 403, title="请求被拒绝", message="表单须从本站页面提交。")
+        stream = _stream("supervision", ident)
+        assert ctx.principal is not None
+        if stream is None or svc.ledger.stream_head(stream)[0] == 0:
+            return _missing(ctx, f"流 supervision/{ident}")
+        if not ctx.principal.has_role("supervisor") or not svc.access.can_read(ctx.principal, stream):
+            return _forbidden(ctx, f"{stream} 的整改报告（须为该机关的监督人员）")
+        actions = [line.strip() for line in fields.get("actions", "").splitlines() if line.strip()]
+        try:
+            reported = date.fromisoformat(fields.get("reported_on", ""))
+        except ValueError:
+            reported = None
+        now = datetime.now(SHANGHAI)
+        error: str | None
+        if reported is None or reported > now.date():
+            error = "报告日期应为不晚于今天的日期（YYYY-MM-DD）。"
+        elif not actions:
+            error = "请逐行填写整改措施。"
+        else:
+            at = now if reported == now.date() else datetime.combine(reported, now.time(), SHANGHAI)
+            error = _record(ctx, {"stream": stream, "type": "RectificationReported",
+                                  "at": now.isoformat(timespec="seconds"), "by": ctx.principal.identity,
+                                  "data": {"reported_at": at.isoformat(timespec="seconds"), "actions": actions}})
+            if error is None:
+                return RedirectResponse(ctx.url(f"/ui/streams/{stream}", recorded="1"), status_code=303,
+                                        headers=SECURITY_HEADERS)
+        events = _events(svc, stream)
+        return render(ctx, "stream.html", 422, stream=stream, events=events, group=None, error=error,
+                      can_report=True, form=fields, today=now.date().isoformat())
+
+    return await svc.in_writer(run)
