@@ -39,7 +39,7 @@ def ensure_passphrase(data: Path) -> None:
 def first_run(settings: Settings) -> int:
     cases = os.environ.get("LEDGER_DEMO_CASES", "2000")
     for command in (["init"], ["demo", "--cases", cases, "--seed", "1"], ["projections", "run", "--once"],
-                    ["log", "integrate", "--checkpoint"]):
+                    ["audit", "--refresh"], ["log", "integrate", "--checkpoint"]):
         print(f"$ enforcement-ledger {' '.join(command)}", flush=True)
         status = cli_main(command)
         if status:
