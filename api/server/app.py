@@ -27,7 +27,16 @@ from fastapi.openapi.utils import get_openapi
 from api import pages
 from api.cli_log import checkpoint_interval, log_origin
 from api.documents import DocumentStore
-from api.server import routes_documents, routes_health, routes_log, routes_steps, routes_streams
+from api.server import (
+    routes_cases,
+    routes_documents,
+    routes_health,
+    routes_log,
+    routes_public,
+    routes_steps,
+    routes_streams,
+    routes_supervision,
+)
 from api.server.access import Access
 from api.server.config import HttpSettings
 from api.server.limits import BodyLimit
@@ -53,6 +62,9 @@ def default_areas() -> list[Area]:
         Area("documents", routes_documents.router),
         Area("log", routes_log.router),
         Area("health", routes_health.router),
+        routes_public.area(),
+        routes_cases.area(),
+        routes_supervision.area(),
         pages.area(),
     ]
 

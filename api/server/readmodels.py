@@ -1,0 +1,201 @@
+"""What the projection-backed areas share: one reader of the read models per app.
+
+``read_models(svc)`` is made on first use and kept in ``Services.extras["read_models"]``:
+the projections' :class:`~projections.sql.Database` over the app's own ledger, the
+legal configuration, the working-day calendar (re-read at most every minute), and
+small helpers the routes use (dates, cursors, ETags, the agencies a principal covers).
+The projection tables are created if they are missing (``projections.runner.ensure``),
+so a fresh ledger answers with empty lists rather than errors.
+
+``projection_lag_check`` joins ``/readyz``: ready while every projection is at most
+``LEDGER_HTTP_MAX_PROJECTION_LAG`` events (default 1000) behind the ledger.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from fastapi import Request, Response
+
+from api.server.access import Principal
+from api.server.problems import Problem
+from api.server.state import Check, Services
+from api.wiring import load_config
+from domain.calendar import WorkingCalendar
+from domain.config import Config
+from projections import queries
+from projections.runner import ensure, status
+from projections.sql import Database
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+KEY = "read_models"
+CALENDAR_SECONDS = 60.0
+DEFAULT_MAX_LAG = 1000
+
+_lock = threading.Lock()
+
+
+class ReadModels:
+    """The read models of one app's ledger."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        self.db = Database(svc.ledger.store)
+        ensure(self.db)
+        self.config: Config = load_config(svc.settings)
+        self._calendar: tuple[float, WorkingCalendar] | None = None
+        self._lock = threading.Lock()
+
+    def calendar(self) -> WorkingCalendar:
+        with self._lock:
+            found = self._calendar
+        if found is not None and time.monotonic() - found[0] < CALENDAR_SECONDS:
+            return found[1]
+        calendar = queries.calendar_of(self.svc.ledger.store)
+        with self._lock:
+            self._calendar = (time.monotonic(), calendar)
+        return calendar
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self.db.read() as cur:
+            cur.execute(self.db.q(sql), list(params))
+            names = [d[0] for d in cur.description]
+            return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def table(self, name: str) -> str:
+        return self.db.qualify(name)
+
+    def agencies(self) -> list[str]:
+        """Every agency the registry or a case names."""
+        found = {str(r[0]) for r in self.db.all(f"SELECT stream FROM {self.table('pub_agencies')}")}
+        found |= {str(r[0]) for r in self.db.all(f"SELECT DISTINCT agency FROM {self.table('proj_cases')} "
+                                                 "WHERE agency IS NOT NULL")}
+        return sorted(found)
+
+    def covered(self, principal: Principal) -> list[str] | None:
+        """The agencies whose cases ``principal`` reads (None: every one — an administrator)."""
+        if principal.is_admin:
+            return None
+        access = self.svc.access
+        return [a for a in self.agencies() if access.covers_agency(principal, a)]
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def read_models(svc: Services) -> ReadModels:
+    found = svc.extras.get(KEY)
+    if isinstance(found, ReadModels):
+        return found
+    with _lock:
+        found = svc.extras.get(KEY)
+        if not isinstance(found, ReadModels):
+            found = ReadModels(svc)
+            svc.extras[KEY] = found
+    return found
+
+
+def start(svc: Services) -> None:
+    read_models(svc)
+
+
+def stop(svc: Services) -> None:
+    found = svc.extras.pop(KEY, None)
+    if isinstance(found, ReadModels):
+        found.close()
+
+
+def max_lag() -> int:
+    try:
+        return int(os.environ.get("LEDGER_HTTP_MAX_PROJECTION_LAG", DEFAULT_MAX_LAG))
+    except ValueError:
+        return DEFAULT_MAX_LAG
+
+
+def projection_lag_check(svc: Services) -> Check:
+    found = status(svc.ledger.store)
+    worst = max((s.lag for s in found), default=0)
+    limit = max_lag()
+    return Check("projections", worst <= limit, {
+        "max_lag": limit, "lag": {s.name: s.lag for s in found}, "position": {s.name: s.position for s in found},
+    })
+
+
+# --------------------------------------------------------------------------- request helpers
+
+
+def today() -> date:
+    return datetime.now(SHANGHAI).date()
+
+
+def stream_name(kind: str, value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    return value if value.startswith(f"{kind}/") else f"{kind}/{value}"
+
+
+def encode_cursor(key: Sequence[Any]) -> str:
+    return base64.urlsafe_b64encode(orjson.dumps(list(key))).decode("ascii").rstrip("=")
+
+
+def decode_cursor(text: str | None, size: int) -> list[Any] | None:
+    if text is None or text == "":
+        return None
+    try:
+        value = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, orjson.JSONDecodeError):
+        value = None
+    if not isinstance(value, list) or len(value) != size or not all(isinstance(v, str | int) for v in value):
+        raise Problem(422, "invalid-parameter", f"cursor 无效: {text!r}", rule="STRUCT-CURSOR")
+    return value
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, tag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    wanted = {t.strip().removeprefix("W/") for t in header.split(",")}
+    return "*" in wanted or tag in wanted
+
+
+def json_answer(request: Request, doc: Any, *, media_type: str = "application/json", cache: str = "no-cache",
+                headers: Mapping[str, str] | None = None) -> Response:
+    """``doc`` as JSON with an ``ETag`` of its bytes; 304 when ``If-None-Match`` names it."""
+    body = orjson.dumps(doc)
+    return bytes_answer(request, body, media_type=media_type, cache=cache, headers=headers)
+
+
+def bytes_answer(request: Request, body: bytes, *, media_type: str, cache: str = "no-cache",
+                 headers: Mapping[str, str] | None = None) -> Response:
+    tag = etag_of(body)
+    out = {"ETag": tag, "Cache-Control": cache, **(headers or {})}
+    if not_modified(request, tag):
+        return Response(status_code=304, headers=out)
+    return Response(body, media_type=media_type, headers=out)
+
+
+JSON_COLUMNS = frozenset({"reconsideration_bodies", "roles", "fields", "penalty_types", "bands", "no_penalty",
+                          "categories", "penalties", "handlers", "basis", "sanction_basis", "officers", "issues"})
+
+
+def decode_json_columns(row: dict[str, Any]) -> dict[str, Any]:
+    for name, value in row.items():
+        if name in JSON_COLUMNS and isinstance(value, str) and value[:1] in ("[", "{"):
+            try:
+                row[name] = orjson.loads(value)
+            except orjson.JSONDecodeError:
+                pass
+    return row

@@ -1,0 +1,263 @@
+"""The public surfaces, no token: 事后公开 (disclosures, Atom and JSON feeds), 事前公开 (the registry),
+the annual statistics.
+
+They read only the public tables of the read models (``pub_decisions``, ``pub_withdrawals``,
+``pub_agencies``, ``pub_officers``, ``pub_items``, ``pub_review_catalogues``: redacted by the
+projections, never personal data) and the aggregate counts of ``proj_statistics`` (agency,
+year, metric, number).
+
+``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
+not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
+pagination (``next``: pass it back as ``cursor``), an ``ETag`` of the body and 304 for a
+matching ``If-None-Match``. The feeds carry the newest ``limit`` entries of the same list.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.server import readmodels
+from api.server.auth import ServicesDep
+from api.server.problems import problem_responses
+from api.server.readmodels import ReadModels, json_answer, read_models
+from api.server.state import Area
+from projections import queries
+
+router = APIRouter(prefix="/v1/public", tags=["public"])
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "未改变 (If-None-Match 与 ETag 相同)"}}
+FEED_TITLE = "行政执法公示 (行政处罚决定与撤回)"
+
+
+class AtomResponse(Response):
+    media_type = "application/atom+xml"
+
+
+class JsonFeedResponse(Response):
+    media_type = "application/feed+json"
+
+
+class Disclosure(BaseModel):
+    """One entry: a decision shown (``kind: decision``) or a withdrawal (``kind: withdrawal``)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(description="decision | withdrawal")
+    id: str = Field(description="<案件流>@<版本>")
+    case: str
+    version: int
+    at: str | None = Field(description="公示或撤回的时间")
+    document_no: str | None = None
+    agency: str | None = None
+
+
+class Disclosures(BaseModel):
+    as_of: str
+    items: list[Disclosure]
+    next: str | None = Field(description="下一页的 cursor (没有更多时为 null)")
+
+
+class Registry(BaseModel):
+    agencies: list[dict[str, Any]]
+    officers: list[dict[str, Any]]
+    items: list[dict[str, Any]]
+    review_catalogues: list[dict[str, Any]]
+
+
+class PublicStatistics(BaseModel):
+    statistics: list[dict[str, Any]]
+
+
+_DECISION_COLUMNS = ("grp", "version", "document_no", "agency", "party_kind", "party_name", "party_credit_code",
+                     "outcome", "outcome_label", "penalties", "fine_fen", "decided_on", "published_at",
+                     "published_on", "channel", "url", "text", "corrected_at", "regime", "min_until", "max_until")
+_WITHDRAWAL_COLUMNS = ("grp", "version", "decision_version", "document_no", "agency", "withdrawn_at",
+                       "withdrawn_on", "reason", "explanation")
+
+
+def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: list[Any] | None,
+                limit: int) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """(entries newest first, the cursor of the next page or None)."""
+    day = as_of.isoformat()
+    where_d = ["status = 'published'", "published_on <= ?", "max_until > ?"]
+    params_d: list[Any] = [day, day]
+    where_w = ["withdrawn_on <= ?"]
+    params_w: list[Any] = [day]
+    if agency is not None:
+        where_d.append("agency = ?")
+        params_d.append(agency)
+        where_w.append("agency = ?")
+        params_w.append(agency)
+    if cursor is not None:
+        where_d.append("(published_at < ? OR (published_at = ? AND (grp < ? OR (grp = ? AND version < ?))))")
+        where_w.append("(withdrawn_at < ? OR (withdrawn_at = ? AND (grp < ? OR (grp = ? AND version < ?))))")
+        at, grp, version = cursor
+        for params in (params_d, params_w):
+            params += [at, at, grp, grp, version]
+    decisions = models.rows(
+        f"SELECT {', '.join(_DECISION_COLUMNS)} FROM {models.table('pub_decisions')} WHERE {' AND '.join(where_d)} "
+        "ORDER BY published_at DESC, grp DESC, version DESC LIMIT ?", [*params_d, limit + 1])
+    withdrawals = models.rows(
+        f"SELECT {', '.join(_WITHDRAWAL_COLUMNS)} FROM {models.table('pub_withdrawals')} "
+        f"WHERE {' AND '.join(where_w)} ORDER BY withdrawn_at DESC, grp DESC, version DESC LIMIT ?",
+        [*params_w, limit + 1])
+    entries = [_decision(r) for r in decisions] + [_withdrawal(r) for r in withdrawals]
+    entries.sort(key=lambda e: (e["at"] or "", e["case"], e["version"]), reverse=True)
+    more = len(entries) > limit
+    entries = entries[:limit]
+    last = entries[-1] if more and entries else None
+    return entries, ([last["at"] or "", last["case"], last["version"]] if last is not None else None)
+
+
+def _decision(row: dict[str, Any]) -> dict[str, Any]:
+    readmodels.decode_json_columns(row)
+    grp = row.pop("grp")
+    return {"kind": "decision", "id": f"{grp}@{row['version']}", "case": grp, "at": row.get("published_at"), **row}
+
+
+def _withdrawal(row: dict[str, Any]) -> dict[str, Any]:
+    grp = row.pop("grp")
+    return {"kind": "withdrawal", "id": f"{grp}@{row['version']}", "case": grp, "at": row.get("withdrawn_at"), **row}
+
+
+def _agency(value: str | None) -> str | None:
+    return readmodels.stream_name("agency", value)
+
+
+AsOf = Query(None, description="按此日期 (Asia/Shanghai) 判断是否仍在公示期 (默认今天)")
+AgencyFilter = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+
+
+@router.get("/disclosures", response_model=Disclosures, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="事后公开: 公示中的行政处罚决定与撤回公示 (新的在前, 游标分页)")
+async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | None = AsOf,
+                           agency: str | None = AgencyFilter,
+                           cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
+                           limit: int = Query(100, ge=1, le=500)) -> Response:
+    key = readmodels.decode_cursor(cursor, 3)
+    day = as_of or readmodels.today()
+    models = read_models(svc)
+    entries, following = await run_in_threadpool(disclosures, models, day, agency=_agency(agency), cursor=key,
+                                                 limit=limit)
+    doc = {"as_of": day.isoformat(), "items": entries,
+           "next": readmodels.encode_cursor(following) if following is not None else None}
+    return json_answer(request, doc)
+
+
+def _entry_title(entry: dict[str, Any]) -> str:
+    number = entry.get("document_no") or entry["case"]
+    if entry["kind"] == "withdrawal":
+        return f"撤回公示: {number}"
+    return f"{number} {entry.get('outcome_label') or ''}".strip()
+
+
+def _entry_text(entry: dict[str, Any]) -> str:
+    if entry["kind"] == "withdrawal":
+        return "；".join(t for t in (entry.get("reason"), entry.get("explanation")) if t) or "已撤回公示"
+    return str(entry.get("text") or entry.get("outcome_label") or "")
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/feed.atom", response_class=AtomResponse, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="事后公开: Atom 订阅源")
+async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
+                    limit: int = Query(50, ge=1, le=500)) -> Response:
+    day = readmodels.today()
+    entries, _ = await run_in_threadpool(disclosures, read_models(svc), day, agency=_agency(agency), cursor=None,
+                                         limit=limit)
+    base = _base(request)
+    ns = "http://www.w3.org/2005/Atom"
+    feed = ET.Element("feed", xmlns=ns)
+    ET.SubElement(feed, "id").text = f"{base}/v1/public/feed.atom"
+    ET.SubElement(feed, "title").text = FEED_TITLE
+    updated = max((e["at"] for e in entries if e["at"]), default="1970-01-01T00:00:00Z")
+    ET.SubElement(feed, "updated").text = updated
+    ET.SubElement(feed, "link", rel="self", href=f"{base}/v1/public/feed.atom")
+    ET.SubElement(feed, "link", rel="alternate", type="application/json", href=f"{base}/v1/public/disclosures")
+    author = ET.SubElement(feed, "author")
+    ET.SubElement(author, "name").text = "enforcement-ledger"
+    for entry in entries:
+        item = ET.SubElement(feed, "entry")
+        ET.SubElement(item, "id").text = f"urn:enforcement-ledger:{entry['id']}"
+        ET.SubElement(item, "title").text = _entry_title(entry)
+        ET.SubElement(item, "updated").text = entry["at"] or updated
+        if entry.get("agency"):
+            ET.SubElement(item, "category", term=str(entry["agency"]))
+        ET.SubElement(item, "category", term=entry["kind"])
+        if entry.get("url"):
+            ET.SubElement(item, "link", rel="alternate", href=str(entry["url"]))
+        ET.SubElement(item, "content", type="text").text = _entry_text(entry)
+    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return readmodels.bytes_answer(request, body, media_type="application/atom+xml")
+
+
+@router.get("/feed.json", response_class=JsonFeedResponse, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="事后公开: JSON Feed 1.1 订阅源")
+async def feed_json(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
+                    limit: int = Query(50, ge=1, le=500)) -> Response:
+    day = readmodels.today()
+    entries, _ = await run_in_threadpool(disclosures, read_models(svc), day, agency=_agency(agency), cursor=None,
+                                         limit=limit)
+    base = _base(request)
+    items = []
+    for entry in entries:
+        item: dict[str, Any] = {"id": f"urn:enforcement-ledger:{entry['id']}", "title": _entry_title(entry),
+                                "content_text": _entry_text(entry),
+                                "tags": [t for t in (entry["kind"], entry.get("agency")) if t]}
+        if entry["at"]:
+            item["date_published"] = entry["at"]
+        if entry.get("url"):
+            item["url"] = entry["url"]
+        item["_enforcement_ledger"] = {k: v for k, v in entry.items() if k != "text"}
+        items.append(item)
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": FEED_TITLE,
+           "home_page_url": f"{base}/v1/public/disclosures", "feed_url": f"{base}/v1/public/feed.json",
+           "language": "zh-CN", "items": items}
+    return json_answer(request, doc, media_type="application/feed+json")
+
+
+_REGISTRY = (("agencies", "pub_agencies", "stream", "stream"), ("officers", "pub_officers", "agency", "stream"),
+             ("items", "pub_items", "stream", "stream, code"),
+             ("review_catalogues", "pub_review_catalogues", "stream", "stream"))
+
+
+def registry(models: ReadModels, agency: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, table, column, order in _REGISTRY:
+        sql = f"SELECT * FROM {models.table(table)}"
+        params: list[Any] = []
+        if agency is not None:
+            sql += f" WHERE {column} = ?"
+            params.append(agency)
+        out[name] = [readmodels.decode_json_columns(r) for r in models.rows(sql + f" ORDER BY {order}", params)]
+    return out
+
+
+@router.get("/registry", response_model=Registry, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="事前公开: 执法主体、执法人员、执法事项与法制审核目录")
+async def public_registry(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter) -> Response:
+    doc = await run_in_threadpool(registry, read_models(svc), _agency(agency))
+    return json_answer(request, doc)
+
+
+@router.get("/statistics", response_model=PublicStatistics, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="年度报告数据: 按机关和年度的执法统计")
+async def public_statistics(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
+                            year: int | None = Query(None, ge=1949, le=9999)) -> Response:
+    models = read_models(svc)
+    found = await run_in_threadpool(queries.statistics, models.db, agency=_agency(agency), year=year)
+    return json_answer(request, {"statistics": found})
+
+
+def area() -> Area:
+    return Area("public", router, start=readmodels.start, stop=readmodels.stop,
+                checks=(readmodels.projection_lag_check,))
