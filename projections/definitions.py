@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
 
@@ -105,6 +105,11 @@ class Projection:
                 db.insert(cur, physical, table, rows.get(table.name, []))
 
 
+@lru_cache(maxsize=65536)
+def _day_iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
 def _on(moment: datetime | None) -> str | None:
     return moment.astimezone(SHANGHAI).date().isoformat() if moment is not None else None
 
@@ -147,9 +152,8 @@ class CaseFiles(Projection):
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
         deadlines = [
-            (key, d.stream, d.key, d.rule, d.title, d.agency, d.start.isoformat(), d.due.due.isoformat(),
-             int(d.due.provisional), d.due.known_until.isoformat() if d.due.known_until else None,
-             d.done_on.isoformat() if d.done_on else None)
+            (key, d.stream, d.key, d.rule, d.title, d.agency, _day_iso(d.start), _day_iso(d.due.due),
+             int(d.due.provisional), _day_iso(d.due.known_until), _day_iso(d.done_on))
             for d in (group.deadlines if isinstance(group, SupervisionFile) else group.all_deadlines)
         ]
         if isinstance(group, SupervisionFile):
@@ -165,7 +169,7 @@ class CaseFiles(Projection):
             return rows  # a 复议 or lawsuit whose case is not (yet) in the ledger: no case row
         party = cf.party
         decision = cf.decision
-        last_at = max((t.at_text for t in cf.timeline), default=None, key=lambda s: s or "")
+        last_at = max((t.at_text for t in cf.timeline), default=None)
         source = cf.source or {}
         rows["proj_cases"] = [(
             key, cf.number, cf.agency, cf.procedure, cf.item, party.kind if party else None,
@@ -179,8 +183,8 @@ class CaseFiles(Projection):
             len(cf.lawsuits), file_document(cf),
         )]
         rows["proj_case_catalogue"] = [
-            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, c.on.isoformat() if c.on else None,
-             c.sha256, int(c.paginated))
+            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, _day_iso(c.on), c.sha256,
+             int(c.paginated))
             for c in cf.catalogue
         ]
         return rows
@@ -370,7 +374,8 @@ class Statistics(Projection):
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
         found = facts(group, ctx.calendar)
-        return {"stat_facts": [(key, json_text(found))]} if found else {}
+        # the parsed facts ride along (third element) so that ``write`` needs no JSON round trip
+        return {"stat_facts": [(key, json_text(found), found)]} if found else {}
 
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
               rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
@@ -385,10 +390,11 @@ class Statistics(Projection):
             for (text,) in cur.fetchall():
                 for agency, year, metric, value in orjson.loads(text):
                     delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) - value
-        for _, text in rows.get("stat_facts", []):
-            for agency, year, metric, value in orjson.loads(text):
+        new = rows.get("stat_facts", [])
+        for _, _, found in new:
+            for agency, year, metric, value in found:
                 delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) + value
-        super().write(db, cur, suffix, groups, streams, rows, fresh)
+        super().write(db, cur, suffix, groups, streams, {"stat_facts": [r[:2] for r in new]}, fresh)
         changes = sorted((a, y, m, v) for (a, y, m), v in delta.items() if v)
         if changes:
             alias, current = (" AS t", "t.value") if db.postgres else ("", "value")
