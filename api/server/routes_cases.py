@@ -114,15 +114,14 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
     return out, (out[-1]["stream"] if more and out else None)
 
 
-Filter = Query(None, max_length=200)
-
-
 @router.get("", response_model=CaseList, responses=problem_responses(401, 403, 422),
             summary="案件列表 (按读者可读的机关过滤, 游标分页)")
 async def cases(principal: Authenticated, svc: ServicesDep,
                 agency: str | None = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/…)"),
-                status: str | None = Filter, procedure: str | None = Filter, outcome: str | None = Filter,
-                item: str | None = Filter,
+                status: str | None = Query(None, max_length=200, description="案件状态 (registered、archived …)"),
+                procedure: str | None = Query(None, max_length=200, description="general | summary"),
+                outcome: str | None = Query(None, max_length=200, description="处理结果 (penalty …)"),
+                item: str | None = Query(None, max_length=200, description="执法事项编码"),
                 officer: str | None = Query(None, max_length=200, description="承办或参与的执法人员"),
                 cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
                 limit: int = Query(100, ge=1, le=500)) -> Any:

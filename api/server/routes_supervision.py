@@ -165,7 +165,7 @@ def rectifications(models: ReadModels, principal: Principal, agency: str | None,
     head = db.head()
     streams = db.streams_with_prefix("supervision/", head)
     history: dict[str, list[Mapping[str, Any]]] = {}
-    for stream, _, _, state in db.stream_events(streams, head) if streams else []:
+    for _, stream, _, state in db.stream_events(streams, head) if streams else []:
         history.setdefault(stream, []).append(decode(state))
     out = []
     day = as_of.isoformat()
