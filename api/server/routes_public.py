@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.server import readmodels
@@ -39,7 +40,7 @@ class AtomResponse(Response):
     media_type = "application/atom+xml"
 
 
-class JsonFeedResponse(Response):
+class JsonFeedResponse(JSONResponse):
     media_type = "application/feed+json"
 
 
@@ -61,6 +62,27 @@ class Disclosures(BaseModel):
     as_of: str
     items: list[Disclosure]
     next: str | None = Field(description="下一页的 cursor (没有更多时为 null)")
+
+
+class JsonFeedItem(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    title: str
+    content_text: str
+    date_published: str | None = None
+
+
+class JsonFeed(BaseModel):
+    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: str
+    title: str
+    home_page_url: str
+    feed_url: str
+    items: list[JsonFeedItem]
 
 
 class Registry(BaseModel):
@@ -200,7 +222,8 @@ async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = Age
     return readmodels.bytes_answer(request, body, media_type="application/atom+xml")
 
 
-@router.get("/feed.json", response_class=JsonFeedResponse, responses={**NOT_MODIFIED, **problem_responses(422)},
+@router.get("/feed.json", response_class=JsonFeedResponse, response_model=JsonFeed,
+            responses={**NOT_MODIFIED, **problem_responses(422)},
             summary="事后公开: JSON Feed 1.1 订阅源")
 async def feed_json(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
                     limit: int = Query(50, ge=1, le=500)) -> Response:
