@@ -338,3 +338,34 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert json.loads(capsys.readouterr().out) == {"rebuilt": {"disclosure": events}}
     assert cli(data, "projections", "rebuild", "nonsense") == 2
     assert "没有名为" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_postgres_runner_wakes_on_notify(tmp_path: Path) -> None:
+    """On PostgreSQL the runner LISTENs: a new event is applied at once, not after the poll interval."""
+    import threading
+    import time
+
+    with store_config("postgres", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        import_steps(ledger, lines("registry"))
+        runner = Runner(ledger.store)
+        stop = threading.Event()
+        thread = threading.Thread(target=runner.follow, args=(stop,), kwargs={"poll": 60.0})
+        thread.start()
+        try:
+            time.sleep(0.5)
+            import_steps(ledger, lines("summary-case"))
+            events = ledger.store.count()
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and status(ledger.store)[0].position != events:
+                time.sleep(0.05)
+            assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * 6
+        finally:
+            stop.set()
+            with ledger.store.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]
+                conn.execute(f'NOTIFY "{runner.db.channel}"')  # wake the listener so it sees stop
+            thread.join(timeout=30)
+            runner.close()
+            ledger.close()
+        assert not thread.is_alive()
