@@ -1,0 +1,89 @@
+"""Every public HTTP answer over a demo ledger holds no personal data: no ID number, phone number
+or bank card (the PUB-01 patterns of ``domain.personal_data``), in any value of any page of the
+disclosures, the Atom and JSON feeds, the registry and the statistics."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from fastapi.testclient import TestClient
+
+from api.demo import run_demo
+from api.server import create_app
+from api.server.config import HttpSettings
+from api.settings import Settings
+from domain.personal_data import find_personal_data
+from projections.runner import Runner
+from projections.sql import Database
+from tests.projections_support import new_ledger
+from tests.support import store_config
+
+AS_OF = date(2026, 11, 25)
+CASES = int(os.environ.get("HTTP_DEMO_CASES", "200"))
+PATTERNS = ("id_number", "phone", "bank_card")
+
+
+def leaves(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from leaves(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from leaves(item)
+    elif value is not None:
+        yield str(value)
+
+
+def xml_leaves(text: bytes) -> Iterator[str]:
+    for element in ET.fromstring(text).iter():
+        if element.text and element.text.strip():
+            yield element.text
+        yield from element.attrib.values()
+
+
+def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path) -> None:
+    with store_config("sqlite", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        summary = run_demo(ledger, CASES, 1, AS_OF)
+        assert summary.refusal is None, summary.refusal
+        runner = Runner(ledger.store)
+        runner.run_once()
+        runner.close()
+        http = HttpSettings(integrate_interval=0, auth_cache_seconds=0)
+        app = create_app(Settings.load(str(tmp_path / "var")), http=http, ledger=ledger, integrate=False)
+        values: list[tuple[str, str]] = []
+        with TestClient(app, raise_server_exceptions=False) as client:
+            for as_of in (AS_OF.isoformat(), "2026-06-30"):
+                cursor: str | None = None
+                pages = 0
+                while True:
+                    params = {"as_of": as_of, "limit": 100, **({"cursor": cursor} if cursor else {})}
+                    response = client.get("/v1/public/disclosures", params=params)
+                    assert response.status_code == 200, response.text
+                    body = response.json()
+                    values += [("disclosures", v) for v in leaves(body)]
+                    pages += 1
+                    cursor = body["next"]
+                    if cursor is None:
+                        break
+            assert sum(1 for where, v in values if v == "decision") > CASES // 10
+            withdrawals = Database(ledger.store).all("SELECT COUNT(*) FROM pub_withdrawals")[0][0]
+            assert withdrawals > 0 or CASES < 1000
+            assert sum(1 for _, v in values if v == "withdrawal") >= withdrawals
+            for path in ("/v1/public/feed.json?limit=500", "/v1/public/registry", "/v1/public/statistics"):
+                response = client.get(path)
+                assert response.status_code == 200, (path, response.text)
+                values += [(path, v) for v in leaves(response.json())]
+            atom = client.get("/v1/public/feed.atom?limit=500")
+            assert atom.status_code == 200
+            values += [("feed.atom", v) for v in xml_leaves(atom.content)]
+        found = [(where, f.kind, f.text) for where, value in values for f in find_personal_data(value)
+                 if f.kind in PATTERNS]
+        assert found == [], found[:10]
+        assert len(values) > 1000
