@@ -8,10 +8,11 @@ in this process, one call per step, on a ledger prepared the same way. Afterward
 acknowledged step must be in the served ledger and it must verify. Prints one JSON object
 per line with p50/p99 latency beside the rates.
 
-``feed`` (issue 7: ``GET /v1/public/disclosures`` against a fixed body of the same size)
-needs the disclosure projection and is not measured yet.
+``feed``: requests/s of ``GET /v1/public/disclosures`` (first page, 100 entries) on a demo
+ledger (``--feed-cases``, projected once) against a route of the same app, served the same
+way, that answers a fixed body of the same size; same clients, alternating rounds.
 
-Budget (issue 7): record_http >= 0.3.
+Budgets (issue 7): record_http >= 0.3, feed >= 0.5.
 """
 
 from __future__ import annotations
@@ -54,6 +55,24 @@ STEPS_PER_CASE = 8  # source … evidence: every step recorded by officer/420112
 OFFICER = "officer/42011219001"
 ADMIN = "officer/admin"
 BUDGET = 0.3
+FEED_BUDGET = 0.5
+FEED_SERVER = """
+import sys
+from pathlib import Path
+import uvicorn
+from fastapi import Response
+from api.server import create_app
+from api.settings import Settings
+data, port, fixed = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
+app = create_app(Settings.load(data), integrate=False)
+body = []
+@app.get("/bench/fixed")
+async def fixed_body() -> Response:
+    if not body:
+        body.append(fixed.read_bytes())
+    return Response(body[0], media_type="application/json", headers={"ETag": '"fixed"', "Cache-Control": "no-cache"})
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False, server_header=False)
+"""
 PASSPHRASE = "benchmark-passphrase"
 
 
@@ -200,15 +219,119 @@ async def alternate(ledger: Ledger, base: str, token: str, warm: dict[str, Any],
     return out
 
 
+async def fetch_all(sessions: list[httpx.AsyncClient], url: str, count: int) -> tuple[float, list[float], int]:
+    """``count`` GETs of ``url`` spread over the sessions (one connection each); (seconds, latencies, errors)."""
+    latencies: list[float] = []
+    errors = 0
+    left = [count]
+
+    async def client(http: httpx.AsyncClient) -> None:
+        nonlocal errors
+        while left[0] > 0:
+            left[0] -= 1
+            t = time.perf_counter()
+            response = await http.get(url)
+            latencies.append(time.perf_counter() - t)
+            if response.status_code != 200:
+                errors += 1
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(s) for s in sessions))
+    return time.perf_counter() - start, latencies, errors
+
+
+async def feed_rounds(base: str, fixed_path: Path, requests: int, clients: int, rounds: int) -> dict[str, Any]:
+    sessions = [httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=1)) for _ in range(clients)]
+    try:
+        first = await sessions[0].get(f"{base}/v1/public/disclosures")
+        assert first.status_code == 200, first.text
+        fixed_path.write_bytes(first.content)
+        assert (await sessions[0].get(f"{base}/bench/fixed")).content == first.content
+        per = max(1, requests // rounds)
+        await fetch_all(sessions, f"{base}/v1/public/disclosures", clients)  # warm both
+        await fetch_all(sessions, f"{base}/bench/fixed", clients)
+        out: dict[str, Any] = {"ours_s": 0.0, "ref_s": 0.0, "latencies": [], "ref_latencies": [], "errors": 0,
+                               "bytes": len(first.content), "entries": len(first.json()["items"])}
+        for _ in range(rounds):
+            seconds, latencies, errors = await fetch_all(sessions, f"{base}/bench/fixed", per)
+            out["ref_s"] += seconds
+            out["ref_latencies"] += latencies
+            out["errors"] += errors
+            seconds, latencies, errors = await fetch_all(sessions, f"{base}/v1/public/disclosures", per)
+            out["ours_s"] += seconds
+            out["latencies"] += latencies
+            out["errors"] += errors
+        out["requests"] = per * rounds
+        return out
+    finally:
+        for session in sessions:
+            await session.aclose()
+
+
+def feed(tmp: Path, cases: int, requests: int, clients: int, rounds: int) -> dict[str, Any]:
+    """The ``feed`` metric on a ``cases``-case demo ledger."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from api.demo import run_demo
+    from projections.runner import Runner
+
+    settings = prepare_empty(tmp / "feed")
+    ledger = open_ledger(settings)
+    try:
+        summary = run_demo(ledger, cases, 1, datetime.now(ZoneInfo("Asia/Shanghai")).date(), actor=ADMIN)
+        assert summary.refusal is None, summary.refusal
+        runner = Runner(ledger.store)
+        runner.run_once()
+        runner.close()
+    finally:
+        ledger.close()
+    port = free_port()
+    env = {**os.environ, "LEDGER_KEY_PASSPHRASE": PASSPHRASE, "LEDGER_HTTP_INTEGRATE": "0"}
+    with open(tmp / "feed-serve.log", "wb") as out:
+        process = subprocess.Popen([sys.executable, "-c", FEED_SERVER, str(settings.data), str(port),
+                                    str(tmp / "fixed.json")], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base, process)
+        result = asyncio.run(feed_rounds(base, tmp / "fixed.json", requests, clients, rounds))
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
+    ours, ref = result["requests"] / result["ours_s"], result["requests"] / result["ref_s"]
+    return {
+        "metric": "feed", "ours": round(ours, 1), "reference": round(ref, 1), "unit": "requests/s",
+        "ratio": round(ours / ref, 3), "budget": FEED_BUDGET,
+        "reference_is": "a route of the same app answering a fixed body of the same size, same clients",
+        "cases": cases, "entries": result["entries"], "bytes": result["bytes"], "clients": clients,
+        "requests": result["requests"], "errors": result["errors"],
+        "p50_ms": round(statistics.median(result["latencies"]) * 1000, 2),
+        "p99_ms": round(percentile(result["latencies"], 0.99) * 1000, 2),
+        "reference_p50_ms": round(statistics.median(result["ref_latencies"]) * 1000, 2),
+        "reference_p99_ms": round(percentile(result["ref_latencies"], 0.99) * 1000, 2),
+    }
+
+
+def prepare_empty(data: Path) -> Settings:
+    settings = Settings.load(str(data))
+    init_ledger(settings).close()
+    return settings
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=250, help="cases (8 steps each) per side (default 250)")
     parser.add_argument("--clients", type=int, default=16, help="concurrent HTTP clients (default 16)")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds, library then HTTP (default 5)")
+    parser.add_argument("--feed-cases", type=int, default=200, help="demo cases for the feed metric (default 200)")
+    parser.add_argument("--feed-requests", type=int, default=2000, help="requests per side for feed (default 2000)")
+    parser.add_argument("--only", choices=["record_http", "feed"], help="measure only this metric")
     args = parser.parse_args()
     os.environ["LEDGER_KEY_PASSPHRASE"] = PASSPHRASE
     for name in ("LEDGER_POSTGRES_DSN", "LEDGER_CONFIG", "LEDGER_ACTOR", "LEDGER_KEY_PASSPHRASE_FILE"):
         os.environ.pop(name, None)
+    if args.only == "feed":
+        return report_feed(args)
     cases = workload(2 * args.cases + 1)
     warm = cases[0][0]  # unmeasured: the first case's opening step, on each side
     measured = cases[1:]
@@ -263,8 +386,7 @@ def main() -> int:
         "reference_p99_ms": round(percentile(ref_latencies, 0.99) * 1000, 2),
     }
     print(json.dumps(row, ensure_ascii=False), flush=True)
-    print(json.dumps({"metric": "feed", "skipped": "needs the disclosure projection (GET /v1/public/disclosures)"},
-                     ensure_ascii=False), flush=True)
+    feed_code = report_feed(args) if args.only is None else 0
     if errors:
         print(json.dumps({"errors": errors[:5]}, ensure_ascii=False), file=sys.stderr)
         print(server_output[-5000:], file=sys.stderr)
@@ -272,6 +394,17 @@ def main() -> int:
         return 1
     if row["ratio"] < BUDGET:
         print(json.dumps({"over_budget": ["record_http"]}), file=sys.stderr)
+    return feed_code
+
+
+def report_feed(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="bench-feed-") as tmp:
+        row = feed(Path(tmp), args.feed_cases, args.feed_requests, args.clients, args.rounds)
+    print(json.dumps(row, ensure_ascii=False), flush=True)
+    if row["errors"]:
+        return 1
+    if row["ratio"] < FEED_BUDGET:
+        print(json.dumps({"over_budget": ["feed"]}), file=sys.stderr)
     return 0
 
 
