@@ -28,11 +28,11 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, SettingsError
+from api.settings import Settings, SettingsError, iso_date
 from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
@@ -50,12 +50,6 @@ __all__ = ["Adjustment", "adjusted", "evaluate_cases", "register", "run"]
 _ADJUST = re.compile(r"^([A-Z]+-[0-9]+[A-Za-z]?)=(\d+):(.+)$", re.S)
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
-
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
@@ -70,7 +64,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--seed", type=int, default=1, help="抽样的随机种子 (默认 1)")
     p.add_argument("--format", choices=("text", "json", "html"), default=None, help="输出格式 (默认 text)")
     p.add_argument("--json", action="store_true", help="同 --format json")
-    p.add_argument("--as-of", type=_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
+    p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
     p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
     p.add_argument("--refresh", action="store_true", help="更新评查结果表 audit_evaluations (增量)")
     p.add_argument("--record", action="store_true", help="把评查结果作为 CaseFileEvaluated 签名记入账本 (仅 --case)")

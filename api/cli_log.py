@@ -34,7 +34,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, SettingsError
+from api.settings import Settings, SettingsError, env_number
 from ledger import merkle, notes
 from ledger.keys import KeyStore, KeyStoreError
 from ledger.store import EventStore
@@ -83,25 +83,14 @@ def log_origin(settings: Settings) -> str:
 
 def checkpoint_interval() -> float:
     """``LEDGER_LOG_CHECKPOINT_INTERVAL`` in seconds (default 300)."""
-    return _number("LEDGER_LOG_CHECKPOINT_INTERVAL", DEFAULT_INTERVAL)
+    return env_number("LEDGER_LOG_CHECKPOINT_INTERVAL", DEFAULT_INTERVAL, minimum=0, exclusive=True)
 
 
 def batch_size() -> int:
     """``LEDGER_LOG_BATCH`` (default 1000)."""
-    return int(_number("LEDGER_LOG_BATCH", float(DEFAULT_BATCH)))
+    return int(env_number("LEDGER_LOG_BATCH", DEFAULT_BATCH, minimum=1, integer=True))
 
 
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} 应为数字: {raw!r}") from exc
-    if value <= 0:
-        raise SettingsError(f"{name} 应为正数: {raw!r}")
-    return value
 
 
 # --- parser ----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from api.settings import Settings
+from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
 from domain.demo import DemoData, generate
 from domain.identities import BOOTSTRAP
@@ -171,12 +171,6 @@ def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Prog
 # --------------------------------------------------------------------------- command line
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
-
 
 def register(subparsers: Any) -> None:
     """Add the ``demo`` subcommand to the CLI's subparsers."""
@@ -189,7 +183,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"案件数 (默认 {DEFAULT_CASES})")
     p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"随机种子 (默认 {DEFAULT_SEED})")
-    p.add_argument("--as-of", type=_date, default=None,
+    p.add_argument("--as-of", type=iso_date, default=None,
                    help="截止日期 YYYY-MM-DD, 数据在其前一年内 (默认: 今天, 北京时间)")
     p.add_argument("--defects", type=float, default=DEFAULT_DEFECTS,
                    help=f"含缺陷案件的比例 0–1 (默认 {DEFAULT_DEFECTS})")

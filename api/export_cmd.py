@@ -31,7 +31,7 @@ from typing import Any
 
 from api.audit_cmd import evaluate_cases
 from api.cli_log import attach_signer, batch_size, log_origin
-from api.settings import Settings, SettingsError
+from api.settings import Settings, SettingsError, iso_date
 from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.report import as_html
 from audit.store import LedgerSource, case_stream, stream_rows
@@ -89,16 +89,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--case", required=True, help="案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
     p.add_argument("dir", help="输出目录 (不存在或为空)")
-    p.add_argument("--as-of", type=_date, default=None, help="评查基准日 (默认今天, 北京时间)")
+    p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 (默认今天, 北京时间)")
     p.add_argument("--no-checkpoint", action="store_true", help="不签署新检查点, 只用已有的最新检查点")
     p.add_argument("--json", action="store_true", help="输出 JSON 摘要")
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
 
 
 def _slug(stream: str, version: int) -> str:

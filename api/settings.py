@@ -13,8 +13,10 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from ledger.store import StoreConfig
@@ -75,6 +77,31 @@ class Settings:
         raise SettingsError(
             "未设置密钥库口令: 请设置 LEDGER_KEY_PASSPHRASE 或 LEDGER_KEY_PASSPHRASE_FILE"
         )
+
+
+def iso_date(text: str) -> date:
+    """An argparse type for ``YYYY-MM-DD`` options (``--as-of``, ``--expires``)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD: {text!r}") from None
+
+
+def env_number(
+    name: str, default: float, *, minimum: float, integer: bool = False, exclusive: bool = False
+) -> float:
+    """A numeric setting from the environment, refused with its name when malformed or too small."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw) if integer else float(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} 应为{'整数' if integer else '数字'}: {raw!r}") from exc
+    if value < minimum or (exclusive and value == minimum):
+        bound = f"大于 {minimum}" if exclusive else f"不小于 {minimum}"
+        raise SettingsError(f"{name} 应{bound}: {raw!r}")
+    return value
 
 
 def _identity(value: str) -> str:

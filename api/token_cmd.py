@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from api.settings import Settings
+from api.settings import Settings, iso_date
 from api.tokens import TokenError, TokenStore, expiry_of
 from api.wiring import open_ledger
 
@@ -29,7 +29,7 @@ def register(subparsers: Any) -> None:
     c = sub.add_parser("create", help="创建令牌并显示密文 (只显示这一次)")
     c.add_argument("--as-identity", dest="identity", required=True, help="令牌代表的身份, 如 officer/42011219001")
     c.add_argument("--name", help="用途说明")
-    c.add_argument("--expires", type=_date, help="有效期至该日 (含, 北京时间) YYYY-MM-DD")
+    c.add_argument("--expires", type=iso_date, help="有效期至该日 (含, 北京时间) YYYY-MM-DD")
     c.add_argument("--json", action="store_true", help="输出 JSON")
     ls = sub.add_parser("list", help="列出令牌 (不含密文)")
     ls.add_argument("--json", action="store_true", help="输出 JSON")
@@ -37,12 +37,6 @@ def register(subparsers: Any) -> None:
     r.add_argument("id", help="令牌编号 (token list 中的 id)")
     r.add_argument("--json", action="store_true", help="输出 JSON")
 
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"应为日期 YYYY-MM-DD: {text!r}") from exc
 
 
 def _identity(value: str) -> str:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from api.settings import SettingsError
+from api.settings import env_number
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -33,29 +33,11 @@ MiB = 1 << 20
 
 
 def _int(name: str, default: int, *, minimum: int = 1) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} 应为整数: {raw!r}") from exc
-    if value < minimum:
-        raise SettingsError(f"{name} 应不小于 {minimum}: {raw!r}")
-    return value
+    return int(env_number(name, default, minimum=minimum, integer=True))
 
 
 def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError as exc:
-        raise SettingsError(f"{name} 应为数字: {raw!r}") from exc
-    if value < 0:
-        raise SettingsError(f"{name} 不能为负数: {raw!r}")
-    return value
+    return env_number(name, default, minimum=0)
 
 
 @dataclass(frozen=True)
