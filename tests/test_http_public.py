@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.http_reads_support import Populated, populated_at
-from tests.test_http_support import problem
+from tests.http_reads_support import Populated, populated_at, project
+from tests.test_http_support import ADMIN, OFFICER, case_steps, problem
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -135,6 +135,30 @@ def test_readyz_reports_projection_lag(site: Site) -> None:
     check = next(c for c in body["checks"] if c["name"] == "projections")
     assert check["ok"] and set(check["detail"]["lag"]) >= {"casefiles", "disclosure"}
     assert all(lag == 0 for lag in check["detail"]["lag"].values())
+
+
+def test_remembered_answers_follow_the_projection(site: Site) -> None:
+    """Runs last: it records a new publication. A public answer is remembered until its projection moves."""
+    client = site.world.client
+    before = client.get("/v1/public/disclosures", params={"as_of": "2026-06-01"})
+    assert client.get("/v1/public/disclosures", params={"as_of": "2026-06-01"}).content == before.content
+    fresh = site.world.number()
+    registered = case_steps(fresh, 2)
+    published = {"stream": f"case/{fresh}", "type": "DecisionPublished", "by": OFFICER,
+                 "at": "2026-05-25T09:00:00+08:00",
+                 "data": {"published_at": "2026-05-25T09:00:00+08:00", "channel": "门户网站",
+                          "text": "又一公司超标排放油烟", "max_until": "2099-12-31"}}
+    response = client.post("/v1/steps:batch", json={"steps": [*registered, published]},
+                           headers=site.world.h(ADMIN), params={"backfill": "true"})
+    assert response.status_code == 201, response.text
+    stale = client.get("/v1/public/disclosures", params={"as_of": "2026-06-01"}, headers={"If-None-Match":
+                                                                                         before.headers["etag"]})
+    assert stale.status_code == 304  # not projected yet
+    assert project(site.world) > 0
+    after = client.get("/v1/public/disclosures", params={"as_of": "2026-06-01"},
+                       headers={"If-None-Match": before.headers["etag"]})
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    assert after.json()["items"][0]["case"] == f"case/{fresh}"
 
 
 Site = Populated

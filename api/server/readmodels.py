@@ -18,7 +18,8 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -40,6 +41,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 KEY = "read_models"
 CALENDAR_SECONDS = 60.0
 DEFAULT_MAX_LAG = 1000
+ANSWERS = 512
+"""Public answers remembered (per app), each until its projection moves."""
 
 _lock = threading.Lock()
 
@@ -54,6 +57,7 @@ class ReadModels:
         self.config: Config = load_config(svc.settings)
         self._calendar: tuple[float, WorkingCalendar] | None = None
         self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[Any, ...], tuple[tuple[Any, ...], bytes]] = OrderedDict()
 
     def calendar(self) -> WorkingCalendar:
         with self._lock:
@@ -87,6 +91,27 @@ class ReadModels:
             return None
         access = self.svc.access
         return [a for a in self.agencies() if access.covers_agency(principal, a)]
+
+    def version(self, *names: str) -> tuple[Any, ...]:
+        """Where the named projections stand (events applied, last commit, last rebuild): changes with their rows."""
+        marks = ",".join(["?"] * len(names))
+        return tuple(sorted(self.db.all(f"SELECT name, events, updated_at, rebuilt_at FROM "
+                                        f"{self.table('proj_state')} WHERE name IN ({marks})", names)))
+
+    def cached(self, projections: tuple[str, ...], key: tuple[Any, ...], build: Callable[[], bytes]) -> bytes:
+        """``build()``'s bytes, remembered until one of ``projections`` moves (public answers, same for everyone)."""
+        version = self.version(*projections)
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and found[0] == version:
+                self._answers.move_to_end(key)
+                return found[1]
+        body = build()
+        with self._lock:
+            self._answers[key] = (version, body)
+            while len(self._answers) > ANSWERS:
+                self._answers.popitem(last=False)
+        return body
 
     def close(self) -> None:
         self.db.close()

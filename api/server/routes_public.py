@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
@@ -26,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.server import readmodels
 from api.server.auth import ServicesDep
 from api.server.problems import problem_responses
-from api.server.readmodels import ReadModels, json_answer, read_models
+from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
 from projections import queries
 
@@ -165,11 +166,15 @@ async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | Non
     key = readmodels.decode_cursor(cursor, 3)
     day = as_of or readmodels.today()
     models = read_models(svc)
-    entries, following = await run_in_threadpool(disclosures, models, day, agency=_agency(agency), cursor=key,
-                                                 limit=limit)
-    doc = {"as_of": day.isoformat(), "items": entries,
-           "next": readmodels.encode_cursor(following) if following is not None else None}
-    return json_answer(request, doc)
+    who = _agency(agency)
+
+    def build() -> bytes:
+        entries, following = disclosures(models, day, agency=who, cursor=key, limit=limit)
+        return orjson.dumps({"as_of": day.isoformat(), "items": entries,
+                             "next": readmodels.encode_cursor(following) if following is not None else None})
+
+    body = await run_in_threadpool(models.cached, ("disclosure",), ("disclosures", day, who, cursor, limit), build)
+    return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
 def _entry_title(entry: dict[str, Any]) -> str:
@@ -194,9 +199,19 @@ def _base(request: Request) -> str:
 async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
                     limit: int = Query(50, ge=1, le=500)) -> Response:
     day = readmodels.today()
-    entries, _ = await run_in_threadpool(disclosures, read_models(svc), day, agency=_agency(agency), cursor=None,
-                                         limit=limit)
+    models = read_models(svc)
+    who = _agency(agency)
     base = _base(request)
+
+    def build() -> bytes:
+        entries, _ = disclosures(models, day, agency=who, cursor=None, limit=limit)
+        return atom(entries, base)
+
+    body = await run_in_threadpool(models.cached, ("disclosure",), ("feed.atom", day, who, limit, base), build)
+    return readmodels.bytes_answer(request, body, media_type="application/atom+xml")
+
+
+def atom(entries: list[dict[str, Any]], base: str) -> bytes:
     ns = "http://www.w3.org/2005/Atom"
     feed = ET.Element("feed", xmlns=ns)
     ET.SubElement(feed, "id").text = f"{base}/v1/public/feed.atom"
@@ -218,8 +233,7 @@ async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = Age
         if entry.get("url"):
             ET.SubElement(item, "link", rel="alternate", href=str(entry["url"]))
         ET.SubElement(item, "content", type="text").text = _entry_text(entry)
-    body = b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
-    return readmodels.bytes_answer(request, body, media_type="application/atom+xml")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
 
 
 @router.get("/feed.json", response_class=JsonFeedResponse, response_model=JsonFeed,
@@ -228,9 +242,19 @@ async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = Age
 async def feed_json(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
                     limit: int = Query(50, ge=1, le=500)) -> Response:
     day = readmodels.today()
-    entries, _ = await run_in_threadpool(disclosures, read_models(svc), day, agency=_agency(agency), cursor=None,
-                                         limit=limit)
+    models = read_models(svc)
+    who = _agency(agency)
     base = _base(request)
+
+    def build() -> bytes:
+        entries, _ = disclosures(models, day, agency=who, cursor=None, limit=limit)
+        return orjson.dumps(json_feed(entries, base))
+
+    body = await run_in_threadpool(models.cached, ("disclosure",), ("feed.json", day, who, limit, base), build)
+    return readmodels.bytes_answer(request, body, media_type="application/feed+json")
+
+
+def json_feed(entries: list[dict[str, Any]], base: str) -> dict[str, Any]:
     items = []
     for entry in entries:
         item: dict[str, Any] = {"id": f"urn:enforcement-ledger:{entry['id']}", "title": _entry_title(entry),
@@ -242,10 +266,9 @@ async def feed_json(request: Request, svc: ServicesDep, agency: str | None = Age
             item["url"] = entry["url"]
         item["_enforcement_ledger"] = {k: v for k, v in entry.items() if k != "text"}
         items.append(item)
-    doc = {"version": "https://jsonfeed.org/version/1.1", "title": FEED_TITLE,
-           "home_page_url": f"{base}/v1/public/disclosures", "feed_url": f"{base}/v1/public/feed.json",
-           "language": "zh-CN", "items": items}
-    return json_answer(request, doc, media_type="application/feed+json")
+    return {"version": "https://jsonfeed.org/version/1.1", "title": FEED_TITLE,
+            "home_page_url": f"{base}/v1/public/disclosures", "feed_url": f"{base}/v1/public/feed.json",
+            "language": "zh-CN", "items": items}
 
 
 _REGISTRY = (("agencies", "pub_agencies", "stream", "stream"), ("officers", "pub_officers", "agency", "stream"),
@@ -268,8 +291,11 @@ def registry(models: ReadModels, agency: str | None) -> dict[str, Any]:
 @router.get("/registry", response_model=Registry, responses={**NOT_MODIFIED, **problem_responses(422)},
             summary="事前公开: 执法主体、执法人员、执法事项与法制审核目录")
 async def public_registry(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter) -> Response:
-    doc = await run_in_threadpool(registry, read_models(svc), _agency(agency))
-    return json_answer(request, doc)
+    models = read_models(svc)
+    who = _agency(agency)
+    body = await run_in_threadpool(models.cached, ("registry",), ("registry", who),
+                                   lambda: orjson.dumps(registry(models, who)))
+    return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
 @router.get("/statistics", response_model=PublicStatistics, responses={**NOT_MODIFIED, **problem_responses(422)},
@@ -277,8 +303,11 @@ async def public_registry(request: Request, svc: ServicesDep, agency: str | None
 async def public_statistics(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
                             year: int | None = Query(None, ge=1949, le=9999)) -> Response:
     models = read_models(svc)
-    found = await run_in_threadpool(queries.statistics, models.db, agency=_agency(agency), year=year)
-    return json_answer(request, {"statistics": found})
+    who = _agency(agency)
+    body = await run_in_threadpool(
+        models.cached, ("statistics",), ("statistics", who, year),
+        lambda: orjson.dumps({"statistics": queries.statistics(models.db, agency=who, year=year)}))
+    return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
 def area() -> Area:
