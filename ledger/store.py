@@ -67,13 +67,14 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         the chunk's ids are the ``len(chunk)`` values ending at ``last_insert_rowid()``.
         """
         self._check_links(c, stored_events)
-        c.executemany(
-            self.insert_events_statement,
-            [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events],
-        )
+        rows = [(s.originator_id, s.originator_version, s.topic, s.state) for s in stored_events]
+        if len(rows) == 1:
+            c.execute(self.insert_events_statement, rows[0])
+            return [int(c.lastrowid)]
+        c.executemany(self.insert_events_statement, rows)
         c.execute("SELECT last_insert_rowid()")
         last = int(c.fetchone()[0])
-        return list(range(last - len(stored_events) + 1, last + 1))
+        return list(range(last - len(rows) + 1, last + 1))
 
     def select_in(self, c: Any, stream: str, gt: int | None, desc: bool, limit: int | None) -> list[StoredEvent]:
         """``select_events`` on the cursor of an open transaction."""
