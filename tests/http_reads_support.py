@@ -30,7 +30,7 @@ class Populated:
     rectification: str  # supervision/…
 
 
-def _moved(steps: list[dict[str, Any]], agency: str, by: str) -> list[dict[str, Any]]:
+def moved(steps: list[dict[str, Any]], agency: str, by: str) -> list[dict[str, Any]]:
     out = copy.deepcopy(steps)
     for step in out:
         step["by"] = by
@@ -62,8 +62,8 @@ def populate(world: World) -> Populated:
                   "data": {"withdrawn_at": "2026-05-20T09:00:00+08:00", "reason": "决定被撤销",
                            "explanation": "复议决定撤销原处罚决定"}}
     steps += [*registered, published, withdrawal]
-    steps += _moved(case_steps(scj, 2), "agency/DXH-SCJ", OTHER)
-    steps += _moved(case_steps(far, 2), "agency/XYZ-ZFJ", FAR)
+    steps += moved(case_steps(scj, 2), "agency/DXH-SCJ", OTHER)
+    steps += moved(case_steps(far, 2), "agency/XYZ-ZFJ", FAR)
     rectification = f"supervision/ZG-{full}"
     steps.append({"stream": rectification, "type": "RectificationOrdered", "at": "2026-05-02T10:00:00+08:00",
                   "by": SUPERVISOR, "data": {"agency": "agency/DXH-CGJ", "case": f"case/{full}",

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.http_reads_support import Populated, populated_at
-from tests.test_http_support import ADMIN, FAR, HEAD, OFFICER, OTHER, REVIEWER, SUPERVISOR, problem
+from tests.test_http_support import ADMIN, FAR, HEAD, OFFICER, OTHER, REVIEWER, SUPERVISOR, case_steps, problem
 
 Site = Populated
 
@@ -173,3 +173,30 @@ def test_rectification_orders(site: Site) -> None:
     assert get(site, FAR, "/v1/supervision/rectifications").json()["rectifications"] == []
     assert get(site, OTHER, "/v1/supervision/rectifications").json()["rectifications"] == []
     problem(get(site, FAR, "/v1/supervision/rectifications", agency="DXH-CGJ"), 403)
+
+
+def test_readers_of_a_case_read_the_documents_it_references(site: Site) -> None:
+    """Runs last: it records a case. The records projection is the document reference index."""
+    import hashlib
+
+    from tests.http_reads_support import moved, project
+
+    client = site.world.client
+    content = f"立案审批表 {site.scj}".encode()
+    sha = hashlib.sha256(content).hexdigest()
+    put = client.put(f"/v1/documents/{sha}", content=content, headers={**site.world.h(ADMIN),
+                                                                         "Content-Type": "application/pdf"})
+    assert put.status_code == 201, put.text
+    steps = moved(case_steps(site.world.number("DXH-SCJ-2026-D"), 2), "agency/DXH-SCJ", OTHER)
+    steps[1]["data"]["document"] = {"sha256": sha, "bytes": len(content), "media_type": "application/pdf",
+                                    "name": "立案审批表"}
+    response = client.post("/v1/steps:batch", json={"steps": steps}, headers=site.world.h(ADMIN),
+                           params={"backfill": "true"})
+    assert response.status_code == 201, response.text
+    problem(client.get(f"/v1/documents/{sha}", headers=site.world.h(OTHER)), 403)  # not projected yet
+    project(site.world)
+    assert site.world.app.state.services.document_references(sha) == [steps[0]["stream"]]
+    got = client.get(f"/v1/documents/{sha}", headers=site.world.h(OTHER))
+    assert got.status_code == 200 and got.content == content
+    assert client.get(f"/v1/documents/{sha}", headers=site.world.h(SUPERVISOR)).status_code == 200
+    problem(client.get(f"/v1/documents/{sha}", headers=site.world.h(FAR)), 403)

@@ -113,6 +113,10 @@ class ReadModels:
                 self._answers.popitem(last=False)
         return body
 
+    def document_references(self, sha256: str) -> list[str]:
+        """The streams whose steps reference a document (the records projection): their readers may read it."""
+        return [str(r[0]) for r in self.db.all(_references_sql(self), (sha256,))]
+
     def close(self) -> None:
         self.db.close()
 
@@ -126,11 +130,16 @@ def read_models(svc: Services) -> ReadModels:
         if not isinstance(found, ReadModels):
             found = ReadModels(svc)
             svc.extras[KEY] = found
+            svc.document_references = found.document_references
     return found
 
 
 def start(svc: Services) -> None:
     read_models(svc)
+
+
+def _references_sql(models: ReadModels) -> str:
+    return f"SELECT DISTINCT stream FROM {models.table('proj_records')} WHERE sha256 = ? ORDER BY stream"
 
 
 def stop(svc: Services) -> None:
