@@ -3,7 +3,8 @@
 Every route needs a token and answers only about the agencies the reader covers (its own
 agency, those it supervises, all for admins); naming an agency it does not cover is 403.
 The sample (双随机) is for evaluators: supervisors, legal reviewers and admins; it is
-reproducible from its ``seed`` (the same cases as ``audit --sample N --seed S``), and
+reproducible from its ``seed`` (for an admin, or with ``agency``, the same cases as
+``audit --sample N --seed S [--agency A]``; otherwise drawn from the reader's agencies), and
 ``evaluate=true`` adds each sampled case's evaluation.
 """
 
