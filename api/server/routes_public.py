@@ -233,7 +233,8 @@ def atom(entries: list[dict[str, Any]], base: str) -> bytes:
         if entry.get("url"):
             ET.SubElement(item, "link", rel="alternate", href=str(entry["url"]))
         ET.SubElement(item, "content", type="text").text = _entry_text(entry)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
 
 
 @router.get("/feed.json", response_class=JsonFeedResponse, response_model=JsonFeed,

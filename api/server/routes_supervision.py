@@ -166,8 +166,8 @@ def rectifications(models: ReadModels, principal: Principal, agency: str | None,
     head = db.head()
     streams = db.streams_with_prefix("supervision/", head)
     history: dict[str, list[Mapping[str, Any]]] = {}
-    for _, stream, _, state in db.stream_events(streams, head) if streams else []:
-        history.setdefault(stream, []).append(decode(state))
+    for _, stream, _, stored in db.stream_events(streams, head) if streams else []:
+        history.setdefault(stream, []).append(decode(stored))
     out = []
     day = as_of.isoformat()
     for stream, events in sorted(history.items()):
