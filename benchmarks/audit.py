@@ -31,14 +31,14 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.demo import run_demo  # noqa: E402
-from audit.parallel import default_workers, evaluate_all  # noqa: E402
-from audit.store import LedgerSource  # noqa: E402
-from ledger.keys import KeyStore  # noqa: E402
-from ledger.service import Ledger  # noqa: E402
-from ledger.store import EventStore, StoreConfig  # noqa: E402
-from projections.runner import rebuild  # noqa: E402
-from projections.sql import Database  # noqa: E402
+from api.demo import run_demo
+from audit.parallel import default_workers, evaluate_all
+from audit.store import LedgerSource
+from ledger.keys import KeyStore
+from ledger.service import Ledger
+from ledger.store import EventStore, StoreConfig
+from projections.runner import rebuild
+from projections.sql import Database
 
 BUDGETS = {"audit": 4.0}
 ADMIN = "officer/admin"

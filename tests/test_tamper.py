@@ -133,7 +133,8 @@ def test_any_changed_column_is_caught_at_its_row(target: Target, data: st.DataOb
     else:
         old = getattr(row, column)
         i = data.draw(st.integers(0, len(old) - 1))
-        value = old[:i] + data.draw(st.characters(exclude_characters=old[i] + "\x00", exclude_categories=["Cs"])) + old[i + 1:]
+        replacement = data.draw(st.characters(exclude_characters=old[i] + "\x00", exclude_categories=["Cs"]))
+        value = old[:i] + replacement + old[i + 1:]
         assume(column != "originator_id" or not any(
             r.originator_id == value and r.originator_version == row.originator_version for r in target.rows))
     report = target.run([(f"UPDATE stored_events SET {column}=? WHERE rowid=?", (value, row.rowid))])
