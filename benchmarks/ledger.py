@@ -1,5 +1,7 @@
 """Ledger core vs plain eventsourcing on the same kind of store (SQLite files), one run.
 
+Each side runs ``--rounds`` times (fresh stores for appends) and keeps its best round,
+so a burst of load from elsewhere does not decide the ratio.
 Prints one JSON object per line: {"metric", "ours", "reference", "unit", "ratio"}.
 Budgets (issue 2): append_batched >= 0.6, append_single >= 0.7, read_aggregate >= 0.5,
 verify >= 0.7. The verify reference is PyNaCl verifying the same signatures with the
@@ -25,7 +27,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import StepRefused
 from domain.step import Step
-from ledger.envelope import split
+from ledger.envelope import SealedEvent, split
 from ledger.keys import KeyStore, verify
 from ledger.service import BatchView, Ledger, structural_check
 from ledger.store import EventStore, StoreConfig
@@ -94,36 +96,42 @@ def main() -> int:
     parser.add_argument("--streams", type=int, default=200)
     parser.add_argument("--per-stream", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--rounds", type=int, default=3, help="each side's best of this many rounds")
     args = parser.parse_args()
     streams, per = args.streams, args.per_stream
     total = streams * per
     rows = []
+    rounds = args.rounds
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
-        # batched, 100 per save
-        plain = plain_app(d / "plain_b.sqlite")
-        ids: list[Any] = []
+        # batched, 100 per save; each round on fresh stores, the best round of each side kept
+        best_ref = best_ours = float("inf")
+        for r in range(rounds):
+            plain = plain_app(d / f"plain_b{r}.sqlite")
+            ids: list[Any] = []
 
-        def plain_batched() -> None:
-            for s in range(streams):
-                case = Case(number=f"B-{s}")
-                for n in range(1, per):
-                    case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
-                plain.save(case)
-                ids.append(case.id)
+            def plain_batched(plain: Application[Any] = plain, ids: list[Any] = ids) -> None:
+                for s in range(streams):
+                    case = Case(number=f"B-{s}")
+                    for n in range(1, per):
+                        case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
+                    plain.save(case)
+                    ids.append(case.id)
 
-        ledger = make_ledger(d / "ours_b.sqlite", args.workers)
+            ledger = make_ledger(d / f"ours_b{r}.sqlite", args.workers)
 
-        def ours_batched() -> None:
-            for s in range(streams):
-                ledger.record([step(s, n) for n in range(per)], actor=OFFICER)
+            def ours_batched(ledger: Ledger = ledger) -> None:
+                for s in range(streams):
+                    ledger.record([step(s, n) for n in range(per)], actor=OFFICER)
 
-        ref_t, ours_t = timed(plain_batched), timed(ours_batched)
-        rows.append(emit("append_batched", total, ours_t, ref_t))
+            best_ref, best_ours = min(best_ref, timed(plain_batched)), min(best_ours, timed(ours_batched))
+            if r < rounds - 1:
+                ledger.close()
+        rows.append(emit("append_batched", total, best_ours, best_ref))
 
         # reading every aggregate back
-        ref_t = timed(lambda: [plain.repository.get(i) for i in ids])
-        ours_t = timed(lambda: [ledger.read(f"case/B-{s}") for s in range(streams)])
+        ref_t = min(timed(lambda: [plain.repository.get(i) for i in ids]) for _ in range(rounds))
+        ours_t = min(timed(lambda: [ledger.read(f"case/B-{s}") for s in range(streams)]) for _ in range(rounds))
         rows.append(emit("read_aggregate", total, ours_t, ref_t))
 
         # verify the whole store vs the raw primitive on the same signatures
@@ -131,7 +139,6 @@ def main() -> int:
         keyring = ledger.keyring(ADMIN, OFFICER)
         for row in ledger.store.notifications():
             unsigned, sig = split(bytes(row.state))
-            from ledger.envelope import SealedEvent
             kid = SealedEvent.from_stored(bytes(row.state)).signer[1]
             work.append((keyring.keys[kid].public_key, unsigned, sig))
         chunks = [work[i:i + 512] for i in range(0, len(work), 512)]
@@ -143,31 +150,34 @@ def main() -> int:
         def ours_verify() -> None:
             assert verify_store(ledger.store, workers=args.workers).ok
 
-        ref_t, ours_t = timed(reference_verify), timed(ours_verify)
+        ref_t = min(timed(reference_verify) for _ in range(rounds))
+        ours_t = min(timed(ours_verify) for _ in range(rounds))
         rows.append(emit("verify", len(work), ours_t, ref_t))
         ledger.close()
 
         # one event per save
-        plain_s = plain_app(d / "plain_s.sqlite")
-        ledger_s = make_ledger(d / "ours_s.sqlite", args.workers)
         single_streams = max(1, streams // 10)
+        best_ref = best_ours = float("inf")
+        for r in range(rounds):
+            plain_s = plain_app(d / f"plain_s{r}.sqlite")
+            ledger_s = make_ledger(d / f"ours_s{r}.sqlite", args.workers)
 
-        def plain_single() -> None:
-            for s in range(single_streams):
-                case = Case(number=f"S-{s}")
-                plain_s.save(case)
-                for n in range(1, per):
-                    case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
+            def plain_single(plain_s: Application[Any] = plain_s) -> None:
+                for s in range(single_streams):
+                    case = Case(number=f"S-{s}")
                     plain_s.save(case)
+                    for n in range(1, per):
+                        case.record(n=n, amount_fen=100 * n, note=f"第{n}步")
+                        plain_s.save(case)
 
-        def ours_single() -> None:
-            for s in range(single_streams):
-                for n in range(per):
-                    ledger_s.record([step(s, n)], actor=OFFICER)
+            def ours_single(ledger_s: Ledger = ledger_s) -> None:
+                for s in range(single_streams):
+                    for n in range(per):
+                        ledger_s.record([step(s, n)], actor=OFFICER)
 
-        ref_t, ours_t = timed(plain_single), timed(ours_single)
-        rows.append(emit("append_single", single_streams * per, ours_t, ref_t))
-        ledger_s.close()
+            best_ref, best_ours = min(best_ref, timed(plain_single)), min(best_ours, timed(ours_single))
+            ledger_s.close()
+        rows.append(emit("append_single", single_streams * per, best_ours, best_ref))
     failed = [r["metric"] for r in rows if r["ratio"] < r["budget"]]
     if failed:
         print(json.dumps({"over_budget": failed}), file=sys.stderr)

@@ -61,12 +61,27 @@ def encode(value: Any) -> bytes:
         raise EncodingError(f"无法编码: {exc}") from exc
 
 
-def decode(data: bytes) -> Any:
-    """Parse bytes and insist they are canonical, so one value has exactly one encoding."""
+def decode(data: bytes, *, values: bool = True) -> Any:
+    """Parse bytes and insist they are canonical, so one value has exactly one encoding.
+
+    ``values=False`` leaves the value check (no floats, integer range) to a caller that
+    knows which members can hold free values and checks those itself (``check``).
+    """
     try:
         value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         raise NotCanonicalError(f"不是合法的 JSON: {exc}") from exc
-    if encode(value) != data:
+    if values:
+        _check(value)
+    try:
+        again = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise NotCanonicalError(f"无法重新编码: {exc}") from exc
+    if again != data:
         raise NotCanonicalError("字节不是规范编码 (键顺序、空白或转义与规范不一致)")
     return value
+
+
+def check(value: Any) -> None:
+    """Refuse a value without a canonical encoding (floats, huge integers, other types)."""
+    _check(value)

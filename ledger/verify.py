@@ -94,11 +94,14 @@ class _Pass:
         self.last_id = nid
         stored = row.state if isinstance(row.state, bytes) else str(row.state).encode("utf-8")
         try:
-            outer = canonical.decode(stored)
+            outer = canonical.decode(stored, values=False)
             if not isinstance(outer, dict) or len(outer) != 2 or "sig" not in outer:
                 raise ValueError("外层应只含 event 与 sig")
             unsigned, signature = split(stored)
             event = SealedEvent(stored, check_shape(outer["event"]))
+            # The shape fixes the ledger's own members' exact types; free values live here.
+            canonical.check(event.envelope["data"])
+            canonical.check(event.envelope.get("override"))
             recorded = parse_time(event.recorded_at)
             signer, kid = event.signer
         except (ValueError, KeyError, TypeError) as exc:
