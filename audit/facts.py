@@ -14,45 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from audit.model import EventRef
 from domain.calendar import SHANGHAI
 from domain.casestate import _corrected  # the one implementation of 补正 (RecordCorrected)
+from projections.casefile import day_of, parse_time, time_of  # one reading of time fields
 
-__all__ = ["CaseFacts", "RawStep", "as_of_prefix", "parse_time", "text_of", "time_of"]
+__all__ = ["CaseFacts", "RawStep", "as_of_prefix", "day_of", "parse_time", "text_of", "time_of"]
 
 Envelope = Mapping[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=SHANGHAI)
 """The ``at`` of a step whose ``at`` cannot be read (never for a recorded step)."""
-
-
-@lru_cache(maxsize=131072)
-def parse_time(text: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
-
-
-def time_of(value: object) -> datetime | None:
-    """An aware datetime from a ``…_at`` field, or None."""
-    return parse_time(value) if isinstance(value, str) else None
-
-
-def day_of(value: object) -> date | None:
-    """The Asia/Shanghai date of a ``…_at`` field, or a ``YYYY-MM-DD`` field."""
-    if not isinstance(value, str):
-        return None
-    if len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    moment = parse_time(value)
-    return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
 def text_of(value: object) -> str | None:

@@ -438,7 +438,7 @@ def _int(value: object) -> int | None:
 
 
 @lru_cache(maxsize=131072)
-def _parse_time(text: str) -> datetime | None:
+def parse_time(text: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
@@ -446,17 +446,18 @@ def _parse_time(text: str) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def _time(value: object) -> datetime | None:
-    return _parse_time(value) if isinstance(value, str) else None
+def time_of(value: object) -> datetime | None:
+    """An aware datetime from a ``…_at`` field, or None."""
+    return parse_time(value) if isinstance(value, str) else None
 
 
 @lru_cache(maxsize=131072)
 def _day_of(text: str) -> date | None:
-    moment = _parse_time(text)
+    moment = parse_time(text)
     return moment.astimezone(SHANGHAI).date() if moment is not None else None
 
 
-def _day(value: object) -> date | None:
+def day_of(value: object) -> date | None:
     """The Asia/Shanghai date of a timestamp field, or a ``YYYY-MM-DD`` date field."""
     if not isinstance(value, str):
         return None
@@ -484,7 +485,7 @@ def party_of(value: object) -> Party | None:
     """A party (当事人, 申请人) from step JSON, tolerating missing fields."""
     if not isinstance(value, Mapping):
         return None
-    birth = _day(value.get("birth_date"))
+    birth = day_of(value.get("birth_date"))
     return Party(
         kind=str(value.get("kind") or ""), name=str(value.get("name") or ""),
         id_number=_text(value.get("id_number")), credit_code=_text(value.get("credit_code")),
@@ -522,7 +523,7 @@ def _timeline(stream: str, entry: Mapping[str, Any], version: int) -> TimelineEn
     by = entry.get("by")
     return TimelineEntry(
         stream, version, kind, STEP_LABELS.get(kind, kind), _STAGE_OF.get(kind) or STEP_STAGE.get(kind, ""),
-        _parse_time(at_text) or _EPOCH, at_text, str(entry.get("recorded_at") or ""),
+        parse_time(at_text) or _EPOCH, at_text, str(entry.get("recorded_at") or ""),
         by if isinstance(by, str) else "", entry.get("backfilled") is True,
         _overrides(entry) if "override" in entry else (),
     )
@@ -851,25 +852,25 @@ def fold_casefile(
                 marks.setdefault("TransferApproved", []).append((position, day))
                 status = _advance(status, "decided")
         elif kind == "CashHandedOver":
-            cash.append((position, _day(data.get("handed_over_at")) or day, _day(data.get("deposited_at"))))
+            cash.append((position, day_of(data.get("handed_over_at")) or day, day_of(data.get("deposited_at"))))
         elif kind == "TransferredToJudicialOrgan":
-            scalars["transferred_at"] = _time(data.get("transferred_at")) or at
+            scalars["transferred_at"] = time_of(data.get("transferred_at")) or at
             status = _advance(status, "transferred")
         elif kind == "DecisionServed":
-            served = _time(data.get("served_at")) or at
+            served = time_of(data.get("served_at")) or at
             scalars.setdefault("served_at", served)
             status = _advance(status, "served")
         elif kind == "PaymentRecorded":
             amount = _int(data.get("amount_fen")) or 0
             paid += amount
-            paid_on = _day(data.get("paid_at")) or day
+            paid_on = day_of(data.get("paid_at")) or day
             payments.append((paid, paid_on))
             if data.get("channel") == "on_the_spot":
                 on_the_spot.append((position, paid_on))
         elif kind == "PaymentDeferred":
-            instalments = [_day(i.get("due")) for i in data.get("instalments") or () if isinstance(i, Mapping)]
+            instalments = [day_of(i.get("due")) for i in data.get("instalments") or () if isinstance(i, Mapping)]
             last = max((d for d in instalments if d is not None), default=None)
-            deferred_until = _day(data.get("until")) or last or deferred_until
+            deferred_until = day_of(data.get("until")) or last or deferred_until
         elif kind == "TimeLimitExtended":
             if data.get("rule") in (None, "PEN-23"):
                 extensions += _int(data.get("days")) or 0
@@ -885,10 +886,10 @@ def fold_casefile(
         elif kind == "PublicationWithdrawn":
             target = _latest_open(publications)
             if target is not None:
-                target["withdrawn"] = Withdrawal(version, _time(data.get("withdrawn_at")) or at,
+                target["withdrawn"] = Withdrawal(version, time_of(data.get("withdrawn_at")) or at,
                                                  _text(data.get("reason")), _text(data.get("explanation")))
         elif kind == "PublicationCorrectionRequested":
-            corrections_requested.append((position, version, _day(data.get("requested_at")) or day))
+            corrections_requested.append((position, version, day_of(data.get("requested_at")) or day))
         elif kind == "PublicationSuppressed":
             suppressions.append(str(data.get("reason") or ""))
         elif kind == "DecisionCorrected":
@@ -981,22 +982,22 @@ def _latest_open(publications: list[dict[str, Any]]) -> dict[str, Any] | None:
 def _publication(p: Mapping[str, Any], decided_on: date | None, config: Config) -> Publication:
     data: Mapping[str, Any] = p["data"]
     at: datetime = p["at"]
-    published_at = _time(data.get("published_at")) or at
+    published_at = time_of(data.get("published_at")) or at
     regime_name = _text(data.get("regime"))
     regimes = config.publication.regimes
     regime = regime_name if regime_name is not None and regime_name in regimes else config.publication.regime
     periods = effective_regime(config, regime)
     # PUB-04: the period starts on the decision date; end dates are calendar months (no roll-forward).
     start = decided_on or published_at.astimezone(SHANGHAI).date()
-    min_until = _day(data.get("min_until")) or DEFAULT_CALENDAR.add_months(start, periods.min_months, roll=False).due
-    max_until = _day(data.get("max_until")) or DEFAULT_CALENDAR.add_months(start, periods.max_months, roll=False).due
+    min_until = day_of(data.get("min_until")) or DEFAULT_CALENDAR.add_months(start, periods.min_months, roll=False).due
+    max_until = day_of(data.get("max_until")) or DEFAULT_CALENDAR.add_months(start, periods.max_months, roll=False).due
     original = str(data.get("text") or "")
     corrected = p["corrected"]
     text = original
     corrected_at = None
     if corrected is not None:
         text = str(corrected[0].get("text") or original)
-        corrected_at = _time(corrected[0].get("corrected_at")) or corrected[1]
+        corrected_at = time_of(corrected[0].get("corrected_at")) or corrected[1]
     return Publication(
         version=int(p["version"]), published_at=published_at, published_text=str(data.get("published_at") or ""),
         channel=_text(data.get("channel")), url=_text(data.get("url")), text=text, original_text=original,
@@ -1078,7 +1079,7 @@ def _case_deadlines(
     corrective_starts: list[tuple[str, date | None, int]] = []
     for c in corrections:
         clock = c["received_at"] if config.publication.withdrawal_clock == "received" else c["effective_at"]
-        start = _day(clock or c["effective_at"])
+        start = day_of(clock or c["effective_at"])
         corrective_starts.append((f"v{c['version']}", start, int(c["position"])))
     if not corrections:
         for review in reviews:
@@ -1144,30 +1145,30 @@ def fold_review(
             target = _mapping(data.get("target"))
             values["case"] = _text(target.get("case"))
             values["document_no"] = _text(target.get("document_no"))
-            values["received_at"] = _time(data.get("received_at")) or at
+            values["received_at"] = time_of(data.get("received_at")) or at
         elif kind == "ReconsiderationAccepted":
-            values.setdefault("accepted_at", _time(data.get("decided_at")) or at)
+            values.setdefault("accepted_at", time_of(data.get("decided_at")) or at)
         elif kind == "ReconsiderationRejected":
-            values.setdefault("rejected_at", _time(data.get("decided_at")) or at)
+            values.setdefault("rejected_at", time_of(data.get("decided_at")) or at)
         elif kind == "AnswerRequested":
-            values.setdefault("answer_requested_at", _time(data.get("sent_at")) or at)
+            values.setdefault("answer_requested_at", time_of(data.get("sent_at")) or at)
         elif kind == "AnswerFiled":
-            values.setdefault("answer_filed_at", _time(data.get("filed_at")) or at)
+            values.setdefault("answer_filed_at", time_of(data.get("filed_at")) or at)
         elif kind == "ReconsiderationHearingHeld":
-            hearings.append((_time(data.get("held_at")) or at, data.get("respondent_head_attended") is True))
+            hearings.append((time_of(data.get("held_at")) or at, data.get("respondent_head_attended") is True))
         elif kind == "ReconsiderationExtended":
             extended += _int(data.get("days")) or 0
         elif kind == "ReconsiderationDecided":
             values["decision"] = _text(data.get("type"))
-            values["decided_at"] = _time(data.get("decided_at")) or at
-            values["served_at"] = _time(data.get("served_at"))
+            values["decided_at"] = time_of(data.get("decided_at")) or at
+            values["served_at"] = time_of(data.get("served_at"))
         elif kind in ("OpinionLetterIssued", "SuggestionLetterIssued"):
-            when = _time(data.get("issued_at")) or at
+            when = time_of(data.get("issued_at")) or at
             letters.append((kind, _text(data.get("to")), when))
             if kind == "OpinionLetterIssued":
                 issued.append((position, when.astimezone(SHANGHAI).date()))
         elif kind == "OpinionLetterAnswered":
-            answered.append((position, (_time(data.get("answered_at")) or at).astimezone(SHANGHAI).date()))
+            answered.append((position, (time_of(data.get("answered_at")) or at).astimezone(SHANGHAI).date()))
     rc = config.reconsideration
 
     def day(name: str) -> date | None:
@@ -1221,15 +1222,15 @@ def fold_lawsuit(stream: str, history: History) -> LawsuitFile:
         if kind == "LawsuitFiled":
             target = _mapping(data.get("target"))
             values.update(case=_text(target.get("case")), document_no=_text(target.get("document_no")),
-                          court=_text(data.get("court")), filed_at=_time(data.get("filed_at")) or line.at)
+                          court=_text(data.get("court")), filed_at=time_of(data.get("filed_at")) or line.at)
         elif kind == "CourtHearingAttended":
             appeared = tuple((str(a.get("person") or ""), str(a.get("role") or ""))
                              for a in data.get("appeared") or () if isinstance(a, Mapping))
-            hearings.append(CourtHearing(_time(data.get("hearing_at")) or line.at, appeared,
+            hearings.append(CourtHearing(time_of(data.get("hearing_at")) or line.at, appeared,
                                          any(role in HEAD_ROLES for _, role in appeared),
                                          _text(data.get("head_absent_reason"))))
         elif kind == "JudgmentReceived":
-            judgments.append(Judgment(str(data.get("outcome") or ""), _time(data.get("received_at")) or line.at,
+            judgments.append(Judgment(str(data.get("outcome") or ""), time_of(data.get("received_at")) or line.at,
                                       _text(data.get("instance"))))
         elif kind == "JudicialSuggestionReceived":
             suggestions += 1
@@ -1257,9 +1258,9 @@ def fold_supervision(stream: str, history: History, *, calendar: WorkingCalendar
         if kind == "RectificationOrdered":
             agency = _text(data.get("agency")) or agency
             case = _text(data.get("case")) or case
-            ordered.append((position, day, _day(data.get("due_at"))))
+            ordered.append((position, day, day_of(data.get("due_at"))))
         elif kind == "RectificationReported":
-            reported.append((position, _day(data.get("reported_at")) or day))
+            reported.append((position, day_of(data.get("reported_at")) or day))
         elif kind == "CaseFileEvaluated":
             case = _text(data.get("case")) or case
     deadlines = [
