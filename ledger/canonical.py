@@ -85,3 +85,11 @@ def decode(data: bytes, *, values: bool = True) -> Any:
 def check(value: Any) -> None:
     """Refuse a value without a canonical encoding (floats, huge integers, other types)."""
     _check(value)
+
+
+def encode_checked(value: Any) -> bytes:
+    """The canonical bytes of a value whose members the caller has already ``check``-ed."""
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError as exc:
+        raise EncodingError(f"无法编码: {exc}") from exc

@@ -53,7 +53,11 @@ def step_identity(step: Mapping[str, Any]) -> str:
     """The idempotency key of a step: its canonical statement, never the nonce."""
     keys = ("stream", "type", "at", "by", "data", "override")
     subset = {k: step[k] for k in keys if step.get(k) is not None}
-    return hashlib.sha256(canonical.encode(subset)).hexdigest()
+    try:
+        return hashlib.sha256(canonical.encode(subset)).hexdigest()
+    except canonical.EncodingError:
+        # No canonical form, so it can never have been recorded: an identity of its own.
+        return "uncanonical:" + hashlib.sha256(repr(subset).encode("utf-8")).hexdigest()
 
 
 def seal(unsigned: bytes, signature: bytes) -> bytes:

@@ -66,6 +66,7 @@ class BatchView:
     _history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _officers: dict[str, Officer | None] = field(default_factory=dict)
     head_hashes: dict[str, bytes] = field(default_factory=dict)
+    _calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
 
     def events(self, stream: str) -> list[SealedEvent]:
         """The stream's events, stored then pending; read-only for callers."""
@@ -84,6 +85,8 @@ class BatchView:
             self._history[event.stream].append(event.envelope)
         self.head_hashes[event.stream] = event_hash
         self._officers.pop(event.stream, None)
+        if event.stream.startswith("calendar/"):
+            self._calendars.clear()
 
     def history(self, stream: str) -> list[dict[str, Any]]:
         history = self._history.get(stream)
@@ -93,7 +96,10 @@ class BatchView:
 
     def calendar(self, year: int) -> WorkingCalendar:
         """The calendar with the notices near ``year``, rebuilt only when a notice was added."""
-        return self.ledger.calendars.get(self, year)
+        calendar = self._calendars.get(year)
+        if calendar is None:
+            calendar = self._calendars[year] = self.ledger.calendars.get(self, year)
+        return calendar
 
     def officer(self, identity: str) -> Officer | None:
         if identity not in self._officers:
@@ -108,6 +114,16 @@ class BatchView:
             for event in self.events(identity):
                 ring.apply(event)
         return ring
+
+
+def _check_values(step: Step) -> None:
+    """Free values live in data and override (Step.parse fixed the other members as text; the
+    ledger adds only its own), so only they need the walk before canonical encoding."""
+    try:
+        canonical.check(step.data)
+        canonical.check(step.raw.get("override"))
+    except canonical.EncodingError as exc:
+        raise StepRefused("STRUCT-FIELD", f"没有规范编码的值: {exc}") from exc
 
 
 class _Calendars:
@@ -244,6 +260,7 @@ class Ledger:
         for i, raw in enumerate(steps):
             try:
                 step = Step.parse(raw)
+                _check_values(step)
                 self.validator(step, view)
                 if step.kind == "officer":
                     signers.clear()  # identity steps may change who holds which key
@@ -264,7 +281,7 @@ class Ledger:
                 envelope["backfilled"] = True
             if issued is not None:
                 envelope["key"] = {"id": issued[0], "public_key": issued[1]}
-            unsigned = canonical.encode(envelope)
+            unsigned = canonical.encode_checked(envelope)  # its free values were checked above
             event_hash = content_hash(unsigned)
             view.add(SealedEvent(b"", envelope), event_hash)  # not yet signed: the view reads its envelope
             sealed.append((key, unsigned, envelope, event_hash))

@@ -244,3 +244,14 @@ def test_refusal_by_the_signer_rules_names_its_place_in_the_batch(ledger: Ledger
                       actor=OFFICER)
     assert (exc.value.rule, exc.value.index) == ("STRUCT-ACTOR", 1)
     assert count(ledger) == before
+
+
+@pytest.mark.parametrize("value", [1.5, 2**53, float("nan")])
+def test_values_without_canonical_bytes_refused_with_their_index(ledger: Ledger, value: object) -> None:
+    bad = sample_step("case/F-1", 2)
+    bad["data"]["amount_fen"] = value
+    before = count(ledger)
+    with pytest.raises(StepRefused) as exc:
+        ledger.record([sample_step("case/F-1", 1), bad], actor=OFFICER)
+    assert (exc.value.rule, exc.value.index) == ("STRUCT-FIELD", 1)
+    assert count(ledger) == before
