@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from domain.calendar import HolidayNotice, WorkingCalendar
 from domain.config import Config
-from domain.gates import check_gates, with_registry
+from domain.gates import GateContext, check_gates, with_registry
 from domain.step import Step
 from domain.validation import Context, check_structure
 
@@ -31,13 +31,15 @@ def calendar_for(ctx: Context, around: int, *, span: tuple[int, int] = CALENDAR_
 
 
 def validate(
-    step: Step, ctx: Context, *, backfill: bool, config: Config, calendar: WorkingCalendar | None = None
+    step: Step, ctx: Context, *, backfill: bool, config: Config, calendar: WorkingCalendar | None = None,
+    registry: GateContext | None = None,
 ) -> None:
     """Everything a step must pass: structure always; the legal gates only when live.
 
-    ``calendar`` lets a caller that caches calendars pass one; else it is built from ``ctx``.
+    ``calendar`` and ``registry`` let a caller that keeps them across a batch pass them;
+    else they are built from ``ctx``.
     """
     check_structure(step, ctx, backfill=backfill)
     if not backfill:
         calendar = calendar or calendar_for(ctx, step.at.year)
-        check_gates(step, with_registry(ctx), config=config, calendar=calendar)
+        check_gates(step, registry or with_registry(ctx), config=config, calendar=calendar)

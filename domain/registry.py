@@ -255,12 +255,25 @@ class HistoryRegistry:
     """A gate context over any validation ``Context``: the registry folded from its history.
 
     The ledger wraps the view it validates with (``HistoryRegistry(view)``); tests wrap
-    an in-memory dict of streams. Nothing is cached, so steps added to the underlying
-    context are seen at once.
+    an in-memory dict of streams. A stream's full fold is kept while its history has the
+    same length and serves every ``at`` no earlier than its newest step (the common case:
+    the registry predates the cases); steps added to the context are seen at once.
     """
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
+        self._full: dict[tuple[str, int], tuple[Any, datetime | None]] = {}
+
+    def _as_of(self, stream: str, at: datetime, fold: Any) -> Any:
+        history = self._ctx.history(stream)
+        key = (stream, len(history))
+        full = self._full.get(key)
+        if full is None:
+            newest = max((step_time(entry) for entry in history), default=None)
+            full = self._full[key] = (fold(stream, history), newest)
+        if full[1] is None or full[1] <= at:
+            return full[0]
+        return fold(stream, history, at)
 
     def history(self, stream: str) -> History:
         return self._ctx.history(stream)
@@ -270,8 +283,10 @@ class HistoryRegistry:
 
     def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
         """The agency's registry entry as of ``at`` (items and catalogue published by then)."""
-        return fold_agency(agency, self._ctx.history(agency), at)
+        state: AgencyState | None = self._as_of(agency, at, fold_agency)
+        return state
 
     def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
         """The officer's standing as of ``at`` (renewals and revocations dated by then)."""
-        return fold_officer(identity, self._ctx.history(identity), at)
+        record: OfficerRecord | None = self._as_of(identity, at, fold_officer)
+        return record

@@ -21,6 +21,7 @@ from domain.admission import CALENDAR_SPAN, calendar_for, validate
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.errors import StepRefused
+from domain.gates import GateContext, with_registry
 from domain.identities import Officer
 from domain.step import Step, parse_timestamp
 from domain.validation import check_structure
@@ -67,6 +68,14 @@ class BatchView:
     _officers: dict[str, Officer | None] = field(default_factory=dict)
     head_hashes: dict[str, bytes] = field(default_factory=dict)
     _calendars: dict[int, WorkingCalendar] = field(default_factory=dict)
+    _registry: GateContext | None = None
+
+    @property
+    def registry(self) -> GateContext:
+        """The gates' view of the registry over this batch (its folds kept across steps)."""
+        if self._registry is None:
+            self._registry = with_registry(self)
+        return self._registry
 
     def events(self, stream: str) -> list[SealedEvent]:
         """The stream's events, stored then pending; read-only for callers."""
@@ -150,8 +159,11 @@ def admission(config: Config) -> Validator:
     """Structure always, the legal gates when live (domain.admission), with ``config``."""
 
     def check(step: Step, view: BatchView) -> None:
-        calendar = None if view.backfill else view.calendar(step.at.year)
-        validate(step, view, backfill=view.backfill, config=config, calendar=calendar)
+        if view.backfill:
+            validate(step, view, backfill=True, config=config)
+        else:
+            validate(step, view, backfill=False, config=config, calendar=view.calendar(step.at.year),
+                     registry=view.registry)
 
     return check
 
