@@ -54,7 +54,9 @@ def step_identity(step: Mapping[str, Any]) -> str:
     keys = ("stream", "type", "at", "by", "data", "override")
     subset = {k: step[k] for k in keys if step.get(k) is not None}
     try:
-        return hashlib.sha256(canonical.encode(subset)).hexdigest()
+        # The same bytes as canonical.encode for any recordable step, without its value walk:
+        # a step whose values have no canonical form is refused when recorded anyway.
+        return hashlib.sha256(canonical.encode_checked(subset)).hexdigest()
     except canonical.EncodingError:
         # No canonical form, so it can never have been recorded: an identity of its own.
         return "uncanonical:" + hashlib.sha256(repr(subset).encode("utf-8")).hexdigest()
