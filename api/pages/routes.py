@@ -201,15 +201,23 @@ def _case_context(ctx: Ctx, number: str) -> tuple[str, dict[str, Any]] | Respons
     return stream, found
 
 
-@router.get("/ui/cases/{number}")
-def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
+def _case_page(request: Request, svc: Services, number: str) -> tuple[Ctx, str, dict[str, Any]] | Response:
+    """A case page's guard and case file: the login redirect or refusal, or (ctx, stream, file)."""
     ctx = _guard(request, svc)
     if isinstance(ctx, Response):
         return ctx
     got = _case_context(ctx, number)
     if isinstance(got, Response):
         return got
-    stream, cf = got
+    return ctx, got[0], got[1]
+
+
+@router.get("/ui/cases/{number}")
+def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
+    got = _case_page(request, svc, number)
+    if isinstance(got, Response):
+        return got
+    ctx, stream, cf = got
     evaluation = ctx.reads.evaluation(stream)
     concerned: dict[tuple[str, int], list[str]] = {}
     for f in (evaluation or {}).get("findings", []):
@@ -226,13 +234,10 @@ def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
 
 @router.get("/ui/cases/{number}/evaluation.html")
 def evaluation_report(number: str, request: Request, svc: ServicesDep) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
-    got = _case_context(ctx, number)
+    got = _case_page(request, svc, number)
     if isinstance(got, Response):
         return got
-    stream, _ = got
+    ctx, stream, _ = got
     row = ctx.reads.evaluation(stream)
     if row is None:
         return _missing(ctx, f"{stream} 的评查结果（评查结果表尚未生成或未包含该案："
@@ -244,13 +249,10 @@ def evaluation_report(number: str, request: Request, svc: ServicesDep) -> Respon
 
 @router.get("/ui/cases/{number}/export.zip")
 def export_zip(number: str, request: Request, svc: ServicesDep) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
-    got = _case_context(ctx, number)
+    got = _case_page(request, svc, number)
     if isinstance(got, Response):
         return got
-    stream, cf = got
+    ctx, stream, cf = got
     data = _export(ctx, stream, cf)
     name = stream.split("/", 1)[1]
     return Response(data, media_type="application/zip", headers={
