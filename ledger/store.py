@@ -222,20 +222,8 @@ class EventStore(Application[str]):
             yield appender
             appender.ids = self.append(appender.buffer)
             return
-        with self.recorder.datastore.get_connection(commit=True) as conn:
-            cursor = conn.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
-            self._local.cursor = cursor
-            try:
-                appender = Appender(self, cursor)
-                yield appender
-            except BaseException:
-                conn.rollback()
-                raise
-            else:
-                conn.commit()
-            finally:
-                self._local.cursor = None
+        with self._shared(write=True) as cursor:
+            yield Appender(self, cursor)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -247,15 +235,29 @@ class EventStore(Application[str]):
         if not isinstance(self.recorder, ChainedSQLiteRecorder) or getattr(self._local, "cursor", None):
             yield
             return
-        with self.recorder.datastore.get_connection(commit=False) as conn:
+        with self._shared(write=False):
+            yield
+
+    @contextmanager
+    def _shared(self, *, write: bool) -> Iterator[Any]:
+        """A SQLite transaction whose cursor this thread's reads use; kept only when writing."""
+        recorder = cast(ChainedSQLiteRecorder, self.recorder)
+        with recorder.datastore.get_connection(commit=write) as conn:
             cursor = conn.cursor()
-            cursor.execute("BEGIN")
+            cursor.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             self._local.cursor = cursor
             try:
-                yield
+                yield cursor
+            except BaseException:
+                conn.rollback()
+                raise
+            else:
+                if write:
+                    conn.commit()
+                else:
+                    conn.rollback()
             finally:
                 self._local.cursor = None
-                conn.rollback()
 
     def _select(self, stream: str, gt: int | None = None, desc: bool = False,
                 limit: int | None = None) -> list[SealedEvent]:
