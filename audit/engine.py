@@ -152,7 +152,7 @@ def recheck_on(file: CaseFile, as_of: date) -> date | None:
     """The first day after ``as_of`` on which a pending deadline may fall due (the table's refresh)."""
     days = []
     for d in file.all_deadlines:
-        if d.done_on is not None or breach_kind(d, as_of) is not None:
+        if not d.is_duty or d.done_on is not None or breach_kind(d, as_of) is not None:
             continue
         if d.due.provisional and d.due.known_until is not None:
             days.append(d.due.known_until + timedelta(days=1))

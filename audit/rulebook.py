@@ -211,6 +211,8 @@ class Subject:
     def _all_breaches(self) -> dict[str, list[DeadlineBreach]]:
         out: dict[str, list[DeadlineBreach]] = {}
         for d in self.file.all_deadlines:
+            if not d.is_duty:
+                continue  # a party's window: the gates judge the steps taken inside it
             kind = breach_kind(d, self.as_of)
             if kind is not None:
                 out.setdefault(d.rule, []).append(DeadlineBreach(d, kind))

@@ -726,6 +726,12 @@ def pen29(s: Subject) -> Hit | None:
             elif on > last:
                 parts.append((MAJOR, f"{on} 才申请强制执行，超过复议、诉讼期限届满后 "
                                      f"{s.config.payment.court_application_months} 个月（{last}）", applied))
+    # The fine still unpaid and no application at all within the months after the periods lapsed.
+    unapplied = [b for b in s.breaches("PEN-29") if b.kind == "missed" or (b.kind == "provisional"
+                                                                            and b.deadline.done_on is None)]
+    if unapplied and not parts:
+        return Hit("；".join(f"罚款未缴纳，{b.message}" for b in unapplied), refs([s.facts.first("DecisionServed")]),
+                   provisional=all(b.kind == "provisional" for b in unapplied))
     return combine(parts)
 
 

@@ -55,7 +55,8 @@ __all__ = [
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 PeriodUnit = Literal["WD", "ND", "M", "Y"]
-DeadlineState = Literal["met", "pending", "due_soon", "missed", "provisional"]
+DeadlineState = Literal["met", "pending", "due_soon", "missed", "provisional", "elapsed"]
+"""``elapsed``: a party's window (陈述申辩期, 复议期限…) that ended unused; never a breach."""
 
 _ONE_DAY = timedelta(days=1)
 

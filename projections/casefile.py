@@ -181,6 +181,12 @@ class Deadline:
 
     The state (met, pending, due soon, missed, provisional) depends on the day it is
     read, so it is never part of the file: call :meth:`state` with ``today``.
+
+    ``holder`` says whose period it is. ``agency``: a duty the agency must perform by
+    ``due`` (warnings and the audit's deadline findings). ``party``: a window the party
+    holds (陈述申辩期, 听证申请期, 复议 and 起诉期限, 催告后履行期) — the agency must wait
+    for it, so it is never a warning; ``done_on`` is when the party used or waived it,
+    and an unused window ends ``elapsed``, not missed.
     """
 
     stream: str
@@ -191,9 +197,17 @@ class Deadline:
     due: DueDate
     done_on: date | None
     agency: str | None = None
+    holder: str = "agency"
+
+    @property
+    def is_duty(self) -> bool:
+        return self.holder == "agency"
 
     def state(self, today: date, calendar: WorkingCalendar = DEFAULT_CALENDAR, soon_days: int = 3) -> DeadlineState:
-        return calendar.deadline_state(self.due, self.done_on, today, soon_days)
+        found = calendar.deadline_state(self.due, self.done_on, today, soon_days)
+        if found == "missed" and self.done_on is None and not self.is_duty:
+            return "elapsed"
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -738,10 +752,10 @@ def period(calendar: WorkingCalendar, start: date, n: int, unit: str, roll: bool
 
 
 def _deadline(stream: str, key: str, rule: str, title: str, start: date | None, due: DueDate | None,
-              done_on: date | None, agency: str | None) -> Deadline | None:
+              done_on: date | None, agency: str | None, holder: str = "agency") -> Deadline | None:
     if start is None or due is None:
         return None
-    return Deadline(stream, key, rule, title, start, due, done_on, agency)
+    return Deadline(stream, key, rule, title, start, due, done_on, agency, holder)
 
 
 def _first_after(days: Sequence[tuple[int, date | None]], position: int) -> date | None:
@@ -851,6 +865,8 @@ def fold_casefile(
             else:
                 marks.setdefault("TransferApproved", []).append((position, day))
                 status = _advance(status, "decided")
+        elif kind in _DATED:
+            marks.setdefault(kind, []).append((position, day_of(data.get(_DATED[kind])) or day))
         elif kind == "CashHandedOver":
             cash.append((position, day_of(data.get("handed_over_at")) or day, day_of(data.get("deposited_at"))))
         elif kind == "TransferredToJudicialOrgan":
@@ -955,8 +971,14 @@ _HANDLED: Final = frozenset({
     "PaymentRecorded", "PaymentDeferred", "TimeLimitExtended", "EvidencePreserved", "DecisionPublished",
     "PublicationCorrected", "PublicationWithdrawn", "PublicationCorrectionRequested", "PublicationSuppressed",
     "DecisionCorrected", "LegalReviewRequested", "LegalReviewCompleted", "CaseClosed", "CaseArchived",
+    "HearingRequested", "PaymentDemanded", "CourtEnforcementApplied",
 })
 """The step types the fold reads beyond the timeline, documents and officers."""
+
+_DATED: Final[dict[str, str]] = {
+    "HearingRequested": "requested_at", "PaymentDemanded": "served_at", "CourtEnforcementApplied": "applied_at",
+}
+"""Steps deadlines wait for, dated by a field of their own rather than their ``at``."""
 
 _MARKED: Final = frozenset({
     "CaseSourceRecorded", "CaseRegistered", "PreservationResolved", "TransferDecided", "TransferredToJudicialOrgan",
@@ -1100,10 +1122,77 @@ def _case_deadlines(
     for position, version, day in corrections_requested:
         add(f"PUB-05@{version}", "PUB-05", "更正公开信息", day, config.publication.correction_wd, "WD",
             _first_after(corrected_days, position))
+    out += _party_windows(stream, agency, state, config, calendar, marks, decision, served_on, payments,
+                          deferred_until, reviews, lawsuits)
     closed = first("CaseClosed")
     if closed is not None:
         add("EVAL-07", "EVAL-07", "结案后归档", closed, config.evaluation.archive_nd, "ND", first("CaseArchived"))
     return tuple(d for d in out if d is not None)
+
+
+def _party_windows(
+    stream: str, agency: str | None, state: CaseState, config: Config, calendar: WorkingCalendar,
+    marks: Mapping[str, list[tuple[int, date | None]]], decision: DecisionInfo | None, served_on: date | None,
+    payments: Sequence[tuple[int, date | None]], deferred_until: date | None, reviews: Sequence[ReviewFile],
+    lawsuits: Sequence[LawsuitFile],
+) -> list[Deadline | None]:
+    """The periods the party holds and the agency must wait for, and the court-enforcement duty
+    that follows them (PEN-10, PEN-13, RC-01, LIT-04, PEN-29)."""
+    out: list[Deadline | None] = []
+
+    def window(key: str, rule: str, title: str, start: date | None, n: int, unit: str, done: date | None,
+               *, holder: str = "party", roll: bool = True) -> None:
+        if start is not None:
+            out.append(_deadline(stream, key, rule, title, start, period(calendar, start, n, unit, roll), done, agency,
+                                 holder))
+
+    requests = marks.get("HearingRequested", [])
+    for notice in state.notices:
+        served = notice.served_at.astimezone(SHANGHAI).date()
+        waived = [(w.at.astimezone(SHANGHAI).date(), w.rights) for w in state.waivers if w.position > notice.position]
+        days = config.statement.window_with_hearing_wd if notice.hearing_right else config.statement.window_wd
+        # PEN-10: the statement window, closed early only by a written waiver (Q5: from service).
+        window(f"PEN-10@{notice.position + 1}", "PEN-10", "陈述、申辩期（当事人）", served, days, "WD",
+               min((d for d, rights in waived if "statement" in rights), default=None))
+        if notice.hearing_right:
+            asked = [d for p, d in requests if p > notice.position and d is not None]
+            waived_hearing = [d for d, rights in waived if "hearing" in rights]
+            window(f"PEN-13@{notice.position + 1}", "PEN-13", "要求听证期限（当事人）", served,
+                   config.hearing.request_wd, "WD", min([*asked, *waived_hearing], default=None))
+    if decision is None or served_on is None:
+        return out
+    received = [r.received_at.astimezone(SHANGHAI).date() for r in reviews if r.received_at is not None]
+    window("RC-01", "RC-01", "申请行政复议期限（当事人）", served_on, config.reconsideration.application_nd, "ND",
+           min(received, default=None))
+    filed = min((s.filed_at.astimezone(SHANGHAI).date() for s in lawsuits if s.filed_at is not None), default=None)
+    decided = [r for r in reviews if r.decided_at is not None]
+    if decided:  # LIT-04: after a 复议 decision, 15 days from its service
+        last = max(decided, key=lambda r: r.decided_at or _EPOCH)
+        when = last.served_at or last.decided_at
+        assert when is not None
+        window("LIT-04", "LIT-04", "提起行政诉讼期限（复议决定后，当事人）", when.astimezone(SHANGHAI).date(),
+               config.litigation.after_reconsideration_days, "ND", filed)
+    else:
+        window("LIT-04", "LIT-04", "提起行政诉讼期限（当事人）", served_on, config.litigation.filing_months, "M", filed,
+               roll=False)
+    if decision.fine_fen <= 0:
+        return out
+    paid_on = next((d for total, d in payments if total >= decision.fine_fen), None)
+    for position, day in marks.get("PaymentDemanded", []):
+        window(f"PEN-29@demand-{position + 1}", "PEN-29", "催告后履行期（当事人）", day,
+               config.payment.demand_to_court_wd, "WD", paid_on if paid_on is not None and day is not None
+               and paid_on >= day else None)
+    if lawsuits or any(r.decided_at is None for r in reviews):
+        return out  # the decision's finality waits for the 复议 or the court
+    remedies = [d.due.due for d in out if d is not None and d.rule in ("RC-01", "LIT-04") and d.done_on is None]
+    lapse = max([*remedies, *([deferred_until] if deferred_until is not None else [])], default=None)
+    if lapse is None or (paid_on is not None and paid_on <= lapse):
+        return out
+    applied = min((d for _, d in marks.get("CourtEnforcementApplied", []) if d is not None), default=None)
+    done = min((d for d in (applied, paid_on) if d is not None), default=None)
+    window("PEN-29@court", "PEN-29", "申请人民法院强制执行（复议、诉讼期限届满后）", lapse,
+           config.payment.court_application_months, "M", done, holder="agency")
+    return out
 
 
 def _must_publish(state: CaseState, decision: DecisionInfo, config: Config) -> bool:

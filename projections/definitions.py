@@ -146,14 +146,14 @@ class CaseFiles(Projection):
               indexes=(("officer",),)),
         Table("proj_deadlines", (
             ("grp", T), ("stream", T), ("key", T), ("rule", T), ("title", T), ("agency", T), ("start_on", T),
-            ("due_on", T), ("provisional", N), ("known_until", T), ("done_on", T),
+            ("due_on", T), ("provisional", N), ("known_until", T), ("done_on", T), ("holder", T),
         ), ("grp", "stream", "key"), indexes=(("done_on", "due_on"),)),
     )
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
         deadlines = [
             (key, d.stream, d.key, d.rule, d.title, d.agency, _day_iso(d.start), _day_iso(d.due.due),
-             int(d.due.provisional), _day_iso(d.due.known_until), _day_iso(d.done_on))
+             int(d.due.provisional), _day_iso(d.due.known_until), _day_iso(d.done_on), d.holder)
             for d in (group.deadlines if isinstance(group, SupervisionFile) else group.all_deadlines)
         ]
         if isinstance(group, SupervisionFile):

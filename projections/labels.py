@@ -103,7 +103,7 @@ HEAD_ROLES: Final = frozenset({"principal_head", "deputy_head", "responsible_hea
 """Who counts as the agency's 负责人 appearing in court (LIT-01)."""
 
 DEADLINE_STATE_LABELS: Final[dict[str, str]] = {
-    "met": "按期完成", "pending": "进行中", "due_soon": "即将到期", "missed": "已逾期",
+    "met": "按期完成", "pending": "进行中", "due_soon": "即将到期", "missed": "已逾期", "elapsed": "期间届满",
     "provisional": "待定（日历未知）",
 }
 

@@ -73,7 +73,10 @@ def _due(row: Mapping[str, Any]) -> DueDate:
 
 def _state(row: Mapping[str, Any], as_of: date, calendar: WorkingCalendar, soon_days: int) -> str:
     done = row.get("done_on")
-    return calendar.deadline_state(_due(row), date.fromisoformat(done) if done else None, as_of, soon_days)
+    found = calendar.deadline_state(_due(row), date.fromisoformat(done) if done else None, as_of, soon_days)
+    if found == "missed" and not done and row.get("holder") == "party":
+        return "elapsed"  # a party's window that ended unused (Deadline.state)
+    return found
 
 
 # --------------------------------------------------------------------------- case file
@@ -109,7 +112,8 @@ def case_file(
                                f"media_type, officers, at FROM {db.qualify('proj_records')} WHERE grp = ? "
                                "ORDER BY stream, version, field", (case,))
     deadlines = _rows(db, f"SELECT stream, key, rule, title, agency, start_on, due_on, provisional, known_until, "
-                          f"done_on FROM {db.qualify('proj_deadlines')} WHERE grp = ? ORDER BY start_on, key", (case,))
+                          f"done_on, holder FROM {db.qualify('proj_deadlines')} WHERE grp = ? ORDER BY start_on, key",
+                      (case,))
     for row in deadlines:
         row["state"] = _state(row, as_of, calendar, soon)
         row["state_label"] = DEADLINE_STATE_LABELS[row["state"]]
@@ -165,7 +169,7 @@ def warnings(
     horizon = (as_of + timedelta(days=30 + 3 * soon)).isoformat()  # wide enough for any holiday block
     sql = (f"SELECT d.grp, d.stream, d.key, d.rule, d.title, d.agency, d.start_on, d.due_on, d.provisional, "
            f"d.known_until, d.done_on FROM {db.qualify('proj_deadlines')} d WHERE d.done_on IS NULL "
-           "AND d.due_on <= ?")
+           "AND d.holder = 'agency' AND d.due_on <= ?")
     params: list[Any] = [horizon]
     if agency is not None:
         sql += f" AND (d.agency = ? OR (d.agency IS NULL AND d.grp IN (SELECT grp FROM {db.qualify('proj_cases')} " \
