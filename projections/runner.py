@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import marshal
+import multiprocessing
 import os
 import pickle
 import threading
@@ -35,7 +37,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -90,14 +91,16 @@ class ConflictError(Exception):
 
 
 def default_workers() -> int:
-    """Processes a rebuild folds with: one per idle CPU (CPUs less the load average), at most four.
+    """Processes a rebuild folds with: one per idle CPU, at most four.
 
-    Forked folding costs more CPU in all (each process reads its groups' events), so it
-    pays only where CPUs are free; on a busy machine one process is faster.
+    Idle: the CPUs less the load average, not counting one unit of load (the caller's own
+    recent work, e.g. the import before a rebuild). Parallel folding costs some more CPU in
+    all (each worker reads its groups' events again), so on a machine busy on every CPU one
+    process is faster.
     """
     cpus = os.cpu_count() or 1
     try:
-        busy = round(os.getloadavg()[0])
+        busy = max(0, round(os.getloadavg()[0]) - 1)
     except (AttributeError, OSError):
         busy = 0
     return max(1, min(4, cpus - busy))
@@ -215,18 +218,9 @@ class Histories:
 _GROUP_STREAMS = ("case/", "review/", "litigation/", "supervision/")
 _NONE: Mapping[str, Any] = MappingProxyType({})
 _MARKERS = (b'"backfilled":true', b'"override":')
-
-
-def _needs_envelope(stream: str, kind: str, state: bytes) -> bool:
-    """Whether a rebuild needs an event's envelope while reading the log (not only when folding).
-
-    Case-group events are folded from a fresh read; the log pass needs only the opening
-    steps of 复议 and lawsuits (their target case), registry and calendar events, and the
-    events of the per-event registers (overrides, 补录) — found by their canonical bytes.
-    """
-    if not stream.startswith(_GROUP_STREAMS) or kind in _OPENINGS:
-        return True
-    return any(marker in state for marker in _MARKERS)
+"""What a parallel rebuild's pass over the log keeps of case-group events: the opening steps of
+复议 and lawsuits (their target case) and the events of the per-event registers (overrides, 补录),
+found by their canonical bytes; the rest are decoded where their group is folded."""
 
 
 def decode(state: bytes) -> Mapping[str, Any]:
@@ -294,6 +288,7 @@ class Runner:
         self.workers = max(1, workers)
         self._lazy = rebuild and self.workers > 1
         self._jobs: deque[tuple[_Job, list[str], frozenset[str]]] = deque()
+        self._pool: _FoldPool | None = None
         self._wants_groups = any(p.groups for p in projections)
         self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
@@ -303,7 +298,11 @@ class Runner:
         self.reload()
 
     def close(self) -> None:
-        """Close the connections the runner opened (the store is the caller's to close)."""
+        """Stop the worker processes and close the connections the runner opened (the store is
+        the caller's to close)."""
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         if self._own_db:
             self.db.close()
 
@@ -350,16 +349,16 @@ class Runner:
 
     def _step(self, cur: Any) -> int:
         start = self.position
-        rows = self.db.events_after(start, self.batch)
-        if not rows:
-            return 0
-        upto = rows[-1][0]
         if not self._lazy:
+            rows = self.db.events_after(start, self.batch)
             events = [Event(nid, stream, version, kind, decode(state)) for nid, stream, version, kind, state in rows]
         else:  # a parallel rebuild decodes a group's events when it folds the group, in whichever process does
-            events = [Event(nid, stream, version, kind,
-                            decode(state) if _needs_envelope(stream, kind, state) else _NONE)
-                      for nid, stream, version, kind, state in rows]
+            sparse = self.db.events_after_sparse(start, self.batch, _GROUP_STREAMS, sorted(_OPENINGS), _MARKERS)
+            events = [Event(nid, stream, version, kind, _NONE if state is None else decode(state))
+                      for nid, stream, version, kind, state in sparse]
+        if not events:
+            return 0
+        upto = events[-1].nid
         self.histories.reset(start)
         calendar = self._calendar_for(start, events)
         links = self._links(events)
@@ -653,20 +652,22 @@ class Runner:
         return out
 
     def _job(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int) -> _Job:
-        """Start folding ``members``: in ``workers`` forked processes when there are many, else here.
+        """Start folding ``members``: on the rebuild's worker processes when there are many, else here.
 
-        The children read their groups' events over connections of their own (or inherit
-        the stream cache), fold and send the rows back pickled; they never touch the
-        parent's connections. The fold is pure, so which process computed a row changes
-        nothing but speed.
+        The workers (:class:`_FoldPool`, forked once when the rebuild starts) read their
+        groups' events over connections of their own, fold and send the rows back; they
+        never touch the parent's connections. The fold is pure, so which process computed
+        a row changes nothing but speed.
         """
         keys = list(members)
         n = min(self.workers, len(keys)) if len(keys) >= PARALLEL_GROUPS and hasattr(os, "fork") else 1
         if n <= 1:
             return _Job(done=self._group_rows(members, ctx, upto))
-        parts = [keys[i::n] for i in range(n)]
-        return _Job(children=[_fork(partial(self._group_rows, {k: members[k] for k in part}, ctx, upto, fresh=True))
-                              for part in parts])
+        if self._pool is None:
+            self._pool = _FoldPool(self, self.workers)
+        size = -(-len(keys) // (2 * n))  # two parts per worker: the faster one takes the spare part
+        parts = [{k: members[k] for k in keys[i : i + size]} for i in range(0, len(keys), size)]
+        return _Job(pending=self._pool.submit(parts, ctx, upto))
 
     def _rows(self, projection: Projection, histories: Mapping[str, Sequence[Mapping[str, Any]]],
               events: Sequence[Event], position: int, ctx: Context) -> Rows:
@@ -686,57 +687,71 @@ class Runner:
 
 
 class _Job:
-    """Rows of a set of case groups: already computed, or being computed by forked children."""
+    """Rows of a set of case groups: already computed, or being computed by the worker processes."""
 
-    def __init__(self, *, done: dict[str, Rows] | None = None, children: Sequence[tuple[int, int]] = ()) -> None:
+    def __init__(self, *, done: dict[str, Rows] | None = None, pending: Any = None) -> None:
         self.done = done
-        self.children = list(children)
+        self.pending = pending
 
     def collect(self) -> dict[str, Rows]:
-        """The rows, merged from every child (waiting for them); raises if a child failed."""
+        """The rows, merged from every part (waiting for them); raises if a worker failed."""
         if self.done is not None:
             return self.done
         out: dict[str, Rows] = {}
-        failures = []
-        for pid, read in self.children:
-            with os.fdopen(read, "rb") as pipe:
-                payload = pipe.read()
-            os.waitpid(pid, 0)
-            result: tuple[bool, Any] = pickle.loads(payload) if payload else (False, "子进程无输出")
-            if not result[0]:
-                failures.append(str(result[1]))
-                continue
-            found: dict[str, Rows] = result[1]
+        for payload in self.pending.get():
+            found: dict[str, Rows] = _loads(payload)
             for name, rows in found.items():
                 mine = out.setdefault(name, {})
                 for table, items in rows.items():
                     mine.setdefault(table, []).extend(items)
-        self.children = []
-        if failures:
-            raise RuntimeError(f"投影并行计算失败: {failures[0]}")
+        self.pending = None
         self.done = out
         return out
 
 
-def _fork(compute: Callable[[], dict[str, Rows]]) -> tuple[int, int]:
-    """Run ``compute`` in a forked child; returns (pid, read end of the pipe its pickled result comes on)."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, exit without running any of the parent's cleanup
-        os.close(read)
-        code = 0
+_POOL_RUNNER: Runner | None = None
+
+
+class _FoldPool:
+    """The rebuild's worker processes, forked once (while the parent's heap is still small) and fed
+    lists of case groups: each reads the groups' events over a connection of its own, folds them
+    and sends the rows back (``marshal``: rows are plain text, numbers and bytes). Forking per
+    batch instead cost twice the CPU (copy-on-write faults in a large parent, cold caches)."""
+
+    def __init__(self, runner: Runner, workers: int) -> None:
+        global _POOL_RUNNER
+        _POOL_RUNNER = runner
         try:
-            payload = pickle.dumps((True, compute()), protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException as exc:
-            payload = pickle.dumps((False, repr(exc)))
-            code = 1
-        try:
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
+            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
         finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
+            _POOL_RUNNER = None
+
+    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int) -> Any:
+        return self.pool.map_async(_fold_part, [(part, ctx, upto) for part in parts], chunksize=1)
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _fold_part(task: tuple[Mapping[str, Sequence[str]], Context, int]) -> bytes:
+    """In a worker: the rows of one part of a job (the runner is the one the pool was forked from)."""
+    runner = _POOL_RUNNER
+    assert runner is not None
+    members, ctx, upto = task
+    return _dumps(runner._group_rows(members, ctx, upto, fresh=True))
+
+
+def _dumps(rows: dict[str, Rows]) -> bytes:
+    try:
+        return b"m" + marshal.dumps(rows)
+    except ValueError:  # a value marshal does not know (none today): pickle it
+        return b"p" + pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(payload: bytes) -> dict[str, Rows]:
+    found: dict[str, Rows] = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])
+    return found
 
 
 @contextmanager
@@ -797,6 +812,7 @@ def rebuild(
         with db.bulk():
             return _rebuild(db, runner, projections)
     finally:
+        runner.close()
         db.close()
 
 

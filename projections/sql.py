@@ -147,7 +147,7 @@ class Database:
         ``synchronous=NORMAL`` (in WAL mode a commit survives a crash of the process, and
         the database stays consistent; only a power loss may undo the last commits, which
         the runner then simply does again — views and tracking commit together) and a
-        larger page cache for the view tables.
+        larger page cache for the view tables; no zeroing of freed pages (below).
         """
         pool = self.datastore.pool
         if pool.is_sqlite_memory_mode:
@@ -159,6 +159,10 @@ class Database:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA cache_size = -65536")
+            # Debian builds SQLite with SECURE_DELETE: every freed page zeroed, so a rebuild's swap
+            # rewrote the whole old view. The views hold nothing the ledger's events (same file,
+            # never deleted) do not, so zeroing what they free hides nothing.
+            conn.execute("PRAGMA secure_delete = OFF")
             self._local.writer = conn
             with self._lock:
                 self._connections.append(conn)
@@ -294,6 +298,28 @@ class Database:
             cur.execute(self.q("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
                                "WHERE {nid} > ? ORDER BY {nid} LIMIT ?"), (after, limit))
             return [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
+
+    def events_after_sparse(self, after: int, limit: int, prefixes: Sequence[str], keep_types: Sequence[str],
+                            markers: Sequence[bytes]) -> list[tuple[int, str, int, str, bytes | None]]:
+        """As :meth:`events_after`, but without the stored bytes (None) of events in streams named
+        ``prefixes...`` unless their type is in ``keep_types`` or their bytes hold one of ``markers``:
+        a parallel rebuild reads those again where it folds them. SQLite decides in the query and
+        never copies the bytes out; PostgreSQL reads them all and decides here."""
+        if self.postgres:
+            return [(n, st, v, t, b if not st.startswith(tuple(prefixes)) or t in keep_types
+                     or any(m in b for m in markers) else None) for n, st, v, t, b in self.events_after(after, limit)]
+        grouped = " OR ".join("(originator_id >= ? AND originator_id < ?)" for _ in prefixes)
+        kept_types = ["topic IN (" + ",".join("?" * len(keep_types)) + ")"] if keep_types else []
+        kept = " OR ".join([*kept_types, *["instr(state, ?) > 0"] * len(markers)]) or "0"
+        params: list[Any] = [bound for p in prefixes for bound in (p, p[:-1] + chr(ord(p[-1]) + 1))]
+        params += [*keep_types, *markers, after, limit]
+        sql = (f"SELECT {{nid}}, originator_id, originator_version, topic, "
+               f"CASE WHEN NOT ({grouped}) OR {kept} THEN state END FROM {{events}} "
+               "WHERE {nid} > ? ORDER BY {nid} LIMIT ?")
+        with self.read() as cur:
+            cur.execute(self.q(sql), params)
+            return [(int(n), str(st), int(v), str(t), None if b is None else bytes(b))
+                    for n, st, v, t, b in cur.fetchall()]
 
     def stream_events(self, streams: Sequence[str], upto: int, *, fresh: bool = False
                       ) -> list[tuple[int, str, int, bytes]]:
