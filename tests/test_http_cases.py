@@ -179,8 +179,10 @@ def test_readers_of_a_case_read_the_documents_it_references(site: Site) -> None:
     """Runs last: it records a case. The records projection is the document reference index."""
     import hashlib
 
+    from api.server.readmodels import read_models
     from tests.http_reads_support import moved, project
 
+    read_models(site.world.app.state.services)  # what the area's start does in the lifespan (not run here)
     client = site.world.client
     content = f"立案审批表 {site.scj}".encode()
     sha = hashlib.sha256(content).hexdigest()

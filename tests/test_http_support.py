@@ -121,7 +121,7 @@ ENV = ("LEDGER_KEY_PASSPHRASE", "LEDGER_KEY_PASSPHRASE_FILE", "LEDGER_POSTGRES_D
 
 
 def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area] | None = None,
-                integrate: bool = False, postgres: tuple[str, str] | None = None) -> World:
+                integrate: bool = False, postgres: tuple[str, str] | None = None, follow: bool = False) -> World:
     """``postgres``: (DSN, schema) to keep the events in PostgreSQL instead of SQLite."""
     for name in ENV:
         os.environ.pop(name, None)
@@ -150,7 +150,7 @@ def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area
     ledger.record(extra, actor=ADMIN)
     base = http or HttpSettings(max_request_bytes=64 * 1024, max_batch_bytes=256 * 1024, max_batch_steps=20,
                                 max_document_bytes=4096, integrate_interval=0, auth_cache_seconds=0)
-    app = create_app(settings, http=base, ledger=ledger, areas=areas, integrate=integrate)
+    app = create_app(settings, http=base, ledger=ledger, areas=areas, integrate=integrate, follow=follow)
     tokens: dict[str, str] = {}
     store = app.state.services.tokens
     for who in (ADMIN, OFFICER, OFFICER2, HEAD, REVIEWER, SUPERVISOR, OTHER, FAR, CLIENT):

@@ -39,6 +39,7 @@ from api.server import (
 )
 from api.server.access import Access
 from api.server.config import HttpSettings
+from api.server.followers import FollowerThread
 from api.server.limits import BodyLimit
 from api.server.problems import PROBLEM_MEDIA_TYPE, ProblemModel, install_handlers, problem_responses
 from api.server.schemas import step_components
@@ -86,12 +87,14 @@ def build_services(settings: Settings, http: HttpSettings, ledger: Ledger | None
 
 
 def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: Sequence[Area] | None = None,
-               ledger: Ledger | None = None, integrate: bool | None = None) -> FastAPI:
+               ledger: Ledger | None = None, integrate: bool | None = None, follow: bool = False) -> FastAPI:
     """The HTTP service over the ledger ``settings`` name (opened now; closed when the app stops).
 
     ``integrate`` runs the transparency-log integrator (and the scheduled checkpoints)
     in a thread of this process, every ``LEDGER_HTTP_INTEGRATE`` seconds; default: when
-    that interval is positive.
+    that interval is positive. ``follow`` keeps the projections and the audit table
+    current in a thread (:mod:`api.server.followers`), every ``LEDGER_HTTP_FOLLOW``
+    seconds; ``serve`` asks for it unless ``--no-follow``.
     """
     http = http or HttpSettings.from_env()
     chosen = list(areas) if areas is not None else default_areas()
@@ -103,14 +106,20 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
         # Blocking work (sync routes, run_in_threadpool) waits for one of a few threads.
         anyio.to_thread.current_default_thread_limiter().total_tokens = http.worker_threads
         integrator = _IntegratorThread(svc, http.integrate_interval or 2.0) if run_integrator else None
+        follower = FollowerThread(svc, http.follow_interval) if follow and http.follow_interval > 0 else None
+        app.state.follower = follower
         for area in chosen:
             if area.start is not None:
                 area.start(svc)
         if integrator is not None:
             integrator.start()
+        if follower is not None:
+            follower.start()
         try:
             yield
         finally:
+            if follower is not None:
+                follower.stop()
             if integrator is not None:
                 integrator.stop()
             for area in reversed(chosen):

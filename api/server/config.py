@@ -49,6 +49,7 @@ class HttpSettings:
     max_batch_steps: int = 1000
     max_document_bytes: int = 512 * MiB
     integrate_interval: float = 2.0
+    follow_interval: float = 2.0
     worker_threads: int = 8
     auth_cache_seconds: float = 1.0
 
@@ -62,6 +63,7 @@ class HttpSettings:
             max_batch_steps=_int("LEDGER_MAX_BATCH_STEPS", 1000),
             max_document_bytes=_int("LEDGER_MAX_DOCUMENT_BYTES", 512 * MiB),
             integrate_interval=_float("LEDGER_HTTP_INTEGRATE", 2.0),
+            follow_interval=_float("LEDGER_HTTP_FOLLOW", 2.0),
             worker_threads=_int("LEDGER_HTTP_THREADS", 8),
             auth_cache_seconds=_float("LEDGER_HTTP_AUTH_CACHE", 1.0),
         )
