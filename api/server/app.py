@@ -13,11 +13,8 @@ is logged with its traceback. Bodies are size-limited before routes read them.
 
 from __future__ import annotations
 
-import logging
-import sqlite3
-import threading
 from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
@@ -25,7 +22,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import pages
-from api.cli_log import checkpoint_interval, log_origin
+from api.cli_log import log_origin
 from api.documents import DocumentStore
 from api.server import (
     routes_cases,
@@ -39,7 +36,7 @@ from api.server import (
 )
 from api.server.access import Access
 from api.server.config import HttpSettings
-from api.server.followers import FollowerThread
+from api.server.followers import FollowerThread, IntegratorThread
 from api.server.limits import BodyLimit
 from api.server.problems import PROBLEM_MEDIA_TYPE, ProblemModel, install_handlers, problem_responses
 from api.server.schemas import step_components
@@ -48,9 +45,7 @@ from api.settings import Settings
 from api.tokens import TokenStore
 from api.wiring import open_ledger
 from ledger.service import Ledger
-from ledger.translog import LogError, TransparencyLog, log_signer
-
-log = logging.getLogger("enforcement_ledger.http")
+from ledger.translog import TransparencyLog
 
 API_VERSION = "1"
 
@@ -105,7 +100,7 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Blocking work (sync routes, run_in_threadpool) waits for one of a few threads.
         anyio.to_thread.current_default_thread_limiter().total_tokens = http.worker_threads
-        integrator = _IntegratorThread(svc, http.integrate_interval or 2.0) if run_integrator else None
+        integrator = IntegratorThread(svc, http.integrate_interval or 2.0) if run_integrator else None
         follower = FollowerThread(svc, http.follow_interval) if follow and http.follow_interval > 0 else None
         app.state.follower = follower
         for area in chosen:
@@ -173,42 +168,3 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     app.openapi_schema = schema
     return schema
 
-
-class _IntegratorThread:
-    """Appends new events to the transparency log and signs scheduled checkpoints, in the background."""
-
-    def __init__(self, svc: Services, interval: float) -> None:
-        self.svc = svc
-        self.interval = interval
-        self.stopping = threading.Event()
-        self.thread = threading.Thread(target=self._run, name="log-integrator", daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.thread.join(timeout=30)
-
-    def _run(self) -> None:
-        tlog: TransparencyLog | None = None
-        signed = False
-        every = checkpoint_interval()
-        while not self.stopping.is_set():
-            try:
-                if tlog is None:
-                    tlog = TransparencyLog(self.svc.ledger.store, origin=log_origin(self.svc.settings))
-                if not signed and self.svc.ledger.keystore is not None:
-                    log_signer(tlog, self.svc.ledger.keystore)
-                    signed = True
-                tlog.integrate()
-                if signed:
-                    tlog.maybe_checkpoint(every)
-            except LogError as exc:
-                log.warning("transparency log: %s", exc)
-            except Exception:
-                log.exception("transparency-log integrator failed; retrying")
-            self.stopping.wait(self.interval)
-        if tlog is not None:
-            with suppress(sqlite3.ProgrammingError):  # see LogAccess.close
-                tlog.close()

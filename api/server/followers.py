@@ -1,41 +1,49 @@
-"""Keeping the read models and the audit table current inside the HTTP service.
+"""Background work inside the HTTP service: the transparency-log integrator and the read-model
+follower, each a thread that does one round every few seconds until the app stops.
 
-``serve`` runs this thread unless told not to (``--no-follow``, ``LEDGER_HTTP_FOLLOW=0``):
-every few seconds it applies the new events to the projections (``projections.runner``,
-exactly-once through its tracking, so another ``projections run`` beside it is harmless)
-and then to the audit table (``audit.table.AuditFollower``), in one process — the
-evaluations re-read the case files the projections have just written. Without it,
-steps recorded over HTTP reach the case pages only when a separate ``projections run``
-and ``audit --follow`` process applies them.
+The follower keeps the projections and the audit table current (``serve`` runs it unless
+``--no-follow`` or ``LEDGER_HTTP_FOLLOW=0``): each round applies the new events to the
+projections (``projections.runner``, exactly-once through its tracking, so another
+``projections run`` beside it is harmless) and then to the audit table
+(``audit.table.AuditFollower``), which re-reads the case files just written. Without it,
+steps recorded over HTTP reach the case pages only when a separate ``projections run`` and
+``audit --follow`` process applies them.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
+from contextlib import suppress
 from datetime import datetime
 
+from api.cli_log import checkpoint_interval, log_origin
 from api.server.state import Services
 from api.wiring import load_config
 from audit.table import AuditFollower
 from domain.calendar import SHANGHAI
+from ledger.translog import LogError, TransparencyLog, log_signer
 from projections.runner import ConflictError, Runner
 from projections.sql import Database
 
-__all__ = ["FollowerThread"]
+__all__ = ["FollowerThread", "IntegratorThread"]
 
 log = logging.getLogger("enforcement_ledger.followers")
 
 
-class FollowerThread:
-    """Projections, then the audit table, every ``interval`` seconds, until stopped."""
+class _Periodic:
+    """A daemon thread calling :meth:`round` every ``interval`` seconds; :meth:`finish` at the end.
+    A round that fails is logged and tried again at the next one."""
+
+    name = "periodic"
 
     def __init__(self, svc: Services, interval: float) -> None:
         self.svc = svc
         self.interval = interval
         self.stopping = threading.Event()
         self.rounds = 0
-        self.thread = threading.Thread(target=self._run, name="read-model-follower", daemon=True)
+        self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> None:
         self.thread.start()
@@ -44,30 +52,74 @@ class FollowerThread:
         self.stopping.set()
         self.thread.join(timeout=60)
 
+    def round(self) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> None:
+        """Close what the rounds opened."""
+
     def _run(self) -> None:
-        runner: Runner | None = None
-        audit: AuditFollower | None = None
-        db: Database | None = None
         try:
             while not self.stopping.is_set():
                 try:
-                    if runner is None or audit is None:
-                        config = load_config(self.svc.settings)
-                        runner = Runner(self.svc.ledger.store, config=config)
-                        db = Database(self.svc.ledger.store)
-                        # one process: forking workers from a threaded server is unsafe
-                        audit = AuditFollower(db, config=config, workers=1)
-                    runner.run_once()
-                    audit.run_once(datetime.now(SHANGHAI).date())
+                    self.round()
                     self.rounds += 1
-                except ConflictError:
-                    if runner is not None:
-                        runner.reload()  # another runner moved the views: start from where they are
                 except Exception:
-                    log.exception("read-model follower failed; retrying")
+                    log.exception("%s failed; retrying", self.name)
                 self.stopping.wait(self.interval)
         finally:
-            if runner is not None:
-                runner.close()
-            if db is not None:
-                db.close()
+            self.finish()
+
+
+class IntegratorThread(_Periodic):
+    """Appends new events to the transparency log and signs scheduled checkpoints."""
+
+    name = "log-integrator"
+    tlog: TransparencyLog | None = None
+    signed = False
+
+    def round(self) -> None:
+        try:
+            if self.tlog is None:
+                self.tlog = TransparencyLog(self.svc.ledger.store, origin=log_origin(self.svc.settings))
+            if not self.signed and self.svc.ledger.keystore is not None:
+                log_signer(self.tlog, self.svc.ledger.keystore)
+                self.signed = True
+            self.tlog.integrate()
+            if self.signed:
+                self.tlog.maybe_checkpoint(checkpoint_interval())
+        except LogError as exc:
+            log.warning("transparency log: %s", exc)
+
+    def finish(self) -> None:
+        if self.tlog is not None:
+            with suppress(sqlite3.ProgrammingError):  # see LogAccess.close
+                self.tlog.close()
+
+
+class FollowerThread(_Periodic):
+    """Projections, then the audit table."""
+
+    name = "read-model-follower"
+    runner: Runner | None = None
+    audit: AuditFollower | None = None
+    db: Database | None = None
+
+    def round(self) -> None:
+        if self.runner is None or self.audit is None:
+            config = load_config(self.svc.settings)
+            self.runner = Runner(self.svc.ledger.store, config=config)
+            self.db = Database(self.svc.ledger.store)
+            self.audit = AuditFollower(self.db, config=config, workers=1)  # no fork from a threaded server
+        try:
+            self.runner.run_once()
+        except ConflictError:
+            self.runner.reload()  # another runner moved the views: go on from where they are next round
+            return
+        self.audit.run_once(datetime.now(SHANGHAI).date())
+
+    def finish(self) -> None:
+        if self.runner is not None:
+            self.runner.close()
+        if self.db is not None:
+            self.db.close()
