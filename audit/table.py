@@ -16,6 +16,7 @@ unsettled file (not yet archived, or with a 复议/lawsuit still open) evaluated
 
 Two side tables keep what other files' rules read: ``audit_parties`` (each case's party and
 decision, PEN-32/PEN-36) and ``audit_reviewers`` (each legal reviewer's first review, PEN-17).
+A touched case brings its party's other files along: their PEN-32 and PEN-36 read it.
 """
 
 from __future__ import annotations
@@ -138,8 +139,14 @@ class AuditFollower:
         parties: list[tuple[Any, ...]] = []
         gone: list[str] = []
         raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
-        for stream, stored, _, _ in raw:
-            found = prior_from_stored(stream, stored)
+        priors = [prior_from_stored(stream, stored) for stream, stored, _, _ in raw]
+        if streams is not None:  # the same party's other files: their PEN-32/PEN-36 read this one
+            siblings = self._siblings({f[0] for f in priors if f is not None and f[0]}, streams)
+            if siblings:
+                more = list(source.raw_groups(only=siblings))
+                raw += more
+                priors += [prior_from_stored(stream, stored) for stream, stored, _, _ in more]
+        for (stream, _, _, _), found in zip(raw, priors, strict=True):
             if found is not None:
                 history.add_case(found[0], found[1])
             party = _party_row(stream, found)
@@ -213,6 +220,24 @@ class AuditFollower:
                 if target:
                     touched.add(target)
         return touched, False
+
+    def _siblings(self, keys: Iterable[str], streams: Sequence[str]) -> list[str]:
+        """The other case files of the parties ``keys`` names, and of the parties ``streams`` had
+        before (a corrected party): one of them changing may change what their rules find."""
+        table = self.db.qualify(PARTIES.name)
+        found: set[str] = set()
+        wanted = set(keys)
+        for start in range(0, len(streams), 400):
+            chunk = list(streams[start : start + 400])
+            marks = ",".join(["?"] * len(chunk))
+            wanted |= {str(r[0]) for r in self.db.all(f"SELECT party_key FROM {table} WHERE grp IN ({marks})", chunk)
+                       if r[0]}
+        ordered = sorted(wanted)
+        for start in range(0, len(ordered), 400):
+            chunk = ordered[start : start + 400]
+            marks = ",".join(["?"] * len(chunk))
+            found |= {str(r[0]) for r in self.db.all(f"SELECT grp FROM {table} WHERE party_key IN ({marks})", chunk)}
+        return sorted(found - set(streams))
 
     def _openings(self, streams: Sequence[str]) -> dict[str, Mapping[str, Any]]:
         out: dict[str, Mapping[str, Any]] = {}

@@ -227,3 +227,32 @@ def test_follow_keeps_the_table_current_until_stopped(ledger_dir: Path) -> None:
         assert len(query(db)) == 5 and {r.as_of for r in query(db)} == {"2026-12-31"}
     finally:
         ledger.close()
+
+
+def test_a_new_file_of_the_same_party_re_evaluates_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 补录 case fining the same party for the same act a day earlier makes the example's decision
+    a second fine (PEN-32) — found by the incremental table as by a rebuild."""
+    data = cli_data(tmp_path, monkeypatch)
+    for name in ORDER[:2]:
+        assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl")]) == 0
+    ledger = open_ledger(Settings.load(str(data)), keys=False)
+    try:
+        db = Database(ledger.store)
+        follower = AuditFollower(db, workers=1)
+        today = date(2026, 12, 31)
+        follower.run_once(today)
+        assert "PEN-32" not in next(r for r in query(db) if r.case == "case/DXH-CGJ-2026-0012").rules
+        earlier = copy.deepcopy(_lines("general-case"))
+        for step in earlier:
+            step["stream"] = "case/DXH-CGJ-2026-0098"
+            if step["type"] == "DecisionMade":
+                step["at"] = step["at"].replace("2026-04-13", "2026-04-10")
+                step["data"]["document_no"] = "东城管罚决字〔2026〕第0098号"
+        assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "e.jsonl", earlier)]) == 0
+        assert follower.run_once(today) == 2  # the new file and the example, its party's other file
+        incremental = {r.case: r.rules for r in query(db)}
+        assert "PEN-32" in incremental["case/DXH-CGJ-2026-0012"]
+        rebuild_table(db, today)
+        assert incremental == {r.case: r.rules for r in query(db)}
+    finally:
+        ledger.close()

@@ -1,6 +1,6 @@
 """``serve`` keeps the projections and the audit table current in a thread of its own: a case
 imported into the ledger appears in the case API and in ``audit_evaluations`` without any
-``projections run`` or ``audit --follow`` beside it — and not at all when following is off."""
+``projections run`` or ``audit --refresh`` beside it — and not at all when following is off."""
 
 from __future__ import annotations
 

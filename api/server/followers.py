@@ -5,9 +5,9 @@ The follower keeps the projections and the audit table current (``serve`` runs i
 ``--no-follow`` or ``LEDGER_HTTP_FOLLOW=0``): each round applies the new events to the
 projections (``projections.runner``, exactly-once through its tracking, so another
 ``projections run`` beside it is harmless) and then to the audit table
-(``audit.table.AuditFollower``), which re-reads the case files just written. Without it,
+(``audit.table.AuditFollower``). Without it,
 steps recorded over HTTP reach the case pages only when a separate ``projections run`` and
-``audit --follow`` process applies them.
+``audit --refresh`` applies them.
 """
 
 from __future__ import annotations
