@@ -321,12 +321,13 @@ class LedgerSource:
             last_stream, upper, below = span[0], span[1], "<="
         only = f" AND topic IN ({','.join(['?'] * len(types))})" if types else ""
         while True:
+            # A row-value bound: the primary-key index gives the rows in order. (An OR of the two
+            # cases made SQLite sort every remaining row again for each page: quadratic.)
             rows = self._all(
                 "SELECT {nid}, originator_id, originator_version, state FROM {events} "
-                "WHERE ((originator_id = ? AND originator_version > ?) OR "
-                f"(originator_id > ? AND originator_id {below} ?)) "
+                f"WHERE (originator_id, originator_version) > (?, ?) AND originator_id {below} ? "
                 f"AND {{nid}} <= ?{only} ORDER BY originator_id, originator_version LIMIT ?",
-                (last_stream, last_version, last_stream, upper, self.upto, *types, PAGE))
+                (last_stream, last_version, upper, self.upto, *types, PAGE))
             for nid, stream, version, state in rows:
                 yield int(nid), str(stream), int(version), bytes(state)
             if len(rows) < PAGE:
