@@ -232,7 +232,7 @@ class Records(Projection):
             ("grp", T), ("stream", T), ("version", N), ("field", T), ("agency", T), ("step", T), ("stage", T),
             ("stage_label", T), ("kind", T), ("title", T), ("name", T), ("sha256", T), ("bytes", N),
             ("media_type", T), ("officers", T), ("at", T),
-        ), ("grp", "stream", "version", "field")),
+        ), ("grp", "stream", "version", "field"), indexes=(("sha256",),)),  # who may read a document
     )
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:

@@ -231,6 +231,9 @@ def test_the_case_file_shows_catalogue_records_timeline_deadlines_and_findings(s
         for e in f["events"]:
             assert f'href="/ui/events/{e["stream"]}/{e["version"]}"' in page.text
     assert 'href="/ui/cases/' + number(site.failing) + '/export.zip"' in page.text
+    windows = site.rows("SELECT title FROM proj_deadlines WHERE grp = ? AND holder = 'party'", (site.failing,))
+    assert windows and all(w["title"] in text for w in windows)
+    assert "当事人享有的期间" in text
 
 
 def test_a_finding_leads_to_its_event_with_signature_proof_and_evidence(site: Site, as_admin: TestClient) -> None:
