@@ -9,7 +9,7 @@ of the rule that gates leave to it (MAJOR parts, documents, deadlines).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Final
 
 from audit.facts import RawStep, day_of, text_of
@@ -717,10 +717,9 @@ def pen29(s: Subject) -> Hit | None:
             if not ready.provisional and on < ready.due:
                 parts.append((MAJOR, f"催告书于 {demanded} 送达，{on} 即申请强制执行，未满 "
                                      f"{s.config.payment.demand_to_court_wd} 个工作日", applied))
-        if served is not None:
-            start = served.astimezone(SHANGHAI).date()
-            lapse = s.ctx.calendar.add_months(start, s.config.litigation.filing_months, roll=False).due
-            last = s.ctx.calendar.add_months(lapse, s.config.payment.court_application_months).due
+        bounds = _court_window(s, served)
+        if bounds is not None:
+            lapse, last = bounds
             if on <= lapse:
                 parts.append((MAJOR, f"{on} 申请强制执行时当事人的起诉期限（至 {lapse}）尚未届满", applied))
             elif on > last:
@@ -733,6 +732,18 @@ def pen29(s: Subject) -> Hit | None:
         return Hit("；".join(f"罚款未缴纳，{b.message}" for b in unapplied), refs([s.facts.first("DecisionServed")]),
                    provisional=all(b.kind == "provisional" for b in unapplied))
     return combine(parts)
+
+
+def _court_window(s: Subject, served: datetime | None) -> tuple[date, date] | None:
+    """When the remedy periods lapse, and the last day to apply to the court: the case file's own
+    ``PEN-29@court`` count (复议, deferral and roll-forward included), else from the service."""
+    court = next((d for d in s.file.deadlines if d.key == "PEN-29@court"), None)
+    if court is not None:
+        return court.start, court.due.due
+    if served is None:
+        return None
+    lapse = s.ctx.calendar.add_months(served.astimezone(SHANGHAI).date(), s.config.litigation.filing_months).due
+    return lapse, s.ctx.calendar.add_months(lapse, s.config.payment.court_application_months).due
 
 
 # --------------------------------------------------------------------------- 简易程序、处罚幅度

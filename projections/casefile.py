@@ -1123,7 +1123,7 @@ def _case_deadlines(
         add(f"PUB-05@{version}", "PUB-05", "更正公开信息", day, config.publication.correction_wd, "WD",
             _first_after(corrected_days, position))
     out += _party_windows(stream, agency, state, config, calendar, marks, decision, served_on, payments,
-                          deferred_until, reviews, lawsuits)
+                          deferred_until, reviews, lawsuits, bool(corrections))
     closed = first("CaseClosed")
     if closed is not None:
         add("EVAL-07", "EVAL-07", "结案后归档", closed, config.evaluation.archive_nd, "ND", first("CaseArchived"))
@@ -1134,7 +1134,7 @@ def _party_windows(
     stream: str, agency: str | None, state: CaseState, config: Config, calendar: WorkingCalendar,
     marks: Mapping[str, list[tuple[int, date | None]]], decision: DecisionInfo | None, served_on: date | None,
     payments: Sequence[tuple[int, date | None]], deferred_until: date | None, reviews: Sequence[ReviewFile],
-    lawsuits: Sequence[LawsuitFile],
+    lawsuits: Sequence[LawsuitFile], corrected: bool,
 ) -> list[Deadline | None]:
     """The periods the party holds and the agency must wait for, and the court-enforcement duty
     that follows them (PEN-10, PEN-13, RC-01, LIT-04, PEN-29)."""
@@ -1147,15 +1147,27 @@ def _party_windows(
                                  holder))
 
     requests = marks.get("HearingRequested", [])
-    for notice in state.notices:
+    notices = state.notices
+    for i, notice in enumerate(notices):
+        # what the party did in answer to this notice: after it, before the next one
+        until = notices[i + 1].position if i + 1 < len(notices) else state.length
         served = notice.served_at.astimezone(SHANGHAI).date()
-        waived = [(w.at.astimezone(SHANGHAI).date(), w.rights) for w in state.waivers if w.position > notice.position]
+        waived = [(w.at.astimezone(SHANGHAI).date(), w.rights) for w in state.waivers
+                  if notice.position < w.position < until]
         days = config.statement.window_with_hearing_wd if notice.hearing_right else config.statement.window_wd
-        # PEN-10: the statement window, closed early only by a written waiver (Q5: from service).
-        window(f"PEN-10@{notice.position + 1}", "PEN-10", "陈述、申辩期（当事人）", served, days, "WD",
-               min((d for d, rights in waived if "statement" in rights), default=None))
+        # PEN-10: closed early only by a written waiver of what the notice told (the gate's rule:
+        # with the hearing right told, of both rights; Q5: counted from service).
+        needed = {"statement", "hearing"} if notice.hearing_right else {"statement"}
+        seen: set[str] = set()
+        closed = None
+        for day, rights in sorted(waived, key=lambda w: w[0]):
+            seen |= rights
+            if needed <= seen:
+                closed = day
+                break
+        window(f"PEN-10@{notice.position + 1}", "PEN-10", "陈述、申辩期（当事人）", served, days, "WD", closed)
         if notice.hearing_right:
-            asked = [d for p, d in requests if p > notice.position and d is not None]
+            asked = [d for p, d in requests if notice.position < p < until and d is not None]
             waived_hearing = [d for d, rights in waived if "hearing" in rights]
             window(f"PEN-13@{notice.position + 1}", "PEN-13", "要求听证期限（当事人）", served,
                    config.hearing.request_wd, "WD", min([*asked, *waived_hearing], default=None))
@@ -1165,25 +1177,25 @@ def _party_windows(
     window("RC-01", "RC-01", "申请行政复议期限（当事人）", served_on, config.reconsideration.application_nd, "ND",
            min(received, default=None))
     filed = min((s.filed_at.astimezone(SHANGHAI).date() for s in lawsuits if s.filed_at is not None), default=None)
-    decided = [r for r in reviews if r.decided_at is not None]
-    if decided:  # LIT-04: after a 复议 decision, 15 days from its service
-        last = max(decided, key=lambda r: r.decided_at or _EPOCH)
-        when = last.served_at or last.decided_at
-        assert when is not None
-        window("LIT-04", "LIT-04", "提起行政诉讼期限（复议决定后，当事人）", when.astimezone(SHANGHAI).date(),
+    ended = [(r.served_at or r.decided_at or r.rejected_at) for r in reviews]
+    if reviews and all(e is not None for e in ended):
+        # LIT-04: after a 复议 decision (or a refusal to accept, 行政复议法第三十四条), 15 days from it
+        last = max(e for e in ended if e is not None)
+        window("LIT-04", "LIT-04", "提起行政诉讼期限（复议后，当事人）", last.astimezone(SHANGHAI).date(),
                config.litigation.after_reconsideration_days, "ND", filed)
-    else:
-        window("LIT-04", "LIT-04", "提起行政诉讼期限（当事人）", served_on, config.litigation.filing_months, "M", filed,
-               roll=False)
-    if decision.fine_fen <= 0:
-        return out
+    elif not reviews:
+        window("LIT-04", "LIT-04", "提起行政诉讼期限（当事人）", served_on, config.litigation.filing_months, "M", filed)
+    if decision.fine_fen <= 0 or decision.type != "DecisionMade":
+        return out  # PEN-29 is the 普通程序's (rules.md: not on the summary path)
     paid_on = next((d for total, d in payments if total >= decision.fine_fen), None)
     for position, day in marks.get("PaymentDemanded", []):
         window(f"PEN-29@demand-{position + 1}", "PEN-29", "催告后履行期（当事人）", day,
                config.payment.demand_to_court_wd, "WD", paid_on if paid_on is not None and day is not None
                and paid_on >= day else None)
-    if lawsuits or any(r.decided_at is None for r in reviews):
+    if lawsuits or len(ended) != sum(e is not None for e in ended):
         return out  # the decision's finality waits for the 复议 or the court
+    if corrected or any(r.corrective for r in reviews):
+        return out  # revoked or changed: what is owed is no longer the decision's fine
     remedies = [d.due.due for d in out if d is not None and d.rule in ("RC-01", "LIT-04") and d.done_on is None]
     lapse = max([*remedies, *([deferred_until] if deferred_until is not None else [])], default=None)
     if lapse is None or (paid_on is not None and paid_on <= lapse):

@@ -116,7 +116,8 @@ def case_file(
                       (case,))
     for row in deadlines:
         row["state"] = _state(row, as_of, calendar, soon)
-        row["state_label"] = DEADLINE_STATE_LABELS[row["state"]]
+        late_party = row["state"] == "missed" and row.get("holder") == "party"
+        row["state_label"] = "当事人逾期行使" if late_party else DEADLINE_STATE_LABELS[row["state"]]
     out["deadlines"] = deadlines
     out["as_of"] = as_of.isoformat()
     for name, table in (("legal_reviews", "proj_legal_reviews"), ("reconsiderations", "proj_reconsiderations"),

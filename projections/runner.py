@@ -34,6 +34,8 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -660,7 +662,8 @@ class Runner:
         a row changes nothing but speed.
         """
         keys = list(members)
-        n = min(self.workers, len(keys)) if len(keys) >= PARALLEL_GROUPS and hasattr(os, "fork") else 1
+        parallel = self._lazy and len(keys) >= PARALLEL_GROUPS and hasattr(os, "fork")
+        n = min(self.workers, len(keys)) if parallel else 1
         if n <= 1:
             return _Job(done=self._group_rows(members, ctx, upto))
         if self._pool is None:
@@ -694,17 +697,21 @@ class _Job:
         self.pending = pending
 
     def collect(self) -> dict[str, Rows]:
-        """The rows, merged from every part (waiting for them); raises if a worker failed."""
+        """The rows, merged from every part (waiting for them); raises if a worker failed or died."""
         if self.done is not None:
             return self.done
         out: dict[str, Rows] = {}
-        for payload in self.pending.get():
+        futures, self.pending = self.pending, None
+        for future in futures:
+            try:
+                payload = future.result()
+            except BrokenProcessPool as exc:
+                raise RuntimeError(f"投影并行计算失败: 工作进程意外退出 ({exc})") from exc
             found: dict[str, Rows] = _loads(payload)
             for name, rows in found.items():
                 mine = out.setdefault(name, {})
                 for table, items in rows.items():
                     mine.setdefault(table, []).extend(items)
-        self.pending = None
         self.done = out
         return out
 
@@ -716,29 +723,31 @@ class _FoldPool:
     """The rebuild's worker processes, forked once (while the parent's heap is still small) and fed
     lists of case groups: each reads the groups' events over a connection of its own, folds them
     and sends the rows back (``marshal``: rows are plain text, numbers and bytes). Forking per
-    batch instead cost twice the CPU (copy-on-write faults in a large parent, cold caches)."""
+    batch instead cost twice the CPU (copy-on-write faults in a large parent, cold caches). A
+    worker that dies (killed, out of memory) fails the rebuild instead of leaving it waiting."""
 
     def __init__(self, runner: Runner, workers: int) -> None:
-        global _POOL_RUNNER
-        _POOL_RUNNER = runner
-        try:
-            self.pool = multiprocessing.get_context("fork").Pool(workers, initializer=gc.disable)
-        finally:
-            _POOL_RUNNER = None
+        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                        initializer=_worker_start, initargs=(runner,))
 
-    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int) -> Any:
-        return self.pool.map_async(_fold_part, [(part, ctx, upto) for part in parts], chunksize=1)
+    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int) -> list[Future[bytes]]:
+        return [self.pool.submit(_fold_part, part, ctx, upto) for part in parts]
 
     def close(self) -> None:
-        self.pool.terminate()
-        self.pool.join()
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _fold_part(task: tuple[Mapping[str, Sequence[str]], Context, int]) -> bytes:
-    """In a worker: the rows of one part of a job (the runner is the one the pool was forked from)."""
+def _worker_start(runner: Runner) -> None:
+    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe)."""
+    global _POOL_RUNNER
+    _POOL_RUNNER = runner
+    gc.disable()
+
+
+def _fold_part(members: Mapping[str, Sequence[str]], ctx: Context, upto: int) -> bytes:
+    """In a worker: the rows of one part of a job."""
     runner = _POOL_RUNNER
     assert runner is not None
-    members, ctx, upto = task
     return _dumps(runner._group_rows(members, ctx, upto, fresh=True))
 
 

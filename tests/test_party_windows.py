@@ -7,16 +7,19 @@ never a warning; the duty to apply to the court when the fine stays unpaid is th
 
 from __future__ import annotations
 
+import copy
 from datetime import date
 
 import pytest
 
 from audit.engine import load_file
 from domain.calendar import WorkingCalendar
-from projections.casefile import CaseFile, Deadline, fold_casefile
+from projections.casefile import CaseFile, Deadline, fold_casefile, fold_review
 from tests.gate_support import load
 from tests.test_audit_support import (
     GENERAL,
+    HEAD,
+    REVIEW,
     SUMMARY,
     at_day,
     audit,
@@ -29,6 +32,9 @@ from tests.test_audit_support import (
     step,
     versioned,
     without,
+)
+from tests.test_audit_support import (
+    NO_PENALTY as NO_PENALTY_FILE,
 )
 
 CAL = WorkingCalendar()
@@ -148,3 +154,72 @@ def test_shifted_case_keeps_its_windows_relative() -> None:
     statement = next(d for d in folded(steps).deadlines if d.rule == "PEN-10")
     assert statement.start == date(2026, 2, 10)
     assert statement.due.due == date(2026, 2, 24)
+
+
+# --------------------------------------------------------------------------- edge cases
+
+
+def with_review(case_steps: list[dict[str, object]], review_steps: list[dict[str, object]]) -> CaseFile:
+    review = fold_review(REVIEW, versioned(review_steps))  # type: ignore[arg-type]
+    return fold_casefile(CASE, versioned(case_steps), reviews=[review])  # type: ignore[arg-type]
+
+
+def review_until(last_type: str) -> list[dict[str, object]]:
+    steps = load("reconsideration.jsonl")
+    return steps[: find(steps, last_type) + 1]
+
+
+def test_revoked_or_corrected_fine_is_not_taken_to_court() -> None:
+    revoked = review_until("ReconsiderationDecided")
+    revoked[-1]["data"]["type"] = "revoked"  # type: ignore[index]
+    assert "PEN-29@court" not in by_key(with_review(unpaid_general(), revoked))
+    upheld = review_until("ReconsiderationDecided")
+    upheld[-1]["data"]["type"] = "upheld"  # type: ignore[index]
+    assert "PEN-29@court" in by_key(with_review(unpaid_general(), upheld))
+    corrected = [*unpaid_general(), step(CASE, "DecisionCorrected", "2026-05-06T10:00:00+08:00",
+                                         {"kind": "revoked", "triggered_by": "self",
+                                          "effective_at": "2026-05-06T10:00:00+08:00"})]
+    assert "PEN-29@court" not in by_key(folded(corrected))
+
+
+def test_a_refusal_to_accept_ends_the_review_for_the_litigation_period() -> None:
+    """不予受理 on 8 May: the party may sue within 15 days of it (行政复议法第三十四条)."""
+    steps = review_until("ReconsiderationApplied")
+    steps.append(step(REVIEW, "ReconsiderationRejected", "2026-05-08T10:00:00+08:00",
+                      {"decided_at": "2026-05-08T10:00:00+08:00", "reason": "超过申请期限"}, by=HEAD))
+    found = by_key(with_review(unpaid_general(), steps))
+    assert (found["LIT-04"].start, found["LIT-04"].due.due) == (date(2026, 5, 8), date(2026, 5, 25))
+    assert found["PEN-29@court"].start == date(2026, 5, 25)  # RC-01 was used: finality when LIT-04 lapses
+
+
+def test_with_the_hearing_right_told_both_rights_must_be_waived() -> None:
+    steps = load(GENERAL)
+    only_statement = step(CASE, "RightsWaived", "2026-03-18T10:00:00+08:00", {"rights": ["statement"]})
+    window = next(d for d in folded(insert_after(steps, "PenaltyNoticeServed", only_statement)).deadlines
+                  if d.rule == "PEN-10")
+    assert window.done_on is None  # the gate still waits: the hearing right was not waived
+
+
+def test_litigation_period_rolls_past_national_day() -> None:
+    """Served Fri 3 April: six months end Sat 3 October, inside the holiday → Thu 8 October (CAL-02)."""
+    steps = load(NO_PENALTY_FILE)
+    at_day(steps[find(steps, "DecisionServed")], date(2026, 4, 3), "served_at")
+    lit = next(d for d in folded(steps).deadlines if d.rule == "LIT-04")
+    assert (lit.start, lit.due.due) == (date(2026, 4, 3), date(2026, 10, 8))
+
+
+def test_summary_case_never_owes_a_court_application() -> None:
+    steps = without(load(SUMMARY), "PaymentRecorded", "CashHandedOver")
+    assert not [d for d in folded(steps).deadlines if d.rule == "PEN-29"]
+
+
+def test_a_waiver_answers_only_the_notice_before_it() -> None:
+    """A second notice (a changed proposal) opens new windows; a waiver after it does not close the first's."""
+    steps = load(GENERAL)
+    index = find(steps, "PenaltyNoticeServed")
+    second = copy.deepcopy(steps[index])
+    at_day(second, date(2026, 3, 19), "served_at")
+    waiver = step(CASE, "RightsWaived", "2026-03-20T10:00:00+08:00", {"rights": ["statement", "hearing"]})
+    steps = [*steps[: index + 1], second, waiver, *steps[index + 1 :]]
+    windows = sorted((d.start, d.done_on) for d in folded(steps).deadlines if d.rule == "PEN-10")
+    assert windows == [(date(2026, 3, 17), None), (date(2026, 3, 19), date(2026, 3, 20))]
