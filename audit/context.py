@@ -161,11 +161,21 @@ class History:
     def cases_of(self, key: str | None) -> Sequence[PriorCase]:
         return self.cases_by_party.get(key, ()) if key else ()
 
+    party_of: dict[str, str] = field(default_factory=dict)
+    """Each case's party key as last added (a corrected party moves the case)."""
+
     def add_case(self, key: str | None, case: PriorCase) -> None:
+        self.forget(case.stream)
         if key:
-            found = self.cases_by_party.setdefault(key, [])
-            found[:] = [c for c in found if c.stream != case.stream]
-            found.append(case)
+            self.cases_by_party.setdefault(key, []).append(case)
+            self.party_of[case.stream] = key
+
+    def forget(self, stream: str) -> None:
+        """Drop ``stream`` from whichever party it was listed under."""
+        old = self.party_of.pop(stream, None)
+        if old is not None:
+            found = self.cases_by_party.get(old, [])
+            found[:] = [c for c in found if c.stream != stream]
 
     def add_review(self, reviewer: str, on: date) -> None:
         known = self.first_review.get(reviewer)

@@ -28,7 +28,7 @@ from typing import Any
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
 from domain.calendar import SHANGHAI, WorkingCalendar
-from domain.casestate import amount_of, parse_penalties
+from domain.casestate import _corrected, amount_of, parse_penalties
 from domain.config import Config
 from projections.runner import decode
 from projections.sql import Database
@@ -37,8 +37,10 @@ __all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from
 
 Envelope = Mapping[str, Any]
 PAGE = 2000
-_HISTORY_TYPES = ("CaseRegistered", "DecisionMade", "SummaryDecisionMade", "LegalReviewCompleted")
+_HISTORY_TYPES = ("CaseRegistered", "DecisionMade", "SummaryDecisionMade", "LegalReviewCompleted", "RecordCorrected")
 """The steps the context's history reads (the event table's ``topic`` is the step type)."""
+_PRIOR_MARKERS = (b'"CaseRegistered"', b'"DecisionMade"', b'"SummaryDecisionMade"', b'"RecordCorrected"')
+"""What :func:`prior_case` reads of a case, found in its stored bytes without decoding them all."""
 
 
 def case_stream(text: str) -> str:
@@ -99,10 +101,11 @@ def rows_after(db: Database, after: int, limit: int) -> list[Row]:
 
 
 def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, PriorCase] | None:
-    """What PEN-32 and PEN-36 need of a case: its party and decision (None before registration)."""
+    """What PEN-32 and PEN-36 need of a case: its party and decision (None before registration),
+    as corrected by the case's ``RecordCorrected`` steps among ``history``."""
     registered: Mapping[str, Any] | None = None
     decision: Envelope | None = None
-    for entry in history:
+    for entry in _corrected(stream, list(history)):
         kind = entry.get("type")
         if kind == "CaseRegistered" and registered is None:
             data = entry.get("data")
@@ -131,8 +134,7 @@ def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, Pr
 
 def prior_from_stored(stream: str, stored: Iterable[bytes]) -> tuple[str | None, PriorCase] | None:
     """:func:`prior_case` from a case's stored bytes, decoding only its registration and decision."""
-    wanted = [decode(b) for b in stored
-              if b'"CaseRegistered"' in b or b'"DecisionMade"' in b or b'"SummaryDecisionMade"' in b]
+    wanted = [decode(b) for b in stored if any(marker in b for marker in _PRIOR_MARKERS)]
     return prior_case(stream, wanted)
 
 
@@ -221,7 +223,7 @@ class LedgerSource:
                 if stream != current:
                     flush()
                     current, wanted = stream, []
-                if b'"CaseRegistered"' in state or b'"DecisionMade"' in state or b'"SummaryDecisionMade"' in state:
+                if any(marker in state for marker in _PRIOR_MARKERS):
                     wanted.append(decode(state))
                 elif b'"LegalReviewCompleted"' in state:
                     entry = decode(state)

@@ -127,6 +127,9 @@ class AuditFollower:
         head = self.db.head()
         start = self.position()
         touched, everything = self._touched(start, head)
+        due = [] if everything else self._due(today)
+        if head == start and not everything and not due:
+            return 0  # nothing new, nothing due: no reads of the context, no write
         source = LedgerSource(self.db, upto=head)
         history = self._history(source, rebuild=everything or start == 0)
         ctx = AuditContext(as_of=today, registry=source.registry(), config=self.config, calendar=source.calendar(),
@@ -134,7 +137,7 @@ class AuditFollower:
         if everything:
             streams: Sequence[str] | None = None
         else:
-            streams = sorted(set(touched) | set(self._due(today)))
+            streams = sorted(set(touched) | set(due))
         rows: list[tuple[Any, ...]] = []
         parties: list[tuple[Any, ...]] = []
         gone: list[str] = []
@@ -149,6 +152,8 @@ class AuditFollower:
         for (stream, _, _, _), found in zip(raw, priors, strict=True):
             if found is not None:
                 history.add_case(found[0], found[1])
+            else:
+                history.forget(stream)
             party = _party_row(stream, found)
             if party is not None:
                 parties.append(party)

@@ -254,5 +254,19 @@ def test_a_new_file_of_the_same_party_re_evaluates_the_others(tmp_path: Path, mo
         assert "PEN-32" in incremental["case/DXH-CGJ-2026-0012"]
         rebuild_table(db, today)
         assert incremental == {r.case: r.rules for r in query(db)}
+        assert follower.run_once(today) == 0  # nothing new, nothing due
+        # 补正: the earlier file's party was another company; the example is no second fine after all
+        registered = next(i for i, s in enumerate(earlier) if s["type"] == "CaseRegistered")
+        fix = {"stream": "case/DXH-CGJ-2026-0098", "type": "RecordCorrected", "at": "2026-11-02T10:00:00+08:00",
+               "by": earlier[registered]["by"],
+               "data": {"target": {"stream": "case/DXH-CGJ-2026-0098", "version": registered + 1},
+                        "field": "party.credit_code", "old": earlier[registered]["data"]["party"]["credit_code"],
+                        "new": "91420112MA4KY0CC3Z", "reason": "统一社会信用代码笔误"}}
+        assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "f.jsonl", [fix])]) == 0
+        assert follower.run_once(today) == 2
+        corrected = {r.case: r.rules for r in query(db)}
+        assert "PEN-32" not in corrected["case/DXH-CGJ-2026-0012"]
+        rebuild_table(db, today)
+        assert corrected == {r.case: r.rules for r in query(db)}
     finally:
         ledger.close()

@@ -108,9 +108,15 @@ class FollowerThread(_Periodic):
     def round(self) -> None:
         if self.runner is None or self.audit is None:
             config = load_config(self.svc.settings)
-            self.runner = Runner(self.svc.ledger.store, config=config)
-            self.db = Database(self.svc.ledger.store)
-            self.audit = AuditFollower(self.db, config=config, workers=1)  # no fork from a threaded server
+            runner = Runner(self.svc.ledger.store, config=config)
+            db = Database(self.svc.ledger.store)
+            try:
+                audit = AuditFollower(db, config=config, workers=1)  # no fork from a threaded server
+            except BaseException:
+                runner.close()
+                db.close()
+                raise
+            self.runner, self.db, self.audit = runner, db, audit
         try:
             self.runner.run_once()
         except ConflictError:
