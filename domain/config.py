@@ -489,6 +489,7 @@ class Litigation:
 
     filing_months: int = _key(6, "LIT-04", f"{LITIGATION_LAW}第四十六条第一款", "直接起诉期限（月）")
     after_reconsideration_days: int = _key(15, "LIT-04", f"{LITIGATION_LAW}第四十五条", "复议决定后起诉期限（日）")
+    appeal_days: int = _key(15, "LIT-04", f"{LITIGATION_LAW}第八十五条", "不服一审判决的上诉期限（日）")
     summons_notice_days: int = _key(3, "LIT-02", "法释〔2020〕3号第五条", "通知负责人出庭的提前期（日）")
 
 

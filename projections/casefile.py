@@ -1192,11 +1192,26 @@ def _party_windows(
         window(f"PEN-29@demand-{position + 1}", "PEN-29", "催告后履行期（当事人）", day,
                config.payment.demand_to_court_wd, "WD", paid_on if paid_on is not None and day is not None
                and paid_on >= day else None)
-    if lawsuits or len(ended) != sum(e is not None for e in ended):
-        return out  # the decision's finality waits for the 复议 or the court
-    if corrected or any(r.corrective for r in reviews):
+    if len(ended) != sum(e is not None for e in ended):
+        return out  # the decision's finality waits for the 复议
+    judged = [(suit, suit.judgment) for suit in lawsuits]
+    if any(j is None for _, j in judged):
+        return out  # ... or for the court
+    if corrected or any(r.corrective for r in reviews) or any(j is not None and j.corrective for _, j in judged):
         return out  # revoked or changed: what is owed is no longer the decision's fine
+    final: list[date] = []  # the days second-instance judgments were received: final at once
+    for suit, judgment in judged:
+        assert judgment is not None
+        received = judgment.received_at.astimezone(SHANGHAI).date() if judgment.received_at is not None else None
+        if received is None:
+            continue
+        if judgment.instance == "second":
+            final.append(received)
+        else:  # a first-instance judgment becomes final when the appeal period lapses (第八十五条)
+            window(f"LIT-04@appeal-{suit.stream}", "LIT-04", "不服一审判决的上诉期限（当事人）", received,
+                   config.litigation.appeal_days, "ND", None)
     remedies = [d.due.due for d in out if d is not None and d.rule in ("RC-01", "LIT-04") and d.done_on is None]
+    remedies += final
     lapse = max([*remedies, *([deferred_until] if deferred_until is not None else [])], default=None)
     if lapse is None or (paid_on is not None and paid_on <= lapse):
         return out

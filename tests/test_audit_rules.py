@@ -528,7 +528,8 @@ DEFECTS: list[Defect] = [
         "not_first_violation", "PEN-36", MAJOR, lambda: one(NO_PENALTY) | {"history": _prior_penalty_for_no_penalty()}
     ),
     Defect("no_education", "PEN-37", MAJOR, lambda: {"steps": without(load(NO_PENALTY), "EducationGiven")}),
-    Defect("unpaid_closed", "PEN-38", MAJOR, lambda: g(without(gen(), "PaymentRecorded"))),
+    # never paid, and never taken to court within 3 months of the judgment becoming final (30 Sep): PEN-29 too
+    Defect("unpaid_closed", "PEN-38", MAJOR, lambda: g(without(gen(), "PaymentRecorded")), frozenset({"PEN-29"})),
     Defect("unpublished", "PEN-40", MAJOR, lambda: g(without(gen(), "DecisionPublished")), frozenset({"TS-03"})),
     Defect("not_withdrawn", "PEN-41", MAJOR, lambda: g(_correction())),
     Defect(

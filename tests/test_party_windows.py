@@ -19,6 +19,7 @@ from tests.gate_support import load
 from tests.test_audit_support import (
     GENERAL,
     HEAD,
+    LAWSUIT,
     REVIEW,
     SUMMARY,
     at_day,
@@ -223,3 +224,31 @@ def test_a_waiver_answers_only_the_notice_before_it() -> None:
     steps = [*steps[: index + 1], second, waiver, *steps[index + 1 :]]
     windows = sorted((d.start, d.done_on) for d in folded(steps).deadlines if d.rule == "PEN-10")
     assert windows == [(date(2026, 3, 17), None), (date(2026, 3, 19), date(2026, 3, 20))]
+
+
+def suit_file(case_steps: list[dict[str, object]], instance: str | None, outcome: str = "dismissed") -> CaseFile:
+    _, reviews, lawsuits = general_group()
+    suit = lawsuits[LAWSUIT]
+    judgment = suit[find(suit, "JudgmentReceived")]
+    judgment["data"]["outcome"] = outcome  # type: ignore[index]
+    if instance is None:
+        suit = suit[: find(suit, "JudgmentReceived")]
+    else:
+        judgment["data"]["instance"] = instance  # type: ignore[index]
+    file, _ = load_file(CASE, versioned(case_steps), context(), reviews={k: versioned(v) for k, v in reviews.items()},
+                        lawsuits={LAWSUIT: versioned(suit)})
+    return file
+
+
+def test_a_judgment_becomes_final_after_the_appeal_period() -> None:
+    """First-instance judgment received 15 September: 15 days to appeal (行政诉讼法第八十五条) → 30 September;
+    the unpaid fine must go to the court within 3 months of it; a second-instance judgment is final at once."""
+    found = by_key(suit_file(unpaid_general(), "first"))
+    appeal = found[f"LIT-04@appeal-{LAWSUIT}"]
+    assert (appeal.holder, appeal.start, appeal.due.due) == ("party", date(2026, 9, 15), date(2026, 9, 30))
+    assert (found["PEN-29@court"].start, found["PEN-29@court"].due.due) == (date(2026, 9, 30), date(2026, 12, 30))
+    final = by_key(suit_file(unpaid_general(), "second"))
+    assert f"LIT-04@appeal-{LAWSUIT}" not in final and final["PEN-29@court"].start == date(2026, 9, 15)
+    assert "PEN-29@court" not in by_key(suit_file(unpaid_general(), None))  # still before the court
+    assert "PEN-29@court" not in by_key(suit_file(unpaid_general(), "first", "revoked"))
+    assert "PEN-29@court" not in by_key(suit_file(load(GENERAL), "first"))  # paid in time
