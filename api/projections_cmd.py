@@ -73,7 +73,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="投影名 (默认全部)")
     p.add_argument("--batch", type=int, default=REBUILD_BATCH, help=f"每批事件数 (默认 {REBUILD_BATCH})")
     p.add_argument("--workers", type=int, default=None,
-                   help="并行折叠案卷的进程数 (默认为空闲 CPU 数, 最多 4)")
+                   help="并行折叠案卷的进程数 (默认为 CPU 数, 最多 4)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
     p = sub.add_parser("show", help="案卷: 卷内目录、记录、时间线、期限及其状态")

@@ -24,7 +24,7 @@ from audit.engine import evaluate
 from audit.facts import day_of
 from audit.model import Evaluation
 from audit.store import LedgerSource
-from projections.runner import decode
+from projections.runner import decode, default_workers  # as many workers as the rebuild's
 
 __all__ = ["RawGroup", "default_workers", "evaluate_all", "evaluate_raw"]
 
@@ -32,14 +32,8 @@ RawGroup = tuple[str, Sequence[bytes], Mapping[str, Sequence[Mapping[str, Any]]]
                  Mapping[str, Sequence[Mapping[str, Any]]]]
 """A case group as read: (case stream, its events' stored bytes, its 复议 and lawsuits decoded)."""
 
-MAX_WORKERS = 4
 CHUNK = 32
 _CTX: AuditContext | None = None
-
-
-def default_workers() -> int:
-    """One worker per CPU, at most four (one process when there is a single CPU)."""
-    return max(1, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
 def _evaluate(group: RawGroup) -> Evaluation | None:
