@@ -30,7 +30,6 @@ from api.wiring import SHANGHAI, load_config
 from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
-from projections.labels import DEADLINE_STATE_LABELS
 from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, rebuild, status
 from projections.sql import Database
 
@@ -243,7 +242,7 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
     for d in found["deadlines"]:
         done = f", 完成于 {d['done_on']}" if d["done_on"] else ""
         print(f"  {d['rule']} {d['title']}: 自 {d['start_on']} 起, 截止 {d['due_on']}{done} — "
-              f"{DEADLINE_STATE_LABELS[d['state']]}")
+              f"{d['state_label']}")
     print(f"时间线: {len(found['timeline'])} 个事件; 记录 {len(found['records'])} 份")
     return 0
 

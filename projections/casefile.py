@@ -25,7 +25,7 @@ the original and the correction.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -204,10 +204,15 @@ class Deadline:
         return self.holder == "agency"
 
     def state(self, today: date, calendar: WorkingCalendar = DEFAULT_CALENDAR, soon_days: int = 3) -> DeadlineState:
-        found = calendar.deadline_state(self.due, self.done_on, today, soon_days)
-        if found == "missed" and self.done_on is None and not self.is_duty:
-            return "elapsed"
-        return found
+        return deadline_state(self.due, self.done_on, self.holder, today, calendar, soon_days)
+
+
+def deadline_state(due: DueDate, done_on: date | None, holder: str, today: date, calendar: WorkingCalendar,
+                   soon_days: int) -> DeadlineState:
+    """The calendar's state of a deadline, except that a party's window ending unused is
+    ``elapsed``, not missed (one rule for the folded file and for the stored rows)."""
+    found = calendar.deadline_state(due, done_on, today, soon_days)
+    return "elapsed" if found == "missed" and done_on is None and holder != "agency" else found
 
 
 @dataclass(frozen=True, slots=True)
@@ -1045,11 +1050,14 @@ def _case_deadlines(
         return found[0][1] if found else None
 
     def add(key: str, rule: str, title: str, start: date | None, n: int, unit: str, done: date | None,
-            *, roll: bool = True) -> None:
+            *, roll: bool = True, holder: str = "agency") -> Deadline | None:
+        """The deadline of ``n`` units from ``start`` (none without a start), added to the file."""
         if start is None:
-            return
-        due = period(calendar, start, n, unit, roll)
-        out.append(_deadline(stream, key, rule, title, start, due, done, agency))
+            return None
+        found = _deadline(stream, key, rule, title, start, period(calendar, start, n, unit, roll), done, agency,
+                          holder)
+        out.append(found)
+        return found
 
     general = state.procedure == "general"
     registered = first("CaseRegistered")
@@ -1122,8 +1130,8 @@ def _case_deadlines(
     for position, version, day in corrections_requested:
         add(f"PUB-05@{version}", "PUB-05", "更正公开信息", day, config.publication.correction_wd, "WD",
             _first_after(corrected_days, position))
-    out += _party_windows(stream, agency, state, config, calendar, marks, decision, served_on, payments,
-                          deferred_until, reviews, lawsuits, bool(corrections))
+    _party_windows(add, state, config, marks, decision, served_on, payments, deferred_until, reviews, lawsuits,
+                   bool(corrections))
     closed = first("CaseClosed")
     if closed is not None:
         add("EVAL-07", "EVAL-07", "结案后归档", closed, config.evaluation.archive_nd, "ND", first("CaseArchived"))
@@ -1131,20 +1139,18 @@ def _case_deadlines(
 
 
 def _party_windows(
-    stream: str, agency: str | None, state: CaseState, config: Config, calendar: WorkingCalendar,
+    add: Callable[..., Deadline | None], state: CaseState, config: Config,
     marks: Mapping[str, list[tuple[int, date | None]]], decision: DecisionInfo | None, served_on: date | None,
     payments: Sequence[tuple[int, date | None]], deferred_until: date | None, reviews: Sequence[ReviewFile],
     lawsuits: Sequence[LawsuitFile], corrected: bool,
-) -> list[Deadline | None]:
-    """The periods the party holds and the agency must wait for, and the court-enforcement duty
-    that follows them (PEN-10, PEN-13, RC-01, LIT-04, PEN-29)."""
+) -> None:
+    """Add (``add``: :func:`_case_deadlines`' own) the periods the party holds and the agency must
+    wait for, and the court-enforcement duty that follows them (PEN-10, PEN-13, RC-01, LIT-04, PEN-29)."""
     out: list[Deadline | None] = []
 
     def window(key: str, rule: str, title: str, start: date | None, n: int, unit: str, done: date | None,
                *, holder: str = "party", roll: bool = True) -> None:
-        if start is not None:
-            out.append(_deadline(stream, key, rule, title, start, period(calendar, start, n, unit, roll), done, agency,
-                                 holder))
+        out.append(add(key, rule, title, start, n, unit, done, roll=roll, holder=holder))
 
     requests = marks.get("HearingRequested", [])
     notices = state.notices
@@ -1172,7 +1178,7 @@ def _party_windows(
             window(f"PEN-13@{notice.position + 1}", "PEN-13", "要求听证期限（当事人）", served,
                    config.hearing.request_wd, "WD", min([*asked, *waived_hearing], default=None))
     if decision is None or served_on is None:
-        return out
+        return
     received = [r.received_at.astimezone(SHANGHAI).date() for r in reviews if r.received_at is not None]
     window("RC-01", "RC-01", "申请行政复议期限（当事人）", served_on, config.reconsideration.application_nd, "ND",
            min(received, default=None))
@@ -1186,19 +1192,19 @@ def _party_windows(
     elif not reviews:
         window("LIT-04", "LIT-04", "提起行政诉讼期限（当事人）", served_on, config.litigation.filing_months, "M", filed)
     if decision.fine_fen <= 0 or decision.type != "DecisionMade":
-        return out  # PEN-29 is the 普通程序's (rules.md: not on the summary path)
+        return  # PEN-29 is the 普通程序's (rules.md: not on the summary path)
     paid_on = next((d for total, d in payments if total >= decision.fine_fen), None)
     for position, day in marks.get("PaymentDemanded", []):
         window(f"PEN-29@demand-{position + 1}", "PEN-29", "催告后履行期（当事人）", day,
                config.payment.demand_to_court_wd, "WD", paid_on if paid_on is not None and day is not None
                and paid_on >= day else None)
     if len(ended) != sum(e is not None for e in ended):
-        return out  # the decision's finality waits for the 复议
+        return  # the decision's finality waits for the 复议
     judged = [(suit, suit.judgment) for suit in lawsuits]
     if any(j is None for _, j in judged):
-        return out  # ... or for the court
+        return  # ... or for the court
     if corrected or any(r.corrective for r in reviews) or any(j is not None and j.corrective for _, j in judged):
-        return out  # revoked or changed: what is owed is no longer the decision's fine
+        return  # revoked or changed: what is owed is no longer the decision's fine
     final: list[date] = []  # the days second-instance judgments were received: final at once
     for suit, judgment in judged:
         assert judgment is not None
@@ -1214,12 +1220,11 @@ def _party_windows(
     remedies += final
     lapse = max([*remedies, *([deferred_until] if deferred_until is not None else [])], default=None)
     if lapse is None or (paid_on is not None and paid_on <= lapse):
-        return out
+        return
     applied = min((d for _, d in marks.get("CourtEnforcementApplied", []) if d is not None), default=None)
     done = min((d for d in (applied, paid_on) if d is not None), default=None)
     window("PEN-29@court", "PEN-29", "申请人民法院强制执行（复议、诉讼期限届满后）", lapse,
            config.payment.court_application_months, "M", done, holder="agency")
-    return out
 
 
 def _must_publish(state: CaseState, decision: DecisionInfo, config: Config) -> bool:

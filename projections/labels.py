@@ -107,6 +107,11 @@ DEADLINE_STATE_LABELS: Final[dict[str, str]] = {
     "provisional": "待定（日历未知）",
 }
 
+def deadline_label(state: str, holder: str | None) -> str:
+    """A deadline state in Chinese; a party's window used after its end is the party's lateness."""
+    return "当事人逾期行使" if state == "missed" and holder == "party" else DEADLINE_STATE_LABELS[state]
+
+
 WARNING_LABELS: Final[dict[str, str]] = {"yellow": "黄色预警", "red": "红色预警", "provisional": "待定"}
 
 

@@ -20,8 +20,9 @@ from domain.calendar import Deadline as DueDate
 from domain.calendar import HolidayNotice, WorkingCalendar
 from domain.config import Config
 from ledger.store import EventStore
+from projections.casefile import deadline_state
 from projections.definitions import ALL
-from projections.labels import DEADLINE_STATE_LABELS, STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS
+from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
 from projections.runner import decode
 from projections.sql import Database
 from projections.statistics import METRIC_LABELS, RATES, rates
@@ -73,10 +74,8 @@ def _due(row: Mapping[str, Any]) -> DueDate:
 
 def _state(row: Mapping[str, Any], as_of: date, calendar: WorkingCalendar, soon_days: int) -> str:
     done = row.get("done_on")
-    found = calendar.deadline_state(_due(row), date.fromisoformat(done) if done else None, as_of, soon_days)
-    if found == "missed" and not done and row.get("holder") == "party":
-        return "elapsed"  # a party's window that ended unused (Deadline.state)
-    return found
+    return deadline_state(_due(row), date.fromisoformat(done) if done else None, row.get("holder") or "agency",
+                          as_of, calendar, soon_days)
 
 
 # --------------------------------------------------------------------------- case file
@@ -116,8 +115,7 @@ def case_file(
                       (case,))
     for row in deadlines:
         row["state"] = _state(row, as_of, calendar, soon)
-        late_party = row["state"] == "missed" and row.get("holder") == "party"
-        row["state_label"] = "当事人逾期行使" if late_party else DEADLINE_STATE_LABELS[row["state"]]
+        row["state_label"] = deadline_label(row["state"], row.get("holder"))
     out["deadlines"] = deadlines
     out["as_of"] = as_of.isoformat()
     for name, table in (("legal_reviews", "proj_legal_reviews"), ("reconsiderations", "proj_reconsiderations"),
