@@ -157,12 +157,11 @@ class History:
     cases_by_party: dict[str, list[PriorCase]] = field(default_factory=dict)
     first_review: dict[str, date] = field(default_factory=dict)
     """Each legal reviewer's first ``LegalReviewCompleted`` date (PEN-17)."""
+    party_of: dict[str, str] = field(default_factory=dict)
+    """Each case's party key as last added (a corrected party moves the case)."""
 
     def cases_of(self, key: str | None) -> Sequence[PriorCase]:
         return self.cases_by_party.get(key, ()) if key else ()
-
-    party_of: dict[str, str] = field(default_factory=dict)
-    """Each case's party key as last added (a corrected party moves the case)."""
 
     def add_case(self, key: str | None, case: PriorCase) -> None:
         self.forget(case.stream)

@@ -31,7 +31,7 @@ from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import _corrected, amount_of, parse_penalties
 from domain.config import Config
 from projections.runner import decode
-from projections.sql import Database
+from projections.sql import Database, prefix_end
 
 __all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
 
@@ -317,7 +317,7 @@ class LedgerSource:
                ) -> Iterator[tuple[int, str, int, bytes]]:
         """Every event of the streams named ``prefix…`` (of ``types`` only; of the streams in ``span``,
         both ends included), by stream then version, in pages."""
-        upper, below = prefix[:-1] + chr(ord(prefix[-1]) + 1), "<"
+        upper, below = prefix_end(prefix), "<"
         last_stream, last_version = prefix, -1
         if span is not None:
             last_stream, upper, below = span[0], span[1], "<="

@@ -22,10 +22,15 @@ from typing import Any, cast
 
 from ledger.store import EventStore
 
-__all__ = ["NEXT", "Database", "Table", "quote"]
+__all__ = ["NEXT", "Database", "Table", "prefix_end", "quote"]
 
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
+
+
+def prefix_end(prefix: str) -> str:
+    """The least string above every string starting with ``prefix`` (a range scan's upper bound)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 def quote(identifier: str) -> str:
@@ -311,7 +316,7 @@ class Database:
         grouped = " OR ".join("(originator_id >= ? AND originator_id < ?)" for _ in prefixes)
         kept_types = ["topic IN (" + ",".join("?" * len(keep_types)) + ")"] if keep_types else []
         kept = " OR ".join([*kept_types, *["instr(state, ?) > 0"] * len(markers)]) or "0"
-        params: list[Any] = [bound for p in prefixes for bound in (p, p[:-1] + chr(ord(p[-1]) + 1))]
+        params: list[Any] = [bound for p in prefixes for bound in (p, prefix_end(p))]
         params += [*keep_types, *markers, after, limit]
         sql = (f"SELECT {{nid}}, originator_id, originator_version, topic, "
                f"CASE WHEN NOT ({grouped}) OR {kept} THEN state END FROM {{events}} "
@@ -356,7 +361,7 @@ class Database:
 
     def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
         """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""
-        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        upper = prefix_end(prefix)
         return [str(r[0]) for r in self.all(
             "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
             "AND {nid} <= ?", (prefix, upper, upto))]
