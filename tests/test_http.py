@@ -434,12 +434,15 @@ def test_review_streams_readers(world: World) -> None:
 
 
 def test_stream_lookup_errors(world: World) -> None:
-    problem(world.client.get("/v1/streams/case/NO-SUCH-CASE/events", headers=world.h(OFFICER)), 404)
+    problem(world.client.get("/v1/streams/case/NO-SUCH-CASE/events", headers=world.h(ADMIN)), 404)
+    # a stream the caller may not read: 403 whether or not it exists (issue 12, finding 11)
+    problem(world.client.get("/v1/streams/case/NO-SUCH-CASE/events", headers=world.h(OFFICER)), 403)
     problem(world.client.get("/v1/streams/officer/admin/events/99", headers=world.h(OFFICER)), 404)
     problem(world.client.get("/v1/streams/nonsense/X/events", headers=world.h(OFFICER)), 422)
     problem(world.client.get("/v1/streams/calendar/20x6/head", headers=world.h(OFFICER)), 422)
     problem(world.client.get("/v1/streams/case/-bad-/head", headers=world.h(OFFICER)), 422)
-    empty = world.client.get("/v1/streams/case/NOT-YET-OPENED/head", headers=world.h(FAR))
+    problem(world.client.get("/v1/streams/case/NOT-YET-OPENED/head", headers=world.h(FAR)), 403)
+    empty = world.client.get("/v1/streams/case/NOT-YET-OPENED/head", headers=world.h(ADMIN))
     assert empty.status_code == 200 and empty.json() == {"stream": "case/NOT-YET-OPENED", "version": 0, "hash": None}
 
 

@@ -50,6 +50,7 @@ from api.pages.web import (
     safe_next,
 )
 from api.server.auth import ServicesDep
+from api.server.problems import bounded
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
@@ -97,11 +98,11 @@ def _guard(request: Request, svc: Services) -> Ctx | Response:
 
 def _forbidden(ctx: Ctx, what: str) -> HTMLResponse:
     return render(ctx, "error.html", 403, title="无权查看", message=f"{ctx.principal.identity if ctx.principal else ''}"
-                  f" 无权查看 {what}。阅读权限与 API 相同：本机关人员、监督本机关的监督人员和管理员。")
+                  f" 无权查看 {bounded(what)}。阅读权限与 API 相同：本机关人员、监督本机关的监督人员和管理员。")
 
 
 def _missing(ctx: Ctx, what: str) -> HTMLResponse:
-    return render(ctx, "error.html", 404, title="未找到", message=f"没有 {what}。")
+    return render(ctx, "error.html", 404, title="未找到", message=f"没有 {bounded(what)}。")
 
 
 # --------------------------------------------------------------------------- static, landing, login
@@ -192,9 +193,7 @@ def _case_context(ctx: Ctx, number: str) -> tuple[str, dict[str, Any]] | Respons
         return _missing(ctx, f"案件 {number}")
     assert ctx.principal is not None
     if not ctx.svc.access.can_read(ctx.principal, stream):
-        if ctx.svc.ledger.stream_head(stream)[0] == 0:
-            return _missing(ctx, f"案件 {stream}")
-        return _forbidden(ctx, stream)
+        return _forbidden(ctx, stream)  # existing or not alike: no oracle of case numbers (issue 12)
     found = ctx.reads.case_file(stream, ctx.as_of) if ctx.reads.ready() else None
     if found is None:
         return _missing(ctx, f"案件 {stream} 的案卷（读模型中没有；若刚记录，请等投影更新）")
@@ -360,11 +359,11 @@ def event_page(kind: str, ident: str, version: int, request: Request, svc: Servi
     if stream is None or version < 1:
         return _missing(ctx, f"事件 {kind}/{ident} v{version}")
     assert ctx.principal is not None
+    if not svc.access.can_read(ctx.principal, stream):
+        return _forbidden(ctx, stream)  # before the head: neither existence nor length leaks
     head = svc.ledger.stream_head(stream)[0]
     if version > head:
         return _missing(ctx, f"事件 {stream} v{version}")
-    if not svc.access.can_read(ctx.principal, stream):
-        return _forbidden(ctx, stream)
     events = _events(svc, stream)
     event = events[version - 1]
     check = proofs.signature_check(svc, event)
@@ -394,11 +393,13 @@ def stream_page(kind: str, ident: str, request: Request, svc: ServicesDep) -> Re
     if isinstance(ctx, Response):
         return ctx
     stream = _stream(kind, ident)
-    if stream is None or svc.ledger.stream_head(stream)[0] == 0:
+    if stream is None:
         return _missing(ctx, f"流 {kind}/{ident}")
     assert ctx.principal is not None
     if not svc.access.can_read(ctx.principal, stream):
         return _forbidden(ctx, stream)
+    if svc.ledger.stream_head(stream)[0] == 0:
+        return _missing(ctx, f"流 {stream}")
     events = _events(svc, stream)
     can_report = (stream.startswith("supervision/") and ctx.principal.has_role("supervisor")
                   and any(e.type == "RectificationOrdered" for e in events))

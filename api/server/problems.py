@@ -33,6 +33,9 @@ FORBIDDEN_RULES = frozenset({"STRUCT-ROLE", "STRUCT-ACTOR", "STRUCT-BACKFILL"})
 """Refusals that say *who* may not record the step: 403, not 422."""
 CONFLICT_RULES = frozenset({"STALE-VERSION", "VERSION-MISMATCH"})
 """Refusals that say the stream moved on meanwhile: 409."""
+MAX_DETAIL = 1000
+"""Characters of ``detail`` sent at most: details quote request input (a path, a number), and a
+100 KB path must not come back 100 KB long (issue 12, finding 11)."""
 
 TITLES = {
     400: "请求有误", 401: "未认证", 403: "无权操作", 404: "未找到", 405: "方法不允许", 409: "版本冲突",
@@ -64,7 +67,7 @@ class Problem(Exception):
         super().__init__(detail or slug)
         self.status = status
         self.slug = slug
-        self.detail = detail
+        self.detail = bounded(detail)
         self.title = title or TITLES.get(status, "错误")
         self.rule, self.basis, self.index = rule, basis, index
         self.headers = headers or {}
@@ -83,6 +86,13 @@ class Problem(Exception):
 
     def response(self) -> Response:
         return problem_response(self.status, self.body(), self.headers)
+
+
+def bounded(detail: str | None) -> str | None:
+    """``detail`` cut to :data:`MAX_DETAIL` characters, marked where it was cut."""
+    if detail is None or len(detail) <= MAX_DETAIL:
+        return detail
+    return detail[: MAX_DETAIL - 6] + "…(已截断)"
 
 
 def problem_response(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> Response:

@@ -1,8 +1,10 @@
 """Streams: their head (for client-side signing) and their events with signatures.
 
 ``GET /v1/streams/{kind}/{id}/head`` — version and hash of the head, what a client
-signs its envelope against (a stream with no events yet: version 0, hash null, to
-any authenticated caller; otherwise to those who may read the stream).
+signs its envelope against (a stream with no events yet: version 0, hash null), to those
+who may read the stream. A caller who may not read a stream gets the same 403 whether it
+exists or not, so the routes never tell which case numbers exist (issue 12, finding 11);
+a client opening a stream it cannot read yet signs version 1 with ``prev`` null.
 ``GET /v1/streams/{kind}/{id}/events`` — the events, each as its exact signed bytes
 (``sealed``) and their parts, for those who may read the stream
 (``api.server.access``). Both carry ``ETag: "<version>"`` and answer
@@ -102,9 +104,8 @@ def event_out(event: SealedEvent) -> EventOut:
 def stream_head(kind: Kind, ident: Ident, principal: Authenticated, svc: ServicesDep, response: Response,
                 if_none_match: IfNoneMatch = None) -> Any:
     stream = stream_name(kind, ident)
+    require_read(svc, principal, stream)  # before the lookup: existence is no one's business but readers'
     version, head_hash = svc.ledger.stream_head(stream)
-    if version:
-        require_read(svc, principal, stream)
     tag = etag(version)
     if not_modified(if_none_match, tag):
         return Response(status_code=304, headers={"ETag": tag})
@@ -152,8 +153,8 @@ def stream_event(kind: Kind, ident: Ident, version: Annotated[int, Path(ge=1, le
 
 
 def _read(svc: ServicesDep, principal: Principal, stream: str) -> list[SealedEvent]:
+    require_read(svc, principal, stream)
     version, _ = svc.ledger.stream_head(stream)
     if version == 0:
         raise Problem(404, "not-found", f"{stream} 尚无事件")
-    require_read(svc, principal, stream)
     return svc.ledger.read(stream)
