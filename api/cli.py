@@ -26,7 +26,7 @@ from ledger.verify import iter_problem_lines, terminal_progress, verify_store
 EPILOG = """\
 环境变量: LEDGER_DATA (数据目录, 默认 ./var), LEDGER_ACTOR (默认 officer/admin),
 LEDGER_KEY_PASSPHRASE 或 LEDGER_KEY_PASSPHRASE_FILE (密钥库口令),
-LEDGER_POSTGRES_DSN (使用 PostgreSQL 存储).
+LEDGER_POSTGRES_DSN (使用 PostgreSQL 存储), LEDGER_LOG_ORIGIN (透明日志 origin, init 时选定).
 
 例:
   enforcement-ledger init
@@ -47,7 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--as", dest="actor", help="执行身份 (LEDGER_ACTOR, 默认 officer/admin)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("init", help="创建数据目录、存储、加密密钥库和初始管理员 officer/admin")
+    sub.add_parser("init", help="创建数据目录、存储、加密密钥库、初始管理员 officer/admin 和透明日志 origin"
+                                 " (PostgreSQL: 加入已有账本时沿用其密钥库与 origin)")
 
     p = sub.add_parser("verify", help="校验整个账本: 哈希、签名、链、版本、全局顺序与透明日志")
     p.add_argument("--json", action="store_true", help="输出 JSON")
@@ -100,6 +101,12 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
     try:
         where = settings.postgres_dsn or settings.sqlite_path
         print(f"已初始化账本: {settings.data} (存储: {where}); 初始身份 officer/admin")
+        origin = settings.log_origin()
+        print(f"透明日志 origin: {origin} (记在 {settings.origin_path}; 每个检查点都署此名, 不再更改)")
+        if settings.log_origin_override() is None:
+            print("提示: 这是自动生成的唯一名称。正式部署请在 init 之前设置 LEDGER_LOG_ORIGIN 为"
+                  "本机关的名称 (如 ledger.example.gov.cn/enforcement), 见 docs/transparency-log.md",
+                  file=sys.stderr)
     finally:
         ledger.close()
     return 0

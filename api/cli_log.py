@@ -4,8 +4,9 @@ Settings of the log (environment variables, like every setting of the ledger):
 
 | variable | default | meaning |
 |---|---|---|
-| ``LEDGER_LOG_ORIGIN`` | ``enforcement-ledger.local/<data dir name>`` | first line of every checkpoint, \
-name of the log key; fixed at first use |
+| ``LEDGER_LOG_ORIGIN`` | ``<data>/log-origin``, chosen by ``init`` | first line of every checkpoint, \
+name of the log key; fixed by ``init`` (data directories made before: \
+``enforcement-ledger.local/<data dir name>``, fixed at first use) |
 | ``LEDGER_LOG_CHECKPOINT_INTERVAL`` | ``300`` | seconds between scheduled checkpoints \
 (``log integrate --checkpoint``) |
 | ``LEDGER_LOG_BATCH`` | ``1000`` | notifications the integrator appends per transaction |
@@ -25,8 +26,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings, SettingsError, env_number
+from api.wiring import open_keystore
 from ledger import merkle, notes
-from ledger.keys import KeyStore, KeyStoreError
+from ledger.keys import KeyStoreError
 from ledger.store import EventStore
 from ledger.translog import (
     DEFAULT_BATCH,
@@ -53,7 +53,7 @@ from ledger.witness import Witness, WitnessError
 DEFAULT_INTERVAL = 300.0
 
 EPILOG = """\
-环境变量: LEDGER_LOG_ORIGIN (日志 origin, 默认 enforcement-ledger.local/<数据目录名>),
+环境变量: LEDGER_LOG_ORIGIN (日志 origin, 默认为 init 选定并记在 <数据目录>/log-origin 中的名称),
 LEDGER_LOG_CHECKPOINT_INTERVAL (定时检查点间隔秒数, 默认 300), LEDGER_LOG_BATCH (每批叶子数, 默认 1000).
 
 例:
@@ -71,14 +71,8 @@ LEDGER_LOG_CHECKPOINT_INTERVAL (定时检查点间隔秒数, 默认 300), LEDGER
 
 
 def log_origin(settings: Settings) -> str:
-    """``LEDGER_LOG_ORIGIN``, or ``enforcement-ledger.local/<data dir name>``."""
-    value = os.environ.get("LEDGER_LOG_ORIGIN", "").strip()
-    if value:
-        if not notes.is_valid_key_name(value):
-            raise SettingsError(f"LEDGER_LOG_ORIGIN 不能含空白或 '+': {value!r}")
-        return value
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", settings.data.resolve().name).strip("-") or "ledger"
-    return f"enforcement-ledger.local/{name}"
+    """The log's origin: ``LEDGER_LOG_ORIGIN``, else ``<data>/log-origin`` (see ``Settings.log_origin``)."""
+    return settings.log_origin()
 
 
 def checkpoint_interval() -> float:
@@ -201,7 +195,8 @@ def opened(settings: Settings, *, sign: bool = False) -> Iterator[TransparencyLo
 
 def attach_signer(settings: Settings, log: TransparencyLog) -> notes.Ed25519Signer:
     try:
-        return log_signer(log, KeyStore(settings.keystore_path, settings.passphrase()))
+        store_keys = open_keystore(settings, log.store)
+        return log_signer(log, store_keys)
     except KeyStoreError as exc:
         raise SettingsError(str(exc)) from exc
 

@@ -9,16 +9,23 @@
 | ``LEDGER_POSTGRES_SCHEMA`` | ``public`` | PostgreSQL schema for the ledger's tables |
 | ``LEDGER_KEY_PASSPHRASE`` | — | passphrase of the key store |
 | ``LEDGER_KEY_PASSPHRASE_FILE`` | — | file holding that passphrase (first line) |
+| ``LEDGER_LOG_ORIGIN`` | ``<data>/log-origin`` (written by ``init``) | the transparency log's origin |
+
+Where the server-kept keys live: ``<data>/keys.json`` with SQLite; in the PostgreSQL schema
+of the events (``ledger.keys_db``) with PostgreSQL, shared by every node of the ledger.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ledger import notes
 from ledger.store import StoreConfig
 
 DEFAULT_DATA = "./var"
@@ -59,6 +66,36 @@ class Settings:
     def keystore_path(self) -> Path:
         return self.data / "keys.json"
 
+    @property
+    def origin_path(self) -> Path:
+        """The log origin ``init`` chose, one line (``LEDGER_LOG_ORIGIN`` overrides it)."""
+        return self.data / "log-origin"
+
+    def log_origin_override(self) -> str | None:
+        """``LEDGER_LOG_ORIGIN`` when set (checked), else None."""
+        value = os.environ.get("LEDGER_LOG_ORIGIN", "").strip()
+        if not value:
+            return None
+        if not notes.is_valid_key_name(value):
+            raise SettingsError(f"LEDGER_LOG_ORIGIN 不能含空白或 '+': {value!r}")
+        return value
+
+    def log_origin(self) -> str:
+        """``LEDGER_LOG_ORIGIN``, else ``<data>/log-origin`` (from ``init``), else the name data
+        directories made before ``init`` wrote that file used (their logs keep verifying)."""
+        override = self.log_origin_override()
+        if override is not None:
+            return override
+        try:
+            kept = self.origin_path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return legacy_origin(self.data)
+        except OSError as exc:
+            raise SettingsError(f"无法读取 {self.origin_path}: {exc}") from exc
+        if not notes.is_valid_key_name(kept):
+            raise SettingsError(f"{self.origin_path} 中的 origin 无效: {kept!r}")
+        return kept
+
     def store_config(self) -> StoreConfig:
         if self.postgres_dsn:
             return StoreConfig(postgres_dsn=self.postgres_dsn, postgres_schema=self.postgres_schema)
@@ -77,6 +114,20 @@ class Settings:
         raise SettingsError(
             "未设置密钥库口令: 请设置 LEDGER_KEY_PASSPHRASE 或 LEDGER_KEY_PASSPHRASE_FILE"
         )
+
+
+def _dir_label(data: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", data.resolve().name).strip("-") or "ledger"
+
+
+def legacy_origin(data: Path) -> str:
+    """The old default ``enforcement-ledger.local/<data dir name>``: the same for every ``./var``."""
+    return f"enforcement-ledger.local/{_dir_label(data)}"
+
+
+def new_origin(data: Path) -> str:
+    """A default origin no other ledger has: the directory's name and 48 random bits."""
+    return f"enforcement-ledger.local/{_dir_label(data)}-{secrets.token_hex(6)}"
 
 
 def iso_date(text: str) -> date:

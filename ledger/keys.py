@@ -75,7 +75,14 @@ def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
 
 
 class KeyStore:
-    """The private keys the server keeps, one encrypted file; loaded keys stay in memory."""
+    """The private keys the server keeps, one encrypted file; loaded keys stay in memory.
+
+    Each seed is sealed with AES-256-GCM (its identity as associated data) under a key
+    derived from the passphrase with scrypt; the header (salt, work factor, a check value)
+    says how. Storage is three methods (:meth:`_read_header`, :meth:`_read_entry`,
+    :meth:`_write_entry`): ``ledger.keys_db.DbKeyStore`` keeps the same sealed entries in
+    the ledger's database instead, so every node of one ledger holds the same keys.
+    """
 
     def __init__(self, path: Path, passphrase: str) -> None:
         self.path = path
@@ -87,34 +94,34 @@ class KeyStore:
     def create(cls, path: Path, passphrase: str, *, work_factor: int = _SCRYPT_N) -> KeyStore:
         if path.exists():
             raise KeyStoreError(f"密钥库已存在: {path}")
-        if not passphrase:
-            raise KeyStoreError("密钥库口令为空 (LEDGER_KEY_PASSPHRASE)")
-        salt = os.urandom(16)
-        aes = AESGCM(_derive(passphrase, salt, work_factor))
-        check_nonce = os.urandom(12)
-        doc = {
-            "format": 1,
-            "kdf": {"name": "scrypt", "salt": _b64(salt), "n": work_factor, "r": 8, "p": 1},
-            "check": {"nonce": _b64(check_nonce), "ct": _b64(aes.encrypt(check_nonce, b"ok", None))},
-            "keys": {},
-        }
+        doc = {**new_header(passphrase, work_factor), "keys": {}}
         path.parent.mkdir(parents=True, exist_ok=True)
         write_private(path, orjson.dumps(doc, option=orjson.OPT_INDENT_2))
         return cls(path, passphrase)
+
+    # -- storage (the file; DbKeyStore overrides these three) ----------------------------
+
+    def _read_header(self) -> dict[str, Any]:
+        return self._load()
+
+    def _read_entry(self, kid: str) -> dict[str, Any] | None:
+        entry: dict[str, Any] | None = self._load()["keys"].get(kid)
+        return entry
+
+    def _write_entry(self, kid: str, entry: dict[str, Any]) -> None:
+        with self._locked() as doc:
+            doc["keys"][kid] = entry
+
+    def entries(self) -> dict[str, dict[str, Any]]:
+        """Every sealed entry by key id (for a migration into another store)."""
+        keys: dict[str, dict[str, Any]] = self._load()["keys"]
+        return keys
 
     def _load(self) -> dict[str, Any]:
         try:
             doc: dict[str, Any] = orjson.loads(self.path.read_bytes())
         except FileNotFoundError as exc:
             raise KeyStoreError(f"找不到密钥库: {self.path} (先运行 init)") from exc
-        if self._aes is None:
-            kdf = doc["kdf"]
-            aes = AESGCM(_derive(self._passphrase, _unb64(kdf["salt"]), int(kdf["n"])))
-            try:
-                aes.decrypt(_unb64(doc["check"]["nonce"]), _unb64(doc["check"]["ct"]), None)
-            except InvalidTag as exc:
-                raise KeyStoreError("密钥库口令错误 (LEDGER_KEY_PASSPHRASE)") from exc
-            self._aes = aes
         return doc
 
     @contextmanager
@@ -128,20 +135,19 @@ class KeyStore:
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
+    # -- keys ------------------------------------------------------------------------------
+
+    def _cipher(self) -> AESGCM:
+        """The passphrase's AES key, checked against the header once per process."""
+        if self._aes is None:
+            self._aes = open_header(self._read_header(), self._passphrase)
+        return self._aes
+
     def add(self, identity: str, key: SigningKey) -> str:
         """Keep a private key for an identity; returns its key id."""
-        with self._locked() as doc:
-            assert self._aes is not None
-            nonce = os.urandom(12)
-            kid = key.key_id
-            doc["keys"][kid] = {
-                "identity": identity,
-                "public_key": _b64(key.public_key),
-                "nonce": _b64(nonce),
-                "ct": _b64(self._aes.encrypt(nonce, key.seed, identity.encode("utf-8"))),
-            }
-        self._cache[kid] = key
-        return kid
+        self._write_entry(key.key_id, seal(self._cipher(), identity, key))
+        self._cache[key.key_id] = key
+        return key.key_id
 
     def generate(self, identity: str) -> SigningKey:
         key = SigningKey.generate()
@@ -151,20 +157,64 @@ class KeyStore:
     def get(self, kid: str) -> SigningKey:
         if kid in self._cache:
             return self._cache[kid]
-        doc = self._load()
-        entry = doc["keys"].get(kid)
+        aes = self._cipher()
+        entry = self._read_entry(kid)
         if entry is None:
             raise KeyStoreError(f"服务器未保管密钥 {kid}")
-        assert self._aes is not None
-        seed = self._aes.decrypt(
-            _unb64(entry["nonce"]), _unb64(entry["ct"]), entry["identity"].encode("utf-8")
-        )
-        key = SigningKey(seed)
+        key = unseal(aes, entry)
         self._cache[kid] = key
         return key
 
     def holds(self, kid: str) -> bool:
-        return kid in self._cache or kid in self._load()["keys"]
+        if kid in self._cache:
+            return True
+        self._cipher()
+        return self._read_entry(kid) is not None
+
+
+def new_header(passphrase: str, work_factor: int = _SCRYPT_N) -> dict[str, Any]:
+    """A fresh key-store header: scrypt parameters with a random salt, and a check value."""
+    if not passphrase:
+        raise KeyStoreError("密钥库口令为空 (LEDGER_KEY_PASSPHRASE)")
+    salt = os.urandom(16)
+    aes = AESGCM(_derive(passphrase, salt, work_factor))
+    check_nonce = os.urandom(12)
+    return {
+        "format": 1,
+        "kdf": {"name": "scrypt", "salt": _b64(salt), "n": work_factor, "r": 8, "p": 1},
+        "check": {"nonce": _b64(check_nonce), "ct": _b64(aes.encrypt(check_nonce, b"ok", None))},
+    }
+
+
+def open_header(header: dict[str, Any], passphrase: str) -> AESGCM:
+    """The AES key a header and the passphrase give; a wrong passphrase is a KeyStoreError."""
+    kdf = header["kdf"]
+    aes = AESGCM(_derive(passphrase, _unb64(kdf["salt"]), int(kdf["n"])))
+    try:
+        aes.decrypt(_unb64(header["check"]["nonce"]), _unb64(header["check"]["ct"]), None)
+    except InvalidTag as exc:
+        raise KeyStoreError("密钥库口令错误 (LEDGER_KEY_PASSPHRASE)") from exc
+    return aes
+
+
+def seal(aes: AESGCM, identity: str, key: SigningKey) -> dict[str, Any]:
+    """One stored entry: the seed encrypted, bound to its identity."""
+    nonce = os.urandom(12)
+    return {
+        "identity": identity,
+        "public_key": _b64(key.public_key),
+        "nonce": _b64(nonce),
+        "ct": _b64(aes.encrypt(nonce, key.seed, identity.encode("utf-8"))),
+    }
+
+
+def unseal(aes: AESGCM, entry: dict[str, Any]) -> SigningKey:
+    """The key of a stored entry (InvalidTag, as a KeyStoreError, when it was altered)."""
+    try:
+        seed = aes.decrypt(_unb64(entry["nonce"]), _unb64(entry["ct"]), str(entry["identity"]).encode("utf-8"))
+    except InvalidTag as exc:
+        raise KeyStoreError(f"密钥 {entry.get('public_key')} 无法解密 (密钥库被改动或口令不同)") from exc
+    return SigningKey(seed)
 
 
 def _b64(data: bytes) -> str:

@@ -15,7 +15,9 @@ from api import cli_log
 from api.settings import Settings
 from ledger import merkle, notes
 from ledger.store import EventStore
-from tests.support import OFFICER, bootstrap, make_ledger, sample_step, store_config
+from api.wiring import open_keystore
+from ledger.service import Ledger
+from tests.support import OFFICER, bootstrap, sample_step, store_config, validator_for_tests
 from tests.translog_support import sql
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -48,15 +50,22 @@ def cli(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFi
     with store_config(request.param, data) as config:
         settings = Settings(data=data, postgres_dsn=config.postgres_dsn,
                             postgres_schema=config.postgres_schema)
-        led = make_ledger(settings.store_config(), settings.keystore_path)
+        led = ledger_of(settings)
         bootstrap(led, OFFICER)
         led.record([sample_step("case/CLI-1", n) for n in range(1, 6)], actor=OFFICER)
         led.close()
         yield Cli(settings, capsys)
 
 
+def ledger_of(settings: Settings) -> Ledger:
+    """The ledger with the key store the CLI uses (on PostgreSQL: in the database)."""
+    store = EventStore(settings.store_config())
+    create = bool(settings.postgres_dsn) or not settings.keystore_path.exists()
+    return Ledger(store, open_keystore(settings, store, create=create), validator=validator_for_tests)
+
+
 def record(cli: Cli, stream: str, *versions: int) -> None:
-    led = make_ledger(cli.settings.store_config(), cli.settings.keystore_path)
+    led = ledger_of(cli.settings)
     led.record([sample_step(stream, n) for n in versions], actor=OFFICER)
     led.close()
 
