@@ -56,9 +56,13 @@ class DbKeyStore(KeyStore):
         self.tables = {"h": prefix + HEADER_TABLE, "k": prefix + KEYS_TABLE}
         self._create()
         if self._header_row() is None:
-            if not (create or (legacy is not None and legacy.exists())):
+            if legacy is not None and legacy.exists():  # the old file's salt and work factor, as they were
+                header = KeyStore(legacy, passphrase)._read_header()
+                self._insert_header({name: header[name] for name in ("format", "kdf", "check")})
+            elif create:
+                self._insert_header(new_header(passphrase, work_factor))
+            else:
                 raise KeyStoreError("数据库中没有密钥库 (先运行 enforcement-ledger init)")
-            self._insert_header(new_header(passphrase, work_factor))
         self._cipher()  # a wrong passphrase is refused now, before anything is migrated
         if legacy is not None and legacy.exists():
             self.migrate(legacy)

@@ -4,13 +4,39 @@ ledger's database, and a log origin that names one log."""
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from api.cli import main as cli_main
 from api.server.problems import MAX_DETAIL
-from tests.test_http_support import ADMIN, FAR, OFFICER, OTHER, World, case_steps, problem, world_at
+from api.settings import Settings, legacy_origin
+from api.wiring import init_ledger, open_ledger
+from ledger.importer import import_lines
+from ledger.keys import KeyStore, KeyStoreError
+from ledger.keys_db import DbKeyStore
+from ledger.service import Ledger
+from ledger.store import EventStore, StoreConfig
+from tests.support import PG_DSN, store_config
+from tests.test_http_support import (
+    ADMIN,
+    FAR,
+    OFFICER,
+    OTHER,
+    World,
+    case_steps,
+    officer,
+    problem,
+    registry_lines,
+    world_at,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PASS = "nodes-pass"
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +125,169 @@ def test_pages_answer_alike_for_an_existing_and_an_absent_stream(world: World) -
             missing = client.get(path.format(n=absent))
             assert existing.status_code == missing.status_code == 403, path
             assert existing.text.replace(number, "N") == missing.text.replace(absent, "N"), path
+
+
+# --------------------------------------------------------------------------- finding 9: shared keys
+
+
+@pytest.fixture
+def pg_schema(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StoreConfig]:
+    for name in ("LEDGER_KEY_PASSPHRASE_FILE", "LEDGER_LOG_ORIGIN", "LEDGER_POSTGRES_DSN", "LEDGER_POSTGRES_SCHEMA"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", PASS)
+    with store_config("postgres", tmp_path) as config:
+        yield config
+
+
+def node(config: StoreConfig, data: Path) -> Settings:
+    return Settings(data=data, postgres_dsn=config.postgres_dsn, postgres_schema=config.postgres_schema)
+
+
+def new_officer(ident: str) -> dict[str, Any]:
+    return officer(f"officer/{ident}", "DXH-CGJ", ["officer"])
+
+
+def first_step(number: str, by: str) -> dict[str, Any]:
+    step = case_steps(number, 1)[0]
+    step["by"] = by
+    return step
+
+
+@pytest.mark.postgres
+def test_a_key_made_through_one_node_signs_through_another(pg_schema: StoreConfig, tmp_path: Path) -> None:
+    a_settings, b_settings = node(pg_schema, tmp_path / "a" / "var"), node(pg_schema, tmp_path / "b" / "var")
+    a = init_ledger(a_settings)
+    b = init_ledger(b_settings)  # joins: B's own data directory, the same schema
+    try:
+        assert import_lines(a, registry_lines(), actor=ADMIN).refusal is None
+        a.record([new_officer("NODE-A-1")], actor=ADMIN)  # B is running already: it finds the key on lookup
+        assert b.record([first_step("DXH-CGJ-2026-N1", "officer/NODE-A-1")], actor="officer/NODE-A-1")
+        b.record([new_officer("NODE-B-1")], actor=ADMIN)
+        assert a.record([first_step("DXH-CGJ-2026-N2", "officer/NODE-B-1")], actor="officer/NODE-B-1")
+    finally:
+        a.close()
+        b.close()
+    assert not a_settings.keystore_path.exists() and not b_settings.keystore_path.exists()
+
+
+@pytest.mark.postgres
+def test_the_database_holds_no_passphrase_and_no_plain_seed(pg_schema: StoreConfig, tmp_path: Path) -> None:
+    import psycopg
+
+    ledger = init_ledger(node(pg_schema, tmp_path / "var"))
+    try:
+        assert ledger.keystore is not None
+        key = ledger.keystore.generate("officer/SECRET-1")
+    finally:
+        ledger.close()
+    with psycopg.connect(PG_DSN) as conn:
+        rows = conn.execute(f'SELECT * FROM "{pg_schema.postgres_schema}".signing_keys').fetchall()
+        rows += conn.execute(f'SELECT * FROM "{pg_schema.postgres_schema}".key_store').fetchall()
+    text = json.dumps([list(map(str, r)) for r in rows])
+    assert key.key_id in text
+    for secret in (PASS, base64.b64encode(key.seed).decode(), key.seed.hex()):
+        assert secret not in text
+    with pytest.raises(KeyStoreError, match="口令错误"):
+        DbKeyStore(EventStore(pg_schema), "another passphrase")
+
+
+@pytest.mark.postgres
+def test_an_old_key_file_is_migrated_on_open_and_kept(pg_schema: StoreConfig, tmp_path: Path) -> None:
+    settings = node(pg_schema, tmp_path / "var")
+    settings.data.mkdir(parents=True)
+    old = KeyStore.create(settings.keystore_path, PASS, work_factor=2**10)  # a data directory made before
+    ledger = Ledger(EventStore(settings.store_config()), old)
+    kept = [old.generate(f"officer/OLD-{n}") for n in range(3)]
+    ledger.close()
+    before = settings.keystore_path.read_bytes()
+    # a second node's own old file: other salt, same passphrase
+    other_path = tmp_path / "other" / "keys.json"
+    other = KeyStore.create(other_path, PASS, work_factor=2**10)
+    theirs = other.generate("officer/OLD-B")
+
+    with pytest.raises(KeyStoreError):  # a wrong passphrase touches nothing
+        DbKeyStore(EventStore(settings.store_config()), "wrong", legacy=settings.keystore_path)
+    assert settings.keystore_path.read_bytes() == before
+
+    reopened = open_ledger(settings)
+    try:
+        assert not settings.keystore_path.exists()
+        assert (settings.data / "keys.json.migrated").read_bytes() == before  # the backup, byte for byte
+        assert reopened.keystore is not None
+        for key in kept:
+            assert reopened.keystore.get(key.key_id).seed == key.seed
+        store = reopened.keystore
+        assert isinstance(store, DbKeyStore)
+        assert store.migrate(other_path) == 1
+        assert store.get(theirs.key_id).seed == theirs.seed
+        assert (other_path.parent / "keys.json.migrated").exists()
+    finally:
+        reopened.close()
+    # a restored file migrated again: nothing lost, the first backup not replaced
+    settings.keystore_path.write_bytes(before)
+    open_ledger(settings).close()
+    assert (settings.data / "keys.json.migrated").read_bytes() == before
+    assert (settings.data / "keys.json.migrated.1").read_bytes() == before
+
+
+def test_sqlite_keeps_its_key_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("LEDGER_POSTGRES_DSN", "LEDGER_LOG_ORIGIN", "LEDGER_KEY_PASSPHRASE_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", PASS)
+    settings = Settings(data=tmp_path / "var")
+    init_ledger(settings).close()
+    assert settings.keystore_path.exists() and oct(settings.keystore_path.stat().st_mode & 0o777) == "0o600"
+    with pytest.raises(KeyStoreError):
+        DbKeyStore(EventStore(settings.store_config()), PASS)
+
+
+# --------------------------------------------------------------------------- finding 14: one log, one origin
+
+
+def test_each_init_chooses_its_own_origin_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("LEDGER_POSTGRES_DSN", "LEDGER_LOG_ORIGIN", "LEDGER_KEY_PASSPHRASE_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", PASS)
+    origins = []
+    for where in ("one", "two"):
+        data = tmp_path / where / "var"
+        assert cli_main(["--data", str(data), "init"]) == 0
+        out = capsys.readouterr()
+        origin = Settings(data=data).log_origin()
+        assert origin in out.out and "LEDGER_LOG_ORIGIN" in out.err
+        assert (data / "log-origin").read_text(encoding="utf-8").strip() == origin
+        assert cli_main(["--data", str(data), "log", "checkpoint"]) == 0
+        assert cli_main(["--data", str(data), "verify"]) == 0
+        capsys.readouterr()
+        origins.append(origin)
+    assert origins[0] != origins[1]
+    assert all(o != legacy_origin(tmp_path / "one" / "var") for o in origins)
+    monkeypatch.setenv("LEDGER_LOG_ORIGIN", "ledger.example.gov.cn/dxh")
+    assert cli_main(["--data", str(tmp_path / "three"), "init"]) == 0
+    assert (tmp_path / "three" / "log-origin").read_text(encoding="utf-8").strip() == "ledger.example.gov.cn/dxh"
+
+
+def test_a_data_dir_from_before_keeps_its_origin_and_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("LEDGER_POSTGRES_DSN", "LEDGER_LOG_ORIGIN", "LEDGER_KEY_PASSPHRASE_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", PASS)
+    data = tmp_path / "var"
+    assert cli_main(["--data", str(data), "init"]) == 0
+    (data / "log-origin").unlink()  # as init left a data directory before this file existed
+    assert cli_main(["--data", str(data), "log", "checkpoint"]) == 0
+    assert cli_main(["--data", str(data), "verify"]) == 0
+    capsys.readouterr()
+    assert cli_main(["--data", str(data), "log", "checkpoint", "--json"]) == 0
+    assert legacy_origin(data) in capsys.readouterr().out
+    assert cli_main(["--data", str(data), "init"]) == 2  # initialised (keys.json): refused, origin untouched
+    assert not (data / "log-origin").exists()
+
+
+@pytest.mark.postgres
+def test_a_joining_node_takes_the_origin_of_the_shared_log(pg_schema: StoreConfig, tmp_path: Path) -> None:
+    a, b = node(pg_schema, tmp_path / "a" / "var"), node(pg_schema, tmp_path / "b" / "var")
+    init_ledger(a).close()
+    init_ledger(b).close()
+    assert a.log_origin() == b.log_origin() != legacy_origin(a.data)
