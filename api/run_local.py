@@ -17,6 +17,7 @@ from pathlib import Path
 
 from api.cli import main as cli_main
 from api.settings import Settings
+from api.wiring import is_initialised
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -68,7 +69,7 @@ def demo_token(settings: Settings) -> str | None:
 def main(argv: list[str] | None = None) -> int:
     settings = Settings.load()
     ensure_passphrase(settings.data)
-    if not settings.keystore_path.exists():
+    if not is_initialised(settings):
         status = first_run(settings)
         if status:
             return status
