@@ -13,10 +13,10 @@ import pytest
 
 from api import cli_log
 from api.settings import Settings
-from ledger import merkle, notes
-from ledger.store import EventStore
 from api.wiring import open_keystore
+from ledger import merkle, notes
 from ledger.service import Ledger
+from ledger.store import EventStore
 from tests.support import OFFICER, bootstrap, sample_step, store_config, validator_for_tests
 from tests.translog_support import sql
 
