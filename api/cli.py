@@ -103,7 +103,7 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
         print(f"已初始化账本: {settings.data} (存储: {where}); 初始身份 officer/admin")
         origin = settings.log_origin()
         print(f"透明日志 origin: {origin} (记在 {settings.origin_path}; 每个检查点都署此名, 不再更改)")
-        if settings.log_origin_override() is None:
+        if settings.log_origin_override() is None and origin.startswith("enforcement-ledger.local/"):
             print("提示: 这是自动生成的唯一名称。正式部署请在 init 之前设置 LEDGER_LOG_ORIGIN 为"
                   "本机关的名称 (如 ledger.example.gov.cn/enforcement), 见 docs/transparency-log.md",
                   file=sys.stderr)

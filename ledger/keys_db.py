@@ -46,7 +46,8 @@ class DbKeyStore(KeyStore):
     def __init__(self, store: EventStore, passphrase: str, *, legacy: Path | None = None,
                  create: bool = False, work_factor: int = _SCRYPT_N) -> None:
         """``create``: make the header when the database has none (``init``); otherwise only
-        an old key file to migrate (``legacy``) may start one."""
+        an old key file to migrate (``legacy``, the data directory's ``keys.json``) may
+        start one, with that file's salt and work factor. ``path`` names that file only."""
         super().__init__(legacy or Path("keys.json"), passphrase)
         if not store.config.postgres_dsn:
             raise KeyStoreError("数据库密钥库只用于 PostgreSQL; SQLite 账本使用数据目录中的 keys.json")
@@ -130,9 +131,10 @@ class DbKeyStore(KeyStore):
 
     def entries(self) -> dict[str, dict[str, Any]]:
         with self._cursor(write=False) as cur:
-            cur.execute(self._q("SELECT key_id FROM {k} ORDER BY key_id"))
-            kids = [str(row[0]) for row in cur.fetchall()]
-        return {kid: entry for kid in kids if (entry := self._read_entry(kid)) is not None}
+            cur.execute(self._q("SELECT key_id, identity, public_key, nonce, ct FROM {k} ORDER BY key_id"))
+            rows = cur.fetchall()
+        return {str(r[0]): {"identity": str(r[1]), "public_key": str(r[2]), "nonce": str(r[3]), "ct": str(r[4])}
+                for r in rows}
 
     # -- migration ---------------------------------------------------------------------------
 

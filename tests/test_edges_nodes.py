@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from api.cli import main as cli_main
-from api.server.problems import MAX_DETAIL
+from api.server.problems import MAX_DETAIL, Problem
 from api.settings import Settings, legacy_origin
 from api.wiring import init_ledger, open_ledger
 from ledger.importer import import_lines
@@ -125,6 +127,13 @@ def test_pages_answer_alike_for_an_existing_and_an_absent_stream(world: World) -
             missing = client.get(path.format(n=absent))
             assert existing.status_code == missing.status_code == 403, path
             assert existing.text.replace(number, "N") == missing.text.replace(absent, "N"), path
+
+
+@given(st.text(max_size=3 * MAX_DETAIL))
+def test_every_detail_is_bounded_and_a_cut_one_keeps_its_start(detail: str) -> None:
+    sent = Problem(404, "not-found", detail).body()["detail"]
+    assert len(sent) <= MAX_DETAIL
+    assert sent == detail if len(detail) <= MAX_DETAIL else detail.startswith(sent.removesuffix("…(已截断)"))
 
 
 # --------------------------------------------------------------------------- finding 9: shared keys
