@@ -13,6 +13,7 @@ from ledger.keys import KeyStore
 from ledger.keys_db import DbKeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore
+from ledger.translog import LogError, TransparencyLog
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -98,8 +99,6 @@ def fix_origin(settings: Settings, store: EventStore) -> str:
     PostgreSQL the log records it at once, so every node that joins later finds the same
     one; a SQLite ledger (one data directory) fixes it at the log's first use, as before.
     """
-    from ledger.translog import LogError, TransparencyLog
-
     chosen = settings.log_origin_override()
     if settings.postgres_dsn:
         try:
