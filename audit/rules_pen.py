@@ -18,7 +18,9 @@ from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject,
 from domain.calendar import SHANGHAI
 from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, LAW, TRANSFER_RULE, effective_first_violation_months
+from domain.extensions import JudgedExtension
 from domain.gates import Gate, gates_for
+from domain.roles import HEAD, holds_role
 from domain.vocabulary import STEPS
 
 GEN: Final = (GENERAL,)
@@ -82,11 +84,23 @@ def combine(parts: Sequence[tuple[str, str, RawStep | None]], default: str = MAJ
 
 
 def is_head(s: Subject, who: object, at_step: RawStep) -> bool:
-    """Whether ``who`` is a 负责人 of the case's agency as of the step."""
-    if not isinstance(who, str) or not who:
-        return False
-    record = s.ctx.registry.officer_as_of(who, at_step.at)
-    return record is not None and record.has_role("head") and (s.file.agency is None or record.agency == s.file.agency)
+    """Whether ``who`` is a 负责人 of the case's agency as of the step (``domain.roles``)."""
+    return holds_role(s.ctx.registry, who, (HEAD,), s.file.agency, at_step.at)
+
+
+def late_extensions(label: str, extensions: Iterable[JudgedExtension], steps: Iterable[RawStep],
+                    prefix: str = "") -> list[tuple[str, str, RawStep | None]]:
+    """A finding part for each extension approved after the period it tried to extend had
+    ended (``domain.extensions``): it is void, and the period is judged without it."""
+    by_version = {st.version: st for st in steps}
+    parts: list[tuple[str, str, RawStep | None]] = []
+    for ext in extensions:
+        if ext.late:
+            asked = ext.extension
+            parts.append((MAJOR, f"{prefix}{asked.approved_on} 批准的{label}（{asked.days} 日）晚于期限届满日 "
+                                 f"{ext.due_before.due}：期限届满后的批准不能补救已发生的超期，延长无效，"
+                                 "期限不因此延长", by_version.get(asked.version)))
+    return parts
 
 
 def investigators(s: Subject) -> set[str]:
@@ -607,9 +621,11 @@ def pen22(s: Subject) -> Hit | None:
 @rule("PEN-23", "超过办案期限", MAJOR, f"{LAW}第六十条", GEN_NP)
 def pen23(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
-    for ext in s.facts.all("TimeLimitExtended"):
-        if ext.data.get("rule") in (None, "PEN-23") and not is_head(s, ext.data.get("approved_by"), ext):
+    mine = [e for e in s.facts.all("TimeLimitExtended") if e.data.get("rule") in (None, "PEN-23")]
+    for ext in mine:
+        if not is_head(s, ext.data.get("approved_by"), ext):
             parts.append((MAJOR, f"{ext.day} 延长办案期限未经行政机关负责人批准", ext))
+    parts += late_extensions("延长办案期限", s.file.extensions, mine)
     late = s.deadline_hit("PEN-23", refs([s.facts.first("CaseRegistered"), s.decision]))
     if late is not None and late.provisional and not parts:
         return late
