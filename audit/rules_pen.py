@@ -20,7 +20,7 @@ from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, LAW, TRANSFER_RULE, effective_first_violation_months
 from domain.extensions import JudgedExtension
 from domain.gates import Gate, gates_for
-from domain.roles import HEAD, holds_role
+from domain.roles import HEAD, holds_role, role_problem
 from domain.vocabulary import STEPS
 
 GEN: Final = (GENERAL,)
@@ -43,6 +43,8 @@ _PENALTY_NAMES: Final = {
     "revocation": "吊销许可证件", "detention": "行政拘留", "other": "其他处罚",
 }
 _ORDER: Final = {"10y": 0, "30y": 1, "permanent": 2}
+STAFF_ROLES: Final = ("head", "officer", "legal_reviewer")
+"""Who may preside a hearing: the agency's own people (HearingHeld: head or officer, not a handler)."""
 
 
 def yuan(fen: int) -> str:
@@ -463,6 +465,9 @@ def pen15(s: Subject) -> Hit | None:
         presider = held.data.get("presider")
         if isinstance(presider, str) and presider in handlers:
             parts.append((MAJOR, f"{held.day} 的听证由本案调查人员 {presider} 主持", held))
+        why = role_problem(s.ctx.registry, presider, STAFF_ROLES, s.file.agency, held.at)
+        if why is not None:
+            parts.append((MAJOR, f"{held.day} 的听证主持人不是本机关工作人员（{why}）", held))
         agents = held.data.get("agents") or []
         if isinstance(agents, list) and len(agents) > s.config.hearing.max_agents:
             limit = s.config.hearing.max_agents

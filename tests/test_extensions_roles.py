@@ -315,3 +315,28 @@ def test_heads_named_reads_the_registry_as_of_the_hearing() -> None:
                                   "agency/DXH-CGJ", at)
     assert heads == (HEAD,)
     assert len(problems) == 2 and "未在名录中登记" in problems[1]
+
+
+# --------------------------------------------------------------------------- other named roles
+
+OTHER_REVIEWER = "officer/SFJ-0004"
+REVIEWER_ELSEWHERE = [
+    step(OTHER_REVIEWER, "OfficerRegistered", "2026-01-07T09:50:00+08:00",
+         {"name": "郑洁", "agency": "agency/DXH-SFJ", "roles": ["legal_reviewer"],
+          "legal_qualification_no": "A20194201120003"}, by="officer/admin"),
+]
+
+
+def test_pen16_review_by_someone_not_a_legal_reviewer_of_the_agency_is_no_review() -> None:
+    """The gate (and so the audit) checks the reviewer against the registry at the review's time."""
+    steps = edit(load(GENERAL), "LegalReviewCompleted", lambda s: s["data"].update(reviewer=OTHER_REVIEWER))
+    ev = audit(steps, reviews={}, lawsuits={}, extra_registry=REVIEWER_ELSEWHERE)
+    assert "PEN-16" in fired(ev)
+    assert "不是本机关法制审核人员" in _message(ev, "PEN-16") and "agency/DXH-CGJ" in _message(ev, "PEN-16")
+    assert "PEN-16" not in fired(audit(load(GENERAL), reviews={}, lawsuits={}))
+
+
+def test_pen15_presider_must_be_of_the_agency() -> None:
+    steps = edit(load(GENERAL), "HearingHeld", lambda s: s["data"].update(presider="officer/SFJ-0001"))
+    ev = audit(steps, reviews={}, lawsuits={})
+    assert "PEN-15" in fired(ev) and "听证主持人不是本机关工作人员" in _message(ev, "PEN-15")
