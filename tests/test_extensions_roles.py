@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import chinese_calendar
@@ -20,8 +21,12 @@ from hypothesis import strategies as st
 from audit.model import Evaluation
 from domain.calendar import SHANGHAI
 from domain.roles import heads_named
+from projections import queries
 from projections.casefile import fold_casefile, fold_lawsuit, fold_review
+from projections.runner import Runner
+from projections.sql import Database
 from tests.gate_support import load
+from tests.projections_support import import_steps, lines, new_ledger
 from tests.test_audit_support import (
     GENERAL,
     HEAD,
@@ -40,6 +45,7 @@ from tests.test_audit_support import (
     step,
     versioned,
 )
+from tests.support import store_config
 
 CASE = "case/DXH-CGJ-2026-0012"
 SFJ_HEAD = "officer/SFJ-0002"
@@ -340,3 +346,44 @@ def test_pen15_presider_must_be_of_the_agency() -> None:
     steps = edit(load(GENERAL), "HearingHeld", lambda s: s["data"].update(presider="officer/SFJ-0001"))
     ev = audit(steps, reviews={}, lawsuits={})
     assert "PEN-15" in fired(ev) and "听证主持人不是本机关工作人员" in _message(ev, "PEN-15")
+
+
+# --------------------------------------------------------------------------- the case page
+
+def test_case_page_shows_a_late_extension(tmp_path: Path) -> None:
+    """Through the projections (the case file's data) to the rendered page: the late extension
+    is listed as void, the lawful one as approved in time, and the period is the unextended one."""
+    steps = insert_after(_late_decision(), "CollectiveDiscussionHeld", _extension(date(2026, 6, 3)))
+    steps = insert_after(steps, "CaseRegistered", _extension(date(2026, 3, 20), days=1))
+    with store_config("sqlite", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json", live=False)
+        import_steps(ledger, lines("registry"))
+        import_steps(ledger, steps, backfill=True)
+        runner = Runner(ledger.store)
+        runner.run_once()
+        runner.close()
+        db = Database(ledger.store)
+        cf = queries.case_file(db, CASE, as_of=date(2026, 12, 31))
+        db.close()
+        ledger.close()
+    assert cf is not None
+    found = {(e["approved_on"], e["state"], e["counted"], e["due_before"]) for e in cf["extensions"]}
+    assert found == {("2026-03-20", "lawful", 1, "2026-06-01"), ("2026-06-03", "late", 0, "2026-06-02")}
+    assert next(d for d in cf["deadlines"] if d["rule"] == "PEN-23")["due_on"] == "2026-06-02"
+    html = _render_case(cf)
+    assert "延长期限" in html and "期限届满后批准，延长无效（PEN-23）" in html and "期限内批准" in html
+
+
+def _render_case(cf: dict[str, Any]) -> str:
+    from api.pages.web import _env
+
+    class _Request:
+        url = type("U", (), {"path": "/ui/cases/x"})()
+        query_params: dict[str, str] = {}
+
+    ctx = type("C", (), {"request": _Request()})()
+    return _env.get_template("case.html").render(
+        stream=CASE, cf=cf, evaluation=None, concerned={}, uploaded=set(), colours={}, severity_labels={},
+        path_labels={}, audit=False, url=lambda p, *a, **k: p, officer=str, officers=lambda ids: "、".join(ids or ()),
+        agency=str, agency_names={}, principal=None, ctx=ctx, as_of=date(2026, 12, 31), as_of_given=False,
+        has_route=lambda r: True, path="/ui/cases/x")
