@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import chinese_calendar
@@ -27,6 +28,7 @@ from projections.runner import Runner
 from projections.sql import Database
 from tests.gate_support import load
 from tests.projections_support import import_steps, lines, new_ledger
+from tests.support import store_config
 from tests.test_audit_support import (
     GENERAL,
     HEAD,
@@ -45,7 +47,6 @@ from tests.test_audit_support import (
     step,
     versioned,
 )
-from tests.support import store_config
 
 CASE = "case/DXH-CGJ-2026-0012"
 SFJ_HEAD = "officer/SFJ-0002"
@@ -377,11 +378,8 @@ def test_case_page_shows_a_late_extension(tmp_path: Path) -> None:
 def _render_case(cf: dict[str, Any]) -> str:
     from api.pages.web import _env
 
-    class _Request:
-        url = type("U", (), {"path": "/ui/cases/x"})()
-        query_params: dict[str, str] = {}
-
-    ctx = type("C", (), {"request": _Request()})()
+    request = SimpleNamespace(url=SimpleNamespace(path="/ui/cases/x"), query_params={})
+    ctx = SimpleNamespace(request=request)
     return _env.get_template("case.html").render(
         stream=CASE, cf=cf, evaluation=None, concerned={}, uploaded=set(), colours={}, severity_labels={},
         path_labels={}, audit=False, url=lambda p, *a, **k: p, officer=str, officers=lambda ids: "、".join(ids or ()),
