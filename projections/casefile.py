@@ -44,6 +44,8 @@ from domain.casestate import (
 )
 from domain.config import Config, effective_regime
 from domain.extensions import ExtendedPeriod, Extension, JudgedExtension, approval_day, extend_period
+from domain.identities import Officer
+from domain.registry import HistoryRegistry
 from domain.roles import RegistryAsOf, heads_named
 from domain.shapes import Party
 from projections.labels import CORRECTIVE, HEAD_ROLES, STATUS_LABELS, STEP_LABELS, STEP_STAGE
@@ -69,6 +71,8 @@ __all__ = [
     "fold_lawsuit",
     "fold_review",
     "fold_supervision",
+    "named_in_court",
+    "registry_of",
 ]
 
 History = Sequence[Mapping[str, Any]]
@@ -1412,6 +1416,38 @@ def fold_lawsuit(stream: str, history: History, *, registry: RegistryAsOf | None
         filed_at=values.get("filed_at"), hearings=tuple(hearings), judgments=tuple(judgments),
         suggestions=suggestions, staff=_staff(history), timeline=tuple(timeline),
     )
+
+
+def named_in_court(history: History) -> set[str]:
+    """The officer streams a lawsuit names as appearing in court (whose registry the fold reads)."""
+    found: set[str] = set()
+    for entry in history:
+        if entry.get("type") == "CourtHearingAttended":
+            for a in _mapping(entry.get("data")).get("appeared") or ():
+                person = a.get("person") if isinstance(a, Mapping) else None
+                if isinstance(person, str) and person.startswith("officer/"):
+                    found.add(person)
+    return found
+
+
+class _Streams:
+    """A validation context over given registry streams (for :func:`registry_of`)."""
+
+    def __init__(self, histories: Mapping[str, History]) -> None:
+        self._histories = histories
+
+    def history(self, stream: str) -> History:
+        return self._histories.get(stream, ())
+
+    def officer(self, identity: str) -> Officer | None:
+        del identity  # structural facts are not what the fold reads
+        return None
+
+
+def registry_of(histories: Mapping[str, History]) -> RegistryAsOf:
+    """The registry as of any time over the given officer and agency streams (a projection's fold
+    of a lawsuit: the streams of :func:`named_in_court`)."""
+    return HistoryRegistry(_Streams(histories))
 
 
 def fold_supervision(stream: str, history: History, *, calendar: WorkingCalendar = DEFAULT_CALENDAR

@@ -24,10 +24,10 @@ from domain.calendar import SHANGHAI
 from domain.roles import heads_named
 from projections import queries
 from projections.casefile import fold_casefile, fold_lawsuit, fold_review
-from projections.runner import Runner
+from projections.runner import Runner, rebuild
 from projections.sql import Database
 from tests.gate_support import load
-from tests.projections_support import import_steps, lines, new_ledger
+from tests.projections_support import dump, import_steps, lines, new_ledger, table
 from tests.support import store_config
 from tests.test_audit_support import (
     GENERAL,
@@ -385,3 +385,34 @@ def _render_case(cf: dict[str, Any]) -> str:
         path_labels={}, audit=False, url=lambda p, *a, **k: p, officer=str, officers=lambda ids: "、".join(ids or ()),
         agency=str, agency_names={}, principal=None, ctx=ctx, as_of=date(2026, 12, 31), as_of_given=False,
         has_route=lambda r: True, path="/ui/cases/x")
+
+
+# --------------------------------------------------------------------------- the projections
+
+LATE_HEAD = "officer/42011219099"
+
+
+def test_projection_counts_a_head_in_court_by_the_registry(tmp_path: Path) -> None:
+    """The read models' 出庭 count (``head_appearances``, the 出庭率 statistics) follow the
+    registry: someone written as deputy head counts once, and only once, the registry shows
+    them as a head of the defendant agency — also when registered after the lawsuit was
+    recorded, and a rebuild then gives the same tables as the incremental run."""
+    suit = _lawsuit([{"person": LATE_HEAD, "role": "deputy_head"}, {"person": OFFICER, "role": "staff"}])
+    registered = step(LATE_HEAD, "OfficerRegistered", "2026-01-07T09:00:00+08:00",
+                      {"name": "钱进", "agency": "agency/DXH-CGJ", "roles": ["head", "officer"]}, by="officer/admin")
+    with store_config("sqlite", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json", live=False)
+        import_steps(ledger, lines("registry"))
+        import_steps(ledger, load(GENERAL), backfill=True)
+        import_steps(ledger, suit, backfill=True)
+        runner = Runner(ledger.store)
+        runner.run_once()
+        assert [r["head_appearances"] for r in table(ledger.store, "proj_lawsuits")] == [0]
+        import_steps(ledger, [registered], backfill=True)
+        runner.run_once()
+        runner.close()
+        assert [r["head_appearances"] for r in table(ledger.store, "proj_lawsuits")] == [1]
+        before = dump(ledger.store)
+        rebuild(ledger.store)
+        assert dump(ledger.store) == before
+        ledger.close()
