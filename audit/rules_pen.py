@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 from audit.facts import RawStep, day_of, text_of
@@ -18,7 +19,7 @@ from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject,
 from domain.calendar import SHANGHAI
 from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, LAW, TRANSFER_RULE, effective_first_violation_months
-from domain.extensions import JudgedExtension
+from domain.extensions import Extension, JudgedExtension, approval_day, extend_period
 from domain.gates import Gate, gates_for
 from domain.roles import HEAD, holds_role, role_problem
 from domain.vocabulary import STEPS
@@ -103,6 +104,10 @@ def late_extensions(label: str, extensions: Iterable[JudgedExtension], steps: It
                                  f"{ext.due_before.due}：期限届满后的批准不能补救已发生的超期，延长无效，"
                                  "期限不因此延长", by_version.get(asked.version)))
     return parts
+
+
+def _days(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def investigators(s: Subject) -> set[str]:
@@ -525,12 +530,16 @@ def pen18(s: Subject) -> Hit | None:
                               review))
         asked = s.facts.before(review.position, "LegalReviewRequested")
         if asked:
-            extra = sum(min(int(e.data.get("days") or 0), cfg.extension_wd) for e in s.facts.all("TimeLimitExtended")
-                        if e.data.get("rule") == "PEN-18" and asked[-1].position < e.position < review.position)
-            due = s.ctx.calendar.add_working_days(asked[-1].day, cfg.review_wd + extra)
-            if not due.provisional and review.day > due.due:
-                parts.append((MAJOR, f"法制审核于 {asked[-1].day} 送审，{review.day} 才完成，超过 "
-                                     f"{cfg.review_wd + extra} 个工作日", review))
+            sent = asked[-1].day
+            mine = [e for e in s.facts.all("TimeLimitExtended")
+                    if e.data.get("rule") == "PEN-18" and asked[-1].position < e.position < review.position]
+            extensions = [Extension(e.version, approval_day(e.day, e.day_of("approved_at")),
+                                    min(_days(e.data.get("days")), cfg.extension_wd)) for e in mine]
+            limit = extend_period(partial(s.ctx.calendar.add_working_days, sent), cfg.review_wd, extensions)
+            parts += late_extensions("延长法制审核期限", limit.extensions, mine)
+            if not limit.due.provisional and review.day > limit.due.due:
+                parts.append((MAJOR, f"法制审核于 {sent} 送审，{review.day} 才完成，超过 "
+                                     f"{limit.days} 个工作日", review))
     return combine(parts)
 
 

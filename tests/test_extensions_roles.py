@@ -416,3 +416,20 @@ def test_projection_counts_a_head_in_court_by_the_registry(tmp_path: Path) -> No
         rebuild(ledger.store)
         assert dump(ledger.store) == before
         ledger.close()
+
+
+def test_pen18_review_extension_uses_the_same_rule() -> None:
+    """法制审核 sent 2026-04-07, 7 WD end 2026-04-16; completed 2026-04-20 (everything after moved
+    11 days). A 3 WD extension approved on 04-16 makes it timely; one approved on 04-17 is void."""
+    steps = load(GENERAL)
+    base = shift(steps, 11, find(steps, "LegalReviewCompleted"))
+    assert "PEN-18" in fired(_pen23(base))
+
+    def review_extension(day: date) -> Raw:
+        return step(CASE, "TimeLimitExtended", _at(day), {"rule": "PEN-18", "approved_by": HEAD, "days": 3,
+                                                           "reason": "案情复杂", "basis": BASIS}, by=HEAD)
+    lawful = insert_after(base, "LegalReviewRequested", review_extension(date(2026, 4, 16)))
+    assert "PEN-18" not in fired(_pen23(lawful), provisional=True)
+    late = insert_after(base, "LegalReviewRequested", review_extension(date(2026, 4, 17)))
+    ev = _pen23(late)
+    assert "PEN-18" in fired(ev) and "2026-04-17 批准的延长法制审核期限" in _message(ev, "PEN-18")
