@@ -61,7 +61,7 @@ def load_file(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
     agency = _agency_of(case_history)
     folded_reviews = [fold_review(s, h, config=ctx.config, calendar=ctx.calendar, agency=agency)
                       for s, h in sorted(review_histories.items())]
-    folded_suits = [fold_lawsuit(s, h) for s, h in sorted(suit_histories.items())]
+    folded_suits = [fold_lawsuit(s, h, registry=ctx.registry, agency=agency) for s, h in sorted(suit_histories.items())]
     file = fold_casefile(stream, case_history, reviews=folded_reviews, lawsuits=folded_suits, config=ctx.config,
                          calendar=ctx.calendar)
     facts = CaseFacts.build(stream, case_history, review_histories, suit_histories)

@@ -15,11 +15,11 @@ from typing import Final
 from audit.facts import RawStep, StreamFacts, text_of
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject, refs, rule
-from audit.rules_pen import combine, discussion_required, gate_hit, is_doc, review_required
+from audit.rules_pen import combine, discussion_required, gate_hit, is_doc, late_extensions, review_required
 from domain.calendar import SHANGHAI
 from domain.config import DOC_118, LAW, LITIGATION_LAW, RECONSIDERATION_LAW
+from domain.roles import HEAD, heads_named, role_problem
 from projections.casefile import ReviewFile
-from projections.labels import HEAD_ROLES
 
 GEN_NP_TR: Final = (GENERAL, NO_PENALTY, TRANSFER)
 OGI: Final = "《中华人民共和国政府信息公开条例》"
@@ -257,9 +257,23 @@ def rc05(s: Subject) -> Hit | None:
                                  f"超过 {cfg.extension_max_nd} 日",
                           facts.first("ReconsiderationExtended")))
         for ext in facts.all("ReconsiderationExtended"):
-            if not text_of(ext.data.get("approved_by")):
+            approver = ext.data.get("approved_by")
+            if not text_of(approver):
                 parts.append((MAJOR, f"{review.stream}：{ext.day} 延长复议期限未经复议机构负责人批准", ext))
+                continue
+            why = role_problem(s.ctx.registry, approver, (HEAD,), _review_body(s, ext), ext.at)
+            if why is not None:
+                parts.append((MAJOR, f"{review.stream}：{ext.day} 延长复议期限的批准人不是复议机构负责人（{why}）",
+                              ext))
+        parts += late_extensions("延长复议期限", review.extensions, facts.all("ReconsiderationExtended"),
+                                 f"{review.stream}：")
     return _deadline_parts(parts)
+
+
+def _review_body(s: Subject, step: RawStep) -> str | None:
+    """The 复议机构's agency: that of the 复议工作人员 who records the step, as of its time."""
+    record = s.ctx.registry.officer_as_of(step.by, step.at) if step.by else None
+    return record.agency if record is not None else None
 
 
 @rule("RC-06", "复议决定类型与理由", MAJOR, f"{RECONSIDERATION_LAW}第六十三条至第六十九条")
@@ -306,19 +320,27 @@ def _appeared(step: RawStep) -> list[tuple[str, str]]:
             if isinstance(a, Mapping)]
 
 
+def _heads_in_court(s: Subject, hearing: RawStep) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Who appeared as a head of the defendant agency by the registry at the hearing's date, and
+    why each other person written as a head does not count (``domain.roles.heads_named``)."""
+    return heads_named(s.ctx.registry, _appeared(hearing), s.file.agency, hearing.when("hearing_at"))
+
+
 @rule("LIT-01", "负责人未出庭应诉", MAJOR, f"{LITIGATION_LAW}第三条第三款；{JUDICIAL}第二条、第六条、第八条至第十条")
 def lit01(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
     for stream, facts in _lawsuits(s):
         for hearing in facts.all("CourtHearingAttended"):
             appeared = _appeared(hearing)
-            if any(role in HEAD_ROLES for _, role in appeared):
+            heads, not_heads = _heads_in_court(s, hearing)
+            if heads:
                 continue
             day = hearing.day_of("hearing_at")
+            note = f"（{'；'.join(not_heads)}，不能视为负责人出庭）" if not_heads else ""
             if not text_of(hearing.data.get("head_absent_reason")):
-                parts.append((MAJOR, f"{stream}：{day} 开庭，行政机关负责人未出庭，也未说明正当理由", hearing))
+                parts.append((MAJOR, f"{stream}：{day} 开庭，行政机关负责人未出庭，也未说明正当理由{note}", hearing))
             elif not any(role == "staff" for _, role in appeared):
-                parts.append((MAJOR, f"{stream}：{day} 开庭，负责人未出庭，且未委托相应的工作人员出庭", hearing))
+                parts.append((MAJOR, f"{stream}：{day} 开庭，负责人未出庭，且未委托相应的工作人员出庭{note}", hearing))
     return combine(parts)
 
 
@@ -327,9 +349,13 @@ def lit02(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
     for stream, facts in _lawsuits(s):
         for hearing in facts.all("CourtHearingAttended"):
-            if hearing.data.get("summoned_head") is True and not any(r in HEAD_ROLES for _, r in _appeared(hearing)):
+            if hearing.data.get("summoned_head") is not True:
+                continue
+            heads, not_heads = _heads_in_court(s, hearing)
+            if not heads:
                 day = hearing.day_of("hearing_at")
-                parts.append((MAJOR, f"{stream}：法院通知负责人出庭，{day} 负责人未出庭", hearing))
+                note = f"（{'；'.join(not_heads)}）" if not_heads else ""
+                parts.append((MAJOR, f"{stream}：法院通知负责人出庭，{day} 负责人未出庭{note}", hearing))
     return combine(parts)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any, Final
 
 from audit.facts import RawStep, day_of, text_of
@@ -18,7 +19,9 @@ from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject,
 from domain.calendar import SHANGHAI
 from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, LAW, TRANSFER_RULE, effective_first_violation_months
+from domain.extensions import Extension, JudgedExtension, approval_day, extend_period
 from domain.gates import Gate, gates_for
+from domain.roles import HEAD, holds_role, role_problem
 from domain.vocabulary import STEPS
 
 GEN: Final = (GENERAL,)
@@ -41,6 +44,8 @@ _PENALTY_NAMES: Final = {
     "revocation": "吊销许可证件", "detention": "行政拘留", "other": "其他处罚",
 }
 _ORDER: Final = {"10y": 0, "30y": 1, "permanent": 2}
+STAFF_ROLES: Final = ("head", "officer", "legal_reviewer")
+"""Who may preside a hearing: the agency's own people (HearingHeld: head or officer, not a handler)."""
 
 
 def yuan(fen: int) -> str:
@@ -82,11 +87,27 @@ def combine(parts: Sequence[tuple[str, str, RawStep | None]], default: str = MAJ
 
 
 def is_head(s: Subject, who: object, at_step: RawStep) -> bool:
-    """Whether ``who`` is a 负责人 of the case's agency as of the step."""
-    if not isinstance(who, str) or not who:
-        return False
-    record = s.ctx.registry.officer_as_of(who, at_step.at)
-    return record is not None and record.has_role("head") and (s.file.agency is None or record.agency == s.file.agency)
+    """Whether ``who`` is a 负责人 of the case's agency as of the step (``domain.roles``)."""
+    return holds_role(s.ctx.registry, who, (HEAD,), s.file.agency, at_step.at)
+
+
+def late_extensions(label: str, extensions: Iterable[JudgedExtension], steps: Iterable[RawStep],
+                    prefix: str = "") -> list[tuple[str, str, RawStep | None]]:
+    """A finding part for each extension approved after the period it tried to extend had
+    ended (``domain.extensions``): it is void, and the period is judged without it."""
+    by_version = {st.version: st for st in steps}
+    parts: list[tuple[str, str, RawStep | None]] = []
+    for ext in extensions:
+        if ext.late:
+            asked = ext.extension
+            parts.append((MAJOR, f"{prefix}{asked.approved_on} 批准的{label}（{asked.days} 日）晚于期限届满日 "
+                                 f"{ext.due_before.due}：期限届满后的批准不能补救已发生的超期，延长无效，"
+                                 "期限不因此延长", by_version.get(asked.version)))
+    return parts
+
+
+def _days(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def investigators(s: Subject) -> set[str]:
@@ -449,6 +470,9 @@ def pen15(s: Subject) -> Hit | None:
         presider = held.data.get("presider")
         if isinstance(presider, str) and presider in handlers:
             parts.append((MAJOR, f"{held.day} 的听证由本案调查人员 {presider} 主持", held))
+        why = role_problem(s.ctx.registry, presider, STAFF_ROLES, s.file.agency, held.at)
+        if why is not None:
+            parts.append((MAJOR, f"{held.day} 的听证主持人不是本机关工作人员（{why}）", held))
         agents = held.data.get("agents") or []
         if isinstance(agents, list) and len(agents) > s.config.hearing.max_agents:
             limit = s.config.hearing.max_agents
@@ -506,12 +530,16 @@ def pen18(s: Subject) -> Hit | None:
                               review))
         asked = s.facts.before(review.position, "LegalReviewRequested")
         if asked:
-            extra = sum(min(int(e.data.get("days") or 0), cfg.extension_wd) for e in s.facts.all("TimeLimitExtended")
-                        if e.data.get("rule") == "PEN-18" and asked[-1].position < e.position < review.position)
-            due = s.ctx.calendar.add_working_days(asked[-1].day, cfg.review_wd + extra)
-            if not due.provisional and review.day > due.due:
-                parts.append((MAJOR, f"法制审核于 {asked[-1].day} 送审，{review.day} 才完成，超过 "
-                                     f"{cfg.review_wd + extra} 个工作日", review))
+            sent = asked[-1].day
+            mine = [e for e in s.facts.all("TimeLimitExtended")
+                    if e.data.get("rule") == "PEN-18" and asked[-1].position < e.position < review.position]
+            extensions = [Extension(e.version, approval_day(e.day, e.day_of("approved_at")),
+                                    min(_days(e.data.get("days")), cfg.extension_wd)) for e in mine]
+            limit = extend_period(partial(s.ctx.calendar.add_working_days, sent), cfg.review_wd, extensions)
+            parts += late_extensions("延长法制审核期限", limit.extensions, mine)
+            if not limit.due.provisional and review.day > limit.due.due:
+                parts.append((MAJOR, f"法制审核于 {sent} 送审，{review.day} 才完成，超过 "
+                                     f"{limit.days} 个工作日", review))
     return combine(parts)
 
 
@@ -607,9 +635,11 @@ def pen22(s: Subject) -> Hit | None:
 @rule("PEN-23", "超过办案期限", MAJOR, f"{LAW}第六十条", GEN_NP)
 def pen23(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
-    for ext in s.facts.all("TimeLimitExtended"):
-        if ext.data.get("rule") in (None, "PEN-23") and not is_head(s, ext.data.get("approved_by"), ext):
+    mine = [e for e in s.facts.all("TimeLimitExtended") if e.data.get("rule") in (None, "PEN-23")]
+    for ext in mine:
+        if not is_head(s, ext.data.get("approved_by"), ext):
             parts.append((MAJOR, f"{ext.day} 延长办案期限未经行政机关负责人批准", ext))
+    parts += late_extensions("延长办案期限", s.file.extensions, mine)
     late = s.deadline_hit("PEN-23", refs([s.facts.first("CaseRegistered"), s.decision]))
     if late is not None and late.provisional and not parts:
         return late

@@ -30,6 +30,7 @@ from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.personal_data import Finding, find_personal_data, mask
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
+from domain.roles import role_problem
 from domain.step import Step
 from domain.validation import Context
 from domain.vocabulary import STEPS, check_override
@@ -373,7 +374,8 @@ def _legal_review(j: Judged) -> str | None:
     went through a hearing, a configured penalty type), the last review after the last
     change of facts or proposal must be approved. One review after the statements and any
     hearing suffices (Q16). A reviewer without qualification still counts as a review, a
-    PEN-17 finding for the audit (Q8)."""
+    PEN-17 finding for the audit (Q8); a reviewer who was not a legal reviewer of the case's
+    agency at the review's time (``domain.roles``) is no review at all."""
     reasons = []
     fine = amount_of(j.penalties, "fine")
     threshold = j.thresholds.review_fen(j.party_kind)
@@ -387,9 +389,13 @@ def _legal_review(j: Judged) -> str | None:
     if not reasons:
         return None
     current = j.case.reviews_after(j.case.last_change)
-    if current and current[-1].outcome == "approved":
-        return None
     why = "；".join(reasons)
+    if current and current[-1].outcome == "approved":
+        last = current[-1]
+        who = role_problem(j.ctx, last.reviewer, ("legal_reviewer",), j.case.agency, last.at)
+        if who is None:
+            return None
+        return f"应当进行法制审核（{why}），最近一次法制审核的审核人员不是本机关法制审核人员（{who}）"
     if not j.case.legal_reviews:
         return f"应当进行法制审核（{why}），但未经法制审核即作出决定"
     if not current:

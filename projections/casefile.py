@@ -43,6 +43,10 @@ from domain.casestate import (
     parse_penalties,
 )
 from domain.config import Config, effective_regime
+from domain.extensions import ExtendedPeriod, Extension, JudgedExtension, approval_day, extend_period
+from domain.identities import Officer
+from domain.registry import HistoryRegistry
+from domain.roles import RegistryAsOf, heads_named
 from domain.shapes import Party
 from projections.labels import CORRECTIVE, HEAD_ROLES, STATUS_LABELS, STEP_LABELS, STEP_STAGE
 
@@ -67,6 +71,8 @@ __all__ = [
     "fold_lawsuit",
     "fold_review",
     "fold_supervision",
+    "named_in_court",
+    "registry_of",
 ]
 
 History = Sequence[Mapping[str, Any]]
@@ -277,10 +283,18 @@ class Publication:
 
 @dataclass(frozen=True, slots=True)
 class CourtHearing:
+    """A court hearing: who appeared in which role, and whether a head did (LIT-01).
+
+    ``head_appeared`` is true only when someone written as a head held the ``head`` role of
+    the defendant agency in the registry at the hearing's date (``domain.roles.heads_named``);
+    ``not_heads`` says why each other person written as a head did not count.
+    """
+
     hearing_at: datetime | None
     appeared: tuple[tuple[str, str], ...]
     head_appeared: bool
     head_absent_reason: str | None
+    not_heads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +330,8 @@ class ReviewFile:
     staff: tuple[str, ...]
     timeline: tuple[TimelineEntry, ...]
     deadlines: tuple[Deadline, ...]
+    extensions: tuple[JudgedExtension, ...] = ()
+    """The ``ReconsiderationExtended`` steps judged against the RC-05 period (``domain.extensions``)."""
 
     @property
     def corrective(self) -> bool:
@@ -395,6 +411,8 @@ class CaseFile:
     state: CaseState
     people: tuple[Party, ...] = ()
     legal_reviews: tuple[LegalReviewInfo, ...] = ()
+    extensions: tuple[JudgedExtension, ...] = ()
+    """The PEN-23 ``TimeLimitExtended`` steps judged against the period (a late one adds nothing)."""
     events: int = 0
     backfilled: int = 0
     overridden: int = 0
@@ -804,7 +822,7 @@ def fold_casefile(
     corrections_requested: list[tuple[int, int, date | None]] = []
     on_the_spot: list[tuple[int, date | None]] = []
     cash: list[tuple[int, date | None, date | None]] = []
-    extensions = 0
+    extensions: list[Extension] = []
     payments: list[tuple[int, date | None]] = []
     deferred_until: date | None = None
     paid = 0
@@ -894,7 +912,7 @@ def fold_casefile(
             deferred_until = day_of(data.get("until")) or last or deferred_until
         elif kind == "TimeLimitExtended":
             if data.get("rule") in (None, "PEN-23"):
-                extensions += _int(data.get("days")) or 0
+                extensions.append(_extension(version, day, data))
         elif kind == "EvidencePreserved":
             preserved.append((position, day))
         elif kind == "DecisionPublished":
@@ -944,10 +962,11 @@ def fold_casefile(
     decided_on = decision.at.astimezone(SHANGHAI).date() if decision is not None else None
     served_at: datetime | None = scalars.get("served_at")
     pubs = tuple(_publication(p, decided_on, config) for p in publications)
+    limit = _decision_limit(state, marks, extensions, config, calendar)
     deadlines = _case_deadlines(
         stream, agency, state, config, calendar, marks, decision, decided_on, served_at, payments, deferred_until,
-        on_the_spot, cash, preserved, extensions, pubs, corrections, corrections_requested, reviews, lawsuits,
-        scalars.get("payment_due_days"),
+        on_the_spot, cash, preserved, limit.days - limit.base if limit else 0, pubs, corrections,
+        corrections_requested, reviews, lawsuits, scalars.get("payment_due_days"),
     )
     for review in reviews:
         officers += review.staff
@@ -965,7 +984,8 @@ def fold_casefile(
         retention=scalars.get("retention"), status=status if history else "source",
         documents=tuple(documents), catalogue=build_catalogue(documents, config.evaluation.file_order),
         timeline=tuple(timeline), deadlines=deadlines, reviews=reviews, lawsuits=lawsuits, state=state,
-        people=tuple(dict.fromkeys(people)), legal_reviews=tuple(legal_reviews), events=len(history),
+        people=tuple(dict.fromkeys(people)), legal_reviews=tuple(legal_reviews),
+        extensions=limit.extensions if limit else (), events=len(history),
         backfilled=backfilled, overridden=overridden,
     )
 
@@ -995,6 +1015,24 @@ _PROGRESS: Final[dict[str, int]] = {
     "source": 0, "registered": 1, "investigated": 2, "notified": 3, "decided": 4, "not_transferred": 4,
     "served": 5, "transferred": 5, "closed": 6, "archived": 7,
 }
+
+
+def _extension(version: int, day: date | None, data: Mapping[str, Any]) -> Extension:
+    """An extension step as ``domain.extensions`` judges it: approved on the later of its date and
+    any recorded ``approved_at``."""
+    approved_on = approval_day(day, day_of(data.get("approved_at"))) or _EPOCH.date()
+    return Extension(version, approved_on, _int(data.get("days")) or 0, _text(data.get("approved_by")))
+
+
+def _decision_limit(state: CaseState, marks: Mapping[str, list[tuple[int, date | None]]],
+                    extensions: Sequence[Extension], config: Config, calendar: WorkingCalendar
+                    ) -> ExtendedPeriod | None:
+    """PEN-23's period (普通程序, from 立案) with the extensions approved while it ran."""
+    registered = marks.get("CaseRegistered")
+    start = registered[0][1] if registered else None
+    if state.procedure != "general" or start is None:
+        return None
+    return extend_period(lambda n: period(calendar, start, n, "ND"), config.decision.limit_nd, extensions)
 
 
 def _advance(current: str, new: str) -> str:
@@ -1255,6 +1293,7 @@ def fold_review(
     issued: list[tuple[int, date | None]] = []
     timeline: list[TimelineEntry] = []
     extended = 0
+    extensions: list[Extension] = []
     for position, entry in enumerate(history):
         kind = str(entry.get("type"))
         data = _mapping(entry.get("data"))
@@ -1279,6 +1318,7 @@ def fold_review(
             hearings.append((time_of(data.get("held_at")) or at, data.get("respondent_head_attended") is True))
         elif kind == "ReconsiderationExtended":
             extended += _int(data.get("days")) or 0
+            extensions.append(_extension(line.version, _on_day(at), data))
         elif kind == "ReconsiderationDecided":
             values["decision"] = _text(data.get("type"))
             values["decided_at"] = time_of(data.get("decided_at")) or at
@@ -1298,6 +1338,11 @@ def fold_review(
 
     deadlines: list[Deadline | None] = []
     received, accepted = day("received_at"), day("accepted_at")
+    limit = None
+    if accepted is not None:
+        start = accepted
+        limit = extend_period(lambda n: period(calendar, start, n, "ND"), rc.decision_nd, extensions,
+                              max_days=rc.extension_max_nd)
     decided_on = day("accepted_at") or day("rejected_at")
     if received is not None:
         deadlines.append(_deadline(stream, "RC-02", "RC-02", "复议受理审查", received,
@@ -1306,8 +1351,7 @@ def fold_review(
         deadlines.append(_deadline(stream, "RC-03@copy", "RC-03", "发送复议申请书副本", accepted,
                                    period(calendar, accepted, rc.copy_wd, "WD"), day("answer_requested_at"), None))
         deadlines.append(_deadline(stream, "RC-05", "RC-05", "作出复议决定", accepted,
-                                   period(calendar, accepted, rc.decision_nd + extended, "ND"), day("decided_at"),
-                                   None))
+                                   limit.due if limit is not None else None, day("decided_at"), None))
     sent = day("answer_requested_at")
     if sent is not None:
         deadlines.append(_deadline(stream, "RC-03@answer", "RC-03", "被申请人提交答复", sent,
@@ -1325,11 +1369,18 @@ def fold_review(
         hearings=tuple(hearings), extended_days=extended, decision=values.get("decision"),
         decided_at=values.get("decided_at"), served_at=values.get("served_at"), letters=tuple(letters),
         staff=_staff(history), timeline=tuple(timeline), deadlines=tuple(d for d in deadlines if d is not None),
+        extensions=limit.extensions if limit is not None else (),
     )
 
 
-def fold_lawsuit(stream: str, history: History) -> LawsuitFile:
-    """A lawsuit (行政诉讼) stream folded: hearings with who appeared (出庭), judgments."""
+def fold_lawsuit(stream: str, history: History, *, registry: RegistryAsOf | None = None,
+                 agency: str | None = None) -> LawsuitFile:
+    """A lawsuit (行政诉讼) stream folded: hearings with who appeared (出庭), judgments.
+
+    ``registry`` (as of any time) and ``agency`` (the defendant: the case's agency) decide
+    who was a head in court (``domain.roles.heads_named``). Without a registry the fold
+    cannot check anyone, and takes the role written in the step (a reader with none).
+    """
     values: dict[str, Any] = {}
     hearings: list[CourtHearing] = []
     judgments: list[Judgment] = []
@@ -1347,9 +1398,14 @@ def fold_lawsuit(stream: str, history: History) -> LawsuitFile:
         elif kind == "CourtHearingAttended":
             appeared = tuple((str(a.get("person") or ""), str(a.get("role") or ""))
                              for a in data.get("appeared") or () if isinstance(a, Mapping))
-            hearings.append(CourtHearing(time_of(data.get("hearing_at")) or line.at, appeared,
-                                         any(role in HEAD_ROLES for _, role in appeared),
-                                         _text(data.get("head_absent_reason"))))
+            hearing_at = time_of(data.get("hearing_at")) or line.at
+            if registry is not None:
+                heads, not_heads = heads_named(registry, appeared, agency, hearing_at)
+                head_appeared = bool(heads)
+            else:
+                head_appeared, not_heads = any(role in HEAD_ROLES for _, role in appeared), ()
+            hearings.append(CourtHearing(hearing_at, appeared, head_appeared, _text(data.get("head_absent_reason")),
+                                         not_heads))
         elif kind == "JudgmentReceived":
             judgments.append(Judgment(str(data.get("outcome") or ""), time_of(data.get("received_at")) or line.at,
                                       _text(data.get("instance"))))
@@ -1360,6 +1416,38 @@ def fold_lawsuit(stream: str, history: History) -> LawsuitFile:
         filed_at=values.get("filed_at"), hearings=tuple(hearings), judgments=tuple(judgments),
         suggestions=suggestions, staff=_staff(history), timeline=tuple(timeline),
     )
+
+
+def named_in_court(history: History) -> set[str]:
+    """The officer streams a lawsuit names as appearing in court (whose registry the fold reads)."""
+    found: set[str] = set()
+    for entry in history:
+        if entry.get("type") == "CourtHearingAttended":
+            for a in _mapping(entry.get("data")).get("appeared") or ():
+                person = a.get("person") if isinstance(a, Mapping) else None
+                if isinstance(person, str) and person.startswith("officer/"):
+                    found.add(person)
+    return found
+
+
+class _Streams:
+    """A validation context over given registry streams (for :func:`registry_of`)."""
+
+    def __init__(self, histories: Mapping[str, History]) -> None:
+        self._histories = histories
+
+    def history(self, stream: str) -> History:
+        return self._histories.get(stream, ())
+
+    def officer(self, identity: str) -> Officer | None:
+        del identity  # structural facts are not what the fold reads
+        return None
+
+
+def registry_of(histories: Mapping[str, History]) -> RegistryAsOf:
+    """The registry as of any time over the given officer and agency streams (a projection's fold
+    of a lawsuit: the streams of :func:`named_in_court`)."""
+    return HistoryRegistry(_Streams(histories))
 
 
 def fold_supervision(stream: str, history: History, *, calendar: WorkingCalendar = DEFAULT_CALENDAR

@@ -207,7 +207,20 @@ def file_document(cf: CaseFile) -> str:
             ("legal_representative", party.legal_representative)) if v},
         "violation": dict(cf.violation),
         "source": dict(cf.source) if cf.source else None,
+        "extensions": extension_rows(cf),
     })
+
+
+def extension_rows(cf: CaseFile) -> list[dict[str, Any]]:
+    """Each extension of a period (PEN-23 and the 复议's RC-05) as judged by ``domain.extensions``:
+    a late one (approved after the period it tried to extend had ended) is shown as void."""
+    found = [(cf.stream, "PEN-23", e) for e in cf.extensions]
+    found += [(r.stream, "RC-05", e) for r in cf.reviews for e in r.extensions]
+    return [{"stream": stream, "version": e.version, "rule": rule, "approved_on": e.extension.approved_on.isoformat(),
+             "approved_by": e.extension.approved_by, "days": e.extension.days, "counted": e.counted,
+             "due_before": e.due_before.due.isoformat(),
+             "state": "late" if e.late else "unknown" if e.timely is None else "lawful"}
+            for stream, rule, e in found]
 
 
 def _day_text(value: object) -> str | None:

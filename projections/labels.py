@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from domain.roles import HEAD_LABELS
+
 STEP_LABELS: Final[dict[str, str]] = {
     # registry
     "AgencyRegistered": "执法主体登记", "EnforcementItemPublished": "执法事项公布",
@@ -99,8 +101,9 @@ CORRECTIVE: Final = frozenset(
 )
 """Outcomes of 复议 and 诉讼 counted as 纠错 (RC-06 check 3)."""
 
-HEAD_ROLES: Final = frozenset({"principal_head", "deputy_head", "responsible_head"})
-"""Who counts as the agency's 负责人 appearing in court (LIT-01)."""
+HEAD_ROLES: Final = HEAD_LABELS
+"""The role labels of a 负责人 appearing in court (LIT-01); each must also hold the registry's
+``head`` role of the defendant agency (``domain.roles.heads_named``)."""
 
 DEADLINE_STATE_LABELS: Final[dict[str, str]] = {
     "met": "按期完成", "pending": "进行中", "due_soon": "即将到期", "missed": "已逾期", "elapsed": "期间届满",

@@ -97,6 +97,7 @@ def case_file(
     out["party"] = document.get("party")
     out["source"] = document.get("source")
     out["violation"] = document.get("violation")
+    out["extensions"] = document.get("extensions") or []
     out["timeline"] = [
         {"stream": stream, "version": v, "type": kind, "label": STEP_LABELS.get(kind, kind),
          "stage": STAGES.get(STEP_STAGE.get(kind, ""), ""), "at": at, "recorded_at": recorded, "by": by,

@@ -56,9 +56,11 @@ from projections.casefile import (
     fold_lawsuit,
     fold_review,
     fold_supervision,
+    named_in_court,
+    registry_of,
 )
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
-from projections.sql import NEXT, Database, Table
+from projections.sql import NEXT, Database, Table, prefix_end
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -569,6 +571,13 @@ class Runner:
                 groups.add(links[event.stream][0] if event.stream in links else event.stream)
             elif kind in ("agency", "officer"):
                 registry.add(event.stream)
+        if wants_groups and any(e.type == "OfficerRegistered" for e in events):
+            # who was a head in court is read from the registry (domain.roles): a lawsuit folded
+            # before the officer named in it was registered is folded again, as a rebuild would
+            groups |= {str(g) for (g,) in self.db.all(
+                f"SELECT DISTINCT grp FROM {self.db.qualify('proj_links')} WHERE stream >= ? AND stream < ? "
+                "AND nid <= ?", ("litigation/", prefix_end("litigation/"), upto))}
+            groups |= {g for stream, (g, _) in links.items() if stream.startswith("litigation/")}
         if calendar_changed and wants_groups:
             groups |= set(self.db.streams_with_prefix("case/", upto))
             groups |= set(self.db.streams_with_prefix("supervision/", upto))
@@ -598,9 +607,13 @@ class Runner:
         return out
 
     def _fold(self, members: Mapping[str, Sequence[str]], calendar: WorkingCalendar,
-              data: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, CaseFile | SupervisionFile]:
-        """Fold each group from ``data``, the envelopes of every stream of ``members``."""
+              data: Mapping[str, Sequence[Mapping[str, Any]]],
+              people: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+              ) -> dict[str, CaseFile | SupervisionFile]:
+        """Fold each group from ``data``, the envelopes of every stream of ``members``; ``people``
+        holds the officer streams named in court (who was a head: ``domain.roles``)."""
         folded: dict[str, CaseFile | SupervisionFile] = {}
+        registry = registry_of(people or {})
         for key, streams in members.items():
             if key.startswith("supervision/"):
                 folded[key] = fold_supervision(key, data.get(key, ()), calendar=calendar)
@@ -614,7 +627,7 @@ class Runner:
                     reviews.append(fold_review(stream, data.get(stream, ()), config=self.config,
                                                calendar=calendar, agency=agency))
                 elif stream.startswith("litigation/"):
-                    lawsuits.append(fold_lawsuit(stream, data.get(stream, ())))
+                    lawsuits.append(fold_lawsuit(stream, data.get(stream, ()), registry=registry, agency=agency))
             folded[key] = fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=self.config,
                                         calendar=calendar)
         return folded
@@ -635,7 +648,15 @@ class Runner:
             for _, stream, _, state in self.db.stream_events(streams, upto, fresh=fresh):
                 loaded.setdefault(stream, []).append(decode(state))
             data = loaded
-        folded = self._fold(members, ctx.calendar, data)
+        named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
+                        for p in named_in_court(data.get(s, ()))})
+        people: dict[str, list[Mapping[str, Any]]] = {}
+        if named and not self._lazy:
+            people = self.histories.get(named)
+        elif named:
+            for _, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
+                people.setdefault(stream, []).append(decode(state))
+        folded = self._fold(members, ctx.calendar, data, people)
         out: dict[str, Rows] = {}
         for target in self.targets:
             projection = target.projection
