@@ -325,6 +325,8 @@ class Ledger:
             raise SealRefused("STRUCT-ENCODING", f"信封含不能写入的值: {exc}") from exc
         event = SealedEvent(stored, envelope)
         step = Step.parse(event.step())
+        claimed = parse_timestamp(envelope.get("recorded_at"), "recorded_at")
+        self._check_horizon(step, claimed)  # before the gates count anything from a far-future at
         view = BatchView(self)
         self.validator(step, view)
         if envelope.get("backfilled"):
@@ -338,11 +340,9 @@ class Ledger:
                 "STALE-VERSION",
                 f"信封基于过期的流头: 当前版本 {version}, 信封版本 {envelope.get('version')}",
             )
-        claimed = parse_timestamp(envelope.get("recorded_at"), "recorded_at")
         skew = abs(claimed - self.clock())
         if skew > CLIENT_CLOCK_TOLERANCE:
             raise SealRefused("CLOCK-SKEW", f"客户端时钟偏差 {skew} 超过 5 分钟")
-        self._check_horizon(step, claimed)
         ring = view.keyring(signer_id)
         problem = ring.problem(signer_id, kid, claimed)
         if problem:

@@ -8,6 +8,7 @@ transaction, that the first new event of each stream links to the stored head.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -219,6 +220,18 @@ class StoreConfig:
         return env
 
 
+def _create_private(path: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600, like the key store): it holds
+    every party's personal data. SQLite gives its -wal and -shm files the mode of the database.
+    An existing file keeps its mode; ``:memory:`` and URIs are left to SQLite."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 class EventStore(Application[str]):
     """The ledger's eventsourcing application: append sealed events, read them back."""
 
@@ -227,6 +240,8 @@ class EventStore(Application[str]):
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self._local = threading.local()
+        if config.sqlite_path and not config.postgres_dsn:
+            _create_private(config.sqlite_path)
         super().__init__(env=config.env())
 
     def construct_env(self, name: str, env: Any = None) -> Any:
