@@ -4,13 +4,20 @@ refuses before anything walks or stores a new step, while stored bytes keep read
 from __future__ import annotations
 
 import copy
+import http.client
 import os
+import signal
+import socket
 import stat
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -313,3 +320,50 @@ def test_init_creates_the_sqlite_store_owner_only(tmp_path: Path, monkeypatch: p
         assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+@pytest.mark.slow
+def test_a_served_node_answers_deep_steps_422_on_the_same_keep_alive_connection(tmp_path: Path) -> None:
+    """Through uvicorn (not the test client): the refusal is a 422 and the connection lives on."""
+    with world_at(tmp_path) as world:
+        token, data = world.tokens[OFFICER], str(world.data)
+        source = case_steps(world.number(), 1)[0]
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "LEDGER_KEY_PASSPHRASE": PASSPHRASE, "LEDGER_HTTP_INTEGRATE": "0"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "api.cli", "--data", data, "serve", "--port", str(port), "--no-access-log",
+         "--log-level", "warning", "--no-follow"], env=env, cwd=Path(__file__).resolve().parents[1])
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.1)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        placeholder = orjson.dumps(source | {"data": {**source["data"], "summary": "@@"}})
+        sockets = set()
+        for depth in (1_000, 100, 1_000):
+            connection.request("POST", "/v1/steps", body=placeholder.replace(b'"@@"', nested_json(depth)),
+                               headers=headers)
+            response = connection.getresponse()
+            body = orjson.loads(response.read())
+            assert (response.status, body.get("rule")) == (422, "STRUCT-ENCODING"), body
+            assert response.getheader("connection") != "close"
+            sockets.add(id(connection.sock))
+        connection.request("POST", "/v1/steps", body=orjson.dumps(source), headers=headers)
+        response = connection.getresponse()
+        assert response.status == 201, response.read()
+        response.read()
+        sockets.add(id(connection.sock))
+        assert len(sockets) == 1  # one keep-alive connection throughout
+        connection.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)

@@ -221,7 +221,7 @@ def test_a_uuid_stream_appends_in_a_second_transaction(recorder: Any) -> None:
 
 
 WRITERS = 6
-APPENDS = 60
+APPENDS = 100
 
 
 def _writer(path: str, index: int, start: Any, results: Any) -> None:
