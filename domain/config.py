@@ -43,6 +43,7 @@ __all__ = [
     "ConfigKey",
     "FrozenMap",
     "PublicationRegime",
+    "Recording",
     "Thresholds",
     "config_keys",
     "default_category",
