@@ -43,6 +43,7 @@ __all__ = [
     "ConfigKey",
     "FrozenMap",
     "PublicationRegime",
+    "Recording",
     "Thresholds",
     "config_keys",
     "default_category",
@@ -493,6 +494,16 @@ class Litigation:
     summons_notice_days: int = _key(3, "LIT-02", "法释〔2020〕3号第五条", "通知负责人出庭的提前期（日）")
 
 
+@dataclass(frozen=True)
+class Recording:
+    """What the ledger accepts when a step is recorded live (not a legal number; STRUCT-TIME)."""
+
+    future_at_hours: int = _key(
+        24, "STRUCT-TIME", "steps.md：at 是事情在现实中发生的时间",
+        "实时记录的步骤，其 at 最多可晚于账本记录时间 recorded_at 的小时数（补录不受此限）",
+    )
+
+
 _SECTIONS: Final[tuple[tuple[str, type], ...]] = (
     ("limitation", Limitation), ("officers", Officers), ("registration", Registration),
     ("preservation", Preservation), ("statement", Statement), ("hearing", Hearing),
@@ -500,7 +511,7 @@ _SECTIONS: Final[tuple[tuple[str, type], ...]] = (
     ("decision", Decision), ("summary", Summary), ("payment", Payment), ("minors", Minors),
     ("no_penalty", NoPenalty), ("transfer", Transfer), ("publication", Publication),
     ("warnings", Warnings), ("evaluation", Evaluation), ("retention", Retention),
-    ("reconsideration", Reconsideration), ("litigation", Litigation),
+    ("reconsideration", Reconsideration), ("litigation", Litigation), ("recording", Recording),
 )
 
 
@@ -528,6 +539,7 @@ class Config:
     retention: Retention = field(default_factory=Retention)
     reconsideration: Reconsideration = field(default_factory=Reconsideration)
     litigation: Litigation = field(default_factory=Litigation)
+    recording: Recording = field(default_factory=Recording)
 
     def __post_init__(self) -> None:
         _validate(self)

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import orjson
+from eventsourcing.persistence import DataError
 
 from ledger import canonical
 
@@ -27,8 +28,9 @@ _SIG = b',"sig":"'
 _TAIL = b'"}'
 
 
-class MalformedEventError(ValueError):
-    """Stored bytes that are not a sealed event."""
+class MalformedEventError(DataError, ValueError):
+    """Stored bytes that are not a sealed event: eventsourcing's ``DataError`` (bad data for the
+    recorder, not an outage), and a ``ValueError`` as callers parsing bytes expect."""
 
 
 def b64(data: bytes) -> str:

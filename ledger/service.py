@@ -126,11 +126,15 @@ class BatchView:
 
 
 def _check_values(step: Step) -> None:
-    """Free values live in data and override (Step.parse fixed the other members as text; the
-    ledger adds only its own), so only they need the walk before canonical encoding."""
+    """Every value of a new step before anything walks it: JSON the canonical bytes can hold
+    (STRUCT-FIELD otherwise) and nothing the ledger refuses to write (STRUCT-ENCODING: control
+    characters that break PostgreSQL text columns, nesting beyond canonical.MAX_DEPTH that would
+    exhaust a recursive reader). Stream, type, at and by are text Step.parse fixed; the walk covers
+    them too, so no member escapes it."""
     try:
-        canonical.check(step.data)
-        canonical.check(step.raw.get("override"))
+        canonical.check_new(step.raw)
+    except canonical.ForbiddenValueError as exc:
+        raise StepRefused("STRUCT-ENCODING", f"步骤含不能写入的值: {exc}") from exc
     except canonical.EncodingError as exc:
         raise StepRefused("STRUCT-FIELD", f"没有规范编码的值: {exc}") from exc
 
@@ -267,12 +271,15 @@ class Ledger:
         """Envelopes and their content hashes; the chain within a batch runs over these."""
         sealed = []
         signers: dict[str, tuple[str, SigningKey | None, str | None]] = {}
-        recorded_at = format_time(self.clock())
+        now = self.clock()
+        recorded_at = format_time(now)
         nonces = base64.b64encode(os.urandom(18 * len(steps))).decode("ascii")  # 24 characters each
         for i, raw in enumerate(steps):
             try:
                 step = Step.parse(raw)
                 _check_values(step)
+                if not backfill:
+                    self._check_horizon(step, now)
                 self.validator(step, view)
                 if step.kind == "officer":
                     signers.clear()  # identity steps may change who holds which key
@@ -312,8 +319,14 @@ class Ledger:
             envelope = check_shape(outer["event"])
         except ValueError as exc:
             raise SealRefused("STRUCT-ENVELOPE", str(exc)) from exc
+        try:
+            canonical.check_new(envelope)  # what a new step may hold, the ledger's members too
+        except canonical.ForbiddenValueError as exc:
+            raise SealRefused("STRUCT-ENCODING", f"信封含不能写入的值: {exc}") from exc
         event = SealedEvent(stored, envelope)
         step = Step.parse(event.step())
+        claimed = parse_timestamp(envelope.get("recorded_at"), "recorded_at")
+        self._check_horizon(step, claimed)  # before the gates count anything from a far-future at
         view = BatchView(self)
         self.validator(step, view)
         if envelope.get("backfilled"):
@@ -327,7 +340,6 @@ class Ledger:
                 "STALE-VERSION",
                 f"信封基于过期的流头: 当前版本 {version}, 信封版本 {envelope.get('version')}",
             )
-        claimed = parse_timestamp(envelope.get("recorded_at"), "recorded_at")
         skew = abs(claimed - self.clock())
         if skew > CLIENT_CLOCK_TOLERANCE:
             raise SealRefused("CLOCK-SKEW", f"客户端时钟偏差 {skew} 超过 5 分钟")
@@ -340,6 +352,18 @@ class Ledger:
         if {"actor", "key"} & set(envelope):
             raise SealRefused("STRUCT-ENVELOPE", "客户端信封不能含 actor 或 key (由账本填写)")
         return self._append([event])[0]
+
+    def _check_horizon(self, step: Step, recorded: datetime) -> None:
+        """A live step cannot have happened long after it is recorded (config recording.future_at_hours);
+        a far-future ``at`` would move every deadline counted from it. 补录 transcribes paper as it is."""
+        hours = self.config.recording.future_at_hours
+        try:
+            horizon = recorded + timedelta(hours=hours)
+        except OverflowError:  # recorded within hours of year 9999's end: every time is before it
+            return
+        if step.at > horizon:
+            raise StepRefused("STRUCT-TIME", f"at {step.raw['at']} 晚于记录时间 {format_time(recorded)} "
+                                             f"超过 {hours} 小时; 尚未发生的事不能实时记录")
 
     def _append(self, events: list[SealedEvent], hashes: list[bytes] | None = None) -> list[Appended]:
         ids = self.store.append(events)

@@ -8,12 +8,15 @@ transaction, that the first new event of each stream links to the stored head.
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 from urllib.parse import unquote, urlparse
+from uuid import UUID
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import (
@@ -21,10 +24,11 @@ from eventsourcing.persistence import (
     JSONTranscoder,
     Mapper,
     Notification,
+    OperationalError,
     StoredEvent,
 )
-from eventsourcing.postgres import PostgresApplicationRecorder
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder, PostgresDatastore
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteTransaction
 from eventsourcing.utils import get_topic
 
 from ledger.envelope import SealedEvent, content_hash, split
@@ -34,11 +38,17 @@ class ChainBrokenError(IntegrityError):
     """An append whose ``prev`` does not name the stored head of its stream."""
 
 
-def _first_per_stream(stored_events: Sequence[StoredEvent]) -> dict[str, StoredEvent]:
-    firsts: dict[str, StoredEvent] = {}
+def _first_per_stream(stored_events: Sequence[StoredEvent]) -> dict[UUID | str, StoredEvent]:
+    """The first new event of each stream, keyed by the originator id as given (UUID or text)."""
+    firsts: dict[UUID | str, StoredEvent] = {}
     for s in stored_events:
-        firsts.setdefault(str(s.originator_id), s)
+        firsts.setdefault(s.originator_id, s)
     return firsts
+
+
+def _sqlite_id(originator_id: UUID | str) -> str:
+    """The originator id as eventsourcing's SQLite recorder stores it (a UUID as its hex)."""
+    return originator_id.hex if isinstance(originator_id, UUID) else originator_id
 
 
 def _check_link(new: StoredEvent, head_state: bytes | None) -> None:
@@ -55,7 +65,28 @@ def _check_link(new: StoredEvent, head_state: bytes | None) -> None:
         )
 
 
+class _ImmediateTransaction(SQLiteTransaction):
+    """eventsourcing's transaction, begun with the write lock (``BEGIN IMMEDIATE``)."""
+
+    def __enter__(self) -> SQLiteCursor:
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # busy beyond the lock timeout
+            raise OperationalError(exc) from exc
+        return cursor
+
+
 class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        """Insert with the write lock taken first: the link check reads the head before inserting,
+        and a deferred ``BEGIN`` would let another process commit between that read and the write,
+        failing this writer at once ("database is locked") instead of waiting its turn."""
+        with self.datastore.get_connection(commit=True) as conn, \
+                _ImmediateTransaction(conn, commit=True) as curs, curs:
+            ids: Sequence[int] | None = self._insert_events(curs, stored_events, **kwargs)
+            return ids
+
     def _insert_events(self, c: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Any:
         self._check_links(c, stored_events)
         return super()._insert_events(c, stored_events, **kwargs)
@@ -97,7 +128,7 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
                 c.execute(
                     f"SELECT state FROM {self.events_table_name} "
                     "WHERE originator_id=? AND originator_version=?",
-                    (stream, new.originator_version - 1),
+                    (_sqlite_id(stream), new.originator_version - 1),
                 )
                 row = c.fetchone()
                 head = bytes(row[0]) if row else None
@@ -105,6 +136,13 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
 
 
 class ChainedPostgresRecorder(PostgresApplicationRecorder):
+    def __init__(self, datastore: PostgresDatastore, *args: Any, **kwargs: Any) -> None:
+        if datastore.enable_db_functions:
+            # The stored-function insert bypasses _insert_events, and with it the chain check.
+            raise ValueError("ChainedPostgresRecorder 不支持 enable_db_functions=True (数据库函数插入会绕过链校验); "
+                             "请去掉 POSTGRES_ENABLE_DB_FUNCTIONS")
+        super().__init__(datastore, *args, **kwargs)
+
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         from psycopg.sql import SQL, Identifier
 
@@ -182,6 +220,18 @@ class StoreConfig:
         return env
 
 
+def _create_private(path: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600, like the key store): it holds
+    every party's personal data. SQLite gives its -wal and -shm files the mode of the database.
+    An existing file keeps its mode; ``:memory:`` and URIs are left to SQLite."""
+    if path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+
+
 class EventStore(Application[str]):
     """The ledger's eventsourcing application: append sealed events, read them back."""
 
@@ -190,6 +240,8 @@ class EventStore(Application[str]):
     def __init__(self, config: StoreConfig) -> None:
         self.config = config
         self._local = threading.local()
+        if config.sqlite_path and not config.postgres_dsn:
+            _create_private(config.sqlite_path)
         super().__init__(env=config.env())
 
     def construct_env(self, name: str, env: Any = None) -> Any:

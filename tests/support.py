@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from domain.config import Config, Recording
 from domain.errors import StepRefused
 from domain.step import Step
 from ledger.keys import KeyStore
@@ -19,6 +20,8 @@ from ledger.store import EventStore, StoreConfig
 
 PG_DSN = os.environ.get("LEDGER_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 ADMIN = "officer/admin"
+AHEAD_OF_THE_CLOCK = Config(recording=Recording(future_at_hours=10**6))
+"""For tests that record live steps in years ahead of the wall clock (the calendar's unknown years)."""
 OFFICER = "officer/42011219001"
 
 

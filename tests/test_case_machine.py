@@ -399,6 +399,7 @@ def test_a_time_that_does_not_exist_is_refused(ledger: Ledger, at: str, backfill
 def test_periods_and_ages_past_the_last_representable_day_fail_closed(ledger: Ledger) -> None:
     """A notice served on 9999-12-28: its statement window would end in year 10000. The gate
     cannot count it, so it refuses (as for an unknown year); 补录 records what the paper says."""
+    ledger.clock = lambda: datetime(9999, 12, 30, 12, tzinfo=UTC)  # live steps in 9999 within the horizon
     steps = copy.deepcopy(TEMPLATES["general-case.jsonl"])
     index = next(i for i, s in enumerate(steps) if s["type"] == "DecisionMade")
     notice = next(s for s in steps if s["type"] == "PenaltyNoticeServed")

@@ -28,6 +28,7 @@ from ledger.keys import KeyStore
 from ledger.service import BatchView, Ledger
 from ledger.store import EventStore, StoreConfig
 from tests.gate_support import BOOTSTRAP_STEP, find, load
+from tests.support import AHEAD_OF_THE_CLOCK
 from tests.test_record_examples import cli_data
 
 ADMIN = "officer/admin"
@@ -48,7 +49,9 @@ UNKNOWN = first_unknown_year()
 
 def new_ledger(tmp_path: Path) -> Ledger:
     keystore = KeyStore.create(tmp_path / "keys.json", "deadlines", work_factor=2**10)
-    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore)
+    # UNKNOWN, the calendar's first unknown year, lies ahead of the wall clock
+    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore,
+                    config=AHEAD_OF_THE_CLOCK)
     ledger.record([BOOTSTRAP_STEP], actor=ADMIN)
     return ledger
 
@@ -237,6 +240,7 @@ def _cli(data: Path, *args: str) -> int:
 def test_the_cli_says_how_far_the_calendar_reaches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     data = cli_data(tmp_path, monkeypatch)
+    (data / "ledger.toml").write_text("[recording]\nfuture_at_hours = 1_000_000\n", "utf-8")  # UNKNOWN + 2 is ahead
     capsys.readouterr()
     assert _cli(data, "calendar", "--json") == 0
     reach = json.loads(capsys.readouterr().out)
