@@ -38,6 +38,16 @@ class ChainBrokenError(IntegrityError):
     """An append whose ``prev`` does not name the stored head of its stream."""
 
 
+def stored_bytes(state: object) -> bytes:
+    """A row's state as bytes: SQLite keeps whatever type was written, and a tampered TEXT
+    value must reach the checks (and fail them), not crash the reader."""
+    if isinstance(state, bytes):
+        return state
+    if isinstance(state, bytearray | memoryview):
+        return bytes(state)
+    return str(state).encode("utf-8", "surrogatepass")
+
+
 def _first_per_stream(stored_events: Sequence[StoredEvent]) -> dict[UUID | str, StoredEvent]:
     """The first new event of each stream, keyed by the originator id as given (UUID or text)."""
     firsts: dict[UUID | str, StoredEvent] = {}
@@ -179,8 +189,7 @@ class SealedMapper(Mapper[str]):
         )
 
     def to_domain_event(self, stored_event: StoredEvent) -> Any:
-        state = stored_event.state
-        return SealedEvent.from_stored(state if isinstance(state, bytes) else str(state).encode("utf-8"))
+        return SealedEvent.from_stored(stored_bytes(stored_event.state))
 
 
 @dataclass(frozen=True)
@@ -362,4 +371,4 @@ class Appender:
 
 def iter_sealed(rows: Iterable[Notification]) -> Iterator[tuple[Notification, SealedEvent]]:
     for row in rows:
-        yield row, SealedEvent.from_stored(bytes(row.state))
+        yield row, SealedEvent.from_stored(stored_bytes(row.state))

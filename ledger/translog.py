@@ -51,7 +51,7 @@ from eventsourcing.persistence import Notification, Tracking
 from ledger import merkle, notes, tiles
 from ledger.envelope import leaf_commitment
 from ledger.keys import KeyStore
-from ledger.store import EventStore
+from ledger.store import EventStore, stored_bytes
 from ledger.verify import Problem
 
 __all__ = [
@@ -688,7 +688,7 @@ class TransparencyLog:
         rows = self.store.recorder.select_notifications(start=leaf.notification_id, limit=1)
         if not rows or rows[0].id != leaf.notification_id:
             raise LogError(f"位置 {position} 的事件 (通知号 {leaf.notification_id}) 已不在账本中")
-        stored = bytes(rows[0].state)
+        stored = stored_bytes(rows[0].state)
         if leaf_commitment(stored) != leaf.commitment:
             raise LogError(f"位置 {position} 的事件字节与日志中的承诺不符 (事件被改动)")
         return stored
@@ -1364,7 +1364,7 @@ class _LogCheck:
             row = next(rows, None)
             if row is None:
                 return None
-            commitment = leaf_commitment(bytes(row.state))
+            commitment = leaf_commitment(stored_bytes(row.state))
             self.event_ids.append(row.id)
             self.event_hashes += leaf_hash(commitment)
             return row, commitment

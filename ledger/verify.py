@@ -24,7 +24,7 @@ from ledger import canonical
 from ledger.envelope import SealedEvent, check_shape, content_hash, split
 from ledger.keyring import KEY_EVENTS, Keyring, parse_time
 from ledger.keys import verify as verify_signature
-from ledger.store import EventStore
+from ledger.store import EventStore, stored_bytes
 
 CHUNK = 4096
 
@@ -92,7 +92,7 @@ class _Pass:
         if nid <= self.last_id:
             self.flag(position, nid, stream, version, "全局序列号未严格递增")
         self.last_id = nid
-        stored = row.state if isinstance(row.state, bytes) else str(row.state).encode("utf-8")
+        stored = stored_bytes(row.state)
         try:
             outer = canonical.decode(stored, values=False)
             if not isinstance(outer, dict) or len(outer) != 2 or "sig" not in outer:

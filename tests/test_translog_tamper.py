@@ -151,3 +151,21 @@ def test_a_changed_stored_node_is_caught(ledger: Ledger) -> None:
     assert any(p.position == 4 and "(1, 2)" in p.what for p in problems)
     with pytest.raises(Exception, match="verify"):
         TransparencyLog(ledger.store).prove(7)  # its path uses node (1, 2)
+
+
+def test_a_row_rewritten_as_text_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    """SQLite keeps whatever type is written: a tamperer's TEXT state must be reported, not raise."""
+    with store_config("sqlite", tmp_path) as config:
+        led = make_ledger(config, tmp_path / "keys.json")
+        bootstrap(led, OFFICER)
+        led.record([sample_step("case/A", n) for n in range(1, 3)], actor=OFFICER)
+        log = TransparencyLog(led.store, origin=ORIGIN, signer=KEY)
+        log.integrate()
+        log.checkpoint()
+        sql(led.store, "UPDATE {events} SET state = CAST(state AS TEXT) || ' ' "
+            "WHERE originator_id = 'case/A' AND originator_version = 1", ())
+        problems = verify_log(led.store, KEY.verifier())
+        position, _ = position_of(led, "case/A", 1)
+        assert (problems[0].position, problems[0].stream, problems[0].version) == (position, "case/A", 1)
+        assert "改写" in problems[0].what
+        led.close()
