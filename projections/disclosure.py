@@ -30,6 +30,7 @@ from domain.registry import fold_agency, fold_officer
 from domain.shapes import Party
 from projections.casefile import CaseFile, Publication
 from projections.labels import OUTCOME_LABELS
+from projections.sql import instant_key
 
 __all__ = [
     "forbidden_values",
@@ -202,6 +203,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
             _day(decision.at) if decision else None, pub.published_text, _day(pub.published_at), pub.channel,
             _public_url(pub, cf, config), text, _iso(pub.corrected_at), pub.regime, pub.min_until.isoformat(),
             pub.max_until.isoformat(), status, _iso(withdrawal.withdrawn_at) if withdrawal else None,
+            instant_key(pub.published_at),
         ))
         if withdrawal is not None:
             withdrawals.append((
@@ -209,6 +211,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
                 _iso(withdrawal.withdrawn_at), _day(withdrawal.withdrawn_at),
                 redact_public(withdrawal.reason or "", cf, config) or None,
                 redact_public(withdrawal.explanation or "", cf, config) or None,
+                instant_key(withdrawal.withdrawn_at),
             ))
     return decisions, withdrawals
 
