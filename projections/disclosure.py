@@ -8,7 +8,8 @@ period and its PEN-41 withdrawal. 事前公开: the registry (agencies, officers
 Redaction is done here, whatever the ledger holds: backfilled publications may still
 hold personal data (补录 passes structural checks only), and a published text must never
 carry more than the penalised organisation's name and 统一社会信用代码 of any party. Two
-passes: the domain's PUB-01 detector (ID numbers, phones, bank cards, e-mail, private
+passes: the domain's PUB-01 detector as a public surface judges (ID numbers — a mistyped
+one too —, phones, bank cards, e-mail, private
 addresses, the names of natural persons the file knows — masked 张某某 per Q13), then
 every personal field the file records for any party, interviewee, agent or applicant
 (name of a natural person, ID number, phone, address, birth date, legal representative)
@@ -141,7 +142,7 @@ def redact_public(text: str, cf: CaseFile, config: Config, *, agency_names: Sequ
                 if p.legal_representative and p.legal_representative not in public]
     organisations = [*cf.organisation_names, *agency_names]
     allowed = sorted(public) + [c for c in (party.credit_code if party is not None else None,) if c]
-    out = redact(text, find_personal_data(text, persons, organisations, allowed=allowed))
+    out = redact(text, find_personal_data(text, persons, organisations, allowed=allowed, public_surface=True))
     protected = sorted(public, key=len, reverse=True)
     for value, kind in forbidden_values(cf, config):
         if value in out:
