@@ -234,10 +234,20 @@ def public_registry(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[s
     """Rows of the 事前公开 tables for one agency or officer stream (its whole history)."""
     kind = stream.split("/", 1)[0]
     if kind == "agency":
-        return _agency_rows(stream, history)
-    if kind == "officer":
-        return _officer_rows(stream, history)
-    return {}
+        rows = _agency_rows(stream, history)
+    elif kind == "officer":
+        rows = _officer_rows(stream, history)
+    else:
+        return {}
+    return {table: [_registry_cells(row) for row in found] for table, found in rows.items()}
+
+
+def _registry_cells(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A registry row as a public table may hold it: names of officers and agencies are public
+    (事前公开), but a 补录 registry step is recorded as it was, so every text cell but the stream
+    is redacted with the PUB-01 detector as a public surface judges (no known names)."""
+    return (row[0], *(redact(c, find_personal_data(c, public_surface=True)) if isinstance(c, str) else c
+                      for c in row[1:]))
 
 
 def _agency_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[Any, ...]]]:

@@ -44,8 +44,9 @@ MISTYPED_ID = "420102199001011230"  # the same number with a wrong check charact
 PHONE = "13812345678"
 NOTE_PHONE = "13912345678"
 WITHDRAWAL_PHONE = "13712345678"
+REGISTRY_PHONE = "13612345678"
 CLEAN = "武汉市东西湖区味香餐饮管理有限公司超过排放标准排放油烟，处罚款。"
-SECRETS = (ID, MISTYPED_ID, PHONE, NOTE_PHONE, WITHDRAWAL_PHONE)
+SECRETS = (ID, MISTYPED_ID, PHONE, NOTE_PHONE, WITHDRAWAL_PHONE, REGISTRY_PHONE)
 
 SHAPES: dict[str, dict[str, Any]] = {
     "note": {"text": CLEAN, "note": f"当事人联系人手机{NOTE_PHONE}"},
@@ -233,6 +234,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                                  "at": "2026-04-20T09:15:00+08:00",
                                  "data": {"withdrawn_at": WITHDRAWN_AT, "reason": "决定被撤销",
                                           "explanation": "复议撤销"}})
+        backfill.append({"stream": "officer/42011219066", "type": "OfficerRegistered", "by": ADMIN,
+                         "at": "2026-01-06T09:00:00+08:00",
+                         "data": {"name": f"测试人员（手机{REGISTRY_PHONE}）", "agency": "agency/DXH-CGJ",
+                                  "roles": ["officer"], "credential_no": "42011219066"}})
         live = case_steps(world.number())  # its history backfilled; its publication posted live
         backfill += live[:find(live, "DecisionPublished")]
         site.live = live[0]["stream"]
@@ -346,6 +351,17 @@ def test_no_public_route_serves_the_personal_data(site: Site, name: str) -> None
         for secret in SHAPE_SECRETS[name]:
             assert all(secret not in t for t in texts), (where, secret)
         _no_personal_data(where, texts)
+
+
+def test_a_backfilled_registry_step_with_personal_data_is_neither_listed_nor_served(site: Site) -> None:
+    client = site.world.client
+    problem(client.get(f"/v1/log/event/{site.positions[('officer/42011219066', 1)]}"), 451, "PUB-01")
+    registry = client.get("/v1/public/registry")
+    officer = next(o for o in registry.json()["officers"] if o["stream"] == "officer/42011219066")
+    assert officer["name"].startswith("测试人员") and REGISTRY_PHONE not in registry.text
+    page = client.get("/public/registry")
+    assert page.status_code == 200 and "测试人员" in page.text
+    _no_personal_data("registry", [registry.text, page.text])
 
 
 def test_public_pages_link_no_withheld_bytes(site: Site) -> None:
