@@ -91,6 +91,29 @@ def test_the_gate_judges_every_string_of_a_publication(shape: str) -> None:
     assert len(ctx.history(steps[index]["stream"])) == index  # nothing written
 
 
+_KEYS = st.text(alphabet="abcdefgxyz_", min_size=1, max_size=8)
+
+
+def _nest(leaf: Any) -> st.SearchStrategy[Any]:
+    """``leaf`` somewhere inside a random nesting of objects and lists."""
+    return st.recursive(st.just(leaf), lambda inner: st.one_of(
+        st.builds(lambda k, v, other: {k: v, "other": other}, _KEYS, inner, st.text(max_size=5)),
+        st.builds(lambda v, before: [*before, v], inner, st.lists(st.integers(), max_size=2))), max_leaves=6)
+
+
+@settings(max_examples=25, deadline=None)  # each example judges the whole example case
+@given(member=_KEYS.filter(lambda k: k not in {"text", "published_at", "channel", "max_until", "other"}),
+       value=st.sampled_from([f"联系电话{PHONE}", f"身份证{ID}", "e-mail: zhang.san@example.com"]).flatmap(_nest),
+       as_key=st.booleans())
+def test_for_all_nestings_the_gate_finds_the_personal_data(member: str, value: Any, as_key: bool) -> None:
+    """For every member name and every nesting of objects and lists around it, a string holding
+    personal data (as a value, or as a member name) makes PUB-01 fire on the publication."""
+    if as_key:
+        value = {f"备注{PHONE}": 1}
+    steps, index = _general_with({member: value})
+    assert _fired(steps, index) == {"PUB-01"}
+
+
 def test_a_clean_publication_with_extra_members_passes() -> None:
     party = {"name": "武汉市东西湖区味香餐饮管理有限公司"}
     steps, index = _general_with({"note": "网站栏目：行政处罚决定公开", "url": "https://www.dxh.gov.cn/gk/cf/0012.html",
