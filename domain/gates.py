@@ -28,7 +28,8 @@ from domain.calendar import CalendarError, Deadline, WorkingCalendar, shanghai_d
 from domain.casestate import CaseState, Notice, PenaltyLine, amount_of, fold_case, parse_penalties
 from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
-from domain.personal_data import Finding, find_personal_data, mask
+from domain.fields import StreamKind
+from domain.personal_data import Finding, find_personal_data_in, mask
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.roles import role_problem
 from domain.step import Step
@@ -37,15 +38,20 @@ from domain.vocabulary import STEPS, check_override
 
 __all__ = [
     "GATE_ORDER",
+    "PUBLICATIONS",
+    "PUBLICLY_SERVED",
     "Firing",
     "Gate",
     "GateContext",
     "Judged",
     "check_gates",
+    "describe_findings",
     "firing_gates",
     "gate",
     "gate_rule_ids",
     "gates_for",
+    "personal_data_context",
+    "personal_data_findings",
     "with_registry",
 ]
 
@@ -494,34 +500,65 @@ def _minor(j: Judged) -> str | None:
             "应责令监护人加以管教")
 
 
-@gate("PUB-01", "公开文本含个人信息", f"{LAW}第五十条；{OGI}第十五条", frozenset({"DecisionPublished"}))
-def _personal_data(j: Judged) -> str | None:
-    """The published text holds no ID number, phone, bank account, e-mail, private address
-    or name of a natural person the case knows; organisations by name, natural persons
-    (party and legal representative too) masked by default (Q13, a setting)."""
-    text = j.step.data.get("text")
-    if not isinstance(text, str):
-        return None
-    party = j.case.party
-    cfg = j.config.publication
+_REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
+PUBLICATIONS: Final = frozenset({"DecisionPublished", "PublicationCorrected"})
+PUBLICLY_SERVED: Final = frozenset(
+    {name for name, spec in STEPS.items() if spec.stream in _REGISTRY_KINDS}
+    | PUBLICATIONS | {"PublicationWithdrawn"}
+)
+"""The step types whose signed bytes are served without a token (``GET /v1/log/event/N``): the
+registry (事前公开), publications and their withdrawals. PUB-01 judges every string they state."""
+
+
+def personal_data_context(case: CaseState, config: Config,
+                          agency: AgencyState | None) -> tuple[list[str], list[str], list[str]]:
+    """(natural persons to mask, organisations, public strings) for judging a case's public text:
+    organisations by name, natural persons (party and legal representative too) masked by
+    default (Q13, a setting); the agency's and the party's credit codes are public."""
+    party = case.party
+    cfg = config.publication
     public: set[str] = set()
     if party is not None and party.kind == "person" and not cfg.mask_person_party and party.name:
         public.add(party.name)
     if party is not None and not cfg.mask_legal_representative and party.legal_representative:
         public.add(party.legal_representative)
-    persons = [n for n in j.case.person_names if n not in public]
-    organisations = list(j.case.organisation_names)
-    allowed = [n for n in public]
-    if j.agency is not None:
-        organisations.append(j.agency.name)
-        allowed += [c for c in (j.agency.credit_code,) if c]
+    persons = [n for n in case.person_names if n not in public]
+    organisations = list(case.organisation_names)
+    allowed = sorted(public)
+    if agency is not None:
+        organisations.append(agency.name)
+        allowed += [c for c in (agency.credit_code,) if c]
     if party is not None and party.credit_code:
         allowed.append(party.credit_code)
-    findings = find_personal_data(text, persons, organisations, allowed=allowed)
+    return persons, organisations, allowed
+
+
+def personal_data_findings(value: object, case: CaseState, config: Config, agency: AgencyState | None, *,
+                           public_surface: bool = False, path: str = "") -> list[tuple[str, Finding]]:
+    """PUB-01's findings in every string of ``value`` (a step's members, or the bytes a public
+    route would serve), with the case's names as context. One judgement for the live gate
+    (``public_surface=False``) and the public routes (``True``: stricter ID numbers)."""
+    persons, organisations, allowed = personal_data_context(case, config, agency)
+    return find_personal_data_in(value, persons, organisations, allowed=allowed,
+                                 public_surface=public_surface, path=path)
+
+
+def describe_findings(found: Sequence[tuple[str, Finding]]) -> str:
+    """The findings as a refusal names them (masked, with the member they were found in)."""
+    return "、".join(f"{where} {_describe(f)}" if where not in ("data.text", "text") else _describe(f)
+                    for where, f in found[:8]) + (f" 等 {len(found)} 处" if len(found) > 8 else "")
+
+
+@gate("PUB-01", "公开文本含个人信息", f"{LAW}第五十条；{OGI}第十五条", PUBLICLY_SERVED)
+def _personal_data(j: Judged) -> str | None:
+    """No string of a step whose bytes are served publicly — ``text``, ``url``, extra members,
+    nested values, an override's reason — holds an ID number, phone, bank account, e-mail,
+    private address or the name of a natural person the case knows."""
+    stated = {k: j.step.raw[k] for k in ("data", "override") if k in j.step.raw}
+    findings = personal_data_findings(stated, j.case, j.config, j.agency)
     if not findings:
         return None
-    return "公开文本含个人信息，应先脱敏：" + "、".join(_describe(f) for f in findings[:8]) + (
-        f" 等 {len(findings)} 处" if len(findings) > 8 else "")
+    return "公开文本含个人信息，应先脱敏：" + describe_findings(findings)
 
 
 def _describe(finding: Finding) -> str:
@@ -564,7 +601,8 @@ _BY_TYPE: Final[Mapping[str, tuple[Gate, ...]]] = {
 
 
 def _judge(step: Step, ctx: GateContext, config: Config, calendar: WorkingCalendar) -> Judged:
-    case = fold_case(step.stream, ctx.history(step.stream))
+    # A registry step (judged by PUB-01 only, as its bytes are public) has no case: an empty one.
+    case = fold_case(step.stream, ctx.history(step.stream) if step.kind == "case" else [])
     agency = ctx.agency_as_of(case.agency, step.at) if case.agency else None
     return Judged(step, case, ctx, config, calendar, agency, effective_thresholds(config, agency),
                   shanghai_date(step.at))
@@ -591,7 +629,7 @@ def _firings(judged: Judged, gates: Sequence[Gate]) -> list[Firing]:
 def firing_gates(step: Step, ctx: GateContext, *, config: Config, calendar: WorkingCalendar) -> tuple[Firing, ...]:
     """Every gate that fires on the step, overrides ignored (for tests, dry runs, the audit)."""
     gates = _BY_TYPE.get(step.type, ())
-    if not gates or step.kind != "case":
+    if not gates or (step.kind != "case" and step.type not in PUBLICLY_SERVED):
         return ()
     return tuple(_firings(_judge(step, ctx, config, calendar), gates))
 
@@ -609,7 +647,7 @@ def check_gates(step: Step, ctx: GateContext, *, config: Config, calendar: Worki
             listed = "; ".join(str(p) for p in problems[:5])
             raise StepRefused("STRUCT-FIELD", f"override 字段错误: {listed}")
     gates = _BY_TYPE.get(step.type, ())
-    if not gates or step.kind != "case":
+    if not gates or (step.kind != "case" and step.type not in PUBLICLY_SERVED):
         return
     judged = _judge(step, ctx, config, calendar)
     for g in gates:
@@ -628,6 +666,8 @@ def _override_problem(j: Judged, rule: str) -> str | None:
     mine = [o for o in j.step.overrides if isinstance(o, Mapping) and o.get("rule") == rule]
     if not mine:
         return ""
+    if j.step.kind != "case":
+        return "；越权记录无效：登记类步骤没有可批准越权的案件机关"
     override = mine[0]
     who = override.get("authorized_by")
     justification = override.get("justification")

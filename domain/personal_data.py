@@ -9,7 +9,10 @@ What is personal data here (rules.md §7 PUB-01 and "How the project applies
 it", Q13):
 
 * resident ID numbers (18 digits with a valid GB 11643 check character and a
-  plausible birth date; 15-digit legacy numbers with a plausible birth date);
+  plausible birth date; 15-digit legacy numbers with a plausible birth date). On
+  public surfaces (``public_surface=True``: what the service serves without a
+  token) the check character is not required: a mistyped ID number is still a
+  person's ID number, and a surface that serves bytes cannot ask who typed them;
 * contact details: mainland mobile numbers, landlines with an area code (or
   after a 电话/手机 label), e-mail addresses;
 * bank card / account numbers (16–19 digits passing the Luhn check, or any
@@ -41,7 +44,7 @@ certificate numbers, names the case does not know.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -53,7 +56,9 @@ __all__ = [
     "FindingKind",
     "PersonalDataError",
     "find_personal_data",
+    "find_personal_data_in",
     "gb11643_check_char",
+    "is_plausible_resident_id",
     "is_valid_credit_code",
     "is_valid_resident_id",
     "luhn_valid",
@@ -153,6 +158,18 @@ def is_valid_resident_id(number: str) -> bool:
         birth = (1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
         return number[0] != "9" and _region_ok(number) and _plausible_birth(*birth)
     return False
+
+
+def is_plausible_resident_id(number: str) -> bool:
+    """A 18-digit ID number with a valid region and birth date, whatever its check character
+    (what public surfaces refuse: a mistyped ID number still names a person); else as
+    ``is_valid_resident_id``."""
+    if len(number) == 18 and number.isascii():
+        body, check = number[:17], number[17].upper()
+        if not body.isdigit() or not (check.isdigit() or check == "X"):
+            return False
+        return _region_ok(body) and _plausible_birth(int(body[6:10]), int(body[10:12]), int(body[12:14]))
+    return is_valid_resident_id(number)
 
 
 def is_valid_credit_code(code: str) -> bool:
@@ -317,10 +334,11 @@ def _labelled_code(t: str, start: int, token: str) -> bool:
     return is_valid_credit_code(token.upper()) or len(token) in (9, 15)
 
 
-def _digit_candidates(t: str) -> list[tuple[FindingKind, int, int]]:
+def _digit_candidates(t: str, public_surface: bool = False) -> list[tuple[FindingKind, int, int]]:
     found: list[tuple[FindingKind, int, int]] = []
+    resident_id = is_plausible_resident_id if public_surface else is_valid_resident_id
     for m in _ID_RE.finditer(t):
-        if is_valid_resident_id(m.group()) and not _labelled_code(t, m.start(), m.group()):
+        if resident_id(m.group()) and not _labelled_code(t, m.start(), m.group()):
             found.append(("id_number", m.start(), m.end()))
     for m in _CARD_RE.finditer(t):
         digits = re.sub(r"[ -]", "", m.group())
@@ -413,6 +431,7 @@ def find_personal_data(
     organisation_names: Iterable[str] = (),
     *,
     allowed: Iterable[str] = (),
+    public_surface: bool = False,
 ) -> list[Finding]:
     """Every piece of personal data in ``text``, in text order, without overlaps.
 
@@ -422,7 +441,8 @@ def find_personal_data(
     names are never flagged, even when they contain a person's name, and an
     address stated for them is public. ``allowed``: other strings known to be
     public (the agency's address or phone, a credit code); nothing inside them
-    is flagged.
+    is flagged. ``public_surface``: judge as a surface served without a token
+    does (an 18-digit ID number counts whatever its check character).
     """
     t = _normalise(text)
     orgs = sorted({n.strip() for n in organisation_names if n.strip()}, key=len, reverse=True)
@@ -441,7 +461,7 @@ def find_personal_data(
     )
     name_spans = _occurrences(t, names)
 
-    specific = _digit_candidates(t)
+    specific = _digit_candidates(t, public_surface)
     candidates = (
         specific
         + _address_candidates(t, org_spans, name_spans, specific)
@@ -457,6 +477,43 @@ def find_personal_data(
         chosen.append((kind, s, e))
     chosen.sort(key=lambda c: c[1])
     return [Finding(kind=k, start=s, end=e, text=text[s:e]) for k, s, e in chosen]
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    """Every string of a JSON value, member names included, with where it is (``a.b[0].c``)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            where = f"{path}.{key}" if path else str(key)
+            if isinstance(key, str):
+                yield where, key
+            yield from _strings(item, where)
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, f"{path}[{i}]")
+
+
+def find_personal_data_in(
+    value: object,
+    known_names: Iterable[str] = (),
+    organisation_names: Iterable[str] = (),
+    *,
+    allowed: Iterable[str] = (),
+    public_surface: bool = False,
+    path: str = "",
+) -> list[tuple[str, Finding]]:
+    """``find_personal_data`` over every string of a JSON value (nested members, list items,
+    member names), each finding with the path of its string: personal data hides in any
+    member a step may carry (``url``, an extra ``note``, ``attachments[0].party``), not only
+    in its ``text``."""
+    names, orgs, ok = list(known_names), list(organisation_names), list(allowed)
+    found: list[tuple[str, Finding]] = []
+    for where, text in _strings(value, path):
+        if text:
+            found += [(where, f) for f in find_personal_data(text, names, orgs, allowed=ok,
+                                                            public_surface=public_surface)]
+    return found
 
 
 # -- redaction ----------------------------------------------------------------

@@ -431,11 +431,13 @@ class Disclosure(Projection):
             ("decided_on", T), ("published_at", T), ("published_on", T), ("channel", T), ("url", T), ("text", T),
             ("corrected_at", T), ("regime", T), ("min_until", T), ("max_until", T), ("status", T),
             ("withdrawn_at", T),
-        ), ("grp", "version"), indexes=(("agency",), ("max_until",)), public=True),
+            ("published_utc", T),  # sql.instant_key(published_at): the order of the feeds (not the string's)
+        ), ("grp", "version"), indexes=(("agency",), ("max_until",), ("published_utc",)), public=True),
         Table("pub_withdrawals", (
             ("grp", T), ("version", N), ("decision_version", N), ("document_no", T), ("agency", T),
             ("withdrawn_at", T), ("withdrawn_on", T), ("reason", T), ("explanation", T),
-        ), ("grp", "version"), public=True),
+            ("withdrawn_utc", T),  # sql.instant_key(withdrawn_at)
+        ), ("grp", "version"), indexes=(("withdrawn_utc",),), public=True),
     )
 
     def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:

@@ -8,7 +8,8 @@ period and its PEN-41 withdrawal. 事前公开: the registry (agencies, officers
 Redaction is done here, whatever the ledger holds: backfilled publications may still
 hold personal data (补录 passes structural checks only), and a published text must never
 carry more than the penalised organisation's name and 统一社会信用代码 of any party. Two
-passes: the domain's PUB-01 detector (ID numbers, phones, bank cards, e-mail, private
+passes: the domain's PUB-01 detector as a public surface judges (ID numbers — a mistyped
+one too —, phones, bank cards, e-mail, private
 addresses, the names of natural persons the file knows — masked 张某某 per Q13), then
 every personal field the file records for any party, interviewee, agent or applicant
 (name of a natural person, ID number, phone, address, birth date, legal representative)
@@ -30,6 +31,7 @@ from domain.registry import fold_agency, fold_officer
 from domain.shapes import Party
 from projections.casefile import CaseFile, Publication
 from projections.labels import OUTCOME_LABELS
+from projections.sql import instant_key
 
 __all__ = [
     "forbidden_values",
@@ -140,7 +142,7 @@ def redact_public(text: str, cf: CaseFile, config: Config, *, agency_names: Sequ
                 if p.legal_representative and p.legal_representative not in public]
     organisations = [*cf.organisation_names, *agency_names]
     allowed = sorted(public) + [c for c in (party.credit_code if party is not None else None,) if c]
-    out = redact(text, find_personal_data(text, persons, organisations, allowed=allowed))
+    out = redact(text, find_personal_data(text, persons, organisations, allowed=allowed, public_surface=True))
     protected = sorted(public, key=len, reverse=True)
     for value, kind in forbidden_values(cf, config):
         if value in out:
@@ -202,6 +204,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
             _day(decision.at) if decision else None, pub.published_text, _day(pub.published_at), pub.channel,
             _public_url(pub, cf, config), text, _iso(pub.corrected_at), pub.regime, pub.min_until.isoformat(),
             pub.max_until.isoformat(), status, _iso(withdrawal.withdrawn_at) if withdrawal else None,
+            instant_key(pub.published_at),
         ))
         if withdrawal is not None:
             withdrawals.append((
@@ -209,6 +212,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
                 _iso(withdrawal.withdrawn_at), _day(withdrawal.withdrawn_at),
                 redact_public(withdrawal.reason or "", cf, config) or None,
                 redact_public(withdrawal.explanation or "", cf, config) or None,
+                instant_key(withdrawal.withdrawn_at),
             ))
     return decisions, withdrawals
 
@@ -230,10 +234,20 @@ def public_registry(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[s
     """Rows of the 事前公开 tables for one agency or officer stream (its whole history)."""
     kind = stream.split("/", 1)[0]
     if kind == "agency":
-        return _agency_rows(stream, history)
-    if kind == "officer":
-        return _officer_rows(stream, history)
-    return {}
+        rows = _agency_rows(stream, history)
+    elif kind == "officer":
+        rows = _officer_rows(stream, history)
+    else:
+        return {}
+    return {table: [_registry_cells(row) for row in found] for table, found in rows.items()}
+
+
+def _registry_cells(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A registry row as a public table may hold it: names of officers and agencies are public
+    (事前公开), but a 补录 registry step is recorded as it was, so every text cell but the stream
+    is redacted with the PUB-01 detector as a public surface judges (no known names)."""
+    return (row[0], *(redact(c, find_personal_data(c, public_surface=True)) if isinstance(c, str) else c
+                      for c in row[1:]))
 
 
 def _agency_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str, list[tuple[Any, ...]]]:

@@ -18,11 +18,12 @@ import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, cast
 
 from ledger.store import EventStore
 
-__all__ = ["NEXT", "Database", "Table", "prefix_end", "quote"]
+__all__ = ["NEXT", "Database", "Table", "instant_key", "prefix_end", "quote"]
 
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
@@ -31,6 +32,15 @@ NEXT = "__next"
 def prefix_end(prefix: str) -> str:
     """The least string above every string starting with ``prefix`` (a range scan's upper bound)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def instant_key(moment: datetime | None) -> str | None:
+    """A moment as fixed-width UTC text (``2026-04-20T01:30:00.000000Z``), for ordering columns:
+    compared as text it compares as instants, whatever offset the stored string was written
+    with (``Z`` sorts before ``+08:00`` as text, not in time). The stored string stays as written."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def quote(identifier: str) -> str:

@@ -486,9 +486,11 @@ def test_a_configured_window_changes_the_gate() -> None:
 
 
 def test_gates_do_not_judge_other_streams() -> None:
-    for name in ("reconsideration.jsonl", "litigation.jsonl", "registry.jsonl"):
+    for name in ("reconsideration.jsonl", "litigation.jsonl"):
         for raw in load(name):
             assert gates_for(raw["type"]) == ()
+    for raw in load("registry.jsonl"):  # public bytes (事前公开): PUB-01 only (issue 12)
+        assert [g.rule for g in gates_for(raw["type"])] == ["PUB-01"]
 
 
 # --------------------------------------------------------------------------- properties

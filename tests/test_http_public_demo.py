@@ -1,10 +1,15 @@
 """Every public HTTP answer over a demo ledger holds no personal data: no ID number, phone number
-or bank card (the PUB-01 patterns of ``domain.personal_data``), in any value of any page of the
-disclosures, the Atom and JSON feeds, the registry and the statistics."""
+or bank card (the PUB-01 patterns of ``domain.personal_data``, as a public surface judges them),
+in any value of any page of the disclosures, the Atom and JSON feeds, the registry and the
+statistics — and in no answer of ``GET /v1/log/event/N``: neither those patterns nor, verbatim,
+any personal field its case records for the party (issue 12: the demo's 补录 publications with
+unmasked personal data are answered 451). The fast tier asks for the public events' positions,
+the slow tier (1,000 cases) for every position of the log."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -14,11 +19,15 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
+from api.cli_log import log_origin
 from api.demo import run_demo
 from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings
+from domain.gates import PUBLICLY_SERVED
 from domain.personal_data import find_personal_data
+from ledger.envelope import SealedEvent
+from ledger.translog import TransparencyLog, log_signer
 from projections.runner import Runner
 from projections.sql import Database
 from tests.projections_support import new_ledger
@@ -57,8 +66,10 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
         runner = Runner(ledger.store)
         runner.run_once()
         runner.close()
+        settings = Settings.load(str(tmp_path / "var"))
+        public_positions, size = _checkpoint(ledger, log_origin(settings))
         http = HttpSettings(integrate_interval=0, auth_cache_seconds=0)
-        app = create_app(Settings.load(str(tmp_path / "var")), http=http, ledger=ledger, integrate=False)
+        app = create_app(settings, http=http, ledger=ledger, integrate=False)
         values: list[tuple[str, str]] = []
         with TestClient(app, raise_server_exceptions=False) as client:
             for as_of in (AS_OF.isoformat(), "2026-06-30"):
@@ -85,7 +96,55 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             atom = client.get("/v1/public/feed.atom?limit=500")
             assert atom.status_code == 200
             values += [("feed.atom", v) for v in xml_leaves(atom.content)]
-        found = [(where, f.kind, f.text) for where, value in values for f in find_personal_data(value)
-                 if f.kind in PATTERNS]
+            statuses = _scan_events(client, ledger, range(size) if cases >= 1000 else public_positions, values)
+        assert statuses[200] >= len(public_positions) // 2
+        assert statuses[451] > 0 or cases < 1000  # the demo's unmasked 补录 publications
+        found = [(where, f.kind, f.text) for where, value in values
+                 for f in find_personal_data(value, public_surface=True) if f.kind in PATTERNS]
         assert found == [], found[:10]
         assert len(values) > 1000
+
+
+def _checkpoint(ledger: Any, origin: str) -> tuple[list[int], int]:
+    """Integrate the log and sign a checkpoint; the positions of the public events, the size."""
+    tlog = TransparencyLog(ledger.store, origin=origin)
+    try:
+        log_signer(tlog, ledger.keystore)
+        tlog.integrate()
+        size = tlog.checkpoint().size
+        # every event is a leaf, in notification order: position = index among the notifications
+        rows = ledger.store.recorder.select_notifications(start=1, limit=size)
+        assert len(rows) == size
+        public = [p for p, row in enumerate(rows) if SealedEvent.from_stored(bytes(row.state)).type in PUBLICLY_SERVED]
+        assert all(SealedEvent.from_stored(tlog.event_bytes(p)).type in PUBLICLY_SERVED for p in public[:20])
+    finally:
+        tlog.close()
+    return public, size
+
+
+def _personal_fields(ledger: Any, stream: str, cache: dict[str, list[str]]) -> list[str]:
+    """What the case records about its party that no public answer may show verbatim."""
+    if stream not in cache:
+        registered = [e.data.get("party") for e in ledger.read(stream) if e.type == "CaseRegistered"]
+        party: dict[str, Any] = registered[0] if registered and isinstance(registered[0], dict) else {}
+        keys = ["id_number", "phone", "legal_representative"]
+        keys += ["name", "address"] if party.get("kind") == "person" else []
+        cache[stream] = [f for f in map(party.get, keys) if isinstance(f, str) and len(f) >= 2]
+    return cache[stream]
+
+
+def _scan_events(client: TestClient, ledger: Any, positions: Any, values: list[tuple[str, str]]) -> Counter[int]:
+    """Ask for each position; every answer's strings join ``values``; a case's own personal fields
+    must not appear in any answer. The statuses counted."""
+    statuses: Counter[int] = Counter()
+    cache: dict[str, list[str]] = {}
+    for position in positions:
+        response = client.get(f"/v1/log/event/{position}")
+        statuses[response.status_code] += 1
+        assert response.status_code in (200, 403, 410, 451), (position, response.text)
+        body = response.json()
+        values.extend((f"event/{position}", v) for v in leaves(body))
+        if response.status_code == 200 and body["event"]["stream"].startswith("case/"):
+            for field in _personal_fields(ledger, body["event"]["stream"], cache):
+                assert field not in response.text, (position, field)
+    return statuses

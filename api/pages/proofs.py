@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from api.pages.reads import Reads
+from api.server.routes_log import withheld
 from api.server.state import Services
 from ledger.envelope import SealedEvent
 from ledger.keyring import parse_time
 from ledger.keys import verify
 from ledger.translog import LogError, encode_hash
 
-__all__ = ["EventProof", "SignatureCheck", "event_proof", "position_of", "signature_check"]
+__all__ = ["EventProof", "SignatureCheck", "bytes_withheld", "event_proof", "position_of", "signature_check"]
 
 
 @dataclass(frozen=True)
@@ -109,3 +110,10 @@ def event_proof(svc: Services, reads: Reads, stream: str, version: int) -> Event
     return EventProof(position, proof.tree_size, encode_hash(proof.leaf_hash),
                       tuple(encode_hash(h) for h in proof.proof), encode_hash(proof.root),
                       proof.checkpoint.decode("utf-8") if proof.checkpoint else None, vkey)
+
+
+def bytes_withheld(svc: Services, stream: str, version: int) -> bool:
+    """Whether ``GET /v1/log/event/N`` withholds this event's bytes (451, PUB-01): a public page
+    then links no bytes and has the browser check the inclusion of the leaf hash alone."""
+    events = svc.ledger.cached(stream)
+    return 0 < version <= len(events) and bool(withheld(svc, events[version - 1]))

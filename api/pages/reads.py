@@ -442,7 +442,7 @@ class Reads:
         page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
         rows = self.rows(f"SELECT grp, version, document_no, agency, party_kind, party_name, outcome_label, "
                          f"fine_fen, decided_on, published_on, corrected_at FROM {table} WHERE {where} "
-                         "ORDER BY published_on DESC, grp DESC LIMIT ? OFFSET ?", [*params, PAGE_SIZE,
+                         "ORDER BY published_utc DESC, grp DESC, version DESC LIMIT ? OFFSET ?", [*params, PAGE_SIZE,
                                                                                    (page - 1) * PAGE_SIZE])
         return Page(rows, total, page)
 
@@ -459,7 +459,8 @@ class Reads:
         total = int(self.rows(f"SELECT COUNT(*) AS n FROM {table}")[0]["n"])
         page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
         rows = self.rows(f"SELECT grp, version, decision_version, document_no, agency, withdrawn_on, reason, "
-                         f"explanation FROM {table} ORDER BY withdrawn_on DESC, grp DESC LIMIT ? OFFSET ?",
+                         f"explanation FROM {table} ORDER BY withdrawn_utc DESC, grp DESC, version DESC "
+                         "LIMIT ? OFFSET ?",
                          [PAGE_SIZE, (page - 1) * PAGE_SIZE])
         return Page(rows, total, page)
 

@@ -560,7 +560,8 @@ def public_decision(number: str, version: int, request: Request, svc: ServicesDe
         return render(ctx, "error.html", 410, public=True, title="已不再公示",
                       message=reason + "。撤下说明见“撤下公示”。")
     proof = proofs.event_proof(svc, ctx.reads, stream, version)
-    return render(ctx, "public_decision.html", public=True, row=row, stream=stream, proof=proof)
+    return render(ctx, "public_decision.html", public=True, row=row, stream=stream, proof=proof,
+                  withheld=proofs.bytes_withheld(svc, stream, version))
 
 
 @router.get("/public/withdrawals")
@@ -569,7 +570,8 @@ def public_withdrawals(request: Request, svc: ServicesDep) -> Response:
     found = ctx.reads.public_withdrawals(_int(request.query_params.get("page"), 1))
     positions = {(r["grp"], r["version"]): proofs.position_of(svc, ctx.reads, r["grp"], r["version"])
                  for r in found.rows}
-    return render(ctx, "public_withdrawals.html", public=True, page=found, positions=positions)
+    withheld = {(r["grp"], r["version"]) for r in found.rows if proofs.bytes_withheld(svc, r["grp"], r["version"])}
+    return render(ctx, "public_withdrawals.html", public=True, page=found, positions=positions, withheld=withheld)
 
 
 @router.get("/public/registry")

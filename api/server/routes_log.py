@@ -12,10 +12,15 @@ sizes (default to the latest checkpoint) |
 | ``GET /v1/log/tile/…`` | C2SP tlog-tiles: hash tiles ``tile/<L>/<N>[.p/<W>]`` and \
 entry bundles ``tile/entries/<N>[.p/<W>]`` |
 | ``GET /v1/log/event/{N}`` | the signed bytes of the event at position N — only public events (the registry, \
-publications, withdrawals); 403 for any other, 410 for a publication withdrawn or past its ``max_until`` |
+publications, withdrawals); 403 for any other, 410 for a publication withdrawn or past its ``max_until``, \
+451 (rule PUB-01, with the leaf hash) when the bytes hold personal data |
 
 Only what a checkpoint covers is served: proofs, receipts and tiles name a stored
-checkpoint, so nothing the log has not signed leaves through these routes.
+checkpoint, so nothing the log has not signed leaves through these routes. Bytes are
+never served with personal data in them: 补录 records history as it was (structure
+only), so the event route re-scans every string of what it would serve (PUB-01 as a
+public surface judges it) and answers 451 instead; the leaf hash in that answer still
+lets anyone check the event's inclusion with the proofs above.
 """
 
 from __future__ import annotations
@@ -25,29 +30,27 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from api.server.auth import ServicesDep
 from api.server.problems import Problem, problem_responses
 from api.server.state import Services
+from domain.casestate import fold_case
 from domain.config import effective_regime
-from domain.fields import StreamKind
-from domain.vocabulary import STEPS
+from domain.gates import PUBLICATIONS, PUBLICLY_SERVED, describe_findings, personal_data_findings
+from domain.personal_data import Finding
+from domain.step import parse_timestamp
 from ledger import merkle, tiles
 from ledger.envelope import MalformedEventError, SealedEvent
-from ledger.translog import NotCoveredError, StoredCheckpoint, TransparencyLog
+from ledger.service import BatchView
+from ledger.translog import NotCoveredError, StoredCheckpoint, TransparencyLog, encode_hash
 
 router = APIRouter(prefix="/v1/log", tags=["public log"])
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-REGISTRY_STREAMS = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
-PUBLICATION_TYPES = frozenset({"DecisionPublished", "PublicationCorrected"})
-PUBLIC_TYPES = frozenset(
-    {name for name, spec in STEPS.items() if spec.stream in REGISTRY_STREAMS}
-    | PUBLICATION_TYPES | {"PublicationWithdrawn"}
-)
-"""Events whose full bytes are public: the registry (事前公开), publications and withdrawals."""
+WITHHELD_TITLE = "因法律原因不予提供"
 
 TEXT = "text/plain; charset=utf-8"
 _TEXT_CONTENT = {"text/plain": {"schema": {"type": "string"}}}
@@ -198,7 +201,10 @@ def _tile_bytes(log: TransparencyLog, ref: tiles.TileRef, size: int) -> bytes:
 @router.get("/event/{position}", response_class=Response,
             responses={200: {"description": "事件的签名字节 (原样)",
                              "content": {"application/json": {"schema": _SEALED}}},
-                       **problem_responses(403, 404, 410, 422)},
+                       **problem_responses(403, 404, 410, 422),
+                       451: {"description": "事件字节含个人信息 (PUB-01)，不予提供；附叶子哈希以便核验包含",
+                             "content": {"application/problem+json": {
+                                 "schema": {"$ref": "#/components/schemas/Problem"}}}}},
             summary="公开事件的签名字节 (登记、公示、撤回)")
 def event(svc: ServicesDep, position: Annotated[int, Path(ge=0, le=_MAX)]) -> Response:
     with svc.log.reading() as log:
@@ -206,18 +212,44 @@ def event(svc: ServicesDep, position: Annotated[int, Path(ge=0, le=_MAX)]) -> Re
         if position >= cp.size:
             raise Problem(404, "not-covered", f"位置 {position} 尚未被检查点覆盖 (大小 {cp.size})")
         stored = log.event_bytes(position)
+        leaf = log.leaf(position).leaf_hash
     try:
         sealed = SealedEvent.from_stored(stored)
     except MalformedEventError as exc:
         raise RuntimeError(f"event at position {position} is not a sealed event") from exc
-    if sealed.type not in PUBLIC_TYPES:
+    if sealed.type not in PUBLICLY_SERVED:  # the registry (事前公开), publications, withdrawals
         raise Problem(403, "not-public", f"位置 {position} 的事件不是公开事件 (只提供登记、公示与撤回)")
-    if sealed.type in PUBLICATION_TYPES:
+    if sealed.type in PUBLICATIONS:
         gone = publication_gone(svc, sealed, today())
         if gone is not None:
             raise Problem(410, "publication-gone", gone, title="公示信息已不再提供")
+    found = withheld(svc, sealed)
+    if found:
+        raise Problem(451, "personal-data-withheld",
+                      f"位置 {position} 的事件字节含个人信息，依 PUB-01 不予公开提供："
+                      f"{describe_findings(found)}；可凭叶子哈希与包含证明核验该事件在日志中",
+                      title=WITHHELD_TITLE, rule="PUB-01", position=position, leaf_hash=encode_hash(leaf),
+                      inclusion_proof=f"/v1/log/proof/inclusion?position={position}&size={cp.size}",
+                      headers={"Cache-Control": "public, max-age=300"})
     return Response(stored, media_type="application/json",
                     headers={"Cache-Control": "public, max-age=300"})
+
+
+def withheld(svc: Services, sealed: SealedEvent) -> list[tuple[str, Finding]]:
+    """PUB-01's findings in what the event route would serve: every string of the signed bytes
+    (member names, nested values, the envelope), judged as a public surface (a mistyped ID
+    number counts) with the names of the event's case as the gate would know them."""
+    served = orjson.loads(sealed.stored)
+    if sealed.stream.startswith("case/"):
+        history = [e.envelope for e in svc.ledger.cached(sealed.stream)]
+        case = fold_case(sealed.stream, history)
+        agency = None
+        if case.agency is not None:
+            at = parse_timestamp(sealed.envelope.get("at"), "at")
+            agency = BatchView(svc.ledger).registry.agency_as_of(case.agency, at)
+    else:
+        case, agency = fold_case(sealed.stream, []), None
+    return personal_data_findings(served, case, svc.ledger.config, agency, public_surface=True)
 
 
 def today() -> date:

@@ -106,7 +106,10 @@ _WITHDRAWAL_COLUMNS = ("grp", "version", "decision_version", "document_no", "age
 
 def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: list[Any] | None,
                 limit: int) -> tuple[list[dict[str, Any]], list[Any] | None]:
-    """(entries newest first, the cursor of the next page or None)."""
+    """(entries newest first, the cursor of the next page or None).
+
+    "Newest" is by instant (``published_utc`` / ``withdrawn_utc``, ``projections.sql.instant_key``),
+    never by the stored strings, whose offsets differ (``Z``, ``+08:00``); the cursor holds that key."""
     day = as_of.isoformat()
     where_d = ["status = 'published'", "published_on <= ?", "max_until > ?"]
     params_d: list[Any] = [day, day]
@@ -118,24 +121,31 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
         where_w.append("agency = ?")
         params_w.append(agency)
     if cursor is not None:
-        where_d.append("(published_at < ? OR (published_at = ? AND (grp < ? OR (grp = ? AND version < ?))))")
-        where_w.append("(withdrawn_at < ? OR (withdrawn_at = ? AND (grp < ? OR (grp = ? AND version < ?))))")
+        where_d.append("(published_utc < ? OR (published_utc = ? AND (grp < ? OR (grp = ? AND version < ?))))")
+        where_w.append("(withdrawn_utc < ? OR (withdrawn_utc = ? AND (grp < ? OR (grp = ? AND version < ?))))")
         at, grp, version = cursor
         for params in (params_d, params_w):
             params += [at, at, grp, grp, version]
     decisions = models.rows(
-        f"SELECT {', '.join(_DECISION_COLUMNS)} FROM {models.table('pub_decisions')} WHERE {' AND '.join(where_d)} "
-        "ORDER BY published_at DESC, grp DESC, version DESC LIMIT ?", [*params_d, limit + 1])
+        f"SELECT {', '.join(_DECISION_COLUMNS)}, published_utc FROM {models.table('pub_decisions')} "
+        f"WHERE {' AND '.join(where_d)} ORDER BY published_utc DESC, grp DESC, version DESC LIMIT ?",
+        [*params_d, limit + 1])
     withdrawals = models.rows(
-        f"SELECT {', '.join(_WITHDRAWAL_COLUMNS)} FROM {models.table('pub_withdrawals')} "
-        f"WHERE {' AND '.join(where_w)} ORDER BY withdrawn_at DESC, grp DESC, version DESC LIMIT ?",
+        f"SELECT {', '.join(_WITHDRAWAL_COLUMNS)}, withdrawn_utc FROM {models.table('pub_withdrawals')} "
+        f"WHERE {' AND '.join(where_w)} ORDER BY withdrawn_utc DESC, grp DESC, version DESC LIMIT ?",
         [*params_w, limit + 1])
-    entries = [_decision(r) for r in decisions] + [_withdrawal(r) for r in withdrawals]
-    entries.sort(key=lambda e: (e["at"] or "", e["case"], e["version"]), reverse=True)
-    more = len(entries) > limit
-    entries = entries[:limit]
-    last = entries[-1] if more and entries else None
-    return entries, ([last["at"] or "", last["case"], last["version"]] if last is not None else None)
+    keyed = [(r.pop("published_utc") or "", _decision(r)) for r in decisions]
+    keyed += [(r.pop("withdrawn_utc") or "", _withdrawal(r)) for r in withdrawals]
+    return newest(keyed, limit)
+
+
+def newest(keyed: list[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[dict[str, Any]], list[Any] | None]:
+    """The ``limit`` newest entries by (instant key, case, version), and the next page's cursor."""
+    keyed.sort(key=lambda k: (k[0], k[1]["case"], k[1]["version"]), reverse=True)
+    more = len(keyed) > limit
+    keyed = keyed[:limit]
+    last = keyed[-1] if more and keyed else None
+    return [e for _, e in keyed], ([last[0], last[1]["case"], last[1]["version"]] if last is not None else None)
 
 
 def _decision(row: dict[str, Any]) -> dict[str, Any]:
@@ -216,7 +226,8 @@ def atom(entries: list[dict[str, Any]], base: str) -> bytes:
     feed = ET.Element("feed", xmlns=ns)
     ET.SubElement(feed, "id").text = f"{base}/v1/public/feed.atom"
     ET.SubElement(feed, "title").text = FEED_TITLE
-    updated = max((e["at"] for e in entries if e["at"]), default="1970-01-01T00:00:00Z")
+    # entries come newest first by instant: the first stated time is the feed's newest
+    updated = next((e["at"] for e in entries if e["at"]), "1970-01-01T00:00:00Z")
     ET.SubElement(feed, "updated").text = updated
     ET.SubElement(feed, "link", rel="self", href=f"{base}/v1/public/feed.atom")
     ET.SubElement(feed, "link", rel="alternate", type="application/json", href=f"{base}/v1/public/disclosures")
