@@ -180,6 +180,7 @@ def _record_step(body: bytes, principal: Principal, svc: Services, if_match: str
         return _submit_sealed(body, value, principal, svc, expected, backfill, on_sealed)
     authorize(principal, [value], backfill)
     stream = value.get("stream") if isinstance(value, dict) else None
+    svc.integrity.refuse_writes([stream])
     versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
     with expecting(versions), svc.writing():
         return svc.ledger.record([value], actor=principal.identity, backfill=backfill, on_sealed=on_sealed)[0]
@@ -204,6 +205,7 @@ def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc
         raise Problem(403, "forbidden", f"客户端签名的步骤须由令牌身份本人提交: by={by!r}, 令牌 {principal.identity}",
                       title="无权记录该步骤", rule="STRUCT-ACTOR")
     stream = envelope.get("stream")
+    svc.integrity.refuse_writes([stream])
     versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
     with expecting(versions), svc.writing():
         return svc.ledger.submit_sealed(body, on_sealed)
@@ -248,6 +250,7 @@ def _record_batch(body: bytes, principal: Principal, svc: Services, if_match: st
         raise Problem(413, "payload-too-large", f"一批最多 {svc.http.max_batch_steps} 个步骤 (LEDGER_MAX_BATCH_STEPS)")
     versions = _expectations(value.get("expect"), steps, parse_if_match(if_match))
     authorize(principal, steps, backfill)
+    svc.integrity.refuse_writes(s.get("stream") for s in steps if isinstance(s, dict))
     with expecting(versions), svc.writing():
         return svc.ledger.record(steps, actor=principal.identity, backfill=backfill, on_sealed=on_sealed)
 

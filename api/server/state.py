@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -35,6 +35,7 @@ from api.settings import Settings, env_number
 from api.tokens import TokenStore
 from domain.errors import StepRefused
 from domain.step import Step
+from ledger.errors import ChainError
 from ledger.service import BatchView, Ledger, Validator
 from ledger.translog import TransparencyLog
 
@@ -171,17 +172,27 @@ class IntegrityWatch:
         self._lock = threading.Lock()
         self.count = 0
         self.first: dict[str, Any] | None = None
+        self.broken: dict[str, int | None] = {}
 
     def record(self, stream: str | None, version: int | None, message: str) -> None:
         with self._lock:
             self.count += 1
+            if stream is not None:
+                self.broken.setdefault(stream, version)
             if self.first is None:
                 self.first = {"stream": stream, "version": version, "detail": message,
                               "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
     def state(self) -> dict[str, Any]:
         with self._lock:
-            return {"failures": self.count, "first": self.first}
+            return {"failures": self.count, "first": self.first, "streams": len(self.broken)}
+
+    def refuse_writes(self, streams: Iterable[Any]) -> None:
+        """A write to a stream found broken is refused as its read was (ChainError: 503 INTEGRITY)."""
+        for stream in streams:
+            if isinstance(stream, str) and stream in self.broken:
+                version = self.broken[stream]
+                raise ChainError(f"{stream} v{version}: 该流的哈希链校验已失败, 暂停写入", stream, version)
 
 
 async def services(request: Request) -> Services:
