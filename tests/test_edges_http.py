@@ -393,6 +393,7 @@ def test_readiness_answers_within_a_second_when_the_store_hangs(proxied: tuple[W
     wait_ready(world)
 
 
+@pytest.mark.slow
 @pytest.mark.postgres
 def test_writes_cut_mid_flight_are_stored_once_or_refused_never_409(proxied: tuple[World, TcpProxy]) -> None:
     """Cut the link at several moments of a write: each answer is 201 (stored) or 503; a keyed retry
