@@ -128,7 +128,7 @@ _BATCH_BODY = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepBatch"}}},
     }
 }
-_WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 422)
+_WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 422, 503)
 _ETAG_HEADERS = {
     "ETag": {"description": "流的新版本", "schema": {"type": "string"}},
     "Location": {"description": "新事件的地址", "schema": {"type": "string"}},
