@@ -140,7 +140,7 @@ IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key",
     description="幂等键 (IETF httpapi 草案): 同一键与同一请求体重试时返回首次结果而不重复记录; 保留至少 24 小时")]
 
-IN_FLIGHT_SECONDS = 10.0
+IN_FLIGHT_SECONDS = 3.0
 """A key whose events are not stored yet is taken to be in progress this long (409)."""
 REAPPEND_SECONDS = 300.0
 """After that and until this age, its sealed events are appended again (identical bytes)."""
