@@ -32,7 +32,7 @@ from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash,
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
-from ledger.store import Appender, EventStore
+from ledger.store import Appender, ChainBrokenError, EventStore
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
 CACHE_STREAMS = 2000
@@ -303,7 +303,24 @@ class Ledger:
             ids = self.settle(events)
             if isinstance(ids, list):
                 return ids
+            if ids == "absent" and isinstance(failure, ChainBrokenError):
+                self._changed_heads(events)
         raise failure
+
+    def _changed_heads(self, events: list[SealedEvent]) -> None:
+        """A link refused while the place is free: if the stored predecessor is not the one the
+        event was sealed against (read earlier, now changed in place), that is a ChainError."""
+        seen: set[str] = set()
+        for event in events:
+            if event.stream in seen or event.version < 2:
+                continue
+            seen.add(event.stream)
+            stored = self._stored_at(event.stream, event.version - 1)
+            if stored is not None and content_hash(split(stored[1])[0]).hex() != event.prev:
+                with self._cache_lock:
+                    self._cache.pop(event.stream, None)
+                raise ChainError(f"{event.stream} v{event.version - 1}: 已存储的事件与先前读取的不同",
+                                 event.stream, event.version - 1)
 
     def settle(self, events: Sequence[SealedEvent]) -> list[int] | str:
         """Whether exactly these events are stored: their notification ids if so; otherwise

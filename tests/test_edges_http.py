@@ -333,6 +333,21 @@ def test_a_tampered_stream_is_503_integrity_for_reads_writes_and_readiness(world
     assert integrity["detail"]["first"]["version"] == 2
 
 
+def test_a_write_onto_a_head_changed_in_place_is_503_integrity_not_409(world: World) -> None:
+    number = world.number()
+    steps = case_steps(number, 3)
+    for step in steps[:2]:
+        assert world.post(OFFICER, step).status_code == 201
+    # a refused write reads the stream: the process now holds its head v2
+    problem(world.post(OFFICER, steps[2], headers={"If-Match": '"1"'}), 409, "VERSION-MISMATCH")
+    tamper(world, f"case/{number}", 2)
+    body = problem(world.post(OFFICER, steps[2]), 503, "INTEGRITY")
+    assert body["stream"] == f"case/{number}" and body["version"] == 2
+    read = world.client.get(f"/v1/streams/case/{number}/events", headers=world.h(OFFICER))
+    assert problem(read, 503, "INTEGRITY")["version"] == 2
+    assert version_of(world, f"case/{number}") == 2
+
+
 # -- 8 (and 4): PostgreSQL cut through a TCP proxy ------------------------------------------------
 
 
