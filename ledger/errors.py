@@ -10,4 +10,8 @@ class SealRefused(StepRefused):
 
 
 class ChainError(Exception):
-    """A stored stream whose chain does not hold (found on read)."""
+    """A stored stream whose chain does not hold (found on read); names where, when known."""
+
+    def __init__(self, message: str, stream: str | None = None, version: int | None = None) -> None:
+        super().__init__(message)
+        self.stream, self.version = stream, version

@@ -16,6 +16,8 @@ from datetime import UTC, datetime, timedelta
 from threading import Lock
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
+
 from domain import identities
 from domain.admission import CALENDAR_SPAN, calendar_for, validate
 from domain.calendar import WorkingCalendar
@@ -30,12 +32,14 @@ from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash,
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
-from ledger.store import EventStore
+from ledger.store import Appender, ChainBrokenError, EventStore
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
 CACHE_STREAMS = 2000
 
 Validator = Callable[[Step, "BatchView"], None]
+OnSealed = Callable[[Appender, list[SealedEvent]], None]
+"""Runs in the append transaction with the sealed events (e.g. to record an idempotency key)."""
 
 
 def now_utc() -> datetime:
@@ -230,7 +234,7 @@ class Ledger:
         record = self.keyring(signer).keys.get(kid)
         unsigned, signature = split(head.stored)
         if record is None or not verify(record.public_key, unsigned, signature):
-            raise ChainError(f"{head.stream} v{head.version}: 流头签名无效")
+            raise ChainError(f"{head.stream} v{head.version}: 流头签名无效", head.stream, head.version)
 
     def keyring(self, *identity_list: str) -> Keyring:
         return BatchView(self).keyring(*identity_list)
@@ -248,22 +252,111 @@ class Ledger:
     # -- writing -------------------------------------------------------------------
 
     def record(
-        self, steps: Sequence[Mapping[str, Any]], *, actor: str, backfill: bool = False
+        self, steps: Sequence[Mapping[str, Any]], *, actor: str, backfill: bool = False,
+        on_sealed: OnSealed | None = None,
     ) -> list[Appended]:
         """Validate, seal, sign and append steps in one transaction; all or nothing.
 
         The transaction is opened first (SQLite: ``BEGIN IMMEDIATE``), so the stream
-        heads read while sealing are the heads the rows are appended to.
+        heads read while sealing are the heads the rows are appended to. ``on_sealed``
+        runs with the sealed events inside that transaction, before the commit (SQLite),
+        or just before the append (PostgreSQL). An append whose outcome is unknown is
+        settled by looking the events up (:meth:`settle`).
         """
         view = BatchView(self, backfill=backfill)
-        with self.store.appending() as appender:
-            sealed = self._seal_all(steps, view, actor, backfill)
-            appender.add([SealedEvent(seal(unsigned, key.sign(unsigned)), envelope)
-                          for key, unsigned, envelope, _ in sealed])
+        events: list[SealedEvent] = []
+        try:
+            with self.store.appending() as appender:
+                sealed = self._seal_all(steps, view, actor, backfill)
+                events = [SealedEvent(seal(unsigned, key.sign(unsigned)), envelope)
+                          for key, unsigned, envelope, _ in sealed]
+                appender.add(events)
+                if on_sealed is not None:
+                    on_sealed(appender, events)
+            ids = appender.ids
+        except PersistenceError as exc:
+            ids = self._settled(events, exc)
         return [
             Appended(envelope["stream"], envelope["version"], envelope["type"], n, digest.hex())
-            for (_, _, envelope, digest), n in zip(sealed, appender.ids, strict=True)
+            for (_, _, envelope, digest), n in zip(sealed, ids, strict=True)
         ]
+
+    def append_sealed(self, events: Sequence[SealedEvent], on_sealed: OnSealed | None = None) -> list[Appended]:
+        """Append events already sealed (and checked); an unknown outcome is settled as in :meth:`record`."""
+        try:
+            with self.store.appending() as appender:
+                appender.add(events)
+                if on_sealed is not None:
+                    on_sealed(appender, list(events))
+            ids = appender.ids
+        except PersistenceError as exc:
+            ids = self._settled(list(events), exc)
+        return [
+            Appended(e.stream, e.version, e.type, n, content_hash(e.unsigned).hex())
+            for e, n in zip(events, ids, strict=True)
+        ]
+
+    def _settled(self, events: list[SealedEvent], failure: PersistenceError) -> list[int]:
+        """The ids of ``events`` if the failed append stored them after all; else the failure again.
+
+        A lost connection, or the library's retry meeting the duplicate key of a commit that
+        did succeed, leaves the outcome unknown; the nonce makes each sealed event unique,
+        so the stored bytes tell. If the store cannot be asked, that error propagates.
+        """
+        if events:
+            ids = self.settle(events)
+            if isinstance(ids, list):
+                return ids
+            if ids == "absent" and isinstance(failure, ChainBrokenError):
+                self._changed_heads(events)
+        raise failure
+
+    def _changed_heads(self, events: list[SealedEvent]) -> None:
+        """A link refused while the place is free: if the stored predecessor is not the one the
+        event was sealed against (read earlier, now changed in place), that is a ChainError."""
+        seen: set[str] = set()
+        for event in events:
+            if event.stream in seen or event.version < 2:
+                continue
+            seen.add(event.stream)
+            stored = self._stored_at(event.stream, event.version - 1)
+            if stored is not None and content_hash(split(stored[1])[0]).hex() != event.prev:
+                with self._cache_lock:
+                    self._cache.pop(event.stream, None)
+                raise ChainError(f"{event.stream} v{event.version - 1}: 已存储的事件与先前读取的不同",
+                                 event.stream, event.version - 1)
+
+    def settle(self, events: Sequence[SealedEvent]) -> list[int] | str:
+        """Whether exactly these events are stored: their notification ids if so; otherwise
+        ``"absent"`` (their places are free: the append did not happen) or ``"lost"``
+        (another event holds a place: they can never be appended as they are)."""
+        ids: list[int] = []
+        lost = False
+        for event in events:
+            found = self._stored_at(event.stream, event.version)
+            if found is not None:
+                lost = lost or found[1] != event.stored
+                ids.append(found[0])
+        if not ids:
+            return "absent"
+        return ids if not lost and len(ids) == len(events) else "lost"
+
+    def _stored_at(self, stream: str, version: int) -> tuple[int, bytes] | None:
+        """(notification id, stored bytes) of one row, read outside any transaction of this thread."""
+        recorder: Any = self.store.recorder
+        if self.store.config.postgres_dsn:
+            sql = (f'SELECT notification_id, state FROM "{recorder.datastore.schema}".'
+                   f'"{recorder.events_table_name}" WHERE originator_id = %s AND originator_version = %s')
+            with recorder.datastore.transaction(commit=False) as cursor:
+                cursor.execute(sql, (stream, version))
+                row = cursor.fetchone()
+            return None if row is None else (int(row["notification_id"]), bytes(row["state"]))
+        sql = (f"SELECT rowid, state FROM {recorder.events_table_name} "
+               "WHERE originator_id = ? AND originator_version = ?")
+        with recorder.datastore.transaction(commit=False) as cursor:
+            cursor.execute(sql, (stream, version))
+            found = cursor.fetchone()
+        return None if found is None else (int(found[0]), bytes(found[1]))
 
     def _seal_all(
         self, steps: Sequence[Mapping[str, Any]], view: BatchView, actor: str, backfill: bool
@@ -306,7 +399,7 @@ class Ledger:
             sealed.append((key, unsigned, envelope, event_hash))
         return sealed
 
-    def submit_sealed(self, stored: bytes) -> Appended:
+    def submit_sealed(self, stored: bytes, on_sealed: OnSealed | None = None) -> Appended:
         """Accept an envelope a client built from the stream's head and signed itself."""
         try:
             outer = canonical.decode(stored)
@@ -351,7 +444,7 @@ class Ledger:
             raise SealRefused("SIG-INVALID", "客户端签名与信封不符")
         if {"actor", "key"} & set(envelope):
             raise SealRefused("STRUCT-ENVELOPE", "客户端信封不能含 actor 或 key (由账本填写)")
-        return self._append([event])[0]
+        return self.append_sealed([event], on_sealed)[0]
 
     def _check_horizon(self, step: Step, recorded: datetime) -> None:
         """A live step cannot have happened long after it is recorded (config recording.future_at_hours);
@@ -364,15 +457,6 @@ class Ledger:
         if step.at > horizon:
             raise StepRefused("STRUCT-TIME", f"at {step.raw['at']} 晚于记录时间 {format_time(recorded)} "
                                              f"超过 {hours} 小时; 尚未发生的事不能实时记录")
-
-    def _append(self, events: list[SealedEvent], hashes: list[bytes] | None = None) -> list[Appended]:
-        ids = self.store.append(events)
-        if hashes is None:
-            hashes = [content_hash(e.unsigned) for e in events]
-        return [
-            Appended(e.stream, e.version, e.type, n, h.hex())
-            for e, n, h in zip(events, ids, hashes, strict=True)
-        ]
 
     def _envelope(
         self, step: Step, view: BatchView, recorded_at: str, signer: str, kid: str, nonce: str
@@ -446,9 +530,9 @@ def _extend_checked(
     prev = content_hash(events[-1].unsigned).hex() if events else None
     for expected, event in enumerate(new, start=len(events) + 1):
         if event.version != expected or event.stream != stream:
-            raise ChainError(f"{stream}: 版本 {expected} 处不连续或流名不符")
+            raise ChainError(f"{stream}: 版本 {expected} 处不连续或流名不符", stream, expected)
         if event.prev != prev:
-            raise ChainError(f"{stream} v{expected}: prev 与前一事件哈希不符")
+            raise ChainError(f"{stream} v{expected}: prev 与前一事件哈希不符", stream, expected)
         prev = content_hash(event.unsigned).hex()
     return events + new
 

@@ -215,6 +215,11 @@ class StoreConfig:
                 POSTGRES_PASSWORD=unquote(url.password or ""),
                 POSTGRES_SCHEMA=self.postgres_schema,
                 POSTGRES_LOCK_TIMEOUT="10",
+                # Fail fast while the server is unreachable: the pool hands out a connection
+                # within this many seconds or fails (eventsourcing calls it the connect timeout),
+                # and a transaction left idle by a lost client is ended by the server.
+                POSTGRES_CONNECT_TIMEOUT=os.environ.get("LEDGER_POSTGRES_POOL_TIMEOUT", "2"),
+                POSTGRES_IDLE_IN_TRANSACTION_SESSION_TIMEOUT="5",
             )
         else:
             if not self.sqlite_path:

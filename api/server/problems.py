@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from api.server.storeguard import StoreUnavailable
 from domain.errors import StepRefused
 from ledger.canonical import EncodingError
+from ledger.errors import ChainError
 from ledger.store import ChainBrokenError
 
 log = logging.getLogger("enforcement_ledger.http")
@@ -137,6 +139,17 @@ def install_handlers(app: FastAPI) -> None:
         return Problem(503, "unavailable", "存储暂时不可用 (繁忙或连接不足); 稍后重试",
                        headers={"Retry-After": "1"}).response()
 
+    async def on_chain(request: Request, exc: Exception) -> Response:
+        # A stored stream whose chain does not hold: evidence is damaged, never a bare 500.
+        assert isinstance(exc, ChainError)
+        log.error("integrity failure on %s %s: %s", request.method, request.url.path, exc)
+        svc = getattr(request.app.state, "services", None)
+        if svc is not None:
+            svc.integrity.record(exc.stream, exc.version, str(exc))
+        where = {k: v for k, v in (("stream", exc.stream), ("version", exc.version)) if v is not None}
+        return Problem(503, "integrity", f"流的哈希链或签名校验失败, 暂停读写该流; 请运维核查 (verify): {exc}",
+                       title="账本完整性校验失败", rule="INTEGRITY", **where).response()
+
     async def on_encoding(request: Request, exc: Exception) -> Response:
         # The domain accepted a value the canonical encoding cannot hold (|n| > 2**53-1, a lone surrogate).
         return Problem(422, "step-refused", f"步骤无法规范编码: {exc}", title="步骤被拒绝",
@@ -166,6 +179,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StepRefused, on_refused)
     app.add_exception_handler(IntegrityError, on_conflict)
     app.add_exception_handler(OperationalError, on_unavailable)
+    app.add_exception_handler(StoreUnavailable, on_unavailable)
+    app.add_exception_handler(ChainError, on_chain)
     app.add_exception_handler(sqlite3.IntegrityError, on_conflict)
     app.add_exception_handler(EncodingError, on_encoding)
     app.add_exception_handler(RequestValidationError, on_validation)

@@ -11,24 +11,33 @@ and act for ``by`` (the server must keep ``by``'s key; the event records the adm
 Optimistic concurrency: ``If-Match: "<version>"`` (or ``*``: the stream exists) is the
 version the stream must be at; a batch names several streams in ``expect``. A mismatch,
 or a concurrent append that won the race, is 409.
+
+Safe retries: ``Idempotency-Key`` (IETF httpapi draft) names a request; the same key with
+the same body answers the first result again (status, body, ``ETag``, ``Location``) without
+writing, the same key with another body is 422 ``IDEMPOTENCY-KEY``, and while the first is
+still in progress 409 (see ``api.idempotency`` for how the key and its events are kept).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import orjson
+from eventsourcing.persistence import IntegrityError
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
+from api.idempotency import KeyRecord, KeyTaken, Reply, fingerprint
 from api.server.access import Principal
 from api.server.auth import Credentials, ServicesDep, resolve_principal
 from api.server.problems import Problem, problem_responses
 from api.server.schemas import step_body_schema
-from api.server.state import Services, expecting
+from api.server.state import Services, expecting, log
 from domain.fields import MalformedStream, parse_stream
-from ledger.service import Appended
+from ledger.envelope import SealedEvent, content_hash
+from ledger.service import Appended, OnSealed
 
 router = APIRouter(prefix="/v1", tags=["recording"])
 
@@ -119,7 +128,7 @@ _BATCH_BODY = {
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/StepBatch"}}},
     }
 }
-_WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 422)
+_WRITE_ERRORS = problem_responses(400, 401, 403, 409, 413, 422, 503)
 _ETAG_HEADERS = {
     "ETag": {"description": "流的新版本", "schema": {"type": "string"}},
     "Location": {"description": "新事件的地址", "schema": {"type": "string"}},
@@ -127,6 +136,17 @@ _ETAG_HEADERS = {
 
 IfMatch = Annotated[str | None, Header(alias="If-Match", description='期望的流版本, 如 "3"; * 表示流须已存在')]
 Backfill = Annotated[bool, Query(description="补录纸质历史: 只做结构校验, 由管理员令牌的身份签名")]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key",
+    description="幂等键 (IETF httpapi 草案): 同一键与同一请求体重试时返回首次结果而不重复记录; 保留至少 24 小时")]
+
+IN_FLIGHT_SECONDS = 3.0
+"""A key whose events are not stored yet is taken to be in progress this long (409)."""
+REAPPEND_SECONDS = 300.0
+"""After that and until this age, its sealed events are appended again (identical bytes)."""
+
+Work = Callable[[Principal, OnSealed | None], list[Appended]]
+Answer = Callable[[list[Appended]], Reply]
 
 
 @router.post(
@@ -136,39 +156,45 @@ Backfill = Annotated[bool, Query(description="补录纸质历史: 只做结构�
 )
 async def record_step(
     body: RawBody, credentials: Credentials, svc: ServicesDep,
-    if_match: IfMatch = None, backfill: Backfill = False,
+    if_match: IfMatch = None, backfill: Backfill = False, idempotency_key: IdempotencyKey = None,
 ) -> Response:
     # Authentication and the append in one worker thread: the hot path of the service.
-    event = await svc.in_writer(_record_step, body, credentials, svc, if_match, backfill)
-    return _created(event.model_dump(), etag(event.version),
-                    f"{stream_path(event.stream)}/events/{event.version}")
+    def work(principal: Principal, on_sealed: OnSealed | None) -> list[Appended]:
+        return [_record_step(body, principal, svc, if_match, backfill, on_sealed)]
+
+    reply = await svc.in_writer(_keyed, svc, credentials, idempotency_key, body, work, _step_reply)
+    return _respond(reply)
 
 
-def _record_step(body: bytes, credentials: HTTPAuthorizationCredentials | None, svc: Services,
-                 if_match: str | None, backfill: bool) -> RecordedEvent:
-    principal = resolve_principal(svc, credentials)
+def _step_reply(appended: list[Appended]) -> Reply:
+    event = as_model(appended[0])
+    return Reply(201, {"ETag": etag(event.version), "Location": f"{stream_path(event.stream)}/events/{event.version}"},
+                 orjson.dumps(event.model_dump()))
+
+
+def _record_step(body: bytes, principal: Principal, svc: Services, if_match: str | None, backfill: bool,
+                 on_sealed: OnSealed | None) -> Appended:
     value = decode(body)
     expected = parse_if_match(if_match)
     if is_sealed(value):
-        return as_model(_submit_sealed(body, value, principal, svc, expected, backfill))
+        return _submit_sealed(body, value, principal, svc, expected, backfill, on_sealed)
     authorize(principal, [value], backfill)
     stream = value.get("stream") if isinstance(value, dict) else None
+    svc.integrity.refuse_writes([stream])
     versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
     with expecting(versions), svc.writing():
-        return as_model(svc.ledger.record([value], actor=principal.identity, backfill=backfill)[0])
+        return svc.ledger.record([value], actor=principal.identity, backfill=backfill, on_sealed=on_sealed)[0]
 
 
-def _created(body: dict[str, Any], tag: str | None, location: str | None = None) -> Response:
-    headers = {}
-    if tag is not None:
-        headers["ETag"] = tag
-    if location is not None:
-        headers["Location"] = location
-    return Response(orjson.dumps(body), status_code=201, media_type="application/json", headers=headers)
+def _respond(reply: Reply, replayed: bool = False) -> Response:
+    headers = dict(reply.headers)
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return Response(reply.body, status_code=reply.status, media_type="application/json", headers=headers)
 
 
 def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc: Services,
-                   expected: int | str | None, backfill: bool) -> Appended:
+                   expected: int | str | None, backfill: bool, on_sealed: OnSealed | None) -> Appended:
     envelope = value.get("event")
     if backfill:
         raise Problem(422, "step-refused", "客户端签名的信封不能是补录", title="步骤被拒绝", rule="STRUCT-ENVELOPE")
@@ -179,9 +205,10 @@ def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc
         raise Problem(403, "forbidden", f"客户端签名的步骤须由令牌身份本人提交: by={by!r}, 令牌 {principal.identity}",
                       title="无权记录该步骤", rule="STRUCT-ACTOR")
     stream = envelope.get("stream")
+    svc.integrity.refuse_writes([stream])
     versions = {stream: expected} if expected is not None and isinstance(stream, str) else None
     with expecting(versions), svc.writing():
-        return svc.ledger.submit_sealed(body)
+        return svc.ledger.submit_sealed(body, on_sealed)
 
 
 @router.post(
@@ -192,16 +219,24 @@ def _submit_sealed(body: bytes, value: dict[str, Any], principal: Principal, svc
 )
 async def record_batch(
     body: RawBody, credentials: Credentials, svc: ServicesDep,
-    if_match: IfMatch = None, backfill: Backfill = False,
+    if_match: IfMatch = None, backfill: Backfill = False, idempotency_key: IdempotencyKey = None,
 ) -> Response:
-    batch = await svc.in_writer(_record_batch, body, credentials, svc, if_match, backfill)
+    def work(principal: Principal, on_sealed: OnSealed | None) -> list[Appended]:
+        return _record_batch(body, principal, svc, if_match, backfill, on_sealed)
+
+    reply = await svc.in_writer(_keyed, svc, credentials, idempotency_key, body, work, _batch_reply)
+    return _respond(reply)
+
+
+def _batch_reply(appended: list[Appended]) -> Reply:
+    batch = RecordedBatch(events=[as_model(a) for a in appended])
     streams = {e.stream for e in batch.events}
-    return _created(batch.model_dump(), etag(batch.events[-1].version) if len(streams) == 1 else None)
+    headers = {"ETag": etag(batch.events[-1].version)} if len(streams) == 1 else {}
+    return Reply(201, headers, orjson.dumps(batch.model_dump()))
 
 
-def _record_batch(body: bytes, credentials: HTTPAuthorizationCredentials | None, svc: Services,
-                  if_match: str | None, backfill: bool) -> RecordedBatch:
-    principal = resolve_principal(svc, credentials)
+def _record_batch(body: bytes, principal: Principal, svc: Services, if_match: str | None, backfill: bool,
+                  on_sealed: OnSealed | None) -> list[Appended]:
     value = decode(body)
     if not isinstance(value, dict) or not isinstance(value.get("steps"), list) or not value["steps"]:
         raise Problem(422, "step-refused", "批次应为 {\"steps\": [步骤, ...], \"expect\"?: {流: 版本}}",
@@ -215,9 +250,89 @@ def _record_batch(body: bytes, credentials: HTTPAuthorizationCredentials | None,
         raise Problem(413, "payload-too-large", f"一批最多 {svc.http.max_batch_steps} 个步骤 (LEDGER_MAX_BATCH_STEPS)")
     versions = _expectations(value.get("expect"), steps, parse_if_match(if_match))
     authorize(principal, steps, backfill)
+    svc.integrity.refuse_writes(s.get("stream") for s in steps if isinstance(s, dict))
     with expecting(versions), svc.writing():
-        appended = svc.ledger.record(steps, actor=principal.identity, backfill=backfill)
-    return RecordedBatch(events=[as_model(a) for a in appended])
+        return svc.ledger.record(steps, actor=principal.identity, backfill=backfill, on_sealed=on_sealed)
+
+
+# -- idempotency keys ---------------------------------------------------------------------------
+
+
+def parse_key(value: str) -> str:
+    """The key as the draft writes it (a structured-field string, ``"..."``) or bare: 1-255 printable ASCII."""
+    text = value.strip()
+    if len(text) >= 2 and text.startswith('"') and text.endswith('"'):
+        text = text[1:-1]
+    if not 1 <= len(text) <= 255 or not all(0x20 <= ord(c) <= 0x7E for c in text):
+        raise Problem(400, "bad-idempotency-key", "Idempotency-Key 应为 1-255 个可打印 ASCII 字符",
+                      rule="IDEMPOTENCY-KEY")
+    return text
+
+
+def _keyed(svc: Services, credentials: HTTPAuthorizationCredentials | None, key_header: str | None, body: bytes,
+           work: Work, answer: Answer) -> Reply:
+    """Run ``work`` once per (identity, key): a repeat answers the first reply without writing."""
+    principal = resolve_principal(svc, credentials)
+    if key_header is None:
+        return answer(work(principal, None))
+    key, fp, scope = parse_key(key_header), fingerprint(body), principal.identity
+    keys = svc.idempotency()
+    with keys.in_flight(scope, key) as free:
+        if not free:
+            raise _in_flight(key)
+        keys.prune()
+        found = keys.find(scope, key)
+        if found is not None:
+            replay = _resolve(svc, found, fp)
+            if replay is not None:
+                return replay
+        on_sealed = keys.hook(scope, key, fp, lambda events: answer([_unstored(e) for e in events]))
+        try:
+            appended = work(principal, on_sealed)
+        except KeyTaken as exc:
+            raise _in_flight(key) from exc
+        if keys.postgres:
+            try:
+                keys.confirm(scope, key)
+            except Exception:  # the next repeat looks the events up instead
+                log.info("idempotency key %s not confirmed; a repeat will look its events up", key)
+        return answer(appended)
+
+
+def _resolve(svc: Services, found: KeyRecord, fp: str) -> Reply | None:
+    """The stored reply if the key's events are stored (re-appending them if they can still be),
+    None if the first attempt is void (the key is free again)."""
+    keys = svc.idempotency()
+    if found.fingerprint != fp:
+        raise Problem(422, "idempotency-key-reused", f"幂等键 {found.key} 已用于另一请求体; 新请求须使用新的键",
+                      title="幂等键已被使用", rule="IDEMPOTENCY-KEY")
+    if found.confirmed:
+        return found.reply
+    outcome = svc.ledger.settle(found.events)
+    if outcome == "absent" and found.age() < IN_FLIGHT_SECONDS:
+        raise _in_flight(found.key)
+    if outcome == "absent" and found.age() < REAPPEND_SECONDS:
+        try:
+            with svc.writing():
+                svc.ledger.append_sealed(found.events)
+        except IntegrityError:
+            outcome = "lost"  # another event took a place meanwhile
+        else:
+            outcome = "stored"
+    if isinstance(outcome, list) or outcome == "stored":
+        keys.confirm(found.scope, found.key)
+        return found.reply
+    keys.forget(found.scope, found.key, found.created_at)
+    return None
+
+
+def _unstored(event: SealedEvent) -> Appended:
+    return Appended(event.stream, event.version, event.type, 0, content_hash(event.unsigned).hex())
+
+
+def _in_flight(key: str) -> Problem:
+    return Problem(409, "idempotency-in-flight", f"幂等键 {key} 的首个请求仍在处理中; 稍后重试",
+                   title="请求仍在处理中", rule="IDEMPOTENCY-KEY", headers={"Retry-After": "1"})
 
 
 def _expectations(expect: Any, steps: list[Any], if_match: int | str | None) -> dict[str, int | str] | None:

@@ -16,7 +16,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,17 +27,21 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from api.documents import DocumentStore
+from api.idempotency import IdempotencyStore
 from api.server.access import Access, Principal
 from api.server.config import HttpSettings
-from api.settings import Settings
+from api.server.storeguard import StoreGuard
+from api.settings import Settings, env_number
 from api.tokens import TokenStore
 from domain.errors import StepRefused
 from domain.step import Step
+from ledger.errors import ChainError
 from ledger.service import BatchView, Ledger, Validator
 from ledger.translog import TransparencyLog
 
 log = logging.getLogger("enforcement_ledger.http")
 T = TypeVar("T")
+_KEYS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,23 @@ class Services:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     writer: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="ledger-writer"))
+    integrity: IntegrityWatch = field(default_factory=lambda: IntegrityWatch())
+    guard: StoreGuard | None = None
+    """PostgreSQL only: refuses at once while the database is unreachable (see storeguard)."""
+
+    _keys: IdempotencyStore | None = None
+
+    def __post_init__(self) -> None:
+        if self.settings.postgres_dsn and self.guard is None:
+            self.guard = StoreGuard(self.ledger.store.recorder.datastore)  # type: ignore[attr-defined]
+
+    def idempotency(self) -> IdempotencyStore:
+        """The idempotency keys of the ledger's database (table made on first use)."""
+        with _KEYS_LOCK:
+            if self._keys is None:
+                hours = env_number("LEDGER_IDEMPOTENCY_HOURS", 24.0, minimum=24.0)
+                self._keys = IdempotencyStore(self.ledger.store, hours=hours)
+        return self._keys
 
     async def in_writer(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a blocking append (and what precedes it) in the writer thread on SQLite.
@@ -138,6 +159,40 @@ class Services:
             return
         with self.write_lock:
             yield
+
+
+class IntegrityWatch:
+    """Chain failures this process met on reads and writes: a counter and the first position.
+
+    Kept until the process restarts (docs/operations.md: the operator runs ``verify``,
+    deals with the damaged stream and restarts the node); ``/readyz`` reports it meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+        self.first: dict[str, Any] | None = None
+        self.broken: dict[str, int | None] = {}
+
+    def record(self, stream: str | None, version: int | None, message: str) -> None:
+        with self._lock:
+            self.count += 1
+            if stream is not None:
+                self.broken.setdefault(stream, version)
+            if self.first is None:
+                self.first = {"stream": stream, "version": version, "detail": message,
+                              "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+    def state(self) -> dict[str, Any]:
+        with self._lock:
+            return {"failures": self.count, "first": self.first, "streams": len(self.broken)}
+
+    def refuse_writes(self, streams: Iterable[Any]) -> None:
+        """A write to a stream found broken is refused as its read was (ChainError: 503 INTEGRITY)."""
+        for stream in streams:
+            if isinstance(stream, str) and stream in self.broken:
+                version = self.broken[stream]
+                raise ChainError(f"{stream} v{version}: 该流的哈希链校验已失败, 暂停写入", stream, version)
 
 
 async def services(request: Request) -> Services:
