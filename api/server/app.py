@@ -38,6 +38,7 @@ from api.server.access import Access
 from api.server.config import HttpSettings
 from api.server.followers import FollowerThread, IntegratorThread
 from api.server.limits import BodyLimit
+from api.server.params import ParameterGuard
 from api.server.problems import PROBLEM_MEDIA_TYPE, ProblemModel, install_handlers, problem_responses
 from api.server.schemas import step_components
 from api.server.state import Area, LogAccess, PrincipalCache, Services, with_expectations
@@ -134,6 +135,7 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
         svc.checks.extend(area.checks)
     install_handlers(app)
     app.add_middleware(BodyLimit, http=http)
+    app.add_middleware(ParameterGuard)  # outermost: no route, nor the body limit, sees a bad parameter
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
