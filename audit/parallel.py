@@ -24,6 +24,7 @@ from audit.engine import evaluate
 from audit.facts import day_of
 from audit.model import Evaluation
 from audit.store import LedgerSource
+from projections.lifeline import die_with_parent
 from projections.runner import decode, default_workers  # as many workers as the rebuild's
 
 __all__ = ["RawGroup", "default_workers", "evaluate_all", "evaluate_raw"]
@@ -47,7 +48,8 @@ def _evaluate(group: RawGroup) -> Evaluation | None:
     return evaluate(stream, history, _CTX, reviews=reviews, lawsuits=lawsuits)
 
 
-def _init() -> None:
+def _init(parent: int) -> None:
+    die_with_parent(parent)  # a worker never outlives a killed parent
     gc.disable()
 
 
@@ -69,7 +71,7 @@ def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int 
                 if enabled:
                     gc.enable()
             return
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
             yield from pool.imap(_evaluate, groups, chunksize=CHUNK)
     finally:
         _CTX = previous
@@ -106,7 +108,7 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     previous = (_CTX, _SOURCE)
     _CTX, _SOURCE = ctx, source
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
             for found in pool.imap(_evaluate_span, spans):
                 yield from found
     finally:

@@ -58,6 +58,7 @@ from projections.casefile import (
     fold_supervision,
 )
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
+from projections.lifeline import die_with_parent
 from projections.sql import NEXT, Database, Table
 
 __all__ = [
@@ -722,7 +723,7 @@ class _FoldPool:
 
     def __init__(self, runner: Runner, workers: int) -> None:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_worker_start, initargs=(runner,))
+                                        initializer=_worker_start, initargs=(runner, os.getpid()))
 
     def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int) -> list[Future[bytes]]:
         return [self.pool.submit(_fold_part, part, ctx, upto) for part in parts]
@@ -731,9 +732,11 @@ class _FoldPool:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_start(runner: Runner) -> None:
-    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe)."""
+def _worker_start(runner: Runner, parent: int) -> None:
+    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe); it
+    exits when ``parent`` dies (a ``kill -9`` of the parent would otherwise leave it running)."""
     global _POOL_RUNNER
+    die_with_parent(parent)
     _POOL_RUNNER = runner
     gc.disable()
 
