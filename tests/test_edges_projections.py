@@ -11,15 +11,34 @@ incremental run.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
+from unittest.mock import patch
 
+import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import projections.runner as runner_module
+from ledger import canonical
+from ledger.envelope import FORMAT, SealedEvent, seal
+from ledger.keys import SigningKey
+from ledger.store import EventStore, StoreConfig
+from projections import poison
+from projections.runner import Runner, rebuild, status
+from projections.sql import Database
+from tests.projections_support import GENERAL, SUMMARY, dump, import_examples, lines, new_ledger, table
+from tests.support import store_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -111,3 +130,233 @@ def test_fork_workers_die_with_a_killed_parent(tmp_path: Path, script: str) -> N
         for pid in workers:
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
+
+
+# --------------------------------------------------------------------------- finding 3: parking
+
+NUL_CASE = "case/DXH-CGJ-2026-9000"
+_MARK = "NULMARK"
+
+
+def inject_nul_case(store: EventStore, stream: str = NUL_CASE, *, key: SigningKey | None = None) -> int:
+    """Write a ``CaseRegistered`` whose party name holds NUL straight into the store, sealed and signed
+    with a test key, as a ledger written before the encoding refused NUL holds it. Returns its position.
+
+    The canonical bytes are made with a placeholder that is then replaced by the escape ``\\u0000``, so
+    this keeps working once the canonical encoder refuses NUL in new steps."""
+    step = next(s for s in lines("general-case") if s["type"] == "CaseRegistered")
+    data = orjson.loads(orjson.dumps(step["data"]))
+    data["party"]["name"] = f"味香{_MARK}餐饮"
+    key = key or SigningKey.generate()
+    envelope = {**step, "stream": stream, "data": data, "format": FORMAT, "backfilled": True,
+                "recorded_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+                "version": 1, "prev": None, "nonce": "AAAAAAAAAAAAAAAAAAAAAAAA",
+                "signer": {"id": step["by"], "key": key.key_id}}
+    unsigned = canonical.encode(envelope).replace(_MARK.encode(), b"\\u0000")
+    assert orjson.loads(unsigned)["data"]["party"]["name"] == "味香\x00餐饮"
+    store.append([SealedEvent.from_stored(seal(unsigned, key.sign(unsigned)))])
+    return max(n.id for n in store.notifications())
+
+
+def _poison_rows(store: EventStore) -> list[dict[str, Any]]:
+    return table(store, "proj_poison")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def examples(backend: str, tmp_path: Path) -> Iterator[Any]:
+    with store_config(backend, tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        try:
+            import_examples(ledger)
+            yield ledger
+        finally:
+            ledger.close()
+
+
+def test_a_nul_party_name_is_parked_and_the_runner_goes_on(examples: Any) -> None:
+    """The reported case: before, ``run_once`` raised (DataError on PostgreSQL) and every later event waited."""
+    store = examples.store
+    position = inject_nul_case(store)
+    runner = Runner(store)
+    try:
+        assert runner.run_once() > 0
+        assert runner.position == Database(store).head()
+    finally:
+        runner.close()
+    rows = _poison_rows(store)
+    assert [(r["nid"], r["stream"], r["version"], r["type"]) for r in rows] == \
+        [(position, NUL_CASE, 1, "CaseRegistered")]
+    assert "NUL" in rows[0]["reason"] and "\x00" not in rows[0]["reason"]
+    assert all(s.lag == 0 for s in status(store))
+    cases = {r["grp"] for r in table(store, "proj_cases")}
+    assert GENERAL in cases and SUMMARY in cases and NUL_CASE not in cases
+    assert [r["stream"] for r in table(store, "proj_backfills") if r["stream"] == NUL_CASE] == [NUL_CASE]
+    incremental = dump(store)
+    rebuild(store, workers=1)
+    assert dump(store) == incremental
+    assert len(_poison_rows(store)) == 1  # parked once, however often it is met
+
+
+def _fold_failing_on(stream: str, version: int) -> Any:
+    """A ``fold_casefile`` that raises whenever ``stream``'s history holds ``version`` (a fold bug)."""
+    real = runner_module.fold_casefile
+
+    def fold(key: str, history: Any, **kwargs: Any) -> Any:
+        if key == stream and any(e.get("version") == version for e in history):
+            raise RuntimeError(f"boom at {stream} v{version}")
+        return real(key, history, **kwargs)
+
+    return fold
+
+
+@pytest.mark.parametrize("batch", [1, 7, 2000])
+def test_a_fold_that_fails_parks_the_event_that_makes_it_fail(tmp_path: Path, batch: int) -> None:
+    with store_config("sqlite", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        try:
+            import_examples(ledger)
+            store = ledger.store
+            with patch.object(runner_module, "fold_casefile", _fold_failing_on(GENERAL, 3)):
+                runner = Runner(store, batch=batch)
+                try:
+                    runner.run_once()
+                    assert runner.position == Database(store).head()
+                finally:
+                    runner.close()
+                incremental = dump(store)
+                parked = _poison_rows(store)
+                assert [(r["stream"], r["version"], r["projection"]) for r in parked] == [(GENERAL, 3, "fold")]
+                assert "boom" in parked[0]["reason"]
+                general = next(r for r in table(store, "proj_cases") if r["grp"] == GENERAL)
+                assert general["events"] == len(store.stream(GENERAL)) - 1  # every other event is applied
+                for workers in (1, 2):
+                    with patch.object(runner_module, "PARALLEL_GROUPS", 1):
+                        rebuild(store, workers=workers)
+                    assert dump(store) == incremental, workers
+        finally:
+            ledger.close()
+
+
+def test_a_fresh_rebuild_parks_what_an_incremental_run_parks(tmp_path: Path) -> None:
+    """Without the incremental run's ``proj_poison`` rows, a rebuild finds the same events on its own."""
+    with store_config("sqlite", tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        try:
+            import_examples(ledger)
+            inject_nul_case(ledger.store)
+            store = ledger.store
+            with patch.object(runner_module, "fold_casefile", _fold_failing_on(GENERAL, 5)):
+                runner = Runner(store, batch=3)
+                runner.run_once()
+                runner.close()
+                incremental, parked = dump(store), _poison_rows(store)
+                db = Database(store)
+                with db.write() as cur:
+                    cur.execute("DELETE FROM proj_poison")
+                db.close()
+                with patch.object(runner_module, "PARALLEL_GROUPS", 1):
+                    rebuild(store, workers=2)
+                assert dump(store) == incremental
+                assert [(r["nid"], r["projection"]) for r in _poison_rows(store)] == \
+                    [(r["nid"], r["projection"]) for r in parked]
+        finally:
+            ledger.close()
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.data())
+def test_parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
+    """For any failing (stream, version) and any batch size, incremental == rebuild and one event is parked."""
+    tmp = tmp_path_factory.mktemp("park")
+    with store_config("sqlite", tmp) as config:
+        ledger = new_ledger(config, tmp / "keys.json")
+        try:
+            import_examples(ledger, ["registry", "general-case", "summary-case"])
+            store = ledger.store
+            stream = data.draw(st.sampled_from([GENERAL, SUMMARY]))
+            version = data.draw(st.integers(1, len(store.stream(stream))))
+            batch = data.draw(st.integers(1, 40))
+            with patch.object(runner_module, "fold_casefile", _fold_failing_on(stream, version)):
+                runner = Runner(store, batch=batch)
+                runner.run_once()
+                runner.close()
+                incremental = dump(store)
+                assert [(r["stream"], r["version"]) for r in _poison_rows(store)] == [(stream, version)]
+                rebuild(store, workers=1)
+                assert dump(store) == incremental
+        finally:
+            ledger.close()
+
+
+def test_cli_run_once_exits_0_and_status_shows_the_parked_event(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from api.cli import main
+
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", "cli-test")
+    monkeypatch.delenv("LEDGER_POSTGRES_DSN", raising=False)
+    data = tmp_path / "var"
+    assert main(["--data", str(data), "init"]) == 0
+    store = EventStore(StoreConfig(sqlite_path=str(data / "ledger.sqlite")))
+    try:
+        position = inject_nul_case(store)
+    finally:
+        store.close()
+    capsys.readouterr()
+    assert main(["--data", str(data), "projections", "run", "--once"]) == 0
+    assert main(["--data", str(data), "projections", "status", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["parked"]["count"] == 1
+    assert doc["parked"]["events"][0]["position"] == position
+    assert doc["parked"]["events"][0]["stream"] == NUL_CASE
+    assert all(p["lag"] == 0 for p in doc["projections"])
+    assert main(["--data", str(data), "projections", "status"]) == 0
+    text = capsys.readouterr().out
+    assert "搁置" in text and NUL_CASE in text
+
+
+def test_readiness_reports_the_parked_event_and_stays_ready(backend: str, tmp_path: Path) -> None:
+    from tests.test_http_support import world_at
+
+    with store_config(backend, tmp_path) as config:
+        extra = {} if backend == "sqlite" else {"postgres": (config.postgres_dsn, config.postgres_schema)}
+        with world_at(tmp_path, **extra) as world:
+            store = world.ledger.store
+            position = inject_nul_case(store)
+            runner = Runner(store)
+            try:
+                runner.run_once()
+            finally:
+                runner.close()
+            answer = world.client.get("/readyz")
+            assert answer.status_code == 200, answer.text
+            checks = answer.json()["checks"]
+            found = next(c for c in checks if c["name"] == "projections")
+            assert found["ok"] is True
+            assert found["detail"]["parked"] == 1
+            assert found["detail"]["first_parked"][0]["position"] == position
+
+
+def test_the_audit_follower_is_not_stopped_by_the_nul_event(examples: Any) -> None:
+    from datetime import date
+
+    from audit.table import AuditFollower
+
+    store = examples.store
+    inject_nul_case(store)
+    db = Database(store)
+    try:
+        follower = AuditFollower(db, workers=1)
+        follower.run_once(date(2026, 6, 1))
+        assert follower.position() == db.head()
+        rows = {r["grp"] for r in table(store, "audit_evaluations")}
+        assert GENERAL in rows and NUL_CASE not in rows
+        parked = [p for p in poison.latest(db) if p.source == "audit"]
+        assert [p.stream for p in parked] == [NUL_CASE]
+    finally:
+        db.close()
+
