@@ -70,6 +70,7 @@ __all__ = [
     "ProjectionStatus",
     "Runner",
     "ensure",
+    "parked",
     "rebuild",
     "status",
     "tracking_name",
@@ -1070,6 +1071,17 @@ def _status(db: Database, projections: Sequence[Projection]) -> list[ProjectionS
             rebuilding=int(rebuilding[1]) if rebuilding else None,
         ))
     return out
+
+
+def parked(store: EventStore, limit: int = 10) -> tuple[int, list[Parked]]:
+    """How many events (and audit case groups) are parked, and the first ``limit`` of them."""
+    db = Database(store)
+    try:
+        if not db.exists(poison.POISON.name):
+            return 0, []
+        return poison.count(db), poison.latest(db, limit)
+    finally:
+        db.close()
 
 
 def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:

@@ -308,6 +308,7 @@ def test_cli_run_once_exits_0_and_status_shows_the_parked_event(tmp_path: Path, 
         store.close()
     capsys.readouterr()
     assert main(["--data", str(data), "projections", "run", "--once"]) == 0
+    capsys.readouterr()
     assert main(["--data", str(data), "projections", "status", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["parked"]["count"] == 1
