@@ -138,7 +138,8 @@ NUL_CASE = "case/DXH-CGJ-2026-9000"
 _MARK = "NULMARK"
 
 
-def inject_nul_case(store: EventStore, stream: str = NUL_CASE, *, key: SigningKey | None = None) -> int:
+def inject_nul_case(store: EventStore, stream: str = NUL_CASE, *, key: SigningKey | None = None,
+                    where: str = "party") -> int:
     """Write a ``CaseRegistered`` whose party name holds NUL straight into the store, sealed and signed
     with a test key, as a ledger written before the encoding refused NUL holds it. Returns its position.
 
@@ -146,14 +147,18 @@ def inject_nul_case(store: EventStore, stream: str = NUL_CASE, *, key: SigningKe
     this keeps working once the canonical encoder refuses NUL in new steps."""
     step = next(s for s in lines("general-case") if s["type"] == "CaseRegistered")
     data = orjson.loads(orjson.dumps(step["data"]))
-    data["party"]["name"] = f"味香{_MARK}餐饮"
+    if where == "party":
+        data["party"]["name"] = f"味香{_MARK}餐饮"
+    else:  # the agency: a column of the audit's table too
+        data["agency"] = f"agency/DXH-CGJ{_MARK}"
     key = key or SigningKey.generate()
     envelope = {**step, "stream": stream, "data": data, "format": FORMAT, "backfilled": True,
                 "recorded_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "version": 1, "prev": None, "nonce": "AAAAAAAAAAAAAAAAAAAAAAAA",
                 "signer": {"id": step["by"], "key": key.key_id}}
     unsigned = canonical.encode(envelope).replace(_MARK.encode(), b"\\u0000")
-    assert orjson.loads(unsigned)["data"]["party"]["name"] == "味香\x00餐饮"
+    stored = orjson.loads(unsigned)["data"]
+    assert "\x00" in stored["party"]["name"] + stored["agency"]
     store.append([SealedEvent.from_stored(seal(unsigned, key.sign(unsigned)))])
     return max(n.id for n in store.notifications())
 
@@ -348,16 +353,18 @@ def test_the_audit_follower_is_not_stopped_by_the_nul_event(examples: Any) -> No
     from audit.table import AuditFollower
 
     store = examples.store
-    inject_nul_case(store)
+    inject_nul_case(store)  # the party name: the audit's tables hold a digest of it, no stall
+    inject_nul_case(store, NUL_CASE + "A", where="agency")  # the agency: a text column of audit_evaluations
     db = Database(store)
     try:
         follower = AuditFollower(db, workers=1)
         follower.run_once(date(2026, 6, 1))
         assert follower.position() == db.head()
         rows = {r["grp"] for r in table(store, "audit_evaluations")}
-        assert GENERAL in rows and NUL_CASE not in rows
+        assert GENERAL in rows and NUL_CASE in rows and NUL_CASE + "A" not in rows
         parked = [p for p in poison.latest(db) if p.source == "audit"]
-        assert [p.stream for p in parked] == [NUL_CASE]
+        assert [p.stream for p in parked] == [NUL_CASE + "A"]
+        assert "NUL" in parked[0].reason
     finally:
         db.close()
 
