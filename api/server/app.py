@@ -165,6 +165,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses["422"] = {"description": responses["422"].get("description", "参数无效"),
                                     "content": problem}
             responses.setdefault("500", internal)
+            if operation.get("parameters"):  # api.server.params: a control character or bad UTF-8 in one
+                responses.setdefault("400", problem_responses(400)[400])
             if "requestBody" in operation:
                 responses.setdefault("413", problem_responses(413)[413])
     app.openapi_schema = schema
