@@ -23,6 +23,7 @@ PAGE_QUERY = ("agency", "case", "findings", "due", "year", "colour", "page", "as
               "status", "grade", "n", "seed")
 """Query parameters the pages read from ``request.query_params`` (not declared, so not in the schema)."""
 BAD = ("%00", "%1f", "%ff", "abc%00def", "%ed%a0%80")  # NUL, a C0 control, not UTF-8, NUL inside, a lone surrogate
+EVERY_ROUTE = ("%00", "%ed%a0%80")  # what the enumeration of every route sends (the rest: one route, below)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -69,7 +70,7 @@ def test_every_route_refuses_bad_query_and_path_parameters(world: World) -> None
     failures = []
     for method, template, query, names in routes:
         for name in query:
-            for bad in BAD:
+            for bad in EVERY_ROUTE:
                 url = f"{_fill(template, {})}?{name}={bad}"
                 answer = world.client.request(method, url, headers=world.h(ADMIN), follow_redirects=False)
                 if answer.status_code != 400:
@@ -85,7 +86,9 @@ def test_every_route_refuses_bad_query_and_path_parameters(world: World) -> None
 def test_the_reported_query_is_a_problem_not_a_crash(world: World) -> None:
     body = problem(world.client.get("/v1/public/registry?agency=%00"), 400, "STRUCT-PARAMETER")
     assert "\x00" not in body["detail"] and body["parameter"] == "agency"
-    body = problem(world.client.get("/v1/public/disclosures?agency=%E4%B8%9C%00"), 400, "STRUCT-PARAMETER")
+    for bad in BAD:
+        problem(world.client.get(f"/v1/public/disclosures?agency={bad}"), 400, "STRUCT-PARAMETER")
+    problem(world.client.get("/v1/public/disclosures?agency=%E4%B8%9C%00"), 400, "STRUCT-PARAMETER")
     # Clean values still work, tab-free Chinese included.
     assert world.client.get("/v1/public/registry?agency=DXH-CGJ").status_code == 200
     assert world.client.get("/v1/public/registry?agency=%E4%B8%9C%E8%A5%BF%E6%B9%96").status_code == 200

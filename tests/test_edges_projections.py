@@ -273,10 +273,22 @@ def test_a_fresh_rebuild_parks_what_an_incremental_run_parks(tmp_path: Path) -> 
             ledger.close()
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(st.data())
 def test_parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     """For any failing (stream, version) and any batch size, incremental == rebuild and one event is parked."""
+    _parking_is_a_function_of_the_events(tmp_path_factory, data)
+
+
+@pytest.mark.slow
+@settings(max_examples=100, deadline=None)
+@given(st.data())
+def test_parking_is_a_function_of_the_events_at_length(tmp_path_factory: pytest.TempPathFactory,
+                                                        data: st.DataObject) -> None:
+    _parking_is_a_function_of_the_events(tmp_path_factory, data)
+
+
+def _parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     tmp = tmp_path_factory.mktemp("park")
     with store_config("sqlite", tmp) as config:
         ledger = new_ledger(config, tmp / "keys.json")
