@@ -132,6 +132,59 @@ def test_fork_workers_die_with_a_killed_parent(tmp_path: Path, script: str) -> N
                 os.kill(pid, signal.SIGKILL)
 
 
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("command", [["projections", "rebuild", "--workers", "2"], ["projections", "run", "--once"]],
+                         ids=["rebuild", "run"])
+def test_kill_9_of_the_cli_on_a_demo_leaves_no_worker(tmp_path: Path, command: list[str]) -> None:
+    """The reported case, unpatched: the real command folding a 2,000-case demo, killed while its workers fold
+    (``run`` on empty read models over a long ledger rebuilds first, with the same workers)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LEDGER_KEY_PASSPHRASE": "orphans"}
+    env.pop("LEDGER_POSTGRES_DSN", None)
+    cli = [sys.executable, "-m", "api.cli", "--data", str(tmp_path / "var")]
+    subprocess.run([*cli, "init"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*cli, "demo", "--cases", "2000", "--seed", "7"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    for attempt in range(5):  # noqa: B007  # the fold lasts about a second: catch the workers in it
+        parent = subprocess.Popen([*cli, *command], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        workers: set[int] = set()
+        try:
+            deadline = time.monotonic() + 120
+            while len(workers) < 2 and parent.poll() is None and time.monotonic() < deadline:
+                workers = {p for p in _children(parent.pid) if _alive(p)}
+                time.sleep(0.01)
+            if len(workers) < 2:
+                continue  # finished before it was caught: again, from empty read models
+            os.kill(parent.pid, signal.SIGKILL)
+            parent.wait(10)
+            deadline = time.monotonic() + 5
+            while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert not [p for p in workers if _alive(p)], "workers outlived their killed parent"
+            return
+        finally:
+            if parent.poll() is None:
+                parent.kill()
+                parent.wait(10)
+            for pid in workers:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            _empty_read_models(tmp_path / "var" / "ledger.sqlite")
+    pytest.fail(f"the workers were never caught folding in {attempt + 1} attempts")
+
+
+def _empty_read_models(path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                                             "(name LIKE 'proj%' OR name LIKE 'pub%' OR name LIKE 'stat%')")]
+        for name in tables:
+            conn.execute(f'DROP TABLE "{name}"')
+        conn.execute("DELETE FROM tracking")
+
+
 # --------------------------------------------------------------------------- finding 3: parking
 
 NUL_CASE = "case/DXH-CGJ-2026-9000"
