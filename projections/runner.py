@@ -381,6 +381,9 @@ class Runner:
         decoded = self._decode(raw)
         calendar = self._calendar_for(start, decoded)
         events = self._screen(decoded, Context(self.config, calendar))
+        if len(events) < len(decoded) and self._calendar_changed(decoded):
+            self._calendar_at = -1  # a parked notice changes no working day: the calendar without it
+            calendar = self._calendar_for(start, events)
         links = self._links(events)
         groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
         self.histories.advance(events if not self._lazy else
