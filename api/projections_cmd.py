@@ -30,7 +30,7 @@ from api.wiring import SHANGHAI, load_config
 from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
-from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, rebuild, status
+from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, parked, rebuild, status
 from projections.sql import Database
 
 CATCH_UP_BY_REBUILD = 10_000
@@ -130,15 +130,22 @@ def cmd_status(settings: Settings, args: argparse.Namespace) -> int:
     store = _store(settings)
     try:
         found = status(store)
+        count, first = parked(store)
     finally:
         store.close()
     if args.json:
-        _print_json({"projections": [s.as_json() for s in found]})
+        _print_json({"projections": [s.as_json() for s in found],
+                     "parked": {"count": count, "events": [p.as_json() for p in first]}})
         return 0
     for s in found:
         state = "已是最新" if s.lag == 0 else f"滞后 {s.lag} 个事件"
         extra = f"; 重建中 (已处理 {s.rebuilding})" if s.rebuilding is not None else ""
         print(f"{s.name:<11} {s.title}: 已处理 {s.position} 个事件, {state}{extra}")
+    if count:
+        print(f"已搁置 {count} 个无法应用的事件 (其余事件照常应用; 见 docs/projections.md):")
+        for p in first:
+            where = f"通知号 {p.nid} {p.stream} v{p.version} {p.type}" if p.source != "audit" else f"审计 {p.stream}"
+            print(f"  {where} [{p.projection}]: {p.reason}")
     return 0
 
 

@@ -17,16 +17,18 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal, overload
 
 from audit.context import AuditContext
 from audit.engine import evaluate
 from audit.facts import day_of
 from audit.model import Evaluation
 from audit.store import LedgerSource
+from projections.lifeline import die_with_parent
 from projections.runner import decode, default_workers  # as many workers as the rebuild's
 
-__all__ = ["RawGroup", "default_workers", "evaluate_all", "evaluate_raw"]
+__all__ = ["RawGroup", "Unevaluable", "default_workers", "evaluate_all", "evaluate_raw"]
 
 RawGroup = tuple[str, Sequence[bytes], Mapping[str, Sequence[Mapping[str, Any]]],
                  Mapping[str, Sequence[Mapping[str, Any]]]]
@@ -47,15 +49,42 @@ def _evaluate(group: RawGroup) -> Evaluation | None:
     return evaluate(stream, history, _CTX, reviews=reviews, lawsuits=lawsuits)
 
 
-def _init() -> None:
+@dataclass(frozen=True)
+class Unevaluable:
+    """A group whose evaluation raised (``evaluate_raw(..., tolerant=True)``): why, instead of the exception."""
+
+    reason: str
+
+
+def _evaluate_tolerant(group: RawGroup) -> Evaluation | Unevaluable | None:
+    try:
+        return _evaluate(group)
+    except Exception as exc:  # one odd file must not stop the others (the follower parks it)
+        return Unevaluable(repr(exc))
+
+
+def _init(parent: int) -> None:
+    die_with_parent(parent)  # a worker never outlives a killed parent
     gc.disable()
 
 
-def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None
-                 ) -> Iterator[Evaluation | None]:
+@overload
+def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None,
+                 tolerant: Literal[False] = False) -> Iterator[Evaluation | None]: ...
+
+
+@overload
+def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None,
+                 tolerant: Literal[True]) -> Iterator[Evaluation | Unevaluable | None]: ...
+
+
+def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None,
+                 tolerant: bool = False) -> Iterator[Evaluation | Unevaluable | None]:
     """Evaluations of ``groups`` in input order (None for a case not begun by ``ctx.as_of``), on
-    ``workers`` processes (default: :func:`default_workers`)."""
+    ``workers`` processes (default: :func:`default_workers`). ``tolerant``: a group whose evaluation
+    raises yields :class:`Unevaluable` instead of stopping the rest."""
     global _CTX
+    evaluate_one = _evaluate_tolerant if tolerant else _evaluate
     n = default_workers() if workers is None else max(1, workers)
     previous, _CTX = _CTX, ctx
     try:
@@ -64,13 +93,13 @@ def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int 
             gc.disable()
             try:
                 for group in groups:
-                    yield _evaluate(group)
+                    yield evaluate_one(group)
             finally:
                 if enabled:
                     gc.enable()
             return
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
-            yield from pool.imap(_evaluate, groups, chunksize=CHUNK)
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
+            yield from pool.imap(evaluate_one, groups, chunksize=CHUNK)
     finally:
         _CTX = previous
 
@@ -106,7 +135,7 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     previous = (_CTX, _SOURCE)
     _CTX, _SOURCE = ctx, source
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init) as pool:
+        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
             for found in pool.imap(_evaluate_span, spans):
                 yield from found
     finally:

@@ -30,10 +30,11 @@ from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
 from audit.model import Evaluation
-from audit.parallel import evaluate_raw
+from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.calendar import SHANGHAI
 from domain.config import Config
+from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
 from projections.sql import Database, Table
 
@@ -142,27 +143,35 @@ class AuditFollower:
         parties: list[tuple[Any, ...]] = []
         gone: list[str] = []
         raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
-        priors = [prior_from_stored(stream, stored) for stream, stored, _, _ in raw]
+        parked: dict[str, Parked] = {}
+        priors = [self._prior(stream, stored, parked) for stream, stored, _, _ in raw]
         if streams is not None:  # the same party's other files: their PEN-32/PEN-36 read this one
             siblings = self._siblings({f[0] for f in priors if f is not None and f[0]}, streams)
             if siblings:
                 more = list(source.raw_groups(only=siblings))
                 raw += more
-                priors += [prior_from_stored(stream, stored) for stream, stored, _, _ in more]
+                priors += [self._prior(stream, stored, parked) for stream, stored, _, _ in more]
         for (stream, _, _, _), found in zip(raw, priors, strict=True):
             if found is not None:
                 history.add_case(found[0], found[1])
             else:
                 history.forget(stream)
             party = _party_row(stream, found)
-            if party is not None:
+            if party is not None and _storable(stream, PARTIES.name, party, parked):
                 parties.append(party)
-        for (stream, _, reviews, lawsuits), ev in zip(raw, evaluate_raw(raw, ctx, workers=self.workers),
-                                                      strict=True):
+        evaluated = evaluate_raw(raw, ctx, workers=self.workers, tolerant=True)
+        for (stream, _, reviews, lawsuits), ev in zip(raw, evaluated, strict=True):
+            if isinstance(ev, Unevaluable):
+                parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))
+                ev = None
             if ev is None:
                 gone.append(stream)
                 continue
-            rows.append(_row(ev, _settled(reviews, lawsuits, ev)))
+            row = _row(ev, _settled(reviews, lawsuits, ev))
+            if _storable(stream, EVALUATIONS.name, row, parked):
+                rows.append(row)
+            else:
+                gone.append(stream)
         with self.db.write() as cur:
             if self.db.tracked(cur, TRACKING) != start:
                 return 0  # another follower moved it meanwhile: its rows are at least as current
@@ -174,7 +183,9 @@ class AuditFollower:
                     self.db.delete_in(cur, self.db.qualify(table.name), "grp", [r[0] for r in rows] + gone)
             self.db.insert(cur, self.db.qualify(EVALUATIONS.name), EVALUATIONS, rows)
             self.db.insert(cur, self.db.qualify(PARTIES.name), PARTIES, parties)
-            reviewers = sorted((r, d.isoformat()) for r, d in history.first_review.items())
+            reviewers = [r for r in sorted((r, d.isoformat()) for r, d in history.first_review.items())
+                         if _storable(r[0], REVIEWERS.name, r, {})]
+            self._park(cur, parked, [r[0] for r in rows] if streams is not None else None)
             cur.execute(f"DELETE FROM {self.db.qualify(REVIEWERS.name)}")
             self.db.insert(cur, self.db.qualify(REVIEWERS.name), REVIEWERS, reviewers)
             if head > start:
@@ -191,6 +202,32 @@ class AuditFollower:
         while not stop.is_set():
             self.run_once(clock())
             stop.wait(poll)
+
+    # -- groups that cannot be evaluated or stored (projections.poison) -------------------
+
+    @staticmethod
+    def _prior(stream: str, stored: Sequence[bytes], parked: dict[str, Parked]) -> tuple[str | None, PriorCase] | None:
+        try:
+            return prior_from_stored(stream, stored)
+        except Exception as exc:
+            parked.setdefault(stream, _parked(stream, f"当事人记录无法读取: {exc!r}"))
+            return None
+
+    def _park(self, cur: Any, parked: Mapping[str, Parked], evaluated: Sequence[str] | None) -> None:
+        """Record the groups parked this round; forget those that now evaluate (all of them when
+        ``evaluated`` is None: the whole table was evaluated again)."""
+        table = self.db.qualify(POISON.name)
+        if evaluated is None:
+            cur.execute(self.db.q(f"DELETE FROM {table} WHERE source = ?"), ("audit",))
+        else:
+            ok = [s for s in evaluated if s not in parked]
+            for start in range(0, len(ok), 400):
+                chunk = ok[start : start + 400]
+                marks = ",".join(["?"] * len(chunk))
+                cur.execute(self.db.q(f"DELETE FROM {table} WHERE source = ? AND stream IN ({marks})"),
+                            ["audit", *chunk])
+        if parked:
+            park(self.db, cur, parked.values())
 
     # -- what to re-evaluate ----------------------------------------------------------
 
@@ -272,6 +309,20 @@ class AuditFollower:
             if on is not None:
                 history.add_review(str(reviewer), on)
         return history
+
+
+def _parked(stream: str, reason: str) -> Parked:
+    return Parked(0, stream, 0, "", "audit", reason, source="audit")
+
+
+def _storable(stream: str, table: str, row: tuple[Any, ...], parked: dict[str, Parked]) -> bool:
+    """Whether ``row`` can be stored; if not, ``stream`` is parked (a NUL in an agency must not stop the table)."""
+    try:
+        check_rows("audit", {table: [row]})
+    except CannotApply as exc:
+        parked.setdefault(stream, _parked(stream, exc.reason))
+        return False
+    return True
 
 
 def _target(entry: Mapping[str, Any]) -> str | None:

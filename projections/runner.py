@@ -24,6 +24,7 @@ for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import marshal
@@ -47,6 +48,7 @@ import orjson
 from domain.calendar import CalendarError, HolidayNotice, WorkingCalendar
 from domain.config import Config
 from ledger.store import EventStore
+from projections import poison
 from projections.casefile import (
     CaseFile,
     LawsuitFile,
@@ -60,6 +62,8 @@ from projections.casefile import (
     registry_of,
 )
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
+from projections.lifeline import die_with_parent
+from projections.poison import CannotApply, Parked, check_rows
 from projections.sql import NEXT, Database, Table, prefix_end
 
 __all__ = [
@@ -68,6 +72,7 @@ __all__ = [
     "ProjectionStatus",
     "Runner",
     "ensure",
+    "parked",
     "rebuild",
     "status",
     "tracking_name",
@@ -132,6 +137,7 @@ def ensure(db: Database, projections: Iterable[Projection] = ALL) -> list[str]:
     with db.ddl_lock() as cur:
         db.create(cur, _STATE)
         db.create(cur, _LINKS)
+        db.create(cur, poison.POISON)
         cur.execute(db.q(f"SELECT name, schema FROM {db.qualify('proj_state')}"))
         stored = {str(n): str(s) for n, s in cur.fetchall()}
         for projection in projections:
@@ -168,6 +174,12 @@ class Histories:
         self.limit = limit
         self.position = -1
         self.data: OrderedDict[str, list[Mapping[str, Any]]] = OrderedDict()
+        self.skip: set[int] = set()  # parked events: never part of a history
+
+    def forget(self, streams: Iterable[str]) -> None:
+        """Drop streams (one of their events was just parked): they are read again without it."""
+        for stream in streams:
+            self.data.pop(stream, None)
 
     def reset(self, position: int) -> None:
         if self.position != position:
@@ -178,6 +190,8 @@ class Histories:
         """Add a batch's events (the batch follows ``self.position`` directly)."""
         missing: set[str] = set()
         for event in events:
+            if event.nid in self.skip:
+                continue
             known = self.data.get(event.stream)
             if known is not None:
                 known.append(event.envelope)
@@ -208,8 +222,9 @@ class Histories:
 
     def _load(self, streams: Sequence[str]) -> None:
         loaded: dict[str, list[Mapping[str, Any]]] = {s: [] for s in streams}
-        for _, stream, _, state in self.db.stream_events(streams, self.position):
-            loaded[stream].append(decode(state))
+        for nid, stream, _, state in self.db.stream_events(streams, self.position):
+            if nid not in self.skip:
+                loaded[stream].append(decode(state))
         self.data.update(loaded)
 
 
@@ -280,6 +295,10 @@ class Runner:
         self.before_commit = before_commit
         self.targets = [Target(p, NEXT if rebuild else "", p.name + (REBUILD if rebuild else "")) for p in projections]
         self.histories = Histories(self.db, cache_streams)
+        self.parked: set[int] = set()
+        """Positions of the parked events (``projections.poison``): left out of every fold."""
+        self._pending: dict[int, Parked] = {}  # parked, not yet committed
+        self.histories.skip = self.parked
         self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
         self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
         self.defer_groups = DEFER_GROUPS
@@ -309,6 +328,11 @@ class Runner:
     def reload(self) -> None:
         with self.db.read() as cur:
             self.positions = {t.state: self.db.tracked(cur, t.tracking) for t in self.targets}
+        self.parked.clear()
+        self.parked.update(poison.load(self.db) if self.db.exists(poison.POISON.name) else ())
+        self._pending.clear()
+        self.histories.data.clear()
+        self.histories.position = -1
 
     @property
     def position(self) -> int:
@@ -347,28 +371,109 @@ class Runner:
 
     def _step(self, cur: Any) -> int:
         start = self.position
+        raw: Sequence[tuple[int, str, int, str, bytes | None]]
         if not self._lazy:
-            rows = self.db.events_after(start, self.batch)
-            events = [Event(nid, stream, version, kind, decode(state)) for nid, stream, version, kind, state in rows]
+            raw = self.db.events_after(start, self.batch)
         else:  # a parallel rebuild decodes a group's events when it folds the group, in whichever process does
-            sparse = self.db.events_after_sparse(start, self.batch, _GROUP_STREAMS, sorted(_OPENINGS), _MARKERS)
-            events = [Event(nid, stream, version, kind, _NONE if state is None else decode(state))
-                      for nid, stream, version, kind, state in sparse]
-        if not events:
+            raw = self.db.events_after_sparse(start, self.batch, _GROUP_STREAMS, sorted(_OPENINGS), _MARKERS)
+        if not raw:
             return 0
-        upto = events[-1].nid
+        upto = raw[-1][0]
         self.histories.reset(start)
-        calendar = self._calendar_for(start, events)
+        decoded = self._decode(raw)
+        calendar = self._calendar_for(start, decoded)
+        events = self._screen(decoded, Context(self.config, calendar))
+        if len(events) < len(decoded) and self._calendar_changed(decoded):
+            self._calendar_at = -1  # a parked notice changes no working day: the calendar without it
+            calendar = self._calendar_for(start, events)
         links = self._links(events)
         groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
         self.histories.advance(events if not self._lazy else
                                [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
         if self._dirty is not None:
             groups = self._defer(groups)
-        self._apply(cur, events, groups, registry, links, upto, calendar)
+        self._apply(cur, events, groups, registry, links, upto, calendar, start=start)
         if self.after_batch is not None:
             self.after_batch(upto)
-        return len(events)
+        return len(raw)
+
+    # -- parking (projections.poison) -----------------------------------------------
+
+    def _park(self, found: Parked) -> None:
+        """Leave an event out from now on; its ``proj_poison`` row commits with the batch."""
+        self.parked.add(found.nid)
+        self._pending.setdefault(found.nid, found)
+        self.histories.forget([found.stream])
+
+    def _decode(self, raw: Sequence[tuple[int, str, int, str, bytes | None]]) -> list[Event]:
+        """The batch's events decoded; stored bytes that do not decode are parked."""
+        events: list[Event] = []
+        for nid, stream, version, kind, state in raw:
+            if state is None:
+                events.append(Event(nid, stream, version, kind, _NONE))
+                continue
+            try:
+                envelope = decode(state)
+            except Exception as exc:
+                self._park(Parked(nid, stream, version, kind, "decode", f"存储字节无法解码: {exc}"))
+                continue
+            events.append(Event(nid, stream, version, kind, envelope))
+        return events
+
+    def _screen(self, events: Sequence[Event], ctx: Context) -> list[Event]:
+        """The events whose own rows (per-event registers, a 复议/lawsuit link) can be stored; the others are
+        parked. Each event is judged alone, so a rebuild parks exactly the events an incremental run did."""
+        per_event = [t.projection for t in self.targets if t.projection.events]
+        kept: list[Event] = []
+        for event in events:
+            try:
+                if event.type in _OPENINGS:
+                    check_rows("proj_links", {"proj_links": [(_target_case(event) or "",)]})
+                for projection in per_event:
+                    try:
+                        rows = projection.event_rows([event], ctx)
+                    except Exception as exc:
+                        raise CannotApply(projection.name, repr(exc)) from exc
+                    check_rows(projection.name, rows)
+            except CannotApply as exc:
+                self._park(Parked(event.nid, event.stream, event.version, event.type, exc.projection, exc.reason))
+                continue
+            kept.append(event)
+        return kept
+
+    def _isolate(self, streams: Sequence[str], upto: int,
+                 build: Callable[[Mapping[str, Sequence[Mapping[str, Any]]]], dict[str, Rows]], *,
+                 fresh: bool, skip: Iterable[int]) -> tuple[dict[str, Rows], list[Parked]]:
+        """Rows of ``streams`` without the events that make ``build`` fail, and those events.
+
+        The events are added one at a time in log order; one whose addition makes ``build``
+        raise is parked and left out, and the next is tried. So the parked events are the
+        first failing ones of the history, whatever batches it arrived in.
+        """
+        left_out = set(skip)
+        data: dict[str, list[Mapping[str, Any]]] = {s: [] for s in streams}
+        found: list[Parked] = []
+        for nid, stream, version, state in sorted(self.db.stream_events(streams, upto, fresh=fresh)):
+            if nid in left_out:
+                continue
+            try:
+                envelope = decode(state)
+            except Exception as exc:
+                found.append(Parked(nid, stream, version, "", "decode", f"存储字节无法解码: {exc}"))
+                continue
+            data[stream].append(envelope)
+            try:
+                build(data)
+            except Exception as exc:
+                data[stream].pop()
+                kind = envelope.get("type")
+                which = exc.projection if isinstance(exc, CannotApply) else "fold"
+                reason = exc.reason if isinstance(exc, CannotApply) else repr(exc)
+                found.append(Parked(nid, stream, version, kind if isinstance(kind, str) else "", which, reason))
+        try:
+            return build(data), found
+        except Exception:  # nothing left that folds (every event parked): no rows
+            return {}, found
 
     def _defer(self, touched: set[str]) -> set[str]:
         """A rebuild folds a group once it has gone cold, not after every batch that touches it.
@@ -414,7 +519,7 @@ class Runner:
 
     def _apply(self, cur: Any, events: Sequence[Event], groups: set[str], registry: set[str],
                links: Mapping[str, tuple[str, int]], upto: int, calendar: WorkingCalendar, *,
-               track: bool = True, keep: int | None = None) -> None:
+               track: bool = True, keep: int | None = None, start: int | None = None) -> None:
         ctx = Context(self.config, calendar)
         members = self._members(groups, links, upto) if groups else {}
         written = sorted(groups) if self._wants_groups else []
@@ -435,10 +540,14 @@ class Runner:
         ready = []
         while len(self._jobs) > keep:
             job, job_groups, job_fresh = self._jobs.popleft()
-            ready.append((job.collect(), job_groups, job_fresh))
+            computed, parked = job.collect()
+            for found in parked:
+                self._park(found)
+            ready.append((computed, job_groups, job_fresh))
         histories = self.histories.get(registry) if registry else {}
         work: list[tuple[Target, Rows, int]] = []
-        start = events[0].nid - 1 if events else upto
+        if start is None:
+            start = events[0].nid - 1 if events else upto
         for target in self.targets:
             position = self.positions[target.state]
             if track and position >= upto:
@@ -451,6 +560,7 @@ class Runner:
                 self._commit(wcur, work, links, upto, ready, streams, track)
         else:
             self._commit(cur, work, links, upto, ready, streams, track)
+        self._pending.clear()
         if track:
             for target, _, _ in work:
                 self.positions[target.state] = upto
@@ -467,6 +577,8 @@ class Runner:
         if new_links:
             self.db.insert(cur, self.db.qualify("proj_links"), Table("proj_links", _LINKS.columns, _LINKS.key,
                                                                     scope=None), new_links)
+        if self._pending:
+            poison.park(self.db, cur, sorted(self._pending.values(), key=lambda p: p.nid))
         state_table = self.db.qualify("proj_state")
         now = _now()
         for target, rows, count in work:
@@ -521,7 +633,8 @@ class Runner:
             streams = self.db.streams_with_prefix("calendar/", start)
             self._notices = []
             for nid, _, _, state in self.db.stream_events(streams, start) if streams else []:
-                self._add_notice(nid, decode(state))
+                if nid not in self.parked:
+                    self._add_notice(nid, decode(state))
             self._notices.sort(key=lambda n: n[0])
         for event in events:
             if event.type == "HolidayNoticePublished":
@@ -537,7 +650,7 @@ class Runner:
             return
         try:
             self._notices.append((nid, HolidayNotice.from_step_data(data)))
-        except CalendarError:
+        except (CalendarError, ValueError, TypeError, KeyError, AttributeError):
             pass  # a notice the calendar cannot use (backfilled nonsense) changes no working day
 
     def _links(self, events: Sequence[Event]) -> dict[str, tuple[str, int]]:
@@ -545,10 +658,7 @@ class Runner:
         links: dict[str, tuple[str, int]] = {}
         for event in events:
             if event.type in _OPENINGS and event.stream not in links:
-                data = event.envelope.get("data")
-                target = data.get("target") if isinstance(data, Mapping) else None
-                case = target.get("case") if isinstance(target, Mapping) else None
-                links[event.stream] = (case if isinstance(case, str) and case else event.stream, event.nid)
+                links[event.stream] = (_target_case(event) or event.stream, event.nid)
         related = sorted({e.stream for e in events if e.stream.startswith(("review/", "litigation/"))} - set(links))
         for start in range(0, len(related), 400):
             chunk = related[start : start + 400]
@@ -633,20 +743,29 @@ class Runner:
         return folded
 
     def _group_rows(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int, *,
-                    fresh: bool = False) -> dict[str, Rows]:
-        """Fold the groups and build every group projection's rows: {projection name: rows}.
+                    fresh: bool = False, skip: Iterable[int] | None = None) -> tuple[dict[str, Rows], list[Parked]]:
+        """Fold the groups and build every group projection's rows: ({projection name: rows}, parked events).
 
         A live runner (and a rebuild in one process) folds from its stream cache; a
         parallel rebuild reads the groups' events here (``fresh``: over a connection of
-        its own, as a forked process must).
+        its own, as a forked process must). A group that cannot be folded, or whose rows
+        cannot be stored, is folded again without the events that cause it
+        (:meth:`_isolate`); those are returned to be parked (``skip``: those parked already).
         """
+        skipped = self.parked if skip is None else set(skip)
+        broken: set[str] = set()
         if not self._lazy:
             data: Mapping[str, Sequence[Mapping[str, Any]]] = self.histories.data
         else:
             streams = [s for found in members.values() for s in found]
             loaded: dict[str, list[Mapping[str, Any]]] = {}
-            for _, stream, _, state in self.db.stream_events(streams, upto, fresh=fresh):
-                loaded.setdefault(stream, []).append(decode(state))
+            for nid, stream, _, state in self.db.stream_events(streams, upto, fresh=fresh):
+                if nid in skipped:
+                    continue
+                try:
+                    loaded.setdefault(stream, []).append(decode(state))
+                except Exception:
+                    broken.add(stream)  # the group is isolated below, where the event is parked
             data = loaded
         named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
                         for p in named_in_court(data.get(s, ()))})
@@ -654,18 +773,45 @@ class Runner:
         if named and not self._lazy:
             people = self.histories.get(named)
         elif named:
-            for _, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
-                people.setdefault(stream, []).append(decode(state))
-        folded = self._fold(members, ctx.calendar, data, people)
+            for nid, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
+                if nid not in skipped:
+                    people.setdefault(stream, []).append(decode(state))
+        out: dict[str, Rows] = {}
+        parked: list[Parked] = []
+        for key, streams_of in members.items():
+            try:
+                if broken.intersection(streams_of):
+                    raise CannotApply("decode", "存储字节无法解码")
+                found = self._one_group(key, streams_of, ctx, data, people)
+            except Exception:
+                build = functools.partial(self._one_group, key, streams_of, ctx, people=people)
+                found, more = self._isolate(streams_of, upto, build, fresh=fresh, skip=skipped)
+                parked += more
+            for name, rows in found.items():
+                mine = out.setdefault(name, {})
+                for table, items in rows.items():
+                    mine.setdefault(table, []).extend(items)
+        return out, parked
+
+    def _one_group(self, key: str, streams: Sequence[str], ctx: Context,
+                   data: Mapping[str, Sequence[Mapping[str, Any]]],
+                   people: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> dict[str, Rows]:
+        """One group's rows for every group projection, checked storable; raises when they cannot be made."""
+        try:
+            group = self._fold({key: streams}, ctx.calendar, data, people)[key]
+        except Exception as exc:
+            raise CannotApply("fold", f"案卷无法折叠: {exc!r}") from exc
         out: dict[str, Rows] = {}
         for target in self.targets:
             projection = target.projection
             if not projection.groups:
                 continue
-            rows: Rows = out.setdefault(projection.name, {})
-            for key, group in folded.items():
-                for table, items in projection.group_rows(key, group, ctx).items():
-                    rows.setdefault(table, []).extend(items)
+            try:
+                rows = projection.group_rows(key, group, ctx)
+            except Exception as exc:
+                raise CannotApply(projection.name, repr(exc)) from exc
+            check_rows(projection.name, rows)
+            out[projection.name] = rows
         return out
 
     def _job(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int) -> _Job:
@@ -685,7 +831,7 @@ class Runner:
             self._pool = _FoldPool(self, self.workers)
         size = -(-len(keys) // (2 * n))  # two parts per worker: the faster one takes the spare part
         parts = [{k: members[k] for k in keys[i : i + size]} for i in range(0, len(keys), size)]
-        return _Job(pending=self._pool.submit(parts, ctx, upto))
+        return _Job(pending=self._pool.submit(parts, ctx, upto, frozenset(self.parked)))
 
     def _rows(self, projection: Projection, histories: Mapping[str, Sequence[Mapping[str, Any]]],
               events: Sequence[Event], position: int, ctx: Context) -> Rows:
@@ -698,37 +844,60 @@ class Runner:
 
         if projection.registry:
             for stream, history in histories.items():
-                merge(projection.registry_rows(stream, history, ctx))
+                merge(self._registry_rows(projection, stream, history, ctx))
         if projection.events:
             merge(projection.event_rows([e for e in events if e.nid > position], ctx))
         return rows
+
+    def _registry_rows(self, projection: Projection, stream: str, history: Sequence[Mapping[str, Any]],
+                       ctx: Context) -> Rows:
+        """One registry stream's rows; when they cannot be made, made without the events that cause it."""
+
+        def build(data: Mapping[str, Sequence[Mapping[str, Any]]]) -> dict[str, Rows]:
+            try:
+                rows = projection.registry_rows(stream, data.get(stream, ()), ctx)
+            except Exception as exc:
+                raise CannotApply(projection.name, repr(exc)) from exc
+            check_rows(projection.name, rows)
+            return {projection.name: rows}
+
+        try:
+            return build({stream: history})[projection.name]
+        except Exception:
+            found, parked = self._isolate([stream], self.histories.position, build, fresh=False, skip=self.parked)
+            for event in parked:
+                self._park(event)
+            return found.get(projection.name, {})
 
 
 class _Job:
     """Rows of a set of case groups: already computed, or being computed by the worker processes."""
 
-    def __init__(self, *, done: dict[str, Rows] | None = None, pending: Any = None) -> None:
+    def __init__(self, *, done: tuple[dict[str, Rows], list[Parked]] | None = None, pending: Any = None) -> None:
         self.done = done
         self.pending = pending
 
-    def collect(self) -> dict[str, Rows]:
-        """The rows, merged from every part (waiting for them); raises if a worker failed or died."""
+    def collect(self) -> tuple[dict[str, Rows], list[Parked]]:
+        """The rows, merged from every part (waiting for them), and the events parked meanwhile; raises if
+        a worker failed or died."""
         if self.done is not None:
             return self.done
         out: dict[str, Rows] = {}
+        parked: list[Parked] = []
         futures, self.pending = self.pending, None
         for future in futures:
             try:
                 payload = future.result()
             except BrokenProcessPool as exc:
                 raise RuntimeError(f"投影并行计算失败: 工作进程意外退出 ({exc})") from exc
-            found: dict[str, Rows] = _loads(payload)
+            found, more = _loads(payload)
+            parked += [Parked(*p) for p in more]
             for name, rows in found.items():
                 mine = out.setdefault(name, {})
                 for table, items in rows.items():
                     mine.setdefault(table, []).extend(items)
-        self.done = out
-        return out
+        self.done = (out, parked)
+        return self.done
 
 
 _POOL_RUNNER: Runner | None = None
@@ -743,38 +912,45 @@ class _FoldPool:
 
     def __init__(self, runner: Runner, workers: int) -> None:
         self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_worker_start, initargs=(runner,))
+                                        initializer=_worker_start, initargs=(runner, os.getpid()))
 
-    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int) -> list[Future[bytes]]:
-        return [self.pool.submit(_fold_part, part, ctx, upto) for part in parts]
+    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int,
+               parked: frozenset[int]) -> list[Future[bytes]]:
+        return [self.pool.submit(_fold_part, part, ctx, upto, parked) for part in parts]
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_start(runner: Runner) -> None:
-    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe)."""
+def _worker_start(runner: Runner, parent: int) -> None:
+    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe); it
+    exits when ``parent`` dies (a ``kill -9`` of the parent would otherwise leave it running)."""
     global _POOL_RUNNER
+    die_with_parent(parent)
     _POOL_RUNNER = runner
     gc.disable()
 
 
-def _fold_part(members: Mapping[str, Sequence[str]], ctx: Context, upto: int) -> bytes:
-    """In a worker: the rows of one part of a job."""
+def _fold_part(members: Mapping[str, Sequence[str]], ctx: Context, upto: int, parked: frozenset[int]) -> bytes:
+    """In a worker: the rows of one part of a job, and the events to park (``parked``: those parked already)."""
     runner = _POOL_RUNNER
     assert runner is not None
-    return _dumps(runner._group_rows(members, ctx, upto, fresh=True))
+    rows, found = runner._group_rows(members, ctx, upto, fresh=True, skip=parked)
+    return _dumps((rows, [p.as_tuple() for p in found]))
 
 
-def _dumps(rows: dict[str, Rows]) -> bytes:
+Payload = tuple[dict[str, Rows], list[tuple[Any, ...]]]
+
+
+def _dumps(payload: Payload) -> bytes:
     try:
-        return b"m" + marshal.dumps(rows)
+        return b"m" + marshal.dumps(payload)
     except ValueError:  # a value marshal does not know (none today): pickle it
-        return b"p" + pickle.dumps(rows, protocol=pickle.HIGHEST_PROTOCOL)
+        return b"p" + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _loads(payload: bytes) -> dict[str, Rows]:
-    found: dict[str, Rows] = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])
+def _loads(payload: bytes) -> Payload:
+    found: Payload = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])
     return found
 
 
@@ -788,6 +964,14 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if paused:
             gc.enable()
+
+
+def _target_case(event: Event) -> str | None:
+    """The case a 复议 or lawsuit's opening step targets."""
+    data = event.envelope.get("data")
+    target = data.get("target") if isinstance(data, Mapping) else None
+    case = target.get("case") if isinstance(target, Mapping) else None
+    return case if isinstance(case, str) and case else None
 
 
 def _agency_of(history: Sequence[Mapping[str, Any]]) -> str | None:
@@ -913,6 +1097,17 @@ def _status(db: Database, projections: Sequence[Projection]) -> list[ProjectionS
             rebuilding=int(rebuilding[1]) if rebuilding else None,
         ))
     return out
+
+
+def parked(store: EventStore, limit: int = 10) -> tuple[int, list[Parked]]:
+    """How many events (and audit case groups) are parked, and the first ``limit`` of them."""
+    db = Database(store)
+    try:
+        if not db.exists(poison.POISON.name):
+            return 0, []
+        return poison.count(db), poison.latest(db, limit)
+    finally:
+        db.close()
 
 
 def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:

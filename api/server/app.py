@@ -38,6 +38,7 @@ from api.server.access import Access
 from api.server.config import HttpSettings
 from api.server.followers import FollowerThread, IntegratorThread
 from api.server.limits import BodyLimit
+from api.server.params import ParameterGuard
 from api.server.problems import PROBLEM_MEDIA_TYPE, ProblemModel, install_handlers, problem_responses
 from api.server.schemas import step_components
 from api.server.state import Area, LogAccess, PrincipalCache, Services, with_expectations
@@ -134,6 +135,7 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
         svc.checks.extend(area.checks)
     install_handlers(app)
     app.add_middleware(BodyLimit, http=http)
+    app.add_middleware(ParameterGuard)  # outermost: no route, nor the body limit, sees a bad parameter
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     return app
 
@@ -163,6 +165,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 responses["422"] = {"description": responses["422"].get("description", "参数无效"),
                                     "content": problem}
             responses.setdefault("500", internal)
+            if operation.get("parameters"):  # api.server.params: a control character or bad UTF-8 in one
+                responses.setdefault("400", problem_responses(400)[400])
             if "requestBody" in operation:
                 responses.setdefault("413", problem_responses(413)[413])
     app.openapi_schema = schema

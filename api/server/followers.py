@@ -118,10 +118,12 @@ class FollowerThread(_Periodic):
                 raise
             self.runner, self.db, self.audit = runner, db, audit
         try:
-            self.runner.run_once()
+            self.runner.run_once()  # an event it cannot apply is parked (projections.poison), not retried forever
         except ConflictError:
             self.runner.reload()  # another runner moved the views: go on from where they are next round
             return
+        except Exception:
+            log.exception("projections failed this round; the audit table goes on")
         self.audit.run_once(datetime.now(SHANGHAI).date())
 
     def finish(self) -> None:

@@ -8,7 +8,8 @@ The projection tables are created if they are missing (``projections.runner.ensu
 so a fresh ledger answers with empty lists rather than errors.
 
 ``projection_lag_check`` joins ``/readyz``: ready while every projection is at most
-``LEDGER_HTTP_MAX_PROJECTION_LAG`` events (default 1000) behind the ledger.
+``LEDGER_HTTP_MAX_PROJECTION_LAG`` events (default 1000) behind the ledger; it also
+reports the parked events (``parked``, ``first_parked``) without failing on them.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from api.wiring import load_config
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections import queries
-from projections.runner import ensure, status
+from projections.runner import ensure, parked, status
 from projections.sql import Database
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -156,11 +157,15 @@ def max_lag() -> int:
 
 
 def projection_lag_check(svc: Services) -> Check:
+    """Ready while the lag is small; parked events (``projections.poison``) are reported, never a reason to be
+    unready: the runner went on past them."""
     found = status(svc.ledger.store)
+    count, first = parked(svc.ledger.store, 5)
     worst = max((s.lag for s in found), default=0)
     limit = max_lag()
     return Check("projections", worst <= limit, {
         "max_lag": limit, "lag": {s.name: s.lag for s in found}, "position": {s.name: s.position for s in found},
+        "parked": count, "first_parked": [p.as_json() for p in first],
     })
 
 
