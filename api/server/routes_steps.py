@@ -36,6 +36,7 @@ from api.server.problems import Problem, problem_responses
 from api.server.schemas import step_body_schema
 from api.server.state import Services, expecting, log
 from domain.fields import MalformedStream, parse_stream
+from ledger import canonical
 from ledger.envelope import SealedEvent, content_hash
 from ledger.service import Appended, OnSealed
 
@@ -90,6 +91,9 @@ def decode(body: bytes) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:
+        if exc.msg == "depth limit exceeded":  # well-formed, only deeper than the parser reads
+            raise Problem(422, "step-refused", f"嵌套超过 {canonical.MAX_DEPTH} 层", title="步骤被拒绝",
+                          rule="STRUCT-ENCODING") from exc
         raise Problem(400, "invalid-json", f"不是合法的 JSON: {exc}", rule="STRUCT-JSON") from exc
 
 
