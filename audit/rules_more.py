@@ -18,6 +18,7 @@ from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject,
 from audit.rules_pen import combine, discussion_required, gate_hit, is_doc, late_extensions, review_required
 from domain.calendar import SHANGHAI
 from domain.config import DOC_118, LAW, LITIGATION_LAW, RECONSIDERATION_LAW
+from domain.gates import PUBLICLY_SERVED
 from domain.roles import HEAD, heads_named, role_problem
 from projections.casefile import ReviewFile
 
@@ -102,7 +103,7 @@ def _publication_steps(s: Subject) -> tuple[RawStep, ...]:
 
 @rule("PUB-01", "公开文本含个人信息", BLOCKER, f"{LAW}第五十条；{OGI}第十五条")
 def pub01(s: Subject) -> Hit | None:
-    return gate_hit(s, "PUB-01", s.facts.all("DecisionPublished", "PublicationCorrected"))
+    return gate_hit(s, "PUB-01", s.facts.all(*sorted(PUBLICLY_SERVED)))  # the case steps among them
 
 
 @rule("PUB-02", "依法不应公开", BLOCKER, f"{OGI}第十四条至第十六条；{LAW}第四十八条")

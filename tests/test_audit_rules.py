@@ -293,7 +293,7 @@ def _review_late_answer(steps: list[Raw]) -> list[Raw]:
     )
 
 
-def _review_revoked_withdrawn() -> dict[str, Any]:
+def _review_revoked_withdrawn(explanation: str = "该决定已被行政复议撤销") -> dict[str, Any]:
     reviews = {REVIEW: edit(load("reconsideration.jsonl"), "ReconsiderationDecided", _set("type", "revoked"))}
     steps = [
         *gen(),
@@ -304,7 +304,7 @@ def _review_revoked_withdrawn() -> dict[str, Any]:
             {
                 "withdrawn_at": "2026-06-16T10:00:00+08:00",
                 "reason": "复议撤销",
-                "explanation": "该决定已被行政复议撤销",
+                "explanation": explanation,
             },
         ),
     ]
@@ -699,6 +699,9 @@ DEFECTS: list[Defect] = [
         ),
     ),
     Defect("review_not_performed", "RC-08", MAJOR, _review_revoked_withdrawn),
+    # a withdrawal's bytes are public too (domain.gates.PUBLICLY_SERVED): a 补录 one is judged like a publication
+    Defect("personal_data_in_withdrawal", "PUB-01", BLOCKER,
+           lambda: _review_revoked_withdrawn("该决定已被复议撤销，咨询电话13871234567"), frozenset({"RC-08"})),
     Defect(
         "head_absent_court",
         "LIT-01",
