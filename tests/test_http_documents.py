@@ -129,3 +129,16 @@ def test_cli_documents_add(world: World, tmp_path: Path, capsys: pytest.CaptureF
     finally:
         del os.environ["LEDGER_MAX_DOCUMENT_BYTES"]
     assert "4096" in capsys.readouterr().err
+
+
+def test_a_document_one_may_not_read_answers_alike_whether_it_exists_or_not(world: World) -> None:
+    content = b"%PDF-1.7 " + os.urandom(100)
+    sha = hashlib.sha256(content).hexdigest()
+    assert _put(world, OFFICER, content).status_code == 201  # type: ignore[attr-defined]
+    absent = hashlib.sha256(b"never uploaded " + os.urandom(16)).hexdigest()
+    for who in (OTHER, FAR):
+        existing = world.client.get(f"/v1/documents/{sha}", headers=world.h(who))
+        missing = world.client.get(f"/v1/documents/{absent}", headers=world.h(who))
+        assert existing.status_code == missing.status_code == 403, (existing.text, missing.text)
+        assert existing.json()["detail"].replace(sha, "H") == missing.json()["detail"].replace(absent, "H")
+    problem(world.client.get(f"/v1/documents/{absent}", headers=world.h(ADMIN)), 404)

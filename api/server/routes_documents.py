@@ -84,10 +84,11 @@ async def put_document(sha256: Sha256, request: Request, principal: Authenticate
 )
 def get_document(sha256: Sha256, principal: Authenticated, svc: ServicesDep) -> Response:
     meta = svc.documents.meta(sha256)
+    # Access first: whether a file exists is no one's business but its readers' (issue 12, finding 11).
+    if not svc.access.can_read_document(principal, meta.agencies if meta else (), svc.document_references(sha256)):
+        raise forbidden(f"{principal.identity} 无权读取文件 {sha256}")
     if meta is None or not svc.documents.exists(sha256):
         raise Problem(404, "not-found", f"没有文件 {sha256}")
-    if not svc.access.can_read_document(principal, meta.agencies, svc.document_references(sha256)):
-        raise forbidden(f"{principal.identity} 无权读取文件 {sha256}")
     return FileResponse(
         svc.documents.path(sha256), media_type=meta.media_type,
         headers={
