@@ -269,6 +269,7 @@ def test_an_uploaded_document_opens_from_the_case_file(site: Site, as_admin: Tes
     other = logged_in(site, "other")
     assert other.get(f"/ui/documents/{site.document}").status_code == 403
     assert as_admin.get("/ui/documents/" + "f" * 64).status_code == 404
+    assert other.get("/ui/documents/" + "f" * 64).status_code == 403  # as for one that exists: no oracle
     assert as_admin.get("/ui/documents/not-a-hash").status_code == 404
 
 

@@ -417,11 +417,11 @@ def document(sha256: str, request: Request, svc: ServicesDep) -> Response:
     if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
         return _missing(ctx, f"文件 {sha256}")
     meta = svc.documents.meta(sha256)
+    streams = ctx.reads.documents_of(sha256) if ctx.reads.ready() else []
+    if not svc.access.can_read_document(ctx.principal, meta.agencies if meta else (), streams):
+        return _forbidden(ctx, f"文件 {sha256}")  # before existence, as the API does
     if meta is None or not svc.documents.exists(sha256):
         return _missing(ctx, f"文件 {sha256}（账本只记录其哈希；文件未上传到文件库）")
-    streams = ctx.reads.documents_of(sha256) if ctx.reads.ready() else []
-    if not svc.access.can_read_document(ctx.principal, meta.agencies, streams):
-        return _forbidden(ctx, f"文件 {sha256}")
     inline = meta.media_type in ("application/pdf", "image/png", "image/jpeg", "text/plain", "audio/mpeg",
                                  "video/mp4")
     return FileResponse(svc.documents.path(sha256), media_type=meta.media_type, headers={
