@@ -129,6 +129,20 @@ def test_pages_answer_alike_for_an_existing_and_an_absent_stream(world: World) -
             assert existing.text.replace(number, "N") == missing.text.replace(absent, "N"), path
 
 
+def test_pages_do_not_echo_a_long_path(world: World) -> None:
+    from fastapi.testclient import TestClient
+
+    long = "A" * 60_000
+    with TestClient(world.app, raise_server_exceptions=True) as client:
+        redirect = client.get(f"/ui/cases/{long}", follow_redirects=False)  # not logged in: to the login
+        assert redirect.status_code == 303 and len(redirect.headers["location"]) < 2_000
+        assert client.post("/ui/login", data={"token": world.tokens[FAR], "next": "/ui/cases"},
+                           follow_redirects=False).status_code == 303
+        for path in (f"/ui/cases/{long}", f"/ui/streams/case/{long}", f"/ui/{long}"):
+            response = client.get(path)
+            assert response.status_code >= 400 and len(response.content) < 20_000, (path[:20], len(response.content))
+
+
 @given(st.text(max_size=3 * MAX_DETAIL))
 def test_every_detail_is_bounded_and_a_cut_one_keeps_its_start(detail: str) -> None:
     sent = Problem(404, "not-found", detail).body()["detail"]

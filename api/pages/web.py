@@ -178,7 +178,7 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
         agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
         officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
-        path=ctx.request.url.path, **values)
+        path=echoable(ctx.request.url.path), **values)
     return page(body, status)
 
 
@@ -187,8 +187,17 @@ def page(body: str, status: int = 200, headers: Mapping[str, str] | None = None)
                                                            **(headers or {})})
 
 
+MAX_ECHOED_PATH = 1_000
+"""A path longer than this is not written back into a page or a redirect (issue 12, finding 11)."""
+
+
+def echoable(path: str) -> str:
+    """``path`` if short enough to echo, else the case list (a page's as-of form and login target)."""
+    return path if len(path) <= MAX_ECHOED_PATH else "/ui/cases"
+
+
 def login_redirect(request: Request) -> Response:
-    target = request.url.path + (("?" + request.url.query) if request.url.query else "")
+    target = echoable(request.url.path + (("?" + request.url.query) if request.url.query else ""))
     return RedirectResponse("/ui/login?" + urlencode({"next": target}), status_code=303,
                             headers=SECURITY_HEADERS)
 
