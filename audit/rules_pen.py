@@ -21,6 +21,7 @@ from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, LAW, TRANSFER_RULE, effective_first_violation_months
 from domain.extensions import Extension, JudgedExtension, approval_day, extend_period
 from domain.gates import Gate, gates_for
+from domain.money import yuan
 from domain.roles import HEAD, holds_role, role_problem
 from domain.vocabulary import STEPS
 
@@ -46,10 +47,6 @@ _PENALTY_NAMES: Final = {
 _ORDER: Final = {"10y": 0, "30y": 1, "permanent": 2}
 STAFF_ROLES: Final = ("head", "officer", "legal_reviewer")
 """Who may preside a hearing: the agency's own people (HearingHeld: head or officer, not a handler)."""
-
-
-def yuan(fen: int) -> str:
-    return f"{fen // 100:,}" + (f".{fen % 100:02d}" if fen % 100 else "") + " 元"
 
 
 def penalty_name(kind: str) -> str:

@@ -29,6 +29,7 @@ from domain.casestate import CaseState, Notice, PenaltyLine, amount_of, fold_cas
 from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.fields import StreamKind
+from domain.money import yuan
 from domain.personal_data import Finding, find_personal_data_in, mask
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.roles import role_problem
@@ -171,10 +172,6 @@ _FINDING_NAMES: Final = {
 }
 
 
-def _yuan(fen: int) -> str:
-    return f"{fen // 100:,}" + (f".{fen % 100:02d}" if fen % 100 else "") + " 元"
-
-
 def _name(penalty_type: str) -> str:
     return _PENALTY_NAMES.get(penalty_type, penalty_type)
 
@@ -219,7 +216,7 @@ def _hearing_eligible(penalties: Sequence[PenaltyLine], j: Judged) -> list[str]:
     for kind, what in (("fine", "罚款"), ("confiscation", "没收")):
         total = amount_of(penalties, kind)
         if total and total >= threshold:
-            reasons.append(f"{what} {_yuan(total)} 达到较大数额 {_yuan(threshold)}")
+            reasons.append(f"{what} {yuan(total)} 达到较大数额 {yuan(threshold)}")
     reasons += [f"拟{_name(t)}" for t in dict.fromkeys(p.type for p in penalties)
                 if t in j.config.hearing.penalty_types]
     return reasons
@@ -352,7 +349,7 @@ def _not_heavier(j: Judged) -> str | None:
             continue
         decided_amount, proposed_amount = amount_of(decided, kind), amount_of(notice.penalties, kind)
         if decided_amount > proposed_amount:
-            problems.append(f"{_name(kind)} {_yuan(decided_amount)} 高于告知的 {_yuan(proposed_amount)}")
+            problems.append(f"{_name(kind)} {yuan(decided_amount)} 高于告知的 {yuan(proposed_amount)}")
     if not problems:
         return None
     return "决定重于最近一次事先告知且未重新告知：" + "；".join(problems)
@@ -387,7 +384,7 @@ def _legal_review(j: Judged) -> str | None:
     threshold = j.thresholds.review_fen(j.party_kind)
     if fine and fine >= threshold:
         source = "本机关法制审核目录" if j.thresholds.source == "agency" else "默认"
-        reasons.append(f"罚款 {_yuan(fine)} 达到{source}审核标准 {_yuan(threshold)}")
+        reasons.append(f"罚款 {yuan(fine)} 达到{source}审核标准 {yuan(threshold)}")
     if j.config.legal_review.when_hearing_held and j.case.hearings_held:
         reasons.append("案件经过听证程序")
     reasons += [f"{_name(t)}须审核" for t in dict.fromkeys(p.type for p in j.penalties)
@@ -421,7 +418,7 @@ def _collective(j: Judged) -> str | None:
         reasons.append("案件经过听证程序")
     fine = amount_of(j.penalties, "fine")
     if cfg.when_review_threshold and fine and fine >= j.thresholds.review_fen(j.party_kind):
-        reasons.append(f"罚款 {_yuan(fine)} 达到重大执法决定标准")
+        reasons.append(f"罚款 {yuan(fine)} 达到重大执法决定标准")
     if not reasons or j.case.discussions:
         return None
     return "情节复杂或重大违法的案件应经负责人集体讨论（" + "；".join(dict.fromkeys(reasons)) + "），未经集体讨论"
@@ -453,7 +450,7 @@ def _summary_limits(j: Judged) -> str | None:
     fine = amount_of(j.penalties, "fine")
     if fine > limit:
         who = "法人或其他组织" if organisation else "公民"
-        problems.append(f"对{who}罚款 {_yuan(fine)} 超过简易程序上限 {_yuan(limit)}")
+        problems.append(f"对{who}罚款 {yuan(fine)} 超过简易程序上限 {yuan(limit)}")
     return "；".join(problems) or None
 
 
@@ -478,8 +475,8 @@ def _range(j: Judged) -> str | None:
         fine = amount_of(penalties, "fine")
         low, high = item.fine_range
         if (low is not None and fine < low) or (high is not None and fine > high):
-            span = f"{_yuan(low) if low is not None else '—'} 至 {_yuan(high) if high is not None else '—'}"
-            problems.append(f"罚款 {_yuan(fine)} 超出执法事项 {code} 的法定幅度 {span}")
+            span = f"{yuan(low) if low is not None else '—'} 至 {yuan(high) if high is not None else '—'}"
+            problems.append(f"罚款 {yuan(fine)} 超出执法事项 {code} 的法定幅度 {span}")
     return "；".join(problems) or None
 
 

@@ -409,7 +409,7 @@ def test_agency_catalogue_thresholds_win_over_the_defaults() -> None:
         ctx.append(raw)
     found = firing_gates(Step.parse(steps[index]), HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)
     assert [f.rule for f in found] == ["PEN-12"]
-    assert "较大数额 10,000 元" in found[0].message
+    assert "较大数额 10,000.00 元" in found[0].message
 
 
 def test_a_clerical_correction_is_read_by_the_gates() -> None:

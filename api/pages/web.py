@@ -28,6 +28,7 @@ from api.pages.reads import Reads
 from api.server.access import Principal
 from api.server.state import Services
 from api.wiring import SHANGHAI
+from domain import money
 from domain.config import Config
 from projections.labels import STATUS_LABELS, WARNING_LABELS
 from projections.sql import Database
@@ -52,10 +53,7 @@ _lock = threading.Lock()
 
 
 def yuan(fen: Any) -> str:
-    if fen is None or fen == "":
-        return "—"
-    value = int(fen)
-    return f"{value // 100:,}.{value % 100:02d} 元" if value >= 0 else f"-{yuan(-value)}"
+    return "—" if fen is None or fen == "" else money.yuan(int(fen))
 
 
 def percent(value: Any, digits: int = 1) -> str:
