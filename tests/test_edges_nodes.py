@@ -118,29 +118,29 @@ def test_pages_answer_alike_for_an_existing_and_an_absent_stream(world: World) -
     for step in case_steps(number, 2):
         assert world.post(OFFICER, step).status_code == 201
     absent = world.number()
-    with TestClient(world.app, raise_server_exceptions=True) as client:
-        login = client.post("/ui/login", data={"token": world.tokens[FAR], "next": "/ui/cases"},
-                            follow_redirects=False)
-        assert login.status_code == 303, login.text
-        for path in ("/ui/cases/{n}", "/ui/events/case/{n}/1", "/ui/events/case/{n}/9", "/ui/streams/case/{n}"):
-            existing = client.get(path.format(n=number))
-            missing = client.get(path.format(n=absent))
-            assert existing.status_code == missing.status_code == 403, path
-            assert existing.text.replace(number, "N") == missing.text.replace(absent, "N"), path
+    client = TestClient(world.app)  # no lifespan: the module's world is started already and stops once
+    login = client.post("/ui/login", data={"token": world.tokens[FAR], "next": "/ui/cases"},
+                        follow_redirects=False)
+    assert login.status_code == 303, login.text
+    for path in ("/ui/cases/{n}", "/ui/events/case/{n}/1", "/ui/events/case/{n}/9", "/ui/streams/case/{n}"):
+        existing = client.get(path.format(n=number))
+        missing = client.get(path.format(n=absent))
+        assert existing.status_code == missing.status_code == 403, path
+        assert existing.text.replace(number, "N") == missing.text.replace(absent, "N"), path
 
 
 def test_pages_do_not_echo_a_long_path(world: World) -> None:
     from fastapi.testclient import TestClient
 
     long = "A" * 60_000
-    with TestClient(world.app, raise_server_exceptions=True) as client:
-        redirect = client.get(f"/ui/cases/{long}", follow_redirects=False)  # not logged in: to the login
-        assert redirect.status_code == 303 and len(redirect.headers["location"]) < 2_000
-        assert client.post("/ui/login", data={"token": world.tokens[FAR], "next": "/ui/cases"},
-                           follow_redirects=False).status_code == 303
-        for path in (f"/ui/cases/{long}", f"/ui/streams/case/{long}", f"/ui/{long}"):
-            response = client.get(path)
-            assert response.status_code >= 400 and len(response.content) < 20_000, (path[:20], len(response.content))
+    client = TestClient(world.app)  # no lifespan: the module's world is started already and stops once
+    redirect = client.get(f"/ui/cases/{long}", follow_redirects=False)  # not logged in: to the login
+    assert redirect.status_code == 303 and len(redirect.headers["location"]) < 2_000
+    assert client.post("/ui/login", data={"token": world.tokens[FAR], "next": "/ui/cases"},
+                       follow_redirects=False).status_code == 303
+    for path in (f"/ui/cases/{long}", f"/ui/streams/case/{long}", f"/ui/{long}"):
+        response = client.get(path)
+        assert response.status_code >= 400 and len(response.content) < 20_000, (path[:20], len(response.content))
 
 
 @given(st.text(max_size=3 * MAX_DETAIL))
