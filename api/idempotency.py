@@ -40,8 +40,8 @@ from typing import Any
 
 import orjson
 
-from api.tokens import _is_unique_violation, _quote
 from ledger.envelope import SealedEvent
+from ledger.side_tables import SideTables, is_unique_violation
 from ledger.store import Appender, EventStore
 
 _TABLE = "idempotency_keys"
@@ -80,51 +80,26 @@ class KeyTaken(Exception):
     """Another request wrote the same key first (the caller answers 409 and the client retries)."""
 
 
-class IdempotencyStore:
+class IdempotencyStore(SideTables):
     """The ``idempotency_keys`` table of one ledger's database (created on first use)."""
 
     def __init__(self, store: EventStore, *, hours: float = 24.0) -> None:
         self.store = store
         self.ttl = timedelta(hours=hours)
-        self.postgres = bool(store.config.postgres_dsn)
-        self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
-        self.table = f"{_quote(self.datastore.schema)}.{_TABLE}" if self.postgres else _TABLE
+        self._open_tables(store, {"t": _TABLE})
         self._pruned = 0.0
         self._flight: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
         self._create()
 
-    # -- plumbing (as api.tokens) -------------------------------------------------------------
-
-    @contextmanager
-    def _cursor(self, *, write: bool) -> Iterator[Any]:
-        if self.postgres:
-            from psycopg.rows import tuple_row
-
-            with self.datastore.get_connection() as conn, conn.transaction(force_rollback=not write):
-                yield conn.cursor(row_factory=tuple_row)
-        else:
-            with self.datastore.transaction(commit=write) as cur:
-                yield cur
-
-    def _q(self, text: str) -> str:
-        text = text.replace("{t}", self.table)
-        return text.replace("?", "%s") if self.postgres else text
-
     def _create(self) -> None:
         blob = "BYTEA" if self.postgres else "BLOB"
-        ddl = self._q(
+        ddl = (
             "CREATE TABLE IF NOT EXISTS {t} (scope TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL, "
             f"created_at TEXT NOT NULL, expires_at TEXT NOT NULL, status INTEGER NOT NULL, headers TEXT NOT NULL, "
             f"body {blob} NOT NULL, events TEXT NOT NULL, confirmed INTEGER NOT NULL, PRIMARY KEY (scope, key))"
         )
-        if self.postgres:
-            with self.datastore.get_connection() as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.table,))
-                conn.execute(ddl)
-        else:
-            with self._cursor(write=True) as cur:
-                cur.execute(ddl)
+        self._create_tables(ddl)
 
     # -- in flight in this process --------------------------------------------------------------
 
@@ -185,7 +160,7 @@ class IdempotencyStore:
                     with self._cursor(write=True) as cur:
                         cur.execute(sql, values)
             except Exception as exc:
-                if _is_unique_violation(exc) or "UNIQUE constraint failed" in str(exc):
+                if is_unique_violation(exc) or "UNIQUE constraint failed" in str(exc):
                     raise KeyTaken(key) from exc
                 raise
 

@@ -25,16 +25,12 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from eventsourcing.persistence import IntegrityError
-
+from ledger.side_tables import SideTables, is_unique_violation
 from ledger.store import EventStore
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -95,47 +91,16 @@ def secret_hash(secret: str) -> str:
     return hashlib.sha256(secret.encode("ascii")).hexdigest()
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-class TokenStore:
+class TokenStore(SideTables):
     """The ``api_tokens`` table of one ledger's database (created on first use)."""
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
-        self.postgres = bool(store.config.postgres_dsn)
-        self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
-        self.table = f"{_quote(self.datastore.schema)}.{_TABLE}" if self.postgres else _TABLE
-        self._create()
-
-    @contextmanager
-    def _cursor(self, *, write: bool) -> Iterator[Any]:
-        if self.postgres:
-            from psycopg.rows import tuple_row
-
-            with self.datastore.get_connection() as conn, conn.transaction(force_rollback=not write):
-                yield conn.cursor(row_factory=tuple_row)
-        else:
-            with self.datastore.transaction(commit=write) as cur:
-                yield cur
-
-    def _q(self, text: str) -> str:
-        text = text.replace("{t}", self.table)
-        return text.replace("?", "%s") if self.postgres else text
-
-    def _create(self) -> None:
-        ddl = self._q(
+        self._open_tables(store, {"t": _TABLE})
+        self._create_tables(
             "CREATE TABLE IF NOT EXISTS {t} (id TEXT PRIMARY KEY, identity TEXT NOT NULL, name TEXT, "
             "secret_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT)"
         )
-        if self.postgres:
-            with self.datastore.get_connection() as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.table,))
-                conn.execute(ddl)
-        else:
-            with self._cursor(write=True) as cur:
-                cur.execute(ddl)
 
     # -- commands ----------------------------------------------------------------------
 
@@ -158,7 +123,7 @@ class TokenStore:
                         (record.id, identity, name, secret_hash(secret), record.created_at, record.expires_at),
                     )
             except Exception as exc:  # a clash of the 8-hex handle: draw another
-                if not _is_unique_violation(exc):
+                if not is_unique_violation(exc):
                     raise
                 continue
             return record, f"{PREFIX}{token_id}_{secret}"
@@ -216,11 +181,3 @@ def _record(row: Any) -> TokenRecord:
                        None if revoked_at is None else str(revoked_at))
 
 
-def _is_unique_violation(exc: Exception) -> bool:
-    if isinstance(exc, sqlite3.IntegrityError | IntegrityError):
-        return True
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover - psycopg is a dependency
-        return False
-    return isinstance(exc, psycopg.errors.UniqueViolation)

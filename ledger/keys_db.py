@@ -21,14 +21,13 @@ before the file is renamed ``keys.json.migrated`` — kept, never deleted.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from ledger.keys import _SCRYPT_N, KeyStore, KeyStoreError, new_header, open_header, unseal
+from ledger.side_tables import SideTables
 from ledger.store import EventStore
 
 HEADER_TABLE = "key_store"
@@ -36,11 +35,7 @@ KEYS_TABLE = "signing_keys"
 MIGRATED_SUFFIX = ".migrated"
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-class DbKeyStore(KeyStore):
+class DbKeyStore(KeyStore, SideTables):
     """:class:`KeyStore` whose header and sealed entries live in the ledger's database."""
 
     def __init__(self, store: EventStore, passphrase: str, *, legacy: Path | None = None,
@@ -52,10 +47,12 @@ class DbKeyStore(KeyStore):
         if not store.config.postgres_dsn:
             raise KeyStoreError("数据库密钥库只用于 PostgreSQL; SQLite 账本使用数据目录中的 keys.json")
         self.store = store
-        self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
-        prefix = f"{_quote(self.datastore.schema)}."
-        self.tables = {"h": prefix + HEADER_TABLE, "k": prefix + KEYS_TABLE}
-        self._create()
+        self._open_tables(store, {"h": HEADER_TABLE, "k": KEYS_TABLE})
+        self._create_tables(
+            "CREATE TABLE IF NOT EXISTS {h} (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS {k} (key_id TEXT PRIMARY KEY, identity TEXT NOT NULL, "
+            "public_key TEXT NOT NULL, nonce TEXT NOT NULL, ct TEXT NOT NULL)",
+        )
         if self._header_row() is None:
             if legacy is not None and legacy.exists():  # the old file's salt and work factor, as they were
                 header = KeyStore(legacy, passphrase)._read_header()
@@ -69,28 +66,6 @@ class DbKeyStore(KeyStore):
             self.migrate(legacy)
 
     # -- SQL -------------------------------------------------------------------------------
-
-    @contextmanager
-    def _cursor(self, *, write: bool) -> Iterator[Any]:
-        from psycopg.rows import tuple_row
-
-        with self.datastore.get_connection() as conn, conn.transaction(force_rollback=not write):
-            yield conn.cursor(row_factory=tuple_row)
-
-    def _q(self, text: str) -> str:
-        return text.replace("{h}", self.tables["h"]).replace("{k}", self.tables["k"]).replace("?", "%s")
-
-    def _create(self) -> None:
-        ddl = [
-            "CREATE TABLE IF NOT EXISTS {h} (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS {k} (key_id TEXT PRIMARY KEY, identity TEXT NOT NULL, "
-            "public_key TEXT NOT NULL, nonce TEXT NOT NULL, ct TEXT NOT NULL)",
-        ]
-        # Concurrent CREATE TABLE IF NOT EXISTS can race on PostgreSQL's catalogue.
-        with self.datastore.get_connection() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (self.tables["k"],))
-            for statement in ddl:
-                conn.execute(self._q(statement))
 
     def _header_row(self) -> dict[str, Any] | None:
         with self._cursor(write=False) as cur:
