@@ -32,8 +32,9 @@ from ledger import canonical
 from ledger.service import Ledger, format_time
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
-from tests.support import ADMIN, OFFICER, PG_DSN, bootstrap, make_ledger, sample_step, store_config
+from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
 from tests.test_http_support import (
+    BACKENDS,
     CLIENT,
     PASSPHRASE,
     World,
@@ -41,6 +42,7 @@ from tests.test_http_support import (
     problem,
     sealed_envelope,
     world_at,
+    world_on,
 )
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
@@ -226,12 +228,10 @@ def test_the_horizon_is_configurable(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- over HTTP
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    with store_config(request.param, tmp_path) as config:
-        postgres = (PG_DSN, config.postgres_schema) if config.postgres_dsn else None
-        with world_at(tmp_path, postgres=postgres) as w:
-            yield w
+    with world_on(request.param, tmp_path) as made:
+        yield made
 
 
 def _head(world: World, stream: str) -> int:

@@ -24,19 +24,13 @@ from api.server import create_app
 from api.server.routes_steps import _step_reply, _unstored
 from tests.support import PG_DSN, require_postgres, store_config
 from tests.tcp_proxy import TcpProxy
-from tests.test_http_support import ADMIN, OFFICER, OFFICER2, World, case_steps, problem, world_at
+from tests.test_http_support import ADMIN, BACKENDS, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sqlite":
-        with world_at(tmp_path) as made:
-            yield made
-        return
-    with store_config("postgres", tmp_path) as config:
-        assert config.postgres_dsn is not None
-        with world_at(tmp_path, postgres=(config.postgres_dsn, config.postgres_schema)) as made:
-            yield made
+    with world_on(request.param, tmp_path) as made:
+        yield made
 
 
 def post(world: World, who: str, body: bytes, key: str | None, path: str = "/v1/steps") -> Any:

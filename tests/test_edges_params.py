@@ -16,8 +16,7 @@ from hypothesis import strategies as st
 
 from api.server.app import default_areas
 from api.server.params import bad_parameter
-from tests.support import store_config
-from tests.test_http_support import ADMIN, World, problem, world_at
+from tests.test_http_support import ADMIN, BACKENDS, World, problem, world_on
 
 PAGE_QUERY = ("agency", "case", "findings", "due", "year", "colour", "page", "as_of", "recorded", "next", "q",
               "status", "grade", "n", "seed")
@@ -26,16 +25,10 @@ BAD = ("%00", "%1f", "%ff", "abc%00def", "%ed%a0%80")  # NUL, a C0 control, not 
 EVERY_ROUTE = ("%00", "%ed%a0%80")  # what the enumeration of every route sends (the rest: one route, below)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sqlite":
-        with world_at(tmp_path) as made:
-            yield made
-        return
-    with store_config("postgres", tmp_path) as config:
-        assert config.postgres_dsn is not None
-        with world_at(tmp_path, postgres=(config.postgres_dsn, config.postgres_schema)) as made:
-            yield made
+    with world_on(request.param, tmp_path) as made:
+        yield made
 
 
 def _routes() -> list[tuple[str, str, list[str], list[str]]]:

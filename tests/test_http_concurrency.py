@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 
 from ledger.verify import verify_store
-from tests.support import store_config
-from tests.test_http_support import OFFICER, World, case_steps, problem, world_at
+from tests.test_http_support import BACKENDS, OFFICER, World, case_steps, problem, world_on
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    if request.param == "sqlite":
-        with world_at(tmp_path) as made:
-            yield made
-        return
-    with store_config("postgres", tmp_path) as config:
-        assert config.postgres_dsn is not None
-        with world_at(tmp_path, postgres=(config.postgres_dsn, config.postgres_schema)) as made:
-            yield made
+    with world_on(request.param, tmp_path) as made:
+        yield made
 
 
 def test_if_match_lets_exactly_one_concurrent_writer_win(world: World) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -31,6 +32,7 @@ from ledger.importer import import_lines
 from ledger.keys import KeyStore, SigningKey
 from ledger.service import Ledger, format_time
 from tests.shared_copy import EXAMPLES
+from tests.support import store_config
 
 PASSPHRASE = "http-test"
 ADMIN = "officer/admin"
@@ -157,6 +159,18 @@ def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area
         tokens[who] = store.create(who, name="test")[1]
     client = TestClient(app, raise_server_exceptions=False)
     return World(settings, app, client, ledger, tokens, client_key, data)
+
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@contextmanager
+def world_on(backend: str, tmp: Path) -> Iterator[World]:
+    """A world on SQLite, or on a PostgreSQL schema of its own (``BACKENDS``)."""
+    with store_config(backend, tmp) as config:
+        postgres = (config.postgres_dsn, config.postgres_schema) if config.postgres_dsn else None
+        with world_at(tmp, postgres=postgres) as made:
+            yield made
 
 
 @contextmanager
