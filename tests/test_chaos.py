@@ -12,9 +12,7 @@ import json
 import os
 import random
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -26,6 +24,7 @@ import orjson
 import pytest
 
 from api.cli import main
+from tests.serve_support import free_port, start_serve
 from tests.support import store_config
 from tests.test_http_support import OFFICER, PASSPHRASE, case_steps, world_at
 
@@ -34,13 +33,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 WRITERS = 4
 STEPS = 20
 KILLS = 3
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Node:
@@ -52,20 +44,7 @@ class Node:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--data", self.data, "serve", "--port", str(self.port),
-             "--no-integrate", "--no-follow", "--no-access-log", "--log-level", "warning"],
-            env=self.env, cwd=ROOT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert self.process.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+        self.process = start_serve(self.data, self.env, self.port, "--no-integrate", "--no-follow")
 
     def kill(self) -> None:
         assert self.process is not None

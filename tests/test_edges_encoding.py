@@ -6,18 +6,12 @@ from __future__ import annotations
 import copy
 import http.client
 import os
-import signal
-import socket
 import stat
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import orjson
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,6 +26,7 @@ from ledger import canonical
 from ledger.service import Ledger, format_time
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
+from tests.serve_support import serving
 from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
 from tests.test_http_support import (
     BACKENDS,
@@ -331,23 +326,8 @@ def test_a_served_node_answers_deep_steps_422_on_the_same_keep_alive_connection(
     with world_at(tmp_path) as world:
         token, data = world.tokens[OFFICER], str(world.data)
         source = case_steps(world.number(), 1)[0]
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {**os.environ, "LEDGER_KEY_PASSPHRASE": PASSPHRASE, "LEDGER_HTTP_INTEGRATE": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data", data, "serve", "--port", str(port), "--no-access-log",
-         "--log-level", "warning", "--no-follow"], env=env, cwd=Path(__file__).resolve().parents[1])
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+    with serving(data, env, "--no-follow") as (_, port):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         placeholder = orjson.dumps(source | {"data": {**source["data"], "summary": "@@"}})
@@ -367,6 +347,3 @@ def test_a_served_node_answers_deep_steps_422_on_the_same_keep_alive_connection(
         sockets.add(id(connection.sock))
         assert len(sockets) == 1  # one keep-alive connection throughout
         connection.close()
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)

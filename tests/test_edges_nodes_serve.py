@@ -6,32 +6,22 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.serve_support import ROOT, serving
 from tests.support import store_config
 from tests.test_http_support import ADMIN, bearer, case_steps, officer, registry_lines
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
-ROOT = Path(__file__).resolve().parents[1]
 PASS = "two-nodes"
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _cli(env: dict[str, str], data: Path, *args: str, stdin: bytes | None = None) -> str:
@@ -39,30 +29,6 @@ def _cli(env: dict[str, str], data: Path, *args: str, stdin: bytes | None = None
                           input=stdin, capture_output=True, timeout=120)
     assert done.returncode == 0, (args, done.stdout.decode(), done.stderr.decode())
     return done.stdout.decode()
-
-
-@contextmanager
-def serving(env: dict[str, str], data: Path) -> Iterator[str]:
-    port = _port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data", str(data), "serve", "--port", str(port), "--no-access-log",
-         "--log-level", "warning"], env=env, cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
 
 
 def _token(env: dict[str, str], data: Path, identity: str) -> str:
@@ -94,7 +60,7 @@ def test_two_nodes_on_one_schema_record_for_each_others_officers(tmp_path: Path)
         assert (a_data / "log-origin").read_text() == (b_data / "log-origin").read_text()
         _cli(env, a_data, "import", "-", stdin=b"\n".join(registry_lines()) + b"\n")
         admin = _token(env, a_data, ADMIN)
-        with serving(env, a_data) as node_a, serving(env, b_data) as node_b:
+        with serving(a_data, env) as (node_a, _), serving(b_data, env) as (node_b, _):
             for n, (register_at, record_at) in enumerate([(node_a, node_b), (node_b, node_a)] * 2):
                 who = f"officer/TWO-NODES-{n}"
                 made = _post(register_at, admin, officer(who, "DXH-CGJ", ["officer"]))

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
 from api.cli import main
+from tests.serve_support import serving
 from tests.test_http_support import ADMIN, OFFICER, PASSPHRASE, bearer, case_steps, problem, world_at
 
 
@@ -58,30 +54,11 @@ def test_serve_runs_uvicorn(tmp_path: Path) -> None:
     with world_at(tmp_path) as world:
         token = world.tokens[OFFICER]
         data = str(world.data)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {**os.environ, "LEDGER_KEY_PASSPHRASE": PASSPHRASE, "LEDGER_HTTP_INTEGRATE": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli", "--data", data, "serve", "--port", str(port), "--no-access-log",
-         "--log-level", "warning"], env=env, cwd=Path(__file__).resolve().parents[1],
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
-        head = httpx.get(f"http://127.0.0.1:{port}/v1/streams/officer/admin/head", headers=bearer(token))
+    with serving(data, env) as (base, _):
+        head = httpx.get(f"{base}/v1/streams/officer/admin/head", headers=bearer(token))
         assert head.status_code == 200 and head.json()["version"] == 1
         assert "server" not in head.headers
-    finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
 
 
 def test_serve_without_passphrase_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
