@@ -108,7 +108,20 @@ class SealingPostgres(Sealing, ChainedPostgresRecorder):
 # --------------------------------------------------------------------------- eventsourcing's test case
 
 
-class TestChainedSQLiteRecorder(ApplicationRecorderTestCase[SealingSQLite]):
+class _NotForTheLedger:
+    """eventsourcing's cases that do not apply to chained streams, or are benchmarks."""
+
+    def test_concurrent_no_conflicts(self, initial_position: int = 0) -> None:
+        pytest.skip("writes version 0 first: the ledger's streams start at 1 (chain check)")
+
+    def test_concurrent_throughput(self) -> None:
+        pytest.skip("throughput benchmark, versions from 0")
+
+    def test_performance(self) -> None:
+        pytest.skip("benchmark")
+
+
+class TestChainedSQLiteRecorder(_NotForTheLedger, ApplicationRecorderTestCase[SealingSQLite]):
     def setUp(self) -> None:
         self.path = Path(f"/tmp/conformance-{uuid.uuid4().hex}.sqlite")
 
@@ -121,17 +134,8 @@ class TestChainedSQLiteRecorder(ApplicationRecorderTestCase[SealingSQLite]):
         recorder.create_table()
         return recorder
 
-    def test_concurrent_no_conflicts(self, initial_position: int = 0) -> None:
-        pytest.skip("writes version 0 first: the ledger's streams start at 1 (chain check)")
 
-    def test_concurrent_throughput(self) -> None:
-        pytest.skip("throughput benchmark, versions from 0")
-
-    def test_performance(self) -> None:
-        pytest.skip("benchmark")
-
-
-class TestChainedPostgresRecorder(ApplicationRecorderTestCase[SealingPostgres]):
+class TestChainedPostgresRecorder(_NotForTheLedger, ApplicationRecorderTestCase[SealingPostgres]):
     def setUp(self) -> None:
         if not postgres_available():
             require_postgres()
@@ -156,15 +160,6 @@ class TestChainedPostgresRecorder(ApplicationRecorderTestCase[SealingPostgres]):
         recorder = SealingPostgres(datastore)
         recorder.create_table()
         return recorder
-
-    def test_concurrent_no_conflicts(self, initial_position: int = 0) -> None:
-        pytest.skip("writes version 0 first: the ledger's streams start at 1 (chain check)")
-
-    def test_concurrent_throughput(self) -> None:
-        pytest.skip("throughput benchmark, versions from 0")
-
-    def test_performance(self) -> None:
-        pytest.skip("benchmark")
 
 
 def _pg_datastore(schema: str, **kwargs: Any) -> PostgresDatastore:
