@@ -30,7 +30,7 @@ from ledger.envelope import FORMAT, seal
 from ledger.importer import import_lines
 from ledger.keys import KeyStore, SigningKey
 from ledger.service import Ledger, format_time
-from tests.shared_copy import EXAMPLES
+from tests.spec_paths import EXAMPLES
 
 PASSPHRASE = "http-test"
 ADMIN = "officer/admin"
