@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.test_http_support import World, world_at
 
-_URL = re.compile(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']|url:\s*['"]([^'"]+)['"]|openapi_url.*?["']([^"']+)["']""")
+_URL = re.compile(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']"""
+                  r"""|url:\s*['"]([^'"]+)['"]|openapi_url.*?["']([^"']+)["']""")
 
 
 @pytest.fixture(scope="module")
