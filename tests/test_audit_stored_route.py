@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -111,3 +112,44 @@ def test_another_cases_step_the_history_reads_makes_it_evaluate(site: Populated,
     assert answer.status_code == 201, answer.text
     assert audit(site, site.full) == fresh(site, site.full)
     assert site.full in calls
+
+
+@pytest.mark.slow
+def test_for_every_case_of_a_demo_the_stored_answer_is_the_fresh_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo year (defects, 复议, lawsuits, a party's several files): the route answers every case
+    from the table, without evaluating, exactly as a fresh evaluation does."""
+    from datetime import datetime
+
+    from audit.store import LedgerSource
+    from domain.calendar import SHANGHAI
+    from tests.test_pages_support import site_at
+
+    with site_at(tmp_path, cases=120) as site:
+        today = datetime.now(SHANGHAI).date()
+        db = Database(site.app.state.services.ledger.store)
+        try:
+            AuditFollower(db, workers=1).run_once(today)
+            streams = LedgerSource(db).cases()
+        finally:
+            db.close()
+        assert len(streams) >= 120
+        models = read_models(site.app.state.services)
+        seen: list[str] = []
+        real = routes_cases.evaluate
+        monkeypatch.setattr(routes_cases, "evaluate",
+                            lambda stream, *a, **k: seen.append(stream) or real(stream, *a, **k))
+        headers = {"Authorization": f"Bearer {site.tokens['admin']}"}
+        answers = {}
+        for stream in streams:
+            got = site.client.get(f"/v1/cases/{stream.split('/', 1)[1]}/audit", headers=headers)
+            assert got.status_code == 200, got.text
+            answers[stream] = got.json()
+        assert seen == []
+        source = LedgerSource(models.db)
+        ctx = source.context(today, models.config)
+        for stream in streams:
+            group = source.group(stream)
+            assert group is not None
+            fresh_ev = real(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
+            assert answers[stream] == fresh_ev.as_json(), stream
