@@ -14,7 +14,18 @@ from pathlib import Path
 
 import orjson
 
-from api import audit_cmd, calendar_cmd, cli_log, demo, documents_cmd, export_cmd, projections_cmd, serve_cmd, token_cmd
+from api import (
+    audit_cmd,
+    calendar_cmd,
+    cli_log,
+    demo,
+    documents_cmd,
+    export_check,
+    export_cmd,
+    projections_cmd,
+    serve_cmd,
+    token_cmd,
+)
 from api.settings import Settings, SettingsError
 from api.wiring import init_ledger, open_ledger
 from domain.errors import StepRefused
@@ -77,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     projections_cmd.register(sub)
     audit_cmd.register(sub)
     export_cmd.register(sub)
+    export_check.register(sub)
     return parser
 
 
@@ -89,7 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    "import": cmd_import, "calendar": calendar_cmd.run, "log": cli_log.run,
                    "token": token_cmd.run, "serve": serve_cmd.run, "documents": documents_cmd.run,
                    "demo": demo.run, "projections": projections_cmd.run,
-                   "audit": audit_cmd.run, "export": export_cmd.run}[args.command]
+                   "audit": audit_cmd.run, "export": export_cmd.run,
+                   "verify-export": export_check.run}[args.command]
         return handler(settings, args)
     except (SettingsError, KeyStoreError) as exc:
         print(f"错误: {exc}", file=sys.stderr)

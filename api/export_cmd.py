@@ -11,7 +11,8 @@ The folder holds:
   of the exported events (with their validity), from the ledger's key history;
 * ``evaluation.json`` and ``evaluation.html`` — the audit's evaluation (``--as-of``);
 * ``manifest.json`` — each event's stream, version, type, log position and files;
-* ``README.md`` — how to verify it all.
+* ``README.md`` — how to verify it all: ``enforcement-ledger verify-export DIR`` (``api.export_check``)
+  checks every signature, chain and receipt in one process.
 
 The log is integrated first; when the latest checkpoint does not cover every event of the
 case, a new one is signed (unless ``--no-checkpoint``; events it does not cover are then
@@ -60,23 +61,24 @@ README = """# 案卷导出 {case}
 
 ## 如何离线核验
 
-1. 每个事件都在账本的透明日志中（不需要访问账本）：
+一条命令核验全部（不需要访问账本；本目录或页面下载的 zip 均可）：
 
-   ```sh
-   for f in receipts/*.tlog-proof; do
-     n=$(basename "$f" .tlog-proof)
-     enforcement-ledger log verify-receipt "$f" --key log.vkey --event "events/$n.bin" || echo "失败: $n"
-   done
-   ```
+```sh
+enforcement-ledger verify-export .
+```
 
-   `log verify-receipt` 校验检查点上的日志签名，并由事件字节重算叶子、沿包含证明算到检查点的根。
-   请把 `log.vkey` 与机关公布的日志公钥比对（`enforcement-ledger log key` 的输出）。
+它逐一校验：
 
-2. 每个事件的签名：`events/<n>.bin` 是 `{{"event":E,"sig":S}}`，签名 `S` 是 `keys.json` 中
+1. 每个事件的签名：`events/<n>.bin` 是 `{{"event":E,"sig":S}}`，签名 `S` 是 `keys.json` 中
    `E.signer.key` 对应公钥对 `E` 的规范字节（即文件中 `"event":` 之后、`,"sig":` 之前的字节）
    的 Ed25519 签名；签名时间 `E.recorded_at` 应在该密钥的有效期内。
+2. 同一流的事件按 `version` 连续，每个事件的 `prev` 是前一事件签名字节的哈希（见 docs/ledger.md）。
+3. 每个事件都在账本的透明日志中：回执 `receipts/<n>.tlog-proof` 上检查点的日志签名（`log.vkey`），
+   并由事件字节重算叶子、沿包含证明算到检查点的根；全部回执针对同一检查点。
 
-3. 同一流的事件按 `version` 连续，每个事件的 `prev` 是前一事件签名字节的哈希（见 docs/ledger.md）。
+全部通过时退出码为 0，否则逐条列出失败处并以 1 退出。请另把 `log.vkey` 与机关公布的日志公钥比对
+（`enforcement-ledger log key` 的输出）。单个回执也可单独核验：
+`enforcement-ledger log verify-receipt receipts/<n>.tlog-proof --key log.vkey --event events/<n>.bin`。
 
 {uncovered}"""
 

@@ -87,7 +87,7 @@ def steps_markdown() -> str:
              "每种可记录的步骤：所属的流、能否开启流、谁可以记录、数据字段及其类型，以及记录时判断它的法律闸门。"
              "“法律事实”字段记录印章、审批、签名、出示证件、法律依据或文书："
              "补录时可为 `null`（照纸面记录），由评查判断。"
-             "结构与语义见 `shared/domain/steps.md`；本页由代码生成（`domain/vocabulary.py`、`domain/gates.py`）。\n\n"]
+             "结构与语义见 `docs/spec/steps.md`；本页由代码生成（`domain/vocabulary.py`、`domain/gates.py`）。\n\n"]
     by_stream: dict[StreamKind, list[StepSpec]] = {}
     for spec in STEPS.values():
         by_stream.setdefault(spec.stream, []).append(spec)
@@ -161,7 +161,7 @@ def rules_markdown() -> str:
              "两类规则：**闸门**在记录时拒绝违法的步骤（BLOCKER，可由负责人或监督人员说明理由越权放行，评查仍会报告）；"
              "**评查规则**由案卷评查（`enforcement-ledger audit`）逐卷检查，"
              "每项发现给出规则编号、严重程度、类别、扣分、"
-             "法律依据和涉及的事件。规则全文与适用说明见 `shared/domain/rules.md`；"
+             "法律依据和涉及的事件。规则全文与适用说明见 `docs/spec/rules.md`；"
              "本页由代码生成（`domain/gates.py`、`audit/`、`domain/config.py`）。\n\n",
              "## 记录时的闸门\n\n| 规则 | 名称 | 判断的步骤 | 法律依据 |\n|---|---|---|---|\n"]
     for rule in GATE_ORDER:

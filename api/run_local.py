@@ -1,10 +1,11 @@
-"""``make run``: on first run initialise ``./var`` with a demo, then serve on 127.0.0.1:8000.
+"""``make run``: on first run initialise ``./var`` with a demo, then serve on 127.0.0.1 (``LEDGER_HTTP_PORT``, 8000).
 
 First run: a demo key-store passphrase in ``<data>/passphrase`` (mode 0600, used through
 ``LEDGER_KEY_PASSPHRASE_FILE``), ``init``, a reproducible ``demo`` (``LEDGER_DEMO_CASES``,
 default 2000 cases), the read models, the transparency log with a first checkpoint, and an
 admin token kept in ``<data>/demo-token`` (mode 0600). Every run verifies the ledger,
-prints where to log in with which token, and serves. A real deployment sets its own
+prints where to log in (``/ui/`` on the chosen port) with which token and how to run the
+signing commands against the demo (``LEDGER_KEY_PASSPHRASE_FILE``), and serves. A real deployment sets its own
 passphrase and creates its own tokens.
 """
 
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from api.cli import main as cli_main
+from api.server.config import HttpSettings
 from api.settings import Settings
 from api.wiring import is_initialised
 
@@ -77,10 +79,20 @@ def main(argv: list[str] | None = None) -> int:
     if status or (argv and "--no-serve" in argv):
         return status
     token = demo_token(settings)
-    print("\n服务地址: http://127.0.0.1:8000/  (API 文档: http://127.0.0.1:8000/docs)")
+    port = HttpSettings.from_env().port
+    print("\n" + "\n".join(addresses(port)))
     if token:
         print(f"演示管理员令牌 (officer/admin): {token}   — 也保存在 {settings.data / 'demo-token'}")
-    return cli_main(["serve", "--host", "127.0.0.1", "--port", "8000"])
+    passphrase = os.environ.get("LEDGER_KEY_PASSPHRASE_FILE")
+    if passphrase:
+        print(f"命令行 (另开终端): . .venv/bin/activate; export LEDGER_KEY_PASSPHRASE_FILE={passphrase}")
+    return cli_main(["serve", "--host", "127.0.0.1", "--port", str(port)])
+
+
+def addresses(port: int) -> list[str]:
+    """The lines ``make run`` prints: where to log in, the public pages, the API documentation."""
+    base = f"http://127.0.0.1:{port}"
+    return [f"登录页面: {base}/ui/", f"公开页面: {base}/public/", f"API 文档: {base}/docs"]
 
 
 if __name__ == "__main__":

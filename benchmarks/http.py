@@ -50,7 +50,7 @@ from ledger.service import Ledger
 from ledger.translog import verify_log
 from ledger.verify import verify_store
 
-EXAMPLES = ROOT / "tests" / "shared" / "domain" / "examples"
+EXAMPLES = ROOT / "examples"
 STEPS_PER_CASE = 8  # source … evidence: every step recorded by officer/42011219001
 OFFICER = "officer/42011219001"
 ADMIN = "officer/admin"

@@ -30,7 +30,7 @@ from ledger.keys import KeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
 
-EXAMPLES = ROOT / "tests" / "shared" / "domain" / "examples"
+EXAMPLES = ROOT / "examples"
 CASE_FILES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ATTACHED = ["reconsideration", "litigation"]  # target the general case
 BATCH = 500

@@ -1176,7 +1176,7 @@ class _Built:
 
 
 class _Builder:
-    """Turns a planned case into steps (steps.md shapes, as in the shared examples)."""
+    """Turns a planned case into steps (docs/spec/steps.md shapes, as in examples/)."""
 
     def __init__(self, spec: _Spec, slots: list[_Slot], plan: list[_Slot], number: str, serial: int, year: int,
                  config: Config) -> None:

@@ -1,4 +1,4 @@
-"""The step vocabulary of ``shared/domain/steps.md`` as data, and its structural checks.
+"""The step vocabulary of ``docs/spec/steps.md`` as data, and its structural checks.
 
 Everything recordable is listed here once: the stream it belongs to, whether it
 may open a stream, who may record it, and its data fields with their types. The

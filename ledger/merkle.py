@@ -4,7 +4,7 @@ Everything here is pure: proofs are generated against an abstract node accessor
 so that a stored tree answers each proof in O(log n) node reads, and the
 verifiers follow RFC 9162 sections 2.1.3.2 and 2.1.4.2 step by step so that
 their accept/reject behaviour matches other implementations exactly (checked
-against the transparency-dev vectors in ``shared/conformance/merkle``).
+against the transparency-dev vectors in ``tests/vectors/merkle``).
 
 The accessor ``get_node(level, index)`` returns the hash of the *complete*
 subtree of ``2**level`` leaves starting at leaf ``index * 2**level``. Such a

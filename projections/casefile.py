@@ -2,7 +2,7 @@
 
 ``fold_casefile`` is the only place where events become a :class:`CaseFile`: the SQL
 projections write its parts to tables and the audit evaluates it, so a file is the
-same whichever way it was loaded (DESIGN.md). It is pure — no I/O, no clock — and
+same whichever way it was loaded (docs/architecture.md). It is pure — no I/O, no clock — and
 forgiving: backfilled history may hold ``null`` for any legal fact, and the file
 then simply shows what the paper shows (the audit judges the gaps).
 

@@ -18,9 +18,9 @@ from api.settings import Settings
 from api.wiring import open_ledger
 from audit.table import AuditFollower, query, rebuild_table
 from projections.sql import Database
+from tests.spec_paths import EXAMPLES
 from tests.test_record_examples import cli_data
 
-EXAMPLES = Path(__file__).parent / "shared" / "domain" / "examples"
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]
 AS_OF = "2026-12-31"

@@ -1,6 +1,6 @@
 """Every audit rule: one thing broken in an example case fires exactly that rule, with its severity.
 
-Each defect starts from a lawful example (``tests/shared/domain/examples``), changes one
+Each defect starts from a lawful example (``examples/``), changes one
 thing, and checks that the evaluation finds exactly the rule (plus only the findings that
 by definition accompany it, rules.md "Findings and scoring": PEN-39 and the EVAL-01 veto
 after every BLOCKER, TS-03 with PEN-40, TS-02 with PEN-05 when the credential was not

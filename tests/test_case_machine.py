@@ -38,7 +38,7 @@ from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
 from tests.gate_support import BOOTSTRAP_STEP, Raw, load
-from tests.shared_copy import RULES_MD
+from tests.spec_paths import RULES_MD
 
 ADMIN = "officer/admin"
 CASE_FILES = ("general-case.jsonl", "summary-case.jsonl", "no-penalty-case.jsonl", "transfer-case.jsonl")

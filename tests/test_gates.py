@@ -40,7 +40,7 @@ from tests.gate_support import (
     load,
     record,
 )
-from tests.shared_copy import RULES_MD
+from tests.spec_paths import RULES_MD
 
 GENERAL = "general-case.jsonl"
 SUMMARY = "summary-case.jsonl"

@@ -31,7 +31,7 @@ from ledger.envelope import FORMAT, seal
 from ledger.importer import import_lines
 from ledger.keys import KeyStore, SigningKey
 from ledger.service import Ledger, format_time
-from tests.shared_copy import EXAMPLES
+from tests.spec_paths import EXAMPLES
 from tests.support import store_config
 
 PASSPHRASE = "http-test"

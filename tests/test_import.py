@@ -14,7 +14,7 @@ from api.cli import main
 from api.settings import Settings
 from api.wiring import open_ledger
 from ledger.verify import verify_store
-from tests.shared_copy import EXAMPLES
+from tests.spec_paths import EXAMPLES
 
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]

@@ -1,6 +1,6 @@
 """RFC 6962/9162 proof vectors (transparency-dev/merkle testdata) against ledger.merkle.
 
-Every JSON file under ``shared/conformance/merkle`` is one case; valid cases
+Every JSON file under ``tests/vectors/merkle`` is one case; valid cases
 must verify and every malformed variant must raise ProofError (and nothing
 else). Where a valid case comes from the RFC 6962 reference tree, the proofs we
 generate must also equal the vector's proof byte for byte.
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from ledger import merkle
-from tests.shared_copy import MERKLE_VECTORS
+from tests.spec_paths import MERKLE_VECTORS
 
 VECTORS = Path(os.environ.get("LEDGER_MERKLE_VECTORS", MERKLE_VECTORS))
 FILES = sorted(VECTORS.rglob("*.json")) if VECTORS.is_dir() else []

@@ -309,7 +309,7 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     monkeypatch.delenv("LEDGER_POSTGRES_DSN", raising=False)
     data = tmp_path / "var"
     assert cli(data, "init") == 0
-    from tests.shared_copy import EXAMPLES
+    from tests.spec_paths import EXAMPLES
 
     for name in ("registry", "general-case", "reconsideration"):
         assert cli(data, "import", str(EXAMPLES / f"{name}.jsonl")) == 0

@@ -1,4 +1,4 @@
-"""The step vocabulary against its contract (shared/domain/steps.md) and its examples.
+"""The step vocabulary against its contract (docs/spec/steps.md) and its examples.
 
 steps.md is parsed here, so a type or field added to the contract and not to
 ``domain.vocabulary`` (or the other way round) fails a test.
@@ -66,7 +66,7 @@ from domain.vocabulary import (
     record_rule,
     roles_may_record,
 )
-from tests.shared_copy import EXAMPLES, STEPS_MD
+from tests.spec_paths import EXAMPLES, STEPS_MD
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.jsonl"))
 

@@ -36,6 +36,7 @@ from api.server import (
 )
 from api.server.access import Access
 from api.server.config import HttpSettings
+from api.server.docs_ui import install_docs
 from api.server.followers import FollowerThread, IntegratorThread
 from api.server.limits import BodyLimit
 from api.server.params import ParameterGuard
@@ -128,7 +129,10 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
         version=API_VERSION,
         description="记录执法步骤、读取流与签名、上传文件、公开透明日志。错误一律为 application/problem+json。",
         lifespan=lifespan,
+        docs_url=None,  # api.server.docs_ui: the same pages with their assets served here, not from a CDN
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.services = svc
     for area in chosen:
         app.include_router(area.router)

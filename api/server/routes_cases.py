@@ -4,7 +4,8 @@ Every route needs a token. The list shows only the cases of the agencies the rea
 covers (``Access.covers_agency``: its own agency, those it supervises, all for admins);
 a case's routes answer 403 unless ``Access.can_read`` allows its stream. The case file,
 timeline and catalogue come from the read models (``projections.queries.case_file``);
-the evaluation (``/audit``) is computed from the ledger by the audit engine on ``as_of``.
+the evaluation (``/audit``) is the stored one of the audit table when it is current
+(``audit.current``), else computed from the ledger by the audit engine on ``as_of``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from api.server.auth import Authenticated, ServicesDep, forbidden
 from api.server.problems import Problem, problem_responses
 from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
+from audit.current import stored_evaluation
 from audit.engine import evaluate
 from audit.store import LedgerSource
 from projections import queries
@@ -176,6 +178,9 @@ async def catalogue(number: str, principal: Authenticated, svc: ServicesDep) -> 
 
 
 def evaluate_case(models: ReadModels, stream: str, as_of: date) -> dict[str, Any] | None:
+    stored = stored_evaluation(models.db, stream, as_of)
+    if stored is not None:
+        return stored
     source = LedgerSource(models.db)
     group = source.group(stream)
     if group is None:

@@ -1,0 +1,82 @@
+"""``/docs`` renders in a real browser with every request outside the server refused (offline).
+
+Swagger UI before 5.0 loads but refuses FastAPI's ``openapi: 3.1`` document; a CDN script
+never loads without the internet. Here the page must show the API's operations from local
+assets only. Skips without Chromium, as ``tests/test_browser.py`` does.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from api.server.config import HttpSettings
+from tests.test_browser import ARGS, CHROMIUM, _browser_missing
+from tests.test_http_support import world_at
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    missing = _browser_missing()
+    if missing is not None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
+        pytest.skip(missing)
+    import uvicorn
+
+    with world_at(tmp_path_factory.mktemp("docs-browser"), http=HttpSettings(integrate_interval=0)) as world:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(world.app, log_level="warning", lifespan="off"))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not server.started:
+            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+            time.sleep(0.05)
+        try:
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.should_exit = True
+            thread.join(timeout=30)
+            sock.close()
+
+
+@pytest.mark.slow
+def test_docs_render_the_operations_with_the_network_cut(base: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    errors: list[str] = []
+
+    def only_local(route: Any) -> None:
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    with sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=CHROMIUM,
+                                                       args=ARGS, headless=True)
+        try:
+            page = context.pages[0] if context.pages else context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            context.route("**/*", only_local)
+            page.goto(f"{base}/docs")
+            page.wait_for_selector(".opblock", timeout=30_000)
+            operations = page.locator(".opblock").count()
+            text = page.inner_text("body")
+        finally:
+            context.close()
+    assert outside == [] and errors == []
+    assert operations > 20
+    assert "Unable to render" not in text and "/v1/steps" in text
