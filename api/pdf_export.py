@@ -34,6 +34,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import (
     Flowable,
+    KeepTogether,
     PageBreak,
     Paragraph,
     SimpleDocTemplate,
@@ -414,8 +415,7 @@ def evaluation_pdf(cf: CaseFile, ev: Evaluation, config: Config, *, evaluator: s
                   f"{config.evaluation.minor_points} 分，各类别扣完为止；存在否决项的案卷评为不合格；优秀不低于 "
                   f"{config.evaluation.excellent_min} 分且无否决项，合格不低于 {config.evaluation.pass_min} 分。",
                   _SMALL),
-        Spacer(1, 14 * mm),
-        _signatures(["评查人员（签名）", "复核人（签名）", "评查机关（盖章）"]),
+        KeepTogether([Spacer(1, 10 * mm), _signatures(["评查人员（签名）", "复核人（签名）", "评查机关（盖章）"])]),
     ]
     return _build(story, title=f"评查意见书 {cf.number}", running=f"行政执法案卷评查意见书｜案号 {cf.number}")
 
@@ -511,8 +511,7 @@ def rectification_pdf(order: Rectification, *, names: Mapping[str, str] | None =
                ("下达人", _name(names, order.ordered_by)), ("账本记录", f"{order.stream} v{order.version}"),
                ("整改报告", (_time(order.reported_at) + "：" + "；".join(order.actions)) if order.reported_at
                 else "尚未报告")]),
-        Spacer(1, 16 * mm),
-        _signatures(["监督人员（签名）", "监督机关（盖章）", "被监督机关签收"]),
+        KeepTogether([Spacer(1, 10 * mm), _signatures(["监督人员（签名）", "监督机关（盖章）", "被监督机关签收"])]),
     ]
     return _build(story, title=f"责令整改通知书 {number}", running=f"责令整改通知书｜{number}")
 
