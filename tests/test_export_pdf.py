@@ -7,6 +7,7 @@ Chinese severities, and the same access checks as the pages they sit on.
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -171,3 +172,20 @@ def test_rectification_notice_pdf_from_page_and_cli(site: Site, tmp_path: Path) 
     assert main(["--data", str(site.data), "export", "--rectification", "ZG-PDF-1", "--format", "pdf",
                  str(out)]) == 0
     assert "监督责改〔2026〕ZG-PDF-1号" in pages_of(out.read_bytes())[0]
+
+
+def test_the_demo_documents_open_from_the_case_page(site: Site) -> None:
+    officer = _as(site, "officer")
+    case = number(site.failing)
+    page = officer.get(f"/ui/cases/{case}").text
+    import re
+
+    opened = 0
+    for sha256 in sorted(set(re.findall(r"/ui/documents/([0-9a-f]{64})", page)))[:3]:
+        got = officer.get(f"/ui/documents/{sha256}")
+        assert got.status_code == 200 and hashlib.sha256(got.content).hexdigest() == sha256
+        if got.headers["content-type"] == "application/pdf":
+            assert case in "".join(pages_of(got.content))
+            opened += 1
+    assert opened > 0
+    assert _as(site, "other").get(f"/ui/documents/{sha256}").status_code == 403
