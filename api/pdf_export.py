@@ -44,6 +44,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+import audit.engine  # noqa: F401 - registers every rule, whose title and basis a notice cites
 from audit.model import SEVERITY_LABELS, Evaluation
 from audit.rulebook import PATH_LABELS, RULES
 from domain.calendar import SHANGHAI, WorkingCalendar
@@ -86,7 +87,7 @@ _GRID: Final = TableStyle([
 _FORM: Final = TableStyle([
     ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
     ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+    ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
 ])
 _WIDTH: Final = A4[0] - 36 * mm
 
@@ -130,7 +131,7 @@ def _form(rows: Sequence[tuple[str, object]], label: float = 0.24) -> Table:
 def _signatures(labels: Sequence[str]) -> Table:
     """Lines to sign or seal: who, the blank to sign in, the date."""
     table = Table([[_p(k, _BODY), "", _p("日期：", _BODY)] for k in labels],
-                  colWidths=[0.3 * _WIDTH, 0.42 * _WIDTH, 0.28 * _WIDTH], rowHeights=[14 * mm] * len(labels))
+                  colWidths=[0.3 * _WIDTH, 0.42 * _WIDTH, 0.28 * _WIDTH], rowHeights=[11 * mm] * len(labels))
     table.setStyle(_FORM)
     return table
 
@@ -322,7 +323,7 @@ def _findings(ev: Evaluation, config: Config) -> list[Flowable]:
     for row in rows:
         row[0] = Paragraph(_esc(row[0]).replace("\n", "<br/>"), _CELL)
     out.append(_table(["规则", "严重程度", "类别", "扣分", "问题", "法律依据"], rows,
-                      [0.14, 0.08, 0.1, 0.06, 0.38, 0.24]))
+                      [0.14, 0.1, 0.1, 0.06, 0.36, 0.24]))
     return out
 
 

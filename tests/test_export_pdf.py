@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 
 from api.cli import main
+from audit.rulebook import RULES
 from tests.test_audit_cli import AS_OF, DEFECTIVE, EXAMPLES, ORDER, _defective, _write
 from tests.test_pages_support import Site, number, site_at
 from tests.test_record_examples import cli_data
@@ -164,7 +165,8 @@ def test_rectification_notice_pdf_from_page_and_cli(site: Site, tmp_path: Path) 
     got = admin.get("/ui/streams/supervision/ZG-PDF-1/notice.pdf")
     assert got.status_code == 200
     text = "\n".join(pages_of(got.content))
-    for wanted in ("责令整改通知书", "监督责改〔2026〕ZG-PDF-1号", "PEN-10", "2026-03-16 17:00", number(site.failing),
+    for wanted in ("责令整改通知书", "监督责改〔2026〕ZG-PDF-1号", "PEN-10", RULES["PEN-10"].title, "2026-03-16 17:00",
+                   number(site.failing),
                    "尚未报告", "监督人员（签名）"):
         assert wanted in text, wanted
     assert _as(site, "other").get("/ui/streams/supervision/ZG-PDF-1/notice.pdf").status_code == 403

@@ -8,8 +8,10 @@
 | ``/ui/cases/{number}`` | the case file: 卷内目录, documents and records, timeline, deadlines, evaluation |
 | ``/ui/cases/{number}/evaluation.html`` | the printable evaluation report |
 | ``/ui/cases/{number}/export.zip`` | the file to take away and check offline (as ``enforcement-ledger export``) |
+| ``/ui/cases/{number}/case.pdf``, ``…/evaluation.pdf`` | the case file and the 评查意见书, in PDF to print |
 | ``/ui/events/{kind}/{id}/{version}`` | one event: its data, signature, chain, inclusion proof, findings |
 | ``/ui/streams/{kind}/{id}`` | the events of a 复议, lawsuit or supervision stream |
+| ``/ui/streams/supervision/{id}/notice.pdf`` | the 责令整改通知书 of a rectification order |
 | ``/ui/documents/{sha256}`` | a stored document (笔录, 决定书, 音像记录) |
 | ``/ui/supervision`` | warnings, per-agency figures, rectification orders and their follow-up |
 | ``/ui/supervision/warnings`` | every red and yellow warning |
