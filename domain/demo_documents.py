@@ -22,8 +22,10 @@ _FONT: Final = (b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light/Encoding/UniG
 
 
 def _text(line: str) -> bytes:
-    """A line as a PDF hex string of UCS-2 codes (characters beyond the BMP become a question mark)."""
-    return b"<" + "".join(f"{ord(c):04X}" if ord(c) < 0x10000 else "003F" for c in line).encode() + b">"
+    """A line as a PDF hex string of UCS-2 codes (a character beyond the BMP becomes a question mark)."""
+    if any(ord(c) > 0xFFFF for c in line):
+        line = "".join(c if ord(c) <= 0xFFFF else "?" for c in line)
+    return b"<" + line.encode("utf-16-be").hex().encode() + b">"
 
 
 def one_page_pdf(title: str, lines: Sequence[str]) -> bytes:

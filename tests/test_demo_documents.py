@@ -70,6 +70,7 @@ def test_a_generated_document_is_a_readable_one_page_pdf() -> None:
     text = text_of(content)
     assert doc["name"] in text and case.stream.split("/", 1)[1] in text and "演示" in text
     assert one_page_pdf("标题", ["一行"]) == one_page_pdf("标题", ["一行"])
+    assert text_of(one_page_pdf("标题", ["\U00020000字"])).endswith("?字")  # beyond UCS-2: a question mark
 
 
 def test_demo_puts_the_documents_in_the_store(tmp_path: Path) -> None:
