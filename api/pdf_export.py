@@ -352,7 +352,8 @@ def _verification(checked: Checked | None, cf: CaseFile) -> list[Flowable]:
                   "并由事件字节重算叶子、沿包含证明算到检查点的根。", _BODY),
         Paragraph("3. 把下列日志公钥与机关公布的公钥（<font name='Courier'>enforcement-ledger log key</font>，"
                   "或公开页面“透明日志”）比对；把下列检查点与公开页面或见证方所见的检查点比对。", _BODY),
-        Paragraph("4. 下表每个事件的 SHA-256 是导出包中 events/N.bin 的哈希；纸面所载与之对应。", _BODY),
+        Paragraph("4. 下表序号 N 的事件即导出包中的 events/000N.bin（四位序号），其 SHA-256 即该文件的哈希；"
+                  "纸面所载与之对应。", _BODY),
         Spacer(1, 3 * mm), Paragraph("签名检查点：", _BODY),
         Paragraph(_esc(checked.checkpoint or "（尚无检查点）").replace("\n", "<br/>"), _CODE),
         Spacer(1, 2 * mm), Paragraph("日志公钥：", _BODY), Paragraph(_esc(checked.vkey or _NONE), _CODE),
