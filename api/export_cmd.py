@@ -108,7 +108,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--case", help="案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
     p.add_argument("--rectification", metavar="STREAM",
                    help="执法监督流 (supervision/ZG-… 或 ZG-…): 其责令整改通知书 (仅 --format pdf)")
-    p.add_argument("dir", help="输出目录 (不存在或为空); --format pdf 时为输出文件")
+    p.add_argument("dir", metavar="OUT", help="输出目录 (不存在或为空); --format pdf 时为输出文件 (如 案卷.pdf)")
     p.add_argument("--format", choices=("dir", "pdf"), default="dir",
                    help="dir: 离线核验目录 (默认); pdf: 打印、归档用的 PDF")
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 (默认今天, 北京时间)")
