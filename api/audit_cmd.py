@@ -2,7 +2,7 @@
 
 ::
 
-    enforcement-ledger audit --case DXH-CGJ-2026-0012 [--format text|json|html] [--as-of DATE]
+    enforcement-ledger audit --case DXH-CGJ-2026-0012 [--format text|json|html|pdf] [--as-of DATE] [-o FILE]
     enforcement-ledger audit --all | --agency DXH-CGJ | --sample 20 --seed 7 [--agency CODE]
     enforcement-ledger audit --refresh [--as-of DATE]        # bring audit_evaluations up to date
     enforcement-ledger --as officer/SFJ-0001 audit --case … --record [--adjust PEN-24=0:理由 …]
@@ -10,7 +10,9 @@
 The evaluation is computed from the ledger (``audit.store``: the case's events and those
 of the 复议 and lawsuits that target it, the registry, the calendar) as of ``--as-of``
 (default: today in Asia/Shanghai). ``--format json`` prints one object for ``--case`` and
-an array otherwise; ``html`` one self-contained printable page. Exit status is 0 whatever
+an array otherwise; ``html`` one self-contained printable page; ``pdf`` (``--case`` only) the
+评查意见书 to sign (``api.pdf_export.evaluation_pdf``; the evaluator is the acting identity),
+written to ``-o FILE`` or, in binary, to standard output. Exit status is 0 whatever
 the findings; 2 for a usage error (bad options, an unknown case) or a storage error.
 
 ``--record`` signs the evaluation into the ledger as a ``CaseFileEvaluated`` step on a
@@ -62,7 +64,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
     p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
     p.add_argument("--seed", type=int, default=1, help="抽样的随机种子 (默认 1)")
-    p.add_argument("--format", choices=("text", "json", "html"), default=None, help="输出格式 (默认 text)")
+    p.add_argument("--format", choices=("text", "json", "html", "pdf"), default=None,
+                   help="输出格式 (默认 text); pdf: 评查意见书 (仅 --case; 评查人员为 --as 身份), 例: "
+                        "audit --case DXH-CGJ-2026-0012 --format pdf -o 评查意见书.pdf")
     p.add_argument("--json", action="store_true", help="同 --format json")
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
     p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
@@ -139,6 +143,9 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     if args.sample is not None and args.sample < 1:
         print("错误: --sample 应为正整数", file=sys.stderr)
         return 2
+    if fmt == "pdf" and args.case is None:
+        print("错误: --format pdf (评查意见书) 只能用于 --case", file=sys.stderr)
+        return 2
     if (args.record or args.adjust) and args.case is None:
         print("错误: --record 和 --adjust 只能用于 --case", file=sys.stderr)
         return 2
@@ -171,8 +178,17 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             code = _record(settings, ledger, evaluations[0], adjustments, config, args.stream)
             if code:
                 return code
+        paper = _paper(source, evaluations[0], config, settings.actor) if fmt == "pdf" else None
     finally:
         ledger.close()
+    if paper is not None:
+        if args.output:
+            Path(args.output).write_bytes(paper)
+        else:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(paper)
+            sys.stdout.buffer.flush()
+        return 0
     if fmt == "json":
         text = as_json(evaluations, single=args.case is not None)
     elif fmt == "html":
@@ -184,6 +200,16 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
+
+
+def _paper(source: LedgerSource, ev: Evaluation, config: Config, evaluator: str) -> bytes:
+    """The 评查意见书 of ``ev`` (after any adjustments), with the acting identity as evaluator."""
+    from api.pdf_export import evaluation_pdf, load_case, names_of
+
+    loaded = load_case(source, ev.case, ev.as_of, config, evaluate=False)
+    assert loaded is not None  # the case was just evaluated
+    cf, _, registry = loaded
+    return evaluation_pdf(cf, ev, config, evaluator=evaluator, names=names_of(registry))
 
 
 def _record(settings: Settings, ledger: Any, ev: Evaluation, adjustments: Sequence[Adjustment], config: Config,

@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -28,6 +29,8 @@ from typing import Any
 
 import orjson
 
+from api.documents import DocumentStore
+from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
 from domain.demo import DemoData, generate
@@ -70,6 +73,9 @@ class DemoSummary:
     recorded: int = 0
     skipped: int = 0
     seconds: float = 0.0
+    documents: int = 0
+    """Generated documents put in the document store by this run (in ``documents_seconds``)."""
+    documents_seconds: float = 0.0
     procedures: dict[str, int] = field(default_factory=dict)
     stages: dict[str, int] = field(default_factory=dict)
     defects: dict[str, int] = field(default_factory=dict)
@@ -85,7 +91,9 @@ class DemoSummary:
             "defect_share": self.defect_share, "lawful": self.lawful, "defective": self.defective,
             "reviews": self.reviews, "lawsuits": self.lawsuits, "steps": self.steps,
             "recorded": self.recorded, "skipped": self.skipped, "seconds": round(self.seconds, 3),
-            "steps_per_second": round(self.rate, 1), "procedures": self.procedures, "stages": self.stages,
+            "steps_per_second": round(self.rate, 1), "documents": self.documents,
+            "documents_seconds": round(self.documents_seconds, 3),
+            "procedures": self.procedures, "stages": self.stages,
             "defects": self.defects, "refused": self.refusal,
         }
 
@@ -119,10 +127,12 @@ def check_compatible(ledger: Ledger, data: DemoData) -> None:
 
 def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
              progress: Progress | None = None, *, actor: str = BOOTSTRAP,
-             batch_size: int = DEFAULT_BATCH) -> DemoSummary:
+             batch_size: int = DEFAULT_BATCH, documents: DocumentStore | None = None) -> DemoSummary:
     """Generate the demo and record it: registry and lawful streams live, defective cases as
     backfill signed by ``actor`` (an administrator). Stops at the first refused step
-    (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing."""
+    (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing.
+    With ``documents``, the 文书 the steps cite (one-page PDFs) are put in that store, with
+    the case's agency as owner, so a reviewer can open them."""
     began = time.perf_counter()
     # The generated steps are all alive until the end: the cyclic collector would only rescan
     # them (a fifth of the generation's time, more while recording). Off while generating
@@ -139,10 +149,25 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
         summary = summarise(data, defect_share)
         check_compatible(ledger, data)
         _record(ledger, data, summary, progress, actor, batch_size)
+        summary.seconds = time.perf_counter() - began
+        if documents is not None:
+            summary.documents = store_documents(documents, data, actor)
+            summary.documents_seconds = time.perf_counter() - began - summary.seconds
     finally:
         gc.unfreeze()
-    summary.seconds = time.perf_counter() - began
     return summary
+
+
+def store_documents(store: DocumentStore, data: DemoData, actor: str) -> int:
+    """Put the demo's generated documents in the store (one sync at the end, not one per file);
+    the number of files stored anew."""
+    added = 0
+    for doc in data.documents.values():
+        if not store.exists(doc.sha256):
+            added += store.add_bytes(doc.content, media_type=doc.media_type, uploader=actor, agency=doc.agency,
+                                     sync=False)[1]
+    os.sync()
+    return added
 
 
 def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Progress | None, actor: str,
@@ -210,9 +235,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     as_of = args.as_of or datetime.now(SHANGHAI).date()
     ledger = open_ledger(settings)
     progress = terminal_progress()
+    store = DocumentStore(settings.data / "documents", max_bytes=HttpSettings.from_env().max_document_bytes)
     try:
         summary = run_demo(ledger, args.cases, args.seed, as_of, args.defects, progress,
-                           actor=settings.actor, batch_size=args.batch)
+                           actor=settings.actor, batch_size=args.batch, documents=store)
     except DemoConflict as exc:
         print(f"拒绝: {exc}", file=sys.stderr)
         return 1
@@ -246,4 +272,6 @@ def describe(summary: DemoSummary) -> list[str]:
         f"缺陷所涉规则: {defects}",
         f"记录 {summary.recorded} 步, 跳过已记录 {summary.skipped} 步, 共 {summary.steps} 步, "
         f"用时 {summary.seconds:.1f} 秒 ({summary.rate:.0f} 步/秒)",
+        f"文书文件: 新存入文件库 {summary.documents} 个 (一页 PDF, 可在案卷页面打开), "
+        f"用时 {summary.documents_seconds:.1f} 秒",
     ]

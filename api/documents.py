@@ -151,11 +151,13 @@ class DocumentStore:
         return Upload(self, announced)
 
     def finish(self, upload: Upload, *, media_type: str | None, uploader: str,
-               agency: str | None) -> tuple[DocumentMeta, bool]:
-        """Check the hash, move the file into place; (sidecar, whether it is new)."""
+               agency: str | None, sync: bool = True) -> tuple[DocumentMeta, bool]:
+        """Check the hash, move the file into place; (sidecar, whether it is new). ``sync=False``
+        skips the fsync, for a bulk load that syncs once at its end (the demo's documents)."""
         try:
             upload._file.flush()
-            os.fsync(upload._file.fileno())
+            if sync:
+                os.fsync(upload._file.fileno())
             upload._file.close()
             actual = upload.sha256
             if upload.announced is not None and actual != upload.announced:
@@ -178,6 +180,16 @@ class DocumentStore:
             return meta, created
         finally:
             upload.discard()
+
+    def add_bytes(self, data: bytes, *, media_type: str | None, uploader: str, agency: str | None,
+                  sync: bool = True) -> tuple[DocumentMeta, bool]:
+        upload = self.begin()
+        try:
+            upload.write(data)
+        except BaseException:
+            upload.discard()
+            raise
+        return self.finish(upload, media_type=media_type, uploader=uploader, agency=agency, sync=sync)
 
     def add_file(self, source: Path, *, media_type: str | None, uploader: str,
                  agency: str | None) -> tuple[DocumentMeta, bool]:

@@ -18,6 +18,12 @@ The log is integrated first; when the latest checkpoint does not cover every eve
 case, a new one is signed (unless ``--no-checkpoint``; events it does not cover are then
 listed without a receipt). Exit status: 0 exported; 2 usage errors (unknown case, no log
 key to sign with, a folder that is not empty).
+
+``--format pdf`` writes one PDF to print and archive instead (``api.pdf_export``): with
+``--case`` the whole case file (封面, 卷内目录 with this PDF's pages, 文书目录, 时间线, 期限,
+评查, and an appendix with the signed checkpoint and how to check the file against it); with
+``--rectification STREAM`` the 责令整改通知书 of that supervision stream, numbered
+``监督责改〔year〕<stream id>号``.
 """
 
 from __future__ import annotations
@@ -32,6 +38,15 @@ from typing import Any
 
 from api.audit_cmd import evaluate_cases
 from api.cli_log import attach_signer, batch_size, log_origin
+from api.pdf_export import (
+    Checked,
+    Rectification,
+    case_file_pdf,
+    load_case,
+    names_of,
+    notice_number,
+    rectification_pdf,
+)
 from api.settings import Settings, SettingsError, iso_date
 from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.report import as_html
@@ -41,7 +56,7 @@ from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
 from projections.sql import Database
 
-__all__ = ["export_case", "register", "run"]
+__all__ = ["export_case", "export_case_pdf", "export_notice_pdf", "register", "run"]
 
 README = """# 案卷导出 {case}
 
@@ -85,16 +100,22 @@ enforcement-ledger verify-export .
 
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
-        "export", help="导出一件案卷供离线核验: 签名事件、透明日志回执、公钥、评查结果",
-        description="把案卷导出到目录: 事件 (JSON Lines, 含签名)、每个事件的透明日志回执、公钥、"
-                    "评查结果 (JSON 与 HTML) 和核验说明 README.md。",
+        "export", help="导出一件案卷供离线核验 (目录), 或打印用的 PDF (案卷、责令整改通知书)",
+        description="默认 (--format dir) 把案卷导出到目录: 事件 (JSON Lines, 含签名)、每个事件的透明日志回执、公钥、"
+                    "评查结果 (JSON 与 HTML) 和核验说明 README.md。--format pdf 写一个 PDF 文件: 与 --case 连用为"
+                    "整本案卷 (封面、卷内目录、文书目录、时间线、期限、评查、核验附录); 与 --rectification 连用为"
+                    "责令整改通知书。例: export --case DXH-CGJ-2026-0012 --format pdf 案卷.pdf; "
+                    "export --rectification supervision/ZG-20260302-1A2B3C --format pdf 整改通知书.pdf",
     )
-    p.add_argument("--case", required=True, help="案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
-    p.add_argument("dir", help="输出目录 (不存在或为空)")
+    p.add_argument("--case", help="案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
+    p.add_argument("--rectification", metavar="STREAM",
+                   help="执法监督流 (supervision/ZG-… 或 ZG-…): 其责令整改通知书 (仅 --format pdf)")
+    p.add_argument("dir", metavar="OUT", help="输出目录 (不存在或为空); --format pdf 时为输出文件 (如 案卷.pdf)")
+    p.add_argument("--format", choices=("dir", "pdf"), default="dir",
+                   help="dir: 离线核验目录 (默认); pdf: 打印、归档用的 PDF")
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 (默认今天, 北京时间)")
     p.add_argument("--no-checkpoint", action="store_true", help="不签署新检查点, 只用已有的最新检查点")
     p.add_argument("--json", action="store_true", help="输出 JSON 摘要")
-
 
 
 def _slug(stream: str, version: int) -> str:
@@ -131,13 +152,8 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
     try:
         log = TransparencyLog(store, origin=log_origin(settings))
         try:
-            log.integrate(batch=batch_size())
+            latest = _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
             positions = {nid: log.position_of(nid) for nid, _, _, _ in rows}
-            latest = log.latest_checkpoint()
-            needed = max((p for p in positions.values() if p is not None), default=-1) + 1
-            if sign and (latest is None or latest.size < needed):
-                attach_signer(settings, log)
-                latest = log.checkpoint()
             size = latest.size if latest is not None else 0
             out.mkdir(parents=True, exist_ok=True)
             if any(out.iterdir()):
@@ -193,15 +209,106 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     as_of = args.as_of or datetime.now(SHANGHAI).date()
+    if (args.case is None) == (args.rectification is None):
+        print("错误: 请指定 --case 或 --rectification 之一", file=sys.stderr)
+        return 2
+    if args.rectification is not None and args.format != "pdf":
+        print("错误: --rectification 只能与 --format pdf 连用 (责令整改通知书)", file=sys.stderr)
+        return 2
     try:
-        summary = export_case(settings, args.case, Path(args.dir), as_of=as_of, sign=not args.no_checkpoint)
+        if args.format == "pdf":
+            if args.rectification is not None:
+                summary = export_notice_pdf(settings, args.rectification, Path(args.dir))
+            else:
+                summary = export_case_pdf(settings, args.case, Path(args.dir), as_of=as_of,
+                                          sign=not args.no_checkpoint)
+        else:
+            summary = export_case(settings, args.case, Path(args.dir), as_of=as_of, sign=not args.no_checkpoint)
     except LogError as exc:
         print(f"错误: {exc}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps(summary, ensure_ascii=False))
+    elif args.format == "pdf":
+        print(f"已写入 {summary['file']}: {summary['title']}, {summary['bytes']} 字节")
     else:
         print(f"已导出 {summary['case']} 到 {summary['dir']}: {summary['events']} 个事件, "
               f"{summary['receipts']} 个回执 (检查点大小 {summary['checkpoint_size']}); "
               f"评查 {summary['score']} 分 {summary['grade']}")
     return 0
+
+
+def export_case_pdf(settings: Settings, case: str, out: Path, *, as_of: date, sign: bool = True) -> dict[str, Any]:
+    """Write the whole case file as one PDF (``api.pdf_export.case_file_pdf``), against a checkpoint
+    that covers every event of the file (signed now when needed, unless ``sign`` is false)."""
+    stream = case_stream(case)
+    config = load_config(settings)
+    ledger = open_ledger(settings, keys=False)
+    try:
+        db = Database(ledger.store)
+        source = LedgerSource(db)
+        loaded = load_case(source, stream, as_of, config)
+        if loaded is None:
+            raise SettingsError(f"账本中没有案件 {stream}")
+        cf, evaluation, registry = loaded
+        group = source.group(stream)
+        assert group is not None
+        streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
+        rows = [(r[0], r[1], r[2], r[4]) for r in stream_rows(db, streams, source.upto)]
+        calendar = source.calendar()
+    finally:
+        ledger.close()
+    store = EventStore(settings.store_config())
+    try:
+        log = TransparencyLog(store, origin=log_origin(settings))
+        try:
+            _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
+            checked = Checked.of(log, rows)
+        finally:
+            log.close()
+    finally:
+        store.close()
+    data = case_file_pdf(cf, evaluation, config, as_of=as_of, names=names_of(registry), calendar=calendar,
+                         checked=checked)
+    _write_new(out, data)
+    return {"case": stream, "file": str(out), "title": f"行政执法案卷 {cf.number}", "bytes": len(data),
+            "events": len(rows), "checkpoint_size": checked.size,
+            "score": evaluation.score if evaluation else None, "grade": evaluation.grade if evaluation else None}
+
+
+def export_notice_pdf(settings: Settings, rectification: str, out: Path) -> dict[str, Any]:
+    """Write the 责令整改通知书 of a supervision stream's (last) ``RectificationOrdered``."""
+    stream = rectification if rectification.startswith("supervision/") else f"supervision/{rectification}"
+    ledger = open_ledger(settings, keys=False)
+    try:
+        envelopes = [{**e.envelope, "version": e.version} for e in ledger.store.stream(stream)]
+        order = Rectification.of(stream, envelopes)
+        if order is None:
+            raise SettingsError(f"{stream} 中没有责令整改 (RectificationOrdered)")
+        source = LedgerSource(Database(ledger.store))
+        names = names_of(source.registry())
+    finally:
+        ledger.close()
+    data = rectification_pdf(order, names=names)
+    _write_new(out, data)
+    return {"stream": stream, "file": str(out), "title": f"责令整改通知书 {notice_number(order)}",
+            "number": notice_number(order), "bytes": len(data)}
+
+
+def _write_new(out: Path, data: bytes) -> None:
+    if out.is_dir():
+        raise SettingsError(f"{out} 是目录; --format pdf 需要文件名 (如 案卷.pdf)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+
+
+def _cover(settings: Settings, log: TransparencyLog, nids: list[int], sign: bool) -> Any:
+    """Integrate the log; sign a checkpoint when the latest does not cover ``nids`` (and ``sign``)."""
+    log.integrate(batch=batch_size())
+    positions = [log.position_of(nid) for nid in nids]
+    latest = log.latest_checkpoint()
+    needed = max((p for p in positions if p is not None), default=-1) + 1
+    if sign and (latest is None or latest.size < needed):
+        attach_signer(settings, log)
+        latest = log.checkpoint()
+    return latest

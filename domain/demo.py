@@ -41,7 +41,7 @@ from __future__ import annotations
 import hashlib
 import random
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -52,6 +52,7 @@ import chinese_calendar
 from domain import demo_catalogue as cat
 from domain.calendar import LIBRARY_YEARS, HolidayNotice, WorkingCalendar
 from domain.config import Config
+from domain.demo_documents import one_page_pdf
 from domain.personal_data import gb11643_check_char
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "DefectKind",
     "DemoCase",
     "DemoData",
+    "DemoFile",
     "Proceeding",
     "Segment",
     "credit_code",
@@ -190,6 +192,16 @@ class Segment:
     steps: tuple[Raw, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class DemoFile:
+    """A generated document: its SHA-256, the agency whose file holds it, its media type and bytes."""
+
+    sha256: str
+    agency: str
+    media_type: str
+    content: bytes
+
+
 @dataclass(frozen=True)
 class DemoData:
     """What ``generate`` returns; ``segments()`` is the recording order."""
@@ -201,6 +213,8 @@ class DemoData:
     cases: tuple[DemoCase, ...]
     proceedings: tuple[Proceeding, ...]
     _order: tuple[Segment, ...] = field(repr=False, default=())
+    documents: Mapping[str, DemoFile] = field(repr=False, default_factory=dict)
+    """The written documents the steps cite, by SHA-256 (for the document store)."""
 
     def segments(self) -> tuple[Segment, ...]:
         """Registry (live), defective cases (backfill), the rest (live, in time order)."""
@@ -1140,19 +1154,35 @@ _MEDIA: Final = {"video": ("video/mp4", 8_000_000, 90_000_000), "image": ("image
 
 
 class _Docs:
-    """Content-addressed document references, stable per case and document key."""
+    """Content-addressed document references, stable per case and document key.
 
-    def __init__(self, stream: str) -> None:
+    A written document (``pdf``) is a real one-page PDF (``domain.demo_documents``) whose
+    SHA-256 the reference cites; ``files`` keeps its bytes for the document store. Images and
+    AV records stay references only (the file library says 未上传)."""
+
+    def __init__(self, stream: str, agency: str = "", agency_name: str = "") -> None:
         self.stream = stream
+        self.agency = agency
+        self.agency_name = agency_name
         self.cache: dict[str, Raw] = {}
+        self.files: dict[str, DemoFile] = {}
 
     def __call__(self, name: str, kind: str = "pdf", key: str | None = None) -> Raw:
         key = key or name
         found = self.cache.get(key)
         if found is None:
-            digest = hashlib.sha256(f"demo|{self.stream}|{key}".encode()).hexdigest()
             media, low, high = _MEDIA[kind]
-            size = low + int(digest[:8], 16) % (high - low)
+            if kind == "pdf":
+                number = self.stream.split("/", 1)[-1]
+                content = one_page_pdf(name, [f"案号：{number}", f"执法机关：{self.agency_name}",
+                                              f"文书：{name}" + ("" if key == name else f"（{key}）"),
+                                              "本文件由演示数据生成，仅为示意，不具法律效力。"])
+                digest = hashlib.sha256(content).hexdigest()
+                self.files[digest] = DemoFile(digest, self.agency, media, content)
+                size = len(content)
+            else:
+                digest = hashlib.sha256(f"demo|{self.stream}|{key}".encode()).hexdigest()
+                size = low + int(digest[:8], 16) % (high - low)
             found = {"sha256": digest, "bytes": size, "media_type": media, "name": name}
             self.cache[key] = found
         return dict(found)  # a step's data is its own, even where two steps cite one file
@@ -1190,7 +1220,7 @@ class _Builder:
         self.year = year
         self.stream = f"case/{number}"
         self.rng = random.Random(spec.seed + "/content")
-        self.doc = _Docs(self.stream)
+        self.doc = _Docs(self.stream, spec.agency.stream, spec.agency.spec.name)
         self.agency = spec.agency
         self.item = spec.item
         self.name = spec.defect.name if spec.defect else ""
@@ -1843,6 +1873,7 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     order = sorted(range(len(planned)), key=lambda i: (planned[i][1][0].day, planned[i][1][0].minute, i))
     serials: dict[tuple[str, int], int] = {}
     built: list[_Built] = []
+    documents: dict[str, DemoFile] = {}
     for i in order:
         spec, slots = planned[i]
         kept = [s for s in slots if s.day <= last]
@@ -1856,6 +1887,7 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
         number = f"{spec.agency.spec.code}-{year}-{serial:04d}"
         builder = _Builder(spec, kept, slots, number, serial, year, config)
         steps = builder.build()
+        documents.update(builder.doc.files)
         served = next((s for s in steps if s["type"] == "DecisionServed"), None)
         built.append(_Built(builder.stream, number, serial, year, spec, kept, builder.party, builder.handlers,
                             steps, builder.document_no, served["data"]["served_at"] if served else None,
@@ -1877,7 +1909,7 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     demo_cases.sort(key=lambda c: c.stream)
     registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings))
+                    _segments(registry_all, demo_cases, proceedings), documents)
 
 
 def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:

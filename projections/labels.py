@@ -120,3 +120,11 @@ WARNING_LABELS: Final[dict[str, str]] = {"yellow": "黄色预警", "red": "红�
 
 def step_label(step_type: str) -> str:
     return STEP_LABELS.get(step_type, step_type)
+
+
+PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
+
+PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "单位"}
+
+RETENTION_LABELS: Final[dict[str, str]] = {"permanent": "永久", "30y": "30年", "10y": "10年"}
+"""保管期限 of ``CaseArchived.retention``."""

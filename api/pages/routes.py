@@ -8,8 +8,10 @@
 | ``/ui/cases/{number}`` | the case file: 卷内目录, documents and records, timeline, deadlines, evaluation |
 | ``/ui/cases/{number}/evaluation.html`` | the printable evaluation report |
 | ``/ui/cases/{number}/export.zip`` | the file to take away and check offline (as ``enforcement-ledger export``) |
+| ``/ui/cases/{number}/case.pdf``, ``…/evaluation.pdf`` | the case file and the 评查意见书, in PDF to print |
 | ``/ui/events/{kind}/{id}/{version}`` | one event: its data, signature, chain, inclusion proof, findings |
 | ``/ui/streams/{kind}/{id}`` | the events of a 复议, lawsuit or supervision stream |
+| ``/ui/streams/supervision/{id}/notice.pdf`` | the 责令整改通知书 of a rectification order |
 | ``/ui/documents/{sha256}`` | a stored document (笔录, 决定书, 音像记录) |
 | ``/ui/supervision`` | warnings, per-agency figures, rectification orders and their follow-up |
 | ``/ui/supervision/warnings`` | every red and yellow warning |
@@ -740,3 +742,90 @@ async def report_rectification(ident: str, request: Request, svc: ServicesDep) -
                       can_report=True, form=fields, today=now.date().isoformat())
 
     return await svc.in_writer(run)
+
+
+# --------------------------------------------------------------------------- PDF for paper (api.pdf_export)
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename=\"{name}\"", "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _names(ctx: Ctx) -> dict[str, str]:
+    return {**ctx.reads.agency_names(), **ctx.reads.officer_names()}
+
+
+def _paper_case(ctx: Ctx, stream: str, evaluate: bool) -> tuple[Any, Any] | None:
+    """The folded case file and the evaluation the page shows (the stored one; live when none is stored)."""
+    from api.pdf_export import load_case
+    from audit.store import LedgerSource
+
+    row = ctx.reads.evaluation(stream)
+    ev = ctx.reads.evaluation_object(row) if row is not None else None
+    loaded = load_case(LedgerSource(ctx.reads.db), stream, ev.as_of if ev else ctx.as_of, ctx.reads.config,
+                       evaluate=evaluate and ev is None)
+    if loaded is None:
+        return None
+    return loaded[0], ev or loaded[1]
+
+
+@router.get("/ui/cases/{number}/case.pdf")
+def case_pdf(number: str, request: Request, svc: ServicesDep) -> Response:
+    from api.pdf_export import Checked, case_file_pdf
+
+    got = _case_page(request, svc, number)
+    if isinstance(got, Response):
+        return got
+    ctx, stream, cf = got
+    loaded = _paper_case(ctx, stream, evaluate=False)
+    if loaded is None:
+        return _missing(ctx, f"案件 {stream}")
+    file, ev = loaded
+    related = sorted({t["stream"] for t in cf["timeline"] if t.get("stream") and t["stream"] != stream})
+    assert ctx.principal is not None
+    streams = [stream, *[s for s in related if svc.access.can_read(ctx.principal, s)]]
+    rows = ctx.reads.db.stream_events(streams, ctx.reads.db.head())
+    with svc.log.reading() as log:
+        checked = Checked.of(log, rows)
+    data = case_file_pdf(file, ev, ctx.reads.config, as_of=ev.as_of if ev else ctx.as_of, names=_names(ctx),
+                         calendar=ctx.reads.calendar(), checked=checked)
+    return _pdf(data, f"case-{file.number}.pdf")
+
+
+@router.get("/ui/cases/{number}/evaluation.pdf")
+def evaluation_pdf_page(number: str, request: Request, svc: ServicesDep) -> Response:
+    from api.pdf_export import evaluation_pdf
+
+    got = _case_page(request, svc, number)
+    if isinstance(got, Response):
+        return got
+    ctx, stream, _ = got
+    loaded = _paper_case(ctx, stream, evaluate=True)
+    if loaded is None or loaded[1] is None:
+        return _missing(ctx, f"{stream} 的评查结果")
+    file, ev = loaded
+    assert ctx.principal is not None
+    data = evaluation_pdf(file, ev, ctx.reads.config, evaluator=ctx.principal.identity, names=_names(ctx),
+                          issued=datetime.now(SHANGHAI).date())
+    return _pdf(data, f"evaluation-{file.number}.pdf")
+
+
+@router.get("/ui/streams/supervision/{ident}/notice.pdf")
+def notice_pdf(ident: str, request: Request, svc: ServicesDep) -> Response:
+    from api.pdf_export import Rectification, rectification_pdf
+
+    ctx = _guard(request, svc)
+    if isinstance(ctx, Response):
+        return ctx
+    stream = _stream("supervision", ident)
+    if stream is None:
+        return _missing(ctx, f"流 supervision/{ident}")
+    assert ctx.principal is not None
+    if not svc.access.can_read(ctx.principal, stream):
+        return _forbidden(ctx, stream)
+    order = Rectification.of(stream, [{**e.envelope, "version": e.version} for e in _events(svc, stream)])
+    if order is None:
+        return _missing(ctx, f"{stream} 的责令整改通知")
+    return _pdf(rectification_pdf(order, names=_names(ctx)), f"notice-{ident}.pdf")
