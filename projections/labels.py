@@ -120,3 +120,13 @@ WARNING_LABELS: Final[dict[str, str]] = {"yellow": "黄色预警", "red": "红�
 
 def step_label(step_type: str) -> str:
     return STEP_LABELS.get(step_type, step_type)
+
+
+# --- spreadsheet exports (issue 13): the codes their columns show
+PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
+
+PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "法人或其他组织"}
+
+RECTIFICATION_STATE_LABELS: Final[dict[str, str]] = {
+    "open": "整改中", "overdue": "逾期未报告", "reported": "已报告整改", "late": "逾期后报告",
+}
