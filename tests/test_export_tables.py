@@ -1,0 +1,317 @@
+"""Spreadsheets (issue 13): the case list with its filters, warnings, statistics, evaluations and
+rectifications as XLSX (opened with openpyxl) and CSV (read with csv) — from the pages' download
+links, the API (``Accept: text/csv``, ``?format=xlsx``) and the CLI (``--format``, ``-o``).
+
+Headers are Chinese, values carry Chinese labels (never codes), money is yuan with two decimals
+(a ``#,##0.00`` number in XLSX, ``domain.money.yuan`` text in CSV), and a reader gets only the rows
+they may read. Also: money shown to people is yuan, never fen (``projections stats``)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.requests import Request
+
+from api.cli import main as cli_main
+from api.server.tabular import table_format
+from api.tables_export import INT, MONEY, TEXT, TIME, Column, Table, content_disposition, write
+from domain.money import yuan
+from projections.labels import STATUS_LABELS
+from tests.test_pages_support import AGENCY, OTHER_AGENCY, Site, number, site_at
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CODES = {"general", "summary", "penalty", "archived", "closed", "registered", "red", "yellow", "person",
+         "organisation", "BLOCKER", "MAJOR"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with site_at(tmp_path_factory.mktemp("tables"), cases=60) as built:
+        yield built
+
+
+def _login(site: Site, who: str) -> TestClient:
+    client = TestClient(site.app, raise_server_exceptions=True)
+    site.login(client, who)
+    return client
+
+
+def _bearer(site: Site, who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {site.tokens[who]}"}
+
+
+def sheet_rows(body: bytes) -> list[dict[str, Any]]:
+    """An XLSX's first sheet as dicts by header."""
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def csv_rows(body: bytes) -> list[dict[str, str]]:
+    assert body.startswith(b"\xef\xbb\xbf"), "CSV must start with a UTF-8 BOM (Excel reads Chinese)"
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def _cells(book_bytes: bytes, header: str) -> list[Any]:
+    """The cells (not values) of one column, for number formats."""
+    sheet = openpyxl.load_workbook(io.BytesIO(book_bytes)).worksheets[0]
+    heads = [c.value for c in sheet[1]]
+    index = heads.index(header)
+    return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+
+def _no_codes(rows: list[dict[str, Any]], *columns: str) -> None:
+    for row in rows:
+        for column in columns:
+            assert row[column] not in CODES, (column, row[column])
+
+
+# --------------------------------------------------------------------------- pages
+
+
+def test_the_case_list_download_has_a_row_per_case_of_the_filtered_list(site: Site) -> None:
+    client = _login(site, "admin")
+    expected = {r["grp"].split("/", 1)[1]: r for r in site.rows(
+        "SELECT grp, fine_fen, paid_fen, status FROM proj_cases WHERE agency = ? AND status = 'archived'", (AGENCY,))}
+    assert len(expected) > 1, "the demo needs archived cases of the agency"
+    query = f"?agency={AGENCY}&status=archived"
+    page = client.get("/ui/cases" + query).text
+    assert "/ui/cases.xlsx?" in page and "/ui/cases.csv?" in page  # the link carries the filters
+    got = client.get("/ui/cases.xlsx" + query)
+    assert got.status_code == 200 and got.headers["content-type"] == XLSX
+    assert "attachment" in got.headers["content-disposition"]
+    assert ".xlsx" in got.headers["content-disposition"]
+    rows = sheet_rows(got.content)
+    assert sorted(r["案号"] for r in rows) == sorted(expected)
+    assert {r["状态"] for r in rows} == {STATUS_LABELS["archived"]}
+    assert {r["机关编码"] for r in rows} == {AGENCY.split("/")[1]}
+    assert all(r["执法机关"] and r["执法机关"] != AGENCY for r in rows)  # the agency's name
+    _no_codes(rows, "程序", "当事人类型", "状态", "处理结果")
+    fined = [r for r in rows if expected[r["案号"]]["fine_fen"]]
+    assert fined, "the demo needs a fined archived case"
+    for r in fined:
+        assert Decimal(str(r["罚款（元）"])) * 100 == expected[r["案号"]]["fine_fen"]
+    assert {c.number_format for c in _cells(got.content, "罚款（元）") if c.value is not None} == {"#,##0.00"}
+    assert all(isinstance(r["立案日期"], datetime | date) for r in rows if r["立案日期"] is not None)
+
+    text = client.get("/ui/cases.csv" + query)
+    assert text.status_code == 200 and text.headers["content-type"].startswith("text/csv")
+    listed = csv_rows(text.content)
+    assert sorted(r["案号"] for r in listed) == sorted(expected)
+    for r in listed:
+        fen = expected[r["案号"]]["fine_fen"]
+        assert r["罚款（元）"] == (yuan(fen) if fen else "")
+
+
+def test_the_case_list_download_holds_every_page_and_the_text_filter(site: Site) -> None:
+    client = _login(site, "admin")
+    every = site.rows("SELECT grp FROM proj_cases")
+    assert len(every) > 50, "more cases than one page of the list"
+    assert len(csv_rows(client.get("/ui/cases.csv?page=2").content)) == len(every)
+    one = number(site.failing)
+    assert [r["案号"] for r in csv_rows(client.get(f"/ui/cases.csv?q={one}").content)] == [one]
+
+
+def test_a_reader_downloads_only_what_they_may_read(site: Site) -> None:
+    officer = _login(site, "officer")
+    mine = {r["grp"].split("/", 1)[1] for r in site.rows("SELECT grp FROM proj_cases WHERE agency = ?", (AGENCY,))}
+    rows = csv_rows(officer.get("/ui/cases.csv").content)
+    assert {r["案号"] for r in rows} == mine
+    assert csv_rows(officer.get(f"/ui/cases.csv?agency={OTHER_AGENCY}").content) == []
+    assert officer.get(f"/ui/supervision/evaluations.xlsx?agency={OTHER_AGENCY}").status_code == 403
+    evaluated = csv_rows(officer.get("/ui/supervision/evaluations.csv").content)
+    assert evaluated and {r["机关编码"] for r in evaluated} == {AGENCY.split("/")[1]}
+    statistics = csv_rows(officer.get("/ui/supervision/statistics.csv").content)
+    assert statistics and {r["机关编码"] for r in statistics} <= {AGENCY.split("/")[1]}
+    anonymous = TestClient(site.app).get("/ui/cases.xlsx", follow_redirects=False)
+    assert anonymous.status_code == 303 and "/ui/login" in anonymous.headers["location"]
+
+
+def test_warnings_statistics_and_evaluations_download_from_the_supervision_pages(site: Site) -> None:
+    client = _login(site, "admin")
+    page = client.get("/ui/supervision").text
+    for link in ("/ui/supervision/statistics.xlsx", "/ui/supervision/evaluations.xlsx"):
+        assert link in page
+    assert "/ui/supervision/warnings.xlsx" in client.get("/ui/supervision/warnings").text
+    warnings = csv_rows(client.get("/ui/supervision/warnings.csv?colour=red").content)
+    listed = client.get("/ui/supervision/warnings?colour=red").text
+    assert f"共 {len(warnings)} 条" in listed
+    assert {w["预警"] for w in warnings} <= {"红色预警"}
+    evaluations = sheet_rows(client.get("/ui/supervision/evaluations.xlsx?grade=不合格").content)
+    failing = {r["grp"].split("/", 1)[1] for r in site.rows("SELECT grp FROM audit_evaluations WHERE grade = '不合格'")}
+    assert {r["案号"] for r in evaluations} == failing and {r["等级"] for r in evaluations} == {"不合格"}
+    stats = sheet_rows(client.get("/ui/supervision/statistics.xlsx").content)
+    counted = site.rows("SELECT agency, year, SUM(value) AS n FROM proj_statistics WHERE metric = 'fines.amount_fen' "
+                        "GROUP BY agency, year")
+    by_key = {(r["机关编码"], r["年度"]): r for r in stats}
+    assert counted
+    for c in counted:
+        row = by_key[(c["agency"].split("/", 1)[1], c["year"])]
+        assert Decimal(str(row["罚款金额（元）"])) * 100 == c["n"]
+
+
+# --------------------------------------------------------------------------- API
+
+
+def test_the_api_lists_answer_csv_or_xlsx_with_the_rows_of_their_json(site: Site) -> None:
+    client = site.client
+    admin = _bearer(site, "admin")
+    query = f"/v1/cases?agency={AGENCY}&status=archived&limit=500"
+    as_json = client.get(query, headers=admin).json()["cases"]
+    got = client.get(query, headers={**admin, "Accept": "text/csv"})
+    assert got.status_code == 200 and got.headers["content-type"].startswith("text/csv")
+    assert "attachment" in got.headers["content-disposition"]
+    assert sorted(r["案号"] for r in csv_rows(got.content)) == sorted(c["number"] for c in as_json)
+    xlsx = client.get(query + "&format=xlsx", headers=admin)
+    assert xlsx.headers["content-type"] == XLSX and len(sheet_rows(xlsx.content)) == len(as_json)
+    assert client.get(query + "&format=json", headers={**admin, "Accept": "text/csv"}).json()["cases"] == as_json
+    paged = client.get("/v1/cases?limit=3&format=csv", headers=admin)
+    assert len(csv_rows(paged.content)) == 3 and 'rel="next"' in paged.headers["link"]
+    for path, key in (("/v1/supervision/warnings", "warnings"), ("/v1/supervision/statistics", "statistics"),
+                      ("/v1/supervision/rectifications", "rectifications"),
+                      ("/v1/supervision/evaluations", "evaluations"), ("/v1/public/statistics", "statistics")):
+        doc = client.get(path, headers=admin).json()[key]
+        sheet = client.get(path + "?format=xlsx", headers=admin)
+        assert sheet.status_code == 200 and sheet.headers["content-type"] == XLSX, path
+        assert len(sheet_rows(sheet.content)) == len(doc), path
+        text = client.get(path, headers={**admin, "Accept": "text/csv;q=0.9, application/json;q=0.5"})
+        assert text.headers["content-type"].startswith("text/csv") and len(csv_rows(text.content)) == len(doc), path
+    assert client.get("/v1/supervision/evaluations", headers=admin).json()["evaluations"][0]["grade"] in (
+        "优秀", "合格", "不合格")  # JSON keeps its codes
+
+
+def test_the_api_spreadsheets_follow_the_read_policy(site: Site) -> None:
+    client = site.client
+    officer = _bearer(site, "officer")
+    rows = csv_rows(client.get("/v1/cases?limit=500&format=csv", headers=officer).content)
+    assert rows and {r["机关编码"] for r in rows} == {AGENCY.split("/")[1]}
+    assert client.get(f"/v1/cases?agency={OTHER_AGENCY}&format=csv", headers=officer).status_code == 403
+    assert client.get(f"/v1/supervision/evaluations?agency={OTHER_AGENCY}&format=xlsx",
+                      headers=officer).status_code == 403
+    assert client.get("/v1/supervision/warnings?format=csv").status_code == 401
+
+
+def test_a_rectification_order_is_a_row_of_the_spreadsheet(site: Site) -> None:
+    supervisor = site.identities["supervisor"]
+    order = {"stream": "supervision/ZG-TABLES-1", "type": "RectificationOrdered", "at": "2026-03-02T10:00:00+08:00",
+             "by": supervisor, "data": {"agency": AGENCY, "case": site.failing, "findings": ["PEN-10", "PEN-40"],
+                                        "due_at": "2026-03-16T17:00:00+08:00"}}
+    assert site.client.post("/v1/steps", json=order, headers=_bearer(site, "supervisor")).status_code == 201
+    client = _login(site, "admin")
+    rows = [r for r in csv_rows(client.get("/ui/supervision/rectifications.csv?as_of=2026-03-20").content)
+            if r["监督流"] == "supervision/ZG-TABLES-1"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["案号"] == number(site.failing) and row["问题（规则编号）"] == "PEN-10、PEN-40"
+    assert row["下达时间（北京时间）"] == "2026-03-02 10:00:00+08:00" and row["整改期限"] == "2026-03-16"
+    assert row["状态"] == "逾期未报告"
+    other = _login(site, "other")
+    assert not [r for r in csv_rows(other.get("/ui/supervision/rectifications.csv").content)
+                if r["监督流"] == "supervision/ZG-TABLES-1"]
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def _cli(site: Site, *args: str) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli_main(["--data", str(site.data), *args]) == 0
+    return out.getvalue()
+
+
+def test_the_cli_writes_spreadsheets_to_a_file_or_standard_output(site: Site, tmp_path: Path,
+                                                                   capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    target = tmp_path / "统计.xlsx"
+    assert cli_main(["--data", str(site.data), "projections", "stats", "--format", "xlsx", "-o", str(target)]) == 0
+    stats = sheet_rows(target.read_bytes())
+    blocks = json.loads(_cli(site, "projections", "stats", "--json"))["statistics"]
+    assert len(stats) == len(blocks) and "罚款金额（元）" in stats[0]
+    capsysbinary.readouterr()
+    assert cli_main(["--data", str(site.data), "projections", "stats", "--format", "xlsx"]) == 0
+    assert sheet_rows(capsysbinary.readouterr().out) == stats
+    assert cli_main(["--data", str(site.data), "audit", "--all", "--format", "csv"]) == 0
+    evaluated = csv_rows(capsysbinary.readouterr().out)
+    assert len(evaluated) == len(site.rows("SELECT grp FROM audit_evaluations"))
+    assert {r["等级"] for r in evaluated} <= {"优秀", "合格", "不合格"}
+    assert cli_main(["--data", str(site.data), "audit", "--all", "--json"]) == 0
+    coded = json.loads(capsysbinary.readouterr().out)
+    assert {f["severity"] for e in coded for f in e["findings"]} <= {"BLOCKER", "MAJOR", "MINOR", "INFO"}
+    warnings = tmp_path / "w.csv"
+    assert cli_main(["--data", str(site.data), "projections", "warnings", "--format", "csv", "-o", str(warnings)]) == 0
+    listed = json.loads(_cli(site, "projections", "warnings", "--json"))["warnings"]
+    assert len(csv_rows(warnings.read_bytes())) == len(listed)
+
+
+def test_projections_stats_shows_money_in_yuan_never_fen(site: Site) -> None:
+    text = _cli(site, "projections", "stats", "--agency", AGENCY)
+    fines = site.rows("SELECT year, value FROM proj_statistics WHERE agency = ? AND metric = 'fines.amount_fen' "
+                      "ORDER BY year", (AGENCY,))
+    assert fines
+    assert f"罚款金额: {yuan(fines[0]['value'])}" in text
+    assert "（分）" not in text and "_fen" not in text
+
+
+# --------------------------------------------------------------------------- the writer
+
+
+def _one(kind: str, value: Any, header: str = "值") -> Table:
+    return Table("测试", [Column(header, lambda r: r, kind)], [value])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(min_value=-10**12, max_value=10**12))
+def test_for_all_amounts_csv_says_yuan_and_xlsx_holds_the_exact_number(fen: int) -> None:
+    assert csv_rows(write(_one(MONEY, fen), "csv"))[0]["值"] == yuan(fen)
+    cell = _cells(write(_one(MONEY, fen), "xlsx"), "值")[0]
+    assert Decimal(str(cell.value)) * 100 == fen and cell.number_format == "#,##0.00"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(alphabet=st.sampled_from("=+-@ab中,\"'\n1("), min_size=1, max_size=12))
+def test_for_all_texts_no_cell_becomes_a_formula(text: str) -> None:
+    cell = _cells(write(_one(TEXT, text), "xlsx"), "值")[0]
+    assert cell.data_type == "s" and cell.value == text
+    shown = csv_rows(write(_one(TEXT, text), "csv"))[0]["值"]
+    assert shown == ("'" + text if text.startswith(("=", "+", "-", "@")) else text)
+
+
+def test_times_are_beijing_time_and_integers_stay_numbers() -> None:
+    moment = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
+    assert csv_rows(write(_one(TIME, moment.isoformat()), "csv"))[0]["值"] == "2026-03-02 09:00:00+08:00"
+    assert sheet_rows(write(_one(TIME, "2026-03-02T01:00:00Z"), "xlsx"))[0]["值"] == datetime(2026, 3, 2, 9, 0)
+    assert sheet_rows(write(_one(INT, 7), "xlsx"))[0]["值"] == 7
+
+
+def test_the_attachment_name_is_chinese_and_safe() -> None:
+    header = content_disposition("案件列表-2026-04-20.xlsx")
+    assert header.startswith('attachment; filename="') and "\n" not in header
+    assert "filename*=UTF-8''%E6%A1%88" in header
+
+
+def _request(accept: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": "/", "query_string": b"",
+                    "headers": [(b"accept", accept.encode())]})
+
+
+@pytest.mark.parametrize(("accept", "fmt", "expected"), [
+    ("text/csv", None, "csv"), (XLSX, None, "xlsx"), ("application/json", None, None), ("*/*", None, None),
+    ("", None, None), ("application/json, text/csv", None, None), ("text/csv;q=0.5, application/json", None, None),
+    ("text/csv, application/json;q=0.5", None, "csv"), ("text/csv;q=0", None, None),
+    ("text/csv", "json", None), ("application/json", "xlsx", "xlsx"),
+])
+def test_content_negotiation(accept: str, fmt: str | None, expected: str | None) -> None:
+    assert table_format(_request(accept), fmt) == expected
