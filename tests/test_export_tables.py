@@ -315,3 +315,15 @@ def _request(accept: str) -> Request:
 ])
 def test_content_negotiation(accept: str, fmt: str | None, expected: str | None) -> None:
     assert table_format(_request(accept), fmt) == expected
+
+
+def test_pages_show_money_in_yuan_with_two_decimals(site: Site) -> None:
+    client = _login(site, "admin")
+    fined = site.rows("SELECT grp, fine_fen, paid_fen FROM proj_cases WHERE fine_fen > 0 ORDER BY grp")[0]
+    page = client.get(f"/ui/cases/{number(fined['grp'])}").text
+    assert f"罚款 {yuan(fined['fine_fen'])}" in page and f"已缴 {yuan(fined['paid_fen'])}" in page
+    total = site.rows("SELECT SUM(value) AS n FROM proj_statistics WHERE metric = 'fines.amount_fen' AND agency = ?",
+                      (AGENCY,))[0]["n"]
+    years = site.rows("SELECT DISTINCT year FROM proj_statistics")
+    if len(years) == 1:
+        assert yuan(total) in TestClient(site.app).get(f"/public/statistics?year={years[0]['year']}").text
