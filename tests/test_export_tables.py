@@ -327,3 +327,12 @@ def test_pages_show_money_in_yuan_with_two_decimals(site: Site) -> None:
     years = site.rows("SELECT DISTINCT year FROM proj_statistics")
     if len(years) == 1:
         assert yuan(total) in TestClient(site.app).get(f"/public/statistics?year={years[0]['year']}").text
+
+
+def test_the_public_statistics_page_links_its_spreadsheet(site: Site) -> None:
+    public = TestClient(site.app)
+    year = site.rows("SELECT MAX(year) AS y FROM proj_statistics")[0]["y"]
+    page = public.get(f"/public/statistics?year={year}").text
+    assert f"/v1/public/statistics?year={year}&amp;format=xlsx" in page
+    rows = sheet_rows(public.get(f"/v1/public/statistics?year={year}&format=xlsx").content)
+    assert rows and {r["年度"] for r in rows} == {year}
