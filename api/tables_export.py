@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ MEDIA_TYPES: Final = {
 }
 _NUMBER_FORMATS: Final = {MONEY: "#,##0.00", DATE: "yyyy-mm-dd", TIME: "yyyy-mm-dd hh:mm:ss", RATE: "0.0%"}
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -199,18 +201,22 @@ def _xlsx(table: Table) -> bytes:
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_sheet_title(table.title))
     kinds = [c.kind for c in table.columns]
-    widths = [max(8, min(40, 2 * len(h) + 2)) for h in table.headers()]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[_letter(index)].width = width
+    headers = table.headers()
+    body = list(table.cells())
+    for index, header in enumerate(headers):  # wide enough for the header and the first rows, within reason
+        shown = [_width(header)] + [_width(_csv_text(kinds[index], row[index])) for row in body[:200]]
+        sheet.column_dimensions[_letter(index)].width = max(6, min(50, max(shown) + 2))
     sheet.freeze_panes = "A2"
+    if headers:
+        sheet.auto_filter.ref = f"A1:{_letter(len(headers) - 1)}{len(body) + 1}"
     bold = Font(bold=True)
-    header = []
-    for text in table.headers():
+    header_row = []
+    for text in headers:
         cell = WriteOnlyCell(sheet, value=text)
         cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for cells in table.cells():
+        header_row.append(cell)
+    sheet.append(header_row)
+    for cells in body:
         row = []
         for kind, value in zip(kinds, cells, strict=True):
             cell = WriteOnlyCell(sheet, value=_xlsx_value(kind, value))
@@ -225,6 +231,11 @@ def _xlsx(table: Table) -> bytes:
     return out.getvalue()
 
 
+def _width(text: str) -> int:
+    """Display width: a CJK character takes two columns."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def _xlsx_value(kind: str, value: Any) -> Any:
     if value is None:
         return None
@@ -232,8 +243,6 @@ def _xlsx_value(kind: str, value: Any) -> Any:
         return Decimal(int(value)).scaleb(-2)
     if kind == TIME:
         return value.astimezone(SHANGHAI).replace(tzinfo=None)  # Excel has no zones: Beijing time, said in the header
-    if kind == TEXT:
-        return str(value)
     return value
 
 
@@ -270,7 +279,7 @@ def _normal(kind: str, value: Any) -> Any:
         if moment is None or moment.tzinfo is None:
             return None
         return moment.astimezone(SHANGHAI)
-    return value
+    return _CONTROL.sub("\ufffd", str(value))  # XLSX cannot hold C0 controls; both formats show the same mark
 
 
 def _parse_time(text: str) -> datetime | None:

@@ -336,3 +336,31 @@ def test_the_public_statistics_page_links_its_spreadsheet(site: Site) -> None:
     assert f"/v1/public/statistics?year={year}&amp;format=xlsx" in page
     rows = sheet_rows(public.get(f"/v1/public/statistics?year={year}&format=xlsx").content)
     assert rows and {r["年度"] for r in rows} == {year}
+
+
+_CASE_ROWS = st.lists(st.fixed_dictionaries({
+    "number": st.from_regex(r"JA-CGJ-2026-[0-9]{4}", fullmatch=True),
+    "agency": st.sampled_from([AGENCY, OTHER_AGENCY, None]),
+    "procedure": st.sampled_from(["general", "summary", None]),
+    "status": st.sampled_from(sorted(STATUS_LABELS)),
+    "party_name": st.text(max_size=8),
+    "fine_fen": st.one_of(st.none(), st.integers(min_value=0, max_value=10**10)),
+    "registered_on": st.one_of(st.none(), st.dates().map(date.isoformat)),
+}), max_size=8)
+
+
+@settings(max_examples=25, deadline=None)
+@given(_CASE_ROWS)
+def test_for_all_case_lists_both_formats_hold_a_row_per_case_in_order(rows: list[dict[str, Any]]) -> None:
+    from api.tables_export import Names, cases_table
+
+    table = cases_table(rows, Names({AGENCY: "某某局"}))
+    as_csv = csv_rows(write(table, "csv"))
+    as_xlsx = sheet_rows(write(table, "xlsx"))
+    assert [r["案号"] for r in as_csv] == [r["案号"] for r in as_xlsx] == [r["number"] for r in rows]
+    for row, text, cell in zip(rows, as_csv, as_xlsx, strict=True):
+        assert text["状态"] == cell["状态"] == STATUS_LABELS[row["status"]]
+        fen = row["fine_fen"]
+        assert text["罚款（元）"] == (yuan(fen) if fen else "")
+        assert (cell["罚款（元）"] is None) if not fen else Decimal(str(cell["罚款（元）"])) * 100 == fen
+        assert text["立案日期"] == (row["registered_on"] or "")
