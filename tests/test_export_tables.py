@@ -12,6 +12,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -364,3 +365,14 @@ def test_for_all_case_lists_both_formats_hold_a_row_per_case_in_order(rows: list
         assert text["罚款（元）"] == (yuan(fen) if fen else "")
         assert (cell["罚款（元）"] is None) if not fen else Decimal(str(cell["罚款（元）"])) * 100 == fen
         assert text["立案日期"] == (row["registered_on"] or "")
+
+
+def test_the_public_text_of_a_demo_decision_states_its_fine_in_yuan_with_two_decimals(site: Site) -> None:
+    published = site.rows("SELECT text, penalties FROM pub_decisions WHERE fine_fen > 0")
+    assert published, "the demo publishes fined decisions"
+    for row in published:
+        amounts = [p["amount_fen"] for p in json.loads(row["penalties"]) if p.get("amount_fen")]
+        assert all(f"人民币{yuan(a)}" in row["text"] for a in amounts), row["text"]
+    feed = TestClient(site.app).get("/v1/public/feed.json").json()
+    texts = [i["content_text"] for i in feed["items"] if "罚款" in i["content_text"]]
+    assert texts and all(re.search(r"人民币[0-9,]+\.[0-9]{2} 元", t) for t in texts)
