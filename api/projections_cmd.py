@@ -8,6 +8,9 @@
   timeline, deadlines with their state.
 * ``projections warnings [--as-of DATE] [--agency A] [--officer O] [--format text|json|csv|xlsx] [-o FILE]``:
   running deadlines, yellow (due within 3 WD) or red (missed).
+* ``projections cases [--agency A] [--status S] [--grade G] [--colour red|yellow] [--q TEXT] [--as-of DATE]
+  [--format text|json|csv|xlsx] [-o FILE]``: the case list the pages show (``/ui/cases``: the same
+  query and filters), every matching case.
 * ``projections stats [--agency A] [--year Y] [--format text|json|csv|xlsx] [-o FILE]``: statistics per
   agency and year (TS-04), with 纠错率、出庭率、公开及时率; money in yuan where a person reads it.
 
@@ -30,16 +33,20 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings, SettingsError
-from api.tables_export import FORMATS, Names, Table, save, statistics_table, warnings_table, write
+from api.tables_export import FORMATS, Names, Table, cases_table, save, statistics_table, warnings_table, write
 from api.wiring import SHANGHAI, load_config
 from domain.money import yuan
 from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
+from projections.labels import STATUS_LABELS
 from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, parked, rebuild, status
 from projections.sql import Database
 from projections.statistics import MONEY_METRICS
 
+GRADES = ("优秀", "合格", "不合格")
+EVERY_CASE = 10_000_000
+"""``projections cases`` lists every matching case (no pages)."""
 CATCH_UP_BY_REBUILD = 10_000
 """``run`` on empty read models with at least this many events rebuilds them instead (one fold per file)."""
 
@@ -54,6 +61,7 @@ statistics (统计), disclosure (事后公开), registry (事前公开)。
   enforcement-ledger projections show DXH-CGJ-2026-0012 --as-of 2026-04-20
   enforcement-ledger projections warnings --agency DXH-CGJ --as-of 2026-04-20
   enforcement-ledger projections stats --year 2026 --format xlsx -o 统计.xlsx
+  enforcement-ledger projections cases --agency DXH-CGJ --status archived --format xlsx -o 案件.xlsx
 """
 
 
@@ -94,6 +102,15 @@ def register(subparsers: Any) -> None:
     p.add_argument("--officer", help="执法人员 (42011219001 或 officer/42011219001)")
     p.add_argument("--days", type=int, help="黄色预警的工作日数 (默认配置 warnings.yellow_wd = 3)")
     p.add_argument("--provisional", action="store_true", help="也列出因日历未知而待定的期限")
+    _output_options(p)
+
+    p = sub.add_parser("cases", help="案件列表 (与页面 /ui/cases 相同的查询与筛选), 可导出 CSV/XLSX")
+    p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+    p.add_argument("--status", choices=sorted(STATUS_LABELS), help="案件状态")
+    p.add_argument("--grade", choices=GRADES, help="评查等级")
+    p.add_argument("--colour", choices=("red", "yellow"), help="预警颜色")
+    p.add_argument("--q", default="", help="案号、文书号或当事人中的文字")
+    p.add_argument("--as-of", help="按此日期计算预警 (默认今天)")
     _output_options(p)
 
     p = sub.add_parser("stats", help="按机关和年度的执法统计 (TS-04), 含纠错率、出庭率、公开及时率")
@@ -151,7 +168,7 @@ def _print_json(doc: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Run one ``projections`` subcommand; the exit status."""
     handlers = {"status": cmd_status, "run": cmd_run, "rebuild": cmd_rebuild, "show": cmd_show,
-                "warnings": cmd_warnings, "stats": cmd_stats}
+                "warnings": cmd_warnings, "cases": cmd_cases, "stats": cmd_stats}
     return handlers[args.projections_command](settings, args)
 
 
@@ -310,6 +327,40 @@ def cmd_warnings(settings: Settings, args: argparse.Namespace) -> int:
         lines.append(f"  [{label}] {w.case} {w.rule} {w.title}: 截止 {w.due_on} ({w.agency or '—'}; "
                      f"{'、'.join(w.officers) or '—'})")
     _emit(args, "\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
+    from api.pages.reads import CaseFilter, Reads
+
+    as_of = _as_of(args.as_of)
+    fmt = _format(args)
+    flt = CaseFilter(text=args.q[:100], agency=_stream("agency", args.agency) or "", status=args.status or "",
+                     grade=args.grade or "", colour=args.colour or "")
+    store = _store(settings)
+    try:
+        reads = Reads(Database(store), load_config(settings))
+        if not reads.ready():
+            print("错误: 读模型尚未建立; 先运行 projections run --once", file=sys.stderr)
+            return 1
+        rows = reads.cases(None, flt, as_of, size=EVERY_CASE).rows
+        evaluated = reads.has_audit()
+        names = Names.of(reads.db)
+    finally:
+        store.close()
+    if fmt in FORMATS:
+        _emit(args, table=cases_table(rows, names, evaluated=evaluated, coloured=True))
+        return 0
+    if fmt == "json":
+        _emit(args, _json({"as_of": as_of.isoformat(), "cases": [{"stream": r.pop("grp"), **r} for r in rows]}))
+        return 0
+    lines = [f"共 {len(rows)} 件 (截至 {as_of})"]
+    for r in rows:
+        fine = f" 罚款 {yuan(r['fine_fen'])}" if r.get("fine_fen") else ""
+        grade = f" 评查 {r['grade']} {r['score']}" if r.get("grade") else ""
+        lines.append(f"  {r['number']} {names.agency(r['agency']) or r['agency'] or '未确定机关'} "
+                     f"{r['status_label'] or r['status']} {r['party_name'] or '—'}{fine}{grade}")
+    _emit(args, "".join(line + "\n" for line in lines))
     return 0
 
 

@@ -376,3 +376,16 @@ def test_the_public_text_of_a_demo_decision_states_its_fine_in_yuan_with_two_dec
     feed = TestClient(site.app).get("/v1/public/feed.json").json()
     texts = [i["content_text"] for i in feed["items"] if "罚款" in i["content_text"]]
     assert texts and all(re.search(r"人民币[0-9,]+\.[0-9]{2} 元", t) for t in texts)
+
+
+def test_the_cli_case_list_is_the_pages_list_with_the_same_filters(site: Site, tmp_path: Path) -> None:
+    target = tmp_path / "案件.xlsx"
+    args = ["--data", str(site.data), "projections", "cases", "--agency", AGENCY.split("/")[1], "--status", "archived"]
+    assert cli_main([*args, "--format", "xlsx", "-o", str(target)]) == 0
+    from_cli = sheet_rows(target.read_bytes())
+    from_page = sheet_rows(_login(site, "admin").get(f"/ui/cases.xlsx?agency={AGENCY}&status=archived").content)
+    assert from_cli == from_page and from_cli
+    listed = json.loads(_cli(site, *args[2:], "--json"))["cases"]
+    assert [c["number"] for c in listed] == [r["案号"] for r in from_cli]
+    text = _cli(site, *args[2:])
+    assert f"共 {len(from_cli)} 件" in text and "_fen" not in text
