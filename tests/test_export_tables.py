@@ -389,3 +389,14 @@ def test_the_cli_case_list_is_the_pages_list_with_the_same_filters(site: Site, t
     assert [c["number"] for c in listed] == [r["案号"] for r in from_cli]
     text = _cli(site, *args[2:])
     assert f"共 {len(from_cli)} 件" in text and "_fen" not in text
+
+
+def test_the_sample_downloads_the_evaluations_of_its_draw(site: Site) -> None:
+    client = _login(site, "admin")
+    page = client.get("/ui/supervision/sample?n=7&seed=3").text
+    assert "/ui/supervision/sample.xlsx?" in page
+    drawn = sorted(set(re.findall(r'href="/ui/cases/([^"#?]+)#evaluation"', page)))
+    rows = sheet_rows(client.get("/ui/supervision/sample.xlsx?n=7&seed=3").content)
+    assert len(drawn) == 7 and sorted(r["案号"] for r in rows) == drawn
+    officer = _login(site, "officer")
+    assert officer.get(f"/ui/supervision/sample.csv?n=3&agency={OTHER_AGENCY}").status_code == 403

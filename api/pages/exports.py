@@ -7,6 +7,7 @@
 | ``/ui/supervision/statistics.{xlsx,csv}?year=`` | statistics per agency and year (as ``/v1/supervision/statistics``) |
 | ``/ui/supervision/rectifications.{xlsx,csv}`` | rectification orders and their reports |
 | ``/ui/supervision/evaluations.{xlsx,csv}?agency=&grade=`` | the stored evaluations |
+| ``/ui/supervision/sample.{xlsx,csv}?n=&seed=&agency=`` | the stored evaluations of the sample page's draw |
 
 Each reuses its page's query (``routes.case_filter``, ``routes.warning_list``) or the API's list
 function, and the same login and read policy: a reader gets only the rows of the agencies they
@@ -21,7 +22,7 @@ from dataclasses import replace
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.pages.routes import GRADES, _choice, _forbidden, _guard, _int, case_filter, warning_list
+from api.pages.routes import GRADES, _choice, _forbidden, _guard, _int, case_filter, sample_draw, warning_list
 from api.pages.web import Ctx
 from api.server import routes_supervision
 from api.server.auth import ServicesDep
@@ -38,6 +39,7 @@ from api.tables_export import (
     statistics_table,
     warnings_table,
 )
+from audit.table import query as stored_evaluations
 
 __all__ = ["router"]
 
@@ -95,6 +97,21 @@ def _rectifications(request: Request, svc: Services, fmt: str) -> Response:
     return _answer(ctx, rectifications_table(found, _names(ctx)), fmt)
 
 
+def _sample(request: Request, svc: Services, fmt: str) -> Response:
+    ctx = _guard(request, svc)
+    if isinstance(ctx, Response):
+        return ctx
+    q = request.query_params
+    chosen = q.get("agency") or ""
+    scope = ctx.agencies_in_scope()
+    if chosen and scope is not None and chosen not in scope:
+        return _forbidden(ctx, f"{chosen} 的案卷")
+    picked = sample_draw(ctx, chosen, _int(q.get("n"), 10, 1, 500), _int(q.get("seed"), 1, 0, 2**31)) \
+        if ctx.reads.ready() else []
+    found = stored_evaluations(ctx.reads.db, cases=picked, order="case") if picked and ctx.reads.has_audit() else []
+    return _answer(ctx, evaluations_table(found, _names(ctx)), fmt)
+
+
 def _evaluations(request: Request, svc: Services, fmt: str) -> Response:
     ctx = _guard(request, svc)
     if isinstance(ctx, Response):
@@ -121,6 +138,6 @@ def _endpoint(handler: Handler, fmt: str) -> Callable[..., Response]:
 for _path, _handler in (("/ui/cases", _cases), ("/ui/supervision/warnings", _warnings),
                         ("/ui/supervision/statistics", _statistics),
                         ("/ui/supervision/rectifications", _rectifications),
-                        ("/ui/supervision/evaluations", _evaluations)):
+                        ("/ui/supervision/evaluations", _evaluations), ("/ui/supervision/sample", _sample)):
     for _fmt in FORMATS:
         router.add_api_route(f"{_path}.{_fmt}", _endpoint(_handler, _fmt), methods=["GET"])

@@ -511,6 +511,14 @@ def warnings_page(request: Request, svc: ServicesDep) -> Response:
                   page_no=number, pages=pages, colour=colour, agency_filter=agency)
 
 
+def sample_draw(ctx: Ctx, chosen: str, n: int, seed: int) -> list[str]:
+    """The sample page's draw (the CLI's for an administrator or a named agency; else among the reader's)."""
+    scope = ctx.agencies_in_scope()
+    if scope is None or chosen:
+        return ctx.reads.sample(n, seed, chosen or None)
+    return ctx.reads.sample_among(n, seed, scope)
+
+
 @router.get("/ui/supervision/sample")
 def sample(request: Request, svc: ServicesDep) -> Response:
     ctx = _guard(request, svc)
@@ -529,10 +537,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
     grades: dict[str, dict[str, Any]] = {}
     drawn = "n" in q and ctx.reads.ready()
     if drawn:
-        if scope is None or chosen:
-            picked = ctx.reads.sample(n, seed, chosen or None)
-        else:
-            picked = ctx.reads.sample_among(n, seed, scope)
+        picked = sample_draw(ctx, chosen, n, seed)
         rows = ctx.reads.case_rows(picked)
         grades = ctx.reads.grades(picked)
     command = (f"enforcement-ledger audit --sample {n} --seed {seed}"
