@@ -170,9 +170,8 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         name = people.get(str(identity or ""))
         return f"{name}（{number_of(identity)}）" if name else str(identity or "—")
 
-    routes = _routes(ctx.request.app)
     body = _env.get_template(template).render(
-        has_route=lambda route: route in routes,
+        has_route=lambda route: route in _routes(ctx.request.app),
         ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
         agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
         officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
