@@ -400,3 +400,11 @@ def test_the_sample_downloads_the_evaluations_of_its_draw(site: Site) -> None:
     assert len(drawn) == 7 and sorted(r["案号"] for r in rows) == drawn
     officer = _login(site, "officer")
     assert officer.get(f"/ui/supervision/sample.csv?n=3&agency={OTHER_AGENCY}").status_code == 403
+
+
+def test_public_pages_link_the_api_answers_they_come_from(site: Site) -> None:
+    """The pages' ``has_route`` sees the API's routes (FastAPI keeps included routers nested)."""
+    public = TestClient(site.app)
+    assert 'href="/v1/public/feed.atom"' in public.get("/public/").text
+    assert 'href="/v1/public/registry"' in public.get("/public/registry").text
+    assert 'href="/docs"' in public.get("/").text
