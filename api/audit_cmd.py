@@ -4,15 +4,17 @@
 
     enforcement-ledger audit --case DXH-CGJ-2026-0012 [--format text|json|html|pdf] [--as-of DATE] [-o FILE]
     enforcement-ledger audit --all | --agency DXH-CGJ | --sample 20 --seed 7 [--agency CODE]
+    enforcement-ledger audit --all --format xlsx -o 评查.xlsx           # or csv: a row per case
     enforcement-ledger audit --refresh [--as-of DATE]        # bring audit_evaluations up to date
     enforcement-ledger --as officer/SFJ-0001 audit --case … --record [--adjust PEN-24=0:理由 …]
 
 The evaluation is computed from the ledger (``audit.store``: the case's events and those
 of the 复议 and lawsuits that target it, the registry, the calendar) as of ``--as-of``
 (default: today in Asia/Shanghai). ``--format json`` prints one object for ``--case`` and
-an array otherwise; ``html`` one self-contained printable page; ``pdf`` (``--case`` only) the
-评查意见书 to sign (``api.pdf_export.evaluation_pdf``; the evaluator is the acting identity),
-written to ``-o FILE`` or, in binary, to standard output. Exit status is 0 whatever
+an array otherwise (codes: ``severity``, ``grade``); ``html`` one self-contained printable page;
+``csv`` and ``xlsx`` a spreadsheet with a row per case (``api.tables_export``); ``pdf`` (``--case``
+only) the 评查意见书 to sign (``api.pdf_export.evaluation_pdf``; the evaluator is the acting
+identity). Spreadsheets and PDFs go to ``-o FILE`` or, in binary, to standard output. Exit status is 0 whatever
 the findings; 2 for a usage error (bad options, an unknown case) or a storage error.
 
 ``--record`` signs the evaluation into the ledger as a ``CaseFileEvaluated`` step on a
@@ -35,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from api.settings import Settings, SettingsError, iso_date
+from api.tables_export import FORMATS, Names, evaluations_table, save, write
 from api.wiring import SHANGHAI, load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
@@ -64,9 +67,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
     p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
     p.add_argument("--seed", type=int, default=1, help="抽样的随机种子 (默认 1)")
-    p.add_argument("--format", choices=("text", "json", "html", "pdf"), default=None,
-                   help="输出格式 (默认 text); pdf: 评查意见书 (仅 --case; 评查人员为 --as 身份), 例: "
-                        "audit --case DXH-CGJ-2026-0012 --format pdf -o 评查意见书.pdf")
+    p.add_argument("--format", choices=("text", "json", "html", "pdf", *FORMATS), default=None,
+                   help="输出格式 (默认 text); csv/xlsx: 每件一行的表格; "
+                        "pdf: 评查意见书 (仅 --case; 评查人员为 --as 身份), "
+                        "例: audit --case DXH-CGJ-2026-0012 --format pdf -o 评查意见书.pdf")
     p.add_argument("--json", action="store_true", help="同 --format json")
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
     p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
@@ -179,15 +183,14 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
             if code:
                 return code
         paper = _paper(source, evaluations[0], config, settings.actor) if fmt == "pdf" else None
+        names = Names.of(db) if fmt in FORMATS else Names()
     finally:
         ledger.close()
+    if fmt in FORMATS:
+        save(write(evaluations_table(evaluations, names), fmt), args.output)
+        return 0
     if paper is not None:
-        if args.output:
-            Path(args.output).write_bytes(paper)
-        else:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(paper)
-            sys.stdout.buffer.flush()
+        save(paper, args.output)
         return 0
     if fmt == "json":
         text = as_json(evaluations, single=args.case is not None)

@@ -6,10 +6,16 @@
 * ``projections rebuild [NAME ...] [--json]``: rebuild from zero into fresh tables, swap them in.
 * ``projections show CASE [--as-of DATE] [--json]``: a case file — 卷内目录, records,
   timeline, deadlines with their state.
-* ``projections warnings [--as-of DATE] [--agency A] [--officer O] [--json]``: running
-  deadlines, yellow (due within 3 WD) or red (missed).
-* ``projections stats [--agency A] [--year Y] [--json]``: statistics per agency and year
-  (TS-04), with 纠错率、出庭率、公开及时率.
+* ``projections warnings [--as-of DATE] [--agency A] [--officer O] [--format text|json|csv|xlsx] [-o FILE]``:
+  running deadlines, yellow (due within 3 WD) or red (missed).
+* ``projections cases [--agency A] [--status S] [--grade G] [--colour red|yellow] [--q TEXT] [--as-of DATE]
+  [--format text|json|csv|xlsx] [-o FILE]``: the case list the pages show (``/ui/cases``: the same
+  query and filters), every matching case.
+* ``projections stats [--agency A] [--year Y] [--format text|json|csv|xlsx] [-o FILE]``: statistics per
+  agency and year (TS-04), with 纠错率、出庭率、公开及时率; money in yuan where a person reads it.
+
+``--format csv|xlsx`` writes the spreadsheet of :mod:`api.tables_export` to ``-o FILE`` (standard
+output when absent, XLSX as bytes); ``--json`` is ``--format json`` (codes, money in fen).
 
 ``--as-of`` defaults to today (Asia/Shanghai), so every answer can be reproduced with it.
 Exit status: 0 success; 1 the subject is bad (an unknown case); 2 usage errors.
@@ -23,16 +29,24 @@ import signal
 import sys
 import threading
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from api.settings import Settings, SettingsError
+from api.tables_export import FORMATS, Names, Table, cases_table, save, statistics_table, warnings_table, write
 from api.wiring import SHANGHAI, load_config
+from domain.money import yuan
 from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
+from projections.labels import STATUS_LABELS
 from projections.runner import DEFAULT_BATCH, REBUILD_BATCH, Runner, parked, rebuild, status
 from projections.sql import Database
+from projections.statistics import MONEY_METRICS
 
+GRADES = ("优秀", "合格", "不合格")
+EVERY_CASE = 10_000_000
+"""``projections cases`` lists every matching case (no pages)."""
 CATCH_UP_BY_REBUILD = 10_000
 """``run`` on empty read models with at least this many events rebuilds them instead (one fold per file)."""
 
@@ -46,6 +60,8 @@ statistics (统计), disclosure (事后公开), registry (事前公开)。
   enforcement-ledger projections rebuild disclosure
   enforcement-ledger projections show DXH-CGJ-2026-0012 --as-of 2026-04-20
   enforcement-ledger projections warnings --agency DXH-CGJ --as-of 2026-04-20
+  enforcement-ledger projections stats --year 2026 --format xlsx -o 统计.xlsx
+  enforcement-ledger projections cases --agency DXH-CGJ --status archived --format xlsx -o 案件.xlsx
 """
 
 
@@ -86,12 +102,42 @@ def register(subparsers: Any) -> None:
     p.add_argument("--officer", help="执法人员 (42011219001 或 officer/42011219001)")
     p.add_argument("--days", type=int, help="黄色预警的工作日数 (默认配置 warnings.yellow_wd = 3)")
     p.add_argument("--provisional", action="store_true", help="也列出因日历未知而待定的期限")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    _output_options(p)
+
+    p = sub.add_parser("cases", help="案件列表 (与页面 /ui/cases 相同的查询与筛选), 可导出 CSV/XLSX")
+    p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+    p.add_argument("--status", choices=sorted(STATUS_LABELS), help="案件状态")
+    p.add_argument("--grade", choices=GRADES, help="评查等级")
+    p.add_argument("--colour", choices=("red", "yellow"), help="预警颜色")
+    p.add_argument("--q", default="", help="案号、文书号或当事人中的文字")
+    p.add_argument("--as-of", help="按此日期计算预警 (默认今天)")
+    _output_options(p)
 
     p = sub.add_parser("stats", help="按机关和年度的执法统计 (TS-04), 含纠错率、出庭率、公开及时率")
     p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
     p.add_argument("--year", type=int, help="年度")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    _output_options(p)
+
+
+def _output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("text", "json", *FORMATS), default=None,
+                   help="输出格式: text (默认)、json、csv (UTF-8 BOM) 或 xlsx")
+    p.add_argument("--json", action="store_true", help="同 --format json")
+    p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
+
+
+def _format(args: argparse.Namespace) -> str:
+    return "json" if args.json else (args.format or "text")
+
+
+def _emit(args: argparse.Namespace, text: str | None = None, table: Table | None = None) -> None:
+    """Print ``text`` or write ``table`` as ``--format`` says, to ``-o FILE`` or standard output."""
+    if table is not None:
+        save(write(table, _format(args)), args.output)
+    elif args.output:
+        Path(args.output).write_text(text or "", encoding="utf-8")
+    else:
+        sys.stdout.write(text or "")
 
 
 def _stream(kind: str, value: str | None) -> str | None:
@@ -122,7 +168,7 @@ def _print_json(doc: Any) -> None:
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """Run one ``projections`` subcommand; the exit status."""
     handlers = {"status": cmd_status, "run": cmd_run, "rebuild": cmd_rebuild, "show": cmd_show,
-                "warnings": cmd_warnings, "stats": cmd_stats}
+                "warnings": cmd_warnings, "cases": cmd_cases, "stats": cmd_stats}
     return handlers[args.projections_command](settings, args)
 
 
@@ -256,42 +302,97 @@ def cmd_show(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_warnings(settings: Settings, args: argparse.Namespace) -> int:
     as_of = _as_of(args.as_of)
+    fmt = _format(args)
     store = _store(settings)
     try:
-        found = queries.warnings(Database(store), as_of, agency=_stream("agency", args.agency),
+        db = Database(store)
+        found = queries.warnings(db, as_of, agency=_stream("agency", args.agency),
                                  officer=_stream("officer", args.officer), calendar=queries.calendar_of(store),
                                  soon_days=args.days, config=load_config(settings),
                                  include_provisional=args.provisional)
+        names = Names.of(db) if fmt in FORMATS else Names()
     finally:
         store.close()
-    if args.json:
-        _print_json({"as_of": as_of.isoformat(), "warnings": [w.as_json() for w in found]})
+    if fmt in FORMATS:
+        _emit(args, table=warnings_table(found, names))
+        return 0
+    if fmt == "json":
+        _emit(args, _json({"as_of": as_of.isoformat(), "warnings": [w.as_json() for w in found]}))
         return 0
     red = sum(w.colour == "red" for w in found)
     yellow = sum(w.colour == "yellow" for w in found)
-    print(f"截至 {as_of}: 红色预警 {red} 项, 黄色预警 {yellow} 项")
+    lines = [f"截至 {as_of}: 红色预警 {red} 项, 黄色预警 {yellow} 项"]
     for w in found:
         label = {"red": "红", "yellow": "黄", "provisional": "待定"}[w.colour]
-        print(f"  [{label}] {w.case} {w.rule} {w.title}: 截止 {w.due_on} ({w.agency or '—'}; "
-              f"{'、'.join(w.officers) or '—'})")
+        lines.append(f"  [{label}] {w.case} {w.rule} {w.title}: 截止 {w.due_on} ({w.agency or '—'}; "
+                     f"{'、'.join(w.officers) or '—'})")
+    _emit(args, "\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_cases(settings: Settings, args: argparse.Namespace) -> int:
+    from api.pages.reads import CaseFilter, Reads
+
+    as_of = _as_of(args.as_of)
+    fmt = _format(args)
+    flt = CaseFilter(text=args.q[:100], agency=_stream("agency", args.agency) or "", status=args.status or "",
+                     grade=args.grade or "", colour=args.colour or "")
+    store = _store(settings)
+    try:
+        reads = Reads(Database(store), load_config(settings))
+        if not reads.ready():
+            print("错误: 读模型尚未建立; 先运行 projections run --once", file=sys.stderr)
+            return 1
+        rows = reads.cases(None, flt, as_of, size=EVERY_CASE).rows
+        evaluated = reads.has_audit()
+        names = Names.of(reads.db)
+    finally:
+        store.close()
+    if fmt in FORMATS:
+        _emit(args, table=cases_table(rows, names, evaluated=evaluated, coloured=True))
+        return 0
+    if fmt == "json":
+        _emit(args, _json({"as_of": as_of.isoformat(), "cases": [{"stream": r.pop("grp"), **r} for r in rows]}))
+        return 0
+    lines = [f"共 {len(rows)} 件 (截至 {as_of})"]
+    for r in rows:
+        fine = f" 罚款 {yuan(r['fine_fen'])}" if r.get("fine_fen") else ""
+        grade = f" 评查 {r['grade']} {r['score']}" if r.get("grade") else ""
+        lines.append(f"  {r['number']} {names.agency(r['agency']) or r['agency'] or '未确定机关'} "
+                     f"{r['status_label'] or r['status']} {r['party_name'] or '—'}{fine}{grade}")
+    _emit(args, "".join(line + "\n" for line in lines))
     return 0
 
 
 def cmd_stats(settings: Settings, args: argparse.Namespace) -> int:
+    fmt = _format(args)
     store = _store(settings)
     try:
-        found = queries.statistics(Database(store), agency=_stream("agency", args.agency), year=args.year)
+        db = Database(store)
+        found = queries.statistics(db, agency=_stream("agency", args.agency), year=args.year)
+        names = Names.of(db) if fmt in FORMATS else Names()
     finally:
         store.close()
-    if args.json:
-        _print_json({"statistics": found})
+    if fmt in FORMATS:
+        _emit(args, table=statistics_table(found, names))
         return 0
+    if fmt == "json":
+        _emit(args, _json({"statistics": found}))
+        return 0
+    lines = []
     for block in found:
-        print(f"{block['agency'] or '（未知机关）'} {block['year']} 年:")
+        lines.append(f"{block['agency'] or '（未知机关）'} {block['year']} 年:")
         for metric, item in sorted(block["counts"].items()):
-            if not metric.startswith("steps."):
-                print(f"  {item['label']}: {item['value']}")
+            if metric in MONEY_METRICS:
+                lines.append(f"  {MONEY_METRICS[metric]}: {yuan(item['value'])}")
+            elif not metric.startswith("steps."):
+                lines.append(f"  {item['label']}: {item['value']}")
         for item in block["rates"].values():
             value = "—" if item["value"] is None else f"{item['value'] * 100:.1f}%"
-            print(f"  {item['label']}: {value}")
+            lines.append(f"  {item['label']}: {value}")
+    _emit(args, "".join(line + "\n" for line in lines))
     return 0
+
+
+def _json(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

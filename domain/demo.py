@@ -53,6 +53,7 @@ from domain import demo_catalogue as cat
 from domain.calendar import LIBRARY_YEARS, HolidayNotice, WorkingCalendar
 from domain.config import Config
 from domain.demo_documents import one_page_pdf
+from domain.money import yuan
 from domain.personal_data import gb11643_check_char
 
 __all__ = [
@@ -294,7 +295,8 @@ def _article(basis: cat.Basis) -> str:
 
 
 def _yuan(fen: int) -> str:
-    return f"人民币{fen // 100:,}元" + (f"{fen % 100:02d}分" if fen % 100 else "")
+    """An amount as the decision's text states it: 人民币 and yuan with two decimals (``domain.money``)."""
+    return f"人民币{yuan(fen)}"
 
 
 def _basis(items: Sequence[cat.Basis]) -> list[Raw]:

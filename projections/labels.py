@@ -122,9 +122,14 @@ def step_label(step_type: str) -> str:
     return STEP_LABELS.get(step_type, step_type)
 
 
+# --- the exports' codes (PDF and spreadsheets, issue 13)
 PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
 
-PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "单位"}
+PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "法人或其他组织"}
 
 RETENTION_LABELS: Final[dict[str, str]] = {"permanent": "永久", "30y": "30年", "10y": "10年"}
 """保管期限 of ``CaseArchived.retention``."""
+
+RECTIFICATION_STATE_LABELS: Final[dict[str, str]] = {
+    "open": "整改中", "overdue": "逾期未报告", "reported": "已报告整改", "late": "逾期后报告",
+}

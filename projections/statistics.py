@@ -22,7 +22,7 @@ from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
 from projections.labels import STEP_LABELS
 
-__all__ = ["METRIC_LABELS", "RATES", "facts", "rates"]
+__all__ = ["METRIC_LABELS", "MONEY_METRICS", "RATES", "facts", "rates"]
 
 Fact = tuple[str, int, str, int]
 
@@ -39,6 +39,10 @@ METRIC_LABELS: Final[dict[str, str]] = {
     "litigation.corrected": "诉讼纠错（败诉）", "litigation.hearings": "开庭次数",
     "litigation.head_appeared": "负责人出庭次数", "rectification.ordered": "责令整改",
 }
+
+MONEY_METRICS: Final[dict[str, str]] = {"fines.amount_fen": "罚款金额", "fines.paid_fen": "已缴纳罚没款"}
+"""The counts that are money (integer fen in the table and in JSON): their label where a person reads
+them in yuan (``domain.money.yuan``: ``projections stats``, the spreadsheets)."""
 
 RATES: Final[dict[str, tuple[str, str, str]]] = {
     "reconsideration.correction_rate": ("复议纠错率", "reconsideration.corrected", "reconsideration.decided"),

@@ -12,8 +12,11 @@ one stylesheet and one small script (the in-browser proof check) ship in this pa
 
 from __future__ import annotations
 
+from api.pages import exports
 from api.pages.routes import router
 from api.server.state import Area
+
+router.include_router(exports.router)  # the tables' spreadsheets (download links)
 
 __all__ = ["area", "router"]
 

@@ -188,8 +188,9 @@ class Reads:
     def statuses(self) -> list[tuple[str, str]]:
         return list(STATUS_LABELS.items())
 
-    def cases(self, agencies: Sequence[str] | None, flt: CaseFilter, as_of: date) -> Page:
-        """A page of the case list: cases of ``agencies`` (None: every agency) matching ``flt``."""
+    def cases(self, agencies: Sequence[str] | None, flt: CaseFilter, as_of: date, size: int = PAGE_SIZE) -> Page:
+        """A page of the case list: cases of ``agencies`` (None: every agency) matching ``flt`` (``size`` rows:
+        the spreadsheet of the list asks for all of them on one page)."""
         where: list[str] = []
         params: list[Any] = []
         if agencies is not None:
@@ -223,12 +224,12 @@ class Reads:
             params += chosen
         clause = (" WHERE " + " AND ".join(where)) if where else ""
         total = int(self.rows(f"SELECT COUNT(*) AS n FROM {self.t('proj_cases')} c{join}{clause}", params)[0]["n"])
-        size = PAGE_SIZE
         page = max(1, min(flt.page, max(1, -(-total // size))))
         extra = ", e.score, e.grade, e.veto, e.blockers, e.majors, e.minors" if audit else ""
         rows = self.rows(
             f"SELECT c.grp, c.number, c.agency, c.procedure, c.status, c.status_label, c.party_kind, c.party_name, "
-            f"c.document_no, c.registered_on, c.decided_on, c.closed_on, c.fine_fen, c.reviews, c.lawsuits{extra} "
+            f"c.document_no, c.registered_on, c.decided_on, c.closed_on, c.fine_fen, c.reviews, c.lawsuits, "
+            f"c.outcome, c.outcome_label, c.paid_fen{extra} "
             f"FROM {self.t('proj_cases')} c{join}{clause} "
             "ORDER BY COALESCE(c.registered_on, c.source_on) DESC, c.grp DESC LIMIT ? OFFSET ?",
             [*params, size, (page - 1) * size])

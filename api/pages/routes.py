@@ -176,10 +176,7 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     ctx = _guard(request, svc)
     if isinstance(ctx, Response):
         return ctx
-    q = request.query_params
-    flt = CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
-                     grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
-                     page=_int(q.get("page"), 1))
+    flt = case_filter(request)
     if not ctx.reads.ready():
         return render(ctx, "cases.html", page=None, flt=flt, agencies=[], grades=GRADES)
     scope = ctx.agencies_in_scope()
@@ -187,6 +184,14 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
     return render(ctx, "cases.html", page=found, flt=flt, agencies=agencies, grades=GRADES,
                   audit=ctx.reads.has_audit())
+
+
+def case_filter(request: Request) -> CaseFilter:
+    """The case list's filters from its query (the page and its spreadsheet read the same)."""
+    q = request.query_params
+    return CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
+                      grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
+                      page=_int(q.get("page"), 1))
 
 
 def _case_context(ctx: Ctx, number: str) -> tuple[str, dict[str, Any]] | Response:
@@ -485,6 +490,13 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
                   rectifications=rectifications, grades=grades, grade_names=GRADES, audit=ctx.reads.has_audit())
 
 
+def warning_list(ctx: Ctx, colour: str, agency: str) -> list[Any]:
+    """The warnings page's list: the reader's agencies, one colour, one agency (the page and its spreadsheet)."""
+    every = ctx.reads.warnings(ctx.as_of) if ctx.reads.ready() else []
+    return [w for w in every if _scoped(ctx, w.agency) and (not colour or w.colour == colour)
+            and (not agency or w.agency == agency)]
+
+
 @router.get("/ui/supervision/warnings")
 def warnings_page(request: Request, svc: ServicesDep) -> Response:
     ctx = _guard(request, svc)
@@ -492,15 +504,21 @@ def warnings_page(request: Request, svc: ServicesDep) -> Response:
         return ctx
     colour = request.query_params.get("colour") or ""
     agency = request.query_params.get("agency") or ""
-    every = ctx.reads.warnings(ctx.as_of) if ctx.reads.ready() else []
-    found = [w for w in every if _scoped(ctx, w.agency) and (not colour or w.colour == colour)
-             and (not agency or w.agency == agency)]
+    found = warning_list(ctx, colour, agency)
     number = _int(request.query_params.get("page"), 1)
     size = 100
     pages = max(1, -(-len(found) // size))
     number = min(number, pages)
     return render(ctx, "warnings.html", warnings=found[(number - 1) * size: number * size], total=len(found),
                   page_no=number, pages=pages, colour=colour, agency_filter=agency)
+
+
+def sample_draw(ctx: Ctx, chosen: str, n: int, seed: int) -> list[str]:
+    """The sample page's draw (the CLI's for an administrator or a named agency; else among the reader's)."""
+    scope = ctx.agencies_in_scope()
+    if scope is None or chosen:
+        return ctx.reads.sample(n, seed, chosen or None)
+    return ctx.reads.sample_among(n, seed, scope)
 
 
 @router.get("/ui/supervision/sample")
@@ -521,10 +539,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
     grades: dict[str, dict[str, Any]] = {}
     drawn = "n" in q and ctx.reads.ready()
     if drawn:
-        if scope is None or chosen:
-            picked = ctx.reads.sample(n, seed, chosen or None)
-        else:
-            picked = ctx.reads.sample_among(n, seed, scope)
+        picked = sample_draw(ctx, chosen, n, seed)
         rows = ctx.reads.case_rows(picked)
         grades = ctx.reads.grades(picked)
     command = (f"enforcement-ledger audit --sample {n} --seed {seed}"

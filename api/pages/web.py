@@ -170,14 +170,24 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         name = people.get(str(identity or ""))
         return f"{name}（{number_of(identity)}）" if name else str(identity or "—")
 
-    routes = {getattr(r, "path", "") for r in ctx.request.app.routes}
     body = _env.get_template(template).render(
-        has_route=lambda route: route in routes,
+        has_route=lambda route: route in _routes(ctx.request.app),
         ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
         agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
         officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
         path=echoable(ctx.request.url.path), **values)
     return page(body, status)
+
+
+def _routes(app: Any) -> set[str]:
+    """The paths the app serves that a page may link to: its own routes and every operation of its OpenAPI
+    schema (routers included by FastAPI ≥ 0.16x are not flat in ``app.routes``)."""
+    found = {str(getattr(r, "path", "")) for r in app.routes}
+    try:
+        found |= set(app.openapi().get("paths", {}))
+    except Exception:  # a schema that cannot be built hides the links, never the page
+        pass
+    return found
 
 
 def page(body: str, status: int = 200, headers: Mapping[str, str] | None = None) -> HTMLResponse:

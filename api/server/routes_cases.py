@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -23,6 +23,8 @@ from api.server.auth import Authenticated, ServicesDep, forbidden
 from api.server.problems import Problem, problem_responses
 from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
+from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
+from api.tables_export import Names, cases_table
 from audit.current import stored_evaluation
 from audit.engine import evaluate
 from audit.store import LedgerSource
@@ -116,9 +118,9 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
     return out, (out[-1]["stream"] if more and out else None)
 
 
-@router.get("", response_model=CaseList, responses=problem_responses(401, 403, 422),
-            summary="案件列表 (按读者可读的机关过滤, 游标分页)")
-async def cases(principal: Authenticated, svc: ServicesDep,
+@router.get("", response_model=CaseList, responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
+            summary="案件列表 (按读者可读的机关过滤, 游标分页; 亦可为 CSV、XLSX)")
+async def cases(request: Request, principal: Authenticated, svc: ServicesDep,
                 agency: str | None = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/…)"),
                 status: str | None = Query(None, max_length=200, description="案件状态 (registered、archived …)"),
                 procedure: str | None = Query(None, max_length=200, description="general | summary"),
@@ -126,13 +128,21 @@ async def cases(principal: Authenticated, svc: ServicesDep,
                 item: str | None = Query(None, max_length=200, description="执法事项编码"),
                 officer: str | None = Query(None, max_length=200, description="承办或参与的执法人员"),
                 cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
-                limit: int = Query(100, ge=1, le=500)) -> Any:
+                limit: int = Query(100, ge=1, le=500), fmt: TableFormat | None = FormatQuery) -> Any:
     key = readmodels.decode_cursor(cursor, 1)
+    models = read_models(svc)
     found, following = await run_in_threadpool(
-        list_cases, read_models(svc), principal, agency=readmodels.stream_name("agency", agency), status=status,
+        list_cases, models, principal, agency=readmodels.stream_name("agency", agency), status=status,
         procedure=procedure, outcome=outcome, item=item, officer=readmodels.stream_name("officer", officer),
         cursor=str(key[0]) if key else None, limit=limit)
-    return {"cases": found, "next": readmodels.encode_cursor([following]) if following is not None else None}
+    following_cursor = readmodels.encode_cursor([following]) if following is not None else None
+    table = table_format(request, fmt)
+    if table is not None:
+        more = {"Link": f'<{request.url.include_query_params(cursor=following_cursor)}>; rel="next"'
+                } if following_cursor is not None else {}
+        names = await run_in_threadpool(Names.of, models.db)
+        return table_response(cases_table(found, names), table, headers=more)
+    return {"cases": found, "next": following_cursor}
 
 
 def _readable(svc: ServicesDep, principal: Principal, number: str) -> str:

@@ -29,6 +29,8 @@ from api.server.auth import ServicesDep
 from api.server.problems import problem_responses
 from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
+from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
+from api.tables_export import Names, statistics_table
 from projections import queries
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
@@ -310,12 +312,20 @@ async def public_registry(request: Request, svc: ServicesDep, agency: str | None
     return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
-@router.get("/statistics", response_model=PublicStatistics, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="年度报告数据: 按机关和年度的执法统计")
+@router.get("/statistics", response_model=PublicStatistics,
+            responses={**TABLE_RESPONSES, **NOT_MODIFIED, **problem_responses(422)},
+            summary="年度报告数据: 按机关和年度的执法统计 (亦可为 CSV、XLSX)")
 async def public_statistics(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
-                            year: int | None = Query(None, ge=1949, le=9999)) -> Response:
+                            year: int | None = Query(None, ge=1949, le=9999),
+                            fmt: TableFormat | None = FormatQuery) -> Response:
     models = read_models(svc)
     who = _agency(agency)
+    table = table_format(request, fmt)
+    if table is not None:
+        def sheet() -> Response:
+            found = queries.statistics(models.db, agency=who, year=year)
+            return table_response(statistics_table(found, Names.of(models.db)), table)
+        return await run_in_threadpool(sheet)
     body = await run_in_threadpool(
         models.cached, ("statistics",), ("statistics", who, year),
         lambda: orjson.dumps({"statistics": queries.statistics(models.db, agency=who, year=year)}))

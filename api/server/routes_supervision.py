@@ -1,4 +1,5 @@
-"""Supervision (执法监督): warnings, statistics per agency, a random sample for evaluation, rectification orders.
+"""Supervision (执法监督): warnings, statistics per agency, a random sample for evaluation, rectification orders,
+the stored evaluations. The lists also answer CSV or XLSX (``api.server.tabular``).
 
 Every route needs a token and answers only about the agencies the reader covers (its own
 agency, those it supervises, all for admins); naming an agency it does not cover is 403.
@@ -13,9 +14,9 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
@@ -25,8 +26,12 @@ from api.server.auth import Authenticated, ServicesDep, forbidden
 from api.server.problems import problem_responses
 from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
+from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
+from api.tables_export import Names, evaluations_table, rectifications_table, statistics_table, warnings_table
 from audit.engine import evaluate
 from audit.store import LedgerSource
+from audit.table import EVALUATIONS, EvaluationRow
+from audit.table import query as stored_evaluations
 from projections import queries
 from projections.runner import decode
 
@@ -80,17 +85,23 @@ def _warnings(models: ReadModels, principal: Principal, as_of: date, agency: str
             if allowed is None or (w.agency in allowed if w.agency else access.can_read(principal, w.case))]
 
 
-@router.get("/warnings", response_model=WarningsOut, responses=problem_responses(401, 403, 422),
-            summary="预警: 即将到期 (黄) 与已逾期 (红) 的期限")
-async def warnings(principal: Authenticated, svc: ServicesDep, as_of: date | None = AsOf,
+@router.get("/warnings", response_model=WarningsOut, responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
+            summary="预警: 即将到期 (黄) 与已逾期 (红) 的期限 (亦可为 CSV、XLSX)")
+async def warnings(request: Request, principal: Authenticated, svc: ServicesDep, as_of: date | None = AsOf,
                    agency: str | None = AgencyFilter,
                    officer: str | None = Query(None, max_length=200, description="执法人员"),
                    days: int | None = Query(None, ge=0, le=60, description="黄色预警的工作日数 (默认配置)"),
-                   provisional: bool = Query(False, description="也列出因日历未知而待定的期限")) -> Any:
+                   provisional: bool = Query(False, description="也列出因日历未知而待定的期限"),
+                   fmt: TableFormat | None = FormatQuery) -> Any:
     day = as_of or readmodels.today()
-    found = await run_in_threadpool(_warnings, read_models(svc), principal, day,
+    models = read_models(svc)
+    found = await run_in_threadpool(_warnings, models, principal, day,
                                     readmodels.stream_name("agency", agency),
                                     readmodels.stream_name("officer", officer), days, provisional)
+    table = table_format(request, fmt)
+    if table is not None:
+        names = await run_in_threadpool(Names.of, models.db)
+        return table_response(warnings_table(found, names), table, day=day)
     return {"as_of": day.isoformat(), "warnings": found}
 
 
@@ -101,12 +112,17 @@ def _statistics(models: ReadModels, principal: Principal, agency: str | None, ye
     return found if covered is None else [b for b in found if b["agency"] in covered]
 
 
-@router.get("/statistics", response_model=StatisticsOut, responses=problem_responses(401, 403, 422),
-            summary="按机关和年度的执法统计, 含纠错率、出庭率、公开及时率")
-async def statistics(principal: Authenticated, svc: ServicesDep, agency: str | None = AgencyFilter,
-                     year: int | None = Query(None, ge=1949, le=9999)) -> Any:
-    found = await run_in_threadpool(_statistics, read_models(svc), principal,
-                                    readmodels.stream_name("agency", agency), year)
+@router.get("/statistics", response_model=StatisticsOut,
+            responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
+            summary="按机关和年度的执法统计, 含纠错率、出庭率、公开及时率 (亦可为 CSV、XLSX)")
+async def statistics(request: Request, principal: Authenticated, svc: ServicesDep, agency: str | None = AgencyFilter,
+                     year: int | None = Query(None, ge=1949, le=9999), fmt: TableFormat | None = FormatQuery) -> Any:
+    models = read_models(svc)
+    found = await run_in_threadpool(_statistics, models, principal, readmodels.stream_name("agency", agency), year)
+    table = table_format(request, fmt)
+    if table is not None:
+        names = await run_in_threadpool(Names.of, models.db)
+        return table_response(statistics_table(found, names), table)
     return {"statistics": found}
 
 
@@ -197,14 +213,58 @@ def rectifications(models: ReadModels, principal: Principal, agency: str | None,
     return out
 
 
-@router.get("/rectifications", response_model=RectificationsOut, responses=problem_responses(401, 403, 422),
-            summary="责令整改: 整改通知、期限与整改报告")
-async def list_rectifications(principal: Authenticated, svc: ServicesDep, agency: str | None = AgencyFilter,
-                              as_of: date | None = AsOf) -> Any:
+@router.get("/rectifications", response_model=RectificationsOut,
+            responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
+            summary="责令整改: 整改通知、期限与整改报告 (亦可为 CSV、XLSX)")
+async def list_rectifications(request: Request, principal: Authenticated, svc: ServicesDep,
+                              agency: str | None = AgencyFilter, as_of: date | None = AsOf,
+                              fmt: TableFormat | None = FormatQuery) -> Any:
     day = as_of or readmodels.today()
-    found = await run_in_threadpool(rectifications, read_models(svc), principal,
-                                    readmodels.stream_name("agency", agency), day)
+    models = read_models(svc)
+    found = await run_in_threadpool(rectifications, models, principal, readmodels.stream_name("agency", agency), day)
+    table = table_format(request, fmt)
+    if table is not None:
+        names = await run_in_threadpool(Names.of, models.db)
+        return table_response(rectifications_table(found, names), table, day=day)
     return {"as_of": day.isoformat(), "rectifications": found}
+
+
+class EvaluationsOut(BaseModel):
+    evaluations: list[dict[str, Any]]
+
+
+def evaluations(models: ReadModels, principal: Principal, agency: str | None, grade: str | None,
+                rule: str | None) -> list[EvaluationRow]:
+    """The stored evaluations (``audit_evaluations``, kept current by the service) of the agencies the
+    reader covers; empty until the audit's table exists."""
+    covered = _check_agency(models, principal, agency)
+    if not models.db.exists(EVALUATIONS.name):
+        return []
+    found = stored_evaluations(models.db, agency=agency, grade=grade, rule=rule, order="case")
+    return found if covered is None else [r for r in found if r.agency in covered]
+
+
+def _evaluation_json(row: EvaluationRow) -> dict[str, Any]:
+    return {**row.as_json(), "agency": row.agency, "procedure": row.procedure, "status": row.status,
+            "as_of": row.as_of}
+
+
+@router.get("/evaluations", response_model=EvaluationsOut,
+            responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
+            summary="案卷评查结果 (评查结果表, 按机关、等级、规则过滤; 亦可为 CSV、XLSX)")
+async def list_evaluations(request: Request, principal: Authenticated, svc: ServicesDep,
+                           agency: str | None = AgencyFilter,
+                           grade: Literal["优秀", "合格", "不合格"] | None = Query(None, description="评查等级"),
+                           rule: str | None = Query(None, max_length=20, description="有此规则发现的案卷 (如 PEN-40)"),
+                           fmt: TableFormat | None = FormatQuery) -> Any:
+    models = read_models(svc)
+    found = await run_in_threadpool(evaluations, models, principal, readmodels.stream_name("agency", agency),
+                                    grade, rule)
+    table = table_format(request, fmt)
+    if table is not None:
+        names = await run_in_threadpool(Names.of, models.db)
+        return table_response(evaluations_table(found, names), table)
+    return {"evaluations": [_evaluation_json(r) for r in found]}
 
 
 def area() -> Area:
