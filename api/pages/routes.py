@@ -50,6 +50,7 @@ from api.pages.web import (
     safe_next,
 )
 from api.server.auth import ServicesDep
+from api.server.readmodels import stream_name
 from api.server.problems import bounded
 from api.server.state import Services
 from api.wiring import SHANGHAI
@@ -78,6 +79,11 @@ def _int(text: str | None, default: int, low: int = 1, high: int = 10**6) -> int
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value is not None and value in allowed else ""
+
+
+def _agency(value: str | None) -> str:
+    """An agency filter as the CLI and the API take it: ``JA-CGJ`` or ``agency/JA-CGJ`` (issue 13, 1)."""
+    return stream_name("agency", (value or "").strip()[:200]) or ""
 
 
 def _case_stream(number: str) -> str | None:
@@ -175,7 +181,7 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     if isinstance(ctx, Response):
         return ctx
     q = request.query_params
-    flt = CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
+    flt = CaseFilter(text=(q.get("q") or "")[:100], agency=_agency(q.get("agency")), status=q.get("status") or "",
                      grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
                      page=_int(q.get("page"), 1))
     if not ctx.reads.ready():
@@ -489,7 +495,7 @@ def warnings_page(request: Request, svc: ServicesDep) -> Response:
     if isinstance(ctx, Response):
         return ctx
     colour = request.query_params.get("colour") or ""
-    agency = request.query_params.get("agency") or ""
+    agency = _agency(request.query_params.get("agency"))
     every = ctx.reads.warnings(ctx.as_of) if ctx.reads.ready() else []
     found = [w for w in every if _scoped(ctx, w.agency) and (not colour or w.colour == colour)
              and (not agency or w.agency == agency)]
@@ -509,7 +515,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
     q = request.query_params
     scope = ctx.agencies_in_scope()
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
-    chosen = q.get("agency") or ""
+    chosen = _agency(q.get("agency"))
     if chosen and scope is not None and chosen not in scope:
         return _forbidden(ctx, f"{chosen} 的案卷")
     n = _int(q.get("n"), 10, 1, 500)
@@ -539,7 +545,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
 def public_decisions(request: Request, svc: ServicesDep) -> Response:
     ctx = Ctx(request, svc, None)
     q = request.query_params
-    agency = q.get("agency") or ""
+    agency = _agency(q.get("agency"))
     text = (q.get("q") or "")[:100]
     found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text)
     return render(ctx, "public_list.html", public=True, page=found, agencies=ctx.reads.agencies(),

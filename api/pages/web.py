@@ -216,3 +216,25 @@ def json_script(value: Any) -> Markup:
 
 
 _env.filters["json_script"] = json_script
+
+
+PAGE_PREFIXES = ("/ui/", "/public/")
+ERROR_TITLES = {403: "无权查看", 404: "未找到", 405: "不支持该请求方法", 500: "服务器内部错误"}
+ERROR_MESSAGES = {403: "您无权查看此页面。", 404: "没有这个页面。",
+                  405: "此页面不接受这种请求。", 500: "服务器内部错误；详情已记入服务器日志。请稍后重试。"}
+
+
+def error_page(request: Request, status: int, detail: str | None = None) -> HTMLResponse | None:
+    """An error under ``/ui/`` or ``/public/`` as an HTML page in the site's look (issue 13, 5);
+    None elsewhere (``/v1`` answers problem+json). Reads nothing: it must render when the store fails."""
+    path = request.url.path
+    if not (path + "/").startswith(PAGE_PREFIXES):
+        return None
+    status = status if status in ERROR_TITLES else (500 if status >= 500 else 404)
+    public = path.startswith("/public")
+    message = ERROR_MESSAGES[status] if status == 500 or not detail or detail == "Not Found" else detail
+    body = _env.get_template("error.html").render(
+        title=ERROR_TITLES[status], message=message, public=public, principal=None, ctx=None,
+        as_of=today(), as_of_given="", url=lambda p, *a, **k: p, path=echoable(path),
+        has_route=lambda route: False, agency=number_of, officer=str, officers=lambda ids: "—")
+    return page(body, status)

@@ -1,0 +1,115 @@
+"""Issue 13, "every defect the newcomer hit" (1 to 5), each reproduced over a small demo served by the
+real app: short agency codes, the registry's codes and credential status at the 基准日, cases
+still at 案源登记, Chinese labels on staff pages, and HTML error pages under /ui/ and /public/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from audit.store import LedgerSource
+from projections.sql import Database
+from tests.test_pages import links, logged_in, text_of
+from tests.test_pages_support import AGENCY, Site, site_at
+
+SHORT = AGENCY.split("/", 1)[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with site_at(tmp_path_factory.mktemp("newcomer")) as built:
+        yield built
+
+
+@pytest.fixture
+def as_admin(site: Site) -> Iterator[TestClient]:
+    client = logged_in(site, "admin")
+    yield client
+    client.close()
+
+
+def _case_links(page: str) -> list[str]:
+    return sorted(set(re.findall(r'href="/ui/cases/([A-Z][^"#/?]*)"', page)))
+
+
+# --------------------------------------------------------------------------- 1. short agency codes
+
+
+def test_the_sample_takes_a_short_agency_code_as_the_cli_does(site: Site, as_admin: TestClient) -> None:
+    source = LedgerSource(Database(site.app.state.services.ledger.store))
+    for given in (SHORT, AGENCY):
+        page = as_admin.get(f"/ui/supervision/sample?n=20&seed=7&agency={given}")
+        assert page.status_code == 200, page.text[:300]
+        shown = [f"case/{n}" for n in re.findall(r'href="/ui/cases/([^"#]+)#evaluation"', page.text)]
+        assert shown == source.sample(20, 7, SHORT), given
+        assert f"--agency {SHORT}" in page.text
+
+
+def test_the_case_list_warnings_and_public_list_take_a_short_agency_code(site: Site, as_admin: TestClient) -> None:
+    everyone = _case_links(as_admin.get("/ui/cases").text)
+    short = _case_links(as_admin.get(f"/ui/cases?agency={SHORT}").text)
+    assert short == _case_links(as_admin.get(f"/ui/cases?agency={AGENCY}").text)
+    assert short and set(short) < set(everyone) and all(n.startswith(SHORT) for n in short)
+
+    every = as_admin.get("/ui/supervision/warnings").text
+    mine = as_admin.get(f"/ui/supervision/warnings?agency={SHORT}").text
+    assert mine.count("<tr class=") == as_admin.get(f"/ui/supervision/warnings?agency={AGENCY}").text.count(
+        "<tr class=")
+    assert mine.count("<tr class=") < every.count("<tr class=")
+
+    public = TestClient(site.app)
+    listed = links(public.get(f"/public/?agency={SHORT}").text, "/public/decisions/")
+    assert listed == links(public.get(f"/public/?agency={AGENCY}").text, "/public/decisions/")
+    assert listed and len(listed) < len(links(public.get("/public/").text, "/public/decisions/"))
+    assert f'<option value="{AGENCY}" selected' in public.get(f"/public/?agency={SHORT}").text
+
+
+# --------------------------------------------------------------------------- 5. HTML error pages
+
+
+@pytest.mark.parametrize("path", ["/ui/no-such-page", "/ui/cases/NO-SUCH-1/nothing", "/public/nothing",
+                                  "/public/decisions/JA-CGJ-2026-0001/not-a-number"])
+def test_errors_under_ui_and_public_are_html_pages(site: Site, as_admin: TestClient, path: str) -> None:
+    response = as_admin.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html"), response.text[:200]
+    assert "未找到" in text_of(response.text)
+    assert 'href="/ui/static/pages.css"' in response.text
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+
+
+def test_a_crash_under_the_pages_is_an_html_500_and_the_api_stays_problem_json(site: Site) -> None:
+    app = site.app
+    client = TestClient(app, raise_server_exceptions=False)
+
+    @app.get("/public/_crash_for_test")
+    def crash() -> None:
+        raise RuntimeError("boom")
+
+    @app.get("/v1/_crash_for_test")
+    def crash_api() -> None:
+        raise RuntimeError("boom")
+
+    try:
+        page = client.get("/public/_crash_for_test")
+        assert page.status_code == 500
+        assert page.headers["content-type"].startswith("text/html")
+        assert "服务器内部错误" in text_of(page.text) and "boom" not in page.text
+        api = client.get("/v1/_crash_for_test")
+        assert api.status_code == 500 and api.headers["content-type"] == "application/problem+json"
+        missing = client.get("/v1/no-such-thing")
+        assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    finally:
+        app.router.routes[:] = [r for r in app.router.routes if "_crash_for_test" not in getattr(r, "path", "")]
+
+
+def test_a_forbidden_page_is_html(site: Site) -> None:
+    officer = logged_in(site, "other")
+    response = officer.get(f"/ui/cases?agency={AGENCY}")
+    assert response.status_code == 200  # a list filtered to an agency one does not read is empty, not an error
+    page = officer.get(f"/ui/supervision/sample?n=3&agency={SHORT}")
+    assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
+    assert "无权查看" in text_of(page.text)
