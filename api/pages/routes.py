@@ -50,8 +50,8 @@ from api.pages.web import (
     safe_next,
 )
 from api.server.auth import ServicesDep
-from api.server.readmodels import stream_name
 from api.server.problems import bounded
+from api.server.readmodels import stream_name
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
