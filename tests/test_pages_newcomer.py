@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
+from api.server.readmodels import today as today_fn
 from audit.store import LedgerSource
 from projections.sql import Database
 from tests.test_pages import links, logged_in, text_of
@@ -113,3 +114,48 @@ def test_a_forbidden_page_is_html(site: Site) -> None:
     page = officer.get(f"/ui/supervision/sample?n=3&agency={SHORT}")
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
     assert "无权查看" in text_of(page.text)
+
+
+# --------------------------------------------------------------------------- 2. the registry
+
+
+def _expiring(site: Site) -> dict[str, object]:
+    found = site.rows("SELECT stream, name, credential_valid_to FROM pub_officers WHERE credential_valid_to IS NOT "
+                      "NULL AND credential_valid_from > '2000-01-01' AND credential_status = 'valid' "
+                      "ORDER BY credential_valid_to")
+    assert found, "the demo has no officer with a dated credential"
+    return found[0]
+
+
+def _status_cell(page: str, name: str) -> str:
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", page, flags=re.S) if f"<td>{name}</td>" in r)
+    return text_of(re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[-1]).strip()
+
+
+def test_a_credential_is_judged_at_the_page_and_api_as_of_day(site: Site) -> None:
+    officer = _expiring(site)
+    valid_to = str(officer["credential_valid_to"])
+    before, after = "2000-01-01", "2099-01-01"
+    client = TestClient(site.app)
+    assert valid_to < after
+    assert _status_cell(client.get(f"/public/registry?as_of={after}").text, str(officer["name"])) == "已过期"
+    assert _status_cell(client.get(f"/public/registry?as_of={valid_to}").text, str(officer["name"])) == "有效"
+    for day, expected in ((after, "expired"), (valid_to, "valid"), (before, "not_yet_valid")):
+        body = client.get(f"/v1/public/registry?as_of={day}").json()
+        mine = next(o for o in body["officers"] if o["stream"] == officer["stream"])
+        assert mine["credential_status"] == expected, day
+    today = client.get("/v1/public/registry").json()
+    mine = next(o for o in today["officers"] if o["stream"] == officer["stream"])
+    assert mine["credential_status"] == ("expired" if valid_to < today_fn().isoformat() else "valid")
+
+
+def test_the_registry_page_shows_codes_in_chinese_and_the_basis_readably(site: Site) -> None:
+    page = TestClient(site.app).get("/public/registry").text
+    shown = text_of(page)
+    for raw in ('"law"', '"article"', "district", ">none<", ">valid<", "penalty", '"circumstance"', "min_fen"):
+        assert raw not in page, raw
+    assert "区（县）级" in shown
+    assert re.search(r"《[^》]+》第[一二三四五六七八九十百]+条", shown)
+    assert "处罚依据" in shown and "裁量基准" in shown
+    assert re.search(r"轻微 [\d,]+\.\d\d 元–[\d,]+\.\d\d 元", shown)
+    assert "未持证" in shown or site.rows("SELECT 1 FROM pub_officers WHERE credential_status = 'none'") == []

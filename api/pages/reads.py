@@ -29,6 +29,7 @@ from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections import queries
 from projections.definitions import ALL
+from projections.disclosure import credential_status_on
 from projections.labels import DEADLINE_STATE_LABELS, STATUS_LABELS, STEP_LABELS
 from projections.sql import Database
 from projections.statistics import RATES, rates
@@ -464,22 +465,26 @@ class Reads:
                          [PAGE_SIZE, (page - 1) * PAGE_SIZE])
         return Page(rows, total, page)
 
-    def public_registry(self) -> dict[str, list[dict[str, Any]]]:
+    def public_registry(self, as_of: date) -> dict[str, list[dict[str, Any]]]:
+        """The 事前公开 tables; each officer's 执法证 state on ``as_of`` (the page's 基准日)."""
         out: dict[str, list[dict[str, Any]]] = {}
         for name, sql in (
             ("agencies", "SELECT stream, name, credit_code, level, region, court, supervised_by FROM {t} "
                          "ORDER BY stream"),
-            ("officers", "SELECT stream, name, agency, credential_no, credential_valid_to, credential_status, roles "
-                         "FROM {t} WHERE agency IS NOT NULL ORDER BY agency, stream"),
-            ("items", "SELECT stream, code, name, kind, basis, penalty_types, min_fen, max_fen FROM {t} "
-                      "ORDER BY stream, code"),
+            ("officers", "SELECT stream, name, agency, credential_no, credential_valid_from, credential_valid_to, "
+                         "credential_status, roles FROM {t} WHERE agency IS NOT NULL ORDER BY agency, stream"),
+            ("items", "SELECT stream, code, name, kind, basis, sanction_basis, penalty_types, min_fen, max_fen, bands, "
+                      "no_penalty FROM {t} ORDER BY stream, code"),
         ):
             table = f"pub_{name}"
             out[name] = self.rows(sql.format(t=self.t(table))) if self.db.exists(table) else []
         for officer in out["officers"]:
             officer["roles"] = orjson.loads(officer["roles"] or "[]")
+            officer["credential_status"] = credential_status_on(officer, as_of)
         for item in out["items"]:
-            item["penalty_types"] = orjson.loads(item["penalty_types"] or "[]")
+            for name in ("penalty_types", "basis", "sanction_basis", "bands"):
+                item[name] = orjson.loads(item[name] or "[]")
+            item["no_penalty"] = orjson.loads(item["no_penalty"]) if item["no_penalty"] else None
         return out
 
     def public_statistics(self, year: int | None) -> list[dict[str, Any]]:

@@ -583,7 +583,7 @@ def public_withdrawals(request: Request, svc: ServicesDep) -> Response:
 @router.get("/public/registry")
 def public_registry(request: Request, svc: ServicesDep) -> Response:
     ctx = Ctx(request, svc, None)
-    return render(ctx, "public_registry.html", public=True, registry=ctx.reads.public_registry())
+    return render(ctx, "public_registry.html", public=True, registry=ctx.reads.public_registry(ctx.as_of))
 
 
 @router.get("/public/statistics")

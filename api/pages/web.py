@@ -29,8 +29,17 @@ from api.server.access import Principal
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from domain import money
+from domain.citation import citation
 from domain.config import Config
-from projections.labels import STATUS_LABELS, WARNING_LABELS
+from projections.labels import (
+    CREDENTIAL_STATUS_LABELS,
+    GRADE_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    WARNING_LABELS,
+    code_label,
+    field_label,
+)
 from projections.sql import Database
 
 __all__ = ["COOKIE", "HERE", "Ctx", "page", "principal_of", "reads_of", "render"]
@@ -84,8 +93,35 @@ def number_of(stream: Any) -> str:
     return s.split("/", 1)[1] if "/" in s else s
 
 
-_env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of)
-_env.globals.update(STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
+def citations(entries: Any) -> str:
+    """A ``basis`` list as people cite it: 《法》第八十一条第一款；…"""
+    if not isinstance(entries, list | tuple):
+        return "—" if not entries else str(entries)
+    return "；".join(citation(e) for e in entries) or "—"
+
+
+def bands(entries: Any) -> str:
+    """裁量基准: each circumstance with its fine range in yuan."""
+    if not isinstance(entries, list | tuple) or not entries:
+        return "—"
+    out = []
+    for band in entries:
+        if isinstance(band, Mapping):
+            out.append(f"{band.get('circumstance') or ''} {yuan(band.get('min_fen'))}–{yuan(band.get('max_fen'))}")
+    return "；".join(out) or "—"
+
+
+def codes(values: Any, field: str | None = None) -> str:
+    """A code or a list of codes in Chinese (``projections.labels``)."""
+    if isinstance(values, list | tuple):
+        return "、".join(code_label(v, field) for v in values) or "—"
+    return "—" if values is None or values == "" else code_label(values, field)
+
+
+_env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of, citations=citations,
+                    bands=bands, code=codes, field_label=field_label)
+_env.globals.update(STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS, GRADE_LABELS=GRADE_LABELS,
+                    SEVERITY_LABELS=SEVERITY_LABELS, CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS,
                     quote=lambda s: quote(str(s), safe=""))
 
 
