@@ -19,7 +19,7 @@ from typing import Any, Final
 from audit.model import SEVERITY_LABELS, Evaluation
 from audit.rulebook import PATH_LABELS
 from domain.config import CATEGORIES, Config
-from projections.labels import STATUS_LABELS
+from projections.labels import STATUS_LABELS, step_label
 
 __all__ = ["as_html", "as_json", "as_text"]
 
@@ -38,7 +38,7 @@ def _status(ev: Evaluation) -> str:
 
 
 def _events(ev_events: Sequence[Any]) -> str:
-    return "、".join(f"{e.stream} v{e.version} {e.type}" for e in ev_events)
+    return "、".join(f"{e.stream} v{e.version} {step_label(e.type)}" for e in ev_events)
 
 
 def as_text(evaluations: Sequence[Evaluation], config: Config) -> str:
@@ -118,7 +118,7 @@ def as_html(evaluations: Sequence[Evaluation], config: Config, *, title: str = "
             for f in x.findings:
                 parts.append(
                     f"<tr><td>{e(f.rule)}<br><span class=\"small\">{e(f.title)}</span></td>"
-                    f"<td class=\"sev-{e(f.severity)}\">{e(f.severity)} {e(SEVERITY_LABELS[f.severity])}</td>"
+                    f"<td class=\"sev-{e(f.severity)}\">{e(SEVERITY_LABELS[f.severity])}</td>"
                     f"<td>{e(f.category)}</td><td>{f.points}</td><td>{e(f.message)}</td>"
                     f"<td class=\"small\">{e(f.basis)}</td><td class=\"small\">{e(_events(f.events))}</td></tr>")
             parts.append("</table>")

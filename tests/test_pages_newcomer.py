@@ -159,3 +159,55 @@ def test_the_registry_page_shows_codes_in_chinese_and_the_basis_readably(site: S
     assert "处罚依据" in shown and "裁量基准" in shown
     assert re.search(r"轻微 [\d,]+\.\d\d 元–[\d,]+\.\d\d 元", shown)
     assert "未持证" in shown or site.rows("SELECT 1 FROM pub_officers WHERE credential_status = 'none'") == []
+
+
+# --------------------------------------------------------------------------- 4. Chinese on staff pages
+
+
+ENGLISH = re.compile(r"\b(?:approved|issues_found|BLOCKER|MAJOR|MINOR|DecisionMade|CaseRegistered|amount_fen|"
+                     r"[a-z]+_(?:fen|at|by|no)|penalty|general|summary|in_person)\b")
+
+
+def _decision(site: Site) -> tuple[str, int]:
+    found = site.rows("SELECT grp FROM proj_cases WHERE fine_fen > 0 AND agency = ? ORDER BY grp", (AGENCY,))
+    assert found
+    case = str(found[0]["grp"])
+    events = site.app.state.services.ledger.read(case, check_signature=False)
+    version = next(e.version for e in events if e.type == "DecisionMade")
+    return case, version
+
+
+def test_an_event_page_shows_labelled_fields_yuan_and_beijing_time(site: Site, as_admin: TestClient) -> None:
+    case, version = _decision(site)
+    page = as_admin.get(f"/ui/events/{case}/{version}")
+    assert page.status_code == 200
+    head = re.search(r"<h1>(.*?)</h1>", page.text, flags=re.S)
+    assert head and "行政处罚决定" in head.group(1) and "DecisionMade" not in head.group(1)
+    visible = re.sub(r"<details class=\"raw\">.*?</details>", " ", page.text, flags=re.S)
+    shown = text_of(visible)
+    assert not ENGLISH.findall(shown), ENGLISH.findall(shown)[:10]
+    assert "处罚" in shown and re.search(r"[\d,]+\.\d\d 元", shown)
+    recorded = re.search(r"<dt>记入账本</dt><dd>([^<]+)</dd>", page.text)
+    assert recorded and recorded.group(1).endswith("+08:00"), recorded
+    event = site.app.state.services.ledger.read(case, check_signature=False)[version - 1]
+    assert "amount_fen" in page.text  # the signed data stay available for verification, behind a disclosure
+    assert html_unescaped(page.text).count(str(event.data["penalties"][0]["type"])) >= 1
+
+
+def html_unescaped(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def test_the_case_and_stream_pages_show_no_english_codes(site: Site, as_admin: TestClient) -> None:
+    case, _ = _decision(site)
+    reviewed = site.rows("SELECT grp FROM proj_cases WHERE grp IN (SELECT grp FROM audit_evaluations WHERE veto = 1)")
+    for stream in {case, *(r["grp"] for r in reviewed[:3])}:
+        number = stream.split("/", 1)[1]
+        for path in (f"/ui/cases/{number}", f"/ui/streams/{stream}", f"/ui/cases/{number}/evaluation.html"):
+            page = as_admin.get(path)
+            assert page.status_code == 200, path
+            body = re.sub(r'class="[^"]*"|id="[^"]*"|href="[^"]*"', "", page.text)
+            shown = text_of(body)
+            assert not ENGLISH.findall(shown), (path, ENGLISH.findall(shown)[:10])

@@ -24,6 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from api.pages.fields import moment, readable
 from api.pages.reads import Reads
 from api.server.access import Principal
 from api.server.state import Services
@@ -39,6 +40,7 @@ from projections.labels import (
     WARNING_LABELS,
     code_label,
     field_label,
+    step_label,
 )
 from projections.sql import Database
 
@@ -119,8 +121,8 @@ def codes(values: Any, field: str | None = None) -> str:
 
 
 _env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of, citations=citations,
-                    bands=bands, code=codes, field_label=field_label)
-_env.globals.update(STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS, GRADE_LABELS=GRADE_LABELS,
+                    bands=bands, code=codes, field_label=field_label, moment=moment, step_label=step_label)
+_env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS, GRADE_LABELS=GRADE_LABELS,
                     SEVERITY_LABELS=SEVERITY_LABELS, CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS,
                     quote=lambda s: quote(str(s), safe=""))
 
@@ -212,6 +214,7 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
         agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
         officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
+        stream_name=lambda s: officer(s) if str(s).startswith("officer/") else names.get(str(s), number_of(s)),
         path=echoable(ctx.request.url.path), **values)
     return page(body, status)
 
