@@ -122,8 +122,9 @@ def codes(values: Any, field: str | None = None) -> str:
 
 _env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of, citations=citations,
                     bands=bands, code=codes, field_label=field_label, moment=moment, step_label=step_label)
-_env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS, GRADE_LABELS=GRADE_LABELS,
-                    SEVERITY_LABELS=SEVERITY_LABELS, CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS,
+_env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
+                    GRADE_LABELS=GRADE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+                    CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS,
                     quote=lambda s: quote(str(s), safe=""))
 
 
