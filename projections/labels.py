@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from domain.roles import HEAD_LABELS
+from domain.roles import HEAD_LABELS, ROLE_NAMES
 
 STEP_LABELS: Final[dict[str, str]] = {
     # registry
@@ -183,9 +183,7 @@ FIELD_LABELS: Final[dict[str, str]] = {
 """Every field name of the step vocabulary, in Chinese (event pages, exports)."""
 
 CODE_LABELS: Final[dict[str, str]] = {
-    **OUTCOME_LABELS, **PENALTY_LABELS, **REVIEW_DECISION_LABELS,
-    "coercion": "行政强制", "officer": "执法人员", "legal_reviewer": "法制审核人员", "head": "负责人",
-    "supervisor": "执法监督人员", "reconsideration_staff": "复议工作人员", "admin": "管理员",
+    **OUTCOME_LABELS, **PENALTY_LABELS, **REVIEW_DECISION_LABELS, **ROLE_NAMES, "coercion": "行政强制",
     "retired": "停用", "compromised": "泄露", "complaint": "投诉举报", "referral": "上级交办或其他机关移交",
     "general": "普通程序", "summary": "简易程序", "person": "自然人", "organisation": "单位",
     "party": "当事人", "legal_representative": "法定代表人", "witness": "证人", "documentary": "书证",
@@ -220,10 +218,8 @@ IN_PROGRESS: Final = "办理中"
 CREDENTIAL_STATUS_LABELS: Final[dict[str, str]] = {
     "valid": "有效", "expired": "已过期", "not_yet_valid": "尚未生效", "revoked": "已注销", "none": "未持证",
 }
-ROLE_LABELS: Final[dict[str, str]] = {
-    "officer": "执法人员", "legal_reviewer": "法制审核人员", "head": "负责人", "supervisor": "执法监督人员",
-    "reconsideration_staff": "复议工作人员", "admin": "管理员",
-}
+ROLE_LABELS: Final = ROLE_NAMES
+"""The registry's roles (``domain.roles.ROLE_NAMES``)."""
 PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
 PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "单位"}
 RECORD_KIND_LABELS: Final[dict[str, str]] = {"written": "文字记录", "av": "音像记录"}
