@@ -84,7 +84,8 @@ class Evaluation:
     case: str
     as_of: date
     score: int
-    grade: str
+    grade: str | None
+    """优秀, 合格 or 不合格; None while the file is 办理中 (no concluding step yet: docs/audit.md)."""
     veto: bool
     findings: tuple[Finding, ...]
     deductions: Mapping[str, int] = field(default_factory=dict)

@@ -211,3 +211,60 @@ def test_the_case_and_stream_pages_show_no_english_codes(site: Site, as_admin: T
             body = re.sub(r'class="[^"]*"|id="[^"]*"|href="[^"]*"', "", page.text)
             shown = text_of(body)
             assert not ENGLISH.findall(shown), (path, ENGLISH.findall(shown)[:10])
+
+
+# --------------------------------------------------------------------------- 3. cases still at 案源登记
+
+
+def _at_source(site: Site) -> dict[str, object]:
+    found = site.rows("SELECT grp, number, agency FROM proj_cases WHERE status = 'source' ORDER BY grp")
+    assert found, "the demo has no case still at 案源登记"
+    return found[0]
+
+
+def test_a_case_at_source_has_the_agency_of_the_officer_who_recorded_it(site: Site, as_admin: TestClient) -> None:
+    sources = site.rows("SELECT grp, agency FROM proj_cases WHERE status = 'source'")
+    services = site.app.state.services
+    for row in sources:
+        first = services.ledger.read(str(row["grp"]), check_signature=False)[0]
+        officer = services.ledger.officer(first.by)
+        assert row["agency"] is not None and row["agency"] == officer.agency
+        assert row["agency"] == services.access.concerned_agency(str(row["grp"]))  # as the read policy reads it
+    case = _at_source(site)
+    short = str(case["agency"]).split("/", 1)[1]
+    page = text_of(as_admin.get(f"/ui/cases/{case['number']}").text)
+    assert "未确定机关" not in page
+    assert site.rows("SELECT name FROM pub_agencies WHERE stream = ?", (case["agency"],))[0]["name"] in page
+    assert case["number"] in _case_links(as_admin.get(f"/ui/cases?agency={short}&status=source").text)
+    found = as_admin.get(f"/ui/cases?q={case['number']}&agency={short}").text
+    assert _case_links(found) == [case["number"]]
+
+
+def test_a_file_without_its_concluding_step_is_in_progress_and_has_no_grade(site: Site) -> None:
+    rows = site.rows("SELECT e.grp, e.grade, e.status FROM audit_evaluations e")
+    concluded = {"decided", "not_transferred", "served", "transferred", "closed", "archived"}
+    assert any(r["grade"] is None for r in rows) and any(r["grade"] is not None for r in rows)
+    for r in rows:  # for every evaluated file: a grade exactly when it holds its concluding step
+        assert (r["grade"] is None) == (r["status"] not in concluded), r
+    case = _at_source(site)
+    assert site.rows("SELECT grade FROM audit_evaluations WHERE grp = ?", (case["grp"],))[0]["grade"] is None
+
+
+def test_pages_show_in_progress_files_apart(site: Site, as_admin: TestClient) -> None:
+    case = _at_source(site)
+    page = as_admin.get(f"/ui/cases/{case['number']}").text
+    section = text_of(page[page.index('id="evaluation"'):page.index('id="catalogue"')])
+    assert "办理中" in section and "优秀" not in section and "100 分" not in section
+    listed = as_admin.get(f"/ui/cases?q={case['number']}").text
+    assert "办理中" in text_of(listed) and "优秀" not in text_of(listed.split("<tbody>", 1)[1])
+    running = site.rows("SELECT agency, COUNT(*) AS n FROM audit_evaluations WHERE grade IS NULL GROUP BY agency")
+    board = as_admin.get("/ui/supervision").text
+    grades = board[board.index('id="grades"'):]
+    grades = grades[:grades.index("</table>")]
+    assert "<th>办理中</th>" in grades
+    for row in running:
+        assert re.search(r'grade=%E5%8A%9E%E7%90%86%E4%B8%AD[^"]*">' + str(row["n"]) + "<", grades), row
+    in_progress = _case_links(as_admin.get(f"/ui/cases?agency={case['agency']}&grade=办理中").text)
+    assert case["number"] in in_progress
+    for number in in_progress:
+        assert site.rows("SELECT grade FROM audit_evaluations WHERE grp = ?", (f"case/{number}",))[0]["grade"] is None

@@ -30,7 +30,7 @@ from domain.config import Config
 from projections import queries
 from projections.definitions import ALL
 from projections.disclosure import credential_status_on
-from projections.labels import DEADLINE_STATE_LABELS, STATUS_LABELS, STEP_LABELS
+from projections.labels import DEADLINE_STATE_LABELS, IN_PROGRESS, STATUS_LABELS, STEP_LABELS
 from projections.sql import Database
 from projections.statistics import RATES, rates
 
@@ -212,7 +212,9 @@ class Reads:
             params += [like, like, like]
         audit = self.has_audit()
         join = f" LEFT JOIN {self.t(AUDIT_TABLE)} e ON e.grp = c.grp" if audit else ""
-        if flt.grade and audit:
+        if flt.grade == IN_PROGRESS and audit:
+            where.append("e.grp IS NOT NULL AND e.grade IS NULL")
+        elif flt.grade and audit:
             where.append("e.grade = ?")
             params.append(flt.grade)
         colours = self.colours(as_of)
@@ -304,7 +306,7 @@ class Reads:
                     title=str(f.get("title") or ""))
             for f in row["findings"]])
         return Evaluation(case=str(row["grp"]), as_of=date.fromisoformat(str(row["as_of"])), score=int(row["score"]),
-                          grade=str(row["grade"]), veto=bool(row["veto"]), findings=findings,
+                          grade=row["grade"], veto=bool(row["veto"]), findings=findings,
                           deductions=deduct(findings, self.config), agency=row.get("agency"),
                           procedure=row.get("procedure"), path=str(row.get("path") or ""),
                           status=str(row.get("status") or ""))
@@ -371,10 +373,11 @@ class Reads:
     def sample(self, n: int, seed: int, agency: str | None) -> list[str]:
         """A reproducible random sample (双随机) of case streams — the same draw as
         ``enforcement-ledger audit --sample N --seed S [--agency A]``: every case stream (or the
-        agency's registered cases) in stream order, ``random.Random(seed).sample``, sorted."""
+        agency's registered cases, not those still at 案源登记) in stream order,
+        ``random.Random(seed).sample``, sorted."""
         if agency:
             streams = [r["grp"] for r in self.rows(f"SELECT grp FROM {self.t('proj_cases')} WHERE agency = ? "
-                                                   "ORDER BY grp", [agency])]
+                                                   "AND registered_on IS NOT NULL ORDER BY grp", [agency])]
         else:
             streams = sorted(self.db.streams_with_prefix("case/", self.db.head()))
         return sorted(random.Random(seed).sample(streams, min(n, len(streams))))
@@ -384,7 +387,8 @@ class Reads:
         if not agencies:
             return []
         pool = [r["grp"] for r in self.rows(f"SELECT grp FROM {self.t('proj_cases')} WHERE agency IN "
-                                            f"({','.join('?' * len(agencies))}) ORDER BY grp", list(agencies))]
+                                            f"({','.join('?' * len(agencies))}) AND registered_on IS NOT NULL "
+                                            "ORDER BY grp", list(agencies))]
         return sorted(random.Random(seed).sample(pool, min(n, len(pool))))
 
     def case_rows(self, cases: Sequence[str]) -> dict[str, dict[str, Any]]:

@@ -60,13 +60,15 @@ from audit.rulebook import PATH_LABELS
 from domain.errors import StepRefused
 from domain.fields import MalformedStream, parse_stream
 from ledger.envelope import SealedEvent
+from projections.labels import IN_PROGRESS
 
 router = APIRouter(include_in_schema=False)
 
 STATIC = HERE / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
-GRADES = ("优秀", "合格", "不合格")
+GRADES = ("优秀", "合格", "不合格", IN_PROGRESS)
+"""The EVAL-03 grades and 办理中 (a file without its concluding step: no grade; docs/audit.md)."""
 KINDS = ("case", "review", "litigation", "supervision", "agency", "officer", "calendar")
 
 
@@ -479,7 +481,7 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
         for row in ctx.reads.rows(f"SELECT agency, grade, COUNT(*) AS n FROM {ctx.reads.t('audit_evaluations')} "
                                   "GROUP BY agency, grade"):
             if _scoped(ctx, row["agency"]):
-                grades.setdefault(row["agency"] or "", {})[row["grade"]] = int(row["n"])
+                grades.setdefault(row["agency"] or "", {})[row["grade"] or IN_PROGRESS] = int(row["n"])
     top = max([f["cases"] for f in figures] + [1])
     return render(ctx, "supervision.html", status, ready=True, figures=figures, top=top, years=years, year=year,
                   orderable=_orderable(ctx), form=form, error=error,
