@@ -227,7 +227,17 @@ LEGAL_REVIEW_LABELS: Final[dict[str, str]] = {"approved": "同意", "issues_foun
 
 
 def field_label(name: str) -> str:
-    return FIELD_LABELS.get(name, name)
+    """A field, or a path into a step's data (``materials[1]`` → 材料第 2 项, ``party.name`` → 当事人·名称)."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    parts = []
+    for part in name.split("."):
+        key, _, index = part.partition("[")
+        text = FIELD_LABELS.get(key, key)
+        if index.rstrip("]").isdigit():
+            text += f"第 {int(index.rstrip(']')) + 1} 项"
+        parts.append(text)
+    return "·".join(parts)
 
 
 def code_label(code: object, field: str | None = None) -> str:

@@ -72,3 +72,9 @@ def test_severities_roles_statuses_and_credentials_have_labels() -> None:
     for table in (labels.SEVERITY_LABELS, labels.ROLE_LABELS, labels.STATUS_LABELS, labels.CREDENTIAL_STATUS_LABELS,
                   labels.OUTCOME_LABELS, labels.PENALTY_LABELS):
         assert all(HAN.search(v) for v in table.values())
+
+
+def test_a_path_into_a_steps_data_is_labelled_part_by_part() -> None:
+    assert labels.field_label("materials[1]") == "材料第 2 项"
+    assert labels.field_label("party.name") == "当事人·名称"
+    assert labels.field_label("record") == "笔录"

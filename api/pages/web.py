@@ -35,6 +35,9 @@ from domain.config import Config
 from projections.labels import (
     CREDENTIAL_STATUS_LABELS,
     GRADE_LABELS,
+    PARTY_KIND_LABELS,
+    PROCEDURE_LABELS,
+    RECORD_KIND_LABELS,
     SEVERITY_LABELS,
     STATUS_LABELS,
     WARNING_LABELS,
@@ -124,7 +127,8 @@ _env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=num
                     bands=bands, code=codes, field_label=field_label, moment=moment, step_label=step_label)
 _env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
                     GRADE_LABELS=GRADE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
-                    CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS,
+                    CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS, RECORD_KIND_LABELS=RECORD_KIND_LABELS,
+                    PROCEDURE_LABELS=PROCEDURE_LABELS, PARTY_KIND_LABELS=PARTY_KIND_LABELS,
                     quote=lambda s: quote(str(s), safe=""))
 
 
