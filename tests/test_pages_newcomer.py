@@ -268,3 +268,34 @@ def test_pages_show_in_progress_files_apart(site: Site, as_admin: TestClient) ->
     assert case["number"] in in_progress
     for number in in_progress:
         assert site.rows("SELECT grade FROM audit_evaluations WHERE grp = ?", (f"case/{number}",))[0]["grade"] is None
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    import contextlib
+    import io
+
+    from api.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_the_cli_gives_an_in_progress_file_no_grade_and_does_not_record_one(site: Site) -> None:
+    import json
+
+    case = _at_source(site)
+    status, out, _ = _cli("audit", "--case", str(case["number"]), "--format", "json")
+    assert status == 0 and json.loads(out)["grade"] is None
+    status, out, _ = _cli("audit", "--case", str(case["number"]))
+    assert status == 0 and "等级 办理中" in out
+    supervisor = site.identities["supervisor"]
+    before = site.app.state.services.ledger.store.count()
+    status, _, err = _cli("--as", supervisor, "audit", "--case", str(case["number"]), "--record")
+    assert status == 1 and "办理中" in err
+    assert site.app.state.services.ledger.store.count() == before
+    status, out, _ = _cli("audit", "--agency", SHORT, "--format", "html")
+    assert status == 0 and "None" not in out
+    status, out, _ = _cli("audit", "--case", str(case["number"]), "--format", "html")
+    assert status == 0 and "办理中" in out and "None" not in out
