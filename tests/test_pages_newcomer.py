@@ -299,3 +299,16 @@ def test_the_cli_gives_an_in_progress_file_no_grade_and_does_not_record_one(site
     assert status == 0 and "None" not in out
     status, out, _ = _cli("audit", "--case", str(case["number"]), "--format", "html")
     assert status == 0 and "办理中" in out and "None" not in out
+
+
+def test_the_cli_counts_a_case_at_source_among_its_agencys_cases(site: Site, as_admin: TestClient) -> None:
+    source = LedgerSource(Database(site.app.state.services.ledger.store))
+    case = _at_source(site)
+    short = str(case["agency"]).split("/", 1)[1]
+    mine = [g.stream for g in source.groups(agency=short)]
+    assert case["grp"] in mine
+    listed = {r["grp"] for r in site.rows("SELECT grp FROM proj_cases WHERE agency = ?", (case["agency"],))}
+    assert set(mine) == listed  # the CLI's agency and the pages' agency are one
+    page = as_admin.get(f"/ui/supervision/sample?n=500&seed=1&agency={short}")
+    shown = [f"case/{n}" for n in re.findall(r'href="/ui/cases/([^"#]+)#evaluation"', page.text)]
+    assert shown == source.sample(500, 1, short) and case["grp"] in shown

@@ -373,11 +373,11 @@ class Reads:
     def sample(self, n: int, seed: int, agency: str | None) -> list[str]:
         """A reproducible random sample (双随机) of case streams — the same draw as
         ``enforcement-ledger audit --sample N --seed S [--agency A]``: every case stream (or the
-        agency's registered cases, not those still at 案源登记) in stream order,
-        ``random.Random(seed).sample``, sorted."""
+        agency's cases, those still at 案源登记 by the officer who recorded the source) in stream
+        order, ``random.Random(seed).sample``, sorted."""
         if agency:
             streams = [r["grp"] for r in self.rows(f"SELECT grp FROM {self.t('proj_cases')} WHERE agency = ? "
-                                                   "AND registered_on IS NOT NULL ORDER BY grp", [agency])]
+                                                   "ORDER BY grp", [agency])]
         else:
             streams = sorted(self.db.streams_with_prefix("case/", self.db.head()))
         return sorted(random.Random(seed).sample(streams, min(n, len(streams))))
@@ -387,8 +387,7 @@ class Reads:
         if not agencies:
             return []
         pool = [r["grp"] for r in self.rows(f"SELECT grp FROM {self.t('proj_cases')} WHERE agency IN "
-                                            f"({','.join('?' * len(agencies))}) AND registered_on IS NOT NULL "
-                                            "ORDER BY grp", list(agencies))]
+                                            f"({','.join('?' * len(agencies))}) ORDER BY grp", list(agencies))]
         return sorted(random.Random(seed).sample(pool, min(n, len(pool))))
 
     def case_rows(self, cases: Sequence[str]) -> dict[str, dict[str, Any]]:
