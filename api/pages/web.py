@@ -27,6 +27,7 @@ from markupsafe import Markup
 from api.pages.fields import moment, readable
 from api.pages.reads import Reads
 from api.server.access import Principal
+from api.server.problems import bounded
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from domain import money
@@ -274,11 +275,12 @@ def error_page(request: Request, status: int, detail: str | None = None) -> HTML
     path = request.url.path
     if not (path + "/").startswith(PAGE_PREFIXES):
         return None
-    status = status if status in ERROR_TITLES else (500 if status >= 500 else 404)
     public = path.startswith("/public")
-    message = ERROR_MESSAGES[status] if status == 500 or not detail or detail == "Not Found" else detail
+    generic = ERROR_MESSAGES.get(status, "服务暂时不可用，请稍后重试。" if status >= 500 else "请求有误。")
+    message = generic if status >= 500 or not detail or detail in ("Not Found", "Method Not Allowed") else detail
     body = _env.get_template("error.html").render(
-        title=ERROR_TITLES[status], message=message, public=public, principal=None, ctx=None,
+        title=ERROR_TITLES.get(status, "服务器错误" if status >= 500 else "请求有误"), message=bounded(message),
+        public=public, principal=None, ctx=None,
         as_of=today(), as_of_given="", url=lambda p, *a, **k: p, path=echoable(path),
         has_route=lambda route: False, agency=number_of, officer=str, officers=lambda ids: "—")
     return page(body, status)
