@@ -118,7 +118,7 @@ def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) 
     deductions = deduct(ordered, config)
     score = 100 - sum(deductions.values())
     return replace(ev, findings=ordered, deductions=deductions, score=score,
-                   grade=grade_of(score, ev.veto, ordered, config))
+                   grade=grade_of(score, ev.veto, ordered, config) if ev.grade is not None else None)
 
 
 def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
@@ -220,6 +220,9 @@ def _record(settings: Settings, ledger: Any, ev: Evaluation, adjustments: Sequen
     from api.documents import DocumentStore
     from api.server.config import HttpSettings
 
+    if ev.grade is None:
+        print(f"拒绝: {ev.case} 办理中（尚无处罚决定、移送决定或结案），不评定等次，不能记录评查结果", file=sys.stderr)
+        return 1
     number = ev.case.split("/", 1)[1]
     target = stream or f"supervision/PC-{number}-{ev.as_of:%Y%m%d}"
     page = as_html([ev], config, title="行政执法案卷评查报告（评查人员确认）", generated=ev.as_of)

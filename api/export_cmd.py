@@ -54,6 +54,7 @@ from audit.store import LedgerSource, case_stream, stream_rows
 from ledger.keyring import Keyring
 from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
+from projections.labels import GRADE_LABELS
 from projections.sql import Database
 
 __all__ = ["export_case", "export_case_pdf", "export_notice_pdf", "register", "run"]
@@ -234,7 +235,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     else:
         print(f"已导出 {summary['case']} 到 {summary['dir']}: {summary['events']} 个事件, "
               f"{summary['receipts']} 个回执 (检查点大小 {summary['checkpoint_size']}); "
-              f"评查 {summary['score']} 分 {summary['grade']}")
+              f"评查 {summary['score']} 分 {GRADE_LABELS[summary['grade']]}")
     return 0
 
 

@@ -11,6 +11,9 @@
   BLOCKER is a veto (PEN-39 and the EVAL-01 veto follow it, deducting nothing more);
   the grade is 优秀 at or above ``excellent_min`` with no veto and no basic-element
   problem (a MAJOR in 执法主体 or 事实证据), 合格 at or above ``pass_min``, else 不合格.
+* **办理中**: a file without its concluding step (a decision, a transfer decision, a
+  closing: ``CaseFile.concluded``) is evaluated for what it shows so far — findings,
+  score — but given no grade (``grade`` None) and no EVAL-01 veto (docs/audit.md).
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def load_file(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
                       for s, h in sorted(review_histories.items())]
     folded_suits = [fold_lawsuit(s, h, registry=ctx.registry, agency=agency) for s, h in sorted(suit_histories.items())]
     file = fold_casefile(stream, case_history, reviews=folded_reviews, lawsuits=folded_suits, config=ctx.config,
-                         calendar=ctx.calendar)
+                         calendar=ctx.calendar, registry=ctx.registry)
     facts = CaseFacts.build(stream, case_history, review_histories, suit_histories)
     return file, facts
 
@@ -97,6 +100,7 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
         findings.append(Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message,
                                 hit.events, rule.title, hit.provisional))
     blockers = [f for f in findings if f.severity == BLOCKER]
+    concluded = file.concluded
     if blockers:
         listed = "、".join(f.rule for f in blockers)
         concerned = tuple(dict.fromkeys(e for f in blockers for e in f.events))
@@ -104,15 +108,17 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
             "PEN-39", BLOCKER, config.evaluation.category("PEN-39") or "执法程序", 0,
             "《中华人民共和国行政处罚法》第三十八条第二款",
             f"存在否决性违法（{listed}），行政处罚决定存在被确认无效或撤销的风险", concerned, "重大违法程序"))
-        findings.append(Finding(
-            "EVAL-01", BLOCKER, config.evaluation.category("EVAL-01") or blockers[0].category, 0,
-            "行政处罚案卷评查标准（一票否决）", f"否决项：{listed}，案卷评为不合格", concerned, "一票否决"))
+        if concluded:  # a file 办理中 is given no grade, so its grade is not vetoed either
+            findings.append(Finding(
+                "EVAL-01", BLOCKER, config.evaluation.category("EVAL-01") or blockers[0].category, 0,
+                "行政处罚案卷评查标准（一票否决）", f"否决项：{listed}，案卷评为不合格", concerned, "一票否决"))
     findings_sorted = sort_findings(findings)
     deductions = deduct(findings_sorted, config)
     score = 100 - sum(deductions.values())
     veto = bool(blockers)
     return Evaluation(
-        case=file.stream, as_of=ctx.as_of, score=score, grade=grade_of(score, veto, findings_sorted, config),
+        case=file.stream, as_of=ctx.as_of, score=score,
+        grade=grade_of(score, veto, findings_sorted, config) if concluded else None,
         veto=veto, findings=findings_sorted, deductions=deductions, agency=file.agency, procedure=file.procedure,
         path=path, status=file.status, recheck_on=recheck_on(file, ctx.as_of),
     )

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from projections import labels
+
 __all__ = [
     "BLOCKER",
     "GRADES",
@@ -32,7 +34,8 @@ MAJOR: Final = "MAJOR"
 MINOR: Final = "MINOR"
 INFO: Final = "INFO"
 SEVERITIES: Final = (BLOCKER, MAJOR, MINOR, INFO)
-SEVERITY_LABELS: Final = {BLOCKER: "否决", MAJOR: "严重", MINOR: "一般", INFO: "提示"}
+SEVERITY_LABELS: Final = labels.SEVERITY_LABELS
+"""否决, 严重, 一般, 提示 (the one table of labels: ``projections.labels``)."""
 GRADES: Final = ("优秀", "合格", "不合格")
 _RANK: Final = {s: i for i, s in enumerate(SEVERITIES)}
 
@@ -81,7 +84,8 @@ class Evaluation:
     case: str
     as_of: date
     score: int
-    grade: str
+    grade: str | None
+    """优秀, 合格 or 不合格; None while the file is 办理中 (no concluding step yet: docs/audit.md)."""
     veto: bool
     findings: tuple[Finding, ...]
     deductions: Mapping[str, int] = field(default_factory=dict)

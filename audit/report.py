@@ -19,11 +19,22 @@ from typing import Any, Final
 from audit.model import SEVERITY_LABELS, Evaluation
 from audit.rulebook import PATH_LABELS
 from domain.config import CATEGORIES, Config
-from projections.labels import STATUS_LABELS
+from projections.labels import GRADE_LABELS, STATUS_LABELS, step_label
 
 __all__ = ["as_html", "as_json", "as_text"]
 
-GRADE_CLASS: Final = {"优秀": "good", "合格": "pass", "不合格": "fail"}
+GRADE_CLASS: Final[dict[str | None, str]] = {"优秀": "good", "合格": "pass", "不合格": "fail", None: "running"}
+SUMMED: Final = ("优秀", "合格", "不合格", None)
+"""The grades counted in a summary; None is 办理中 (a file without its concluding step: no grade)."""
+
+
+def _grade(grade: str | None) -> str:
+    return GRADE_LABELS[grade] if grade in GRADE_LABELS else str(grade)
+
+
+def _counts(evaluations: Sequence[Evaluation]) -> str:
+    grades = Counter(e.grade for e in evaluations)
+    return "，".join(f"{_grade(g)} {grades.get(g, 0)} 件" for g in SUMMED if g is not None or grades.get(g))
 
 
 def as_json(evaluations: Sequence[Evaluation], *, single: bool) -> str:
@@ -38,7 +49,7 @@ def _status(ev: Evaluation) -> str:
 
 
 def _events(ev_events: Sequence[Any]) -> str:
-    return "、".join(f"{e.stream} v{e.version} {e.type}" for e in ev_events)
+    return "、".join(f"{e.stream} v{e.version} {step_label(e.type)}" for e in ev_events)
 
 
 def as_text(evaluations: Sequence[Evaluation], config: Config) -> str:
@@ -46,7 +57,7 @@ def as_text(evaluations: Sequence[Evaluation], config: Config) -> str:
     for ev in evaluations:
         path = PATH_LABELS.get(ev.path, ev.path)
         lines.append(f"案卷评查 {ev.case}（{path}，{_status(ev)}）截至 {ev.as_of}")
-        lines.append(f"  得分 {ev.score} 分，等级 {ev.grade}" + ("，存在否决项" if ev.veto else ""))
+        lines.append(f"  得分 {ev.score} 分，等级 {_grade(ev.grade)}" + ("，存在否决项" if ev.veto else ""))
         if not ev.findings:
             lines.append("  未发现问题")
         for f in ev.findings:
@@ -61,9 +72,7 @@ def as_text(evaluations: Sequence[Evaluation], config: Config) -> str:
                                           for c in CATEGORIES))
         lines.append("")
     if len(evaluations) > 1:
-        grades = Counter(e.grade for e in evaluations)
-        lines.append(f"共评查 {len(evaluations)} 件：" + "，".join(f"{g} {grades.get(g, 0)} 件"
-                                                            for g in ("优秀", "合格", "不合格")))
+        lines.append(f"共评查 {len(evaluations)} 件：" + _counts(evaluations))
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -71,7 +80,7 @@ _CSS: Final = """
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#111}
 h1{font-size:1.4em;margin:0 0 .2em}h2{font-size:1.15em;margin:1.2em 0 .3em}
 .meta{color:#444;margin:.2em 0 .8em}.grade{font-weight:bold;padding:.1em .5em;border-radius:.3em}
-.good{background:#d8f0d8}.pass{background:#fff2c6}.fail{background:#f7d0d0}
+.good{background:#d8f0d8}.pass{background:#fff2c6}.fail{background:#f7d0d0}.running{background:#e4e8f0}
 table{border-collapse:collapse;width:100%;margin:.4em 0 1em;font-size:.92em}
 th,td{border:1px solid #999;padding:.3em .45em;vertical-align:top;text-align:left}
 th{background:#eee}.sev-BLOCKER{color:#a00;font-weight:bold}.sev-MAJOR{color:#b45a00}
@@ -90,22 +99,20 @@ def as_html(evaluations: Sequence[Evaluation], config: Config, *, title: str = "
     if generated is not None:
         parts.append(f"<p class=\"meta\">评查基准日 {generated.isoformat()}；共 {len(evaluations)} 件案卷</p>")
     if len(evaluations) > 1:
-        grades = Counter(x.grade for x in evaluations)
         parts.append("<table class=\"summary\"><tr><th>案卷</th><th>得分</th><th>等级</th><th>否决</th>"
                      "<th>否决项/严重/一般</th></tr>")
         for x in evaluations:
             parts.append(f"<tr><td>{e(x.case)}</td><td>{x.score}</td>"
-                         f"<td><span class=\"grade {GRADE_CLASS[x.grade]}\">{e(x.grade)}</span></td>"
+                         f"<td><span class=\"grade {GRADE_CLASS[x.grade]}\">{e(_grade(x.grade))}</span></td>"
                          f"<td>{'是' if x.veto else '否'}</td>"
                          f"<td>{x.count('BLOCKER')}/{x.count('MAJOR')}/{x.count('MINOR')}</td></tr>")
-        parts.append("</table><p class=\"meta\">" + "，".join(f"{g} {grades.get(g, 0)} 件"
-                                                             for g in ("优秀", "合格", "不合格")) + "</p>")
+        parts.append("</table><p class=\"meta\">" + _counts(evaluations) + "</p>")
     weights = config.evaluation.weights
     for x in evaluations:
         parts.append("<section class=\"case\">")
         parts.append(f"<h2>{e(x.case)}</h2><p class=\"meta\">{e(PATH_LABELS.get(x.path, x.path))}，{e(_status(x))}；"
                      f"截至 {x.as_of.isoformat()}；得分 <b>{x.score}</b> 分，等级 "
-                     f"<span class=\"grade {GRADE_CLASS[x.grade]}\">{e(x.grade)}</span>"
+                     f"<span class=\"grade {GRADE_CLASS[x.grade]}\">{e(_grade(x.grade))}</span>"
                      + ("；<b>存在否决项</b>" if x.veto else "") + "</p>")
         parts.append("<table><tr>" + "".join(f"<th>{e(c)}</th>" for c in CATEGORIES) + "</tr><tr>"
                      + "".join(f"<td>扣 {x.deductions.get(c, 0)} / {weights.get(c, 0)}</td>" for c in CATEGORIES)
@@ -118,7 +125,7 @@ def as_html(evaluations: Sequence[Evaluation], config: Config, *, title: str = "
             for f in x.findings:
                 parts.append(
                     f"<tr><td>{e(f.rule)}<br><span class=\"small\">{e(f.title)}</span></td>"
-                    f"<td class=\"sev-{e(f.severity)}\">{e(f.severity)} {e(SEVERITY_LABELS[f.severity])}</td>"
+                    f"<td class=\"sev-{e(f.severity)}\">{e(SEVERITY_LABELS[f.severity])}</td>"
                     f"<td>{e(f.category)}</td><td>{f.points}</td><td>{e(f.message)}</td>"
                     f"<td class=\"small\">{e(f.basis)}</td><td class=\"small\">{e(_events(f.events))}</td></tr>")
             parts.append("</table>")

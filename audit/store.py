@@ -30,6 +30,7 @@ from audit.facts import day_of
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import _corrected, amount_of, parse_penalties
 from domain.config import Config
+from projections.casefile import source_agency
 from projections.runner import decode
 from projections.sql import Database, prefix_end
 
@@ -256,8 +257,12 @@ class LedgerSource:
         """Case groups in stream order: all of them (one range scan), or ``only`` these; decoded."""
         for stream, stored, reviews, lawsuits in self.raw_groups(only, agency):
             group = CaseGroup(stream, [decode(b) for b in stored], dict(reviews), dict(lawsuits))
-            if agency is None or group.agency == agency_stream(agency):
+            if agency is None or self.agency_of(group) == agency_stream(agency):
                 yield group
+
+    def agency_of(self, group: CaseGroup) -> str | None:
+        """The case's agency: its registration's, or before it that of the officer who recorded its source."""
+        return group.agency or source_agency(group.history, self.registry())
 
     def raw_groups(self, only: Sequence[str] | None = None, agency: str | None = None, *,
                    span: tuple[str, str] | None = None
@@ -265,7 +270,8 @@ class LedgerSource:
         """Case groups as stored: (case stream, its events' bytes, its 复议 and lawsuits decoded).
 
         With ``agency``, a case whose registration names another agency is skipped without
-        decoding it (a byte search of its ``CaseRegistered``).
+        decoding it (a byte search of its ``CaseRegistered``); a case not yet registered is the
+        agency's when the officer who recorded its source was of it (``source_agency``, issue 13).
         """
         needle = f'"agency":"{agency_stream(agency)}"'.encode() if agency else b""
         related = self.related()
@@ -276,7 +282,9 @@ class LedgerSource:
             for b in stored[:3]:
                 if b'"CaseRegistered"' in b:
                     return needle in b
-            return False
+            if any(b'"CaseRegistered"' in b for b in stored):
+                return False
+            return source_agency([decode(stored[0])], self.registry()) == agency_stream(agency)
 
         if only is not None:
             for start in range(0, len(only), 400):

@@ -34,6 +34,7 @@ from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.calendar import SHANGHAI
 from domain.config import Config
+from projections.labels import IN_PROGRESS
 from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
 from projections.sql import Database, Table
@@ -73,7 +74,8 @@ class EvaluationRow:
     procedure: str | None
     status: str | None
     score: int
-    grade: str
+    grade: str | None
+    """None: 办理中 (no concluding step yet, no grade)."""
     veto: bool
     rules: tuple[str, ...]
     findings: list[dict[str, Any]]
@@ -354,13 +356,15 @@ def rebuild_table(db: Database, today: date, *, config: Config | None = None) ->
 
 def query(db: Database, *, agency: str | None = None, grade: str | None = None, rule: str | None = None,
           cases: Iterable[str] | None = None, order: str = "score") -> list[EvaluationRow]:
-    """Rows of ``audit_evaluations`` filtered by agency, grade, a rule id or case streams; sorted by
+    """Rows of ``audit_evaluations`` filtered by agency, grade (办理中: none yet), a rule id or case streams; sorted by
     ``score`` (lowest first), ``case`` or ``grade``."""
     where, params = [], []
     if agency:
         where.append("agency = ?")
         params.append(agency if agency.startswith("agency/") else f"agency/{agency}")
-    if grade:
+    if grade == IN_PROGRESS:
+        where.append("grade IS NULL")
+    elif grade:
         where.append("grade = ?")
         params.append(grade)
     if rule:
@@ -376,6 +380,6 @@ def query(db: Database, *, agency: str | None = None, grade: str | None = None, 
     sql = (f"SELECT grp, agency, procedure, status, score, grade, veto, rules, findings, as_of FROM "
            f"{db.qualify(EVALUATIONS.name)}" + (f" WHERE {' AND '.join(where)}" if where else "")
            + f" ORDER BY {ordering}")
-    return [EvaluationRow(str(r[0]), r[1], r[2], r[3], int(r[4]), str(r[5]), bool(r[6]),
+    return [EvaluationRow(str(r[0]), r[1], r[2], r[3], int(r[4]), r[5], bool(r[6]),
                           tuple(x for x in str(r[7] or "").split(",") if x), json.loads(r[8]), str(r[9]))
             for r in db.all(sql, params)]

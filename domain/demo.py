@@ -51,6 +51,7 @@ import chinese_calendar
 
 from domain import demo_catalogue as cat
 from domain.calendar import LIBRARY_YEARS, HolidayNotice, WorkingCalendar
+from domain.citation import article, chinese_numeral
 from domain.config import Config
 from domain.demo_documents import one_page_pdf
 from domain.money import yuan
@@ -271,27 +272,12 @@ def _nice(rng: random.Random, low: int, high: int) -> int:
     return low + step * _ri(rng, 0, steps) if steps else low
 
 
-def _cn(n: int) -> str:
-    """An article number in Chinese numerals (1 ≤ n ≤ 999): 118 → 一百一十八."""
-    digits = "零一二三四五六七八九"
-    if n < 10:
-        return digits[n]
-    if n < 20:
-        return "十" + (digits[n % 10] if n % 10 else "")
-    if n < 100:
-        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    text = digits[n // 100] + "百"
-    if rest == 0:
-        return text
-    if rest < 10:
-        return text + "零" + digits[rest]
-    return text + digits[rest // 10] + "十" + (digits[rest % 10] if rest % 10 else "")
+_cn = chinese_numeral
 
 
 def _article(basis: cat.Basis) -> str:
-    _, article, clause, item = basis
-    return f"第{_cn(article)}条" + (f"第{_cn(clause)}款" if clause else "") + (f"第（{_cn(item)}）项" if item else "")
+    _, number, clause, item = basis
+    return article(number, clause, item)
 
 
 def _yuan(fen: int) -> str:

@@ -24,18 +24,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Final
 
 from domain.identities import Officer
 from domain.shapes import Band
 from domain.validation import Context, History
 
 __all__ = [
+    "CREDENTIAL_STATES",
     "AgencyState",
     "HistoryRegistry",
     "Item",
     "OfficerRecord",
     "ReviewCatalogue",
+    "credential_state",
     "fold_agency",
     "fold_officer",
     "step_time",
@@ -207,17 +209,41 @@ class OfficerRecord:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
+    def credential_state(self, day: date) -> str:
+        """The 行政执法证's state on ``day``: one of :data:`CREDENTIAL_STATES`."""
+        return credential_state(self.credential_no, self.credential_revoked, self.credential_valid_from,
+                                self.credential_valid_to, day)
+
     def credential_problem(self, day: date) -> str | None:
         """Why the 行政执法证 is not valid on ``day`` (in Chinese), or None when it is."""
-        if not self.credential_no:
+        state = self.credential_state(day)
+        if state == "none":
             return "未持有行政执法证"
-        if self.credential_revoked:
+        if state == "revoked":
             return f"行政执法证 {self.credential_no} 已被吊销"
-        if self.credential_valid_from is not None and day < self.credential_valid_from:
+        if state == "not_yet_valid" and self.credential_valid_from is not None:
             return f"行政执法证 {self.credential_no} 自 {self.credential_valid_from.isoformat()} 起才有效"
-        if self.credential_valid_to is not None and day > self.credential_valid_to:
+        if state == "expired" and self.credential_valid_to is not None:
             return f"行政执法证 {self.credential_no} 已于 {self.credential_valid_to.isoformat()} 到期"
         return None
+
+
+CREDENTIAL_STATES: Final = ("valid", "expired", "not_yet_valid", "revoked", "none")
+"""What a 行政执法证 is on a given day; the registry shows it at its 基准日 (issue 13, 2)."""
+
+
+def credential_state(number: str | None, revoked: bool, valid_from: date | None, valid_to: date | None,
+                     day: date) -> str:
+    """The state of a 行政执法证 on ``day``: valid from ``valid_from`` to ``valid_to`` inclusive."""
+    if not number:
+        return "none"
+    if revoked:
+        return "revoked"
+    if valid_from is not None and day < valid_from:
+        return "not_yet_valid"
+    if valid_to is not None and day > valid_to:
+        return "expired"
+    return "valid"
 
 
 def fold_officer(stream: str, history: History, as_of: datetime | None = None) -> OfficerRecord | None:

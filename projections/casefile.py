@@ -45,13 +45,14 @@ from domain.casestate import (
 from domain.config import Config, effective_regime
 from domain.extensions import ExtendedPeriod, Extension, JudgedExtension, approval_day, extend_period
 from domain.identities import Officer
-from domain.registry import HistoryRegistry
+from domain.registry import HistoryRegistry, step_time
 from domain.roles import RegistryAsOf, heads_named
 from domain.shapes import Party
 from projections.labels import CORRECTIVE, HEAD_ROLES, STATUS_LABELS, STEP_LABELS, STEP_STAGE
 
 __all__ = [
     "CATALOGUE_ITEMS",
+    "CONCLUDED",
     "CaseFile",
     "CatalogueEntry",
     "CourtHearing",
@@ -73,6 +74,8 @@ __all__ = [
     "fold_supervision",
     "named_in_court",
     "registry_of",
+    "source_agency",
+    "source_officer",
 ]
 
 History = Sequence[Mapping[str, Any]]
@@ -420,6 +423,12 @@ class CaseFile:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def concluded(self) -> bool:
+        """The file holds its concluding step (a decision, a transfer decision, a closing); until then
+        it is 办理中: evaluated for what it shows, given no grade (issue 13, 3; docs/audit.md)."""
+        return self.status in CONCLUDED
 
     @property
     def outcome(self) -> str | None:
@@ -796,12 +805,15 @@ def fold_casefile(
     lawsuits: Iterable[LawsuitFile] = (),
     config: Config = DEFAULT_CONFIG,
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
+    registry: RegistryAsOf | None = None,
 ) -> CaseFile:
     """The case file after every event of ``history`` (the case stream's envelopes in version order).
 
     ``reviews`` and ``lawsuits`` are the folded reconsiderations and lawsuits whose
     target is this case (:func:`fold_review`, :func:`fold_lawsuit`). ``calendar`` gives
     the working days for due dates; ``config`` the periods (rules.md defaults).
+    ``registry`` (the officer of :func:`source_officer`) names the agency of a case not yet
+    registered: the agency of the officer who recorded its source (issue 13, 3).
     """
     corrected = _corrected(stream, history)
     state = fold_case(stream, corrected)
@@ -958,7 +970,7 @@ def fold_casefile(
             status = _advance(status, "archived")
     reviews = tuple(reviews)
     lawsuits = tuple(lawsuits)
-    agency = state.agency if isinstance(state.agency, str) else None
+    agency = state.agency if isinstance(state.agency, str) else source_agency(history, registry)
     decided_on = decision.at.astimezone(SHANGHAI).date() if decision is not None else None
     served_at: datetime | None = scalars.get("served_at")
     pubs = tuple(_publication(p, decided_on, config) for p in publications)
@@ -1033,6 +1045,11 @@ def _decision_limit(state: CaseState, marks: Mapping[str, list[tuple[int, date |
     if state.procedure != "general" or start is None:
         return None
     return extend_period(lambda n: period(calendar, start, n, "ND"), config.decision.limit_nd, extensions)
+
+
+CONCLUDED: Final = frozenset(status for status, rank in _PROGRESS.items() if rank >= _PROGRESS["decided"])
+"""The statuses of a file with its concluding step: decided (or decided not to transfer), served,
+transferred, closed, archived. Earlier (案源登记, 已立案, 调查终结, 已告知) it is 办理中."""
 
 
 def _advance(current: str, new: str) -> str:
@@ -1416,6 +1433,31 @@ def fold_lawsuit(stream: str, history: History, *, registry: RegistryAsOf | None
         filed_at=values.get("filed_at"), hearings=tuple(hearings), judgments=tuple(judgments),
         suggestions=suggestions, staff=_staff(history), timeline=tuple(timeline),
     )
+
+
+def source_officer(history: History) -> tuple[str, datetime] | None:
+    """Who recorded the source of a case not yet registered, and when (None once registered: the
+    ``CaseRegistered`` step names the agency)."""
+    if not history or any(entry.get("type") == "CaseRegistered" for entry in history):
+        return None
+    first = history[0]
+    by = first.get("by")
+    if not isinstance(by, str) or not by.startswith("officer/"):
+        return None
+    try:
+        return by, step_time(first)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def source_agency(history: History, registry: RegistryAsOf | None) -> str | None:
+    """The agency of a case still at 案源登记: that of the officer who recorded the source, at that time
+    (as the API's read policy reads it: ``api.server.access``); None without a registry."""
+    found = source_officer(history)
+    if found is None or registry is None:
+        return None
+    record = registry.officer_as_of(*found)
+    return record.agency if record is not None and isinstance(record.agency, str) else None
 
 
 def named_in_court(history: History) -> set[str]:

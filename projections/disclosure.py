@@ -27,13 +27,14 @@ import orjson
 
 from domain.config import Config
 from domain.personal_data import Finding, FindingKind, find_personal_data, mask, redact
-from domain.registry import fold_agency, fold_officer
+from domain.registry import credential_state, fold_agency, fold_officer
 from domain.shapes import Party
 from projections.casefile import CaseFile, Publication
 from projections.labels import OUTCOME_LABELS
 from projections.sql import instant_key
 
 __all__ = [
+    "credential_status_on",
     "forbidden_values",
     "json_text",
     "mask_name",
@@ -299,3 +300,17 @@ def _officer_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str
 
 def _int(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def credential_status_on(row: Mapping[str, Any], day: date) -> str:
+    """A ``pub_officers`` row's 执法证 state on ``day`` (the stored status knows only revoked or not:
+    expiry depends on the day read, so it is computed at the reader's 基准日; issue 13, 2)."""
+    def as_date(value: object) -> date | None:
+        try:
+            return date.fromisoformat(str(value)) if value else None
+        except ValueError:
+            return None
+
+    return credential_state(row.get("credential_no"), row.get("credential_status") == "revoked",
+                            as_date(row.get("credential_valid_from")), as_date(row.get("credential_valid_to")), day)
+

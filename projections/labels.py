@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from domain.roles import HEAD_LABELS
+from domain.roles import HEAD_LABELS, ROLE_NAMES
 
 STEP_LABELS: Final[dict[str, str]] = {
     # registry
@@ -122,10 +122,130 @@ def step_label(step_type: str) -> str:
     return STEP_LABELS.get(step_type, step_type)
 
 
-# --- the exports' codes (PDF and spreadsheets, issue 13)
-PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
+# --------------------------------------------------------------------------- issue 13: every code and field
+# One table for every field of the step vocabulary (domain/vocabulary.py, nested fields too) and
+# every code a person reads (choices, severities, grades, statuses, roles, levels); a test checks
+# that the vocabulary has no step type, field or choice without a label here.
 
+FIELD_LABELS: Final[dict[str, str]] = {
+    "actions": "整改措施", "adopted": "是否采纳", "agency": "执法机关", "agents": "代理人", "amount_fen": "金额",
+    "answered_at": "回复时间", "appeared": "出庭人员", "applicant": "申请人", "applied_at": "申请时间",
+    "approval_form": "审批表", "approved_at": "批准时间", "approved_by": "批准人", "archive_no": "档案号",
+    "attendees": "参加人员", "av": "音像记录", "bands": "裁量基准", "basis": "依据", "case": "案件",
+    "categories": "审核类别", "channel": "缴款方式", "circumstance": "违法情节", "code": "编码",
+    "collected_by": "收集人", "conclusion": "结论", "consent": "当事人同意", "content": "内容",
+    "corrected_at": "更正时间", "correction": "更正内容", "correction_due": "改正期限",
+    "correction_ordered": "责令改正", "court": "法院", "credential_no": "执法证号",
+    "credential_valid_from": "执法证有效期起", "credential_valid_to": "执法证有效期至",
+    "credentials_shown": "出示执法证件", "credit_code": "统一社会信用代码", "days": "天数", "decided_at": "决定时间",
+    "decided_by": "决定人", "deposited_at": "交存时间", "disposition": "处理方式", "document": "文书",
+    "document_no": "文书编号", "due_at": "期限", "effective_at": "生效时间", "ended_at": "结束时间",
+    "evaluator": "评查人", "evidence": "证据", "evidence_id": "证据编号", "explanation": "说明", "facts": "事实",
+    "field": "字段", "fields": "执法领域", "file": "文件", "filed_at": "立案时间", "findings": "问题（规则编号）",
+    "form_no": "表单编号", "grade": "等次", "granted": "是否准许", "grounds": "理由", "handed_over_at": "交付时间",
+    "handlers": "承办人", "head_absent_reason": "负责人未出庭理由", "hearing_at": "开庭时间",
+    "hearing_organisation_fen": "听证标准（单位）", "hearing_person_fen": "听证标准（个人）", "held_at": "举行时间",
+    "holidays": "节假日", "identifies_party": "可识别当事人", "illegally_obtained": "违法所得",
+    "instalments": "分期", "instance": "审级", "interviewee": "被询问人", "issued_at": "制发时间", "item": "执法事项",
+    "items": "事项", "key_id": "密钥编号", "kind": "类型", "learned_at": "知道时间",
+    "legal_qualification_no": "法律职业资格证号", "level": "层级", "list_served_at": "清单送达时间",
+    "materials": "材料", "max_fen": "罚款上限", "max_until": "公示截止", "method": "方式", "min_fen": "罚款下限",
+    "min_until": "最短公示至", "name": "名称", "new": "更正后", "no_penalty": "不予处罚清单",
+    "no_penalty_grounds": "不予处罚理由", "officer": "执法人员", "officers": "执法人员", "old": "更正前",
+    "on_the_spot_reason": "当场收缴理由", "opinions": "审核意见", "order_remake": "责令重作",
+    "organ": "机关", "organisation_fen": "审核标准（单位）", "outcome": "结果", "paid_at": "缴纳时间",
+    "party": "当事人", "payment_due_days": "缴纳期限（日）", "penalties": "处罚", "penalty_types": "处罚种类",
+    "person_fen": "审核标准（个人）", "place": "地点", "points": "扣分", "presider": "主持人", "procedure": "程序",
+    "proposed": "拟处理意见", "proves": "证明事项", "public": "公开", "public_key": "公钥",
+    "published_at": "公开时间", "reason": "原因", "reason_if_absent": "缺席原因", "receipt": "回证",
+    "receipt_no": "收据编号", "received_at": "收到时间", "reconsideration_bodies": "复议机关", "record": "笔录",
+    "refusal_noted": "注明拒签", "regime": "制度", "region": "地区", "rejected": "不予采纳", "remedies": "救济途径",
+    "replacement": "替代文书", "report": "报告", "reported_at": "报告时间", "requested_at": "申请时间",
+    "respondent_head_attended": "被申请人负责人参加", "retention": "保管期限", "reviewer": "审核人员",
+    "rights": "权利", "rights_told": "告知权利", "roles": "角色", "rule": "规则", "sanction_basis": "处罚依据",
+    "score": "得分", "sealed_by": "盖章机关", "sent_at": "发送时间", "served_at": "送达时间",
+    "signed_by_interviewee": "被询问人签名", "source": "来源", "started_at": "开始时间", "statement": "陈述申辩",
+    "summary": "摘要", "summoned_head": "通知负责人出庭", "supervised_by": "监督机关",
+    "surcharge_told": "告知加处罚款", "target": "对象", "text": "文字", "to": "至", "transfer": "是否移送",
+    "transferred_at": "移送时间", "triggered_by": "引起纠错的程序", "type": "种类", "until": "截止",
+    "url": "网址", "valid_to": "有效期至", "violation": "违法行为", "withdrawn_at": "撤下时间",
+    "workdays": "工作日", "year": "年度",
+    # nested
+    "address": "地址", "article": "条", "birth_date": "出生日期", "bytes": "大小（字节）", "clause": "款",
+    "competence": "职权", "conditions": "条件", "crime_transfer": "涉嫌犯罪移送", "discovered_on": "发现日期",
+    "discretion": "裁量", "documents": "文书", "due": "期限", "ended_on": "结束日期",
+    "first_violation_months": "首违期间（月）", "hearing": "听证", "id": "编号", "id_number": "身份证件号码",
+    "law": "法律法规", "legal_representative": "法定代表人", "litigation_months": "起诉期限（月）",
+    "media_type": "文件类型", "person": "人员", "phone": "联系电话", "point": "要点",
+    "reconsideration_days": "复议期限（日）", "role": "身份", "sha256": "SHA-256", "started_on": "开始日期",
+    "stream": "流", "subject": "主体", "version": "版本",
+}
+"""Every field name of the step vocabulary, in Chinese (event pages, exports)."""
+
+CODE_LABELS: Final[dict[str, str]] = {
+    **OUTCOME_LABELS, **PENALTY_LABELS, **REVIEW_DECISION_LABELS, **ROLE_NAMES, "coercion": "行政强制",
+    "retired": "停用", "compromised": "泄露", "complaint": "投诉举报", "referral": "上级交办或其他机关移交",
+    "general": "普通程序", "summary": "简易程序", "person": "自然人", "organisation": "单位",
+    "party": "当事人", "legal_representative": "法定代表人", "witness": "证人", "documentary": "书证",
+    "physical": "物证", "audiovisual": "视听资料", "electronic": "电子数据", "statement": "当事人陈述",
+    "expert_opinion": "鉴定意见", "inspection_record": "勘验笔录、现场笔录", "returned": "退还",
+    "confiscated": "没收", "transferred": "移送", "released": "解除", "in_person": "直接送达",
+    "mail": "邮寄送达", "left_at_residence": "留置送达", "public_notice": "公告送达", "hearing": "听证",
+    "approved": "同意", "issues_found": "提出问题", "bank": "银行缴款", "on_the_spot": "当场收缴",
+    "minor": "情节轻微", "secret": "涉及国家秘密", "privacy": "涉及个人隐私", "security": "危及安全稳定",
+    "designated": "法律规定不予公开", "permanent": "永久", "30y": "30 年", "10y": "10 年",
+    "principal_head": "正职负责人", "deputy_head": "副职负责人", "responsible_head": "其他负责人",
+    "staff": "工作人员", "lawyer": "律师", "first": "一审", "second": "二审", "retrial": "再审",
+    "inspection": "行政检查", "transfer": "移送", "other": "其他", "district": "区（县）级",
+    "city": "市级", "province": "省级", "national": "国家级",
+}
+"""Codes a person reads, in Chinese; :data:`FIELD_CODE_LABELS` where one code means two things."""
+
+FIELD_CODE_LABELS: Final[dict[tuple[str, str], str]] = {
+    ("source", "inspection"): "检查发现", ("source", "transfer"): "其他机关移送",
+    ("outcome", "transfer"): "移送司法机关",
+    ("kind", "penalty"): "行政处罚", ("outcome", "penalty"): "行政处罚", ("method", "electronic"): "电子送达",
+    ("channel", "electronic"): "电子缴款", ("kind", "electronic"): "电子数据", ("kind", "statement"): "当事人陈述",
+    ("rights", "statement"): "陈述申辩", ("rights", "hearing"): "听证", ("reason", "revoked"): "撤销",
+    ("disposition", "transferred"): "移送有关机关", ("level", "district"): "区（县）级",
+}
+"""Codes whose wording depends on their field (``source: inspection`` 检查发现, ``kind: inspection`` 行政检查)."""
+
+SEVERITY_LABELS: Final[dict[str, str]] = {"BLOCKER": "否决", "MAJOR": "严重", "MINOR": "一般", "INFO": "提示"}
+GRADE_LABELS: Final[dict[str | None, str]] = {"优秀": "优秀", "合格": "合格", "不合格": "不合格", None: "办理中"}
+"""The EVAL-03 grades; a file without its concluding step has none yet (办理中, issue 13)."""
+IN_PROGRESS: Final = "办理中"
+CREDENTIAL_STATUS_LABELS: Final[dict[str, str]] = {
+    "valid": "有效", "expired": "已过期", "not_yet_valid": "尚未生效", "revoked": "已注销", "none": "未持证",
+}
+ROLE_LABELS: Final = ROLE_NAMES
+"""The registry's roles (``domain.roles.ROLE_NAMES``)."""
+PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
 PARTY_KIND_LABELS: Final[dict[str, str]] = {"person": "自然人", "organisation": "法人或其他组织"}
+RECORD_KIND_LABELS: Final[dict[str, str]] = {"written": "文字记录", "av": "音像记录"}
+LEGAL_REVIEW_LABELS: Final[dict[str, str]] = {"approved": "同意", "issues_found": "提出问题"}
+
+
+def field_label(name: str) -> str:
+    """A field, or a path into a step's data (``materials[1]`` → 材料第 2 项, ``party.name`` → 当事人·名称)."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    parts = []
+    for part in name.split("."):
+        key, _, index = part.partition("[")
+        text = FIELD_LABELS.get(key, key)
+        if index.rstrip("]").isdigit():
+            text += f"第 {int(index.rstrip(']')) + 1} 项"
+        parts.append(text)
+    return "·".join(parts)
+
+
+def code_label(code: object, field: str | None = None) -> str:
+    """A code as a person reads it (its field decides where one code means two things)."""
+    text = "" if code is None else str(code)
+    if field is not None and (field, text) in FIELD_CODE_LABELS:
+        return FIELD_CODE_LABELS[(field, text)]
+    return CODE_LABELS.get(text, text)
 
 RETENTION_LABELS: Final[dict[str, str]] = {"permanent": "永久", "30y": "30年", "10y": "10年"}
 """保管期限 of ``CaseArchived.retention``."""

@@ -60,6 +60,7 @@ from projections.casefile import (
     fold_supervision,
     named_in_court,
     registry_of,
+    source_officer,
 )
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
 from projections.lifeline import die_with_parent
@@ -739,7 +740,7 @@ class Runner:
                 elif stream.startswith("litigation/"):
                     lawsuits.append(fold_lawsuit(stream, data.get(stream, ()), registry=registry, agency=agency))
             folded[key] = fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=self.config,
-                                        calendar=calendar)
+                                        calendar=calendar, registry=registry)
         return folded
 
     def _group_rows(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int, *,
@@ -768,7 +769,9 @@ class Runner:
                     broken.add(stream)  # the group is isolated below, where the event is parked
             data = loaded
         named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
-                        for p in named_in_court(data.get(s, ()))})
+                        for p in named_in_court(data.get(s, ()))}
+                       | {found[0] for key in members if key.startswith("case/")
+                          for found in [source_officer(data.get(key, ()))] if found is not None})
         people: dict[str, list[Mapping[str, Any]]] = {}
         if named and not self._lazy:
             people = self.histories.get(named)

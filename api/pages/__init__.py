@@ -14,7 +14,9 @@ from __future__ import annotations
 
 from api.pages import exports
 from api.pages.routes import router
-from api.server.state import Area
+from api.pages.web import error_page
+from api.server.problems import ERROR_PAGES
+from api.server.state import Area, Services
 
 router.include_router(exports.router)  # the tables' spreadsheets (download links)
 
@@ -23,4 +25,9 @@ __all__ = ["area", "router"]
 
 def area() -> Area:
     """The pages as an :class:`~api.server.state.Area` of the app."""
-    return Area("pages", router)
+    return Area("pages", router, start=_start)
+
+
+def _start(svc: Services) -> None:
+    """Errors under ``/ui/`` and ``/public/`` answer HTML pages (``api.server.problems``)."""
+    svc.extras[ERROR_PAGES] = error_page

@@ -29,7 +29,8 @@ from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections import queries
 from projections.definitions import ALL
-from projections.labels import DEADLINE_STATE_LABELS, STATUS_LABELS, STEP_LABELS
+from projections.disclosure import credential_status_on
+from projections.labels import DEADLINE_STATE_LABELS, IN_PROGRESS, STATUS_LABELS, STEP_LABELS
 from projections.sql import Database
 from projections.statistics import RATES, rates
 
@@ -212,7 +213,9 @@ class Reads:
             params += [like, like, like]
         audit = self.has_audit()
         join = f" LEFT JOIN {self.t(AUDIT_TABLE)} e ON e.grp = c.grp" if audit else ""
-        if flt.grade and audit:
+        if flt.grade == IN_PROGRESS and audit:
+            where.append("e.grp IS NOT NULL AND e.grade IS NULL")
+        elif flt.grade and audit:
             where.append("e.grade = ?")
             params.append(flt.grade)
         colours = self.colours(as_of)
@@ -304,7 +307,7 @@ class Reads:
                     title=str(f.get("title") or ""))
             for f in row["findings"]])
         return Evaluation(case=str(row["grp"]), as_of=date.fromisoformat(str(row["as_of"])), score=int(row["score"]),
-                          grade=str(row["grade"]), veto=bool(row["veto"]), findings=findings,
+                          grade=row["grade"], veto=bool(row["veto"]), findings=findings,
                           deductions=deduct(findings, self.config), agency=row.get("agency"),
                           procedure=row.get("procedure"), path=str(row.get("path") or ""),
                           status=str(row.get("status") or ""))
@@ -371,7 +374,8 @@ class Reads:
     def sample(self, n: int, seed: int, agency: str | None) -> list[str]:
         """A reproducible random sample (双随机) of case streams — the same draw as
         ``enforcement-ledger audit --sample N --seed S [--agency A]``: every case stream (or the
-        agency's registered cases) in stream order, ``random.Random(seed).sample``, sorted."""
+        agency's cases, those still at 案源登记 by the officer who recorded the source) in stream
+        order, ``random.Random(seed).sample``, sorted."""
         if agency:
             streams = [r["grp"] for r in self.rows(f"SELECT grp FROM {self.t('proj_cases')} WHERE agency = ? "
                                                    "ORDER BY grp", [agency])]
@@ -465,22 +469,26 @@ class Reads:
                          [PAGE_SIZE, (page - 1) * PAGE_SIZE])
         return Page(rows, total, page)
 
-    def public_registry(self) -> dict[str, list[dict[str, Any]]]:
+    def public_registry(self, as_of: date) -> dict[str, list[dict[str, Any]]]:
+        """The 事前公开 tables; each officer's 执法证 state on ``as_of`` (the page's 基准日)."""
         out: dict[str, list[dict[str, Any]]] = {}
         for name, sql in (
             ("agencies", "SELECT stream, name, credit_code, level, region, court, supervised_by FROM {t} "
                          "ORDER BY stream"),
-            ("officers", "SELECT stream, name, agency, credential_no, credential_valid_to, credential_status, roles "
-                         "FROM {t} WHERE agency IS NOT NULL ORDER BY agency, stream"),
-            ("items", "SELECT stream, code, name, kind, basis, penalty_types, min_fen, max_fen FROM {t} "
-                      "ORDER BY stream, code"),
+            ("officers", "SELECT stream, name, agency, credential_no, credential_valid_from, credential_valid_to, "
+                         "credential_status, roles FROM {t} WHERE agency IS NOT NULL ORDER BY agency, stream"),
+            ("items", "SELECT stream, code, name, kind, basis, sanction_basis, penalty_types, min_fen, max_fen, bands, "
+                      "no_penalty FROM {t} ORDER BY stream, code"),
         ):
             table = f"pub_{name}"
             out[name] = self.rows(sql.format(t=self.t(table))) if self.db.exists(table) else []
         for officer in out["officers"]:
             officer["roles"] = orjson.loads(officer["roles"] or "[]")
+            officer["credential_status"] = credential_status_on(officer, as_of)
         for item in out["items"]:
-            item["penalty_types"] = orjson.loads(item["penalty_types"] or "[]")
+            for name in ("penalty_types", "basis", "sanction_basis", "bands"):
+                item[name] = orjson.loads(item[name] or "[]")
+            item["no_penalty"] = orjson.loads(item["no_penalty"]) if item["no_penalty"] else None
         return out
 
     def public_statistics(self, year: int | None) -> list[dict[str, Any]]:

@@ -53,6 +53,7 @@ from api.pages.web import (
 )
 from api.server.auth import ServicesDep
 from api.server.problems import bounded
+from api.server.readmodels import stream_name
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
@@ -61,13 +62,15 @@ from audit.rulebook import PATH_LABELS
 from domain.errors import StepRefused
 from domain.fields import MalformedStream, parse_stream
 from ledger.envelope import SealedEvent
+from projections.labels import IN_PROGRESS
 
 router = APIRouter(include_in_schema=False)
 
 STATIC = HERE / "static"
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8",
                 ".svg": "image/svg+xml"}
-GRADES = ("优秀", "合格", "不合格")
+GRADES = ("优秀", "合格", "不合格", IN_PROGRESS)
+"""The EVAL-03 grades and 办理中 (a file without its concluding step: no grade; docs/audit.md)."""
 KINDS = ("case", "review", "litigation", "supervision", "agency", "officer", "calendar")
 
 
@@ -80,6 +83,11 @@ def _int(text: str | None, default: int, low: int = 1, high: int = 10**6) -> int
 
 def _choice(value: str | None, allowed: tuple[str, ...]) -> str:
     return value if value is not None and value in allowed else ""
+
+
+def _agency(value: str | None) -> str:
+    """An agency filter as the CLI and the API take it: ``JA-CGJ`` or ``agency/JA-CGJ`` (issue 13, 1)."""
+    return stream_name("agency", (value or "").strip()[:200]) or ""
 
 
 def _case_stream(number: str) -> str | None:
@@ -189,7 +197,7 @@ def cases(request: Request, svc: ServicesDep) -> Response:
 def case_filter(request: Request) -> CaseFilter:
     """The case list's filters from its query (the page and its spreadsheet read the same)."""
     q = request.query_params
-    return CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
+    return CaseFilter(text=(q.get("q") or "")[:100], agency=_agency(q.get("agency")), status=q.get("status") or "",
                       grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
                       page=_int(q.get("page"), 1))
 
@@ -480,7 +488,7 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
         for row in ctx.reads.rows(f"SELECT agency, grade, COUNT(*) AS n FROM {ctx.reads.t('audit_evaluations')} "
                                   "GROUP BY agency, grade"):
             if _scoped(ctx, row["agency"]):
-                grades.setdefault(row["agency"] or "", {})[row["grade"]] = int(row["n"])
+                grades.setdefault(row["agency"] or "", {})[row["grade"] or IN_PROGRESS] = int(row["n"])
     top = max([f["cases"] for f in figures] + [1])
     return render(ctx, "supervision.html", status, ready=True, figures=figures, top=top, years=years, year=year,
                   orderable=_orderable(ctx), form=form, error=error,
@@ -503,7 +511,7 @@ def warnings_page(request: Request, svc: ServicesDep) -> Response:
     if isinstance(ctx, Response):
         return ctx
     colour = request.query_params.get("colour") or ""
-    agency = request.query_params.get("agency") or ""
+    agency = _agency(request.query_params.get("agency"))
     found = warning_list(ctx, colour, agency)
     number = _int(request.query_params.get("page"), 1)
     size = 100
@@ -529,7 +537,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
     q = request.query_params
     scope = ctx.agencies_in_scope()
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
-    chosen = q.get("agency") or ""
+    chosen = _agency(q.get("agency"))
     if chosen and scope is not None and chosen not in scope:
         return _forbidden(ctx, f"{chosen} 的案卷")
     n = _int(q.get("n"), 10, 1, 500)
@@ -556,7 +564,7 @@ def sample(request: Request, svc: ServicesDep) -> Response:
 def public_decisions(request: Request, svc: ServicesDep) -> Response:
     ctx = Ctx(request, svc, None)
     q = request.query_params
-    agency = q.get("agency") or ""
+    agency = _agency(q.get("agency"))
     text = (q.get("q") or "")[:100]
     found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text)
     return render(ctx, "public_list.html", public=True, page=found, agencies=ctx.reads.agencies(),
@@ -594,7 +602,7 @@ def public_withdrawals(request: Request, svc: ServicesDep) -> Response:
 @router.get("/public/registry")
 def public_registry(request: Request, svc: ServicesDep) -> Response:
     ctx = Ctx(request, svc, None)
-    return render(ctx, "public_registry.html", public=True, registry=ctx.reads.public_registry())
+    return render(ctx, "public_registry.html", public=True, registry=ctx.reads.public_registry(ctx.as_of))
 
 
 @router.get("/public/statistics")

@@ -24,13 +24,28 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from api.pages.fields import moment, readable
 from api.pages.reads import Reads
 from api.server.access import Principal
+from api.server.problems import bounded
 from api.server.state import Services
 from api.wiring import SHANGHAI
 from domain import money
+from domain.citation import citation
 from domain.config import Config
-from projections.labels import STATUS_LABELS, WARNING_LABELS
+from projections.labels import (
+    CREDENTIAL_STATUS_LABELS,
+    GRADE_LABELS,
+    PARTY_KIND_LABELS,
+    PROCEDURE_LABELS,
+    RECORD_KIND_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    WARNING_LABELS,
+    code_label,
+    field_label,
+    step_label,
+)
 from projections.sql import Database
 
 __all__ = ["COOKIE", "HERE", "Ctx", "page", "principal_of", "reads_of", "render"]
@@ -84,8 +99,37 @@ def number_of(stream: Any) -> str:
     return s.split("/", 1)[1] if "/" in s else s
 
 
-_env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of)
-_env.globals.update(STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
+def citations(entries: Any) -> str:
+    """A ``basis`` list as people cite it: 《法》第八十一条第一款；…"""
+    if not isinstance(entries, list | tuple):
+        return "—" if not entries else str(entries)
+    return "；".join(citation(e) for e in entries) or "—"
+
+
+def bands(entries: Any) -> str:
+    """裁量基准: each circumstance with its fine range in yuan."""
+    if not isinstance(entries, list | tuple) or not entries:
+        return "—"
+    out = []
+    for band in entries:
+        if isinstance(band, Mapping):
+            out.append(f"{band.get('circumstance') or ''} {yuan(band.get('min_fen'))}–{yuan(band.get('max_fen'))}")
+    return "；".join(out) or "—"
+
+
+def codes(values: Any, field: str | None = None) -> str:
+    """A code or a list of codes in Chinese (``projections.labels``)."""
+    if isinstance(values, list | tuple):
+        return "、".join(code_label(v, field) for v in values) or "—"
+    return "—" if values is None or values == "" else code_label(values, field)
+
+
+_env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of, citations=citations,
+                    bands=bands, code=codes, field_label=field_label, moment=moment, step_label=step_label)
+_env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
+                    GRADE_LABELS=GRADE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
+                    CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS, RECORD_KIND_LABELS=RECORD_KIND_LABELS,
+                    PROCEDURE_LABELS=PROCEDURE_LABELS, PARTY_KIND_LABELS=PARTY_KIND_LABELS,
                     quote=lambda s: quote(str(s), safe=""))
 
 
@@ -175,6 +219,7 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         ctx=ctx, principal=ctx.principal, as_of=ctx.as_of, as_of_given=ctx.as_of_given, url=ctx.url,
         agency_names=names, agency=lambda a: names.get(a or "", number_of(a) if a else "未确定机关"),
         officer=officer, officers=lambda ids: "、".join(officer(i) for i in dict.fromkeys(ids or ())) or "—",
+        stream_name=lambda s: officer(s) if str(s).startswith("officer/") else names.get(str(s), number_of(s)),
         path=echoable(ctx.request.url.path), **values)
     return page(body, status)
 
@@ -226,3 +271,26 @@ def json_script(value: Any) -> Markup:
 
 
 _env.filters["json_script"] = json_script
+
+
+PAGE_PREFIXES = ("/ui/", "/public/")
+ERROR_TITLES = {403: "无权查看", 404: "未找到", 405: "不支持该请求方法", 500: "服务器内部错误"}
+ERROR_MESSAGES = {403: "您无权查看此页面。", 404: "没有这个页面。",
+                  405: "此页面不接受这种请求。", 500: "服务器内部错误；详情已记入服务器日志。请稍后重试。"}
+
+
+def error_page(request: Request, status: int, detail: str | None = None) -> HTMLResponse | None:
+    """An error under ``/ui/`` or ``/public/`` as an HTML page in the site's look (issue 13, 5);
+    None elsewhere (``/v1`` answers problem+json). Reads nothing: it must render when the store fails."""
+    path = request.url.path
+    if not (path + "/").startswith(PAGE_PREFIXES):
+        return None
+    public = path.startswith("/public")
+    generic = ERROR_MESSAGES.get(status, "服务暂时不可用，请稍后重试。" if status >= 500 else "请求有误。")
+    message = generic if status >= 500 or not detail or detail in ("Not Found", "Method Not Allowed") else detail
+    body = _env.get_template("error.html").render(
+        title=ERROR_TITLES.get(status, "服务器错误" if status >= 500 else "请求有误"), message=bounded(message),
+        public=public, principal=None, ctx=None,
+        as_of=today(), as_of_given="", url=lambda p, *a, **k: p, path=echoable(path),
+        has_route=lambda route: False, agency=number_of, officer=str, officers=lambda ids: "—")
+    return page(body, status)

@@ -116,8 +116,20 @@ def refusal(exc: StepRefused) -> Problem:
     return Problem(status, slug, exc.message, title=title, rule=exc.rule, basis=exc.basis, index=exc.index)
 
 
+ERROR_PAGES = "error_pages"
+"""``Services.extras`` key of an area's error pages: ``(request, status, detail) -> Response | None``
+(the web pages answer HTML under ``/ui/`` and ``/public/``; None leaves the problem document)."""
+
+
+def _page_instead(request: Request, status: int, detail: str | None, problem: Response) -> Response:
+    svc = getattr(request.app.state, "services", None)
+    pages = getattr(svc, "extras", {}).get(ERROR_PAGES) if svc is not None else None
+    found = pages(request, status, detail) if callable(pages) else None
+    return found if isinstance(found, Response) else problem
+
+
 def install_handlers(app: FastAPI) -> None:
-    """Problem documents for every error, including the unexpected."""
+    """Problem documents for every error, including the unexpected (HTML pages under the pages' paths)."""
 
     async def on_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, Problem)
@@ -161,7 +173,8 @@ def install_handlers(app: FastAPI) -> None:
         for error in exc.errors()[:5]:
             where = ".".join(str(p) for p in error.get("loc", ()))
             parts.append(f"{where}: {error.get('msg', '')}")
-        return Problem(422, "invalid-request", "; ".join(parts) or "请求参数无效").response()
+        return _page_instead(request, 404, None,
+                             Problem(422, "invalid-request", "; ".join(parts) or "请求参数无效").response())
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -169,11 +182,12 @@ def install_handlers(app: FastAPI) -> None:
         detail = exc.detail if isinstance(exc.detail, str) else None
         slug = {404: "not-found", 405: "method-not-allowed"}.get(status, "http-error")
         headers = dict(exc.headers) if exc.headers else None
-        return Problem(status, slug, detail, headers=headers).response()
+        return _page_instead(request, status, detail, Problem(status, slug, detail, headers=headers).response())
 
     async def on_crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return Problem(500, "internal-error", "服务器内部错误; 详情已记入服务器日志").response()
+        return _page_instead(request, 500, None,
+                             Problem(500, "internal-error", "服务器内部错误; 详情已记入服务器日志").response())
 
     app.add_exception_handler(Problem, on_problem)
     app.add_exception_handler(StepRefused, on_refused)

@@ -78,7 +78,7 @@ class EvaluationOut(BaseModel):
     model_config = {"extra": "allow"}
     case: str
     score: int
-    grade: str
+    grade: str | None = Field(description="优秀、合格、不合格; null: 办理中 (尚无决定、移送或结案, 不评定等次)")
 
 
 def case_stream(number: str) -> str:

@@ -32,6 +32,7 @@ from api.server.state import Area
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, statistics_table
 from projections import queries
+from projections.disclosure import credential_status_on
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
 
@@ -290,7 +291,9 @@ _REGISTRY = (("agencies", "pub_agencies", "stream", "stream"), ("officers", "pub
              ("review_catalogues", "pub_review_catalogues", "stream", "stream"))
 
 
-def registry(models: ReadModels, agency: str | None) -> dict[str, Any]:
+def registry(models: ReadModels, agency: str | None, day: date | None = None) -> dict[str, Any]:
+    """The 事前公开 tables; an officer's ``credential_status`` is the 执法证's state on ``day``
+    (default today): ``valid``, ``expired``, ``not_yet_valid``, ``revoked`` or ``none``."""
     out: dict[str, Any] = {}
     for name, table, column, order in _REGISTRY:
         sql = f"SELECT * FROM {models.table(table)}"
@@ -299,16 +302,24 @@ def registry(models: ReadModels, agency: str | None) -> dict[str, Any]:
             sql += f" WHERE {column} = ?"
             params.append(agency)
         out[name] = [readmodels.decode_json_columns(r) for r in models.rows(sql + f" ORDER BY {order}", params)]
+    on = day or readmodels.today()
+    for officer in out.get("officers", []):
+        officer["credential_status"] = credential_status_on(officer, on)
     return out
+
+
+CredentialDay = Query(None, description="执法证状态 (credential_status) 按此日期 (Asia/Shanghai) 判断 (默认今天)")
 
 
 @router.get("/registry", response_model=Registry, responses={**NOT_MODIFIED, **problem_responses(422)},
             summary="事前公开: 执法主体、执法人员、执法事项与法制审核目录")
-async def public_registry(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter) -> Response:
+async def public_registry(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
+                          as_of: date | None = CredentialDay) -> Response:
     models = read_models(svc)
     who = _agency(agency)
-    body = await run_in_threadpool(models.cached, ("registry",), ("registry", who),
-                                   lambda: orjson.dumps(registry(models, who)))
+    day = as_of or readmodels.today()
+    body = await run_in_threadpool(models.cached, ("registry",), ("registry", who, day),
+                                   lambda: orjson.dumps(registry(models, who, day)))
     return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
