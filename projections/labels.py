@@ -120,3 +120,7 @@ WARNING_LABELS: Final[dict[str, str]] = {"yellow": "黄色预警", "red": "红�
 
 def step_label(step_type: str) -> str:
     return STEP_LABELS.get(step_type, step_type)
+
+
+PROCEDURE_LABELS: Final[dict[str, str]] = {"general": "普通程序", "summary": "简易程序"}
+"""``CaseRegistered.procedure`` (the case list's 程序 filter)."""

@@ -59,6 +59,7 @@ from audit.rulebook import PATH_LABELS
 from domain.errors import StepRefused
 from domain.fields import MalformedStream, parse_stream
 from ledger.envelope import SealedEvent
+from projections.labels import PROCEDURE_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -177,14 +178,24 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     q = request.query_params
     flt = CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
                      grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
-                     page=_int(q.get("page"), 1))
+                     page=_int(q.get("page"), 1), procedure=_choice(q.get("procedure"), tuple(PROCEDURE_LABELS)),
+                     officer=(q.get("officer") or "")[:200], since=_date_text(q.get("from")),
+                     until=_date_text(q.get("to")))
     if not ctx.reads.ready():
         return render(ctx, "cases.html", page=None, flt=flt, agencies=[], grades=GRADES)
     scope = ctx.agencies_in_scope()
     found = ctx.reads.cases(scope, flt, ctx.as_of)
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
     return render(ctx, "cases.html", page=found, flt=flt, agencies=agencies, grades=GRADES,
-                  audit=ctx.reads.has_audit())
+                  audit=ctx.reads.has_audit(), procedures=PROCEDURE_LABELS, officer_choices=ctx.reads.officers(scope))
+
+
+def _date_text(text: str | None) -> str:
+    """A ``YYYY-MM-DD`` form value as given, or "" when it is not one (a filter left out, never a 500)."""
+    try:
+        return date.fromisoformat(text).isoformat() if text else ""
+    except ValueError:
+        return ""
 
 
 def _case_context(ctx: Ctx, number: str) -> tuple[str, dict[str, Any]] | Response:
@@ -541,9 +552,12 @@ def public_decisions(request: Request, svc: ServicesDep) -> Response:
     q = request.query_params
     agency = q.get("agency") or ""
     text = (q.get("q") or "")[:100]
-    found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text)
+    since, until = _date_text(q.get("from")), _date_text(q.get("to"))
+    found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text,
+                                       since=date.fromisoformat(since) if since else None,
+                                       until=date.fromisoformat(until) if until else None)
     return render(ctx, "public_list.html", public=True, page=found, agencies=ctx.reads.agencies(),
-                  agency_filter=agency, text=text)
+                  agency_filter=agency, text=text, since=since, until=until)
 
 
 @router.get("/public/decisions/{number}/{version}")

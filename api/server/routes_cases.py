@@ -81,12 +81,12 @@ def case_stream(number: str) -> str:
     return number if number.startswith("case/") else f"case/{number}"
 
 
-def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, status: str | None,
-               procedure: str | None, outcome: str | None, item: str | None, officer: str | None,
-               cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+def list_cases(models: ReadModels, principal: Principal, search: queries.CaseSearch, *, cursor: str | None,
+               limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the cases ``principal`` reads that match ``search`` (the pages' filters), by stream."""
     covered = models.covered(principal)
-    if agency is not None and covered is not None and agency not in covered:
-        raise forbidden(f"{principal.identity} 无权读取 {agency} 的案件")
+    if search.agency and covered is not None and search.agency not in covered:
+        raise forbidden(f"{principal.identity} 无权读取 {search.agency} 的案件")
     where: list[str] = []
     params: list[Any] = []
     if covered is not None:
@@ -94,14 +94,9 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
             return [], None
         where.append(f"agency IN ({','.join(['?'] * len(covered))})")
         params += covered
-    for column, value in (("agency", agency), ("status", status), ("procedure", procedure), ("outcome", outcome),
-                          ("item", item)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if officer is not None:
-        where.append(f"grp IN (SELECT grp FROM {models.table('proj_case_officers')} WHERE officer = ?)")
-        params.append(officer)
+    found, values = search.where(models.db)
+    where += found
+    params += values
     if cursor is not None:
         where.append("grp > ?")
         params.append(cursor)
@@ -114,8 +109,13 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
     return out, (out[-1]["stream"] if more and out else None)
 
 
+Since = Query(None, alias="from", description="立案日期起 (含; 未立案的按案源登记日期)")
+Until = Query(None, alias="to", description="立案日期止 (含)")
+Text = Query(None, max_length=200, description="检索词 (空格分隔, 均须出现): 案号、文书号或当事人")
+
+
 @router.get("", response_model=CaseList, responses=problem_responses(401, 403, 422),
-            summary="案件列表 (按读者可读的机关过滤, 游标分页)")
+            summary="案件列表 (按读者可读的机关过滤, 游标分页; 与页面相同的筛选)")
 async def cases(principal: Authenticated, svc: ServicesDep,
                 agency: str | None = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/…)"),
                 status: str | None = Query(None, max_length=200, description="案件状态 (registered、archived …)"),
@@ -123,13 +123,16 @@ async def cases(principal: Authenticated, svc: ServicesDep,
                 outcome: str | None = Query(None, max_length=200, description="处理结果 (penalty …)"),
                 item: str | None = Query(None, max_length=200, description="执法事项编码"),
                 officer: str | None = Query(None, max_length=200, description="承办或参与的执法人员"),
+                q: str | None = Text, since: date | None = Since, until: date | None = Until,
                 cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
                 limit: int = Query(100, ge=1, le=500)) -> Any:
     key = readmodels.decode_cursor(cursor, 1)
+    search = queries.CaseSearch(text=q or "", agency=readmodels.stream_name("agency", agency) or "",
+                                status=status or "", procedure=procedure or "", outcome=outcome or "",
+                                item=item or "", officer=readmodels.stream_name("officer", officer) or "",
+                                since=since, until=until)
     found, following = await run_in_threadpool(
-        list_cases, read_models(svc), principal, agency=readmodels.stream_name("agency", agency), status=status,
-        procedure=procedure, outcome=outcome, item=item, officer=readmodels.stream_name("officer", officer),
-        cursor=str(key[0]) if key else None, limit=limit)
+        list_cases, read_models(svc), principal, search, cursor=str(key[0]) if key else None, limit=limit)
     return {"cases": found, "next": readmodels.encode_cursor([following]) if following is not None else None}
 
 
