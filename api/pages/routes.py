@@ -36,6 +36,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from api.catalogue_pages import counter, number_pages
 from api.pages import proofs
 from api.pages.reads import CaseFilter
 from api.pages.web import (
@@ -228,6 +229,8 @@ def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
     if isinstance(got, Response):
         return got
     ctx, stream, cf = got
+    cf["catalogue"] = number_pages(cf["catalogue"], counter(svc.documents.path))
+    cf["item_name"] = ctx.reads.item_name(cf.get("agency"), cf.get("item"))
     evaluation = ctx.reads.evaluation(stream)
     concerned: dict[tuple[str, int], list[str]] = {}
     for f in (evaluation or {}).get("findings", []):
