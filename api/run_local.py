@@ -3,7 +3,8 @@
 First run: a demo key-store passphrase in ``<data>/passphrase`` (mode 0600, used through
 ``LEDGER_KEY_PASSPHRASE_FILE``), ``init``, a reproducible ``demo`` (``LEDGER_DEMO_CASES``,
 default 2000 cases), the read models, the transparency log with a first checkpoint, and an
-admin token kept in ``<data>/demo-token`` (mode 0600). Every run verifies the ledger,
+admin token kept in ``<data>/demo-token`` and a 司法局 supervisor's in ``<data>/demo-supervisor-token``
+(mode 0600). Every run verifies the ledger,
 prints where to log in with which token, and serves. A real deployment sets its own
 passphrase and creates its own tokens.
 """
@@ -18,6 +19,7 @@ from pathlib import Path
 from api.cli import main as cli_main
 from api.settings import Settings
 from api.wiring import is_initialised
+from domain.demo import SUPERVISOR
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -48,8 +50,9 @@ def first_run(settings: Settings) -> int:
     return 0
 
 
-def demo_token(settings: Settings) -> str | None:
-    path = settings.data / "demo-token"
+def demo_token(settings: Settings, identity: str = "officer/admin", file: str = "demo-token") -> str | None:
+    """A token for ``identity`` kept in ``<data>/<file>`` (mode 0600), created on first use."""
+    path = settings.data / file
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     import contextlib
@@ -58,7 +61,8 @@ def demo_token(settings: Settings) -> str | None:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        status = cli_main(["token", "create", "--as-identity", "officer/admin", "--name", "make run demo", "--json"])
+        status = cli_main(["token", "create", "--as-identity", identity, "--name", f"make run demo ({file})",
+                           "--json"])
     if status:
         return None
     secret = str(json.loads(out.getvalue())["token"])
@@ -80,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n服务地址: http://127.0.0.1:8000/  (API 文档: http://127.0.0.1:8000/docs)")
     if token:
         print(f"演示管理员令牌 (officer/admin): {token}   — 也保存在 {settings.data / 'demo-token'}")
+    supervisor = demo_token(settings, SUPERVISOR, "demo-supervisor-token")
+    if supervisor:
+        print(f"演示监督人员令牌 ({SUPERVISOR}, 司法局): {supervisor}   — 也保存在 "
+              f"{settings.data / 'demo-supervisor-token'}")
     return cli_main(["serve", "--host", "127.0.0.1", "--port", "8000"])
 
 
