@@ -280,8 +280,9 @@ _DECISION_TEXT = ("document_no", "party_name", "party_credit_code", "violation",
 
 @dataclass(frozen=True)
 class DecisionSearch:
-    """The public search of disclosed decisions (``pub_decisions``): every word must appear (Latin letters
-    in either case, on both dialects) in the
+    """The public search of disclosed decisions (``pub_decisions``), for the pages and the API alike.
+
+    Every word of ``text`` must appear (Latin letters in either case, on both dialects) in the
     document number, the party's name, the organisation's 统一社会信用代码, the violation or the
     published text; ``credit_code`` matches an organisation's code exactly; ``since``/``until``
     bound the decision's day. Only public columns are searched: a natural person's ID number is

@@ -125,6 +125,7 @@ def test_filter_by_officer(site: Site) -> None:
     p = site.populated
     for found in (_listed(site, officer=OTHER), _api(site, officer=OTHER)):
         assert found == {p.scj}
+    assert _listed(site, officer=OTHER.removeprefix("officer/")) == {p.scj}  # the number alone, as the API
     mine = _listed(site, officer=OFFICER)
     assert p.scj not in mine and {p.full, site.summary} <= mine
     page = site.page("/ui/cases").text

@@ -180,7 +180,7 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     flt = CaseFilter(text=(q.get("q") or "")[:100], agency=q.get("agency") or "", status=q.get("status") or "",
                      grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
                      page=_int(q.get("page"), 1), procedure=_choice(q.get("procedure"), tuple(PROCEDURE_LABELS)),
-                     officer=(q.get("officer") or "")[:200], since=_date_text(q.get("from")),
+                     officer=_officer(q.get("officer")), since=_date_text(q.get("from")),
                      until=_date_text(q.get("to")))
     if not ctx.reads.ready():
         return render(ctx, "cases.html", page=None, flt=flt, agencies=[], grades=GRADES)
@@ -189,6 +189,12 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
     return render(ctx, "cases.html", page=found, flt=flt, agencies=agencies, grades=GRADES,
                   audit=ctx.reads.has_audit(), procedures=PROCEDURE_LABELS, officer_choices=ctx.reads.officers(scope))
+
+
+def _officer(text: str | None) -> str:
+    """An officer filter as a stream name (``42011219001`` or ``officer/42011219001``), as the API takes it."""
+    value = (text or "").strip()[:200]
+    return value if not value or value.startswith("officer/") else f"officer/{value}"
 
 
 def _date_text(text: str | None) -> str:

@@ -9,7 +9,10 @@ year, metric, number).
 ``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
 not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
 pagination (``next``: pass it back as ``cursor``), an ``ETag`` of the body and 304 for a
-matching ``If-None-Match``. The feeds carry the newest ``limit`` entries of the same list.
+matching ``If-None-Match``; ``q``, ``credit_code``, ``from`` and ``to`` search the decisions
+(:class:`projections.queries.DecisionSearch`, the public pages' search too). The feeds carry the
+newest ``limit`` entries of the same list, each linked to its public page, and page to the older
+ones (RFC 5005 ``next``, JSON Feed ``next_url``); they answer ``HEAD`` and ``If-Modified-Since``.
 """
 
 from __future__ import annotations
