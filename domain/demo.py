@@ -1799,6 +1799,7 @@ SUPERVISOR: Final = f"officer/4201020{cat.JUSTICE.digit}003"
 """The demo's 司法局 supervisor (roles: supervisor only; the same in every demo): ``make run`` gives it a token."""
 RECTIFICATION_SHARE: Final = 0.3
 """Of the defective cases, the share a supervisor orders rectified (at least one when any is)."""
+_ANSWERS: Final = ("on_time", "late", "on_time", "none", "on_time", "on_time")
 _ACTIONS: Final = (
     "组织全体执法人员学习《中华人民共和国行政处罚法》及相关程序规定",
     "对该案卷存在的问题逐项核查并补正说明，完善案卷归档",
@@ -1810,9 +1811,9 @@ _ACTIONS: Final = (
 def _rectifications(cases: Sequence[DemoCase], justice: Sequence[_Officer], seed: str, wd: _Workdays,
                     last: date) -> tuple[Rectification, ...]:
     """责令整改 for some defective cases (their defect's rule as the finding), ordered by a supervisor
-    some working days after the case's last step, due 15 working days later (17:00); most reported
-    on time (the first always, when its day has come), some late, some not (yet) — so the dashboard's
-    follow-up shows every state."""
+    some working days after the case's last step, due 15 working days later (17:00); answered in a
+    fixed mix — most on time, some late, some not (yet) — so the dashboard's follow-up shows every
+    state. Which cases, and the days, depend on the seed."""
     rng = random.Random(seed + "/rectifications")
     supervisors = [o.id for o in justice if o.is_("supervisor")]
     candidates = [c for c in cases if c.defect is not None]
@@ -1835,8 +1836,7 @@ def _rectifications(cases: Sequence[DemoCase], justice: Sequence[_Officer], seed
                  "due_at": f"{due.isoformat()}T17:00:00+08:00"}
         steps: list[Raw] = [{"stream": stream, "type": "RectificationOrdered",
                              "at": _at(ordered, 10 * 60 + _ri(rng, 0, 59)), "by": by, "data": order}]
-        roll = rng.random()  # the first is answered on time, so even a small demo shows an answer
-        reported = "on_time" if roll < 0.65 or not out else "late" if roll < 0.8 else "none"
+        reported = _ANSWERS[len(out) % len(_ANSWERS)]  # a fixed mix: even a small demo shows each state
         if reported != "none":
             day = wd.add(ordered, _ri(rng, 5, 14)) if reported == "on_time" else wd.add(due, _ri(rng, 1, 6))
             if day > last:
