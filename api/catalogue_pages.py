@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["UNKNOWN", "counter", "number_pages", "pdf_page_count"]
+__all__ = ["UNKNOWN", "counter", "media_types", "number_pages", "pdf_page_count"]
 
 UNKNOWN = "页数未知"
 _LEAF = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
@@ -64,21 +64,26 @@ def counter(path_of: Callable[[str], Path]) -> Callable[[str], int | None]:
     return count
 
 
-def number_pages(catalogue: Sequence[Mapping[str, Any]], count: Callable[[str], int | None]) -> list[dict[str, Any]]:
+def number_pages(catalogue: Sequence[Mapping[str, Any]], count: Callable[[str], int | None],
+                 media: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """The catalogue's lines with ``pages`` (the document's count or None), ``page_from``/``page_to``
     (its pages in its volume, None when unknown) and ``page_label`` (起止页码, 不编页 or 页数未知).
-    Paginated documents are numbered from 1 in each volume, in catalogue order."""
+    Paginated documents are numbered from 1 in each volume, in catalogue order; an audio-visual
+    record (``media``: sha256 → media type, from the case's records) has no pages and is not
+    numbered (音像资料), as a disc in a paper file is not."""
     out: list[dict[str, Any]] = []
     next_page: dict[str, int | None] = {}
     for line in catalogue:
         row = dict(line)
         volume = str(row.get("volume") or "")
         sha = row.get("sha256")
-        pages = count(str(sha)) if sha else None
+        kind = (media or {}).get(str(sha), "") if sha else ""
+        audiovisual = kind.startswith(("video/", "audio/"))
+        pages = count(str(sha)) if sha and not audiovisual else None
         row["pages"] = pages
         row["page_from"] = row["page_to"] = None
-        if not row.get("paginated"):
-            row["page_label"] = "不编页"
+        if not row.get("paginated") or audiovisual:
+            row["page_label"] = "音像资料，不编页" if audiovisual and row.get("paginated") else "不编页"
             out.append(row)
             continue
         start = next_page.get(volume, 1)
@@ -93,3 +98,8 @@ def number_pages(catalogue: Sequence[Mapping[str, Any]], count: Callable[[str], 
             next_page[volume] = start + pages
         out.append(row)
     return out
+
+
+def media_types(records: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """sha256 → media type, from a case file's records (``proj_records``)."""
+    return {str(r["sha256"]): str(r.get("media_type") or "") for r in records if r.get("sha256")}

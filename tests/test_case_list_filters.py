@@ -166,7 +166,9 @@ def test_catalogue_counts_the_pages_of_a_stored_pdf_and_says_when_unknown(site: 
     body = site.client.get(f"/v1/cases/{number}/catalogue", headers=site.h()).json()["catalogue"]
     stored = [c for c in body if c["sha256"] == sha]
     assert stored and all(c["pages"] == 3 for c in stored)
-    unknown = [c for c in body if c["paginated"] and c["sha256"] != sha]
+    video = "0177698b367e7af95bbe51e9197981285975f4d9eee48ef8c98e75903281a5ba"  # the example's 执法记录仪视频
+    assert [c["page_label"] for c in body if c["sha256"] == video and c["paginated"]] == ["音像资料，不编页"]
+    unknown = [c for c in body if c["paginated"] and c["sha256"] not in (sha, video)]
     assert unknown and all(c["pages"] is None and c["page_label"] for c in unknown)
     assert any(c["page_label"] == "页数未知" for c in unknown)
     assert all(c["page_label"] == "不编页" for c in body if not c["paginated"])
@@ -184,20 +186,27 @@ def test_pdf_page_count() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(lines=st.lists(st.tuples(st.sampled_from(["正卷", "副卷"]), st.booleans(),
-                                st.one_of(st.none(), st.integers(min_value=1, max_value=40))), max_size=15))
-def test_page_numbers_are_contiguous_per_volume_until_one_is_unknown(lines: list[tuple[str, bool, int | None]]
-                                                                     ) -> None:
+                                st.one_of(st.none(), st.integers(min_value=1, max_value=40)), st.booleans()),
+                      max_size=15))
+def test_page_numbers_are_contiguous_per_volume_until_one_is_unknown(
+        lines: list[tuple[str, bool, int | None, bool]]) -> None:
     """For all catalogues: each volume's paginated documents run 1, 2, … without gap or overlap, in
-    catalogue order, up to the first document whose count is unknown; from there on no start is given."""
+    catalogue order, up to the first document whose count is unknown; from there on no start is given.
+    Audio-visual records take no pages and break nothing."""
     from api.catalogue_pages import UNKNOWN, number_pages
 
-    catalogue = [{"volume": v, "seq": i, "paginated": p, "sha256": f"{i:064x}"} for i, (v, p, _) in enumerate(lines)]
-    counts = {f"{i:064x}": n for i, (_, _, n) in enumerate(lines)}
-    out = number_pages(catalogue, counts.get)
+    catalogue = [{"volume": v, "seq": i, "paginated": p, "sha256": f"{i:064x}"}
+                 for i, (v, p, _, _) in enumerate(lines)]
+    counts = {f"{i:064x}": n for i, (_, _, n, _) in enumerate(lines)}
+    media = {f"{i:064x}": "video/mp4" if av else "application/pdf" for i, (_, _, _, av) in enumerate(lines)}
+    out = number_pages(catalogue, counts.get, media)
     for volume in ("正卷", "副卷"):
         expected, broken = 1, False
-        for row, (v, paginated, n) in zip(out, lines, strict=True):
+        for row, (v, paginated, n, av) in zip(out, lines, strict=True):
             if v != volume:
+                continue
+            if av:
+                assert row["pages"] is None and row["page_from"] is None and "不编页" in row["page_label"]
                 continue
             assert row["pages"] == n
             if not paginated:

@@ -36,7 +36,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from api.catalogue_pages import counter, number_pages
+from api.catalogue_pages import counter, media_types, number_pages
 from api.pages import proofs
 from api.pages.reads import CaseFilter
 from api.pages.web import (
@@ -235,7 +235,7 @@ def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
     if isinstance(got, Response):
         return got
     ctx, stream, cf = got
-    cf["catalogue"] = number_pages(cf["catalogue"], counter(svc.documents.path))
+    cf["catalogue"] = number_pages(cf["catalogue"], counter(svc.documents.path), media_types(cf["records"]))
     cf["item_name"] = ctx.reads.item_name(cf.get("agency"), cf.get("item"))
     evaluation = ctx.reads.evaluation(stream)
     concerned: dict[tuple[str, int], list[str]] = {}

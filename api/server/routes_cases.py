@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from api.catalogue_pages import counter, number_pages
+from api.catalogue_pages import counter, media_types, number_pages
 from api.server import readmodels
 from api.server.access import Principal
 from api.server.auth import Authenticated, ServicesDep, forbidden
@@ -152,7 +152,7 @@ def _case_file(models: ReadModels, svc: ServicesDep, principal: Principal, numbe
         raise Problem(404, "not-found", f"读模型中没有案件 {stream}")
     for name in ("legal_reviews", "reconsiderations", "lawsuits"):
         found[name] = [readmodels.decode_json_columns(r) for r in found[name]]
-    found["catalogue"] = number_pages(found["catalogue"], counter(svc.documents.path))
+    found["catalogue"] = number_pages(found["catalogue"], counter(svc.documents.path), media_types(found["records"]))
     return found
 
 
