@@ -338,3 +338,17 @@ def test_search_sql_matches_its_reference_for_all_rows(rows: list[dict[str, Any]
     sql = "SELECT n FROM pub_decisions" + (" WHERE " + " AND ".join(where) if where else "")
     found = {n for (n,) in db.execute(sql, params)}
     assert found == {n for n, row in enumerate(rows) if _reference(row, search)}
+
+
+def test_feed_pages_keep_the_agency_filter(site: Site) -> None:
+    want = [f"urn:enforcement-ledger:{i['id']}" for i in site.client.get(
+        "/v1/public/disclosures", params={"limit": 500, "agency": "DXH-CGJ"}).json()["items"]]
+    assert len(want) >= 2
+    seen: list[str] = []
+    url: str | None = "/v1/public/feed.json?limit=1&agency=DXH-CGJ"
+    while url is not None and len(seen) <= len(want):
+        feed = site.client.get(url).json()
+        assert all(i["_enforcement_ledger"]["agency"] == "agency/DXH-CGJ" for i in feed["items"])
+        seen += [i["id"] for i in feed["items"]]
+        url = _path(feed["next_url"]) if "next_url" in feed else None
+    assert seen == want

@@ -312,10 +312,10 @@ async def _feed(request: Request, svc: Services, name: str, agency: str | None, 
 
     def build() -> bytes:
         entries, following = disclosures(models, day, agency=who, cursor=key, limit=limit)
-        links = FeedLinks(here=_page_url(base, name, agency, limit, key) or _first_url(base, name, agency, limit),
-                          first=_first_url(base, name, agency, limit),
-                          next=_page_url(base, name, agency, limit, following),
-                          feed=_first_url(base, name, agency, None))
+        links = FeedLinks(here=_page_url(base, name, who, limit, key) or _first_url(base, name, who, limit),
+                          first=_first_url(base, name, who, limit),
+                          next=_page_url(base, name, who, limit, following),
+                          feed=_first_url(base, name, who, None))
         return render(entries, base, links)
 
     body = await run_in_threadpool(models.cached, ("disclosure",), (name, day, who, cursor, limit, base), build)
