@@ -70,6 +70,7 @@ class DemoSummary:
     defective: int = 0
     reviews: int = 0
     lawsuits: int = 0
+    rectifications: int = 0
     recorded: int = 0
     skipped: int = 0
     seconds: float = 0.0
@@ -89,7 +90,8 @@ class DemoSummary:
         return {
             "cases": self.cases, "seed": self.seed, "as_of": self.as_of.isoformat(),
             "defect_share": self.defect_share, "lawful": self.lawful, "defective": self.defective,
-            "reviews": self.reviews, "lawsuits": self.lawsuits, "steps": self.steps,
+            "reviews": self.reviews, "lawsuits": self.lawsuits, "rectifications": self.rectifications,
+            "steps": self.steps,
             "recorded": self.recorded, "skipped": self.skipped, "seconds": round(self.seconds, 3),
             "steps_per_second": round(self.rate, 1), "documents": self.documents,
             "documents_seconds": round(self.documents_seconds, 3),
@@ -105,6 +107,7 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     summary.lawful = len(data.cases) - summary.defective
     summary.reviews = sum(1 for p in data.proceedings if p.stream.startswith("review/"))
     summary.lawsuits = sum(1 for p in data.proceedings if p.stream.startswith("litigation/"))
+    summary.rectifications = len(data.rectifications)
     summary.procedures = dict(sorted(Counter(c.procedure for c in data.cases).items()))
     summary.stages = dict(sorted(Counter(c.stage for c in data.cases).items()))
     summary.defects = dict(sorted(Counter(c.defect.rule for c in data.cases if c.defect).items()))
@@ -266,7 +269,7 @@ def describe(summary: DemoSummary) -> list[str]:
     return [
         f"演示数据 (种子 {summary.seed}, 截至 {summary.as_of.isoformat()} 前一年): {summary.cases} 件案件 "
         f"(合法 {summary.lawful} 件实时记录, 含缺陷 {summary.defective} 件以补录记录), "
-        f"行政复议 {summary.reviews} 件, 行政诉讼 {summary.lawsuits} 件",
+        f"行政复议 {summary.reviews} 件, 行政诉讼 {summary.lawsuits} 件, 责令整改 {summary.rectifications} 件",
         f"程序: {procedures}",
         f"阶段: {stages}",
         f"缺陷所涉规则: {defects}",

@@ -3,8 +3,9 @@
 First run: a demo key-store passphrase in ``<data>/passphrase`` (mode 0600, used through
 ``LEDGER_KEY_PASSPHRASE_FILE``), ``init``, a reproducible ``demo`` (``LEDGER_DEMO_CASES``,
 default 2000 cases), the read models, the transparency log with a first checkpoint, and an
-admin token kept in ``<data>/demo-token`` (mode 0600). Every run verifies the ledger,
-prints where to log in (``/ui/`` on the chosen port) with which token and how to run the
+admin token kept in ``<data>/demo-token`` and a 司法局 supervisor's in ``<data>/demo-supervisor-token``
+(mode 0600). Every run verifies the ledger,
+prints where to log in (``/ui/`` on the chosen port) with which tokens and how to run the
 signing commands against the demo (``LEDGER_KEY_PASSPHRASE_FILE``), and serves. A real deployment sets its own
 passphrase and creates its own tokens.
 """
@@ -20,6 +21,7 @@ from api.cli import main as cli_main
 from api.server.config import HttpSettings
 from api.settings import Settings
 from api.wiring import is_initialised
+from domain.demo import SUPERVISOR
 
 
 def _write_private(path: Path, text: str) -> None:
@@ -50,8 +52,9 @@ def first_run(settings: Settings) -> int:
     return 0
 
 
-def demo_token(settings: Settings) -> str | None:
-    path = settings.data / "demo-token"
+def demo_token(settings: Settings, identity: str = "officer/admin", file: str = "demo-token") -> str | None:
+    """A token for ``identity`` kept in ``<data>/<file>`` (mode 0600), created on first use."""
+    path = settings.data / file
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     import contextlib
@@ -60,7 +63,8 @@ def demo_token(settings: Settings) -> str | None:
 
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        status = cli_main(["token", "create", "--as-identity", "officer/admin", "--name", "make run demo", "--json"])
+        status = cli_main(["token", "create", "--as-identity", identity, "--name", f"make run demo ({file})",
+                           "--json"])
     if status:
         return None
     secret = str(json.loads(out.getvalue())["token"])
@@ -83,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + "\n".join(addresses(port)))
     if token:
         print(f"演示管理员令牌 (officer/admin): {token}   — 也保存在 {settings.data / 'demo-token'}")
+    supervisor = demo_token(settings, SUPERVISOR, "demo-supervisor-token")
+    if supervisor:
+        print(f"演示监督人员令牌 ({SUPERVISOR}, 司法局): {supervisor}   — 也保存在 "
+              f"{settings.data / 'demo-supervisor-token'}")
     passphrase = os.environ.get("LEDGER_KEY_PASSPHRASE_FILE")
     if passphrase:
         print(f"命令行 (另开终端): . .venv/bin/activate; export LEDGER_KEY_PASSPHRASE_FILE={passphrase}")

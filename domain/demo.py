@@ -62,12 +62,14 @@ __all__ = [
     "ENFORCING",
     "PROCEDURES",
     "STAGES",
+    "SUPERVISOR",
     "Defect",
     "DefectKind",
     "DemoCase",
     "DemoData",
     "DemoFile",
     "Proceeding",
+    "Rectification",
     "Segment",
     "credit_code",
     "generate",
@@ -187,6 +189,18 @@ class Proceeding:
 
 
 @dataclass(frozen=True, slots=True)
+class Rectification:
+    """A 责令整改 (EVAL-08) a supervisor of the 司法局 orders for a defective case's finding, and the
+    agency's 整改报告 as the supervisor records it (``reported``: on time, late, or not at all)."""
+
+    stream: str
+    case: str
+    agency: str
+    reported: str  # "on_time" | "late" | "none"
+    steps: tuple[Raw, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Segment:
     """Steps to record in one run, live or as backfill, in this order."""
 
@@ -217,6 +231,7 @@ class DemoData:
     _order: tuple[Segment, ...] = field(repr=False, default=())
     documents: Mapping[str, DemoFile] = field(repr=False, default_factory=dict)
     """The written documents the steps cite, by SHA-256 (for the document store)."""
+    rectifications: tuple[Rectification, ...] = ()
 
     def segments(self) -> tuple[Segment, ...]:
         """Registry (live), defective cases (backfill), the rest (live, in time order)."""
@@ -1796,6 +1811,63 @@ def _coverage() -> list[tuple[str, str]]:
     return pairs
 
 
+# --------------------------------------------------------------------------- rectifications
+
+SUPERVISOR: Final = f"officer/4201020{cat.JUSTICE.digit}003"
+"""The demo's 司法局 supervisor (roles: supervisor only; the same in every demo): ``make run`` gives it a token."""
+RECTIFICATION_SHARE: Final = 0.3
+"""Of the defective cases, the share a supervisor orders rectified (at least one when any is)."""
+_ANSWERS: Final = ("on_time", "late", "on_time", "none", "on_time", "on_time")
+_ACTIONS: Final = (
+    "组织全体执法人员学习《中华人民共和国行政处罚法》及相关程序规定",
+    "对该案卷存在的问题逐项核查并补正说明，完善案卷归档",
+    "修订执法文书审核流程，明确承办人、审核人责任",
+    "开展同类案件自查，建立问题整改台账",
+)
+
+
+def _rectifications(cases: Sequence[DemoCase], justice: Sequence[_Officer], seed: str, wd: _Workdays,
+                    last: date) -> tuple[Rectification, ...]:
+    """责令整改 for some defective cases (their defect's rule as the finding), ordered by a supervisor
+    some working days after the case's last step, due 15 working days later (17:00); answered in a
+    fixed mix — most on time, some late, some not (yet) — so the dashboard's follow-up shows every
+    state. Which cases, and the days, depend on the seed."""
+    rng = random.Random(seed + "/rectifications")
+    supervisors = [o.id for o in justice if o.is_("supervisor")]
+    candidates = [c for c in cases if c.defect is not None]
+    if not supervisors or not candidates:
+        return ()
+    count = max(1, round(len(candidates) * RECTIFICATION_SHARE))
+    out: list[Rectification] = []
+    for case in sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda c: c.stream):
+        assert case.defect is not None
+        ordered = wd.add(date.fromisoformat(case.steps[-1]["at"][:10]), _ri(rng, 3, 20))
+        if ordered > last:
+            continue
+        due = wd.add(ordered, 15)
+        by = _pick(rng, supervisors)
+        agency = next((s["data"]["agency"] for s in case.steps if s["type"] == "CaseRegistered"), None)
+        if not isinstance(agency, str):
+            continue
+        stream = f"supervision/ZG-{case.stream.removeprefix('case/')}"
+        order = {"agency": agency, "case": case.stream, "findings": [case.defect.rule],
+                 "due_at": f"{due.isoformat()}T17:00:00+08:00"}
+        steps: list[Raw] = [{"stream": stream, "type": "RectificationOrdered",
+                             "at": _at(ordered, 10 * 60 + _ri(rng, 0, 59)), "by": by, "data": order}]
+        reported = _ANSWERS[len(out) % len(_ANSWERS)]  # a fixed mix: even a small demo shows each state
+        if reported != "none":
+            day = wd.add(ordered, _ri(rng, 5, 14)) if reported == "on_time" else wd.add(due, _ri(rng, 1, 6))
+            if day > last:
+                reported = "none"
+            else:
+                at = _at(day, 15 * 60 + _ri(rng, 0, 59))
+                actions = rng.sample(_ACTIONS, 2)
+                steps.append({"stream": stream, "type": "RectificationReported", "at": at, "by": by,
+                              "data": {"reported_at": at, "actions": actions}})
+        out.append(Rectification(stream, case.stream, agency, reported, tuple(steps)))
+    return tuple(out)
+
+
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
              config: Config | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
@@ -1896,8 +1968,9 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
                                    defect))
     demo_cases.sort(key=lambda c: c.stream)
     registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
+    rectifications = _rectifications(demo_cases, justice, key, wd, last)
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings), documents)
+                    _segments(registry_all, demo_cases, proceedings, rectifications), documents, rectifications)
 
 
 def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:
@@ -1907,13 +1980,14 @@ def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:
     return tuple(k[3] for k in keyed)
 
 
-def _segments(registry: tuple[Raw, ...], cases: Sequence[DemoCase],
-              proceedings: Sequence[Proceeding]) -> tuple[Segment, ...]:
+def _segments(registry: tuple[Raw, ...], cases: Sequence[DemoCase], proceedings: Sequence[Proceeding],
+              rectifications: Sequence[Rectification] = ()) -> tuple[Segment, ...]:
     out = [Segment(False, registry)]
     paper = [c.steps for c in cases if c.backfill]
     if paper:
         out.append(Segment(True, _timed(paper)))
     live = [c.steps for c in cases if not c.backfill] + [p.steps for p in proceedings]
+    live += [r.steps for r in rectifications]
     if live:
         out.append(Segment(False, _timed(live)))
     return tuple(out)

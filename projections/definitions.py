@@ -432,6 +432,7 @@ class Disclosure(Projection):
             ("corrected_at", T), ("regime", T), ("min_until", T), ("max_until", T), ("status", T),
             ("withdrawn_at", T),
             ("published_utc", T),  # sql.instant_key(published_at): the order of the feeds (not the string's)
+            ("violation", T),  # the violation's summary as published (redacted): the public search by words
         ), ("grp", "version"), indexes=(("agency",), ("max_until",), ("published_utc",)), public=True),
         Table("pub_withdrawals", (
             ("grp", T), ("version", N), ("decision_version", N), ("document_no", T), ("agency", T),

@@ -195,6 +195,8 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
     decision = cf.decision
     outcome = cf.outcome
     penalties = [{"type": p.type, "amount_fen": p.amount_fen} for p in decision.penalties] if decision else []
+    summary = cf.violation.get("summary")
+    violation = (redact_public(summary, cf, config) or None) if isinstance(summary, str) else None
     for pub in cf.publications:
         withdrawal = pub.withdrawal
         status = "withdrawn" if withdrawal is not None else "published"
@@ -205,7 +207,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
             _day(decision.at) if decision else None, pub.published_text, _day(pub.published_at), pub.channel,
             _public_url(pub, cf, config), text, _iso(pub.corrected_at), pub.regime, pub.min_until.isoformat(),
             pub.max_until.isoformat(), status, _iso(withdrawal.withdrawn_at) if withdrawal else None,
-            instant_key(pub.published_at),
+            instant_key(pub.published_at), None if withdrawal is not None else violation,
         ))
         if withdrawal is not None:
             withdrawals.append((

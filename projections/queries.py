@@ -28,7 +28,9 @@ from projections.sql import Database
 from projections.statistics import METRIC_LABELS, RATES, rates
 
 __all__ = [
+    "CaseSearch",
     "DeadlineWarning",
+    "DecisionSearch",
     "calendar_of",
     "case_file",
     "public_decisions",
@@ -258,3 +260,106 @@ def public_decisions(db: Database, as_of: date, *, agency: str | None = None) ->
         sql += " AND agency = ?"
         params.append(agency)
     return _rows(db, sql + " ORDER BY published_on DESC, grp", params)
+
+
+# --------------------------------------------------------------------------- searches
+
+
+def escape_like(text: str) -> str:
+    """``text`` as a literal inside a ``LIKE … ESCAPE '\\'`` pattern (at most 100 characters)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:100]
+
+
+def words(text: str, most: int = 8) -> list[str]:
+    """The words of a search box (split on any space, full-width too), at most ``most``."""
+    return [w for w in text.replace("\u3000", " ").split() if w][:most]
+
+
+_DECISION_TEXT = ("document_no", "party_name", "party_credit_code", "violation", "text")
+
+
+@dataclass(frozen=True)
+class DecisionSearch:
+    """The public search of disclosed decisions (``pub_decisions``), for the pages and the API alike.
+
+    Every word of ``text`` must appear (Latin letters in either case, on both dialects) in the
+    document number, the party's name, the organisation's 统一社会信用代码, the violation or the
+    published text; ``credit_code`` matches an organisation's code exactly; ``since``/``until``
+    bound the decision's day. Only public columns are searched: a natural person's ID number is
+    never stored there (``projections.disclosure``), so no search can find a person by it."""
+
+    text: str = ""
+    credit_code: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(words(self.text) or self.credit_code.strip() or self.since or self.until)
+
+    def where(self, alias: str = "") -> tuple[list[str], list[Any]]:
+        """SQL conditions (to be joined by ``AND``) and their parameters."""
+        out: list[str] = []
+        params: list[Any] = []
+        for word in words(self.text):
+            like = f"%{escape_like(word)}%"
+            out.append("(" + " OR ".join(f"UPPER({alias}{c}) LIKE UPPER(?) ESCAPE '\\'" for c in _DECISION_TEXT)
+                       + ")")
+            params += [like] * len(_DECISION_TEXT)
+        code = self.credit_code.strip().upper()
+        if code:
+            out.append(f"{alias}party_kind = 'organisation' AND {alias}party_credit_code = ?")
+            params.append(code)
+        if self.since is not None:
+            out.append(f"{alias}decided_on >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            out.append(f"{alias}decided_on <= ?")
+            params.append(self.until.isoformat())
+        return out, params
+
+
+@dataclass(frozen=True)
+class CaseSearch:
+    """The case list's filters, in one place for the pages, their exports and ``GET /v1/cases``.
+
+    ``text``: every word in the case number, the decision's document number or the party's name;
+    ``since``/``until``: the day the case was registered (or, not yet registered, its source was
+    recorded) — the day the list is ordered by; ``officer``: a handler, participant or staff of
+    the case (``proj_case_officers``); the rest are equalities on ``proj_cases``."""
+
+    text: str = ""
+    agency: str = ""
+    status: str = ""
+    procedure: str = ""
+    outcome: str = ""
+    item: str = ""
+    officer: str = ""
+    since: date | None = None
+    until: date | None = None
+
+    def where(self, db: Database, alias: str = "") -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``proj_cases`` (as ``alias``) to be joined by ``AND``, and their parameters."""
+        out: list[str] = []
+        params: list[Any] = []
+        for column, value in (("agency", self.agency), ("status", self.status), ("procedure", self.procedure),
+                              ("outcome", self.outcome), ("item", self.item)):
+            if value:
+                out.append(f"{alias}{column} = ?")
+                params.append(value)
+        for word in words(self.text):
+            like = f"%{escape_like(word)}%"
+            out.append(f"({alias}grp LIKE ? ESCAPE '\\' OR {alias}document_no LIKE ? ESCAPE '\\' "
+                       f"OR {alias}party_name LIKE ? ESCAPE '\\')")
+            params += [like, like, like]
+        day = f"COALESCE({alias}registered_on, {alias}source_on)"
+        if self.since is not None:
+            out.append(f"{day} >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            out.append(f"{day} <= ?")
+            params.append(self.until.isoformat())
+        if self.officer:
+            out.append(f"{alias}grp IN (SELECT grp FROM {db.qualify('proj_case_officers')} WHERE officer = ?)")
+            params.append(self.officer)
+        return out, params

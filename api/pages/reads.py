@@ -49,7 +49,9 @@ WARNING_TTL = 20.0
 
 @dataclass(frozen=True)
 class CaseFilter:
-    """The case list's filters: text (case number, document number, party), agency, status, grade, colour."""
+    """The case list's filters: text (case number, document number, party), agency, status, grade, colour,
+    procedure, officer, a date range (立案, else 案源登记) and the page. The SQL of all but grade and
+    colour is :class:`projections.queries.CaseSearch`'s, the same as ``GET /v1/cases``'s."""
 
     text: str = ""
     agency: str = ""
@@ -57,12 +59,28 @@ class CaseFilter:
     grade: str = ""
     colour: str = ""
     page: int = 1
+    procedure: str = ""
+    officer: str = ""
+    since: str = ""
+    until: str = ""
 
     def params(self, **changes: Any) -> dict[str, str]:
         values = {"q": self.text, "agency": self.agency, "status": self.status, "grade": self.grade,
-                  "colour": self.colour, "page": str(self.page)}
+                  "colour": self.colour, "procedure": self.procedure, "officer": self.officer,
+                  "from": self.since, "to": self.until, "page": str(self.page)}
         values.update({k: str(v) for k, v in changes.items()})
         return {k: v for k, v in values.items() if v and not (k == "page" and v == "1")}
+
+    def search(self) -> queries.CaseSearch:
+        return queries.CaseSearch(text=self.text, agency=self.agency, status=self.status, procedure=self.procedure,
+                                  officer=self.officer, since=_day(self.since), until=_day(self.until))
+
+
+def _day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -169,6 +187,22 @@ class Reads:
             return {r["stream"]: r["name"] for r in self.rows(f"SELECT stream, name FROM {self.t('pub_officers')}")}
         return self._memo(("officers", self.db.head()), load, ttl=60.0)  # type: ignore[no-any-return]
 
+    def officers(self, agencies: Sequence[str] | None) -> list[dict[str, Any]]:
+        """The registered officers of ``agencies`` (None: all): stream, name, agency (the case list's filter)."""
+        if not self.db.exists("pub_officers") or (agencies is not None and not agencies):
+            return []
+        sql = f"SELECT stream, name, agency FROM {self.t('pub_officers')} WHERE agency IS NOT NULL"
+        if agencies is not None:
+            sql += f" AND agency IN ({','.join('?' * len(agencies))})"
+        return self.rows(sql + " ORDER BY agency, stream", list(agencies or []))
+
+    def item_name(self, agency: str | None, code: str | None) -> str | None:
+        """An enforcement item's name as its agency published it (事前公开), or None."""
+        if not agency or not code or not self.db.exists("pub_items"):
+            return None
+        found = self.rows(f"SELECT name FROM {self.t('pub_items')} WHERE stream = ? AND code = ?", [agency, code])
+        return found[0]["name"] if found else None
+
     # -- warnings ---------------------------------------------------------------------------
 
     def warnings(self, as_of: date) -> list[queries.DeadlineWarning]:
@@ -199,18 +233,9 @@ class Reads:
                 return Page([], 0, 1)
             where.append(f"c.agency IN ({','.join('?' * len(agencies))})")
             params += list(agencies)
-        if flt.agency:
-            where.append("c.agency = ?")
-            params.append(flt.agency)
-        if flt.status:
-            where.append("c.status = ?")
-            params.append(flt.status)
-        text = flt.text.strip()
-        if text:
-            like = f"%{_escape_like(text)}%"
-            where.append("(c.grp LIKE ? ESCAPE '\\' OR c.document_no LIKE ? ESCAPE '\\' "
-                         "OR c.party_name LIKE ? ESCAPE '\\')")
-            params += [like, like, like]
+        found, values = flt.search().where(self.db, "c.")
+        where += found
+        params += values
         audit = self.has_audit()
         join = f" LEFT JOIN {self.t(AUDIT_TABLE)} e ON e.grp = c.grp" if audit else ""
         if flt.grade == IN_PROGRESS and audit:
@@ -229,11 +254,15 @@ class Reads:
         total = int(self.rows(f"SELECT COUNT(*) AS n FROM {self.t('proj_cases')} c{join}{clause}", params)[0]["n"])
         page = max(1, min(flt.page, max(1, -(-total // size))))
         extra = ", e.score, e.grade, e.veto, e.blockers, e.majors, e.minors" if audit else ""
+        items = self.db.exists("pub_items")
+        if items:  # the enforcement item's name beside its code (事前公开: the agency's published item)
+            extra += ", i.name AS item_name"
+        named = f" LEFT JOIN {self.t('pub_items')} i ON i.stream = c.agency AND i.code = c.item" if items else ""
         rows = self.rows(
-            f"SELECT c.grp, c.number, c.agency, c.procedure, c.status, c.status_label, c.party_kind, c.party_name, "
-            f"c.document_no, c.registered_on, c.decided_on, c.closed_on, c.fine_fen, c.reviews, c.lawsuits, "
-            f"c.outcome, c.outcome_label, c.paid_fen{extra} "
-            f"FROM {self.t('proj_cases')} c{join}{clause} "
+            f"SELECT c.grp, c.number, c.agency, c.procedure, c.item, c.status, c.status_label, c.party_kind, "
+            f"c.party_name, c.document_no, c.registered_on, c.decided_on, c.closed_on, c.fine_fen, c.reviews, "
+            f"c.lawsuits, c.outcome, c.outcome_label, c.paid_fen{extra} "
+            f"FROM {self.t('proj_cases')} c{join}{named}{clause} "
             "ORDER BY COALESCE(c.registered_on, c.source_on) DESC, c.grp DESC LIMIT ? OFFSET ?",
             [*params, size, (page - 1) * size])
         for row in rows:
@@ -429,8 +458,11 @@ class Reads:
 
     # -- public ---------------------------------------------------------------------------------
 
-    def public_decisions(self, as_of: date, agency: str | None, page: int, text: str = "") -> Page:
-        """Published decisions shown on ``as_of`` (not withdrawn, before ``max_until``), newest first."""
+    def public_decisions(self, as_of: date, agency: str | None, page: int, text: str = "", *,
+                         since: date | None = None, until: date | None = None) -> Page:
+        """Published decisions shown on ``as_of`` (not withdrawn, before ``max_until``), newest first;
+        searched as ``GET /v1/public/disclosures`` searches (:class:`projections.queries.DecisionSearch`:
+        document number, organisation name or 统一社会信用代码, words of the violation, decision dates)."""
         if not self.db.exists("pub_decisions"):
             return Page([], 0, 1)
         where = "status = 'published' AND max_until > ? AND published_on <= ?"
@@ -438,10 +470,9 @@ class Reads:
         if agency:
             where += " AND agency = ?"
             params.append(agency)
-        if text.strip():
-            like = f"%{_escape_like(text.strip())}%"
-            where += " AND (document_no LIKE ? ESCAPE '\\' OR party_name LIKE ? ESCAPE '\\')"
-            params += [like, like]
+        found, values = queries.DecisionSearch(text, "", since, until).where()
+        where += "".join(f" AND {c}" for c in found)
+        params += values
         table = self.t("pub_decisions")
         total = int(self.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {where}", params)[0]["n"])
         page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
@@ -499,8 +530,6 @@ def public_tables() -> list[str]:
     return [t.name for p in ALL for t in p.tables if t.public]
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")[:100]
 
 
 def _timeline_line(line: Any) -> dict[str, Any]:

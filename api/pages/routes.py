@@ -38,6 +38,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from api.catalogue_pages import counter, media_types, number_pages
 from api.pages import proofs
 from api.pages.reads import CaseFilter
 from api.pages.web import (
@@ -62,7 +63,7 @@ from audit.rulebook import PATH_LABELS
 from domain.errors import StepRefused
 from domain.fields import MalformedStream, parse_stream
 from ledger.envelope import SealedEvent
-from projections.labels import IN_PROGRESS
+from projections.labels import IN_PROGRESS, PROCEDURE_LABELS
 
 router = APIRouter(include_in_schema=False)
 
@@ -191,7 +192,21 @@ def cases(request: Request, svc: ServicesDep) -> Response:
     found = ctx.reads.cases(scope, flt, ctx.as_of)
     agencies = [a for a in ctx.reads.agencies() if scope is None or a["stream"] in scope]
     return render(ctx, "cases.html", page=found, flt=flt, agencies=agencies, grades=GRADES,
-                  audit=ctx.reads.has_audit())
+                  audit=ctx.reads.has_audit(), procedures=PROCEDURE_LABELS, officer_choices=ctx.reads.officers(scope))
+
+
+def _officer(text: str | None) -> str:
+    """An officer filter as a stream name (``42011219001`` or ``officer/42011219001``), as the API takes it."""
+    value = (text or "").strip()[:200]
+    return value if not value or value.startswith("officer/") else f"officer/{value}"
+
+
+def _date_text(text: str | None) -> str:
+    """A ``YYYY-MM-DD`` form value as given, or "" when it is not one (a filter left out, never a 500)."""
+    try:
+        return date.fromisoformat(text).isoformat() if text else ""
+    except ValueError:
+        return ""
 
 
 def case_filter(request: Request) -> CaseFilter:
@@ -199,7 +214,9 @@ def case_filter(request: Request) -> CaseFilter:
     q = request.query_params
     return CaseFilter(text=(q.get("q") or "")[:100], agency=_agency(q.get("agency")), status=q.get("status") or "",
                       grade=_choice(q.get("grade"), GRADES), colour=_choice(q.get("colour"), ("red", "yellow")),
-                      page=_int(q.get("page"), 1))
+                      page=_int(q.get("page"), 1), procedure=_choice(q.get("procedure"), tuple(PROCEDURE_LABELS)),
+                      officer=_officer(q.get("officer")), since=_date_text(q.get("from")),
+                      until=_date_text(q.get("to")))
 
 
 def _case_context(ctx: Ctx, number: str) -> tuple[str, dict[str, Any]] | Response:
@@ -232,6 +249,8 @@ def case_file(number: str, request: Request, svc: ServicesDep) -> Response:
     if isinstance(got, Response):
         return got
     ctx, stream, cf = got
+    cf["catalogue"] = number_pages(cf["catalogue"], counter(svc.documents.path), media_types(cf["records"]))
+    cf["item_name"] = ctx.reads.item_name(cf.get("agency"), cf.get("item"))
     evaluation = ctx.reads.evaluation(stream)
     concerned: dict[tuple[str, int], list[str]] = {}
     for f in (evaluation or {}).get("findings", []):
@@ -566,9 +585,12 @@ def public_decisions(request: Request, svc: ServicesDep) -> Response:
     q = request.query_params
     agency = _agency(q.get("agency"))
     text = (q.get("q") or "")[:100]
-    found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text)
+    since, until = _date_text(q.get("from")), _date_text(q.get("to"))
+    found = ctx.reads.public_decisions(ctx.as_of, agency or None, _int(q.get("page"), 1), text,
+                                       since=date.fromisoformat(since) if since else None,
+                                       until=date.fromisoformat(until) if until else None)
     return render(ctx, "public_list.html", public=True, page=found, agencies=ctx.reads.agencies(),
-                  agency_filter=agency, text=text)
+                  agency_filter=agency, text=text, since=since, until=until)
 
 
 @router.get("/public/decisions/{number}/{version}")

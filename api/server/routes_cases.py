@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
+from api.catalogue_pages import counter, media_types, number_pages
 from api.server import readmodels
 from api.server.access import Principal
 from api.server.auth import Authenticated, ServicesDep, forbidden
@@ -85,12 +86,12 @@ def case_stream(number: str) -> str:
     return number if number.startswith("case/") else f"case/{number}"
 
 
-def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, status: str | None,
-               procedure: str | None, outcome: str | None, item: str | None, officer: str | None,
-               cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+def list_cases(models: ReadModels, principal: Principal, search: queries.CaseSearch, *, cursor: str | None,
+               limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """A page of the cases ``principal`` reads that match ``search`` (the pages' filters), by stream."""
     covered = models.covered(principal)
-    if agency is not None and covered is not None and agency not in covered:
-        raise forbidden(f"{principal.identity} 无权读取 {agency} 的案件")
+    if search.agency and covered is not None and search.agency not in covered:
+        raise forbidden(f"{principal.identity} 无权读取 {search.agency} 的案件")
     where: list[str] = []
     params: list[Any] = []
     if covered is not None:
@@ -98,14 +99,9 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
             return [], None
         where.append(f"agency IN ({','.join(['?'] * len(covered))})")
         params += covered
-    for column, value in (("agency", agency), ("status", status), ("procedure", procedure), ("outcome", outcome),
-                          ("item", item)):
-        if value is not None:
-            where.append(f"{column} = ?")
-            params.append(value)
-    if officer is not None:
-        where.append(f"grp IN (SELECT grp FROM {models.table('proj_case_officers')} WHERE officer = ?)")
-        params.append(officer)
+    found, values = search.where(models.db)
+    where += found
+    params += values
     if cursor is not None:
         where.append("grp > ?")
         params.append(cursor)
@@ -118,8 +114,13 @@ def list_cases(models: ReadModels, principal: Principal, *, agency: str | None, 
     return out, (out[-1]["stream"] if more and out else None)
 
 
+Since = Query(None, alias="from", description="立案日期起 (含; 未立案的按案源登记日期)")
+Until = Query(None, alias="to", description="立案日期止 (含)")
+Text = Query(None, max_length=200, description="检索词 (空格分隔, 均须出现): 案号、文书号或当事人")
+
+
 @router.get("", response_model=CaseList, responses={**TABLE_RESPONSES, **problem_responses(401, 403, 422)},
-            summary="案件列表 (按读者可读的机关过滤, 游标分页; 亦可为 CSV、XLSX)")
+            summary="案件列表 (按读者可读的机关过滤, 游标分页; 与页面相同的筛选; 亦可为 CSV、XLSX)")
 async def cases(request: Request, principal: Authenticated, svc: ServicesDep,
                 agency: str | None = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/…)"),
                 status: str | None = Query(None, max_length=200, description="案件状态 (registered、archived …)"),
@@ -127,14 +128,17 @@ async def cases(request: Request, principal: Authenticated, svc: ServicesDep,
                 outcome: str | None = Query(None, max_length=200, description="处理结果 (penalty …)"),
                 item: str | None = Query(None, max_length=200, description="执法事项编码"),
                 officer: str | None = Query(None, max_length=200, description="承办或参与的执法人员"),
+                q: str | None = Text, since: date | None = Since, until: date | None = Until,
                 cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
                 limit: int = Query(100, ge=1, le=500), fmt: TableFormat | None = FormatQuery) -> Any:
     key = readmodels.decode_cursor(cursor, 1)
     models = read_models(svc)
+    search = queries.CaseSearch(text=q or "", agency=readmodels.stream_name("agency", agency) or "",
+                                status=status or "", procedure=procedure or "", outcome=outcome or "",
+                                item=item or "", officer=readmodels.stream_name("officer", officer) or "",
+                                since=since, until=until)
     found, following = await run_in_threadpool(
-        list_cases, models, principal, agency=readmodels.stream_name("agency", agency), status=status,
-        procedure=procedure, outcome=outcome, item=item, officer=readmodels.stream_name("officer", officer),
-        cursor=str(key[0]) if key else None, limit=limit)
+        list_cases, models, principal, search, cursor=str(key[0]) if key else None, limit=limit)
     following_cursor = readmodels.encode_cursor([following]) if following is not None else None
     table = table_format(request, fmt)
     if table is not None:
@@ -160,6 +164,7 @@ def _case_file(models: ReadModels, svc: ServicesDep, principal: Principal, numbe
         raise Problem(404, "not-found", f"读模型中没有案件 {stream}")
     for name in ("legal_reviews", "reconsiderations", "lawsuits"):
         found[name] = [readmodels.decode_json_columns(r) for r in found[name]]
+    found["catalogue"] = number_pages(found["catalogue"], counter(svc.documents.path), media_types(found["records"]))
     return found
 
 

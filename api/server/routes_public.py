@@ -9,13 +9,22 @@ year, metric, number).
 ``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
 not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
 pagination (``next``: pass it back as ``cursor``), an ``ETag`` of the body and 304 for a
-matching ``If-None-Match``. The feeds carry the newest ``limit`` entries of the same list.
+matching ``If-None-Match``; ``q``, ``credit_code``, ``from`` and ``to`` search the decisions
+(:class:`projections.queries.DecisionSearch`, the public pages' search too). The feeds carry the
+newest ``limit`` entries of the same list, each linked to its public page, and page to the older
+ones (RFC 5005 ``next``, JSON Feed ``next_url``); they answer ``HEAD`` and ``If-Modified-Since``.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
 import orjson
@@ -28,7 +37,7 @@ from api.server import readmodels
 from api.server.auth import ServicesDep
 from api.server.problems import problem_responses
 from api.server.readmodels import ReadModels, read_models
-from api.server.state import Area
+from api.server.state import Area, Services
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, statistics_table
 from projections import queries
@@ -102,20 +111,27 @@ class PublicStatistics(BaseModel):
 
 _DECISION_COLUMNS = ("grp", "version", "document_no", "agency", "party_kind", "party_name", "party_credit_code",
                      "outcome", "outcome_label", "penalties", "fine_fen", "decided_on", "published_at",
-                     "published_on", "channel", "url", "text", "corrected_at", "regime", "min_until", "max_until")
+                     "published_on", "channel", "url", "text", "corrected_at", "regime", "min_until", "max_until",
+                     "violation")
 _WITHDRAWAL_COLUMNS = ("grp", "version", "decision_version", "document_no", "agency", "withdrawn_at",
                        "withdrawn_on", "reason", "explanation")
 
 
 def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: list[Any] | None,
-                limit: int) -> tuple[list[dict[str, Any]], list[Any] | None]:
+                limit: int, search: queries.DecisionSearch | None = None
+                ) -> tuple[list[dict[str, Any]], list[Any] | None]:
     """(entries newest first, the cursor of the next page or None).
 
     "Newest" is by instant (``published_utc`` / ``withdrawn_utc``, ``projections.sql.instant_key``),
-    never by the stored strings, whose offsets differ (``Z``, ``+08:00``); the cursor holds that key."""
+    never by the stored strings, whose offsets differ (``Z``, ``+08:00``); the cursor holds that key.
+    A ``search`` (text, credit code, dates) finds decisions only: a withdrawal shows no party or facts."""
     day = as_of.isoformat()
     where_d = ["status = 'published'", "published_on <= ?", "max_until > ?"]
     params_d: list[Any] = [day, day]
+    if search is not None and search.active:
+        found, values = search.where()
+        where_d += found
+        params_d += values
     where_w = ["withdrawn_on <= ?"]
     params_w: list[Any] = [day]
     if agency is not None:
@@ -133,7 +149,7 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
         f"SELECT {', '.join(_DECISION_COLUMNS)}, published_utc FROM {models.table('pub_decisions')} "
         f"WHERE {' AND '.join(where_d)} ORDER BY published_utc DESC, grp DESC, version DESC LIMIT ?",
         [*params_d, limit + 1])
-    withdrawals = models.rows(
+    withdrawals = [] if search is not None and search.active else models.rows(
         f"SELECT {', '.join(_WITHDRAWAL_COLUMNS)}, withdrawn_utc FROM {models.table('pub_withdrawals')} "
         f"WHERE {' AND '.join(where_w)} ORDER BY withdrawn_utc DESC, grp DESC, version DESC LIMIT ?",
         [*params_w, limit + 1])
@@ -168,25 +184,34 @@ def _agency(value: str | None) -> str | None:
 
 AsOf = Query(None, description="按此日期 (Asia/Shanghai) 判断是否仍在公示期 (默认今天)")
 AgencyFilter = Query(None, max_length=200, description="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
+SearchText = Query(None, max_length=200, description="检索词 (空格分隔, 均须出现): 文书号、当事人单位名称、"
+                                                     "统一社会信用代码、违法行为或公示内容")
+CreditCode = Query(None, max_length=40, description="当事人单位的统一社会信用代码 (精确匹配; 自然人的身份证号不可检索)")
+Since = Query(None, alias="from", description="决定日期起 (含)")
+Until = Query(None, alias="to", description="决定日期止 (含)")
 
 
 @router.get("/disclosures", response_model=Disclosures, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: 公示中的行政处罚决定与撤回公示 (新的在前, 游标分页)")
+            summary="事后公开: 公示中的行政处罚决定与撤回公示 (新的在前, 游标分页; 可检索)")
 async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | None = AsOf,
                            agency: str | None = AgencyFilter,
+                           q: str | None = SearchText, credit_code: str | None = CreditCode,
+                           since: date | None = Since, until: date | None = Until,
                            cursor: str | None = Query(None, max_length=2000, description="上一页的 next"),
                            limit: int = Query(100, ge=1, le=500)) -> Response:
     key = readmodels.decode_cursor(cursor, 3)
     day = as_of or readmodels.today()
     models = read_models(svc)
     who = _agency(agency)
+    search = queries.DecisionSearch(q or "", credit_code or "", since, until)
 
     def build() -> bytes:
-        entries, following = disclosures(models, day, agency=who, cursor=key, limit=limit)
+        entries, following = disclosures(models, day, agency=who, cursor=key, limit=limit, search=search)
         return orjson.dumps({"as_of": day.isoformat(), "items": entries,
                              "next": readmodels.encode_cursor(following) if following is not None else None})
 
-    body = await run_in_threadpool(models.cached, ("disclosure",), ("disclosures", day, who, cursor, limit), build)
+    body = await run_in_threadpool(models.cached, ("disclosure",), ("disclosures", day, who, cursor, limit, search),
+                                   build)
     return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
@@ -207,33 +232,131 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/feed.atom", response_class=AtomResponse, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: Atom 订阅源")
-async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
-                    limit: int = Query(50, ge=1, le=500)) -> Response:
+def public_page(entry: dict[str, Any], base: str) -> str:
+    """The entry's public page: a decision's own page, a withdrawal's line on the 撤下公示 page."""
+    number = str(entry["case"]).removeprefix("case/")
+    if entry["kind"] == "withdrawal":
+        return f"{base}/public/withdrawals#w-{quote(number)}-{entry['version']}"
+    return f"{base}/public/decisions/{quote(number)}/{entry['version']}"
+
+
+def _page_url(base: str, name: str, agency: str | None, limit: int, cursor: list[Any] | None) -> str | None:
+    """The address of a feed page (RFC 5005 paging: the next page holds the older entries)."""
+    if cursor is None:
+        return None
+    params = {k: v for k, v in (("agency", agency), ("limit", str(limit)),
+                                ("cursor", readmodels.encode_cursor(cursor))) if v}
+    return f"{base}/v1/public/{name}?{urlencode(params)}"
+
+
+def _first_url(base: str, name: str, agency: str | None, limit: int | None) -> str:
+    """The newest page's address (``limit`` None: the subscription's, as a reader adds it)."""
+    wanted = str(limit) if limit is not None and limit != FEED_LIMIT else None
+    params = {k: v for k, v in (("agency", agency), ("limit", wanted)) if v}
+    return f"{base}/v1/public/{name}" + (f"?{urlencode(params)}" if params else "")
+
+
+FEED_LIMIT = 50
+FeedCursor = Query(None, max_length=2000, description="下一页 (更早的条目): 由 rel=next / next_url 给出")
+FeedLimit = Query(FEED_LIMIT, ge=1, le=500)
+
+_SEEN: OrderedDict[str, datetime] = OrderedDict()
+_SEEN_LOCK = threading.Lock()
+
+
+def first_served(tag: str) -> datetime:
+    """When this process first served the body with ETag ``tag`` (whole seconds, UTC): the feeds'
+    ``Last-Modified``. Not a time stated in the data, which a 补录 may set in the past: a body
+    that changes is always first served after the change, so ``If-Modified-Since`` never hides it."""
+    with _SEEN_LOCK:
+        found = _SEEN.get(tag)
+        if found is None:
+            found = _SEEN[tag] = datetime.now(UTC).replace(microsecond=0)
+            while len(_SEEN) > 4096:
+                _SEEN.popitem(last=False)
+        else:
+            _SEEN.move_to_end(tag)
+        return found
+
+
+def feed_answer(request: Request, body: bytes, media_type: str) -> Response:
+    """The feed with ``ETag`` and ``Last-Modified``: 304 for a matching ``If-None-Match``, or, when that
+    header is absent, for an ``If-Modified-Since`` not older than the body (RFC 9110 §13.1.3)."""
+    tag = readmodels.etag_of(body)
+    modified = first_served(tag)
+    headers = {"ETag": tag, "Cache-Control": "no-cache", "Last-Modified": format_datetime(modified, usegmt=True)}
+    if request.headers.get("if-none-match"):
+        fresh = readmodels.not_modified(request, tag)
+    else:
+        since = _http_date(request.headers.get("if-modified-since"))
+        fresh = since is not None and modified <= since
+    if fresh:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+def _http_date(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        found = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return found if found.tzinfo is not None else found.replace(tzinfo=UTC)
+
+
+async def _feed(request: Request, svc: Services, name: str, agency: str | None, cursor: str | None, limit: int,
+                render: Callable[[list[dict[str, Any]], str, FeedLinks], bytes], media_type: str) -> Response:
+    key = readmodels.decode_cursor(cursor, 3)
     day = readmodels.today()
     models = read_models(svc)
     who = _agency(agency)
     base = _base(request)
 
     def build() -> bytes:
-        entries, _ = disclosures(models, day, agency=who, cursor=None, limit=limit)
-        return atom(entries, base)
+        entries, following = disclosures(models, day, agency=who, cursor=key, limit=limit)
+        links = FeedLinks(here=_page_url(base, name, who, limit, key) or _first_url(base, name, who, limit),
+                          first=_first_url(base, name, who, limit),
+                          next=_page_url(base, name, who, limit, following),
+                          feed=_first_url(base, name, who, None))
+        return render(entries, base, links)
 
-    body = await run_in_threadpool(models.cached, ("disclosure",), ("feed.atom", day, who, limit, base), build)
-    return readmodels.bytes_answer(request, body, media_type="application/atom+xml")
+    body = await run_in_threadpool(models.cached, ("disclosure",), (name, day, who, cursor, limit, base), build)
+    return feed_answer(request, body, media_type)
 
 
-def atom(entries: list[dict[str, Any]], base: str) -> bytes:
+@dataclass(frozen=True)
+class FeedLinks:
+    """A feed page's own address, the first (newest) page's and the next (older) page's, if any."""
+
+    here: str
+    first: str
+    next: str | None = None
+    feed: str | None = None  # the subscription's address (JSON Feed's feed_url), default the first page's
+
+
+@router.get("/feed.atom", response_class=AtomResponse, responses={**NOT_MODIFIED, **problem_responses(422)},
+            summary="事后公开: Atom 订阅源 (RFC 5005 分页)")
+async def feed_atom(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
+                    cursor: str | None = FeedCursor, limit: int = FeedLimit) -> Response:
+    return await _feed(request, svc, "feed.atom", agency, cursor, limit, atom, "application/atom+xml")
+
+
+def atom(entries: list[dict[str, Any]], base: str, links: FeedLinks | None = None) -> bytes:
+    """An Atom document (RFC 4287) of ``entries``; with ``links``, a page of a paged feed (RFC 5005 §3)."""
     ns = "http://www.w3.org/2005/Atom"
+    links = links or FeedLinks(f"{base}/v1/public/feed.atom", f"{base}/v1/public/feed.atom")
     feed = ET.Element("feed", xmlns=ns)
     ET.SubElement(feed, "id").text = f"{base}/v1/public/feed.atom"
     ET.SubElement(feed, "title").text = FEED_TITLE
     # entries come newest first by instant: the first stated time is the feed's newest
     updated = next((e["at"] for e in entries if e["at"]), "1970-01-01T00:00:00Z")
     ET.SubElement(feed, "updated").text = updated
-    ET.SubElement(feed, "link", rel="self", href=f"{base}/v1/public/feed.atom")
-    ET.SubElement(feed, "link", rel="alternate", type="application/json", href=f"{base}/v1/public/disclosures")
+    ET.SubElement(feed, "link", rel="self", type="application/atom+xml", href=links.here)
+    ET.SubElement(feed, "link", rel="alternate", type="text/html", href=f"{base}/public/")
+    ET.SubElement(feed, "link", rel="first", type="application/atom+xml", href=links.first)
+    if links.next is not None:
+        ET.SubElement(feed, "link", rel="next", type="application/atom+xml", href=links.next)
     author = ET.SubElement(feed, "author")
     ET.SubElement(author, "name").text = "enforcement-ledger"
     for entry in entries:
@@ -241,11 +364,12 @@ def atom(entries: list[dict[str, Any]], base: str) -> bytes:
         ET.SubElement(item, "id").text = f"urn:enforcement-ledger:{entry['id']}"
         ET.SubElement(item, "title").text = _entry_title(entry)
         ET.SubElement(item, "updated").text = entry["at"] or updated
+        ET.SubElement(item, "link", rel="alternate", type="text/html", href=public_page(entry, base))
         if entry.get("agency"):
             ET.SubElement(item, "category", term=str(entry["agency"]))
         ET.SubElement(item, "category", term=entry["kind"])
         if entry.get("url"):
-            ET.SubElement(item, "link", rel="alternate", href=str(entry["url"]))
+            ET.SubElement(item, "link", rel="related", href=str(entry["url"]))
         ET.SubElement(item, "content", type="text").text = _entry_text(entry)
     body: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + body
@@ -253,37 +377,39 @@ def atom(entries: list[dict[str, Any]], base: str) -> bytes:
 
 @router.get("/feed.json", response_class=JsonFeedResponse, response_model=JsonFeed,
             responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: JSON Feed 1.1 订阅源")
+            summary="事后公开: JSON Feed 1.1 订阅源 (next_url 分页)")
 async def feed_json(request: Request, svc: ServicesDep, agency: str | None = AgencyFilter,
-                    limit: int = Query(50, ge=1, le=500)) -> Response:
-    day = readmodels.today()
-    models = read_models(svc)
-    who = _agency(agency)
-    base = _base(request)
-
-    def build() -> bytes:
-        entries, _ = disclosures(models, day, agency=who, cursor=None, limit=limit)
-        return orjson.dumps(json_feed(entries, base))
-
-    body = await run_in_threadpool(models.cached, ("disclosure",), ("feed.json", day, who, limit, base), build)
-    return readmodels.bytes_answer(request, body, media_type="application/feed+json")
+                    cursor: str | None = FeedCursor, limit: int = FeedLimit) -> Response:
+    return await _feed(request, svc, "feed.json", agency, cursor, limit,
+                       lambda entries, base, links: orjson.dumps(json_feed(entries, base, links)),
+                       "application/feed+json")
 
 
-def json_feed(entries: list[dict[str, Any]], base: str) -> dict[str, Any]:
+def json_feed(entries: list[dict[str, Any]], base: str, links: FeedLinks | None = None) -> dict[str, Any]:
+    """A JSON Feed 1.1 document of ``entries``; ``next_url`` when older entries follow."""
+    links = links or FeedLinks(f"{base}/v1/public/feed.json", f"{base}/v1/public/feed.json")
     items = []
     for entry in entries:
-        item: dict[str, Any] = {"id": f"urn:enforcement-ledger:{entry['id']}", "title": _entry_title(entry),
-                                "content_text": _entry_text(entry),
+        item: dict[str, Any] = {"id": f"urn:enforcement-ledger:{entry['id']}", "url": public_page(entry, base),
+                                "title": _entry_title(entry), "content_text": _entry_text(entry),
                                 "tags": [t for t in (entry["kind"], entry.get("agency")) if t]}
         if entry["at"]:
             item["date_published"] = entry["at"]
         if entry.get("url"):
-            item["url"] = entry["url"]
+            item["external_url"] = entry["url"]
         item["_enforcement_ledger"] = {k: v for k, v in entry.items() if k != "text"}
         items.append(item)
-    return {"version": "https://jsonfeed.org/version/1.1", "title": FEED_TITLE,
-            "home_page_url": f"{base}/v1/public/disclosures", "feed_url": f"{base}/v1/public/feed.json",
-            "language": "zh-CN", "items": items}
+    out: dict[str, Any] = {"version": "https://jsonfeed.org/version/1.1", "title": FEED_TITLE,
+                           "home_page_url": f"{base}/public/", "feed_url": links.feed or links.first,
+                           "language": "zh-CN", "items": items}
+    if links.next is not None:
+        out["next_url"] = links.next
+    return out
+
+
+# HEAD: the GET's answer and headers without the body (for a reader polling Last-Modified or ETag)
+router.add_api_route("/feed.atom", feed_atom, methods=["HEAD"], include_in_schema=False)
+router.add_api_route("/feed.json", feed_json, methods=["HEAD"], include_in_schema=False)
 
 
 _REGISTRY = (("agencies", "pub_agencies", "stream", "stream"), ("officers", "pub_officers", "agency", "stream"),
