@@ -37,6 +37,7 @@ from urllib.parse import quote
 from domain.calendar import SHANGHAI
 from domain.money import yuan
 from projections.labels import (
+    GRADE_LABELS,
     OUTCOME_LABELS,
     PARTY_KIND_LABELS,
     PROCEDURE_LABELS,
@@ -370,10 +371,16 @@ def cases_table(rows: Sequence[Mapping[str, Any]], names: Names, *, evaluated: b
         Column("已缴纳（元）", lambda r: r.get("paid_fen") or None, MONEY),
     ]
     if evaluated:
-        columns += [Column("评查得分", lambda r: r.get("score"), INT), Column("评查等级", lambda r: r.get("grade"))]
+        columns += [Column("评查得分", lambda r: r.get("score"), INT),
+                    Column("评查等级", lambda r: _grade(r.get("grade")) if r.get("score") is not None else None)]
     if coloured:
         columns.append(Column("预警", lambda r: WARNING_LABELS.get(r.get("colour") or "", "")))
     return Table("案件列表", columns, list(rows))
+
+
+def _grade(grade: str | None) -> str | None:
+    """An evaluation's grade as read: 办理中 for a file without its concluding step (no grade)."""
+    return GRADE_LABELS.get(grade, grade)
 
 
 def evaluations_table(evaluations: Sequence[Any], names: Names) -> Table:
@@ -391,7 +398,7 @@ def evaluations_table(evaluations: Sequence[Any], names: Names) -> Table:
         Column("程序", lambda e: PROCEDURE_LABELS.get(e.procedure or "", e.procedure)),
         Column("案件状态", lambda e: STATUS_LABELS.get(e.status or "", e.status)),
         Column("得分", lambda e: e.score, INT),
-        Column("等级", lambda e: e.grade),
+        Column("等级", lambda e: _grade(e.grade)),
         Column("否决项", lambda e: "是" if e.veto else "否"),
         Column("否决问题数", count("BLOCKER"), INT),
         Column("严重问题数", count("MAJOR"), INT),

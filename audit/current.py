@@ -47,7 +47,7 @@ def stored_evaluation(db: Database, stream: str, as_of: date) -> dict[str, Any] 
         return None
     if _moved_since(db, position, stream):
         return None
-    return {"case": stream, "score": int(score), "grade": str(grade), "veto": bool(veto),
+    return {"case": stream, "score": int(score), "grade": None if grade is None else str(grade), "veto": bool(veto),
             "findings": json.loads(findings)}
 
 

@@ -14,7 +14,6 @@ import os
 import re
 import shlex
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 
 import api.run_local as run_local
 from api.cli import build_parser
+from tests.serve_support import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
@@ -94,6 +94,7 @@ def test_make_run_honours_the_port_and_prints_the_ui_address(
     monkeypatch.delenv("LEDGER_KEY_PASSPHRASE", raising=False)
     monkeypatch.delenv("LEDGER_KEY_PASSPHRASE_FILE", raising=False)
     (tmp_path / "demo-token").write_text("elt_demo\n", encoding="utf-8")
+    (tmp_path / "demo-supervisor-token").write_text("elt_supervisor\n", encoding="utf-8")
     monkeypatch.setattr(run_local, "is_initialised", lambda settings: True)
     monkeypatch.setattr(run_local, "cli_main", lambda argv: calls.append(list(argv)) or 0)
     assert run_local.main([]) == 0
@@ -104,12 +105,6 @@ def test_make_run_honours_the_port_and_prints_the_ui_address(
 
 
 # --------------------------------------------------------------------------- slow: a fresh clone
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def fresh_clone(target: Path) -> Path:

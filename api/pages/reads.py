@@ -223,9 +223,10 @@ class Reads:
     def statuses(self) -> list[tuple[str, str]]:
         return list(STATUS_LABELS.items())
 
-    def cases(self, agencies: Sequence[str] | None, flt: CaseFilter, as_of: date, size: int = PAGE_SIZE) -> Page:
-        """A page of the case list: cases of ``agencies`` (None: every agency) matching ``flt`` (``size`` rows:
-        the spreadsheet of the list asks for all of them on one page)."""
+    def cases(self, agencies: Sequence[str] | None, flt: CaseFilter, as_of: date, size: int | None = None) -> Page:
+        """A page of the case list: cases of ``agencies`` (None: every agency) matching ``flt`` (``size`` rows,
+        ``PAGE_SIZE`` by default: the spreadsheet of the list asks for all of them on one page)."""
+        size = size or PAGE_SIZE
         where: list[str] = []
         params: list[Any] = []
         if agencies is not None:
