@@ -43,6 +43,11 @@ def one_page_pdf(title: str, lines: Sequence[str]) -> bytes:
         _FONT,
         b"<</Length %d>>stream\n" % len(content) + content + b"\nendstream",
     ]
+    return pdf_file(objects)
+
+
+def pdf_file(objects: Sequence[bytes]) -> bytes:
+    """A PDF 1.4 file of ``objects`` (numbered from 1; the first is the catalogue) with its xref table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for n, body in enumerate(objects, start=1):
