@@ -519,6 +519,7 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
 
 def warning_list(ctx: Ctx, colour: str, agency: str) -> list[Any]:
     """The warnings page's list: the reader's agencies, one colour, one agency (the page and its spreadsheet)."""
+    agency = _agency(agency)  # JA-CGJ or agency/JA-CGJ, as the CLI and the API take it
     every = ctx.reads.warnings(ctx.as_of) if ctx.reads.ready() else []
     return [w for w in every if _scoped(ctx, w.agency) and (not colour or w.colour == colour)
             and (not agency or w.agency == agency)]
