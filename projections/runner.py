@@ -24,7 +24,6 @@ for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import marshal
@@ -768,17 +767,7 @@ class Runner:
                 except Exception:
                     broken.add(stream)  # the group is isolated below, where the event is parked
             data = loaded
-        named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
-                        for p in named_in_court(data.get(s, ()))}
-                       | {found[0] for key in members if key.startswith("case/")
-                          for found in [source_officer(data.get(key, ()))] if found is not None})
-        people: dict[str, list[Mapping[str, Any]]] = {}
-        if named and not self._lazy:
-            people = self.histories.get(named)
-        elif named:
-            for nid, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
-                if nid not in skipped:
-                    people.setdefault(stream, []).append(decode(state))
+        people = self._people(members, data, upto, fresh=fresh, skip=skipped)
         out: dict[str, Rows] = {}
         parked: list[Parked] = []
         for key, streams_of in members.items():
@@ -787,7 +776,14 @@ class Runner:
                     raise CannotApply("decode", "存储字节无法解码")
                 found = self._one_group(key, streams_of, ctx, data, people)
             except Exception:
-                build = functools.partial(self._one_group, key, streams_of, ctx, people=people)
+                def build(part: Mapping[str, Sequence[Mapping[str, Any]]], key: str = key,
+                          streams_of: Sequence[str] = streams_of) -> dict[str, Rows]:
+                    # the registry this part reads: without a parked event, another officer may have
+                    # recorded the source (as a rebuild, which skips the parked events, sees it)
+                    group = {key: streams_of}
+                    return self._one_group(key, streams_of, ctx, part,
+                                           self._people(group, part, upto, fresh=fresh, skip=skipped))
+
                 found, more = self._isolate(streams_of, upto, build, fresh=fresh, skip=skipped)
                 parked += more
             for name, rows in found.items():
@@ -795,6 +791,25 @@ class Runner:
                 for table, items in rows.items():
                     mine.setdefault(table, []).extend(items)
         return out, parked
+
+    def _people(self, members: Mapping[str, Sequence[str]], data: Mapping[str, Sequence[Mapping[str, Any]]],
+                upto: int, *, fresh: bool, skip: Iterable[int]) -> dict[str, list[Mapping[str, Any]]]:
+        """The officer streams the groups' folds read from the registry (``domain.roles``): those named
+        in court, and who recorded the source of a case not yet registered."""
+        named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
+                        for p in named_in_court(data.get(s, ()))}
+                       | {found[0] for key in members if key.startswith("case/")
+                          for found in [source_officer(data.get(key, ()))] if found is not None})
+        if not named:
+            return {}
+        if not self._lazy:
+            return dict(self.histories.get(named))
+        people: dict[str, list[Mapping[str, Any]]] = {}
+        left_out = set(skip)
+        for nid, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
+            if nid not in left_out:
+                people.setdefault(stream, []).append(decode(state))
+        return people
 
     def _one_group(self, key: str, streams: Sequence[str], ctx: Context,
                    data: Mapping[str, Sequence[Mapping[str, Any]]],
