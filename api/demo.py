@@ -1,4 +1,4 @@
-"""``enforcement-ledger demo``: record a generated year of enforcement (``domain.demo``).
+"""``enforcement-ledger demo``: record a generated year of enforcement (``demo``).
 
 The generator gives the steps and the order to record them in; this module records
 them the way ``import`` does (``ledger.importer.import_lines``: batches, one
@@ -33,7 +33,7 @@ from api.documents import DocumentStore
 from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
-from domain.demo import DemoData, generate
+from demo import DemoData, generate
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines

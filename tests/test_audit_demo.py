@@ -10,7 +10,7 @@ from typing import Any
 from audit.context import AuditContext, History, RegistryIndex, calendar_from
 from audit.engine import evaluate
 from audit.store import prior_case
-from domain.demo import DemoData, generate
+from demo import DemoData, generate
 from tests.test_audit_support import versioned
 
 AS_OF = date(2026, 6, 1)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from domain.admission import validate
 from domain.config import Config
-from domain.demo import SUPERVISOR, DemoData, generate
+from demo import SUPERVISOR, DemoData, generate
 from domain.errors import StepRefused
 from domain.step import Step
 from tests.gate_support import MemoryContext

@@ -49,11 +49,11 @@ from typing import Any, Final, TypeVar
 
 import chinese_calendar
 
-from domain import demo_catalogue as cat
+from demo import catalogue as cat
 from domain.calendar import LIBRARY_YEARS, HolidayNotice, WorkingCalendar
 from domain.citation import article, chinese_numeral
 from domain.config import Config
-from domain.demo_documents import one_page_pdf
+from demo.documents import one_page_pdf
 from domain.money import yuan
 from domain.personal_data import gb11643_check_char
 
@@ -1159,7 +1159,7 @@ _MEDIA: Final = {"video": ("video/mp4", 8_000_000, 90_000_000), "image": ("image
 class _Docs:
     """Content-addressed document references, stable per case and document key.
 
-    A written document (``pdf``) is a real one-page PDF (``domain.demo_documents``) whose
+    A written document (``pdf``) is a real one-page PDF (``demo.documents``) whose
     SHA-256 the reference cites; ``files`` keeps its bytes for the document store. Images and
     AV records stay references only (the file library says 未上传)."""
 
