@@ -5,12 +5,13 @@ calendar and configuration; ``api``'s ``demo`` command records them. See ``demo.
 for why the data looks the way it does, and docs/demo.md.
 """
 
-from demo.generator import (
+from demo.draw import credit_code, resident_id
+from demo.generator import generate
+from demo.model import (
     DEFECT_KINDS,
     ENFORCING,
     PROCEDURES,
     STAGES,
-    SUPERVISOR,
     Defect,
     DefectKind,
     DemoCase,
@@ -19,11 +20,9 @@ from demo.generator import (
     Proceeding,
     Rectification,
     Segment,
-    credit_code,
-    generate,
-    holiday_notice_years,
-    resident_id,
 )
+from demo.rectifications import SUPERVISOR
+from demo.workdays import holiday_notice_years
 
 __all__ = [
     "DEFECT_KINDS",
