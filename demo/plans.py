@@ -107,6 +107,15 @@ def _plan(spec: Spec, start: date, wd: Workdays, config: Config, salt: int = 0) 
 
 def _plan_general(spec: Spec, t: _Timeline, concluded: date, registered: date, wd: Workdays,
                   rng: random.Random, config: Config) -> list[Slot]:
+    last_change, earliest = _plan_notice(spec, t, concluded, wd, rng, config)
+    decided = _plan_decision(spec, t, last_change, earliest, registered, wd, rng, config)
+    return _plan_after_decision(spec, t, decided, wd, rng, config)
+
+
+def _plan_notice(spec: Spec, t: _Timeline, concluded: date, wd: Workdays, rng: random.Random,
+                 config: Config) -> tuple[date, date]:
+    """事先告知 and what answers it (hearing, waiver, statement): (the day of the last change to
+    the case before the decision, the earliest day the decision may be made)."""
     name = spec.defect.name if spec.defect else ""
     stage = "notice_served"
     window = (config.statement.window_with_hearing_wd if spec.hearing_right else config.statement.window_wd)
@@ -141,6 +150,14 @@ def _plan_general(spec: Spec, t: _Timeline, concluded: date, registered: date, w
             t.add("statement", stated, _am(rng), stage)
             last_change = wd.add(stated, 1)
             t.add("statement_review", last_change, _pm(rng), stage)
+    return last_change, earliest
+
+
+def _plan_decision(spec: Spec, t: _Timeline, last_change: date, earliest: date, registered: date, wd: Workdays,
+                   rng: random.Random, config: Config) -> date:
+    """Legal review, collective discussion and the decision: the decision's day."""
+    name = spec.defect.name if spec.defect else ""
+    stage = "notice_served"
     if name == "decision_in_window":
         notice_day = last_change
         if spec.review:
@@ -162,6 +179,14 @@ def _plan_general(spec: Spec, t: _Timeline, concluded: date, registered: date, w
         decided = max(wd.add(prev, rint(rng, 1, 2)), earliest)
         if name == "decision_overdue":
             decided = max(decided, wd.add(registered + timedelta(days=config.decision.limit_nd), 1))
+    return decided
+
+
+def _plan_after_decision(spec: Spec, t: _Timeline, decided: date, wd: Workdays, rng: random.Random,
+                         config: Config) -> list[Slot]:
+    """The decision, its service and publication, then payment (or 催告 and court enforcement),
+    closing and archiving."""
+    name = spec.defect.name if spec.defect else ""
     minute = _am(rng)
     t.add("decision", decided, minute, "decided")
     if spec.service == "mail":

@@ -94,88 +94,107 @@ def build_registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], d
         minute += 1
     agencies: dict[str, Agency] = {}
     names: set[str] = set()
-
-    def unique_name(male: bool | None = None) -> str:
-        while True:
-            name = person_name(rng, male)
-            if name not in names:
-                names.add(name)
-                return name
-
     for spec in (*cat.AGENCIES, cat.JUSTICE):
         stream = f"agency/{spec.code}"
         code = credit_code("11", cat.REGION_CODE, spec.org_code)
-        data: Raw = {"name": spec.name, "credit_code": code, "level": "district", "region": "湖北省武汉市江岸区",
-                     "reconsideration_bodies": list(spec.reconsideration_bodies), "court": cat.COURT}
-        if spec is not cat.JUSTICE:
-            data["supervised_by"] = f"agency/{cat.JUSTICE.code}"
-        steps.append({"stream": stream, "type": "AgencyRegistered", "at": stamp(start, 9 * 60 + len(agencies)),
-                      "by": ADMIN, "data": data})
-        items = cat.ITEMS.get(spec.code, ())
-        for n, item in enumerate(items):
-            item_data: Raw = {
-                "code": item.code, "name": item.name, "kind": "penalty", "basis": basis_rows(item.basis),
-                "sanction_basis": basis_rows(item.sanction), "penalty_types": list(item.penalty_types),
-                "min_fen": item.min_fen, "max_fen": item.max_fen,
-            }
-            if item.bands:
-                item_data["bands"] = [{"circumstance": c, "min_fen": lo, "max_fen": hi} for c, lo, hi in item.bands]
-            if item.no_penalty:
-                item_data["no_penalty"] = {"conditions": list(cat.NO_PENALTY_CONDITIONS),
-                                           "first_violation_months": config.no_penalty.first_violation_months}
-            steps.append({"stream": stream, "type": "EnforcementItemPublished",
-                          "at": stamp(start, 10 * 60 + 10 * len(agencies) + n), "by": ADMIN, "data": item_data})
-        if items:
-            review_p, review_o, hearing_p, hearing_o = spec.catalogue
-            steps.append({"stream": stream, "type": "LegalReviewCatalogPublished",
-                          "at": stamp(start, 11 * 60 + len(agencies)), "by": ADMIN,
-                          "data": {"person_fen": review_p, "organisation_fen": review_o,
-                                   "hearing_person_fen": hearing_p, "hearing_organisation_fen": hearing_o,
-                                   "categories": ["涉及重大公共利益", "经过听证程序", "案情疑难复杂、涉及多个法律关系",
-                                                  "罚款数额达到本目录标准"]}})
+        steps += _agency_steps(spec, stream, code, len(agencies), start, config)
         officers: list[Officer] = []
-        if spec is cat.JUSTICE:
-            roster: list[tuple[tuple[str, ...], bool]] = [
-                (("supervisor", "reconsideration_staff"), True), (("reconsideration_staff",), True),
-                (("supervisor",), True),
-            ]
-        else:
-            roster = [(("officer",), True)] * spec.officers + [(("head", "officer"), True)] * 2
-            roster += [(("legal_reviewer",), True)] * spec.reviewers
-            if spec.unqualified_reviewer:
-                roster.append((("legal_reviewer",), False))
-        for serial, (roles, qualified) in enumerate(roster, start=1):
-            ident = f"4201020{spec.digit}{serial:03d}"
-            key = (spec.code, serial)
-            valid_from: date | None = None
-            valid_to: date | None = None
-            renewed_at = renewed_to = None
-            odata: Raw = {"name": unique_name(), "agency": stream, "roles": list(roles)}
-            if spec is not cat.JUSTICE:
-                valid_from = date(start.year - rint(rng, 1, 5), choice(rng, (1, 3, 7)), 1)
-                valid_to = date(as_of.year + rint(rng, 1, 4), 12, 31)
-                if key in _RENEWED:
-                    valid_to = start + timedelta(days=_RENEWED[key])
-                    renewed_at = valid_to - timedelta(days=14)
-                    renewed_to = date(valid_to.year + 5, 12, 31)
-                elif key in LAPSING:
-                    valid_to = start + timedelta(days=LAPSING[key])
-                elif key in _EXPIRING_SOON:
-                    valid_to = as_of + timedelta(days=_EXPIRING_SOON[key])
-                odata.update(credential_no=ident, credential_valid_from=valid_from.isoformat(),
-                             credential_valid_to=valid_to.isoformat(), fields=[spec.field])
-            if "legal_reviewer" in roles or "supervisor" in roles or "reconsideration_staff" in roles:
-                if qualified:
-                    year, serial_no = rint(rng, 2012, 2022), rint(rng, 1, 9999)
-                    odata["legal_qualification_no"] = f"A{year}{cat.REGION_CODE}{serial_no:04d}"
-            officer = Officer(f"officer/{ident}", odata["name"], stream, roles, valid_from, valid_to,
-                               renewed_at, renewed_to, qualified)
+        for serial, (roles, qualified) in enumerate(_roster(spec), start=1):
+            officer, data = _officer(spec, serial, roles, qualified, start, as_of, rng, names)
             officers.append(officer)
             steps.append({"stream": officer.id, "type": "OfficerRegistered",
-                          "at": stamp(start, 14 * 60 + 20 * len(agencies) + serial), "by": ADMIN, "data": odata})
-            if renewed_at is not None and renewed_to is not None:
-                later.append({"stream": officer.id, "type": "CredentialRenewed", "at": stamp(renewed_at, 10 * 60),
-                              "by": ADMIN, "data": {"credential_no": ident, "valid_to": renewed_to.isoformat()}})
-        agencies[spec.code] = Agency.of(spec, stream, code, items, tuple(officers))
+                          "at": stamp(start, 14 * 60 + 20 * len(agencies) + serial), "by": ADMIN, "data": data})
+            if officer.renewed_at is not None and officer.renewed_to is not None:
+                later.append({"stream": officer.id, "type": "CredentialRenewed",
+                              "at": stamp(officer.renewed_at, 10 * 60), "by": ADMIN,
+                              "data": {"credential_no": data["credential_no"],
+                                       "valid_to": officer.renewed_to.isoformat()}})
+        agencies[spec.code] = Agency.of(spec, stream, code, cat.ITEMS.get(spec.code, ()), tuple(officers))
     justice = list(agencies.pop(cat.JUSTICE.code).officers)
     return steps, later, agencies, justice
+
+
+def _agency_steps(spec: cat.AgencySpec, stream: str, code: str, index: int, start: date,
+                  config: Config) -> list[Raw]:
+    """An agency's registration, its enforcement items and its legal-review catalogue (the
+    ``index``-th agency: its steps' minutes)."""
+    data: Raw = {"name": spec.name, "credit_code": code, "level": "district", "region": "湖北省武汉市江岸区",
+                 "reconsideration_bodies": list(spec.reconsideration_bodies), "court": cat.COURT}
+    if spec is not cat.JUSTICE:
+        data["supervised_by"] = f"agency/{cat.JUSTICE.code}"
+    steps: list[Raw] = [{"stream": stream, "type": "AgencyRegistered", "at": stamp(start, 9 * 60 + index),
+                         "by": ADMIN, "data": data}]
+    items = cat.ITEMS.get(spec.code, ())
+    for n, item in enumerate(items):
+        item_data: Raw = {
+            "code": item.code, "name": item.name, "kind": "penalty", "basis": basis_rows(item.basis),
+            "sanction_basis": basis_rows(item.sanction), "penalty_types": list(item.penalty_types),
+            "min_fen": item.min_fen, "max_fen": item.max_fen,
+        }
+        if item.bands:
+            item_data["bands"] = [{"circumstance": c, "min_fen": lo, "max_fen": hi} for c, lo, hi in item.bands]
+        if item.no_penalty:
+            item_data["no_penalty"] = {"conditions": list(cat.NO_PENALTY_CONDITIONS),
+                                       "first_violation_months": config.no_penalty.first_violation_months}
+        steps.append({"stream": stream, "type": "EnforcementItemPublished",
+                      "at": stamp(start, 10 * 60 + 10 * index + n), "by": ADMIN, "data": item_data})
+    if items:
+        review_p, review_o, hearing_p, hearing_o = spec.catalogue
+        steps.append({"stream": stream, "type": "LegalReviewCatalogPublished",
+                      "at": stamp(start, 11 * 60 + index), "by": ADMIN,
+                      "data": {"person_fen": review_p, "organisation_fen": review_o,
+                               "hearing_person_fen": hearing_p, "hearing_organisation_fen": hearing_o,
+                               "categories": ["涉及重大公共利益", "经过听证程序", "案情疑难复杂、涉及多个法律关系",
+                                              "罚款数额达到本目录标准"]}})
+    return steps
+
+
+def _roster(spec: cat.AgencySpec) -> list[tuple[tuple[str, ...], bool]]:
+    """(roles, legally qualified) of each of an agency's staff, in serial order."""
+    if spec is cat.JUSTICE:
+        return [(("supervisor", "reconsideration_staff"), True), (("reconsideration_staff",), True),
+                (("supervisor",), True)]
+    roster = [(("officer",), True)] * spec.officers + [(("head", "officer"), True)] * 2
+    roster += [(("legal_reviewer",), True)] * spec.reviewers
+    if spec.unqualified_reviewer:
+        roster.append((("legal_reviewer",), False))
+    return roster
+
+
+def _unique_name(rng: random.Random, names: set[str]) -> str:
+    while True:
+        name = person_name(rng)
+        if name not in names:
+            names.add(name)
+            return name
+
+
+def _officer(spec: cat.AgencySpec, serial: int, roles: tuple[str, ...], qualified: bool, start: date, as_of: date,
+             rng: random.Random, names: set[str]) -> tuple[Officer, Raw]:
+    """One officer and the data of its ``OfficerRegistered`` (draws: name, credential, qualification)."""
+    ident = f"4201020{spec.digit}{serial:03d}"
+    key = (spec.code, serial)
+    stream = f"agency/{spec.code}"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    renewed_at = renewed_to = None
+    data: Raw = {"name": _unique_name(rng, names), "agency": stream, "roles": list(roles)}
+    if spec is not cat.JUSTICE:
+        valid_from = date(start.year - rint(rng, 1, 5), choice(rng, (1, 3, 7)), 1)
+        valid_to = date(as_of.year + rint(rng, 1, 4), 12, 31)
+        if key in _RENEWED:
+            valid_to = start + timedelta(days=_RENEWED[key])
+            renewed_at = valid_to - timedelta(days=14)
+            renewed_to = date(valid_to.year + 5, 12, 31)
+        elif key in LAPSING:
+            valid_to = start + timedelta(days=LAPSING[key])
+        elif key in _EXPIRING_SOON:
+            valid_to = as_of + timedelta(days=_EXPIRING_SOON[key])
+        data.update(credential_no=ident, credential_valid_from=valid_from.isoformat(),
+                    credential_valid_to=valid_to.isoformat(), fields=[spec.field])
+    if qualified and ("legal_reviewer" in roles or "supervisor" in roles or "reconsideration_staff" in roles):
+        year, serial_no = rint(rng, 2012, 2022), rint(rng, 1, 9999)
+        data["legal_qualification_no"] = f"A{year}{cat.REGION_CODE}{serial_no:04d}"
+    officer = Officer(f"officer/{ident}", data["name"], stream, roles, valid_from, valid_to,
+                      renewed_at, renewed_to, qualified)
+    return officer, data
