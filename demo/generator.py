@@ -67,7 +67,7 @@ from demo.model import (
 from demo.plans import fit_plan
 from demo.proceedings import build_proceedings
 from demo.rectifications import build_rectifications
-from demo.registry import LAPSING, build_registry
+from demo.registry import LAPSING, Agency, build_registry
 from demo.specs import Spec, choose_item, general_amounts, summary_amounts
 from demo.workdays import Workdays
 from domain.calendar import HolidayNotice, WorkingCalendar
@@ -87,8 +87,6 @@ def _coverage() -> list[tuple[str, str]]:
     return pairs
 
 
-
-
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
              config: Config | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
@@ -99,7 +97,6 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
         raise ValueError("defect_share 应在 0 到 1 之间")
     config = config or Config()
     key = f"enforcement-ledger demo|{seed}|{as_of.isoformat()}"
-    rng = random.Random(key)
     registry, later, agencies, justice = build_registry(as_of, config)
     notices = [HolidayNotice.from_step_data(s["data"]) for s in registry if s["type"] == "HolidayNoticePublished"]
     calendar = WorkingCalendar.from_notices(notices)
@@ -107,7 +104,20 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     last = as_of - DAY
     wd = Workdays(calendar, start - timedelta(days=40), as_of + timedelta(days=420))
     low = start + timedelta(days=3)
+    specs = _specs(cases, key, defect_share, agencies, config)
+    built, documents = _build(specs, wd, config, low, last)
+    proceedings, follow = build_proceedings(built, justice, agencies, key, wd, last)
+    demo_cases = _demo_cases(built, follow)
+    registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
+    rectifications = build_rectifications(demo_cases, justice, key, wd, last)
+    return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
+                    _segments(registry_all, demo_cases, proceedings, rectifications), documents, rectifications)
 
+
+def _specs(cases: int, key: str, defect_share: float, agencies: dict[str, Agency], config: Config) -> list[Spec]:
+    """What is decided about each case before its dates: which cases carry which defect (the
+    demo's seeded draw), the rest covering every (procedure, stage) first, then drawn by weight."""
+    rng = random.Random(key)
     defective = round(cases * defect_share)
     defect_indices = set(rng.sample(range(cases), defective)) if defective else set()
     kinds = list(DEFECT_KINDS)
@@ -132,24 +142,36 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
             procedure = weighted_choice(case_rng, _PROCEDURE_WEIGHTS)
             stages = (*STAGES[procedure], ENFORCING) if procedure == "general" else STAGES[procedure]
             target = weighted_choice(case_rng, [(s, w) for s, w in _STAGE_WEIGHTS if s in stages])
-        agency, item = choose_item(case_rng, agencies, procedure, kind)
-        party_kind = item.party if item.party != "either" else choice(case_rng, ("person", "organisation"))
-        spec = Spec(index, f"{key}|case {index}", procedure, target, agency, item, party_kind, kind)
-        if procedure == "general":
-            general_amounts(spec, case_rng, config)
-        elif procedure == "summary":
-            summary_amounts(spec, case_rng, config)
-        elif procedure == "no_penalty":
-            spec.outcome = choice(case_rng, ("no_penalty_first_violation", "no_penalty_minor"))
-        else:
-            spec.outcome = "transfer"
-        if kind is not None and kind.name == "expired_credential":
-            lapsed = [o for o in agency.field_officers if (agency.spec.code, int(o.id[-3:])) in LAPSING]
-            spec.lapsed = lapsed[0]
-            assert lapsed[0].valid_to is not None
-            spec.min_start = lapsed[0].valid_to + timedelta(days=7)
-        specs.append(spec)
+        specs.append(_spec(index, key, procedure, target, kind, case_rng, agencies, config))
+    return specs
 
+
+def _spec(index: int, key: str, procedure: str, target: str, kind: DefectKind | None, case_rng: random.Random,
+          agencies: dict[str, Agency], config: Config) -> Spec:
+    """One case's item, party kind, amounts and outcome (drawn from its own ``case_rng``)."""
+    agency, item = choose_item(case_rng, agencies, procedure, kind)
+    party_kind = item.party if item.party != "either" else choice(case_rng, ("person", "organisation"))
+    spec = Spec(index, f"{key}|case {index}", procedure, target, agency, item, party_kind, kind)
+    if procedure == "general":
+        general_amounts(spec, case_rng, config)
+    elif procedure == "summary":
+        summary_amounts(spec, case_rng, config)
+    elif procedure == "no_penalty":
+        spec.outcome = choice(case_rng, ("no_penalty_first_violation", "no_penalty_minor"))
+    else:
+        spec.outcome = "transfer"
+    if kind is not None and kind.name == "expired_credential":
+        lapsed = [o for o in agency.field_officers if (agency.spec.code, int(o.id[-3:])) in LAPSING]
+        spec.lapsed = lapsed[0]
+        assert lapsed[0].valid_to is not None
+        spec.min_start = lapsed[0].valid_to + timedelta(days=7)
+    return spec
+
+
+def _build(specs: list[Spec], wd: Workdays, config: Config, low: date,
+           last: date) -> tuple[list[Built], dict[str, DemoFile]]:
+    """Plan every case's dates, then build its steps in order of its first step, numbering the
+    cases per agency and year in that order; with the documents the steps cite."""
     planned = [(spec, fit_plan(spec, wd, config, low, last)) for spec in specs]
     order = sorted(range(len(planned)), key=lambda i: (planned[i][1][0].day, planned[i][1][0].minute, i))
     serials: dict[tuple[str, int], int] = {}
@@ -171,10 +193,13 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
         documents.update(builder.doc.files)
         served = next((s for s in steps if s["type"] == "DecisionServed"), None)
         built.append(Built(builder.stream, number, serial, year, spec, kept, builder.party, builder.handlers,
-                            steps, builder.document_no, served["data"]["served_at"] if served else None,
-                            any(s["type"] == "DecisionPublished" for s in steps), kept[-1].day))
-    proceedings, follow = build_proceedings(built, justice, agencies, key, wd, last)
+                           steps, builder.document_no, served["data"]["served_at"] if served else None,
+                           any(s["type"] == "DecisionPublished" for s in steps), kept[-1].day))
+    return built, documents
 
+
+def _demo_cases(built: list[Built], follow: dict[str, list[Raw]]) -> list[DemoCase]:
+    """The built cases with their defect located and the corrections proceedings brought, by stream."""
     demo_cases: list[DemoCase] = []
     for b in built:
         spec = b.spec
@@ -188,10 +213,7 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
         demo_cases.append(DemoCase(b.stream, spec.procedure, stage, tuple(b.steps + follow.get(b.stream, [])),
                                    defect))
     demo_cases.sort(key=lambda c: c.stream)
-    registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
-    rectifications = build_rectifications(demo_cases, justice, key, wd, last)
-    return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings, rectifications), documents, rectifications)
+    return demo_cases
 
 
 def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:

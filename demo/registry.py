@@ -154,7 +154,8 @@ def _roster(spec: cat.AgencySpec) -> list[tuple[tuple[str, ...], bool]]:
     if spec is cat.JUSTICE:
         return [(("supervisor", "reconsideration_staff"), True), (("reconsideration_staff",), True),
                 (("supervisor",), True)]
-    roster = [(("officer",), True)] * spec.officers + [(("head", "officer"), True)] * 2
+    roster: list[tuple[tuple[str, ...], bool]] = [(("officer",), True)] * spec.officers
+    roster += [(("head", "officer"), True)] * 2
     roster += [(("legal_reviewer",), True)] * spec.reviewers
     if spec.unqualified_reviewer:
         roster.append((("legal_reviewer",), False))
