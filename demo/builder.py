@@ -12,28 +12,12 @@ from typing import Any, Final
 
 from demo import catalogue as cat
 from demo.documents import one_page_pdf
-from demo.draw import (
-    USCC,
-    basis_rows,
-    choice,
-    cited_article,
-    credit_code,
-    resident_id,
-    rint,
-    rmb,
-    stamp,
-)
-from demo.model import (
-    DemoFile,
-    Raw,
-)
+from demo.draw import USCC, basis_rows, choice, cited_article, credit_code, resident_id, rint, rmb, stamp
+from demo.model import DemoFile, Raw
 from demo.plans import Slot
 from demo.registry import person_name
 from demo.specs import Spec, fine_of
 from domain.config import Config
-
-# --------------------------------------------------------------------------- building
-
 
 _MEDIA: Final = {"video": ("video/mp4", 8_000_000, 90_000_000), "image": ("image/jpeg", 200_000, 3_000_000),
                  "pdf": ("application/pdf", 20_000, 900_000)}

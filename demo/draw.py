@@ -10,9 +10,7 @@ from functools import lru_cache
 from typing import Final, TypeVar
 
 from demo import catalogue as cat
-from demo.model import (
-    Raw,
-)
+from demo.model import Raw
 from domain.citation import article
 from domain.money import yuan
 from domain.personal_data import gb11643_check_char

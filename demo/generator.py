@@ -44,11 +44,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from demo.builder import Builder, Built
-from demo.draw import (
-    DAY,
-    choice,
-    weighted_choice,
-)
+from demo.draw import DAY, choice, weighted_choice
 from demo.model import (
     DEFECT_KINDS,
     ENFORCING,
@@ -76,8 +72,6 @@ from domain.config import Config
 _PROCEDURE_WEIGHTS: Final = (("general", 50), ("summary", 28), ("no_penalty", 15), ("transfer", 7))
 _STAGE_WEIGHTS: Final = (("archived", 55), ("closed", 8), ("paid", 7), ("decided", 8), ("notice_served", 6),
                          ("investigating", 8), ("registered", 4), ("transferred", 4), (ENFORCING, 3))
-
-# --------------------------------------------------------------------------- the generator
 
 
 def _coverage() -> list[tuple[str, str]]:

@@ -10,21 +10,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from demo.draw import (
-    DAY,
-    add_months,
-    choice,
-    rint,
-)
-from demo.model import (
-    ENFORCING,
-    STAGES,
-)
+from demo.draw import DAY, add_months, choice, rint
+from demo.model import ENFORCING, STAGES
 from demo.specs import Spec
 from demo.workdays import Workdays
 from domain.config import Config
-
-# --------------------------------------------------------------------------- timelines
 
 
 @dataclass(frozen=True, slots=True)

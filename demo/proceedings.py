@@ -10,23 +10,13 @@ from typing import Final
 
 from demo import catalogue as cat
 from demo.builder import Built, Docs
-from demo.draw import (
-    choice,
-    rint,
-    stamp,
-    weighted_choice,
-)
-from demo.model import (
-    Proceeding,
-    Raw,
-)
+from demo.draw import choice, rint, stamp, weighted_choice
+from demo.model import Proceeding, Raw
 from demo.registry import Agency, Officer
 from demo.workdays import Workdays
 
 _REVIEW_SHARE: Final = 0.08
 _LAWSUIT_SHARE: Final = 0.04
-
-# --------------------------------------------------------------------------- proceedings
 
 
 _CORRECTIVE: Final = ("revoked", "confirmed_illegal", "changed")

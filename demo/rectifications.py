@@ -8,20 +8,10 @@ from datetime import date
 from typing import Final
 
 from demo import catalogue as cat
-from demo.draw import (
-    choice,
-    rint,
-    stamp,
-)
-from demo.model import (
-    DemoCase,
-    Raw,
-    Rectification,
-)
+from demo.draw import choice, rint, stamp
+from demo.model import DemoCase, Raw, Rectification
 from demo.registry import Officer
 from demo.workdays import Workdays
-
-# --------------------------------------------------------------------------- rectifications
 
 SUPERVISOR: Final = f"officer/4201020{cat.JUSTICE.digit}003"
 """The demo's 司法局 supervisor (roles: supervisor only; the same in every demo): ``make run`` gives it a token."""
@@ -37,7 +27,7 @@ _ACTIONS: Final = (
 
 
 def build_rectifications(cases: Sequence[DemoCase], justice: Sequence[Officer], seed: str, wd: Workdays,
-                    last: date) -> tuple[Rectification, ...]:
+                         last: date) -> tuple[Rectification, ...]:
     """责令整改 for some defective cases (their defect's rule as the finding), ordered by a supervisor
     some working days after the case's last step, due 15 working days later (17:00); answered in a
     fixed mix — most on time, some late, some not (yet) — so the dashboard's follow-up shows every

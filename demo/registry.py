@@ -10,21 +10,10 @@ from datetime import date, timedelta
 from typing import Final
 
 from demo import catalogue as cat
-from demo.draw import (
-    basis_rows,
-    choice,
-    credit_code,
-    rint,
-    stamp,
-)
-from demo.model import (
-    ADMIN,
-    Raw,
-)
+from demo.draw import basis_rows, choice, credit_code, rint, stamp
+from demo.model import ADMIN, Raw
 from demo.workdays import holiday_notice, holiday_notice_years
 from domain.config import Config
-
-# --------------------------------------------------------------------------- registry
 
 
 @dataclass(frozen=True, slots=True)

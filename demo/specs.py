@@ -9,19 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from demo import catalogue as cat
-from demo.draw import (
-    choice,
-    round_amount,
-    weighted_choice,
-)
-from demo.model import (
-    DefectKind,
-    Raw,
-)
+from demo.draw import choice, round_amount, weighted_choice
+from demo.model import DefectKind, Raw
 from demo.registry import LAPSING, Agency, Officer
 from domain.config import Config
-
-# --------------------------------------------------------------------------- case specs
 
 
 @dataclass
@@ -93,7 +84,7 @@ def _items_for(agencies: dict[str, Agency], procedure: str) -> list[tuple[Agency
 
 
 def choose_item(rng: random.Random, agencies: dict[str, Agency], procedure: str,
-                 kind: DefectKind | None) -> tuple[Agency, cat.ItemSpec]:
+                kind: DefectKind | None) -> tuple[Agency, cat.ItemSpec]:
     options = _items_for(agencies, procedure)
     name = kind.name if kind else ""
 

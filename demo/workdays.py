@@ -9,16 +9,9 @@ from typing import Final
 
 import chinese_calendar
 
-from demo.draw import (
-    DAY,
-)
-from demo.model import (
-    ADMIN,
-    Raw,
-)
+from demo.draw import DAY
+from demo.model import ADMIN, Raw
 from domain.calendar import LIBRARY_YEARS, WorkingCalendar
-
-# --------------------------------------------------------------------------- calendar
 
 
 def holiday_notice_years(as_of: date) -> tuple[int, ...]:
