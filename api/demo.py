@@ -1,4 +1,4 @@
-"""``enforcement-ledger demo``: record a generated year of enforcement (``demo``).
+"""``enforcement-ledger demo``: record a generated year of enforcement (``domain.demo``).
 
 The generator gives the steps and the order to record them in; this module records
 them the way ``import`` does (``ledger.importer.import_lines``: batches, one
