@@ -33,7 +33,7 @@ from api.documents import DocumentStore
 from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
-from domain.demo import DemoData, generate
+from demo import DemoData, generate
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines

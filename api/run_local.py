@@ -21,7 +21,7 @@ from api.cli import main as cli_main
 from api.server.config import HttpSettings
 from api.settings import Settings
 from api.wiring import is_initialised
-from domain.demo import SUPERVISOR
+from demo import SUPERVISOR
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -2,7 +2,7 @@
 each case file from the store counted in, against case files rebuilt per second by the projections
 from the same events in the same run.
 
-Setup (not timed): ``domain.demo`` generates the cases and ``api.demo.run_demo`` records them in a
+Setup (not timed): ``demo`` generates the cases and ``api.demo.run_demo`` records them in a
 fresh SQLite ledger (lawful cases live through every gate, defective ones as 补录).
 
 * **ours** — ``audit --all``'s path: read the registry, calendar, 复议/lawsuits and the parties'

@@ -1,4 +1,4 @@
-"""The audit over a generated year (``domain.demo``): lawful cases find nothing, each defective case
+"""The audit over a generated year (``demo``): lawful cases find nothing, each defective case
 finds its one defect's rule (with only what by definition accompanies it)."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from typing import Any
 from audit.context import AuditContext, History, RegistryIndex, calendar_from
 from audit.engine import evaluate
 from audit.store import prior_case
-from domain.demo import DemoData, generate
+from demo import DemoData, generate
 from tests.test_audit_support import versioned
 
 AS_OF = date(2026, 6, 1)
 COMPANIONS = {"PEN-40": {"TS-03"}, "PEN-05": {"TS-02"}}
 RAISED_FINE = {"no_hearing_right", "no_collective_discussion", "hearing_notice_short", "no_legal_review"}
 """Defects for which the generator raises the fine to a threshold without changing the recorded
-circumstance (``domain.demo._general_amounts``): the fine may then leave the circumstance's
+circumstance (``demo.specs.general_amounts``): the fine may then leave the circumstance's
 discretion band, a genuine second finding (PEN-33) in the generated file."""
 
 

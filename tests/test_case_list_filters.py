@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.demo_documents import pdf_file
+from demo.documents import pdf_file
 from tests.http_reads_support import Populated, populate, project
 from tests.test_http_support import ADMIN, OFFICER, OTHER, example, world_at
 

@@ -24,10 +24,10 @@ from api.cli import main
 from api.demo import run_demo
 from api.settings import Settings
 from api.wiring import open_ledger
+from demo import DEFECT_KINDS, ENFORCING, PROCEDURES, STAGES, DemoCase, DemoData, generate
 from domain.admission import calendar_for, validate
 from domain.calendar import HolidayNotice, WorkingCalendar, shanghai_date
 from domain.config import Config
-from domain.demo import DEFECT_KINDS, ENFORCING, PROCEDURES, STAGES, DemoCase, DemoData, generate
 from domain.errors import StepRefused
 from domain.gates import firing_gates, with_registry
 from domain.personal_data import is_valid_credit_code, is_valid_resident_id

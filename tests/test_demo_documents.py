@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from api.cli import main
 from api.documents import DocumentStore
-from domain.demo import generate
-from domain.demo_documents import one_page_pdf
+from demo import generate
+from demo.documents import one_page_pdf
 from tests.test_record_examples import cli_data
 
 AS_OF = date(2026, 11, 25)

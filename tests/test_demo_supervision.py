@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from demo import SUPERVISOR, DemoData, generate
 from domain.admission import validate
 from domain.config import Config
-from domain.demo import SUPERVISOR, DemoData, generate
 from domain.errors import StepRefused
 from domain.step import Step
 from tests.gate_support import MemoryContext

@@ -1,4 +1,4 @@
-"""The fixed material of the demo (``domain.demo``): one district's agencies, their
+"""The fixed material of the demo (``demo``): one district's agencies, their
 enforcement items and review catalogues, the officers, and the words synthetic
 records are made of (names, firms, streets, texts).
 

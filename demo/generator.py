@@ -1,0 +1,230 @@
+"""Demo data: a realistic, reproducible year of enforcement in one district.
+
+``generate(cases, seed, as_of)`` returns the steps (steps.md JSON) of a year of
+administrative enforcement ending the day before ``as_of``: the registry of a
+district's agencies (城管, 市场监管, 生态环境, 交通运输 and the 司法局 that
+supervises them and staffs the district government's 复议机构) with their
+enforcement items, discretion bands, legal-review catalogues and officers (a
+few credentials expire during the year; some are renewed), holiday notices for
+years the installed ``chinesecalendar`` does not know, then ``cases`` cases —
+普通程序 penalties, 简易程序, 不予处罚 and 移送 — at every stage, and
+reconsiderations and lawsuits against some of the decisions.
+
+Why it looks the way it does:
+
+* **Lawful unless marked.** Every case without a ``defect`` meets every gate
+  live and every deadline of rules.md on the working-day calendar (the same
+  ``WorkingCalendar`` the gates use, with the generated notices), so it can be
+  recorded live and audits clean. A ``defect_share`` of the cases carries exactly
+  one realistic defect, spread over the rules (a missing 事先告知, a decision
+  inside the statement window, a fine outside the item's range, one officer
+  alone, late service, an unpublished decision, personal data in a publication,
+  …); ``Defect`` names the rule, whether a live gate refuses it, and the step.
+  Those cases are recorded as 补录 (backfill), as paper history would be.
+* **Reproducible.** Output is a pure function of ``(cases, seed, as_of,
+  defect_share, config)`` and of the years the installed calendar covers: the
+  same arguments give byte-identical steps. The registry does not depend on the
+  seed (only on ``as_of``), so its people and items are the same in every demo
+  of a date.
+* **Cheap.** Generation plans each case's dates first (working days from a
+  precomputed table), then builds plain dicts once; it validates nothing, so
+  recording a demo costs what importing the same steps costs.
+* **Ordered for recording.** ``DemoData.segments()`` gives the steps in the order
+  they must be recorded — registry first (every stream's opening step before
+  its other steps, registry steps before their use), then the defective cases
+  (backfill), then everything else live in time order — and nothing is dated on
+  or after ``as_of``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Final
+
+from demo.builder import Builder, Built
+from demo.draw import DAY, choice, weighted_choice
+from demo.model import (
+    DEFECT_KINDS,
+    ENFORCING,
+    PROCEDURES,
+    STAGES,
+    Defect,
+    DefectKind,
+    DemoCase,
+    DemoData,
+    DemoFile,
+    Proceeding,
+    Raw,
+    Rectification,
+    Segment,
+)
+from demo.plans import fit_plan
+from demo.proceedings import build_proceedings
+from demo.rectifications import build_rectifications
+from demo.registry import LAPSING, Agency, build_registry
+from demo.specs import Spec, choose_item, general_amounts, summary_amounts
+from demo.workdays import Workdays
+from domain.calendar import HolidayNotice, WorkingCalendar
+from domain.config import Config
+
+_PROCEDURE_WEIGHTS: Final = (("general", 50), ("summary", 28), ("no_penalty", 15), ("transfer", 7))
+_STAGE_WEIGHTS: Final = (("archived", 55), ("closed", 8), ("paid", 7), ("decided", 8), ("notice_served", 6),
+                         ("investigating", 8), ("registered", 4), ("transferred", 4), (ENFORCING, 3))
+
+
+def _coverage() -> list[tuple[str, str]]:
+    """Every (procedure, stage) pair, so that even a small demo shows each one."""
+    pairs = [(p, s) for p in PROCEDURES for s in STAGES[p]]
+    pairs.insert(pairs.index(("general", "paid")), ("general", ENFORCING))
+    return pairs
+
+
+def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
+             config: Config | None = None) -> DemoData:
+    """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
+    of them with one defect each), reconsiderations and lawsuits. Pure and deterministic."""
+    if cases < 0:
+        raise ValueError("cases 不能为负数")
+    if not 0 <= defect_share <= 1:
+        raise ValueError("defect_share 应在 0 到 1 之间")
+    config = config or Config()
+    key = f"enforcement-ledger demo|{seed}|{as_of.isoformat()}"
+    registry, later, agencies, justice = build_registry(as_of, config)
+    notices = [HolidayNotice.from_step_data(s["data"]) for s in registry if s["type"] == "HolidayNoticePublished"]
+    calendar = WorkingCalendar.from_notices(notices)
+    start = as_of - timedelta(days=365)
+    last = as_of - DAY
+    wd = Workdays(calendar, start - timedelta(days=40), as_of + timedelta(days=420))
+    low = start + timedelta(days=3)
+    specs = _specs(cases, key, defect_share, agencies, config)
+    built, documents = _build(specs, wd, config, low, last)
+    proceedings, follow = build_proceedings(built, justice, agencies, key, wd, last)
+    demo_cases = _demo_cases(built, follow)
+    registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
+    rectifications = build_rectifications(demo_cases, justice, key, wd, last)
+    return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
+                    _segments(registry_all, demo_cases, proceedings, rectifications), documents, rectifications)
+
+
+def _specs(cases: int, key: str, defect_share: float, agencies: dict[str, Agency], config: Config) -> list[Spec]:
+    """What is decided about each case before its dates: which cases carry which defect (the
+    demo's seeded draw), the rest covering every (procedure, stage) first, then drawn by weight."""
+    rng = random.Random(key)
+    defective = round(cases * defect_share)
+    defect_indices = set(rng.sample(range(cases), defective)) if defective else set()
+    kinds = list(DEFECT_KINDS)
+    rng.shuffle(kinds)
+    coverage = _coverage()
+    specs: list[Spec] = []
+    lawful_seen = 0
+    defect_seen = 0
+    for index in range(cases):
+        case_rng = random.Random(f"{key}|case {index}")
+        kind: DefectKind | None = None
+        if index in defect_indices:
+            kind = kinds[defect_seen % len(kinds)]
+            defect_seen += 1
+            procedure = kind.procedure
+            target = "archived"
+        elif lawful_seen < len(coverage):
+            procedure, target = coverage[lawful_seen]
+            lawful_seen += 1
+        else:
+            lawful_seen += 1
+            procedure = weighted_choice(case_rng, _PROCEDURE_WEIGHTS)
+            stages = (*STAGES[procedure], ENFORCING) if procedure == "general" else STAGES[procedure]
+            target = weighted_choice(case_rng, [(s, w) for s, w in _STAGE_WEIGHTS if s in stages])
+        specs.append(_spec(index, key, procedure, target, kind, case_rng, agencies, config))
+    return specs
+
+
+def _spec(index: int, key: str, procedure: str, target: str, kind: DefectKind | None, case_rng: random.Random,
+          agencies: dict[str, Agency], config: Config) -> Spec:
+    """One case's item, party kind, amounts and outcome (drawn from its own ``case_rng``)."""
+    agency, item = choose_item(case_rng, agencies, procedure, kind)
+    party_kind = item.party if item.party != "either" else choice(case_rng, ("person", "organisation"))
+    spec = Spec(index, f"{key}|case {index}", procedure, target, agency, item, party_kind, kind)
+    if procedure == "general":
+        general_amounts(spec, case_rng, config)
+    elif procedure == "summary":
+        summary_amounts(spec, case_rng, config)
+    elif procedure == "no_penalty":
+        spec.outcome = choice(case_rng, ("no_penalty_first_violation", "no_penalty_minor"))
+    else:
+        spec.outcome = "transfer"
+    if kind is not None and kind.name == "expired_credential":
+        lapsed = [o for o in agency.field_officers if (agency.spec.code, int(o.id[-3:])) in LAPSING]
+        spec.lapsed = lapsed[0]
+        assert lapsed[0].valid_to is not None
+        spec.min_start = lapsed[0].valid_to + timedelta(days=7)
+    return spec
+
+
+def _build(specs: list[Spec], wd: Workdays, config: Config, low: date,
+           last: date) -> tuple[list[Built], dict[str, DemoFile]]:
+    """Plan every case's dates, then build its steps in order of its first step, numbering the
+    cases per agency and year in that order; with the documents the steps cite."""
+    planned = [(spec, fit_plan(spec, wd, config, low, last)) for spec in specs]
+    order = sorted(range(len(planned)), key=lambda i: (planned[i][1][0].day, planned[i][1][0].minute, i))
+    serials: dict[tuple[str, int], int] = {}
+    built: list[Built] = []
+    documents: dict[str, DemoFile] = {}
+    for i in order:
+        spec, slots = planned[i]
+        kept = [s for s in slots if s.day <= last]
+        if not kept:  # cannot happen: every plan starts on or after ``low``
+            continue
+        register = next((s for s in kept if s.label == "register"), kept[0])
+        year = register.day.year
+        counter_key = (spec.agency.spec.code, year)
+        serials[counter_key] = serials.get(counter_key, 0) + 1
+        serial = serials[counter_key]
+        number = f"{spec.agency.spec.code}-{year}-{serial:04d}"
+        builder = Builder(spec, kept, slots, number, serial, year, config)
+        steps = builder.build()
+        documents.update(builder.doc.files)
+        served = next((s for s in steps if s["type"] == "DecisionServed"), None)
+        built.append(Built(builder.stream, number, serial, year, spec, kept, builder.party, builder.handlers,
+                           steps, builder.document_no, served["data"]["served_at"] if served else None,
+                           any(s["type"] == "DecisionPublished" for s in steps), kept[-1].day))
+    return built, documents
+
+
+def _demo_cases(built: list[Built], follow: dict[str, list[Raw]]) -> list[DemoCase]:
+    """The built cases with their defect located and the corrections proceedings brought, by stream."""
+    demo_cases: list[DemoCase] = []
+    for b in built:
+        spec = b.spec
+        defect = None
+        if spec.defect is not None:
+            label = spec.defect.label
+            where = next((i for i, s in enumerate(b.slots) if s.label == label), None)
+            if where is not None:
+                defect = Defect(spec.defect.name, spec.defect.rule, spec.defect.gate, where, spec.defect.note)
+        stage = b.slots[-1].stage
+        demo_cases.append(DemoCase(b.stream, spec.procedure, stage, tuple(b.steps + follow.get(b.stream, [])),
+                                   defect))
+    demo_cases.sort(key=lambda c: c.stream)
+    return demo_cases
+
+
+def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:
+    """Steps of several streams merged in time order, each stream's own order kept."""
+    keyed = [(step["at"], n, i, step) for n, steps in enumerate(streams) for i, step in enumerate(steps)]
+    keyed.sort(key=lambda k: (k[0], k[1], k[2]))
+    return tuple(k[3] for k in keyed)
+
+
+def _segments(registry: tuple[Raw, ...], cases: Sequence[DemoCase], proceedings: Sequence[Proceeding],
+              rectifications: Sequence[Rectification] = ()) -> tuple[Segment, ...]:
+    out = [Segment(False, registry)]
+    paper = [c.steps for c in cases if c.backfill]
+    if paper:
+        out.append(Segment(True, _timed(paper)))
+    live = [c.steps for c in cases if not c.backfill] + [p.steps for p in proceedings]
+    live += [r.steps for r in rectifications]
+    if live:
+        out.append(Segment(False, _timed(live)))
+    return tuple(out)

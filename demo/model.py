@@ -1,0 +1,170 @@
+"""What the demo generates: its results (cases, proceedings, rectifications, documents, the
+recording order) and the defect kinds a case may carry. Data only."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+Raw = dict[str, Any]
+
+ADMIN: Final = "officer/admin"
+PROCEDURES: Final = ("general", "summary", "no_penalty", "transfer")
+STAGES: Final[dict[str, tuple[str, ...]]] = {
+    "general": ("registered", "investigating", "notice_served", "decided", "paid", "closed", "archived"),
+    "summary": ("decided", "paid", "closed", "archived"),
+    "no_penalty": ("registered", "investigating", "decided", "closed", "archived"),
+    "transfer": ("registered", "investigating", "transferred", "closed", "archived"),
+}
+"""The stages a case of each procedure passes (PEN-38's whole process); a general case may
+instead stop at ``enforcing`` (催告 and court enforcement of an unpaid fine)."""
+ENFORCING: Final = "enforcing"
+
+# --------------------------------------------------------------------------- defects
+
+
+@dataclass(frozen=True, slots=True)
+class DefectKind:
+    """A realistic defect the demo can put into a case: the rule it breaks, whether a live
+    gate refuses it, which procedure it occurs in and at which step."""
+
+    name: str
+    rule: str
+    gate: bool
+    procedure: str
+    label: str
+    note: str
+
+
+DEFECT_KINDS: Final = (
+    DefectKind("no_notice", "PEN-09", True, "general", "decision", "未送达行政处罚事先告知书即作出处罚决定"),
+    DefectKind("decision_in_window", "PEN-10", True, "general", "decision", "陈述申辩期未届满即作出处罚决定"),
+    DefectKind("heavier_than_notice", "PEN-11", True, "general", "decision",
+               "决定的罚款高于事先告知的数额且未重新告知"),
+    DefectKind("no_hearing_right", "PEN-12", True, "general", "notice", "拟处较大数额罚款，事先告知书未告知听证权利"),
+    DefectKind("no_legal_review", "PEN-16", True, "general", "decision", "应当法制审核的案件未经法制审核即作出决定"),
+    DefectKind("no_collective_discussion", "PEN-19", True, "general", "decision", "应当集体讨论的案件未经集体讨论"),
+    DefectKind("wrong_seal", "PEN-21", True, "general", "decision", "行政处罚决定书加盖的不是本机关的印章"),
+    DefectKind("fine_out_of_range", "PEN-31", True, "general", "decision", "罚款超出执法事项的法定幅度"),
+    DefectKind("one_officer", "PEN-04", True, "general", "inspect", "现场检查只有一名执法人员"),
+    DefectKind("expired_credential", "PEN-04", True, "general", "inspect", "执法证已过期的人员参与现场检查和询问"),
+    DefectKind("limitation_expired", "PEN-01", True, "general", "decision", "违法行为超过两年追责时效才被发现仍予处罚"),
+    DefectKind("unmasked_publication", "PUB-01", True, "general", "published", "公开的处罚决定含个人信息未脱敏"),
+    DefectKind("summary_over_limit", "PEN-30", True, "summary", "summary_decision", "简易程序对公民罚款超过二百元"),
+    DefectKind("summary_rights_not_told", "PEN-09", True, "summary", "summary_decision",
+               "当场处罚前未告知事实、理由、依据及陈述申辩权利"),
+    DefectKind("minor_party", "PEN-35", True, "summary", "summary_decision", "对不满十四周岁的人当场罚款"),
+    DefectKind("late_registration", "PEN-03", False, "general", "register", "案源登记后超过十五个工作日才立案"),
+    DefectKind("credentials_not_shown", "PEN-05", False, "general", "inquiry", "询问时未出示执法证件"),
+    DefectKind("hearing_notice_short", "PEN-14", False, "general", "hearing", "听证通知送达后不足七个工作日即举行听证"),
+    DefectKind("unqualified_reviewer", "PEN-17", False, "general", "review", "法制审核人员未取得法律职业资格"),
+    DefectKind("decision_overdue", "PEN-23", False, "general", "decision", "立案后超过九十日才作出处罚决定"),
+    DefectKind("unpublished", "PEN-40", False, "general", "decision", "行政处罚决定作出后未公开"),
+    DefectKind("late_archive", "EVAL-07", False, "general", "archived", "结案后超过三十日才归档"),
+    DefectKind("cash_late", "PEN-26", False, "summary", "cash", "当场收缴的罚款超过二个工作日才交至行政机关"),
+    DefectKind("late_service", "PEN-24", False, "no_penalty", "served", "决定书超过七个工作日才送达"),
+    DefectKind("no_education", "PEN-37", False, "no_penalty", "decision", "不予处罚未对当事人进行教育"),
+    DefectKind("preservation_late", "PEN-08", False, "transfer", "resolved",
+               "先行登记保存超过七个工作日才作出处理决定"),
+    DefectKind("transfer_late", "PEN-42", False, "transfer", "transferred", "批准移送后超过二十四小时才移送公安机关"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Defect:
+    """The one defect of a defective case: the rule, whether a gate refuses it live, and
+    ``step``, the index in ``DemoCase.steps`` of the step that breaks it (for a missing
+    step, the step the absence shows at)."""
+
+    kind: str
+    rule: str
+    gate: bool
+    step: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCase:
+    """One case: its steps in stream order, procedure, the stage it has reached by
+    ``as_of``, and its defect (None: lawful, recorded live)."""
+
+    stream: str
+    procedure: str
+    stage: str
+    steps: tuple[Raw, ...]
+    defect: Defect | None = None
+
+    @property
+    def backfill(self) -> bool:
+        return self.defect is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Proceeding:
+    """A reconsideration (``review/…``) or lawsuit (``litigation/…``) against a case's decision."""
+
+    stream: str
+    target: str
+    outcome: str | None
+    steps: tuple[Raw, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rectification:
+    """A 责令整改 (EVAL-08) a supervisor of the 司法局 orders for a defective case's finding, and the
+    agency's 整改报告 as the supervisor records it (``reported``: on time, late, or not at all)."""
+
+    stream: str
+    case: str
+    agency: str
+    reported: str  # "on_time" | "late" | "none"
+    steps: tuple[Raw, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """Steps to record in one run, live or as backfill, in this order."""
+
+    backfill: bool
+    steps: tuple[Raw, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DemoFile:
+    """A generated document: its SHA-256, the agency whose file holds it, its media type and bytes."""
+
+    sha256: str
+    agency: str
+    media_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class DemoData:
+    """What ``generate`` returns; ``segments()`` is the recording order."""
+
+    cases_requested: int
+    seed: int
+    as_of: date
+    registry: tuple[Raw, ...]
+    cases: tuple[DemoCase, ...]
+    proceedings: tuple[Proceeding, ...]
+    _order: tuple[Segment, ...] = field(repr=False, default=())
+    documents: Mapping[str, DemoFile] = field(repr=False, default_factory=dict)
+    """The written documents the steps cite, by SHA-256 (for the document store)."""
+    rectifications: tuple[Rectification, ...] = ()
+
+    def segments(self) -> tuple[Segment, ...]:
+        """Registry (live), defective cases (backfill), the rest (live, in time order)."""
+        return self._order
+
+    def steps(self) -> Iterator[Raw]:
+        """Every step in recording order."""
+        for segment in self._order:
+            yield from segment.steps
+
+    @property
+    def step_count(self) -> int:
+        return sum(len(s.steps) for s in self._order)
