@@ -22,8 +22,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-import audit.rules_more
-import audit.rules_pen  # noqa: F401 - registers the PEN rules
+import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
 from audit.facts import CaseFacts, as_of_prefix
 from audit.model import BLOCKER, INFO, MAJOR, MINOR, Evaluation, Finding, sort_findings
