@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from audit.facts import RawStep, day_of, text_of
 from audit.model import BLOCKER, MAJOR, MINOR
