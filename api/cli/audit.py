@@ -79,6 +79,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--adjust", action="append", default=[], metavar="RULE=POINTS:REASON",
                    help="人工调整某规则的扣分并说明理由 (可重复; 与 --record 连用)")
     p.add_argument("--stream", help="记录评查的执法监督流 (默认 supervision/PC-<案号>-<日期>)")
+    p.set_defaults(run=run)
 
 
 @dataclass(frozen=True)

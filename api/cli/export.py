@@ -36,8 +36,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from api.audit_cmd import evaluate_cases
-from api.cli_log import attach_signer, batch_size, log_origin
+from api.cli.audit import evaluate_cases
+from api.log_settings import attach_signer, batch_size, log_origin
 from api.pdf_export import (
     Checked,
     Rectification,
@@ -117,6 +117,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 (默认今天, 北京时间)")
     p.add_argument("--no-checkpoint", action="store_true", help="不签署新检查点, 只用已有的最新检查点")
     p.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+    p.set_defaults(run=run)
 
 
 def _slug(stream: str, version: int) -> str:

@@ -117,6 +117,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
     p.add_argument("--year", type=int, help="年度")
     _output_options(p)
+    group.set_defaults(run=run)
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:

@@ -24,7 +24,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.calendar_cmd import calendar_reach
+from api.calendar_reach import calendar_reach
 from api.server.auth import ServicesDep
 from api.server.state import Check, Services
 from domain.identities import BOOTSTRAP
