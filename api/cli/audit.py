@@ -38,7 +38,7 @@ from typing import Any
 
 from api.settings import Settings, SettingsError, iso_date
 from api.tables_export import FORMATS, Names, evaluations_table, save, write
-from api.wiring import SHANGHAI, load_config, open_ledger
+from api.wiring import load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
@@ -46,6 +46,7 @@ from audit.parallel import evaluate_all, evaluate_raw
 from audit.report import as_html, as_json, as_text
 from audit.store import LedgerSource, case_stream
 from audit.table import AuditFollower
+from domain.calendar import SHANGHAI
 from domain.config import Config
 from domain.errors import StepRefused
 from projections.sql import Database

@@ -48,9 +48,10 @@ from api.pdf_export import (
     rectification_pdf,
 )
 from api.settings import Settings, SettingsError, iso_date
-from api.wiring import SHANGHAI, load_config, open_ledger
+from api.wiring import load_config, open_ledger
 from audit.report import as_html
 from audit.store import LedgerSource, case_stream, stream_rows
+from domain.calendar import SHANGHAI
 from ledger.keyring import Keyring
 from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog

@@ -31,10 +31,10 @@ from api.pages.web import (
     page,
     render,
 )
-from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
 from audit.report import as_html
 from audit.rulebook import PATH_LABELS
+from domain.calendar import SHANGHAI
 from projections.labels import PROCEDURE_LABELS
 
 router = APIRouter(include_in_schema=False)

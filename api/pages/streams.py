@@ -20,8 +20,8 @@ from api.pages.guards import Reader
 from api.pages.web import (
     render,
 )
-from api.wiring import SHANGHAI
 from audit.model import SEVERITY_LABELS
+from domain.calendar import SHANGHAI
 
 router = APIRouter(include_in_schema=False)
 

@@ -32,7 +32,7 @@ from api.pages.web import (
     render,
 )
 from api.server.auth import ServicesDep
-from api.wiring import SHANGHAI
+from domain.calendar import SHANGHAI
 from domain.errors import StepRefused
 from projections.labels import IN_PROGRESS
 
