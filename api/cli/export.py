@@ -187,11 +187,7 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
             log.close()
     finally:
         store.close()
-    keys = [{"key_id": r.key_id, "identity": r.identity, "public_key": base64.b64encode(r.public_key).decode(),
-             "valid_from": r.valid_from.isoformat(), "retired_at": r.retired_at.isoformat() if r.retired_at else None,
-             "compromised_since": r.compromised_since.isoformat() if r.compromised_since else None}
-            for r in sorted(keyring.keys.values(), key=lambda r: (r.identity, r.valid_from))]
-    (out / "keys.json").write_text(json.dumps(keys, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "keys.json").write_text(json.dumps(_keys(keyring), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "evaluation.json").write_text(json.dumps(evaluation.as_json(), ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
     (out / "evaluation.html").write_text(as_html([evaluation], config, generated=as_of), encoding="utf-8")
@@ -208,6 +204,14 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
     return {"case": stream, "dir": str(out), "events": len(manifest), "receipts": len(manifest) - len(uncovered),
             "uncovered": len(uncovered), "checkpoint_size": size, "score": evaluation.score,
             "grade": evaluation.grade}
+
+
+def _keys(keyring: Keyring) -> list[dict[str, Any]]:
+    """``keys.json``: every key of the signers, with its validity (what ``verify-export`` checks against)."""
+    return [{"key_id": r.key_id, "identity": r.identity, "public_key": base64.b64encode(r.public_key).decode(),
+             "valid_from": r.valid_from.isoformat(), "retired_at": r.retired_at.isoformat() if r.retired_at else None,
+             "compromised_since": r.compromised_since.isoformat() if r.compromised_since else None}
+            for r in sorted(keyring.keys.values(), key=lambda r: (r.identity, r.valid_from))]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -120,6 +120,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--key", help="日志公钥 (默认日志记录的自身公钥)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
+    _register_witness(sub)
+    log.set_defaults(run=run)
+
+
+def _register_witness(sub: Any) -> None:
+    """``log witness …``: a witness that cosigns the log's checkpoints."""
     w = sub.add_parser("witness", help="见证人: 校验一致性后副署检查点; 日志保存副署")
     wsub = w.add_subparsers(dest="witness_command", required=True, metavar="WITNESS_COMMAND")
     p = wsub.add_parser("init", help="创建见证人 (密钥与状态目录), 输出其公钥")
@@ -143,7 +149,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("file", help="副署后的检查点文件 (- 为标准输入)")
     p = wsub.add_parser("list", help="已登记的见证人")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    log.set_defaults(run=run)
 
 
 # --- helpers ----------------------------------------------------------------------------------
