@@ -6,7 +6,7 @@ import tomllib
 from datetime import datetime
 
 from api.settings import Settings, SettingsError, new_origin
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI as SHANGHAI  # also read here by api.cli.demo
 from domain.config import Config, ConfigError
 from domain.identities import BOOTSTRAP
 from ledger.keys import KeyStore
