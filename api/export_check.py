@@ -1,6 +1,6 @@
 """``enforcement-ledger verify-export DIR|ZIP``: check a case export offline, all of it, in one process.
 
-An export (``api.export_cmd``, or the pages' 导出案卷 zip) used to be checked one receipt at a
+An export (``api.cli.export``, or the pages' 导出案卷 zip) used to be checked one receipt at a
 time, one ``log verify-receipt`` process each: 28 receipts took 47 s, mostly interpreter
 start-up. This checks the whole bundle at once, with nothing from the ledger:
 
@@ -18,7 +18,6 @@ bundle cannot be read.
 
 from __future__ import annotations
 
-import argparse
 import base64
 import hashlib
 import json
@@ -28,13 +27,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, SettingsError
+from api.settings import SettingsError
 from ledger import canonical, merkle, notes
 from ledger.envelope import SealedEvent, check_shape, content_hash, split
 from ledger.keyring import parse_time
 from ledger.keys import verify as verify_signature
 
-__all__ = ["ExportReport", "check_export", "register", "run"]
+__all__ = ["ExportReport", "check_export"]
 
 
 @dataclass
@@ -199,28 +198,3 @@ def _receipt(read: Callable[[str], bytes | None], entry: dict[str, Any], stored:
             report.problems.append(f"{label}: 回执针对的检查点与其他回执不同 (同一大小, 不同的根)")
         else:
             report.receipts += 1
-
-
-def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
-        "verify-export", help="离线核验一件案卷导出 (目录或 zip): 全部签名、链与回执, 一次完成",
-        description="不需要账本: 校验导出中每个事件的签名与密钥有效期、每个流的哈希链、"
-                    "每个回执的日志签名与包含证明。请另行把 log.vkey 与机关公布的日志公钥比对。",
-    )
-    p.add_argument("bundle", help="enforcement-ledger export 的输出目录, 或页面下载的 zip")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
-
-
-def run(settings: Settings, args: argparse.Namespace) -> int:
-    report = check_export(Path(args.bundle))
-    if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False))
-    else:
-        for line in report.problems:
-            print(f"失败: {line}")
-        for label in report.uncovered:
-            print(f"尚无回执: {label}")
-        verdict = "核验通过" if report.ok else f"核验失败 ({len(report.problems)} 处)"
-        print(f"{verdict}: {report.case} {report.events} 个事件, {report.streams} 个流, "
-              f"{report.signatures} 个签名有效, {report.receipts} 个回执有效, {len(report.uncovered)} 个尚无回执")
-    return 0 if report.ok else 1

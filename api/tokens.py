@@ -28,12 +28,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from domain.calendar import SHANGHAI
 from ledger.side_tables import SideTables, is_unique_violation
 from ledger.store import EventStore
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 PREFIX = "elt_"
 _TOKEN = re.compile(r"elt_([0-9a-f]{8})_([A-Za-z0-9_-]{43})")
 _TABLE = "api_tokens"

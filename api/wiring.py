@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tomllib
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from api.settings import Settings, SettingsError, new_origin
+from domain.calendar import SHANGHAI as SHANGHAI  # also read here by api.cli.demo
 from domain.config import Config, ConfigError
 from domain.identities import BOOTSTRAP
 from ledger.keys import KeyStore
@@ -14,8 +14,6 @@ from ledger.keys_db import DbKeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def load_config(settings: Settings) -> Config:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from audit.model import Envelope
 from domain.calendar import DEFAULT_CALENDAR, CalendarError, HolidayNotice, WorkingCalendar
 from domain.config import Config
 from domain.identities import Officer, fold
@@ -26,7 +27,6 @@ from domain.registry import AgencyState, OfficerRecord, fold_agency, fold_office
 
 __all__ = ["AuditContext", "History", "PriorCase", "RegistryIndex", "calendar_from", "party_key"]
 
-Envelope = Mapping[str, Any]
 
 
 class _Snapshots:

@@ -20,20 +20,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any
 
-import audit.rules_more
-import audit.rules_pen  # noqa: F401 - registers the PEN rules
+import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
 from audit.facts import CaseFacts, as_of_prefix
-from audit.model import BLOCKER, INFO, MAJOR, MINOR, Evaluation, Finding, sort_findings
+from audit.model import BLOCKER, INFO, MAJOR, MINOR, Envelope, Evaluation, Finding, sort_findings
 from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Subject, breach_kind
 from domain.config import CATEGORIES, Config
 from projections.casefile import CaseFile, fold_casefile, fold_lawsuit, fold_review
 
 __all__ = ["case_path", "evaluate", "evaluate_file", "grade_of", "load_file"]
 
-Envelope = Mapping[str, Any]
 BASIC: frozenset[str] = frozenset({"执法主体", "事实证据"})
 ACCOMPANY = ("PEN-39", "EVAL-01")
 

@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from audit.model import EventRef
+from audit.model import Envelope, EventRef
 from domain.calendar import SHANGHAI
 from domain.casestate import _corrected  # the one implementation of 补正 (RecordCorrected)
 from projections.casefile import day_of, parse_time, time_of  # one reading of time fields
 
 __all__ = ["CaseFacts", "RawStep", "as_of_prefix", "day_of", "parse_time", "text_of", "time_of"]
 
-Envelope = Mapping[str, Any]
 EPOCH = datetime(1970, 1, 1, tzinfo=SHANGHAI)
 """The ``at`` of a step whose ``at`` cannot be read (never for a recorded step)."""
 

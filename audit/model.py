@@ -24,10 +24,14 @@ __all__ = [
     "MINOR",
     "SEVERITIES",
     "SEVERITY_LABELS",
+    "Envelope",
     "Evaluation",
     "EventRef",
     "Finding",
 ]
+
+Envelope = Mapping[str, Any]
+"""A stored step as the audit reads it (``stream``, ``version``, ``type``, ``at``, ``by``, ``data``)."""
 
 BLOCKER: Final = "BLOCKER"
 MAJOR: Final = "MAJOR"

@@ -2,7 +2,7 @@
 each case file from the store counted in, against case files rebuilt per second by the projections
 from the same events in the same run.
 
-Setup (not timed): ``demo`` generates the cases and ``api.demo.run_demo`` records them in a
+Setup (not timed): ``demo`` generates the cases and ``api.cli.demo.run_demo`` records them in a
 fresh SQLite ledger (lawful cases live through every gate, defective ones as 补录).
 
 * **ours** — ``audit --all``'s path: read the registry, calendar, 复议/lawsuits and the parties'
@@ -31,7 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.demo import run_demo
+from api.cli.demo import run_demo
 from audit.parallel import default_workers, evaluate_all
 from audit.store import LedgerSource
 from ledger.keys import KeyStore

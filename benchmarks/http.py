@@ -273,7 +273,7 @@ def feed(tmp: Path, cases: int, requests: int, clients: int, rounds: int) -> dic
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from api.demo import run_demo
+    from api.cli.demo import run_demo
     from projections.runner import Runner
 
     settings = prepare_empty(tmp / "feed")

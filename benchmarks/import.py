@@ -130,9 +130,9 @@ def main() -> int:
 
 def demo_rows(d: Path, cases: int) -> list[dict[str, Any]]:
     try:
-        from api import demo
+        from api.cli import demo
     except ImportError:
-        print(json.dumps({"metric": "demo", "skipped": "api.demo not present"}), flush=True)
+        print(json.dumps({"metric": "demo", "skipped": "api.cli.demo not present"}), flush=True)
         return []
     from datetime import date
 

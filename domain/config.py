@@ -59,6 +59,8 @@ RECONSIDERATION_LAW: Final = "《中华人民共和国行政复议法》"
 LITIGATION_LAW: Final = "《中华人民共和国行政诉讼法》"
 TRANSFER_RULE: Final = "《行政执法机关移送涉嫌犯罪案件的规定》"
 DOC_118: Final = "国办发〔2018〕118号"
+OGI: Final = "《中华人民共和国政府信息公开条例》"
+JUDICIAL: Final = "《最高人民法院关于行政机关负责人出庭应诉若干问题的规定》"
 
 CATEGORIES: Final = ("执法主体", "事实证据", "适用法律", "执法程序", "自由裁量", "法律文书", "立卷归档")
 """The EVAL-02 score categories, in the order of rules.md."""

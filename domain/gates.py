@@ -26,7 +26,7 @@ from typing import Final, Protocol
 
 from domain.calendar import CalendarError, Deadline, WorkingCalendar, shanghai_date
 from domain.casestate import CaseState, Notice, PenaltyLine, amount_of, fold_case, parse_penalties
-from domain.config import Config, Thresholds, effective_thresholds
+from domain.config import LAW, OGI, Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.fields import StreamKind
 from domain.money import yuan
@@ -56,8 +56,6 @@ __all__ = [
     "with_registry",
 ]
 
-LAW: Final = "《中华人民共和国行政处罚法》"
-OGI: Final = "《中华人民共和国政府信息公开条例》"
 
 
 class GateContext(Context, Protocol):

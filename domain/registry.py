@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from domain.identities import Officer
+from domain.reading import int_of, texts_of
 from domain.shapes import Band
 from domain.validation import Context, History
 
@@ -66,16 +67,6 @@ def _date(value: object) -> date | None:
     return None
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _texts(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list | tuple):
-        return ()
-    return tuple(v for v in value if isinstance(v, str))
-
-
 # --------------------------------------------------------------------------- agencies
 
 
@@ -107,19 +98,19 @@ class Item:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: datetime) -> Item:
         bands = tuple(
-            Band(str(b.get("circumstance")), _int(b.get("min_fen")) or 0, _int(b.get("max_fen")) or 0)
+            Band(str(b.get("circumstance")), int_of(b.get("min_fen")) or 0, int_of(b.get("max_fen")) or 0)
             for b in data.get("bands") or () if isinstance(b, Mapping)
         )
         no_penalty = data.get("no_penalty")
         conditions: tuple[str, ...] = ()
         months = None
         if isinstance(no_penalty, Mapping):
-            conditions = _texts(no_penalty.get("conditions"))
-            months = _int(no_penalty.get("first_violation_months"))
+            conditions = texts_of(no_penalty.get("conditions"))
+            months = int_of(no_penalty.get("first_violation_months"))
         return cls(
             code=str(data.get("code", "")), name=str(data.get("name", "")), kind=str(data.get("kind", "")),
-            penalty_types=frozenset(_texts(data.get("penalty_types"))),
-            min_fen=_int(data.get("min_fen")), max_fen=_int(data.get("max_fen")), bands=bands,
+            penalty_types=frozenset(texts_of(data.get("penalty_types"))),
+            min_fen=int_of(data.get("min_fen")), max_fen=int_of(data.get("max_fen")), bands=bands,
             no_penalty_conditions=conditions, first_violation_months=months, published_at=at,
         )
 
@@ -163,7 +154,7 @@ def fold_agency(stream: str, history: History, as_of: datetime | None = None) ->
         if kind == "AgencyRegistered":
             state = AgencyState(
                 id=stream, name=str(data.get("name", "")), credit_code=data.get("credit_code"),
-                reconsideration_bodies=_texts(data.get("reconsideration_bodies")), court=data.get("court"),
+                reconsideration_bodies=texts_of(data.get("reconsideration_bodies")), court=data.get("court"),
                 supervised_by=data.get("supervised_by"), items=MappingProxyType({}), catalogue=None,
             )
             continue
@@ -177,11 +168,11 @@ def fold_agency(stream: str, history: History, as_of: datetime | None = None) ->
             items[item.code] = item
         elif kind == "LegalReviewCatalogPublished":
             state = replace(state, catalogue=ReviewCatalogue(
-                person_fen=_int(data.get("person_fen")) or 0,
-                organisation_fen=_int(data.get("organisation_fen")) or 0,
-                hearing_person_fen=_int(data.get("hearing_person_fen")) or 0,
-                hearing_organisation_fen=_int(data.get("hearing_organisation_fen")) or 0,
-                categories=_texts(data.get("categories")), published_at=at,
+                person_fen=int_of(data.get("person_fen")) or 0,
+                organisation_fen=int_of(data.get("organisation_fen")) or 0,
+                hearing_person_fen=int_of(data.get("hearing_person_fen")) or 0,
+                hearing_organisation_fen=int_of(data.get("hearing_organisation_fen")) or 0,
+                categories=texts_of(data.get("categories")), published_at=at,
             ))
     if state is None:
         return None
@@ -255,10 +246,10 @@ def fold_officer(stream: str, history: History, as_of: datetime | None = None) -
         if kind == "OfficerRegistered":
             state = OfficerRecord(
                 id=stream, name=str(data.get("name", "")), agency=data.get("agency"),
-                roles=frozenset(_texts(data.get("roles"))), credential_no=data.get("credential_no"),
+                roles=frozenset(texts_of(data.get("roles"))), credential_no=data.get("credential_no"),
                 credential_valid_from=_date(data.get("credential_valid_from")),
                 credential_valid_to=_date(data.get("credential_valid_to")), credential_revoked=False,
-                fields=_texts(data.get("fields")), legal_qualification_no=data.get("legal_qualification_no"),
+                fields=texts_of(data.get("fields")), legal_qualification_no=data.get("legal_qualification_no"),
             )
             continue
         if state is None or (as_of is not None and step_time(entry) > as_of):

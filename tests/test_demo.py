@@ -21,7 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from api.cli import main
-from api.demo import run_demo
+from api.cli.demo import run_demo
 from api.settings import Settings
 from api.wiring import open_ledger
 from demo import DEFECT_KINDS, ENFORCING, PROCEDURES, STAGES, DemoCase, DemoData, generate

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli_log import log_origin
+from api.log_settings import log_origin
 from api.server.config import HttpSettings
 from ledger import merkle, notes
 from ledger.envelope import SealedEvent

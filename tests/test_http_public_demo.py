@@ -19,8 +19,8 @@ from xml.etree import ElementTree as ET
 import pytest
 from fastapi.testclient import TestClient
 
-from api.cli_log import log_origin
-from api.demo import run_demo
+from api.cli.demo import run_demo
+from api.log_settings import log_origin
 from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings

@@ -193,7 +193,7 @@ def world_at(tmp: Path, **kwargs: Any) -> Iterator[World]:
 
 def checkpoint(world: World) -> int:
     """Integrate the log and sign a checkpoint (what ``log checkpoint`` does); the tree size."""
-    from api.cli_log import log_origin
+    from api.log_settings import log_origin
     from ledger.translog import TransparencyLog, log_signer
 
     tlog = TransparencyLog(world.ledger.store, origin=log_origin(world.settings))

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from api.demo import run_demo
+from api.cli.demo import run_demo
 from domain.personal_data import find_personal_data
 from projections import queries
 from projections.runner import Runner, status

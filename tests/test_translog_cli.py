@@ -1,4 +1,4 @@
-"""The ``log`` command group, through ``api.cli_log.register`` and ``api.cli_log.run``."""
+"""The ``log`` command group, through ``api.cli.log.register`` and ``api.cli.log.run``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from api import cli_log
+from api import log_settings
+from api.cli import log as cli_log
 from api.settings import Settings
 from api.wiring import open_keystore
 from ledger import merkle, notes
@@ -72,14 +73,14 @@ def record(cli: Cli, stream: str, *versions: int) -> None:
 
 def test_origin_and_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LEDGER_LOG_ORIGIN", raising=False)
-    assert cli_log.log_origin(Settings(data=tmp_path / "my data")) == "enforcement-ledger.local/my-data"
+    assert log_settings.log_origin(Settings(data=tmp_path / "my data")) == "enforcement-ledger.local/my-data"
     monkeypatch.setenv("LEDGER_LOG_ORIGIN", "ledger.example.gov.cn/district")
-    assert cli_log.log_origin(Settings(data=tmp_path)) == "ledger.example.gov.cn/district"
+    assert log_settings.log_origin(Settings(data=tmp_path)) == "ledger.example.gov.cn/district"
     monkeypatch.setenv("LEDGER_LOG_CHECKPOINT_INTERVAL", "60")
-    assert cli_log.checkpoint_interval() == 60
+    assert log_settings.checkpoint_interval() == 60
     monkeypatch.setenv("LEDGER_LOG_BATCH", "0")
     with pytest.raises(Exception, match="LEDGER_LOG_BATCH"):
-        cli_log.batch_size()
+        log_settings.batch_size()
 
 
 def test_checkpoint_prove_consistency_receipt_event(cli: Cli, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@
 | ``/ui/supervision/evaluations.{xlsx,csv}?agency=&grade=`` | the stored evaluations |
 | ``/ui/supervision/sample.{xlsx,csv}?n=&seed=&agency=`` | the stored evaluations of the sample page's draw |
 
-Each reuses its page's query (``routes.case_filter``, ``routes.warning_list``) or the API's list
+Each reuses its page's query (``cases.case_filter``, ``supervision.warning_list``) or the API's list
 function, and the same login and read policy: a reader gets only the rows of the agencies they
 read. The columns and formats are those of :mod:`api.tables_export`.
 """
@@ -19,15 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages.routes import GRADES, _choice, _forbidden, _guard, _int, case_filter, sample_draw, warning_list
+from api.pages.cases import case_filter
+from api.pages.common import GRADES, bounded_int, choice, forbidden
+from api.pages.guards import Reader
+from api.pages.supervision import sample_draw, warning_list
 from api.pages.web import Ctx
 from api.server import routes_supervision
-from api.server.auth import ServicesDep
 from api.server.readmodels import read_models
-from api.server.state import Services
 from api.server.tabular import table_response
 from api.tables_export import (
     FORMATS,
@@ -59,79 +60,61 @@ def _answer(ctx: Ctx, table: Table, fmt: str) -> Response:
     return response
 
 
-def _cases(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
-    flt = replace(case_filter(request), page=1)
+def _cases(ctx: Ctx, fmt: str) -> Response:
+    flt = replace(case_filter(ctx.request), page=1)
     audit = ctx.reads.ready() and ctx.reads.has_audit()
     rows = ctx.reads.cases(ctx.agencies_in_scope(), flt, ctx.as_of, size=EXPORT_ROWS).rows if ctx.reads.ready() else []
     return _answer(ctx, cases_table(rows, _names(ctx), evaluated=audit, coloured=True), fmt)
 
 
-def _warnings(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
-    q = request.query_params
+def _warnings(ctx: Ctx, fmt: str) -> Response:
+    q = ctx.request.query_params
     found = warning_list(ctx, q.get("colour") or "", q.get("agency") or "")
     return _answer(ctx, warnings_table(found, _names(ctx)), fmt)
 
 
-def _statistics(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
+def _statistics(ctx: Ctx, fmt: str) -> Response:
     assert ctx.principal is not None
-    year = _int(request.query_params.get("year"), 0, 0, 9999) or None
-    found = routes_supervision._statistics(read_models(svc), ctx.principal, None, year) if ctx.reads.ready() else []
+    year = bounded_int(ctx.request.query_params.get("year"), 0, 0, 9999) or None
+    found = routes_supervision._statistics(read_models(ctx.svc), ctx.principal, None, year) if ctx.reads.ready() else []
     return _answer(ctx, statistics_table(found, _names(ctx)), fmt)
 
 
-def _rectifications(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
+def _rectifications(ctx: Ctx, fmt: str) -> Response:
     assert ctx.principal is not None
-    found = routes_supervision.rectifications(read_models(svc), ctx.principal, None, ctx.as_of)
+    found = routes_supervision.rectifications(read_models(ctx.svc), ctx.principal, None, ctx.as_of)
     return _answer(ctx, rectifications_table(found, _names(ctx)), fmt)
 
 
-def _sample(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
-    q = request.query_params
+def _sample(ctx: Ctx, fmt: str) -> Response:
+    q = ctx.request.query_params
     chosen = q.get("agency") or ""
     scope = ctx.agencies_in_scope()
     if chosen and scope is not None and chosen not in scope:
-        return _forbidden(ctx, f"{chosen} 的案卷")
-    picked = sample_draw(ctx, chosen, _int(q.get("n"), 10, 1, 500), _int(q.get("seed"), 1, 0, 2**31)) \
+        return forbidden(ctx, f"{chosen} 的案卷")
+    picked = sample_draw(ctx, chosen, bounded_int(q.get("n"), 10, 1, 500), bounded_int(q.get("seed"), 1, 0, 2**31)) \
         if ctx.reads.ready() else []
     found = stored_evaluations(ctx.reads.db, cases=picked, order="case") if picked and ctx.reads.has_audit() else []
     return _answer(ctx, evaluations_table(found, _names(ctx)), fmt)
 
 
-def _evaluations(request: Request, svc: Services, fmt: str) -> Response:
-    ctx = _guard(request, svc)
-    if isinstance(ctx, Response):
-        return ctx
+def _evaluations(ctx: Ctx, fmt: str) -> Response:
     assert ctx.principal is not None
-    agency = request.query_params.get("agency") or None
+    agency = ctx.request.query_params.get("agency") or None
     scope = ctx.agencies_in_scope()
     if agency is not None and scope is not None and agency not in scope:
-        return _forbidden(ctx, f"{agency} 的评查结果")
-    grade = _choice(request.query_params.get("grade"), GRADES) or None
-    found = routes_supervision.evaluations(read_models(svc), ctx.principal, agency, grade, None)
+        return forbidden(ctx, f"{agency} 的评查结果")
+    grade = choice(ctx.request.query_params.get("grade"), GRADES) or None
+    found = routes_supervision.evaluations(read_models(ctx.svc), ctx.principal, agency, grade, None)
     return _answer(ctx, evaluations_table(found, _names(ctx)), fmt)
 
 
-Handler = Callable[[Request, Services, str], Response]
+Handler = Callable[[Ctx, str], Response]
 
 
 def _endpoint(handler: Handler, fmt: str) -> Callable[..., Response]:
-    def endpoint(request: Request, svc: ServicesDep) -> Response:
-        return handler(request, svc, fmt)
+    def endpoint(ctx: Reader) -> Response:
+        return handler(ctx, fmt)
     return endpoint
 
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from api.wiring import SHANGHAI
 from domain import money
+from domain.calendar import SHANGHAI
 from domain.citation import citation
 from projections.labels import code_label, field_label
 

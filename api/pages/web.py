@@ -29,8 +29,8 @@ from api.pages.reads import Reads
 from api.server.access import Principal
 from api.server.problems import bounded
 from api.server.state import Services
-from api.wiring import SHANGHAI
 from domain import money
+from domain.calendar import SHANGHAI
 from domain.citation import citation
 from domain.config import Config
 from projections.labels import (

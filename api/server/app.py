@@ -22,8 +22,8 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from api import pages
-from api.cli_log import log_origin
 from api.documents import DocumentStore
+from api.log_settings import log_origin
 from api.server import (
     routes_cases,
     routes_documents,

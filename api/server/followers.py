@@ -18,7 +18,7 @@ import threading
 from contextlib import suppress
 from datetime import datetime
 
-from api.cli_log import checkpoint_interval, log_origin
+from api.log_settings import checkpoint_interval, log_origin
 from api.server.state import Services
 from api.wiring import load_config
 from audit.table import AuditFollower

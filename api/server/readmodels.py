@@ -23,7 +23,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import Request, Response
@@ -32,13 +31,12 @@ from api.server.access import Principal
 from api.server.problems import Problem
 from api.server.state import Check, Services
 from api.wiring import load_config
-from domain.calendar import WorkingCalendar
+from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.config import Config
 from projections import queries
 from projections.runner import ensure, parked, status
 from projections.sql import Database
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 KEY = "read_models"
 CALENDAR_SECONDS = 60.0
 DEFAULT_MAX_LAG = 1000

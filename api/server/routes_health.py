@@ -18,19 +18,18 @@ from collections.abc import Callable
 from concurrent.futures import Future, wait
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.calendar_cmd import calendar_reach
+from api.calendar_reach import calendar_reach
 from api.server.auth import ServicesDep
 from api.server.state import Check, Services
+from domain.calendar import SHANGHAI
 from domain.identities import BOOTSTRAP
 
 router = APIRouter(tags=["health"])
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CALENDAR_CACHE_SECONDS = 60.0
 CHECK_TIMEOUT = 1.0
 """Seconds ``/readyz`` waits for its checks; one still running then counts as failed."""

@@ -28,7 +28,6 @@ from __future__ import annotations
 import calendar
 from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import APIRouter, Path, Query, Response
@@ -37,6 +36,7 @@ from pydantic import BaseModel, Field
 from api.server.auth import ServicesDep
 from api.server.problems import Problem, problem_responses
 from api.server.state import Services
+from domain.calendar import SHANGHAI
 from domain.casestate import fold_case
 from domain.config import effective_regime
 from domain.gates import PUBLICATIONS, PUBLICLY_SERVED, describe_findings, personal_data_findings
@@ -49,7 +49,6 @@ from ledger.translog import NotCoveredError, StoredCheckpoint, TransparencyLog, 
 
 router = APIRouter(prefix="/v1/log", tags=["public log"])
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 WITHHELD_TITLE = "因法律原因不予提供"
 
 TEXT = "text/plain; charset=utf-8"

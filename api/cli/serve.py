@@ -34,6 +34,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                    help="日志级别 (默认 info)")
     p.add_argument("--no-access-log", action="store_true", help="不记录每个请求")
+    p.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -38,7 +38,7 @@ from typing import Any
 
 from api.settings import Settings, SettingsError, iso_date
 from api.tables_export import FORMATS, Names, evaluations_table, save, write
-from api.wiring import SHANGHAI, load_config, open_ledger
+from api.wiring import load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, evaluate, grade_of
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
@@ -46,6 +46,7 @@ from audit.parallel import evaluate_all, evaluate_raw
 from audit.report import as_html, as_json, as_text
 from audit.store import LedgerSource, case_stream
 from audit.table import AuditFollower
+from domain.calendar import SHANGHAI
 from domain.config import Config
 from domain.errors import StepRefused
 from projections.sql import Database
@@ -79,6 +80,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--adjust", action="append", default=[], metavar="RULE=POINTS:REASON",
                    help="人工调整某规则的扣分并说明理由 (可重复; 与 --record 连用)")
     p.add_argument("--stream", help="记录评查的执法监督流 (默认 supervision/PC-<案号>-<日期>)")
+    p.set_defaults(run=run)
 
 
 @dataclass(frozen=True)

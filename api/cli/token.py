@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
     r = sub.add_parser("revoke", help="撤销令牌")
     r.add_argument("id", help="令牌编号 (token list 中的 id)")
     r.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(run=run)
 
 
 

@@ -36,8 +36,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from api.audit_cmd import evaluate_cases
-from api.cli_log import attach_signer, batch_size, log_origin
+from api.cli.audit import evaluate_cases
+from api.log_settings import attach_signer, batch_size, log_origin
 from api.pdf_export import (
     Checked,
     Rectification,
@@ -48,9 +48,10 @@ from api.pdf_export import (
     rectification_pdf,
 )
 from api.settings import Settings, SettingsError, iso_date
-from api.wiring import SHANGHAI, load_config, open_ledger
+from api.wiring import load_config, open_ledger
 from audit.report import as_html
 from audit.store import LedgerSource, case_stream, stream_rows
+from domain.calendar import SHANGHAI
 from ledger.keyring import Keyring
 from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
@@ -117,6 +118,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 (默认今天, 北京时间)")
     p.add_argument("--no-checkpoint", action="store_true", help="不签署新检查点, 只用已有的最新检查点")
     p.add_argument("--json", action="store_true", help="输出 JSON 摘要")
+    p.set_defaults(run=run)
 
 
 def _slug(stream: str, version: int) -> str:
@@ -185,11 +187,7 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
             log.close()
     finally:
         store.close()
-    keys = [{"key_id": r.key_id, "identity": r.identity, "public_key": base64.b64encode(r.public_key).decode(),
-             "valid_from": r.valid_from.isoformat(), "retired_at": r.retired_at.isoformat() if r.retired_at else None,
-             "compromised_since": r.compromised_since.isoformat() if r.compromised_since else None}
-            for r in sorted(keyring.keys.values(), key=lambda r: (r.identity, r.valid_from))]
-    (out / "keys.json").write_text(json.dumps(keys, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out / "keys.json").write_text(json.dumps(_keys(keyring), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "evaluation.json").write_text(json.dumps(evaluation.as_json(), ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
     (out / "evaluation.html").write_text(as_html([evaluation], config, generated=as_of), encoding="utf-8")
@@ -206,6 +204,14 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
     return {"case": stream, "dir": str(out), "events": len(manifest), "receipts": len(manifest) - len(uncovered),
             "uncovered": len(uncovered), "checkpoint_size": size, "score": evaluation.score,
             "grade": evaluation.grade}
+
+
+def _keys(keyring: Keyring) -> list[dict[str, Any]]:
+    """``keys.json``: every key of the signers, with its validity (what ``verify-export`` checks against)."""
+    return [{"key_id": r.key_id, "identity": r.identity, "public_key": base64.b64encode(r.public_key).decode(),
+             "valid_from": r.valid_from.isoformat(), "retired_at": r.retired_at.isoformat() if r.retired_at else None,
+             "compromised_since": r.compromised_since.isoformat() if r.compromised_since else None}
+            for r in sorted(keyring.keys.values(), key=lambda r: (r.identity, r.valid_from))]
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

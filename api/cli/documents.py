@@ -29,6 +29,7 @@ def register(subparsers: Any) -> None:
     a.add_argument("files", nargs="+", help="文件路径")
     a.add_argument("--media-type", help="媒体类型 (默认按扩展名推断)")
     a.add_argument("--json", action="store_true", help="输出 JSON (每个文件一行)")
+    p.set_defaults(run=run)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -34,7 +34,8 @@ from typing import Any
 
 from api.settings import Settings, SettingsError
 from api.tables_export import FORMATS, Names, Table, cases_table, save, statistics_table, warnings_table, write
-from api.wiring import SHANGHAI, load_config
+from api.wiring import load_config
+from domain.calendar import SHANGHAI
 from domain.money import yuan
 from ledger.store import EventStore
 from projections import queries
@@ -117,6 +118,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--agency", help="执法机关 (DXH-CGJ 或 agency/DXH-CGJ)")
     p.add_argument("--year", type=int, help="年度")
     _output_options(p)
+    group.set_defaults(run=run)
 
 
 def _output_options(p: argparse.ArgumentParser) -> None:

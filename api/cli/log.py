@@ -27,30 +27,23 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from api.settings import Settings, SettingsError, env_number
-from api.wiring import open_keystore
+from api.log_settings import attach_signer, batch_size, checkpoint_interval, opened
+from api.settings import Settings, SettingsError
 from ledger import merkle, notes
-from ledger.keys import KeyStoreError
 from ledger.store import EventStore
 from ledger.translog import (
-    DEFAULT_BATCH,
     ConsistencyProof,
     LogError,
     StoredCheckpoint,
     TransparencyLog,
     encode_hash,
-    log_signer,
     verify_log,
 )
 from ledger.witness import Witness, WitnessError
-
-DEFAULT_INTERVAL = 300.0
 
 EPILOG = """\
 环境变量: LEDGER_LOG_ORIGIN (日志 origin, 默认为 init 选定并记在 <数据目录>/log-origin 中的名称),
@@ -65,26 +58,6 @@ LEDGER_LOG_CHECKPOINT_INTERVAL (定时检查点间隔秒数, 默认 300), LEDGER
   enforcement-ledger log witness init --state ./witness --name witness.example
   enforcement-ledger log witness cosign --state ./witness --submit
 """
-
-
-# --- settings -------------------------------------------------------------------------------
-
-
-def log_origin(settings: Settings) -> str:
-    """The log's origin: ``LEDGER_LOG_ORIGIN``, else ``<data>/log-origin`` (see ``Settings.log_origin``)."""
-    return settings.log_origin()
-
-
-def checkpoint_interval() -> float:
-    """``LEDGER_LOG_CHECKPOINT_INTERVAL`` in seconds (default 300)."""
-    return env_number("LEDGER_LOG_CHECKPOINT_INTERVAL", DEFAULT_INTERVAL, minimum=0, exclusive=True)
-
-
-def batch_size() -> int:
-    """``LEDGER_LOG_BATCH`` (default 1000)."""
-    return int(env_number("LEDGER_LOG_BATCH", DEFAULT_BATCH, minimum=1, integer=True))
-
-
 
 
 # --- parser ----------------------------------------------------------------------------------
@@ -147,6 +120,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--key", help="日志公钥 (默认日志记录的自身公钥)")
     p.add_argument("--json", action="store_true", help="输出 JSON")
 
+    _register_witness(sub)
+    log.set_defaults(run=run)
+
+
+def _register_witness(sub: Any) -> None:
+    """``log witness …``: a witness that cosigns the log's checkpoints."""
     w = sub.add_parser("witness", help="见证人: 校验一致性后副署检查点; 日志保存副署")
     wsub = w.add_subparsers(dest="witness_command", required=True, metavar="WITNESS_COMMAND")
     p = wsub.add_parser("init", help="创建见证人 (密钥与状态目录), 输出其公钥")
@@ -173,32 +152,6 @@ def register(subparsers: Any) -> None:
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-@contextmanager
-def opened(settings: Settings, *, sign: bool = False) -> Iterator[TransparencyLog]:
-    """The ledger's log (created on first use); with ``sign``, its key from the key store."""
-    if not settings.postgres_dsn and not settings.sqlite_path.exists():
-        raise SettingsError(f"数据目录 {settings.data} 中没有账本; 先运行 enforcement-ledger init")
-    store = EventStore(settings.store_config())
-    try:
-        log = TransparencyLog(store, origin=log_origin(settings))
-        try:
-            if sign:
-                attach_signer(settings, log)
-            yield log
-        finally:
-            log.close()
-    finally:
-        store.close()
-
-
-def attach_signer(settings: Settings, log: TransparencyLog) -> notes.Ed25519Signer:
-    try:
-        store_keys = open_keystore(settings, log.store)
-        return log_signer(log, store_keys)
-    except KeyStoreError as exc:
-        raise SettingsError(str(exc)) from exc
 
 
 def _read(path: str) -> bytes:

@@ -1,4 +1,4 @@
-"""``enforcement-ledger demo``: record a generated year of enforcement (``domain.demo``).
+"""``enforcement-ledger demo``: record a generated year of enforcement (``demo``).
 
 The generator gives the steps and the order to record them in; this module records
 them the way ``import`` does (``ledger.importer.import_lines``: batches, one
@@ -217,6 +217,7 @@ def register(subparsers: Any) -> None:
                    help=f"含缺陷案件的比例 0–1 (默认 {DEFAULT_DEFECTS})")
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的步骤数 (默认 {DEFAULT_BATCH})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(run=run)
 
 
 def terminal_progress() -> Progress | None:
