@@ -36,6 +36,7 @@ __all__ = [
     "Violation",
     "Waiver",
     "amount_of",
+    "apply_corrections",
     "fold_case",
     "parse_penalties",
 ]
@@ -265,7 +266,7 @@ def _set(data: Any, path: list[str | int], value: object) -> None:
         target[last] = value
 
 
-def _corrected(stream: str, history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def apply_corrections(stream: str, history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The history with every ``RecordCorrected`` of this stream applied to its target's data."""
     fixes: dict[int, list[tuple[str, object]]] = {}
     for entry in history:
@@ -310,7 +311,7 @@ def fold_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
         if isinstance(who, str) and who:
             (organisations if kind == "organisation" else persons).append(who)
 
-    for position, entry in enumerate(_corrected(stream, history)):
+    for position, entry in enumerate(apply_corrections(stream, history)):
         kind = entry.get("type")
         data = entry.get("data") or {}
         if kind in CHANGE_STEPS:
