@@ -3,14 +3,14 @@ supervision (执法监督); and who a case still at 案源登记 belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from domain.calendar import DEFAULT_CALENDAR, SHANGHAI, WorkingCalendar
 from domain.calendar import Deadline as DueDate
 from domain.config import Config
-from domain.extensions import Extension, extend_period
+from domain.extensions import ExtendedPeriod, Extension, extend_period
 from domain.identities import Officer
 from domain.reading import mapping_of
 from domain.registry import HistoryRegistry, step_time
@@ -93,6 +93,25 @@ def fold_review(
                 issued.append((position, when.astimezone(SHANGHAI).date()))
         elif kind == "OpinionLetterAnswered":
             answered.append((position, (time_of(data.get("answered_at")) or at).astimezone(SHANGHAI).date()))
+    deadlines, limit = _review_deadlines(stream, values, extensions, issued, answered, config=config,
+                                         calendar=calendar, agency=agency)
+    return ReviewFile(
+        stream=stream, case=values.get("case"), document_no=values.get("document_no"),
+        applicant=values.get("applicant"), received_at=values.get("received_at"),
+        accepted_at=values.get("accepted_at"), rejected_at=values.get("rejected_at"),
+        answer_requested_at=values.get("answer_requested_at"), answer_filed_at=values.get("answer_filed_at"),
+        hearings=tuple(hearings), extended_days=extended, decision=values.get("decision"),
+        decided_at=values.get("decided_at"), served_at=values.get("served_at"), letters=tuple(letters),
+        staff=staff_of(history), timeline=tuple(timeline), deadlines=deadlines,
+        extensions=limit.extensions if limit is not None else (),
+    )
+
+
+def _review_deadlines(
+    stream: str, values: Mapping[str, Any], extensions: Sequence[Extension], issued: Sequence[tuple[int, date | None]],
+    answered: Sequence[tuple[int, date | None]], *, config: Config, calendar: WorkingCalendar, agency: str | None,
+) -> tuple[tuple[Deadline, ...], ExtendedPeriod | None]:
+    """A 复议's deadlines (RC-02, RC-03, RC-05 with its extensions, RC-07) and RC-05's extended period."""
     rc = config.reconsideration
 
     def day(name: str) -> date | None:
@@ -124,16 +143,7 @@ def fold_review(
             deadlines.append(deadline_or_none(stream, f"RC-07@{position + 1}", "RC-07", "回复行政复议意见书", issued_on,
                                        period(calendar, issued_on, rc.opinion_answer_nd, "ND"),
                                        first_after(answered, position), agency))
-    return ReviewFile(
-        stream=stream, case=values.get("case"), document_no=values.get("document_no"),
-        applicant=values.get("applicant"), received_at=values.get("received_at"),
-        accepted_at=values.get("accepted_at"), rejected_at=values.get("rejected_at"),
-        answer_requested_at=values.get("answer_requested_at"), answer_filed_at=values.get("answer_filed_at"),
-        hearings=tuple(hearings), extended_days=extended, decision=values.get("decision"),
-        decided_at=values.get("decided_at"), served_at=values.get("served_at"), letters=tuple(letters),
-        staff=staff_of(history), timeline=tuple(timeline), deadlines=tuple(d for d in deadlines if d is not None),
-        extensions=limit.extensions if limit is not None else (),
-    )
+    return tuple(d for d in deadlines if d is not None), limit
 
 
 def fold_lawsuit(stream: str, history: History, *, registry: RegistryAsOf | None = None,
@@ -204,6 +214,17 @@ def source_agency(history: History, registry: RegistryAsOf | None) -> str | None
         return None
     record = registry.officer_as_of(*found)
     return record.agency if record is not None and isinstance(record.agency, str) else None
+
+
+def registered_agency(history: History) -> str | None:
+    """The agency the first ``CaseRegistered`` of ``history`` names, as written (the respondent
+    of the reconsiderations and the defendant of the lawsuits that target the case)."""
+    for entry in history:
+        if entry.get("type") == "CaseRegistered":
+            data = entry.get("data")
+            agency = data.get("agency") if isinstance(data, Mapping) else None
+            return agency if isinstance(agency, str) else None
+    return None
 
 
 def named_in_court(history: History) -> set[str]:
