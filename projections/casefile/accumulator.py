@@ -80,6 +80,8 @@ class CaseFold:
     legal_reviews: list[LegalReviewInfo] = field(default_factory=list)
     review_requested: datetime | None = None
     agency: str | None = None
+    decided_on: date | None = None
+    served_on: date | None = None
     _out: list[Deadline] = field(default_factory=list)
 
     # ------------------------------------------------------------------ gathering
@@ -99,13 +101,11 @@ class CaseFold:
         found = self.marks.get(kind)
         return found[0][1] if found else None
 
-    @property
-    def decided_on(self) -> date | None:
-        return self.decision.at.astimezone(SHANGHAI).date() if self.decision is not None else None
-
-    @property
-    def served_on(self) -> date | None:
-        return self.served_at.astimezone(SHANGHAI).date() if self.served_at is not None else None
+    def close(self, agency: str | None) -> None:
+        """Every step read: the agency, and the days the deadlines count from."""
+        self.agency = agency
+        self.decided_on = self.decision.at.astimezone(SHANGHAI).date() if self.decision is not None else None
+        self.served_on = self.served_at.astimezone(SHANGHAI).date() if self.served_at is not None else None
 
     def paid_on(self, fine_fen: int) -> date | None:
         """The day the payments reached ``fine_fen``, if they did."""

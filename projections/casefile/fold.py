@@ -56,6 +56,8 @@ class Step(NamedTuple):
 
 
 Handler = Callable[[CaseFold, Step], None]
+_step: Final = tuple.__new__
+"""Builds a :class:`Step` without its Python-level ``__new__`` (the fold's hot loop)."""
 
 
 def _source(fold: CaseFold, step: Step) -> None:
@@ -283,39 +285,38 @@ def fold_casefile(
     corrected = apply_corrections(stream, history)
     state = fold_case(stream, corrected)
     fold = CaseFold(stream, state, config, calendar, tuple(reviews), tuple(lawsuits))
+    # the hot loop of a rebuild: the fold's lists bound to locals (extended in place)
+    timeline, documents, officers, people = fold.timeline, fold.documents, fold.officers, fold.people
+    backfilled = overridden = 0
     for position, entry in enumerate(corrected):
-        _read(fold, stream, position, entry, history[position] if position < len(history) else entry)
-    fold.agency = state.agency if isinstance(state.agency, str) else source_agency(history, registry)
+        kind = str(entry.get("type"))
+        version = entry.get("version")
+        if type(version) is not int:
+            version = position + 1
+        # the timeline shows the step as recorded, before any 补正
+        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
+        timeline.append(line)
+        backfilled += line.backfilled
+        overridden += bool(line.overrides)
+        data = mapping_of(entry.get("data"))
+        named = officers_of(kind, data, line.by)
+        if kind in RECORDED:
+            documents += documents_of(stream, version, kind, data, line.at, named)
+        officers += named
+        if line.by:
+            officers.append(line.by)
+        if kind in PEOPLE:
+            people += people_of(kind, data)
+        handler = HANDLERS.get(kind)
+        if handler is None:
+            continue
+        day = day_at(line.at_text)
+        if kind in MARKED:
+            fold.mark(kind, position, day)
+        handler(fold, _step(Step, (kind, position, version, data, line.at, day)))
+    fold.backfilled, fold.overridden = backfilled, overridden
+    fold.close(state.agency if isinstance(state.agency, str) else source_agency(history, registry))
     return _case_file(fold, history)
-
-
-def _read(fold: CaseFold, stream: str, position: int, entry: Mapping[str, Any], original: Mapping[str, Any]) -> None:
-    """One step into ``fold``: its timeline line (of the ``original``, uncorrected), documents,
-    officers, people, and its handler's part."""
-    kind = str(entry.get("type"))
-    version = entry.get("version")
-    if type(version) is not int:
-        version = position + 1
-    line = timeline_entry(stream, original, version)
-    fold.timeline.append(line)
-    fold.backfilled += line.backfilled
-    fold.overridden += bool(line.overrides)
-    data = mapping_of(entry.get("data"))
-    named = officers_of(kind, data, line.by)
-    if kind in RECORDED:
-        fold.documents += documents_of(stream, version, kind, data, line.at, named)
-    fold.officers += named
-    if line.by:
-        fold.officers.append(line.by)
-    if kind in PEOPLE:
-        fold.people += people_of(kind, data)
-    handler = HANDLERS.get(kind)
-    if handler is None:
-        return
-    day = day_at(line.at_text)
-    if kind in MARKED:
-        fold.mark(kind, position, day)
-    handler(fold, Step(kind, position, version, data, line.at, day))
 
 
 def _case_file(fold: CaseFold, history: History) -> CaseFile:
