@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["EMPTY", "mapping_of"]
+__all__ = ["EMPTY", "int_of", "mapping_of"]
 
 EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 """The read-only empty mapping a missing object reads as."""
@@ -21,3 +21,8 @@ def mapping_of(value: object) -> Mapping[str, Any]:
     if type(value) is dict:  # decoded JSON: the common case, without the costlier ABC check
         return value
     return value if isinstance(value, Mapping) else EMPTY
+
+
+def int_of(value: object) -> int | None:
+    """``value`` when it is a JSON integer (not a boolean), else None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

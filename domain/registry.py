@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from domain.identities import Officer
+from domain.reading import int_of
 from domain.shapes import Band
 from domain.validation import Context, History
 
@@ -66,10 +67,6 @@ def _date(value: object) -> date | None:
     return None
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
 def _texts(value: object) -> tuple[str, ...]:
     if not isinstance(value, list | tuple):
         return ()
@@ -107,7 +104,7 @@ class Item:
     @classmethod
     def from_data(cls, data: Mapping[str, Any], at: datetime) -> Item:
         bands = tuple(
-            Band(str(b.get("circumstance")), _int(b.get("min_fen")) or 0, _int(b.get("max_fen")) or 0)
+            Band(str(b.get("circumstance")), int_of(b.get("min_fen")) or 0, int_of(b.get("max_fen")) or 0)
             for b in data.get("bands") or () if isinstance(b, Mapping)
         )
         no_penalty = data.get("no_penalty")
@@ -115,11 +112,11 @@ class Item:
         months = None
         if isinstance(no_penalty, Mapping):
             conditions = _texts(no_penalty.get("conditions"))
-            months = _int(no_penalty.get("first_violation_months"))
+            months = int_of(no_penalty.get("first_violation_months"))
         return cls(
             code=str(data.get("code", "")), name=str(data.get("name", "")), kind=str(data.get("kind", "")),
             penalty_types=frozenset(_texts(data.get("penalty_types"))),
-            min_fen=_int(data.get("min_fen")), max_fen=_int(data.get("max_fen")), bands=bands,
+            min_fen=int_of(data.get("min_fen")), max_fen=int_of(data.get("max_fen")), bands=bands,
             no_penalty_conditions=conditions, first_violation_months=months, published_at=at,
         )
 
@@ -177,10 +174,10 @@ def fold_agency(stream: str, history: History, as_of: datetime | None = None) ->
             items[item.code] = item
         elif kind == "LegalReviewCatalogPublished":
             state = replace(state, catalogue=ReviewCatalogue(
-                person_fen=_int(data.get("person_fen")) or 0,
-                organisation_fen=_int(data.get("organisation_fen")) or 0,
-                hearing_person_fen=_int(data.get("hearing_person_fen")) or 0,
-                hearing_organisation_fen=_int(data.get("hearing_organisation_fen")) or 0,
+                person_fen=int_of(data.get("person_fen")) or 0,
+                organisation_fen=int_of(data.get("organisation_fen")) or 0,
+                hearing_person_fen=int_of(data.get("hearing_person_fen")) or 0,
+                hearing_organisation_fen=int_of(data.get("hearing_organisation_fen")) or 0,
                 categories=_texts(data.get("categories")), published_at=at,
             ))
     if state is None:

@@ -27,6 +27,7 @@ import orjson
 
 from domain.config import Config
 from domain.personal_data import Finding, FindingKind, find_personal_data, mask, redact
+from domain.reading import int_of
 from domain.registry import credential_state, fold_agency, fold_officer
 from domain.shapes import Party
 from projections.casefile import CaseFile, Publication
@@ -273,14 +274,14 @@ def _agency_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str,
             items[item["code"]] = (
                 stream, item["code"], item.get("name"), item.get("kind"), json_text(item.get("basis") or []),
                 json_text(item.get("sanction_basis") or []), json_text(item.get("penalty_types") or []),
-                _int(item.get("min_fen")), _int(item.get("max_fen")), json_text(item.get("bands") or []),
+                int_of(item.get("min_fen")), int_of(item.get("max_fen")), json_text(item.get("bands") or []),
                 json_text(item.get("no_penalty")) if item.get("no_penalty") is not None else None,
                 str(entry.get("at") or ""),
             )
         elif kind == "LegalReviewCatalogPublished":
             catalogue = [(
-                stream, _int(item.get("person_fen")), _int(item.get("organisation_fen")),
-                _int(item.get("hearing_person_fen")), _int(item.get("hearing_organisation_fen")),
+                stream, int_of(item.get("person_fen")), int_of(item.get("organisation_fen")),
+                int_of(item.get("hearing_person_fen")), int_of(item.get("hearing_organisation_fen")),
                 json_text(item.get("categories") or []), str(entry.get("at") or ""),
             )]
     return {"pub_agencies": agencies, "pub_items": [items[c] for c in sorted(items)],
@@ -299,9 +300,6 @@ def _officer_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str
         json_text(sorted(record.roles)), json_text(list(record.fields)),
     )]}
 
-
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def credential_status_on(row: Mapping[str, Any], day: date) -> str:

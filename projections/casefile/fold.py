@@ -15,7 +15,7 @@ from typing import Any, Final, NamedTuple
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, fold_case, parse_penalties
 from domain.config import Config
-from domain.reading import mapping_of
+from domain.reading import int_of, mapping_of
 from domain.roles import RegistryAsOf
 from projections.casefile.accumulator import CaseFold
 from projections.casefile.documents import RECORDED, build_catalogue, documents_of, officers_of
@@ -34,7 +34,6 @@ from projections.casefile.reading import (
     day_at,
     day_of,
     extension_of,
-    int_of,
     party_of,
     people_of,
     text_of,

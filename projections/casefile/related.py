@@ -12,7 +12,7 @@ from domain.calendar import Deadline as DueDate
 from domain.config import Config
 from domain.extensions import ExtendedPeriod, Extension, extend_period
 from domain.identities import Officer
-from domain.reading import mapping_of
+from domain.reading import int_of, mapping_of
 from domain.registry import HistoryRegistry, step_time
 from domain.roles import RegistryAsOf, heads_named
 from projections.casefile.model import (
@@ -32,7 +32,6 @@ from projections.casefile.reading import (
     day_of,
     extension_of,
     first_after,
-    int_of,
     on_day,
     party_of,
     staff_of,
