@@ -27,7 +27,7 @@ from audit.facts import CaseFacts, as_of_prefix
 from audit.model import BLOCKER, INFO, MAJOR, MINOR, Envelope, Evaluation, Finding, sort_findings
 from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Subject, breach_kind
 from domain.config import CATEGORIES, Config
-from projections.casefile import CaseFile, fold_casefile, fold_lawsuit, fold_review
+from projections.casefile import CaseFile, fold_casefile, fold_lawsuit, fold_review, registered_agency
 
 __all__ = ["case_path", "evaluate", "evaluate_file", "grade_of", "load_file"]
 
@@ -58,7 +58,7 @@ def load_file(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
     suit_histories = {s: as_of_prefix(h, as_of) for s, h in (lawsuits or {}).items()}
     review_histories = {s: h for s, h in review_histories.items() if h}
     suit_histories = {s: h for s, h in suit_histories.items() if h}
-    agency = _agency_of(case_history)
+    agency = registered_agency(case_history)
     folded_reviews = [fold_review(s, h, config=ctx.config, calendar=ctx.calendar, agency=agency)
                       for s, h in sorted(review_histories.items())]
     folded_suits = [fold_lawsuit(s, h, registry=ctx.registry, agency=agency) for s, h in sorted(suit_histories.items())]
@@ -164,13 +164,6 @@ def recheck_on(file: CaseFile, as_of: date) -> date | None:
     return min(days, default=None)
 
 
-def _agency_of(history: Sequence[Envelope]) -> str | None:
-    for entry in history:
-        if entry.get("type") == "CaseRegistered":
-            data = entry.get("data")
-            agency = data.get("agency") if isinstance(data, Mapping) else None
-            return agency if isinstance(agency, str) else None
-    return None
 
 
 _ = (MINOR, GENERAL, TRANSFER)

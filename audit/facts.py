@@ -18,7 +18,7 @@ from typing import Any
 
 from audit.model import Envelope, EventRef
 from domain.calendar import SHANGHAI
-from domain.casestate import _corrected  # the one implementation of 补正 (RecordCorrected)
+from domain.casestate import apply_corrections  # the one implementation of 补正 (RecordCorrected)
 from projections.casefile import day_of, parse_time, time_of  # one reading of time fields
 
 __all__ = ["CaseFacts", "RawStep", "as_of_prefix", "day_of", "parse_time", "text_of", "time_of"]
@@ -140,7 +140,7 @@ class CaseFacts(StreamFacts):
     def build(cls, stream: str, history: Sequence[Envelope],
               reviews: Mapping[str, Sequence[Envelope]] | None = None,
               lawsuits: Mapping[str, Sequence[Envelope]] | None = None) -> CaseFacts:
-        base = StreamFacts.of(stream, _corrected(stream, history))
+        base = StreamFacts.of(stream, apply_corrections(stream, history))
         return cls(base.stream, base.steps, base.by_type,
                    reviews={s: StreamFacts.of(s, h) for s, h in (reviews or {}).items()},
                    lawsuits={s: StreamFacts.of(s, h) for s, h in (lawsuits or {}).items()})

@@ -28,7 +28,7 @@ from typing import Any
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
 from domain.calendar import SHANGHAI, WorkingCalendar
-from domain.casestate import _corrected, amount_of, parse_penalties
+from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
 from projections.casefile import source_agency
 from projections.runner import decode
@@ -106,7 +106,7 @@ def prior_case(stream: str, history: Iterable[Envelope]) -> tuple[str | None, Pr
     as corrected by the case's ``RecordCorrected`` steps among ``history``."""
     registered: Mapping[str, Any] | None = None
     decision: Envelope | None = None
-    for entry in _corrected(stream, list(history)):
+    for entry in apply_corrections(stream, list(history)):
         kind = entry.get("type")
         if kind == "CaseRegistered" and registered is None:
             data = entry.get("data")

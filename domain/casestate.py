@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from domain.personal_data import is_valid_resident_id
+from domain.reading import mapping_of
 from domain.registry import step_time
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Violation",
     "Waiver",
     "amount_of",
+    "apply_corrections",
     "fold_case",
     "parse_penalties",
 ]
@@ -197,10 +199,6 @@ class CaseState:
 # --------------------------------------------------------------------------- folding
 
 
-def _mapping(value: object) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
-
-
 def _date(value: object) -> date | None:
     if isinstance(value, str):
         try:
@@ -265,7 +263,7 @@ def _set(data: Any, path: list[str | int], value: object) -> None:
         target[last] = value
 
 
-def _corrected(stream: str, history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+def apply_corrections(stream: str, history: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """The history with every ``RecordCorrected`` of this stream applied to its target's data."""
     fixes: dict[int, list[tuple[str, object]]] = {}
     for entry in history:
@@ -296,78 +294,140 @@ def _corrected(stream: str, history: Sequence[Mapping[str, Any]]) -> list[Mappin
     return out
 
 
+@dataclass(slots=True)
+class _Fold:
+    """What :func:`fold_case` has gathered so far (the accumulator its ``HANDLERS`` fill)."""
+
+    scalars: dict[str, Any] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    hearing_requests: list[int] = field(default_factory=list)
+    hearings_held: list[int] = field(default_factory=list)
+    legal_reviews: list[LegalReview] = field(default_factory=list)
+    discussions: list[int] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    changes: list[int] = field(default_factory=list)
+    publications: list[int] = field(default_factory=list)
+    suppressions: list[str] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+
+    def name(self, kind: object, who: object) -> None:
+        if isinstance(who, str) and who:
+            (self.organisations if kind == "organisation" else self.persons).append(who)
+
+    def state(self, stream: str, length: int) -> CaseState:
+        return CaseState(
+            stream=stream, length=length, **self.scalars, notices=tuple(self.notices), waivers=tuple(self.waivers),
+            hearing_requests=tuple(self.hearing_requests), hearings_held=tuple(self.hearings_held),
+            legal_reviews=tuple(self.legal_reviews), discussions=tuple(self.discussions),
+            decisions=tuple(self.decisions), changes=tuple(self.changes), publications=tuple(self.publications),
+            suppressions=tuple(self.suppressions), person_names=tuple(dict.fromkeys(self.persons)),
+            organisation_names=tuple(dict.fromkeys(self.organisations)),
+        )
+
+
+Handler = Callable[[_Fold, int, Mapping[str, Any], Any], None]
+"""``(accumulator, position, step, its data)``."""
+
+
+def _registered(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    violation = mapping_of(data.get("violation"))
+    party = _party(data.get("party"))
+    b.scalars.update(
+        agency=data.get("agency"), procedure=data.get("procedure"), item=data.get("item"), party=party,
+        violation=Violation(_date(violation.get("started_on")), _date(violation.get("ended_on")),
+                            _date(violation.get("discovered_on"))),
+        handlers=tuple(h for h in data.get("handlers") or () if isinstance(h, str)),
+    )
+    if party is not None:
+        b.name(party.kind, party.name)
+        b.name("person", party.legal_representative)
+
+
+def _inquiry(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    who = data.get("interviewee")
+    if isinstance(who, Mapping):
+        b.name(who.get("kind"), who.get("name"))
+        b.name("person", who.get("legal_representative"))
+
+
+def _hearing_held(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.hearings_held.append(position)
+    for agent in data.get("agents") or ():
+        if isinstance(agent, Mapping):
+            b.name(agent.get("kind"), agent.get("name"))
+        else:
+            b.name("person", agent)
+
+
+def _hearing_requested(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.hearing_requests.append(position)
+
+
+def _notice(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    at = step_time(entry)
+    proposed = mapping_of(data.get("proposed"))
+    rights = mapping_of(data.get("rights"))
+    b.notices.append(Notice(
+        position, at, _time(data.get("served_at"), at), proposed.get("outcome"),
+        parse_penalties(proposed.get("penalties")), rights.get("statement") is True, rights.get("hearing") is True,
+    ))
+
+
+def _waived(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    waived = frozenset(r for r in data.get("rights") or () if isinstance(r, str))
+    b.waivers.append(Waiver(position, step_time(entry), waived))
+
+
+def _reviewed(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.legal_reviews.append(LegalReview(position, step_time(entry), data.get("outcome"), data.get("reviewer")))
+
+
+def _discussed(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.discussions.append(position)
+
+
+def _decided(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    kind = str(entry.get("type"))
+    outcome = data.get("outcome") if kind == "DecisionMade" else "penalty"
+    b.decisions.append(Decision(position, kind, step_time(entry), str(outcome), parse_penalties(data.get("penalties"))))
+
+
+def _published(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.publications.append(position)
+
+
+def _suppressed(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
+    b.suppressions.append(str(data.get("reason")))
+
+
+HANDLERS: dict[str, Handler] = {
+    "CaseRegistered": _registered,
+    "InquiryRecorded": _inquiry,
+    "HearingHeld": _hearing_held,
+    "HearingRequested": _hearing_requested,
+    "PenaltyNoticeServed": _notice,
+    "RightsWaived": _waived,
+    "LegalReviewCompleted": _reviewed,
+    "CollectiveDiscussionHeld": _discussed,
+    "DecisionMade": _decided,
+    "SummaryDecisionMade": _decided,
+    "DecisionPublished": _published,
+    "PublicationSuppressed": _suppressed,
+}
+"""The step types the gates' state reads, and how (every other step only counts in ``length``
+and, when in ``CHANGE_STEPS``, as a change)."""
+
+
 def fold_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
     """The case state after every step of ``history`` (its steps in version order)."""
-    b: dict[str, Any] = {
-        "notices": [], "waivers": [], "hearing_requests": [], "hearings_held": [], "legal_reviews": [],
-        "discussions": [], "decisions": [], "changes": [], "publications": [], "suppressions": [],
-    }
-    persons: list[str] = []
-    organisations: list[str] = []
-    scalars: dict[str, Any] = {}
-
-    def name(kind: object, who: object) -> None:
-        if isinstance(who, str) and who:
-            (organisations if kind == "organisation" else persons).append(who)
-
-    for position, entry in enumerate(_corrected(stream, history)):
+    b = _Fold()
+    for position, entry in enumerate(apply_corrections(stream, history)):
         kind = entry.get("type")
-        data = entry.get("data") or {}
         if kind in CHANGE_STEPS:
-            b["changes"].append(position)
-        if kind == "CaseRegistered":
-            violation = _mapping(data.get("violation"))
-            party = _party(data.get("party"))
-            scalars.update(
-                agency=data.get("agency"), procedure=data.get("procedure"), item=data.get("item"), party=party,
-                violation=Violation(_date(violation.get("started_on")), _date(violation.get("ended_on")),
-                                    _date(violation.get("discovered_on"))),
-                handlers=tuple(h for h in data.get("handlers") or () if isinstance(h, str)),
-            )
-            if party is not None:
-                name(party.kind, party.name)
-                name("person", party.legal_representative)
-        elif kind == "InquiryRecorded":
-            who = data.get("interviewee")
-            if isinstance(who, Mapping):
-                name(who.get("kind"), who.get("name"))
-                name("person", who.get("legal_representative"))
-        elif kind == "HearingHeld":
-            b["hearings_held"].append(position)
-            for agent in data.get("agents") or ():
-                if isinstance(agent, Mapping):
-                    name(agent.get("kind"), agent.get("name"))
-                else:
-                    name("person", agent)
-        elif kind == "HearingRequested":
-            b["hearing_requests"].append(position)
-        elif kind == "PenaltyNoticeServed":
-            at = step_time(entry)
-            proposed = _mapping(data.get("proposed"))
-            rights = _mapping(data.get("rights"))
-            b["notices"].append(Notice(
-                position, at, _time(data.get("served_at"), at), proposed.get("outcome"),
-                parse_penalties(proposed.get("penalties")), rights.get("statement") is True,
-                rights.get("hearing") is True,
-            ))
-        elif kind == "RightsWaived":
-            waived = frozenset(r for r in data.get("rights") or () if isinstance(r, str))
-            b["waivers"].append(Waiver(position, step_time(entry), waived))
-        elif kind == "LegalReviewCompleted":
-            b["legal_reviews"].append(LegalReview(position, step_time(entry), data.get("outcome"),
-                                                  data.get("reviewer")))
-        elif kind == "CollectiveDiscussionHeld":
-            b["discussions"].append(position)
-        elif kind in ("DecisionMade", "SummaryDecisionMade"):
-            outcome = data.get("outcome") if kind == "DecisionMade" else "penalty"
-            b["decisions"].append(Decision(position, kind, step_time(entry), str(outcome),
-                                           parse_penalties(data.get("penalties"))))
-        elif kind == "DecisionPublished":
-            b["publications"].append(position)
-        elif kind == "PublicationSuppressed":
-            b["suppressions"].append(str(data.get("reason")))
-    lists: dict[str, Any] = {key: tuple(value) for key, value in b.items()}
-    return CaseState(
-        stream=stream, length=len(history), **scalars, **lists,
-        person_names=tuple(dict.fromkeys(persons)), organisation_names=tuple(dict.fromkeys(organisations)),
-    )
+            b.changes.append(position)
+        handler = HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is not None:
+            handler(b, position, entry, entry.get("data") or {})
+    return b.state(stream, len(history))

@@ -1,14 +1,28 @@
-"""Reading a decoded step's fields: one rule per kind of value, shared by the folds.
+"""Reading a decoded step's fields: one forgiving accessor per kind of value, shared by the folds.
 
-A stored step is decoded JSON, so a field may hold anything; these answer the
-value when it has the expected type and nothing otherwise, never raising — a
-malformed field reads as absent (the gates refuse such steps when they are recorded;
-a backfilled one is shown as it is).
+A stored step is decoded JSON, so a field may hold anything (backfilled history may hold
+``null`` or a wrong type anywhere); these answer the value when it has the expected type and
+an empty value otherwise, never raising — the gates refuse such steps when they are recorded
+live, and the audit judges the gap of a backfilled one.
 """
 
 from __future__ import annotations
 
-__all__ = ["int_of", "texts_of"]
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, Final
+
+__all__ = ["EMPTY", "int_of", "mapping_of", "texts_of"]
+
+EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
+"""The read-only empty mapping a missing object reads as."""
+
+
+def mapping_of(value: object) -> Mapping[str, Any]:
+    """``value`` when it is an object (a mapping), else the read-only empty mapping."""
+    if type(value) is dict:  # decoded JSON: the common case, without the costlier ABC check
+        return value
+    return value if isinstance(value, Mapping) else EMPTY
 
 
 def int_of(value: object) -> int | None:

@@ -301,6 +301,7 @@ def _officer_rows(stream: str, history: Sequence[Mapping[str, Any]]) -> dict[str
     )]}
 
 
+
 def credential_status_on(row: Mapping[str, Any], day: date) -> str:
     """A ``pub_officers`` row's 执法证 state on ``day`` (the stored status knows only revoked or not:
     expiry depends on the day read, so it is computed at the reader's 基准日; issue 13, 2)."""

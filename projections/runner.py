@@ -58,6 +58,7 @@ from projections.casefile import (
     fold_review,
     fold_supervision,
     named_in_court,
+    registered_agency,
     registry_of,
     source_officer,
 )
@@ -729,7 +730,7 @@ class Runner:
                 folded[key] = fold_supervision(key, data.get(key, ()), calendar=calendar)
                 continue
             case_history = data.get(key, ()) if key.startswith("case/") else ()
-            agency = _agency_of(case_history)
+            agency = registered_agency(case_history)
             reviews: list[ReviewFile] = []
             lawsuits: list[LawsuitFile] = []
             for stream in streams:
@@ -992,13 +993,6 @@ def _target_case(event: Event) -> str | None:
     return case if isinstance(case, str) and case else None
 
 
-def _agency_of(history: Sequence[Mapping[str, Any]]) -> str | None:
-    for entry in history:
-        if entry.get("type") == "CaseRegistered":
-            data = entry.get("data")
-            agency = data.get("agency") if isinstance(data, Mapping) else None
-            return agency if isinstance(agency, str) else None
-    return None
 
 
 # --------------------------------------------------------------------------- rebuild
