@@ -7,9 +7,8 @@ import itertools
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import Tracking
-
 from ledger import merkle, notes
+from ledger.database import in_chunks
 from ledger.envelope import leaf_commitment
 from ledger.store import EventStore, stored_bytes
 from ledger.translog.records import (
@@ -153,19 +152,14 @@ class LogCore:
         self._edge = [(level, index, nodes[(level, index)]) for level, index in keys]
 
     def _read_tracking(self, cur: Any) -> int:
-        cur.execute(
-            self.sql.q("SELECT MAX(notification_id) FROM {tracking} WHERE application_name = ?"),
-            (APPLICATION_NAME,),
-        )
-        row = cur.fetchone()
-        return 0 if row is None or row[0] is None else int(row[0])
+        return self.sql.db.tracked(cur, APPLICATION_NAME)
 
     # -- nodes -------------------------------------------------------------------------------
 
     def _fetch(
         self, cur: Any, keys: Iterable[tuple[int, int]], *, cached: bool = True
     ) -> dict[tuple[int, int], bytes]:
-        """The stored nodes ``keys``, in one query per 400 keys; LogError if one is missing.
+        """The stored nodes ``keys``, in one query per :data:`ledger.database.CHUNK` keys; LogError if one is missing.
 
         Complete nodes never change, so those at level ``_CACHE_LEVEL`` and above
         are kept in memory once read (``cached=False`` reads the database only).
@@ -181,11 +175,11 @@ class LogCore:
                 wanted.append(key)
         leaves = [index for level, index in wanted if level == 0]
         inner = [key for key in wanted if key[0] != 0]
-        for start in range(0, max(len(leaves), len(inner)), 400):
+        chunk_leaves: list[int]
+        chunk_inner: list[tuple[int, int]]
+        for chunk_leaves, chunk_inner in itertools.zip_longest(in_chunks(leaves), in_chunks(inner), fillvalue=[]):
             parts: list[str] = []
             params: list[int] = []
-            chunk_leaves = leaves[start : start + 400]
-            chunk_inner = inner[start : start + 400]
             if chunk_leaves:
                 values = ",".join(["(?)"] * len(chunk_leaves))
                 parts.append(f"SELECT 0, l.position, l.commitment FROM (VALUES {values}) AS k "
@@ -305,7 +299,6 @@ class LogCore:
     def _append(
         self,
         rows: Sequence[tuple[int, bytes]],
-        tracking: Any,
         *,
         before_commit: Callable[[], None] | None = None,
     ) -> None:
@@ -341,7 +334,7 @@ class LogCore:
                 zip(range(expected_size, size), ids, commitments, strict=True),
             )
             cur.executemany(self.sql.q("INSERT INTO {nodes} (level, idx, hash) VALUES (?, ?, ?)"), nodes)
-            tracking._insert_tracking(cur, Tracking(APPLICATION_NAME, ids[-1]))
+            self.sql.db.track(cur, APPLICATION_NAME, ids[-1])
             if before_commit is not None:
                 before_commit()
         self._size, self._tracked, self._edge = size, ids[-1], edge

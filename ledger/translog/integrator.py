@@ -47,7 +47,7 @@ class Integrator:
             if not rows:
                 break
             try:
-                self.log._append(rows, self.tracking, before_commit=self.before_commit)
+                self.log._append(rows, before_commit=self.before_commit)
             except IntegratorConflictError:
                 conflicts += 1
                 if conflicts > retries:

@@ -27,7 +27,7 @@ class TransparencyLog(ProofsMixin, TilesMixin):
         with self.sql.transaction(write=True) as cur:
             cur.execute(self.sql.q("DELETE FROM {leaves}"))
             cur.execute(self.sql.q("DELETE FROM {nodes}"))
-            cur.execute(self.sql.q("DELETE FROM {tracking} WHERE application_name = ?"), (APPLICATION_NAME,))
+            self.sql.db.untrack(cur, APPLICATION_NAME)
         self._node_cache.clear()
         self.reload()
 
