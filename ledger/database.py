@@ -21,7 +21,9 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 
 from ledger.store import EventStore
 
-__all__ = ["CHUNK", "Database", "PostgresDatabase", "SQLiteDatabase", "in_chunks", "open_database", "quote"]
+__all__ = [
+    "CHUNK", "Database", "PostgresDatabase", "SQLiteDatabase", "in_chunks", "marks", "open_database", "quote",
+]
 
 CHUNK = 400
 """Values per ``IN (...)`` list: under SQLite's and PostgreSQL's parameter limits with room to spare."""
