@@ -32,7 +32,7 @@ from domain.casestate import _corrected, amount_of, parse_penalties
 from domain.config import Config
 from projections.casefile import source_agency
 from projections.runner import decode
-from projections.sql import Database, prefix_end
+from projections.sql import Database, in_chunks, in_lists, prefix_end
 
 __all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
 
@@ -84,13 +84,10 @@ Row = tuple[int, str, int, str, bytes]
 def stream_rows(db: Database, streams: Sequence[str], upto: int) -> list[Row]:
     """Every event of ``streams`` up to ``upto``, per stream in version order."""
     out: list[Row] = []
-    for start in range(0, len(streams), 400):
-        chunk = list(streams[start : start + 400])
-        marks = ",".join(["?"] * len(chunk))
-        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(
-            f"SELECT {{nid}}, originator_id, originator_version, topic, state FROM {{events}} "
-            f"WHERE originator_id IN ({marks}) AND {{nid}} <= ? ORDER BY originator_id, originator_version",
-            [*chunk, upto])]
+    for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
+                               "WHERE originator_id IN ({in}) AND {nid} <= ? "
+                               "ORDER BY originator_id, originator_version", streams):
+        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(sql, [*chunk, upto])]
     return out
 
 
@@ -287,8 +284,8 @@ class LedgerSource:
             return source_agency([decode(stored[0])], self.registry()) == agency_stream(agency)
 
         if only is not None:
-            for start in range(0, len(only), 400):
-                chunk = sorted(only[start : start + 400])
+            for part in in_chunks(only):
+                chunk = sorted(part)
                 by: dict[str, list[bytes]] = {}
                 for row in stream_rows(self.db, chunk, self.upto):
                     by.setdefault(row[1], []).append(row[-1])

@@ -22,7 +22,7 @@ from eventsourcing.sqlite import SQLiteTrackingRecorder
 from ledger.store import EventStore
 
 __all__ = [
-    "CHUNK", "Database", "PostgresDatabase", "SQLiteDatabase", "in_chunks", "marks", "open_database", "quote",
+    "CHUNK", "Database", "PostgresDatabase", "SQLiteDatabase", "in_chunks", "in_lists", "open_database", "quote",
 ]
 
 CHUNK = 400
@@ -44,9 +44,14 @@ def in_chunks(values: Sequence[V], size: int = CHUNK) -> Iterator[list[V]]:
         yield list(values[start : start + size])
 
 
-def marks(count: int) -> str:
-    """``?,?,…`` for an ``IN (...)`` list of ``count`` values."""
-    return ",".join(["?"] * count)
+def in_lists(sql: str, values: Sequence[V], size: int = CHUNK) -> Iterator[tuple[str, list[V]]]:
+    """``(statement, chunk)`` per chunk of ``values``: ``{in}`` in ``sql`` becomes ``?,?,…`` for the chunk.
+
+    The one way to ask ``... IN (...)`` of many values; the chunk's values go where
+    ``{in}`` stands among the statement's parameters.
+    """
+    for chunk in in_chunks(values, size):
+        yield sql.replace("{in}", ",".join(["?"] * len(chunk))), chunk
 
 
 class Database:

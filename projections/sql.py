@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ledger.database import in_chunks, marks, open_database, quote
+from ledger.database import in_chunks, in_lists, open_database, quote
 from ledger.store import EventStore
 
-__all__ = ["NEXT", "Database", "Table", "instant_key", "prefix_end", "quote"]
+__all__ = ["NEXT", "Database", "Table", "in_chunks", "in_lists", "instant_key", "prefix_end", "quote"]
 
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
@@ -182,8 +182,8 @@ class Database:
     # -- rows ----------------------------------------------------------------------
 
     def delete_in(self, cur: Any, physical: str, column: str, values: Iterable[str]) -> None:
-        for chunk in in_chunks(list(values)):
-            cur.execute(self.q(f"DELETE FROM {physical} WHERE {column} IN ({marks(len(chunk))})"), chunk)
+        for sql, chunk in in_lists(f"DELETE FROM {physical} WHERE {column} IN ({{in}})", list(values)):
+            cur.execute(self.q(sql), chunk)
 
     def insert(self, cur: Any, physical: str, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -233,10 +233,10 @@ class Database:
         """
         out: list[tuple[int, str, int, bytes]] = []
         with self.base.fresh_reader() if fresh else self.read() as cur:
-            for chunk in in_chunks(streams):
-                cur.execute(self.q(f"SELECT {{nid}}, originator_id, originator_version, state FROM {{events}} "
-                                   f"WHERE originator_id IN ({marks(len(chunk))}) AND {{nid}} <= ? "
-                                   "ORDER BY originator_id, originator_version"), [*chunk, upto])
+            for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
+                                       "WHERE originator_id IN ({in}) AND {nid} <= ? "
+                                       "ORDER BY originator_id, originator_version", streams):
+                cur.execute(self.q(sql), [*chunk, upto])
                 out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
         return out
 
