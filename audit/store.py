@@ -18,7 +18,6 @@ A ``upto`` notification id bounds every read, so one run sees one consistent led
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -158,20 +157,12 @@ class LedgerSource:
     @contextmanager
     def fresh(self) -> Iterator[LedgerSource]:
         """This source reading over a connection of its own (what a forked worker must use)."""
-        if self.db.postgres:
-            import psycopg
-
-            conn: Any = psycopg.connect(str(self.db.store.config.postgres_dsn), autocommit=True)
-        else:
-            conn = sqlite3.connect(self.db.datastore.pool.db_name, uri=True, isolation_level=None, timeout=30)
-        try:
+        with self.db.fresh_reader() as cur:
             copy = LedgerSource(self.db, upto=self.upto)
             copy._registry, copy._calendar, copy._related, copy._history = (
                 self._registry, self._calendar, self._related, self._history)
-            copy._reader = conn.cursor()
+            copy._reader = cur
             yield copy
-        finally:
-            conn.close()
 
     # -- context ------------------------------------------------------------------------
 

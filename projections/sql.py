@@ -1,7 +1,7 @@
 """The SQL the projections need, in the ledger's own database (SQLite file or PostgreSQL schema).
 
-One small interface over both dialects (like ``ledger.translog``'s): table names
-filled in and qualified, ``?`` placeholders turned into ``%s`` for PostgreSQL, plain
+On the ledger's database layer (``ledger.database``, shared with the transparency
+log): table names filled in and qualified, ``?`` placeholders turned into ``%s`` for PostgreSQL, plain
 tuples as rows, and one *write* transaction that takes the projections' write lock
 first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a table lock on ``proj_state``), so
 what a runner checks (its tracking position) is what it commits against.
@@ -128,6 +128,11 @@ class Database:
         """A cursor for reads outside any explicit transaction."""
         return self.base.read()
 
+    def fresh_reader(self) -> AbstractContextManager[Any]:
+        """A cursor over a new connection of its own, not the pool's: what a forked process must
+        use (a connection must never cross ``fork``)."""
+        return self.base.fresh_reader()
+
     def execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self.q(sql), params)
         return cur
@@ -232,7 +237,7 @@ class Database:
         process must do (a connection must never cross ``fork``).
         """
         out: list[tuple[int, str, int, bytes]] = []
-        with self.base.fresh_reader() if fresh else self.read() as cur:
+        with self.fresh_reader() if fresh else self.read() as cur:
             for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
                                        "WHERE originator_id IN ({in}) AND {nid} <= ? "
                                        "ORDER BY originator_id, originator_version", streams):
