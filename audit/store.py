@@ -18,7 +18,6 @@ A ``upto`` notification id bounds every read, so one run sees one consistent led
 from __future__ import annotations
 
 import random
-import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
 from projections.casefile import source_agency
 from projections.runner import decode
-from projections.sql import Database, prefix_end
+from projections.sql import Database, in_chunks, in_lists, prefix_end
 
 __all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
 
@@ -84,13 +83,10 @@ Row = tuple[int, str, int, str, bytes]
 def stream_rows(db: Database, streams: Sequence[str], upto: int) -> list[Row]:
     """Every event of ``streams`` up to ``upto``, per stream in version order."""
     out: list[Row] = []
-    for start in range(0, len(streams), 400):
-        chunk = list(streams[start : start + 400])
-        marks = ",".join(["?"] * len(chunk))
-        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(
-            f"SELECT {{nid}}, originator_id, originator_version, topic, state FROM {{events}} "
-            f"WHERE originator_id IN ({marks}) AND {{nid}} <= ? ORDER BY originator_id, originator_version",
-            [*chunk, upto])]
+    for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
+                               "WHERE originator_id IN ({in}) AND {nid} <= ? "
+                               "ORDER BY originator_id, originator_version", streams):
+        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(sql, [*chunk, upto])]
     return out
 
 
@@ -161,20 +157,12 @@ class LedgerSource:
     @contextmanager
     def fresh(self) -> Iterator[LedgerSource]:
         """This source reading over a connection of its own (what a forked worker must use)."""
-        if self.db.postgres:
-            import psycopg
-
-            conn: Any = psycopg.connect(str(self.db.store.config.postgres_dsn), autocommit=True)
-        else:
-            conn = sqlite3.connect(self.db.datastore.pool.db_name, uri=True, isolation_level=None, timeout=30)
-        try:
+        with self.db.fresh_reader() as cur:
             copy = LedgerSource(self.db, upto=self.upto)
             copy._registry, copy._calendar, copy._related, copy._history = (
                 self._registry, self._calendar, self._related, self._history)
-            copy._reader = conn.cursor()
+            copy._reader = cur
             yield copy
-        finally:
-            conn.close()
 
     # -- context ------------------------------------------------------------------------
 
@@ -287,8 +275,8 @@ class LedgerSource:
             return source_agency([decode(stored[0])], self.registry()) == agency_stream(agency)
 
         if only is not None:
-            for start in range(0, len(only), 400):
-                chunk = sorted(only[start : start + 400])
+            for part in in_chunks(only):
+                chunk = sorted(part)
                 by: dict[str, list[bytes]] = {}
                 for row in stream_rows(self.db, chunk, self.upto):
                     by.setdefault(row[1], []).append(row[-1])

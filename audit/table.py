@@ -37,7 +37,7 @@ from domain.config import Config
 from projections.labels import IN_PROGRESS
 from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
-from projections.sql import Database, Table
+from projections.sql import Database, Table, in_lists
 
 __all__ = ["TABLES", "AuditFollower", "EvaluationRow", "ensure_tables", "query", "rebuild_table"]
 
@@ -223,11 +223,8 @@ class AuditFollower:
             cur.execute(self.db.q(f"DELETE FROM {table} WHERE source = ?"), ("audit",))
         else:
             ok = [s for s in evaluated if s not in parked]
-            for start in range(0, len(ok), 400):
-                chunk = ok[start : start + 400]
-                marks = ",".join(["?"] * len(chunk))
-                cur.execute(self.db.q(f"DELETE FROM {table} WHERE source = ? AND stream IN ({marks})"),
-                            ["audit", *chunk])
+            for sql, chunk in in_lists(f"DELETE FROM {table} WHERE source = ? AND stream IN ({{in}})", ok):
+                cur.execute(self.db.q(sql), ["audit", *chunk])
         if parked:
             park(self.db, cur, parked.values())
 
@@ -271,16 +268,10 @@ class AuditFollower:
         table = self.db.qualify(PARTIES.name)
         found: set[str] = set()
         wanted = set(keys)
-        for start in range(0, len(streams), 400):
-            chunk = list(streams[start : start + 400])
-            marks = ",".join(["?"] * len(chunk))
-            wanted |= {str(r[0]) for r in self.db.all(f"SELECT party_key FROM {table} WHERE grp IN ({marks})", chunk)
-                       if r[0]}
-        ordered = sorted(wanted)
-        for start in range(0, len(ordered), 400):
-            chunk = ordered[start : start + 400]
-            marks = ",".join(["?"] * len(chunk))
-            found |= {str(r[0]) for r in self.db.all(f"SELECT grp FROM {table} WHERE party_key IN ({marks})", chunk)}
+        for sql, chunk in in_lists(f"SELECT party_key FROM {table} WHERE grp IN ({{in}})", streams):
+            wanted |= {str(r[0]) for r in self.db.all(sql, chunk) if r[0]}
+        for sql, chunk in in_lists(f"SELECT grp FROM {table} WHERE party_key IN ({{in}})", sorted(wanted)):
+            found |= {str(r[0]) for r in self.db.all(sql, chunk)}
         return sorted(found - set(streams))
 
     def _openings(self, streams: Sequence[str]) -> dict[str, Mapping[str, Any]]:

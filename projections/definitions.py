@@ -36,7 +36,7 @@ from domain.config import Config
 from projections.casefile import CaseFile, SupervisionFile, days_between
 from projections.disclosure import json_text, public_decisions, public_registry
 from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS, STAGES
-from projections.sql import Database, Table
+from projections.sql import Database, Table, in_lists
 from projections.statistics import facts
 
 __all__ = ["ALL", "Event", "Projection", "Rows", "by_name"]
@@ -396,10 +396,8 @@ class Statistics(Projection):
         totals = db.qualify("proj_statistics" + suffix)
         delta: dict[tuple[str, int, str], int] = {}
         old_groups = [g for g in groups if g not in fresh]
-        for start in range(0, len(old_groups), 500):
-            chunk = old_groups[start : start + 500]
-            marks = ",".join(["?"] * len(chunk))
-            cur.execute(db.q(f"SELECT facts FROM {facts_table} WHERE grp IN ({marks})"), chunk)
+        for sql, chunk in in_lists(f"SELECT facts FROM {facts_table} WHERE grp IN ({{in}})", old_groups):
+            cur.execute(db.q(sql), chunk)
             for (text,) in cur.fetchall():
                 for agency, year, metric, value in orjson.loads(text):
                     delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) - value

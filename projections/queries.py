@@ -24,7 +24,7 @@ from projections.casefile import deadline_state
 from projections.definitions import ALL
 from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
 from projections.runner import decode
-from projections.sql import Database
+from projections.sql import Database, in_lists
 from projections.statistics import METRIC_LABELS, RATES, rates
 
 __all__ = [
@@ -184,11 +184,9 @@ def warnings(
     rows = _rows(db, sql + " ORDER BY d.due_on, d.grp, d.key", params)
     officers: dict[str, tuple[str, ...]] = {}
     groups = sorted({r["grp"] for r in rows})
-    for start in range(0, len(groups), 400):
-        chunk = groups[start : start + 400]
-        marks = ",".join(["?"] * len(chunk))
-        for row in _rows(db, f"SELECT grp, officer FROM {db.qualify('proj_case_officers')} WHERE grp IN ({marks}) "
-                             "AND role IN ('handler', 'staff') ORDER BY grp, officer", chunk):
+    for stmt, chunk in in_lists(f"SELECT grp, officer FROM {db.qualify('proj_case_officers')} WHERE grp IN ({{in}}) "
+                                "AND role IN ('handler', 'staff') ORDER BY grp, officer", groups):
+        for row in _rows(db, stmt, chunk):
             officers[row["grp"]] = (*officers.get(row["grp"], ()), row["officer"])
     out = []
     for row in rows:

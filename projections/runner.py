@@ -65,7 +65,7 @@ from projections.casefile import (
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
 from projections.lifeline import die_with_parent
 from projections.poison import CannotApply, Parked, check_rows
-from projections.sql import NEXT, Database, Table, prefix_end
+from projections.sql import NEXT, Database, Table, in_lists, prefix_end
 
 __all__ = [
     "DEFAULT_BATCH",
@@ -661,11 +661,9 @@ class Runner:
             if event.type in _OPENINGS and event.stream not in links:
                 links[event.stream] = (_target_case(event) or event.stream, event.nid)
         related = sorted({e.stream for e in events if e.stream.startswith(("review/", "litigation/"))} - set(links))
-        for start in range(0, len(related), 400):
-            chunk = related[start : start + 400]
-            marks = ",".join(["?"] * len(chunk))
-            for stream, grp, nid in self.db.all(
-                    f"SELECT stream, grp, nid FROM {self.db.qualify('proj_links')} WHERE stream IN ({marks})", chunk):
+        links_table = self.db.qualify("proj_links")
+        for sql, chunk in in_lists(f"SELECT stream, grp, nid FROM {links_table} WHERE stream IN ({{in}})", related):
+            for stream, grp, nid in self.db.all(sql, chunk):
                 links[str(stream)] = (str(grp), int(nid))
         return links
 
@@ -701,12 +699,9 @@ class Runner:
         """The streams of each case group as of ``upto``: the case and the 复议 and lawsuits that target it."""
         members: dict[str, set[str]] = {g: set() for g in groups}
         ordered = sorted(groups)
-        for start in range(0, len(ordered), 400):
-            chunk = ordered[start : start + 400]
-            marks = ",".join(["?"] * len(chunk))
-            for stream, grp in self.db.all(
-                    f"SELECT stream, grp FROM {self.db.qualify('proj_links')} WHERE grp IN ({marks}) AND nid <= ?",
-                    [*chunk, upto]):
+        for sql, chunk in in_lists(
+                f"SELECT stream, grp FROM {self.db.qualify('proj_links')} WHERE grp IN ({{in}}) AND nid <= ?", ordered):
+            for stream, grp in self.db.all(sql, [*chunk, upto]):
                 members[str(grp)].add(str(stream))
         for stream, (grp, _) in links.items():
             if grp in members:

@@ -1,7 +1,7 @@
 """The SQL the projections need, in the ledger's own database (SQLite file or PostgreSQL schema).
 
-One small interface over both dialects (like ``ledger.translog``'s): table names
-filled in and qualified, ``?`` placeholders turned into ``%s`` for PostgreSQL, plain
+On the ledger's database layer (``ledger.database``, shared with the transparency
+log): table names filled in and qualified, ``?`` placeholders turned into ``%s`` for PostgreSQL, plain
 tuples as rows, and one *write* transaction that takes the projections' write lock
 first (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: a table lock on ``proj_state``), so
 what a runner checks (its tracking position) is what it commits against.
@@ -12,18 +12,18 @@ both dialects store the same values and a rebuild can be compared row for row.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any
 
+from ledger.database import in_chunks, in_lists, open_database, quote
 from ledger.store import EventStore
 
-__all__ = ["NEXT", "Database", "Table", "instant_key", "prefix_end", "quote"]
+__all__ = ["NEXT", "Database", "Table", "in_chunks", "in_lists", "instant_key", "prefix_end", "quote"]
 
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
@@ -41,10 +41,6 @@ def instant_key(moment: datetime | None) -> str | None:
     if moment is None:
         return None
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 @dataclass(frozen=True)
@@ -77,29 +73,28 @@ class Table:
 
 
 class Database:
-    """The ledger's database as the projections use it."""
+    """The ledger's database as the projections use it (on :class:`ledger.database.Database`)."""
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
-        self.datastore: Any = store.recorder.datastore  # type: ignore[attr-defined]
-        self.postgres = bool(store.config.postgres_dsn)
-        self.tracking: Any = cast(Any, store.factory.tracking_recorder())
-        self.schema = str(self.datastore.schema) if self.postgres else ""
-        events = str(store.recorder.events_table_name)  # type: ignore[attr-defined]
-        self.events = self.qualify(events)
-        self.nid = "notification_id" if self.postgres else "rowid"
-        self.tracking_table = self.qualify(self.tracking.tracking_table_name) if self.postgres else "tracking"
+        self.base = open_database(store)
+        self.datastore: Any = self.base.datastore
+        self.postgres = self.base.postgres
+        self.tracking = self.base
+        self.schema = self.base.schema
+        self.events = self.base.events
+        self.nid = self.base.nid
+        self.tracking_table = self.base.tracking_table
+        events = self.base.events_table_name
         self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
 
     # -- naming --------------------------------------------------------------------
 
     def qualify(self, table: str) -> str:
         """A table's name as SQL refers to it (schema-qualified on PostgreSQL)."""
-        return f"{quote(self.schema)}.{quote(table)}" if self.postgres else quote(table)
+        return self.base.qualify(table)
 
     def index(self, name: str) -> str:
         """An index name as ``CREATE INDEX`` takes it (never schema-qualified there)."""
@@ -110,117 +105,33 @@ class Database:
         out = self._cache.get(text)
         if out is None:
             out = text.replace("{events}", self.events).replace("{nid}", self.nid)
-            out = out.replace("{tracking}", self.tracking_table)
-            if self.postgres:
-                out = out.replace("?", "%s")
+            out = self.base.placeholders(out.replace("{tracking}", self.tracking_table))
             with self._lock:
                 self._cache[text] = out
         return out
 
     # -- transactions --------------------------------------------------------------
 
-    @contextmanager
-    def write(self) -> Iterator[Any]:
+    def write(self) -> AbstractContextManager[Any]:
         """One write transaction holding the projections' lock; committed on success."""
-        if self.postgres:
-            from psycopg.rows import tuple_row
+        return self.base.write(self.qualify("proj_state"))
 
-            with self.datastore.get_connection() as conn, conn.transaction():
-                cur = conn.cursor(row_factory=tuple_row)
-                cur.execute(f"LOCK TABLE {self.qualify('proj_state')} IN SHARE ROW EXCLUSIVE MODE")
-                yield cur
-            return
-        conn = self._writer()
-        if conn is None:  # an in-memory database: only the pool's connection sees it
-            with self.datastore.get_connection(commit=True) as pooled:
-                raw = pooled._sqlite_conn
-                with self._sqlite_transaction(raw) as cur:
-                    yield cur
-            return
-        with self._sqlite_transaction(conn) as cur:
-            yield cur
-
-    @staticmethod
-    @contextmanager
-    def _sqlite_transaction(conn: sqlite3.Connection) -> Iterator[Any]:
-        cur = conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")  # the write lock first: what is checked is what is committed against
-        try:
-            yield cur
-        except BaseException:
-            conn.rollback()
-            raise
-        else:
-            conn.commit()
-        finally:
-            cur.close()
-
-    def _writer(self) -> sqlite3.Connection | None:
-        """This thread's own connection for projection writes (None for an in-memory database).
-
-        Its own, not the pool's, so that its settings never reach the ledger's appends:
-        ``synchronous=NORMAL`` (in WAL mode a commit survives a crash of the process, and
-        the database stays consistent; only a power loss may undo the last commits, which
-        the runner then simply does again — views and tracking commit together) and a
-        larger page cache for the view tables; no zeroing of freed pages (below).
-        """
-        pool = self.datastore.pool
-        if pool.is_sqlite_memory_mode:
-            return None
-        conn: sqlite3.Connection | None = getattr(self._local, "writer", None)
-        if conn is None:
-            conn = sqlite3.connect(pool.db_name, uri=True, isolation_level=None, timeout=pool.lock_timeout or 30,
-                                   check_same_thread=False)
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -65536")
-            # Debian builds SQLite with SECURE_DELETE: every freed page zeroed, so a rebuild's swap
-            # rewrote the whole old view. The views hold nothing the ledger's events (same file,
-            # never deleted) do not, so zeroing what they free hides nothing.
-            conn.execute("PRAGMA secure_delete = OFF")
-            self._local.writer = conn
-            with self._lock:
-                self._connections.append(conn)
-        return conn
-
-    @contextmanager
-    def bulk(self) -> Iterator[None]:
-        """Bulk loading (a rebuild): on SQLite, let the write-ahead log grow to 256 MB before
-        checkpointing, instead of 4 MB, then checkpoint once. Fewer checkpoints, fewer fsyncs;
-        a crash meanwhile loses nothing committed."""
-        conn = None if self.postgres else self._writer()
-        if conn is None:
-            yield
-            return
-        conn.execute("PRAGMA wal_autocheckpoint = 65536")
-        try:
-            yield
-        finally:
-            conn.execute("PRAGMA wal_autocheckpoint = 1000")
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    def bulk(self) -> AbstractContextManager[None]:
+        """Bulk loading (a rebuild): on SQLite, fewer write-ahead-log checkpoints."""
+        return self.base.bulk()
 
     def close(self) -> None:
         """Close the connections this object opened (the store's stay open)."""
-        with self._lock:
-            connections, self._connections = self._connections, []
-        for conn in connections:
-            conn.close()
+        self.base.release()
 
-    @contextmanager
-    def read(self) -> Iterator[Any]:
-        """A cursor for reads outside any explicit transaction; rows are tuples."""
-        if self.postgres:
-            from psycopg.rows import tuple_row
+    def read(self) -> AbstractContextManager[Any]:
+        """A cursor for reads outside any explicit transaction."""
+        return self.base.read()
 
-            with self.datastore.get_connection() as conn:
-                yield conn.cursor(row_factory=tuple_row)
-            return
-        with self.datastore.get_connection(commit=False) as conn:
-            cur = conn._sqlite_conn.cursor()
-            try:
-                yield cur
-            finally:
-                cur.close()
+    def fresh_reader(self) -> AbstractContextManager[Any]:
+        """A cursor over a new connection of its own, not the pool's: what a forked process must
+        use (a connection must never cross ``fork``)."""
+        return self.base.fresh_reader()
 
     def execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self.q(sql), params)
@@ -242,10 +153,10 @@ class Database:
         if self._exists(cur, table.name + suffix):
             return
         physical = self.qualify(table.name + suffix)
-        kinds = {"text": "TEXT", "int": "BIGINT" if self.postgres else "INTEGER"}
+        kinds = {"text": "TEXT", "int": self.base.int_type}
         cols = ", ".join(f"{c} {kinds[t]}" for c, t in table.columns)
         # SQLite: the primary key is the table (WITHOUT ROWID), so each row is written once, not twice.
-        clustered = "" if self.postgres else " WITHOUT ROWID"
+        clustered = self.base.clustered
         cur.execute(f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)})){clustered}")
         token = uuid.uuid4().hex[:8]
         for i, columns in enumerate(table.index_columns()):
@@ -261,41 +172,23 @@ class Database:
         cur.execute(f"ALTER TABLE {self.qualify(table.name + NEXT)} RENAME TO {quote(table.name)}")
 
     def _exists(self, cur: Any, table: str) -> bool:
-        if self.postgres:
-            cur.execute("SELECT to_regclass(%s)", (f"{quote(self.schema)}.{quote(table)}",))
-            row = cur.fetchone()
-            return row is not None and row[0] is not None
-        cur.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,))
-        return cur.fetchone() is not None
+        return self.base.table_exists(cur, table)
 
     def exists(self, table: str) -> bool:
-        if self.postgres:
-            rows = self.all("SELECT to_regclass(?)", (f"{quote(self.schema)}.{quote(table)}",))
-            return bool(rows and rows[0][0] is not None)
-        return bool(self.all("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)))
+        with self.read() as cur:
+            return self._exists(cur, table)
 
-    @contextmanager
-    def ddl_lock(self) -> Iterator[Any]:
+    def ddl_lock(self) -> AbstractContextManager[Any]:
         """A write transaction for creating tables (PostgreSQL: serialised by an advisory lock)."""
         if self.postgres:
-            from psycopg.rows import tuple_row
-
-            with self.datastore.get_connection() as conn, conn.transaction():
-                cur = conn.cursor(row_factory=tuple_row)
-                cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.schema}.projections",))
-                yield cur
-            return
-        with self.write() as cur:
-            yield cur
+            return self.base.ddl(f"{self.schema}.projections")
+        return self.write()
 
     # -- rows ----------------------------------------------------------------------
 
     def delete_in(self, cur: Any, physical: str, column: str, values: Iterable[str]) -> None:
-        items = list(values)
-        for start in range(0, len(items), 500):
-            chunk = items[start : start + 500]
-            marks = ",".join(["?"] * len(chunk))
-            cur.execute(self.q(f"DELETE FROM {physical} WHERE {column} IN ({marks})"), chunk)
+        for sql, chunk in in_lists(f"DELETE FROM {physical} WHERE {column} IN ({{in}})", list(values)):
+            cur.execute(self.q(sql), chunk)
 
     def insert(self, cur: Any, physical: str, table: Table, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
@@ -344,30 +237,13 @@ class Database:
         process must do (a connection must never cross ``fork``).
         """
         out: list[tuple[int, str, int, bytes]] = []
-        with self._fresh_reader() if fresh else self.read() as cur:
-            for start in range(0, len(streams), 400):
-                chunk = list(streams[start : start + 400])
-                marks = ",".join(["?"] * len(chunk))
-                cur.execute(self.q(f"SELECT {{nid}}, originator_id, originator_version, state FROM {{events}} "
-                                   f"WHERE originator_id IN ({marks}) AND {{nid}} <= ? "
-                                   "ORDER BY originator_id, originator_version"), [*chunk, upto])
+        with self.fresh_reader() if fresh else self.read() as cur:
+            for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
+                                       "WHERE originator_id IN ({in}) AND {nid} <= ? "
+                                       "ORDER BY originator_id, originator_version", streams):
+                cur.execute(self.q(sql), [*chunk, upto])
                 out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
         return out
-
-    @contextmanager
-    def _fresh_reader(self) -> Iterator[Any]:
-        if self.postgres:
-            import psycopg
-
-            with psycopg.connect(str(self.store.config.postgres_dsn), autocommit=True) as pg:
-                yield pg.cursor()
-            return
-        pool = self.datastore.pool
-        lite = sqlite3.connect(pool.db_name, uri=True, isolation_level=None, timeout=pool.lock_timeout or 30)
-        try:
-            yield lite.cursor()
-        finally:
-            lite.close()
 
     def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
         """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""
@@ -387,15 +263,11 @@ class Database:
     # -- tracking ------------------------------------------------------------------
 
     def tracked(self, cur: Any, name: str) -> int:
-        cur.execute(self.q("SELECT MAX(notification_id) FROM {tracking} WHERE application_name = ?"), (name,))
-        row = cur.fetchone()
-        return 0 if row is None or row[0] is None else int(row[0])
+        return self.base.tracked(cur, name)
 
     def track(self, cur: Any, name: str, notification_id: int) -> None:
         """Record the position with eventsourcing's own tracking insert (it refuses to go backwards)."""
-        from eventsourcing.persistence import Tracking
-
-        self.tracking._insert_tracking(cur, Tracking(name, notification_id))
+        self.base.track(cur, name, notification_id)
 
     def untrack(self, cur: Any, name: str) -> None:
-        cur.execute(self.q("DELETE FROM {tracking} WHERE application_name = ?"), (name,))
+        self.base.untrack(cur, name)

@@ -31,7 +31,7 @@ from projections import queries
 from projections.definitions import ALL
 from projections.disclosure import credential_status_on
 from projections.labels import DEADLINE_STATE_LABELS, IN_PROGRESS, STATUS_LABELS, STEP_LABELS
-from projections.sql import Database
+from projections.sql import Database, in_lists
 from projections.statistics import RATES, rates
 
 __all__ = [
@@ -353,10 +353,9 @@ class Reads:
         if not wanted or not self.has_audit():
             return {}
         out: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(wanted), 400):
-            chunk = wanted[start:start + 400]
-            for row in self.rows(f"SELECT grp, score, grade, veto, blockers, majors, minors FROM "
-                                 f"{self.t(AUDIT_TABLE)} WHERE grp IN ({','.join('?' * len(chunk))})", chunk):
+        for sql, chunk in in_lists(f"SELECT grp, score, grade, veto, blockers, majors, minors FROM "
+                                   f"{self.t(AUDIT_TABLE)} WHERE grp IN ({{in}})", wanted):
+            for row in self.rows(sql, chunk):
                 out[row["grp"]] = row
         return out
 
@@ -424,11 +423,9 @@ class Reads:
     def case_rows(self, cases: Sequence[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         wanted = list(cases)
-        for start in range(0, len(wanted), 400):
-            chunk = wanted[start:start + 400]
-            for row in self.rows(f"SELECT grp, number, agency, status, status_label, procedure, registered_on, "
-                                 f"decided_on FROM {self.t('proj_cases')} WHERE grp IN "
-                                 f"({','.join('?' * len(chunk))})", chunk):
+        for sql, chunk in in_lists(f"SELECT grp, number, agency, status, status_label, procedure, registered_on, "
+                                   f"decided_on FROM {self.t('proj_cases')} WHERE grp IN ({{in}})", wanted):
+            for row in self.rows(sql, chunk):
                 out[row["grp"]] = row
         return out
 
