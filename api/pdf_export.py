@@ -143,11 +143,11 @@ def _name(names: Mapping[str, str], identity: str | None) -> str:
     return f"{known}（{identity.split('/', 1)[-1]}）" if known else identity
 
 
-class _Heading(Paragraph):
+class _Heading(Paragraph):  # type: ignore[misc]  # ReportLab ships no types
     """A section heading that the 卷内目录 lists with its page."""
 
 
-class _Doc(SimpleDocTemplate):
+class _Doc(SimpleDocTemplate):  # type: ignore[misc]
     def __init__(self, buffer: io.BytesIO, *, title: str, running: str) -> None:
         super().__init__(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=20 * mm,
                          bottomMargin=18 * mm, title=title, author="enforcement-ledger", subject=running,

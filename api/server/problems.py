@@ -158,7 +158,7 @@ def install_handlers(app: FastAPI) -> None:
         svc = getattr(request.app.state, "services", None)
         if svc is not None:
             svc.integrity.record(exc.stream, exc.version, str(exc))
-        where = {k: v for k, v in (("stream", exc.stream), ("version", exc.version)) if v is not None}
+        where: dict[str, Any] = {k: v for k, v in (("stream", exc.stream), ("version", exc.version)) if v is not None}
         return Problem(503, "integrity", f"流的哈希链或签名校验失败, 暂停读写该流; 请运维核查 (verify): {exc}",
                        title="账本完整性校验失败", rule="INTEGRITY", **where).response()
 

@@ -32,6 +32,7 @@ from audit.engine import evaluate
 from audit.store import LedgerSource
 from audit.table import EVALUATIONS, EvaluationRow
 from audit.table import query as stored_evaluations
+from domain.calendar import SHANGHAI
 from projections import queries
 from projections.runner import decode
 
@@ -167,7 +168,7 @@ def _day(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value).astimezone(readmodels.SHANGHAI).date().isoformat()
+        return datetime.fromisoformat(value).astimezone(SHANGHAI).date().isoformat()
     except ValueError:
         try:
             return date.fromisoformat(value).isoformat()

@@ -416,7 +416,7 @@ def pen18(s: Subject) -> Hit | None:
             sent = asked[-1].day
             mine = [e for e in s.facts.all("TimeLimitExtended")
                     if e.data.get("rule") == "PEN-18" and asked[-1].position < e.position < review.position]
-            extensions = [Extension(e.version, approval_day(e.day, e.day_of("approved_at")),
+            extensions = [Extension(e.version, approval_day(e.day, e.day_of("approved_at")) or e.day,
                                     min(_days(e.data.get("days")), cfg.extension_wd)) for e in mine]
             limit = extend_period(partial(s.ctx.calendar.add_working_days, sent), cfg.review_wd, extensions)
             parts += late_extensions("延长法制审核期限", limit.extensions, mine)
