@@ -20,6 +20,10 @@ hence due dates: the batch then refreshes every group.
 ``follow`` keeps running: on SQLite it polls (a pull loop); on PostgreSQL it waits
 for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 ``rebuild`` fills fresh ``*__next`` tables from zero and swaps them in atomically.
+
+Beside it: :mod:`projections.pool` (the forked workers a rebuild folds with),
+:mod:`projections.histories` (stream histories and the calendar kept between batches),
+:mod:`projections.state` (``proj_state``/``proj_links``, ``ensure``, the swap, ``status``).
 """
 
 
