@@ -14,7 +14,6 @@ Results come back in input order, so the output is the same whatever the number 
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +24,8 @@ from audit.engine import evaluate
 from audit.facts import day_of
 from audit.model import Evaluation
 from audit.store import LedgerSource
-from projections.lifeline import die_with_parent
-from projections.runner import decode, default_workers  # as many workers as the rebuild's
+from projections.pool import default_workers, forked_pool  # the rebuild's pool: as many workers, same lifeline
+from projections.runner import decode  # the stored format is ledger.stored; audit reads it through projections
 
 __all__ = ["RawGroup", "Unevaluable", "default_workers", "evaluate_all", "evaluate_raw"]
 
@@ -63,11 +62,6 @@ def _evaluate_tolerant(group: RawGroup) -> Evaluation | Unevaluable | None:
         return Unevaluable(repr(exc))
 
 
-def _init(parent: int) -> None:
-    die_with_parent(parent)  # a worker never outlives a killed parent
-    gc.disable()
-
-
 @overload
 def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int | None = None,
                  tolerant: Literal[False] = False) -> Iterator[Evaluation | None]: ...
@@ -98,7 +92,7 @@ def evaluate_raw(groups: Iterable[RawGroup], ctx: AuditContext, *, workers: int 
                 if enabled:
                     gc.enable()
             return
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
+        with forked_pool(n) as pool:
             yield from pool.imap(evaluate_one, groups, chunksize=CHUNK)
     finally:
         _CTX = previous
@@ -135,7 +129,7 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     previous = (_CTX, _SOURCE)
     _CTX, _SOURCE = ctx, source
     try:
-        with multiprocessing.get_context("fork").Pool(n, initializer=_init, initargs=(os.getpid(),)) as pool:
+        with forked_pool(n) as pool:
             for found in pool.imap(_evaluate_span, spans):
                 yield from found
     finally:

@@ -20,10 +20,10 @@ from domain.calendar import Deadline as DueDate
 from domain.calendar import HolidayNotice, WorkingCalendar
 from domain.config import Config
 from ledger.store import EventStore
+from ledger.stored import decode
 from projections.casefile import deadline_state
 from projections.definitions import ALL
 from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
-from projections.runner import decode
 from projections.sql import Database, in_lists
 from projections.statistics import METRIC_LABELS, RATES, rates
 

@@ -20,33 +20,28 @@ hence due dates: the batch then refreshes every group.
 ``follow`` keeps running: on SQLite it polls (a pull loop); on PostgreSQL it waits
 for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 ``rebuild`` fills fresh ``*__next`` tables from zero and swaps them in atomically.
+
+Beside it: :mod:`projections.pool` (the forked workers a rebuild folds with),
+:mod:`projections.histories` (stream histories and the calendar kept between batches),
+:mod:`projections.state` (``proj_state``/``proj_links``, ``ensure``, the swap, ``status``).
 """
+
 
 from __future__ import annotations
 
-import gc
-import hashlib
-import marshal
-import multiprocessing
 import os
-import pickle
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-import orjson
-
-from domain.calendar import CalendarError, HolidayNotice, WorkingCalendar
+from domain.calendar import WorkingCalendar
 from domain.config import Config
 from ledger.store import EventStore
+from ledger.stored import decode
 from projections import poison
 from projections.casefile import (
     CaseFile,
@@ -63,15 +58,35 @@ from projections.casefile import (
     source_officer,
 )
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
-from projections.lifeline import die_with_parent
+from projections.histories import CACHE_STREAMS, Calendars, Histories, calendar_changed
 from projections.poison import CannotApply, Parked, check_rows
+from projections.pool import FoldPool as _FoldPool
+from projections.pool import Job as _Job
+from projections.pool import collector_paused as _collector_paused
+from projections.pool import default_workers
 from projections.sql import NEXT, Database, Table, in_lists, prefix_end
+from projections.state import (
+    _LINKS,
+    REBUILD,
+    ProjectionStatus,
+    _now,
+    _set_state,
+    ensure,
+    parked,
+    schema_of,
+    status,
+    swap_in,
+    tracking_name,
+)
 
 __all__ = [
     "DEFAULT_BATCH",
+    "REBUILD_BATCH",
     "ConflictError",
     "ProjectionStatus",
     "Runner",
+    "decode",
+    "default_workers",
     "ensure",
     "parked",
     "rebuild",
@@ -86,147 +101,13 @@ PARALLEL_GROUPS = 200
 FLUSH_CHUNK = 400
 """Batches folding at least this many groups are split over the runner's worker processes."""
 """A rebuild keeps up to this many touched case groups waiting before it folds the coldest."""
-CACHE_STREAMS = 4096
-REBUILD = ":rebuild"
 
-_STATE = Table("proj_state", (("name", "text"), ("events", "int"), ("schema", "text"), ("updated_at", "text"),
-                              ("rebuilt_at", "text")), ("name",), scope="custom")
-_LINKS = Table("proj_links", (("stream", "text"), ("grp", "text"), ("nid", "int")), ("stream",), scope="custom",
-               indexes=(("grp",),))
+
 _OPENINGS = {"ReconsiderationApplied", "LawsuitFiled"}
 
 
 class ConflictError(Exception):
     """Another runner moved a projection meanwhile; reload and retry."""
-
-
-def default_workers() -> int:
-    """Processes a rebuild folds with: one per CPU, at most four.
-
-    With the workers forked once per rebuild, parallel folding costs about a tenth more CPU
-    in all than one process (each worker reads its groups' events again) and pays even with
-    another process busy on one of two CPUs (measured: 0.26-0.30 against 0.24-0.25).
-    """
-    return max(1, min(4, os.cpu_count() or 1))
-
-
-def tracking_name(name: str) -> str:
-    """The eventsourcing ``Tracking`` application name of a projection."""
-    return f"projection:{name}"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def schema_of(projection: Projection) -> str:
-    """A digest of a projection's table definitions: a change means its tables are rebuilt."""
-    text = repr([(t.name, t.columns, t.key, t.scope, t.indexes) for t in projection.tables])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-# --------------------------------------------------------------------------- setup
-
-
-def ensure(db: Database, projections: Iterable[Projection] = ALL) -> list[str]:
-    """Create the shared tables and every projection's tables; returns the projections reset.
-
-    A projection whose stored table definitions differ from the code's (an upgrade)
-    is dropped and starts again from zero; ``projections run`` then rebuilds it.
-    """
-    reset: list[str] = []
-    with db.ddl_lock() as cur:
-        db.create(cur, _STATE)
-        db.create(cur, _LINKS)
-        db.create(cur, poison.POISON)
-        cur.execute(db.q(f"SELECT name, schema FROM {db.qualify('proj_state')}"))
-        stored = {str(n): str(s) for n, s in cur.fetchall()}
-        for projection in projections:
-            digest = schema_of(projection)
-            if stored.get(projection.name) == digest:
-                for table in projection.tables:
-                    db.create(cur, table)
-                continue
-            for table in projection.tables:
-                db.drop(cur, table)
-                db.create(cur, table)
-            db.untrack(cur, tracking_name(projection.name))
-            _set_state(db, cur, projection.name, 0, digest)
-            if projection.name in stored:
-                reset.append(projection.name)
-    return reset
-
-
-def _set_state(db: Database, cur: Any, name: str, events: int, schema: str, rebuilt: str | None = None) -> None:
-    table = db.qualify("proj_state")
-    cur.execute(db.q(f"DELETE FROM {table} WHERE name = ?"), (name,))
-    cur.execute(db.q(f"INSERT INTO {table} (name, events, schema, updated_at, rebuilt_at) VALUES (?, ?, ?, ?, ?)"),
-                (name, events, schema, _now(), rebuilt))
-
-
-# --------------------------------------------------------------------------- stream histories
-
-
-class Histories:
-    """The envelopes of recently used streams, complete up to the runner's position (an LRU)."""
-
-    def __init__(self, db: Database, limit: int = CACHE_STREAMS) -> None:
-        self.db = db
-        self.limit = limit
-        self.position = -1
-        self.data: OrderedDict[str, list[Mapping[str, Any]]] = OrderedDict()
-        self.skip: set[int] = set()  # parked events: never part of a history
-
-    def forget(self, streams: Iterable[str]) -> None:
-        """Drop streams (one of their events was just parked): they are read again without it."""
-        for stream in streams:
-            self.data.pop(stream, None)
-
-    def reset(self, position: int) -> None:
-        if self.position != position:
-            self.data.clear()
-            self.position = position
-
-    def advance(self, events: Sequence[Event], upto: int) -> None:
-        """Add a batch's events (the batch follows ``self.position`` directly)."""
-        missing: set[str] = set()
-        for event in events:
-            if event.nid in self.skip:
-                continue
-            known = self.data.get(event.stream)
-            if known is not None:
-                known.append(event.envelope)
-            elif event.stream in missing:
-                continue
-            elif event.version == 1:
-                self.data[event.stream] = [event.envelope]
-            else:
-                missing.add(event.stream)
-        self.position = upto
-        if missing:
-            self._load(sorted(missing))
-
-    def get(self, streams: Iterable[str]) -> dict[str, list[Mapping[str, Any]]]:
-        wanted = list(dict.fromkeys(streams))
-        absent = [s for s in wanted if s not in self.data]
-        if absent:
-            self._load(absent)
-        out = {}
-        for stream in wanted:
-            self.data.move_to_end(stream)
-            out[stream] = self.data[stream]
-        return out
-
-    def trim(self) -> None:
-        while len(self.data) > self.limit:
-            self.data.popitem(last=False)
-
-    def _load(self, streams: Sequence[str]) -> None:
-        loaded: dict[str, list[Mapping[str, Any]]] = {s: [] for s in streams}
-        for nid, stream, _, state in self.db.stream_events(streams, self.position):
-            if nid not in self.skip:
-                loaded[stream].append(decode(state))
-        self.data.update(loaded)
 
 
 _GROUP_STREAMS = ("case/", "review/", "litigation/", "supervision/")
@@ -235,13 +116,6 @@ _MARKERS = (b'"backfilled":true', b'"override":')
 """What a parallel rebuild's pass over the log keeps of case-group events: the opening steps of
 复议 and lawsuits (their target case) and the events of the per-event registers (overrides, 补录),
 found by their canonical bytes; the rest are decoded where their group is folded."""
-
-
-def decode(state: bytes) -> Mapping[str, Any]:
-    """The envelope of stored bytes (``{"event": <envelope>, "sig": ...}``)."""
-    outer = orjson.loads(state)
-    envelope = outer.get("event") if isinstance(outer, dict) else None
-    return envelope if isinstance(envelope, dict) else {}
 
 
 # --------------------------------------------------------------------------- the runner
@@ -310,9 +184,7 @@ class Runner:
         self._wants_groups = any(p.groups for p in projections)
         self._wants_registry = any(p.registry for p in projections)
         self.positions: dict[str, int] = {}
-        self._notices: list[tuple[int, HolidayNotice]] = []
-        self._calendar_at = -1
-        self._calendar = WorkingCalendar()
+        self.calendars = Calendars(self.db, self.parked)
         self.reload()
 
     def close(self) -> None:
@@ -382,13 +254,13 @@ class Runner:
         upto = raw[-1][0]
         self.histories.reset(start)
         decoded = self._decode(raw)
-        calendar = self._calendar_for(start, decoded)
+        calendar = self.calendars.upto(start, decoded)
         events = self._screen(decoded, Context(self.config, calendar))
-        if len(events) < len(decoded) and self._calendar_changed(decoded):
-            self._calendar_at = -1  # a parked notice changes no working day: the calendar without it
-            calendar = self._calendar_for(start, events)
+        if len(events) < len(decoded) and calendar_changed(decoded):
+            self.calendars.at = -1  # a parked notice changes no working day: the calendar without it
+            calendar = self.calendars.upto(start, events)
         links = self._links(events)
-        groups, registry = self._touched(events, links, upto, calendar_changed=self._calendar_changed(events))
+        groups, registry = self._touched(events, links, upto, calendar_changed=calendar_changed(events))
         self.histories.advance(events if not self._lazy else
                                [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
         if self._dirty is not None:
@@ -505,7 +377,7 @@ class Runner:
         self._dirty.clear()
         upto = self.position
         self.histories.reset(upto)
-        calendar = self._calendar_for(upto, [])
+        calendar = self.calendars.upto(upto, [])
         with _collector_paused():
             for start in range(0, len(groups), FLUSH_CHUNK):
                 chunk = set(groups[start : start + FLUSH_CHUNK])
@@ -516,7 +388,7 @@ class Runner:
         """Write every group still being folded (a parallel rebuild's last job), in ``cur``'s transaction."""
         if self._jobs:
             with _collector_paused():
-                self._apply(cur, [], set(), set(), {}, self.position, self._calendar, track=False)
+                self._apply(cur, [], set(), set(), {}, self.position, self.calendars.current, track=False)
 
     def _apply(self, cur: Any, events: Sequence[Event], groups: set[str], registry: set[str],
                links: Mapping[str, tuple[str, int]], upto: int, calendar: WorkingCalendar, *,
@@ -625,34 +497,6 @@ class Runner:
         return conn
 
     # -- what a batch touches ------------------------------------------------------
-
-    def _calendar_changed(self, events: Sequence[Event]) -> bool:
-        return any(e.type == "HolidayNoticePublished" for e in events)
-
-    def _calendar_for(self, start: int, events: Sequence[Event]) -> WorkingCalendar:
-        if self._calendar_at != start:
-            streams = self.db.streams_with_prefix("calendar/", start)
-            self._notices = []
-            for nid, _, _, state in self.db.stream_events(streams, start) if streams else []:
-                if nid not in self.parked:
-                    self._add_notice(nid, decode(state))
-            self._notices.sort(key=lambda n: n[0])
-        for event in events:
-            if event.type == "HolidayNoticePublished":
-                self._add_notice(event.nid, event.envelope)
-        if events:
-            self._calendar_at = events[-1].nid
-        self._calendar = WorkingCalendar.from_notices(n for _, n in self._notices)
-        return self._calendar
-
-    def _add_notice(self, nid: int, envelope: Mapping[str, Any]) -> None:
-        data = envelope.get("data")
-        if envelope.get("type") != "HolidayNoticePublished" or not isinstance(data, Mapping):
-            return
-        try:
-            self._notices.append((nid, HolidayNotice.from_step_data(data)))
-        except (CalendarError, ValueError, TypeError, KeyError, AttributeError):
-            pass  # a notice the calendar cannot use (backfilled nonsense) changes no working day
 
     def _links(self, events: Sequence[Event]) -> dict[str, tuple[str, int]]:
         """stream → (case group, nid of the link) for the 复议 and lawsuit streams of the batch."""
@@ -884,100 +728,6 @@ class Runner:
             return found.get(projection.name, {})
 
 
-class _Job:
-    """Rows of a set of case groups: already computed, or being computed by the worker processes."""
-
-    def __init__(self, *, done: tuple[dict[str, Rows], list[Parked]] | None = None, pending: Any = None) -> None:
-        self.done = done
-        self.pending = pending
-
-    def collect(self) -> tuple[dict[str, Rows], list[Parked]]:
-        """The rows, merged from every part (waiting for them), and the events parked meanwhile; raises if
-        a worker failed or died."""
-        if self.done is not None:
-            return self.done
-        out: dict[str, Rows] = {}
-        parked: list[Parked] = []
-        futures, self.pending = self.pending, None
-        for future in futures:
-            try:
-                payload = future.result()
-            except BrokenProcessPool as exc:
-                raise RuntimeError(f"投影并行计算失败: 工作进程意外退出 ({exc})") from exc
-            found, more = _loads(payload)
-            parked += [Parked(*p) for p in more]
-            for name, rows in found.items():
-                mine = out.setdefault(name, {})
-                for table, items in rows.items():
-                    mine.setdefault(table, []).extend(items)
-        self.done = (out, parked)
-        return self.done
-
-
-_POOL_RUNNER: Runner | None = None
-
-
-class _FoldPool:
-    """The rebuild's worker processes, forked once (while the parent's heap is still small) and fed
-    lists of case groups: each reads the groups' events over a connection of its own, folds them
-    and sends the rows back (``marshal``: rows are plain text, numbers and bytes). Forking per
-    batch instead cost twice the CPU (copy-on-write faults in a large parent, cold caches). A
-    worker that dies (killed, out of memory) fails the rebuild instead of leaving it waiting."""
-
-    def __init__(self, runner: Runner, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_worker_start, initargs=(runner, os.getpid()))
-
-    def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int,
-               parked: frozenset[int]) -> list[Future[bytes]]:
-        return [self.pool.submit(_fold_part, part, ctx, upto, parked) for part in parts]
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _worker_start(runner: Runner, parent: int) -> None:
-    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe); it
-    exits when ``parent`` dies (a ``kill -9`` of the parent would otherwise leave it running)."""
-    global _POOL_RUNNER
-    die_with_parent(parent)
-    _POOL_RUNNER = runner
-    gc.disable()
-
-
-def _fold_part(members: Mapping[str, Sequence[str]], ctx: Context, upto: int, parked: frozenset[int]) -> bytes:
-    """In a worker: the rows of one part of a job, and the events to park (``parked``: those parked already)."""
-    runner = _POOL_RUNNER
-    assert runner is not None
-    rows, found = runner._group_rows(members, ctx, upto, fresh=True, skip=parked)
-    return _dumps((rows, [p.as_tuple() for p in found]))
-
-
-Payload = tuple[dict[str, Rows], list[tuple[Any, ...]]]
-
-
-def _dumps(payload: Payload) -> bytes:
-    try:
-        return b"m" + marshal.dumps(payload)
-    except ValueError:  # a value marshal does not know (none today): pickle it
-        return b"p" + pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _loads(payload: bytes) -> Payload:
-    found: Payload = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])
-    return found
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (see :meth:`Runner.step`)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _target_case(event: Event) -> str | None:
@@ -1030,91 +780,14 @@ def rebuild(
         runner.close()
         db.close()
 
-
 def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) -> dict[str, int]:
     runner.run_once()
-    state_table = db.qualify("proj_state")
     with db.write() as cur:
         while runner.step(cur):
             pass  # the last events, under the lock: nothing can slip between catching up and the swap
         runner.flush(cur)
-        position = runner.position
-        done: dict[str, int] = {}
-        for projection in projections:
-            for table in projection.tables:
-                db.swap(cur, table)
-            live, next_name = projection.name, projection.name + REBUILD
-            cur.execute(db.q(f"SELECT events FROM {state_table} WHERE name = ?"), (next_name,))
-            row = cur.fetchone()
-            events = int(row[0]) if row and row[0] is not None else 0
-            db.untrack(cur, tracking_name(live))
-            if position:
-                db.track(cur, tracking_name(live), position)
-            db.untrack(cur, tracking_name(next_name))
-            _set_state(db, cur, live, events, schema_of(projection), rebuilt=_now())
-            cur.execute(db.q(f"DELETE FROM {state_table} WHERE name = ?"), (next_name,))
-            done[live] = events
-    return done
+        return swap_in(db, cur, projections, runner.position)
 
-
-# --------------------------------------------------------------------------- status
-
-
-@dataclass(frozen=True)
-class ProjectionStatus:
-    """Where a projection stands: events applied (its position in the log) and the lag behind the head."""
-
-    name: str
-    title: str
-    position: int
-    lag: int
-    updated_at: str | None
-    rebuilt_at: str | None
-    rebuilding: int | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "title": self.title, "position": self.position, "lag": self.lag,
-                "updated_at": self.updated_at, "rebuilt_at": self.rebuilt_at, "rebuilding": self.rebuilding}
-
-
-def status(store: EventStore, projections: Sequence[Projection] = ALL) -> list[ProjectionStatus]:
-    """Each projection's position (events applied) and lag (events not yet applied)."""
-    db = Database(store)
-    try:
-        return _status(db, projections)
-    finally:
-        db.close()
-
-
-def _status(db: Database, projections: Sequence[Projection]) -> list[ProjectionStatus]:
-    if not db.exists("proj_state"):
-        ensure(db, projections)
-    states = {str(r[0]): r for r in db.all(f"SELECT name, events, updated_at, rebuilt_at FROM "
-                                           f"{db.qualify('proj_state')}")}
-    out = []
-    with db.read() as cur:
-        tracked = {p.name: db.tracked(cur, tracking_name(p.name)) for p in projections}
-    for projection in projections:
-        row = states.get(projection.name)
-        rebuilding = states.get(projection.name + REBUILD)
-        out.append(ProjectionStatus(
-            name=projection.name, title=projection.title, position=int(row[1]) if row else 0,
-            lag=db.count_after(tracked[projection.name]),
-            updated_at=str(row[2]) if row and row[2] else None, rebuilt_at=str(row[3]) if row and row[3] else None,
-            rebuilding=int(rebuilding[1]) if rebuilding else None,
-        ))
-    return out
-
-
-def parked(store: EventStore, limit: int = 10) -> tuple[int, list[Parked]]:
-    """How many events (and audit case groups) are parked, and the first ``limit`` of them."""
-    db = Database(store)
-    try:
-        if not db.exists(poison.POISON.name):
-            return 0, []
-        return poison.count(db), poison.latest(db, limit)
-    finally:
-        db.close()
 
 
 def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:

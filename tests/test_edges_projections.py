@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 _PROJECTIONS_PARENT = """
     import sys, time
     from unittest.mock import patch
+    import projections.pool as pool_module
     import projections.runner as runner_module
     from tests.projections_support import import_examples, new_ledger
     from ledger.store import StoreConfig
@@ -56,7 +57,7 @@ _PROJECTIONS_PARENT = """
 
     ledger = new_ledger(StoreConfig(sqlite_path=sys.argv[1]), __import__("pathlib").Path(sys.argv[2]))
     import_examples(ledger)
-    with patch.object(runner_module, "PARALLEL_GROUPS", 1), patch.object(runner_module, "_fold_part", stuck):
+    with patch.object(runner_module, "PARALLEL_GROUPS", 1), patch.object(pool_module, "_fold_part", stuck):
         print("READY", flush=True)
         runner_module.rebuild(ledger.store, workers=2)
 """

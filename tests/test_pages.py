@@ -25,9 +25,9 @@ from audit.store import LedgerSource
 from domain.personal_data import find_personal_data
 from ledger import merkle, notes
 from ledger.envelope import leaf_commitment
+from ledger.stored import decode
 from ledger.translog import decode_hash
 from projections import queries
-from projections.runner import decode
 from projections.sql import Database
 from tests.test_pages_support import Site, number, site_at
 

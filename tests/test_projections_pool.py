@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 import pytest
 
+import projections.pool as pool_module
 import projections.runner as runner_module
 from projections.runner import Runner, rebuild
 from tests.projections_support import dump, import_examples, new_ledger
@@ -37,7 +38,7 @@ def test_dead_worker_fails_the_rebuild_and_keeps_the_live_tables(tmp_path: Path)
             signal.alarm(60)
             try:
                 with patch.object(runner_module, "PARALLEL_GROUPS", 1), \
-                        patch.object(runner_module, "_fold_part", _die), \
+                        patch.object(pool_module, "_fold_part", _die), \
                         pytest.raises(RuntimeError, match="工作进程意外退出"):
                     rebuild(ledger.store, workers=2)
             finally:

@@ -33,8 +33,8 @@ from audit.store import LedgerSource
 from audit.table import EVALUATIONS, EvaluationRow
 from audit.table import query as stored_evaluations
 from domain.calendar import SHANGHAI
+from ledger.stored import decode
 from projections import queries
-from projections.runner import decode
 
 router = APIRouter(prefix="/v1/supervision", tags=["supervision"])
 
