@@ -14,3 +14,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
+
+import pytest  # noqa: E402
+
+# The two stores every storage test runs on, declared once; PostgreSQL carries the
+# ``postgres`` mark so ``-m 'not postgres'`` runs without the server.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """The store a test runs on: every test asking for ``backend`` runs on both."""
+    return str(request.param)

@@ -220,11 +220,6 @@ def _poison_rows(store: EventStore) -> list[dict[str, Any]]:
     return table(store, "proj_poison")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def examples(backend: str, tmp_path: Path) -> Iterator[Any]:
     with store_config(backend, tmp_path) as config:

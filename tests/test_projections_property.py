@@ -151,7 +151,6 @@ def test_incremental_equals_rebuild_postgres(scenario: dict[str, Any]) -> None:
     check("postgres", scenario)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_later_holiday_notice_refolds_due_dates(backend: str) -> None:
     """Deadlines in 2027 are provisional until its notice is recorded; the notice, recorded after
     the case, changes their due dates in the stored files — as a rebuild from zero would have them."""
