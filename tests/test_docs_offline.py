@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.test_http_support import World, world_at
+from tests.helpers.http_world import World, world_at
 
 _URL = re.compile(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']"""
                   r"""|url:\s*['"]([^'"]+)['"]|openapi_url.*?["']([^"']+)["']""")

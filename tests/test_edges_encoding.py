@@ -26,9 +26,7 @@ from ledger import canonical
 from ledger.service import Ledger, format_time
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
-from tests.serve_support import serving
-from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     CLIENT,
     PASSPHRASE,
     World,
@@ -38,6 +36,8 @@ from tests.test_http_support import (
     world_at,
     world_on,
 )
+from tests.serve_support import serving
+from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
 ALLOWED_CONTROLS = "\t\n\r"

@@ -22,9 +22,9 @@ from hypothesis import strategies as st
 from api.idempotency import fingerprint
 from api.server import create_app
 from api.server.routes_steps import _step_reply, _unstored
+from tests.helpers.http_world import ADMIN, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
 from tests.support import PG_DSN, require_postgres, store_config
 from tests.tcp_proxy import TcpProxy
-from tests.test_http_support import ADMIN, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
 
 
 @pytest.fixture

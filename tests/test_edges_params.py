@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from api.server.app import default_areas
 from api.server.params import bad_parameter
-from tests.test_http_support import ADMIN, World, problem, world_on
+from tests.helpers.http_world import ADMIN, World, problem, world_on
 
 PAGE_QUERY = ("agency", "case", "findings", "due", "year", "colour", "page", "as_of", "recorded", "next", "q",
               "status", "grade", "n", "seed")

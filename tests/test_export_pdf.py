@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from api.cli import main
 from audit.rulebook import RULES
+from tests.helpers.pages_site import Site, number, site_at
 from tests.test_audit_cli import AS_OF, DEFECTIVE, EXAMPLES, ORDER, _defective, _write
-from tests.test_pages_support import Site, number, site_at
 from tests.test_record_examples import cli_data
 
 SECTIONS = ("一、卷内目录", "二、文书目录", "三、时间线", "四、期限", "五、评查", "附录、核验")

@@ -18,7 +18,7 @@ from api.server.state import Area
 from domain.vocabulary import STEPS
 from ledger.envelope import split
 from ledger.keys import verify
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     ADMIN,
     CLIENT,
     FAR,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ledger.verify import verify_store
-from tests.test_http_support import OFFICER, World, case_steps, problem, world_on
+from tests.helpers.http_world import OFFICER, World, case_steps, problem, world_on
 
 
 @pytest.fixture

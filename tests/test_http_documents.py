@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from api.cli import main
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     ADMIN,
     FAR,
     HEAD,

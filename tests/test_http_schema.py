@@ -21,7 +21,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.test_http_support import ADMIN, OFFICER, case_steps, checkpoint, world_at
+from tests.helpers.http_world import ADMIN, OFFICER, case_steps, checkpoint, world_at
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]

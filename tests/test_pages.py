@@ -29,7 +29,7 @@ from ledger.translog import decode_hash
 from projections import queries
 from projections.runner import decode
 from projections.sql import Database
-from tests.test_pages_support import Site, number, site_at
+from tests.helpers.pages_site import Site, number, site_at
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from api.server.readmodels import today as today_fn
 from audit.store import LedgerSource
 from projections.sql import Database
+from tests.helpers.pages_site import AGENCY, Site, site_at
 from tests.test_pages import links, logged_in, text_of
-from tests.test_pages_support import AGENCY, Site, site_at
 
 SHORT = AGENCY.split("/", 1)[1]
 

@@ -32,7 +32,7 @@ from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings
 from projections.runner import Runner
-from tests.test_http_support import ENV, CheapKeyStore
+from tests.helpers.http_world import ENV, CheapKeyStore
 
 PASSPHRASE = "pages-test"
 ADMIN = "officer/admin"
