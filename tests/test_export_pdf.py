@@ -18,9 +18,10 @@ from pypdf import PdfReader
 
 from api.cli import main
 from audit.rulebook import RULES
+from tests.helpers.audit_ledger import AS_OF, DEFECTIVE, ORDER, defective_steps, write_lines
+from tests.helpers.cli_data import cli_data
 from tests.helpers.pages_site import Site, number, site_at
-from tests.test_audit_cli import AS_OF, DEFECTIVE, EXAMPLES, ORDER, _defective, _write
-from tests.test_record_examples import cli_data
+from tests.spec_paths import EXAMPLES
 
 SECTIONS = ("一、卷内目录", "二、文书目录", "三、时间线", "四、期限", "五、评查", "附录、核验")
 
@@ -43,7 +44,7 @@ def ledger_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = cli_data(tmp, monkeypatch)
     for name in ORDER:
         assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl")]) == 0
-    assert main(["--data", str(data), "import", "--backfill", _write(tmp / "d.jsonl", _defective())]) == 0
+    assert main(["--data", str(data), "import", "--backfill", write_lines(tmp / "d.jsonl", defective_steps())]) == 0
     yield data
     monkeypatch.undo()
 
