@@ -33,18 +33,11 @@ from tests.helpers.http_world import (
     officer,
     problem,
     registry_lines,
-    world_at,
 )
 from tests.support import PG_DSN, store_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = "nodes-pass"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("nodes")) as made:
-        yield made
 
 
 # --------------------------------------------------------------------------- finding 11: no oracle

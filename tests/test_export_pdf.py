@@ -20,7 +20,7 @@ from api.cli import main
 from audit.rulebook import RULES
 from tests.helpers.audit_ledger import AS_OF, DEFECTIVE, ORDER, defective_steps, write_lines
 from tests.helpers.cli_data import cli_data
-from tests.helpers.pages_site import Site, number, site_at
+from tests.helpers.pages_site import Site, number
 from tests.spec_paths import EXAMPLES
 
 SECTIONS = ("一、卷内目录", "二、文书目录", "三、时间线", "四、期限", "五、评查", "附录、核验")
@@ -109,12 +109,6 @@ def test_pdf_usage_errors(ledger_dir: Path, tmp_path: Path, capsys: pytest.Captu
 
 
 # --------------------------------------------------------------------------- the pages
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with site_at(tmp_path_factory.mktemp("pdf-pages")) as built:
-        yield built
 
 
 def _as(site: Site, who: str) -> TestClient:

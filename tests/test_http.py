@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi import APIRouter
 
 from api.server.state import Area
@@ -35,12 +33,6 @@ from tests.helpers.http_world import (
     sealed_envelope,
     world_at,
 )
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("http")) as made:
-        yield made
 
 # --------------------------------------------------------------------------- health, schema, errors
 

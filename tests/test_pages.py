@@ -29,13 +29,7 @@ from ledger.translog import decode_hash
 from projections import queries
 from projections.runner import decode
 from projections.sql import Database
-from tests.helpers.pages_site import Site, number, site_at
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with site_at(tmp_path_factory.mktemp("pages")) as built:
-        yield built
+from tests.helpers.pages_site import Site, number
 
 
 @pytest.fixture
