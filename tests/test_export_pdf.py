@@ -8,33 +8,19 @@ Chinese severities, and the same access checks as the pages they sit on.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
 
 from api.cli import main
 from audit.rulebook import RULES
 from tests.helpers.audit_ledger import AS_OF, DEFECTIVE, ORDER, defective_steps, write_lines
 from tests.helpers.cli_data import cli_data
 from tests.helpers.pages_site import Site, number
+from tests.helpers.pdf_pages import SECTIONS, heading, pages_of
 from tests.spec_paths import EXAMPLES
-
-SECTIONS = ("一、卷内目录", "二、文书目录", "三、时间线", "四、期限", "五、评查", "附录、核验")
-
-
-def _heading(text: str) -> str:
-    """The first line under the running header and the page number: a section's heading."""
-    lines = [line.strip() for line in text.splitlines()]
-    return lines[2] if len(lines) > 2 else ""
-
-
-def pages_of(data: bytes) -> list[str]:
-    assert data.startswith(b"%PDF-")
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +44,7 @@ def test_export_case_pdf_has_every_section_on_its_own_page(ledger_dir: Path, tmp
     first = pages[0]
     assert "DXH-CGJ-2026-0099" in first and "行政执法案卷" in first and "武汉市东西湖区城市管理执法局" in first
     assert "保管期限" in first and "东城管罚决字〔2026〕第0099号" in first and "30,000.00 元" in first
-    starts = [next(i for i, text in enumerate(pages) if _heading(text) == s) for s in SECTIONS]
+    starts = [next(i for i, text in enumerate(pages) if heading(text) == s) for s in SECTIONS]
     assert starts == sorted(set(starts)) and starts[0] == 1  # in order, each on a page of its own
     toc = pages[1].replace(" ", "").replace(".", "")
     for section, start in zip(SECTIONS, starts, strict=True):

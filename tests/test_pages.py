@@ -29,7 +29,7 @@ from ledger.translog import decode_hash
 from projections import queries
 from projections.runner import decode
 from projections.sql import Database
-from tests.helpers.pages_site import Site, number
+from tests.helpers.pages_site import Site, links, logged_in, number, text_of
 
 
 @pytest.fixture
@@ -46,22 +46,6 @@ def _client(site: Site, who: str) -> Iterator[TestClient]:
     client = logged_in(site, who)
     yield client
     client.close()
-
-
-def logged_in(site: Site, who: str) -> TestClient:
-    client = TestClient(site.app, raise_server_exceptions=True)
-    site.login(client, who)
-    return client
-
-
-def text_of(page: str) -> str:
-    """The visible text of a page (tags, scripts and styles dropped)."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
-
-
-def links(page: str, prefix: str) -> list[str]:
-    return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', page) if html.unescape(h).startswith(prefix)]
 
 
 # --------------------------------------------------------------------------- login

@@ -13,8 +13,7 @@ from fastapi.testclient import TestClient
 from api.server.readmodels import today as today_fn
 from audit.store import LedgerSource
 from projections.sql import Database
-from tests.helpers.pages_site import AGENCY, Site
-from tests.test_pages import links, logged_in, text_of
+from tests.helpers.pages_site import AGENCY, Site, links, logged_in, text_of
 
 SHORT = AGENCY.split("/", 1)[1]
 
