@@ -1,6 +1,6 @@
 """A populated HTTP world for the read routes (public, cases, supervision): no tests here.
 
-Beside the registry of ``tests.test_http_support``: the general example case of DXH-CGJ in
+Beside the registry of ``tests.helpers.http_world``: the general example case of DXH-CGJ in
 full (published), a DXH-CGJ case whose publication was withdrawn, a case of DXH-SCJ
 (supervised by nobody in particular), a case of XYZ-ZFJ (supervised by XYZ-SFJ only), and
 a rectification order to DXH-CGJ; all backfilled by the admin, then the projections run once.
@@ -17,7 +17,7 @@ from typing import Any
 
 from domain.config import Config
 from projections.runner import Runner
-from tests.test_http_support import ADMIN, FAR, OFFICER, OTHER, SUPERVISOR, World, case_steps, world_at
+from tests.helpers.http_world import ADMIN, FAR, OFFICER, OTHER, SUPERVISOR, World, case_steps, world_at
 
 
 @dataclass

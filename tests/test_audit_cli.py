@@ -6,10 +6,8 @@ from __future__ import annotations
 import copy
 import json
 import threading
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,73 +16,33 @@ from api.settings import Settings
 from api.wiring import open_ledger
 from audit.table import AuditFollower, query, rebuild_table
 from projections.sql import Database
+from tests.helpers.audit_ledger import (  # noqa: F401 - fixture
+    AS_OF,
+    DEFECTIVE,
+    ORDER,
+    defective_steps,
+    example_lines,
+    ledger_dir_fixture,
+    run_cli,
+    write_lines,
+)
+from tests.helpers.cli_data import cli_data
 from tests.spec_paths import EXAMPLES
-from tests.test_record_examples import cli_data
-
-ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
-         "litigation"]
-AS_OF = "2026-12-31"
-DEFECTIVE = "case/DXH-CGJ-2026-0099"
-
-
-def _lines(name: str) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (EXAMPLES / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
-
-def _write(path: Path, steps: list[dict[str, Any]]) -> str:
-    path.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in steps), encoding="utf-8")
-    return str(path)
-
-
-def _defective(upto: str | None = None) -> list[dict[str, Any]]:
-    """The general case on another stream, without the hearing-right notice (PEN-12), as 补录."""
-    steps = copy.deepcopy(_lines("general-case"))
-    for step in steps:
-        step["stream"] = DEFECTIVE
-        if step["type"] == "CaseRegistered":
-            step["data"]["party"].update(name="武汉市东西湖区香满楼餐饮有限公司", credit_code="91420112MA4KY0AB1X")
-        if step["type"] == "PenaltyNoticeServed":
-            step["data"]["rights"]["hearing"] = False
-        if step["type"] == "DecisionMade":
-            step["data"]["document_no"] = "东城管罚决字〔2026〕第0099号"
-        if step["type"] == "DecisionPublished":
-            step["data"]["text"] = step["data"]["text"].replace("0012", "0099")
-    if upto is not None:
-        steps = steps[: [s["type"] for s in steps].index(upto) + 1]
-    return steps
-
-
-@pytest.fixture(scope="module")
-def ledger_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    monkeypatch = pytest.MonkeyPatch()
-    tmp = tmp_path_factory.mktemp("audit")
-    data = cli_data(tmp, monkeypatch)
-    for name in ORDER:
-        assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl")]) == 0
-    assert main(["--data", str(data), "import", "--backfill", _write(tmp / "d.jsonl", _defective())]) == 0
-    yield data
-    monkeypatch.undo()
-
-
-def _run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, str]:
-    capsys.readouterr()
-    code = main(["--data", str(data), *args])
-    return code, capsys.readouterr().out
 
 
 def test_audit_one_case_json(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--format", "json", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--format", "json",
+                        "--as-of", AS_OF)
     assert code == 0
     data = json.loads(out)
     assert data == {"case": "case/DXH-CGJ-2026-0012", "score": 100, "grade": "优秀", "veto": False, "findings": []}
 
 
 def test_audit_defective_case_exit_zero_and_text(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, ledger_dir, "audit", "--case", DEFECTIVE, "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--case", DEFECTIVE, "--as-of", AS_OF)
     assert code == 0
     assert "PEN-12" in out and "不合格" in out and "《中华人民共和国行政处罚法》第六十三条" in out
-    code, out = _run(capsys, ledger_dir, "audit", "--case", DEFECTIVE, "--json", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--case", DEFECTIVE, "--json", "--as-of", AS_OF)
     found = json.loads(out)
     assert found["veto"] is True and found["grade"] == "不合格"
     assert {f["rule"] for f in found["findings"]} == {"PEN-12", "PEN-39", "EVAL-01"}
@@ -94,24 +52,24 @@ def test_audit_defective_case_exit_zero_and_text(ledger_dir: Path, capsys: pytes
 
 
 def test_audit_all_agency_and_sample(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, ledger_dir, "audit", "--all", "--format", "json", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--all", "--format", "json", "--as-of", AS_OF)
     assert code == 0
     every = json.loads(out)
     assert isinstance(every, list) and len(every) == 5
     assert {e["grade"] for e in every if e["case"] != DEFECTIVE} == {"优秀"}
-    code, out = _run(capsys, ledger_dir, "audit", "--agency", "DXH-CGJ", "--json", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--agency", "DXH-CGJ", "--json", "--as-of", AS_OF)
     assert [e["case"] for e in json.loads(out)] == sorted(e["case"] for e in every)
-    code, out = _run(capsys, ledger_dir, "audit", "--agency", "agency/DXH-SFJ", "--json", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--agency", "agency/DXH-SFJ", "--json", "--as-of", AS_OF)
     assert json.loads(out) == []
-    first = _run(capsys, ledger_dir, "audit", "--sample", "2", "--seed", "5", "--json", "--as-of", AS_OF)[1]
-    again = _run(capsys, ledger_dir, "audit", "--sample", "2", "--seed", "5", "--json", "--as-of", AS_OF)[1]
+    first = run_cli(capsys, ledger_dir, "audit", "--sample", "2", "--seed", "5", "--json", "--as-of", AS_OF)[1]
+    again = run_cli(capsys, ledger_dir, "audit", "--sample", "2", "--seed", "5", "--json", "--as-of", AS_OF)[1]
     assert first == again and len(json.loads(first)) == 2
 
 
 def test_audit_html_is_one_printable_self_contained_page(ledger_dir: Path, tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "report.html"
-    code, _ = _run(capsys, ledger_dir, "audit", "--all", "--format", "html", "--as-of", AS_OF, "-o", str(target))
+    code, _ = run_cli(capsys, ledger_dir, "audit", "--all", "--format", "html", "--as-of", AS_OF, "-o", str(target))
     assert code == 0
     page = target.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "@media print" in page and "PEN-12" in page
@@ -119,19 +77,19 @@ def test_audit_html_is_one_printable_self_contained_page(ledger_dir: Path, tmp_p
 
 
 def test_usage_errors_exit_two(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert _run(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2099-0001")[0] == 2
-    assert _run(capsys, ledger_dir, "audit")[0] == 2
-    assert _run(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--all")[0] == 2
-    assert _run(capsys, ledger_dir, "audit", "--all", "--record")[0] == 2
-    assert _run(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--adjust", "nonsense")[0] == 2
+    assert run_cli(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2099-0001")[0] == 2
+    assert run_cli(capsys, ledger_dir, "audit")[0] == 2
+    assert run_cli(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--all")[0] == 2
+    assert run_cli(capsys, ledger_dir, "audit", "--all", "--record")[0] == 2
+    assert run_cli(capsys, ledger_dir, "audit", "--case", "DXH-CGJ-2026-0012", "--adjust", "nonsense")[0] == 2
 
 
 def test_table_incremental_equals_rebuild(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = cli_data(tmp_path, monkeypatch)
     for name in ORDER[:3]:
         assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl")]) == 0
-    running = _defective("DecisionMade")
-    assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "a.jsonl", running)]) == 0
+    running = defective_steps("DecisionMade")
+    assert main(["--data", str(data), "import", "--backfill", write_lines(tmp_path / "a.jsonl", running)]) == 0
     ledger = open_ledger(Settings.load(str(data)), keys=False)
     try:
         db = Database(ledger.store)
@@ -143,8 +101,8 @@ def test_table_incremental_equals_rebuild(tmp_path: Path, monkeypatch: pytest.Mo
         later = date(2026, 4, 30)  # the running case's service and publication are now overdue
         assert follower.run_once(later) >= 1
         assert {"PEN-24", "PEN-40"} <= set(next(r for r in query(db) if r.case == DEFECTIVE).rules)
-        rest = _defective()[len(running):]
-        assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "b.jsonl", rest)]) == 0
+        rest = defective_steps()[len(running):]
+        assert main(["--data", str(data), "import", "--backfill", write_lines(tmp_path / "b.jsonl", rest)]) == 0
         assert main(["--data", str(data), "import", str(EXAMPLES / "no-penalty-case.jsonl")]) == 0
         final = date(2026, 6, 30)
         follower.run_once(final)
@@ -162,12 +120,12 @@ def test_table_incremental_equals_rebuild(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_refresh_command(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, ledger_dir, "audit", "--refresh", "--as-of", AS_OF)
+    code, out = run_cli(capsys, ledger_dir, "audit", "--refresh", "--as-of", AS_OF)
     assert code == 0 and "5" in out
 
 
 def test_record_evaluation_with_adjustment(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out = _run(capsys, ledger_dir, "--as", "officer/SFJ-0001", "audit", "--case", DEFECTIVE, "--record",
+    code, out = run_cli(capsys, ledger_dir, "--as", "officer/SFJ-0001", "audit", "--case", DEFECTIVE, "--record",
                      "--adjust", "PEN-12=2:当事人当场表示放弃听证，告知书遗漏系笔误", "--json", "--as-of", AS_OF)
     assert code == 0, out
     shown = json.loads(out)
@@ -187,7 +145,7 @@ def test_record_evaluation_with_adjustment(ledger_dir: Path, capsys: pytest.Capt
 
 def test_export_checks_offline(ledger_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "export"
-    code, out = _run(capsys, ledger_dir, "export", "--case", "DXH-CGJ-2026-0012", str(target), "--as-of", AS_OF,
+    code, out = run_cli(capsys, ledger_dir, "export", "--case", "DXH-CGJ-2026-0012", str(target), "--as-of", AS_OF,
                      "--json")
     assert code == 0, out
     summary = json.loads(out)
@@ -202,15 +160,15 @@ def test_export_checks_offline(ledger_dir: Path, tmp_path: Path, capsys: pytest.
     assert keys and all(k["public_key"] for k in keys)
     assert "log verify-receipt" in (target / "README.md").read_text(encoding="utf-8")
     for entry in events[:3] + events[-2:]:
-        code, _ = _run(capsys, ledger_dir, "log", "verify-receipt", str(target / entry["receipt"]), "--key",
+        code, _ = run_cli(capsys, ledger_dir, "log", "verify-receipt", str(target / entry["receipt"]), "--key",
                        str(target / "log.vkey"), "--event", str(target / entry["event"]))
         assert code == 0
     tampered = tmp_path / "tampered.bin"
     tampered.write_bytes((target / events[0]["event"]).read_bytes().replace(b"2026", b"2025", 1))
-    code, _ = _run(capsys, ledger_dir, "log", "verify-receipt", str(target / events[0]["receipt"]), "--key",
+    code, _ = run_cli(capsys, ledger_dir, "log", "verify-receipt", str(target / events[0]["receipt"]), "--key",
                    str(target / "log.vkey"), "--event", str(tampered))
     assert code == 1
-    assert _run(capsys, ledger_dir, "export", "--case", "DXH-CGJ-2026-0012", str(target))[0] == 2
+    assert run_cli(capsys, ledger_dir, "export", "--case", "DXH-CGJ-2026-0012", str(target))[0] == 2
 
 
 def test_follow_keeps_the_table_current_until_stopped(ledger_dir: Path) -> None:
@@ -242,13 +200,13 @@ def test_a_new_file_of_the_same_party_re_evaluates_the_others(tmp_path: Path, mo
         today = date(2026, 12, 31)
         follower.run_once(today)
         assert "PEN-32" not in next(r for r in query(db) if r.case == "case/DXH-CGJ-2026-0012").rules
-        earlier = copy.deepcopy(_lines("general-case"))
+        earlier = copy.deepcopy(example_lines("general-case"))
         for step in earlier:
             step["stream"] = "case/DXH-CGJ-2026-0098"
             if step["type"] == "DecisionMade":
                 step["at"] = step["at"].replace("2026-04-13", "2026-04-10")
                 step["data"]["document_no"] = "东城管罚决字〔2026〕第0098号"
-        assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "e.jsonl", earlier)]) == 0
+        assert main(["--data", str(data), "import", "--backfill", write_lines(tmp_path / "e.jsonl", earlier)]) == 0
         assert follower.run_once(today) == 2  # the new file and the example, its party's other file
         incremental = {r.case: r.rules for r in query(db)}
         assert "PEN-32" in incremental["case/DXH-CGJ-2026-0012"]
@@ -262,7 +220,7 @@ def test_a_new_file_of_the_same_party_re_evaluates_the_others(tmp_path: Path, mo
                "data": {"target": {"stream": "case/DXH-CGJ-2026-0098", "version": registered + 1},
                         "field": "party.credit_code", "old": earlier[registered]["data"]["party"]["credit_code"],
                         "new": "91420112MA4KY0CC3Z", "reason": "统一社会信用代码笔误"}}
-        assert main(["--data", str(data), "import", "--backfill", _write(tmp_path / "f.jsonl", [fix])]) == 0
+        assert main(["--data", str(data), "import", "--backfill", write_lines(tmp_path / "f.jsonl", [fix])]) == 0
         assert follower.run_once(today) == 2
         corrected = {r.case: r.rules for r in query(db)}
         assert "PEN-32" not in corrected["case/DXH-CGJ-2026-0012"]

@@ -9,7 +9,7 @@ import pytest
 
 from domain.calendar import HolidayNotice, WorkingCalendar
 from tests.gate_support import load
-from tests.test_audit_support import (
+from tests.helpers.audit_cases import (
     NO_PENALTY,
     TRANSFER,
     at_day,

@@ -11,7 +11,7 @@ from audit.context import AuditContext, History, RegistryIndex, calendar_from
 from audit.engine import evaluate
 from audit.store import prior_case
 from demo import DemoData, generate
-from tests.test_audit_support import versioned
+from tests.helpers.audit_cases import versioned
 
 AS_OF = date(2026, 6, 1)
 COMPANIONS = {"PEN-40": {"TS-03"}, "PEN-05": {"TS-02"}}

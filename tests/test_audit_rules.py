@@ -20,7 +20,7 @@ from audit.context import History, PriorCase
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import RULES
 from tests.gate_support import load
-from tests.test_audit_support import (
+from tests.helpers.audit_cases import (
     ACCOMPANY_VETO,
     GENERAL,
     HEAD,

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.config import Config, Evaluation
+from tests.helpers.audit_cases import OFFICER, edit, general_group
 from tests.test_audit_rules import DEFECTS, _run
-from tests.test_audit_support import OFFICER, edit, general_group
 
 
 def _defect(name: str) -> dict[str, object]:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from unittest.mock import patch
 
-import pytest
-
 import audit.store as store_module
 from audit.store import LedgerSource, stream_rows
 from projections.sql import Database
@@ -15,7 +13,6 @@ from tests.projections_support import import_examples, new_ledger
 from tests.support import store_config
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
 def test_paged_reads_equal_whole_reads(backend: str, tmp_path: Path) -> None:
     with store_config(backend, tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json")

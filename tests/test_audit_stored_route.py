@@ -18,8 +18,8 @@ import api.server.routes_cases as routes_cases
 from api.server.readmodels import read_models
 from audit.table import AuditFollower
 from projections.sql import Database
+from tests.helpers.http_world import ADMIN, case_steps
 from tests.http_reads_support import Populated, populated_at
-from tests.test_http_support import ADMIN, case_steps
 
 TODAY = date(2026, 12, 6)
 
@@ -123,7 +123,7 @@ def test_for_every_case_of_a_demo_the_stored_answer_is_the_fresh_one(
 
     from audit.store import LedgerSource
     from domain.calendar import SHANGHAI
-    from tests.test_pages_support import site_at
+    from tests.helpers.pages_site import site_at
 
     with site_at(tmp_path, cases=120) as site:
         today = datetime.now(SHANGHAI).date()

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from tests.test_browser import Served, Watch, browser, browser_ready, served, shot  # noqa: F401 - fixtures
-from tests.test_export_pdf import SECTIONS, _heading, pages_of
-from tests.test_pages_support import number
+from tests.helpers.browser import Served, Watch, browser_fixture, browser_ready_fixture, served_fixture, shot  # noqa: F401 - fixtures
+from tests.helpers.pages_site import number
+from tests.helpers.pdf_pages import SECTIONS, heading, pages_of
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def _download(page: Any, selector: str) -> bytes:
         return handle.read()
 
 
-def test_a_reviewer_downloads_and_opens_the_pdfs(served: Served, browser: tuple[Any, Watch]) -> None:  # noqa: F811
+def test_a_reviewer_downloads_and_opens_the_pdfs(served: Served, browser: tuple[Any, Watch]) -> None:
     page, watch = browser
     site, base = served.site, served.base
     page.goto(base + "/ui/login")
@@ -41,7 +41,7 @@ def test_a_reviewer_downloads_and_opens_the_pdfs(served: Served, browser: tuple[
 
     pages = pages_of(_download(page, "a:has-text('下载案卷PDF')"))
     assert case in pages[0]
-    starts = [next(i for i, text in enumerate(pages) if _heading(text) == s) for s in SECTIONS]
+    starts = [next(i for i, text in enumerate(pages) if heading(text) == s) for s in SECTIONS]
     assert starts == sorted(set(starts))  # a page (or more) per section, in order
 
     report = pages_of(_download(page, "a:has-text('评查意见书PDF')"))

@@ -18,13 +18,13 @@ import pytest
 
 from api.server import create_app
 from api.server.config import HttpSettings
-from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM, Watch, browser_ready
-from tests.test_pages_support import site_at
+from tests.helpers.browser import ARGS, ARTIFACTS, CHROMIUM, Watch, browser_ready_fixture
+from tests.helpers.pages_site import site_at
 
 pytestmark = pytest.mark.slow
 
 WIDTH = 390
-__all__ = ["browser_ready"]
+__all__ = ["browser_ready_fixture"]
 
 
 @pytest.fixture(scope="module")

@@ -15,12 +15,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from tests import test_browser
-from tests.test_browser import Served, Watch, shot
-
-browser_ready = test_browser.browser_ready  # the fixtures of the browser tests, reused
-served = test_browser.served
-browser = test_browser.browser
+from tests.helpers.browser import Served, Watch, browser_fixture, browser_ready_fixture, served_fixture, shot  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.slow
 

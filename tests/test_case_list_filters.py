@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from demo.documents import pdf_file
+from tests.helpers.http_world import ADMIN, OFFICER, OTHER, example, world_at
 from tests.http_reads_support import Populated, populate, project
-from tests.test_http_support import ADMIN, OFFICER, OTHER, example, world_at
 
 
 def pdf(pages: int) -> bytes:
@@ -54,7 +54,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     from api.server.config import HttpSettings
-    from tests.test_http_support import case_steps
+    from tests.helpers.http_world import case_steps
 
     http = HttpSettings(max_request_bytes=1024 * 1024, max_batch_bytes=4 * 1024 * 1024, max_batch_steps=100,
                         max_document_bytes=4096, integrate_interval=0, auth_cache_seconds=0)

@@ -24,9 +24,9 @@ import orjson
 import pytest
 
 from api.cli import main
+from tests.helpers.http_world import OFFICER, PASSPHRASE, case_steps, world_at
 from tests.serve_support import free_port, start_serve
 from tests.support import store_config
-from tests.test_http_support import OFFICER, PASSPHRASE, case_steps, world_at
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -21,7 +21,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 @pytest.mark.parametrize("kill_after", [0.05, 0.9, 2.3])
 def test_sigkill_while_appending(backend: str, kill_after: float, tmp_path: Path) -> None:
     with store_config(backend, tmp_path) as config:

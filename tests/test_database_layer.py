@@ -14,8 +14,6 @@ from ledger.database import in_lists, open_database
 from ledger.store import EventStore, StoreConfig
 from tests.support import store_config
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=50))
 def test_in_lists_asks_for_every_value_once_in_order_within_the_size(values: list[int], size: int) -> None:
@@ -27,9 +25,9 @@ def test_in_lists_asks_for_every_value_once_in_order_within_the_size(values: lis
     assert seen == values
 
 
-@pytest.fixture(params=BACKENDS)
-def config(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreConfig]:
-    with store_config(request.param, tmp_path) as cfg:
+@pytest.fixture
+def config(backend: str, tmp_path: Path) -> Iterator[StoreConfig]:
+    with store_config(backend, tmp_path) as cfg:
         yield cfg
 
 

@@ -28,8 +28,8 @@ from ledger.keys import KeyStore
 from ledger.service import BatchView, Ledger
 from ledger.store import EventStore, StoreConfig
 from tests.gate_support import BOOTSTRAP_STEP, find, load
+from tests.helpers.cli_data import cli_data
 from tests.support import AHEAD_OF_THE_CLOCK
-from tests.test_record_examples import cli_data
 
 ADMIN = "officer/admin"
 

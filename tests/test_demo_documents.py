@@ -20,7 +20,7 @@ from api.cli import main
 from api.documents import DocumentStore
 from demo import generate
 from demo.documents import one_page_pdf
-from tests.test_record_examples import cli_data
+from tests.helpers.cli_data import cli_data
 
 AS_OF = date(2026, 11, 25)
 

@@ -3,20 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 
-from tests.test_http_support import World, world_at
+from tests.helpers.http_world import World
 
 _URL = re.compile(r"""(?:src|href|spec-url)\s*=\s*["']([^"']+)["']"""
                   r"""|url:\s*['"]([^'"]+)['"]|openapi_url.*?["']([^"']+)["']""")
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("docs")) as w:
-        yield w
 
 
 def urls_of(html: str) -> set[str]:

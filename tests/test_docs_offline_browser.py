@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 
 from api.server.config import HttpSettings
-from tests.test_browser import ARGS, CHROMIUM, _browser_missing
-from tests.test_http_support import world_at
+from tests.helpers.browser import ARGS, CHROMIUM, browser_missing
+from tests.helpers.http_world import world_at
 
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    missing = _browser_missing()
+    missing = browser_missing()
     if missing is not None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")

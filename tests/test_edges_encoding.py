@@ -26,10 +26,7 @@ from ledger import canonical
 from ledger.service import Ledger, format_time
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
-from tests.serve_support import serving
-from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
-from tests.test_http_support import (
-    BACKENDS,
+from tests.helpers.http_world import (
     CLIENT,
     PASSPHRASE,
     World,
@@ -39,6 +36,8 @@ from tests.test_http_support import (
     world_at,
     world_on,
 )
+from tests.serve_support import serving
+from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
 ALLOWED_CONTROLS = "\t\n\r"
@@ -79,9 +78,9 @@ def nested_json(depth: int) -> bytes:
     return b"".join(reversed(openers)) + orjson.dumps("底") + b"".join(closers)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    with store_config(request.param, tmp_path) as config:
+@pytest.fixture
+def ledger(backend: str, tmp_path: Path) -> Iterator[Ledger]:
+    with store_config(backend, tmp_path) as config:
         led = make_ledger(config, tmp_path / "keys.json", clock=lambda: NOW)
         bootstrap(led, OFFICER)
         try:
@@ -223,9 +222,9 @@ def test_the_horizon_is_configurable(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- over HTTP
 
 
-@pytest.fixture(params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    with world_on(request.param, tmp_path) as made:
+@pytest.fixture
+def world(backend: str, tmp_path: Path) -> Iterator[World]:
+    with world_on(backend, tmp_path) as made:
         yield made
 
 

@@ -22,14 +22,14 @@ from hypothesis import strategies as st
 from api.idempotency import fingerprint
 from api.server import create_app
 from api.server.routes_steps import _step_reply, _unstored
+from tests.helpers.http_world import ADMIN, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
 from tests.support import PG_DSN, require_postgres, store_config
 from tests.tcp_proxy import TcpProxy
-from tests.test_http_support import ADMIN, BACKENDS, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
 
 
-@pytest.fixture(params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    with world_on(request.param, tmp_path) as made:
+@pytest.fixture
+def world(backend: str, tmp_path: Path) -> Iterator[World]:
+    with world_on(backend, tmp_path) as made:
         yield made
 
 

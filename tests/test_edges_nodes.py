@@ -23,8 +23,7 @@ from ledger.keys import KeyStore, KeyStoreError
 from ledger.keys_db import DbKeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
-from tests.support import PG_DSN, store_config
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     ADMIN,
     FAR,
     OFFICER,
@@ -34,17 +33,11 @@ from tests.test_http_support import (
     officer,
     problem,
     registry_lines,
-    world_at,
 )
+from tests.support import PG_DSN, store_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = "nodes-pass"
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("nodes")) as made:
-        yield made
 
 
 # --------------------------------------------------------------------------- finding 11: no oracle

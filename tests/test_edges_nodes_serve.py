@@ -15,9 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers.http_world import ADMIN, bearer, case_steps, officer, registry_lines
 from tests.serve_support import ROOT, serving
 from tests.support import store_config
-from tests.test_http_support import ADMIN, bearer, case_steps, officer, registry_lines
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from api.server.app import default_areas
 from api.server.params import bad_parameter
-from tests.test_http_support import ADMIN, BACKENDS, World, problem, world_on
+from tests.helpers.http_world import ADMIN, World, problem, world_on
 
 PAGE_QUERY = ("agency", "case", "findings", "due", "year", "colour", "page", "as_of", "recorded", "next", "q",
               "status", "grade", "n", "seed")
@@ -25,9 +25,9 @@ BAD = ("%00", "%1f", "%ff", "abc%00def", "%ed%a0%80")  # NUL, a C0 control, not 
 EVERY_ROUTE = ("%00", "%ed%a0%80")  # what the enumeration of every route sends (the rest: one route, below)
 
 
-@pytest.fixture(params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    with world_on(request.param, tmp_path) as made:
+@pytest.fixture
+def world(backend: str, tmp_path: Path) -> Iterator[World]:
+    with world_on(backend, tmp_path) as made:
         yield made
 
 

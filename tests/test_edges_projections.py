@@ -221,11 +221,6 @@ def _poison_rows(store: EventStore) -> list[dict[str, Any]]:
     return table(store, "proj_poison")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    return str(request.param)
-
-
 @pytest.fixture
 def examples(backend: str, tmp_path: Path) -> Iterator[Any]:
     with store_config(backend, tmp_path) as config:
@@ -392,7 +387,7 @@ def test_cli_run_once_exits_0_and_status_shows_the_parked_event(tmp_path: Path, 
 
 
 def test_readiness_reports_the_parked_event_and_stays_ready(backend: str, tmp_path: Path) -> None:
-    from tests.test_http_support import world_at
+    from tests.helpers.http_world import world_at
 
     with store_config(backend, tmp_path) as config:
         extra = {} if backend == "sqlite" else {"postgres": (config.postgres_dsn, config.postgres_schema)}

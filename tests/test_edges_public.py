@@ -33,8 +33,8 @@ from domain.registry import HistoryRegistry
 from ledger import merkle
 from ledger.translog import TransparencyLog, encode_hash
 from tests.gate_support import CALENDAR, CONFIG, find, judge, load, record, registry_context
+from tests.helpers.http_world import ADMIN, OFFICER, OTHER, World, case_steps, checkpoint, problem, world_at
 from tests.http_reads_support import moved, project
-from tests.test_http_support import ADMIN, OFFICER, OTHER, World, case_steps, checkpoint, problem, world_at
 
 GENERAL = "general-case.jsonl"
 ATOM = "{http://www.w3.org/2005/Atom}"

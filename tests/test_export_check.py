@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from api.export_check import check_export
-from tests.test_audit_cli import AS_OF, _run, ledger_dir
+from tests.helpers.audit_ledger import AS_OF, ledger_dir_fixture, run_cli
 
-__all__ = ["ledger_dir"]
+__all__ = ["ledger_dir_fixture"]
 
 CLI = Path(sys.executable).parent / "enforcement-ledger"
 
@@ -97,7 +97,7 @@ def test_a_tampered_receipt_is_caught(bundle: Path, tmp_path: Path, capsys: pyte
     path.write_text("\n".join(text) + "\n", encoding="utf-8")
     report = check_export(copy)
     assert [p for p in report.problems if "回执" in p] and report.receipts == report.events - 1
-    code, out = _run(capsys, copy, "verify-export", str(copy))
+    code, out = run_cli(capsys, copy, "verify-export", str(copy))
     assert code == 1 and "核验失败" in out
 
 

@@ -8,32 +8,19 @@ Chinese severities, and the same access checks as the pages they sit on.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
 
 from api.cli import main
 from audit.rulebook import RULES
-from tests.test_audit_cli import AS_OF, DEFECTIVE, EXAMPLES, ORDER, _defective, _write
-from tests.test_pages_support import Site, number, site_at
-from tests.test_record_examples import cli_data
-
-SECTIONS = ("一、卷内目录", "二、文书目录", "三、时间线", "四、期限", "五、评查", "附录、核验")
-
-
-def _heading(text: str) -> str:
-    """The first line under the running header and the page number: a section's heading."""
-    lines = [line.strip() for line in text.splitlines()]
-    return lines[2] if len(lines) > 2 else ""
-
-
-def pages_of(data: bytes) -> list[str]:
-    assert data.startswith(b"%PDF-")
-    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages]
+from tests.helpers.audit_ledger import AS_OF, DEFECTIVE, ORDER, defective_steps, write_lines
+from tests.helpers.cli_data import cli_data
+from tests.helpers.pages_site import Site, number
+from tests.helpers.pdf_pages import SECTIONS, heading, pages_of
+from tests.spec_paths import EXAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +30,7 @@ def ledger_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     data = cli_data(tmp, monkeypatch)
     for name in ORDER:
         assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl")]) == 0
-    assert main(["--data", str(data), "import", "--backfill", _write(tmp / "d.jsonl", _defective())]) == 0
+    assert main(["--data", str(data), "import", "--backfill", write_lines(tmp / "d.jsonl", defective_steps())]) == 0
     yield data
     monkeypatch.undo()
 
@@ -57,7 +44,7 @@ def test_export_case_pdf_has_every_section_on_its_own_page(ledger_dir: Path, tmp
     first = pages[0]
     assert "DXH-CGJ-2026-0099" in first and "行政执法案卷" in first and "武汉市东西湖区城市管理执法局" in first
     assert "保管期限" in first and "东城管罚决字〔2026〕第0099号" in first and "30,000.00 元" in first
-    starts = [next(i for i, text in enumerate(pages) if _heading(text) == s) for s in SECTIONS]
+    starts = [next(i for i, text in enumerate(pages) if heading(text) == s) for s in SECTIONS]
     assert starts == sorted(set(starts)) and starts[0] == 1  # in order, each on a page of its own
     toc = pages[1].replace(" ", "").replace(".", "")
     for section, start in zip(SECTIONS, starts, strict=True):
@@ -108,12 +95,6 @@ def test_pdf_usage_errors(ledger_dir: Path, tmp_path: Path, capsys: pytest.Captu
 
 
 # --------------------------------------------------------------------------- the pages
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with site_at(tmp_path_factory.mktemp("pdf-pages")) as built:
-        yield built
 
 
 def _as(site: Site, who: str) -> TestClient:

@@ -31,7 +31,7 @@ from api.server.tabular import table_format
 from api.tables_export import INT, MONEY, TEXT, TIME, Column, Table, content_disposition, write
 from domain.money import yuan
 from projections.labels import STATUS_LABELS
-from tests.test_pages_support import AGENCY, OTHER_AGENCY, Site, number, site_at
+from tests.helpers.pages_site import AGENCY, OTHER_AGENCY, Site, number, site_at
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CODES = {"general", "summary", "penalty", "archived", "closed", "registered", "red", "yellow", "person",

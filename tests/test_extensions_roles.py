@@ -27,9 +27,7 @@ from projections.casefile import fold_casefile, fold_lawsuit, fold_review
 from projections.runner import Runner, rebuild
 from projections.sql import Database
 from tests.gate_support import load
-from tests.projections_support import dump, import_steps, lines, new_ledger, table
-from tests.support import store_config
-from tests.test_audit_support import (
+from tests.helpers.audit_cases import (
     GENERAL,
     HEAD,
     LAWSUIT,
@@ -47,6 +45,8 @@ from tests.test_audit_support import (
     step,
     versioned,
 )
+from tests.projections_support import dump, import_steps, lines, new_ledger, table
+from tests.support import store_config
 
 CASE = "case/DXH-CGJ-2026-0012"
 SFJ_HEAD = "officer/SFJ-0002"

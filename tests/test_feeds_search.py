@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.http_world import ADMIN, case_steps, world_at
 from tests.http_reads_support import Populated, populate, project
-from tests.test_http_support import ADMIN, case_steps, world_at
 
 if TYPE_CHECKING:
     from projections.queries import DecisionSearch

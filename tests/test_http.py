@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import copy
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi import APIRouter
 
 from api.server.state import Area
 from domain.vocabulary import STEPS
 from ledger.envelope import split
 from ledger.keys import verify
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     ADMIN,
     CLIENT,
     FAR,
@@ -35,12 +33,6 @@ from tests.test_http_support import (
     sealed_envelope,
     world_at,
 )
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("http")) as made:
-        yield made
 
 # --------------------------------------------------------------------------- health, schema, errors
 

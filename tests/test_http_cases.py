@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.http_world import ADMIN, FAR, HEAD, OFFICER, OTHER, REVIEWER, SUPERVISOR, case_steps, problem
 from tests.http_reads_support import Populated, populated_at
-from tests.test_http_support import ADMIN, FAR, HEAD, OFFICER, OTHER, REVIEWER, SUPERVISOR, case_steps, problem
 
 Site = Populated
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from ledger.verify import verify_store
-from tests.test_http_support import BACKENDS, OFFICER, World, case_steps, problem, world_on
+from tests.helpers.http_world import OFFICER, World, case_steps, problem, world_on
 
 
-@pytest.fixture(params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
-    with world_on(request.param, tmp_path) as made:
+@pytest.fixture
+def world(backend: str, tmp_path: Path) -> Iterator[World]:
+    with world_on(backend, tmp_path) as made:
         yield made
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from api.cli import main
-from tests.test_http_support import (
+from tests.helpers.http_world import (
     ADMIN,
     FAR,
     HEAD,
@@ -21,14 +20,7 @@ from tests.test_http_support import (
     SUPERVISOR,
     World,
     problem,
-    world_at,
 )
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with world_at(tmp_path_factory.mktemp("http")) as made:
-        yield made
 
 
 def _put(world: World, who: str, content: bytes, sha: str | None = None, media_type: str = "application/pdf") -> object:

@@ -13,7 +13,7 @@ from api.server.config import HttpSettings
 from audit.table import EvaluationRow, query
 from ledger.importer import import_lines
 from projections.sql import Database
-from tests.test_http_support import ADMIN, OFFICER, World, example, world_at
+from tests.helpers.http_world import ADMIN, OFFICER, World, example, world_at
 
 CASE = "case/DXH-CGJ-2026-0012"
 

@@ -16,7 +16,7 @@ from api.server.config import HttpSettings
 from ledger import merkle, notes
 from ledger.envelope import SealedEvent
 from ledger.translog import ConsistencyProof, InclusionProof, TransparencyLog, log_signer
-from tests.test_http_support import ADMIN, OFFICER, World, case_steps, problem, world_at
+from tests.helpers.http_world import ADMIN, OFFICER, World, case_steps, problem, world_at
 
 FUTURE = "2099-12-31"
 

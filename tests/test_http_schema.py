@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import (
@@ -21,16 +22,18 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from tests.test_http_support import ADMIN, OFFICER, case_steps, checkpoint, world_at
+from tests.helpers.http_world import ADMIN, OFFICER, case_steps, checkpoint, world_at
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
-EXAMPLES = 12
+# Examples per operation: a few in the fast tier, the long run in the slow tier.
+EXAMPLES = [3, pytest.param(12, marks=pytest.mark.slow)]
 HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much,
           HealthCheck.data_too_large, HealthCheck.large_base_example]
 
 
-def test_app_conforms_to_its_schema(tmp_path: Path) -> None:
+@pytest.mark.parametrize("examples", EXAMPLES)
+def test_app_conforms_to_its_schema(tmp_path: Path, examples: int) -> None:
     with world_at(tmp_path) as world:
         for step in case_steps("DXH-CGJ-2026-0001", 3):  # a case to read, and a log to prove
             assert world.post(OFFICER, step).status_code == 201
@@ -45,7 +48,7 @@ def test_app_conforms_to_its_schema(tmp_path: Path) -> None:
             labels.append(operation.label)
 
             @given(case=operation.as_strategy())
-            @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=HEALTH, database=None)
+            @settings(max_examples=examples, deadline=None, suppress_health_check=HEALTH, database=None)
             def exercise(case: Any) -> None:
                 case.call_and_validate(headers=headers, checks=CHECKS)
 

@@ -18,12 +18,10 @@ from ledger.service import Ledger, format_time
 from ledger.verify import verify_store
 from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, step, store_config
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
-
-@pytest.fixture(params=BACKENDS)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path):
-    with store_config(request.param, tmp_path) as config:
+@pytest.fixture
+def ledger(backend: str, tmp_path: Path):
+    with store_config(backend, tmp_path) as config:
         led = make_ledger(config, tmp_path / "keys.json")
         bootstrap(led, OFFICER)
         yield led

@@ -32,9 +32,9 @@ from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
 from tests.gate_support import BOOTSTRAP_STEP, HEAD, OFFICER, SUPERVISOR, Raw, load
+from tests.helpers.cli_data import cli_data
+from tests.helpers.cli_data import stored as cli_stored
 from tests.test_gates import DEFECTS, Defect, _defect_steps
-from tests.test_record_examples import cli_data
-from tests.test_record_examples import stored as cli_stored
 
 ADMIN = "officer/admin"
 LIVE_DEFECTS = [d for d in DEFECTS if d.structural_ok]

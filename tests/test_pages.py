@@ -29,13 +29,7 @@ from ledger.stored import decode
 from ledger.translog import decode_hash
 from projections import queries
 from projections.sql import Database
-from tests.test_pages_support import Site, number, site_at
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with site_at(tmp_path_factory.mktemp("pages")) as built:
-        yield built
+from tests.helpers.pages_site import Site, links, logged_in, number, text_of
 
 
 @pytest.fixture
@@ -52,22 +46,6 @@ def _client(site: Site, who: str) -> Iterator[TestClient]:
     client = logged_in(site, who)
     yield client
     client.close()
-
-
-def logged_in(site: Site, who: str) -> TestClient:
-    client = TestClient(site.app, raise_server_exceptions=True)
-    site.login(client, who)
-    return client
-
-
-def text_of(page: str) -> str:
-    """The visible text of a page (tags, scripts and styles dropped)."""
-    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", page))
-
-
-def links(page: str, prefix: str) -> list[str]:
-    return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', page) if html.unescape(h).startswith(prefix)]
 
 
 # --------------------------------------------------------------------------- login

@@ -13,16 +13,9 @@ from fastapi.testclient import TestClient
 from api.server.readmodels import today as today_fn
 from audit.store import LedgerSource
 from projections.sql import Database
-from tests.test_pages import links, logged_in, text_of
-from tests.test_pages_support import AGENCY, Site, site_at
+from tests.helpers.pages_site import AGENCY, Site, links, logged_in, text_of
 
 SHORT = AGENCY.split("/", 1)[1]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    with site_at(tmp_path_factory.mktemp("newcomer")) as built:
-        yield built
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from audit.engine import load_file
 from domain.calendar import WorkingCalendar
 from projections.casefile import CaseFile, Deadline, fold_casefile, fold_review
 from tests.gate_support import load
-from tests.test_audit_support import (
+from tests.helpers.audit_cases import (
     GENERAL,
     HEAD,
     LAWSUIT,
@@ -34,7 +34,7 @@ from tests.test_audit_support import (
     versioned,
     without,
 )
-from tests.test_audit_support import (
+from tests.helpers.audit_cases import (
     NO_PENALTY as NO_PENALTY_FILE,
 )
 

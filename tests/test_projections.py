@@ -48,9 +48,9 @@ GENERAL_CATALOGUE = [
 ]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def examples(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    with store_config(request.param, tmp_path) as config:
+@pytest.fixture
+def examples(backend: str, tmp_path: Path) -> Iterator[Ledger]:
+    with store_config(backend, tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json")
         import_examples(ledger)
         runner = Runner(ledger.store, batch=7)

@@ -33,7 +33,6 @@ def consistent(db: Database) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sigkill_mid_batch_then_restart(backend: str, tmp_path: Path) -> None:
     with store_config(backend, tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json", live=False)

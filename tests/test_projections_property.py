@@ -138,20 +138,31 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         ledger.close()
 
 
-@settings(max_examples=150 if SLOW else 12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenario=scenarios())
-def test_incremental_equals_rebuild_sqlite(scenario: dict[str, Any]) -> None:
-    check("sqlite", scenario)
+def examples(fast: int, slow: int) -> list[Any]:
+    """A few scenarios in the fast tier; the long run in the slow tier (more with ``HYPOTHESIS_PROFILE=slow``)."""
+    return [fast, pytest.param(slow * 5 if SLOW else slow, marks=pytest.mark.slow)]
+
+
+def run_scenarios(backend: str, count: int) -> None:
+    @settings(max_examples=count, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(scenario=scenarios())
+    def each(scenario: dict[str, Any]) -> None:
+        check(backend, scenario)
+
+    each()
+
+
+@pytest.mark.parametrize("count", examples(6, 30))
+def test_incremental_equals_rebuild_sqlite(count: int) -> None:
+    run_scenarios("sqlite", count)
 
 
 @pytest.mark.postgres
-@settings(max_examples=60 if SLOW else 6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenario=scenarios())
-def test_incremental_equals_rebuild_postgres(scenario: dict[str, Any]) -> None:
-    check("postgres", scenario)
+@pytest.mark.parametrize("count", examples(3, 12))
+def test_incremental_equals_rebuild_postgres(count: int) -> None:
+    run_scenarios("postgres", count)
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_later_holiday_notice_refolds_due_dates(backend: str) -> None:
     """Deadlines in 2027 are provisional until its notice is recorded; the notice, recorded after
     the case, changes their due dates in the stored files — as a rebuild from zero would have them."""

@@ -4,8 +4,7 @@ The registry goes first (as ``examples/README.md`` says), then each case, each s
 ``enforcement-ledger record`` run through ``api.cli.main`` — so every step passes structure
 and the legal gates on the stream as the ledger holds it, not as one batch sees it.
 
-``cli_data`` is shared with the other CLI-level tests: a real ``init``, with a cheaper key
-derivation (the key store records its own work factor, so later opens stay cheap too).
+``cli_data`` (``tests/helpers/cli_data.py``): a real ``init``, with a cheaper key derivation.
 """
 
 from __future__ import annotations
@@ -17,39 +16,16 @@ from typing import Any
 import orjson
 import pytest
 
-import api.wiring
 from api.cli import main
 from api.settings import Settings
 from api.wiring import open_ledger
-from ledger.keys import KeyStore
 from ledger.verify import verify_store
+from tests.helpers.cli_data import cli_data, stored
 from tests.spec_paths import EXAMPLES
 
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]
 ADMIN = "officer/admin"
-PASSPHRASE = "record-examples-test"
-
-
-class CheapKeyStore(KeyStore):
-    """The project's key store with a test-sized scrypt work factor (2**10 instead of 2**15)."""
-
-    @classmethod
-    def create(cls, path: Path, passphrase: str, *, work_factor: int = 2**10) -> KeyStore:
-        return super().create(path, passphrase, work_factor=work_factor)
-
-
-def cli_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A data directory made by ``enforcement-ledger init`` (SQLite), its key store cheap to open."""
-    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", PASSPHRASE)
-    for name in ("LEDGER_POSTGRES_DSN", "LEDGER_ACTOR", "LEDGER_CONFIG", "LEDGER_DATA"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(api.wiring, "KeyStore", CheapKeyStore)
-    data = tmp_path / "var"
-    assert main(["--data", str(data), "init"]) == 0
-    return data
-
-
 def lines(name: str) -> list[dict[str, Any]]:
     raw = (EXAMPLES / f"{name}.jsonl").read_bytes().splitlines()
     return [orjson.loads(line) for line in raw if line.strip()]
@@ -65,14 +41,6 @@ def record(data: Path, step_file: str, *, actor: str | None = None) -> int:
     if actor is not None:
         args += ["--as", actor]
     return main([*args, "record", step_file, "--json"])
-
-
-def stored(data: Path, stream: str) -> list:
-    ledger = open_ledger(Settings.load(str(data)), keys=False)
-    try:
-        return ledger.read(stream)
-    finally:
-        ledger.close()
 
 
 @pytest.fixture

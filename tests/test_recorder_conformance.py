@@ -174,9 +174,9 @@ def _pg_datastore(schema: str, **kwargs: Any) -> PostgresDatastore:
 # --------------------------------------------------------------------------- (a) UUID streams
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def recorder(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Sealing]:
-    if request.param == "sqlite":
+@pytest.fixture
+def recorder(backend: str, tmp_path: Path) -> Iterator[Sealing]:
+    if backend == "sqlite":
         sqlite = SealingSQLite(SQLiteDatastore(str(tmp_path / "uuid.sqlite"), originator_id_type="uuid"))
         sqlite.create_table()
         yield sqlite

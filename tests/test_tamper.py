@@ -90,16 +90,16 @@ class Target:
                     conn.execute("DROP TABLE backup")
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def target(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
-    tmp = tmp_path_factory.mktemp(request.param)
-    with store_config(request.param, tmp) as config:
+@pytest.fixture(scope="module")
+def target(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Target]:
+    tmp = tmp_path_factory.mktemp(backend)
+    with store_config(backend, tmp) as config:
         ledger = make_ledger(config, tmp / "keys.json")
         bootstrap(ledger, OFFICER)
         for n in range(1, 5):
             ledger.record([sample_step(s, n) for s in STREAMS], actor=OFFICER)
         ledger.close()
-        target = Target(request.param, config, tmp)
+        target = Target(backend, config, tmp)
         assert verify_store(EventStore(config)).ok
         yield target
 

@@ -43,7 +43,6 @@ from tests.translog_support import (
     table,
 )
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 BIG = 2000
 
 
@@ -55,9 +54,9 @@ def signer() -> notes.Ed25519Signer:
     return notes.Ed25519Signer(ORIGIN, hashlib.sha256(b"test log key").digest())
 
 
-@pytest.fixture(params=BACKENDS)
-def config(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StoreConfig]:
-    with store_config(request.param, tmp_path) as cfg:
+@pytest.fixture
+def config(backend: str, tmp_path: Path) -> Iterator[StoreConfig]:
+    with store_config(backend, tmp_path) as cfg:
         yield cfg
 
 
@@ -197,9 +196,9 @@ class Big:
         self.roots = [ref.root(n) for n in range(ref.size + 1)]
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
-def big(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Big]:
-    with store_config(request.param, tmp_path_factory.mktemp("big")) as cfg:
+@pytest.fixture(scope="module")
+def big(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Big]:
+    with store_config(backend, tmp_path_factory.mktemp("big")) as cfg:
         s = EventStore(cfg)
         fill(s, BIG + 20)
         ids = notification_ids(s)

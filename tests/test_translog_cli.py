@@ -21,8 +21,6 @@ from ledger.store import EventStore
 from tests.support import OFFICER, bootstrap, sample_step, store_config, validator_for_tests
 from tests.translog_support import sql
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
 
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="enforcement-ledger")
@@ -41,14 +39,14 @@ class Cli:
         return code, self.capsys.readouterr().out
 
 
-@pytest.fixture(params=BACKENDS)
-def cli(request: pytest.FixtureRequest, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+@pytest.fixture
+def cli(backend: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
         monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     monkeypatch.setenv("LEDGER_KEY_PASSPHRASE", "test-pass")
     monkeypatch.delenv("LEDGER_LOG_ORIGIN", raising=False)
     data = tmp_path / "ledger-data"
     data.mkdir()
-    with store_config(request.param, data) as config:
+    with store_config(backend, data) as config:
         settings = Settings(data=data, postgres_dsn=config.postgres_dsn,
                             postgres_schema=config.postgres_schema)
         led = ledger_of(settings)

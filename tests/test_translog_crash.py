@@ -21,7 +21,6 @@ EVENTS = 12000
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_sigkill_during_integration_then_restart(backend: str, tmp_path: Path) -> None:
     with store_config(backend, tmp_path) as config:
         store = EventStore(config)

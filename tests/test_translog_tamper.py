@@ -23,13 +23,12 @@ from ledger.witness import InconsistentCheckpointError, Witness
 from tests.support import OFFICER, bootstrap, make_ledger, sample_step, store_config
 from tests.translog_support import ORIGIN, sql, table
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 KEY = notes.Ed25519Signer(ORIGIN, hashlib.sha256(b"tamper test log key").digest())
 
 
-@pytest.fixture(params=BACKENDS)
-def ledger(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Ledger]:
-    with store_config(request.param, tmp_path) as config:
+@pytest.fixture
+def ledger(backend: str, tmp_path: Path) -> Iterator[Ledger]:
+    with store_config(backend, tmp_path) as config:
         led = make_ledger(config, tmp_path / "keys.json")
         bootstrap(led, OFFICER)
         # case/A ends early in the global order; the other cases go on after it

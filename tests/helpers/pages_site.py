@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import html
 import io
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +34,7 @@ from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings
 from projections.runner import Runner
-from tests.test_http_support import ENV, CheapKeyStore
+from tests.helpers.http_world import ENV, CheapKeyStore
 
 PASSPHRASE = "pages-test"
 ADMIN = "officer/admin"
@@ -176,3 +178,19 @@ def site_at(tmp: Path, **kwargs: Any) -> Iterator[Site]:
 
 def number(stream: str) -> str:
     return stream.split("/", 1)[1]
+
+
+def logged_in(site: Site, who: str) -> TestClient:
+    client = TestClient(site.app, raise_server_exceptions=True)
+    site.login(client, who)
+    return client
+
+
+def text_of(page: str) -> str:
+    """The visible text of a page (tags, scripts and styles dropped)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def links(page: str, prefix: str) -> list[str]:
+    return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', page) if html.unescape(h).startswith(prefix)]

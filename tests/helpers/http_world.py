@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -161,12 +160,10 @@ def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area
     return World(settings, app, client, ledger, tokens, client_key, data)
 
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
 
 @contextmanager
 def world_on(backend: str, tmp: Path) -> Iterator[World]:
-    """A world on SQLite, or on a PostgreSQL schema of its own (``BACKENDS``)."""
+    """A world on SQLite, or on a PostgreSQL schema of its own (the ``backend`` fixture of ``conftest.py``)."""
     with store_config(backend, tmp) as config:
         postgres = (config.postgres_dsn, config.postgres_schema) if config.postgres_dsn else None
         with world_at(tmp, postgres=postgres) as made:
