@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +15,7 @@ import pytest
 
 from api.server import create_app
 from api.server.config import HttpSettings
-from tests.helpers.browser import ARGS, ARTIFACTS, CHROMIUM, Watch, browser_ready_fixture
+from tests.helpers.browser import ARGS, ARTIFACTS, CHROMIUM, Watch, browser_ready_fixture, in_thread
 from tests.helpers.pages_site import site_at
 
 pytestmark = pytest.mark.slow
@@ -30,28 +27,12 @@ __all__ = ["browser_ready_fixture"]
 @pytest.fixture(scope="module")
 def base(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A demo served by uvicorn on a free port (as ``tests/test_browser.py``, with fewer cases)."""
-    import uvicorn
-
     cases = int(os.environ.get("LEDGER_PHONE_DEMO_CASES", "300"))
     with site_at(tmp_path_factory.mktemp("phone"), cases=cases) as site:
         site.close()
         app = create_app(site.settings, http=HttpSettings(integrate_interval=0), integrate=False)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+        with in_thread(app) as (url, _, _thread):
+            yield url
 
 
 @pytest.fixture

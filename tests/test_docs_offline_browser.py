@@ -7,10 +7,6 @@ assets only. Skips without Chromium, as ``tests/test_browser.py`` does.
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,36 +14,15 @@ from typing import Any
 import pytest
 
 from api.server.config import HttpSettings
-from tests.helpers.browser import ARGS, CHROMIUM, browser_missing
+from tests.helpers.browser import ARGS, CHROMIUM, browser_ready_fixture, in_thread  # noqa: F401 - a fixture
 from tests.helpers.http_world import world_at
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    missing = browser_missing()
-    if missing is not None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(missing)
-    import uvicorn
-
+def base(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with world_at(tmp_path_factory.mktemp("docs-browser"), http=HttpSettings(integrate_interval=0)) as world:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(world.app, log_level="warning", lifespan="off"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        try:
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+        with in_thread(world.app, lifespan="off") as (url, _, _thread):
+            yield url
 
 
 @pytest.mark.slow

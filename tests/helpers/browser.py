@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,29 +60,36 @@ class Served:
 
 @pytest.fixture(scope="module", name="served")
 def served_fixture(browser_ready: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    import uvicorn
-
     cases = int(os.environ.get("LEDGER_BROWSER_DEMO_CASES", "2000"))
     with site_at(tmp_path_factory.mktemp("browser"), cases=cases) as site:
         site.close()  # the build's own app; a fresh one serves, as `serve` would
         app = create_app(site.settings, http=HttpSettings(integrate_interval=0), integrate=False)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 30
-        while not server.started:
-            assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-            time.sleep(0.05)
-        try:
-            yield Served(site, f"http://127.0.0.1:{port}", server, thread)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=30)
-            sock.close()
+        with in_thread(app) as (url, server, thread):
+            yield Served(site, url, server, thread)
+
+
+@contextmanager
+def in_thread(app: Any, *, lifespan: str = "on") -> Iterator[tuple[str, Any, threading.Thread]]:
+    """``app`` served by uvicorn in a thread on a free port: (its URL, the server, the thread)."""
+    import uvicorn
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan=lifespan))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", server, thread
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
 
 
 @dataclass
