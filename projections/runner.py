@@ -33,13 +33,14 @@ import os
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
+from domain.roles import RegistryAsOf
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections import poison
@@ -558,12 +559,12 @@ class Runner:
 
     def _fold(self, members: Mapping[str, Sequence[str]], calendar: WorkingCalendar,
               data: Mapping[str, Sequence[Mapping[str, Any]]],
-              people: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+              registry: RegistryAsOf | None = None,
               ) -> dict[str, CaseFile | SupervisionFile]:
-        """Fold each group from ``data``, the envelopes of every stream of ``members``; ``people``
-        holds the officer streams named in court (who was a head: ``domain.roles``)."""
+        """Fold each group from ``data``, the envelopes of every stream of ``members``; ``registry``
+        over the officer streams the folds read (:meth:`_people`)."""
         folded: dict[str, CaseFile | SupervisionFile] = {}
-        registry = registry_of(people or {})
+        registry = registry or registry_of({})
         for key, streams in members.items():
             if key.startswith("supervision/"):
                 folded[key] = fold_supervision(key, data.get(key, ()), calendar=calendar)
@@ -607,22 +608,22 @@ class Runner:
                 except Exception:
                     broken.add(stream)  # the group is isolated below, where the event is parked
             data = loaded
-        people = self._people(members, data, upto, fresh=fresh, skip=skipped)
+        registry = registry_of(self._people(members, data, upto, fresh=fresh, skip=skipped))  # one per batch
         out: dict[str, Rows] = {}
         parked: list[Parked] = []
         for key, streams_of in members.items():
             try:
                 if broken.intersection(streams_of):
                     raise CannotApply("decode", "存储字节无法解码")
-                found = self._one_group(key, streams_of, ctx, data, people)
+                found = self._one_group(key, streams_of, ctx, data, registry)
             except Exception:
                 def build(part: Mapping[str, Sequence[Mapping[str, Any]]], key: str = key,
                           streams_of: Sequence[str] = streams_of) -> dict[str, Rows]:
                     # the registry this part reads: without a parked event, another officer may have
                     # recorded the source (as a rebuild, which skips the parked events, sees it)
                     group = {key: streams_of}
-                    return self._one_group(key, streams_of, ctx, part,
-                                           self._people(group, part, upto, fresh=fresh, skip=skipped))
+                    people = self._people(group, part, upto, fresh=fresh, skip=skipped)
+                    return self._one_group(key, streams_of, ctx, part, registry_of(people))
 
                 found, more = self._isolate(streams_of, upto, build, fresh=fresh, skip=skipped)
                 parked += more
@@ -633,7 +634,7 @@ class Runner:
         return out, parked
 
     def _people(self, members: Mapping[str, Sequence[str]], data: Mapping[str, Sequence[Mapping[str, Any]]],
-                upto: int, *, fresh: bool, skip: Iterable[int]) -> dict[str, list[Mapping[str, Any]]]:
+                upto: int, *, fresh: bool, skip: Collection[int]) -> dict[str, list[Mapping[str, Any]]]:
         """The officer streams the groups' folds read from the registry (``domain.roles``): those named
         in court, and who recorded the source of a case not yet registered."""
         named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
@@ -645,18 +646,17 @@ class Runner:
         if not self._lazy:
             return dict(self.histories.get(named))
         people: dict[str, list[Mapping[str, Any]]] = {}
-        left_out = set(skip)
         for nid, stream, _, state in self.db.stream_events(named, upto, fresh=fresh):
-            if nid not in left_out:
+            if nid not in skip:
                 people.setdefault(stream, []).append(decode(state))
         return people
 
     def _one_group(self, key: str, streams: Sequence[str], ctx: Context,
                    data: Mapping[str, Sequence[Mapping[str, Any]]],
-                   people: Mapping[str, Sequence[Mapping[str, Any]]] | None = None) -> dict[str, Rows]:
+                   registry: RegistryAsOf | None = None) -> dict[str, Rows]:
         """One group's rows for every group projection, checked storable; raises when they cannot be made."""
         try:
-            group = self._fold({key: streams}, ctx.calendar, data, people)[key]
+            group = self._fold({key: streams}, ctx.calendar, data, registry)[key]
         except Exception as exc:
             raise CannotApply("fold", f"案卷无法折叠: {exc!r}") from exc
         out: dict[str, Rows] = {}
