@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ./var
 export LEDGER_DATA ?= $(DATA)
+# Where the environment forbids bytecode files, pytest re-rewrites every test module on each run
+# (about 5 s a worker); the project's own caches are fine to write.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-slow bench lint typecheck clean venv
 
@@ -23,8 +26,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
+# The slow tier: crash, load, browser and long property tests, then every property test of the
+# fast tier again with its whole example count (the fast tier runs a quarter).
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow
+	HYPOTHESIS_PROFILE=full $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider -m 'property and not slow'
 
 bench: $(STAMP)
 	@for b in benchmarks/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

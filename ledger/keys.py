@@ -67,7 +67,23 @@ class SigningKey:
         return bytes(nacl.bindings.crypto_sign(message, self._secret)[:64])
 
 
-_SCRYPT_N = 2**15
+SCRYPT_N = 2**15
+MIN_SCRYPT_N = 2**10
+
+
+def default_work_factor() -> int:
+    """scrypt's N for a new key store: ``LEDGER_SCRYPT_N`` (a power of two, at least 2**10) or 2**15.
+
+    A store keeps its N in its header, so the setting never touches a store already made; the
+    test suite lowers it because a 2**15 derivation per ``init`` was a fifth of its time.
+    """
+    text = os.environ.get("LEDGER_SCRYPT_N", "").strip()
+    if not text:
+        return SCRYPT_N
+    n = int(text) if text.isdigit() else 0
+    if n < MIN_SCRYPT_N or n & (n - 1):
+        raise KeyStoreError(f"LEDGER_SCRYPT_N 须为不小于 {MIN_SCRYPT_N} 的 2 的幂，而不是 {text!r}")
+    return n
 
 
 def _derive(passphrase: str, salt: bytes, n: int) -> bytes:
@@ -91,7 +107,7 @@ class KeyStore:
         self._aes: AESGCM | None = None
 
     @classmethod
-    def create(cls, path: Path, passphrase: str, *, work_factor: int = _SCRYPT_N) -> KeyStore:
+    def create(cls, path: Path, passphrase: str, *, work_factor: int | None = None) -> KeyStore:
         if path.exists():
             raise KeyStoreError(f"密钥库已存在: {path}")
         doc = {**new_header(passphrase, work_factor), "keys": {}}
@@ -172,10 +188,12 @@ class KeyStore:
         return self._read_entry(kid) is not None
 
 
-def new_header(passphrase: str, work_factor: int = _SCRYPT_N) -> dict[str, Any]:
+def new_header(passphrase: str, work_factor: int | None = None) -> dict[str, Any]:
     """A fresh key-store header: scrypt parameters with a random salt, and a check value."""
     if not passphrase:
         raise KeyStoreError("密钥库口令为空 (LEDGER_KEY_PASSPHRASE)")
+    if work_factor is None:
+        work_factor = default_work_factor()
     salt = os.urandom(16)
     aes = AESGCM(_derive(passphrase, salt, work_factor))
     check_nonce = os.urandom(12)

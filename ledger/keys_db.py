@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from ledger.keys import _SCRYPT_N, KeyStore, KeyStoreError, new_header, open_header, unseal
+from ledger.keys import KeyStore, KeyStoreError, new_header, open_header, unseal
 from ledger.side_tables import SideTables
 from ledger.store import EventStore
 
@@ -39,7 +39,7 @@ class DbKeyStore(KeyStore, SideTables):
     """:class:`KeyStore` whose header and sealed entries live in the ledger's database."""
 
     def __init__(self, store: EventStore, passphrase: str, *, legacy: Path | None = None,
-                 create: bool = False, work_factor: int = _SCRYPT_N) -> None:
+                 create: bool = False, work_factor: int | None = None) -> None:
         """``create``: make the header when the database has none (``init``); otherwise only
         an old key file to migrate (``legacy``, the data directory's ``keys.json``) may
         start one, with that file's salt and work factor. ``path`` names that file only."""

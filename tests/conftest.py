@@ -5,23 +5,26 @@ from collections.abc import Iterator
 from typing import Any
 
 os.environ.setdefault("HYPOTHESIS_PROFILE", "default")
+# Key stores made by the tests derive with scrypt N=2**10, not 2**15 (ledger.keys.default_work_factor).
+os.environ.setdefault("LEDGER_SCRYPT_N", "1024")
 
 from hypothesis import HealthCheck, settings
 
-settings.register_profile(
-    "default", deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-)
-settings.register_profile(
-    "slow", max_examples=500, deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+# The fast tier runs a quarter of each property test's examples (tests/helpers/examples.py); ``make
+# test-slow`` reruns every property test with ``full``; ``slow`` is for a long hunt by hand.
+_HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+settings.register_profile("default", max_examples=25, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("full", max_examples=100, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("slow", max_examples=500, deadline=None, suppress_health_check=_HEALTH)
 settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])
 
 import pytest  # noqa: E402
 
-# The two stores every storage test runs on, declared once; PostgreSQL carries the
-# ``postgres`` mark so ``-m 'not postgres'`` runs without the server.
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+# The two stores every storage test runs on, declared once. The PostgreSQL twin carries the
+# ``postgres`` mark (``-m 'not postgres'`` runs without the server) and the ``slow`` one: ``make test``
+# runs each storage test on SQLite, ``make test-slow`` (and so CI) on PostgreSQL as well. Tests of
+# what only PostgreSQL does (LISTEN/NOTIFY, shared keys, several nodes) stay in the fast tier.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])]
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -48,3 +51,10 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
 
     with site_at(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as built:
         yield built
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every hypothesis test carries the ``property`` mark, so a tier can select the property runs."""
+    for item in items:
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            item.add_marker(pytest.mark.property)

@@ -27,7 +27,7 @@ from tests.helpers.audit_ledger import (  # noqa: F401 - fixture
     write_lines,
 )
 from tests.helpers.cli_data import cli_data
-from tests.spec_paths import EXAMPLES
+from tests.helpers.spec_paths import EXAMPLES
 
 
 def test_audit_one_case_json(ledger_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 
 from domain.calendar import HolidayNotice, WorkingCalendar
-from tests.gate_support import load
 from tests.helpers.audit_cases import (
     NO_PENALTY,
     TRANSFER,
@@ -20,6 +19,7 @@ from tests.helpers.audit_cases import (
     shift,
     without,
 )
+from tests.helpers.gate_context import load
 
 CAL = WorkingCalendar()
 

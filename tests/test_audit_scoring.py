@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from domain.config import Config, Evaluation
 from tests.helpers.audit_cases import OFFICER, edit, general_group
-from tests.test_audit_rules import DEFECTS, _run
+from tests.helpers.audit_defects import DEFECTS, run_defect
 
 
 def _defect(name: str) -> dict[str, object]:
@@ -32,7 +32,7 @@ def _many_procedural() -> dict[str, object]:
 
 
 def test_deductions_stop_at_the_category_weight() -> None:
-    ev = _run(_many_procedural())
+    ev = run_defect(_many_procedural())
     procedural = [f for f in ev.findings if f.category == "执法程序"]
     assert len(procedural) == 6 and sum(f.points for f in procedural) == 30
     assert ev.deductions["执法程序"] == 25
@@ -40,43 +40,43 @@ def test_deductions_stop_at_the_category_weight() -> None:
 
 
 def test_a_major_finding_deducts_its_points_and_keeps_excellent() -> None:
-    ev = _run(_defect("wrong_remedy_days"))
+    ev = run_defect(_defect("wrong_remedy_days"))
     assert ev.score == 95 and ev.grade == "优秀"
 
 
 def test_basic_element_problem_bars_excellent() -> None:
     """A MAJOR finding in 事实证据 (PEN-05) is a basic-element problem: 95 points but 合格."""
-    ev = _run(_defect("record_unsigned"))
+    ev = run_defect(_defect("record_unsigned"))
     assert ev.by_rule()["PEN-05"].category == "事实证据"
     assert ev.score == 95 and ev.grade == "合格"
 
 
 def test_blocker_is_a_veto_whatever_the_score() -> None:
-    ev = _run(_defect("no_legal_review"))
+    ev = run_defect(_defect("no_legal_review"))
     assert ev.veto and ev.grade == "不合格" and ev.score >= 90
     assert {"PEN-39", "EVAL-01"} <= set(ev.rules())
     assert ev.by_rule()["PEN-39"].points == 0 and ev.by_rule()["EVAL-01"].points == 0
 
 
 def test_minor_deducts_two() -> None:
-    ev = _run(_defect("no_av"))
+    ev = run_defect(_defect("no_av"))
     assert ev.score == 98 and ev.by_rule()["TS-06"].points == 2
 
 
 def test_cut_offs_weights_points_and_severities_come_from_the_configuration() -> None:
     strict = Config(evaluation=replace(Evaluation(), excellent_min=96, major_points=8))
     built = _defect("wrong_remedy_days")
-    ev = _run({**built, "config": strict})
+    ev = run_defect({**built, "config": strict})
     assert ev.score == 92 and ev.grade == "合格"
     local = Config(evaluation=replace(Evaluation(), severities={"TS-06": "MAJOR"}))
-    ev = _run({**_defect("no_av"), "config": local})
+    ev = run_defect({**_defect("no_av"), "config": local})
     assert ev.by_rule()["TS-06"].severity == "MAJOR" and ev.score == 95
     moved = Config(evaluation=replace(Evaluation(), categories={"PEN-22": "法律文书"}))
-    ev = _run({**_defect("wrong_remedy_days"), "config": moved})
+    ev = run_defect({**_defect("wrong_remedy_days"), "config": moved})
     assert ev.by_rule()["PEN-22"].category == "法律文书" and ev.deductions["法律文书"] == 5
 
 
 def test_pass_cut_off() -> None:
     lenient = Config(evaluation=replace(Evaluation(), pass_min=80, excellent_min=90))
-    ev = _run({**_many_procedural(), "config": lenient})
+    ev = run_defect({**_many_procedural(), "config": lenient})
     assert ev.score == 75 and ev.grade == "不合格"

@@ -9,8 +9,8 @@ from unittest.mock import patch
 import audit.store as store_module
 from audit.store import LedgerSource, stream_rows
 from projections.sql import Database
-from tests.projections_support import import_examples, new_ledger
-from tests.support import store_config
+from tests.helpers.projection_ledgers import import_examples, new_ledger
+from tests.helpers.stores import store_config
 
 
 def test_paged_reads_equal_whole_reads(backend: str, tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import api.server.routes_cases as routes_cases
 from api.server.readmodels import read_models
 from audit.table import AuditFollower
 from projections.sql import Database
+from tests.helpers.http_reads import Populated, populated_at
 from tests.helpers.http_world import ADMIN, case_steps
-from tests.http_reads_support import Populated, populated_at
 
 TODAY = date(2026, 12, 6)
 

@@ -28,6 +28,7 @@ from domain.calendar import (
     parse_aware_datetime,
     shanghai_date,
 )
+from tests.helpers.examples import scaled
 
 CAL = WorkingCalendar()
 D = date
@@ -377,7 +378,7 @@ def test_shanghai_date_is_utc_plus_8(moment: datetime) -> None:
 COVERED_STARTS = st.dates(min_value=D(LIBRARY_YEARS.start, 1, 1), max_value=D(2026, 8, 31))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=scaled(300), deadline=None)
 @given(COVERED_STARTS, st.integers(min_value=1, max_value=60))
 def test_add_working_days_properties(start: date, n: int) -> None:
     d = CAL.add_working_days(start, n)
@@ -388,7 +389,7 @@ def test_add_working_days_properties(start: date, n: int) -> None:
     assert d.due == brute_add_working_days(start, n)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=scaled(300), deadline=None)
 @given(COVERED_STARTS, st.integers(min_value=1, max_value=120))
 def test_add_natural_days_properties(start: date, n: int) -> None:
     d = CAL.add_natural_days(start, n)
@@ -403,7 +404,7 @@ def test_add_natural_days_properties(start: date, n: int) -> None:
         day += timedelta(days=1)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(200), deadline=None)
 @given(COVERED_STARTS, st.integers(min_value=1, max_value=24))
 def test_add_months_properties(start: date, n: int) -> None:
     raw = CAL.add_months(start, n, roll=False).due
@@ -414,7 +415,7 @@ def test_add_months_properties(start: date, n: int) -> None:
         assert cc.is_workday(d.due) and d.due >= raw
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(200), deadline=None)
 @given(
     st.dates(min_value=D(2026, 6, 1), max_value=D(2027, 12, 31)),
     st.integers(min_value=0, max_value=60),

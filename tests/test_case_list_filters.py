@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from demo.documents import pdf_file
+from tests.helpers.examples import scaled
+from tests.helpers.http_reads import Populated, populate, project
 from tests.helpers.http_world import ADMIN, OFFICER, OTHER, example, world_at
-from tests.http_reads_support import Populated, populate, project
 
 
 def pdf(pages: int) -> bytes:
@@ -176,7 +177,7 @@ def test_pdf_page_count() -> None:
     assert pdf_page_count(b"%PDF-1.7\n(compressed object streams: nothing visible)") is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(200), deadline=None)
 @given(lines=st.lists(st.tuples(st.sampled_from(["正卷", "副卷"]), st.booleans(),
                                 st.one_of(st.none(), st.integers(min_value=1, max_value=40)), st.booleans()),
                       max_size=15))

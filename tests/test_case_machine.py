@@ -37,8 +37,9 @@ from ledger.keys import KeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
-from tests.gate_support import BOOTSTRAP_STEP, Raw, load
-from tests.spec_paths import RULES_MD
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import BOOTSTRAP_STEP, Raw, load
+from tests.helpers.spec_paths import RULES_MD
 
 ADMIN = "officer/admin"
 CASE_FILES = ("general-case.jsonl", "summary-case.jsonl", "no-penalty-case.jsonl", "transfer-case.jsonl")
@@ -334,13 +335,13 @@ HEALTH = [HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_to
 
 def test_random_step_sequences_keep_the_ledger_sound() -> None:
     run_state_machine_as_test(CaseMachine, settings=settings(
-        max_examples=15, stateful_step_count=20, deadline=None, suppress_health_check=HEALTH))
+        max_examples=scaled(15), stateful_step_count=20, deadline=None, suppress_health_check=HEALTH))
 
 
 @pytest.mark.slow
 def test_random_step_sequences_keep_the_ledger_sound_long() -> None:
     run_state_machine_as_test(CaseMachine, settings=settings(
-        max_examples=200, stateful_step_count=50, deadline=None, suppress_health_check=HEALTH))
+        max_examples=scaled(200), stateful_step_count=50, deadline=None, suppress_health_check=HEALTH))
 
 
 # --------------------------------------------------------------------------- what the machine found

@@ -25,8 +25,8 @@ import pytest
 
 from api.cli import main
 from tests.helpers.http_world import OFFICER, PASSPHRASE, case_steps, world_at
-from tests.serve_support import free_port, start_serve
-from tests.support import store_config
+from tests.helpers.serve import free_port, start_serve
+from tests.helpers.stores import store_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -15,7 +15,7 @@ import pytest
 from ledger.envelope import content_hash
 from ledger.store import EventStore
 from ledger.verify import verify_store
-from tests.support import OFFICER, bootstrap, make_ledger, store_config
+from tests.helpers.stores import OFFICER, bootstrap, make_ledger, store_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def test_sigkill_while_appending(backend: str, kill_after: float, tmp_path: Path
         ledger.close()
         where = config.sqlite_path or f"{config.postgres_dsn}#{config.postgres_schema}"
         child = subprocess.Popen(
-            [sys.executable, "-m", "tests.crash_writer", backend, where, str(tmp_path / "keys.json")],
+            [sys.executable, "-m", "tests.helpers.crash_writer", backend, where, str(tmp_path / "keys.json")],
             cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
         acked: list[tuple[str, int, str]] = []

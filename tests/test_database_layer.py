@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from ledger.database import in_lists, open_database
 from ledger.store import EventStore, StoreConfig
-from tests.support import store_config
+from tests.helpers.stores import store_config
 
 
 @given(st.lists(st.integers()), st.integers(min_value=1, max_value=50))

@@ -27,9 +27,9 @@ from domain.errors import StepRefused
 from ledger.keys import KeyStore
 from ledger.service import BatchView, Ledger
 from ledger.store import EventStore, StoreConfig
-from tests.gate_support import BOOTSTRAP_STEP, find, load
 from tests.helpers.cli_data import cli_data
-from tests.support import AHEAD_OF_THE_CLOCK
+from tests.helpers.gate_context import BOOTSTRAP_STEP, find, load
+from tests.helpers.stores import AHEAD_OF_THE_CLOCK
 
 ADMIN = "officer/admin"
 

@@ -35,7 +35,8 @@ from domain.step import Step
 from domain.validation import SINGLE_OPENING
 from domain.vocabulary import may_open_stream
 from ledger.verify import verify_store
-from tests.gate_support import MemoryContext
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import MemoryContext
 
 AS_OF = date(2026, 11, 25)
 CONFIG = Config()
@@ -325,7 +326,7 @@ def test_a_year_the_calendar_lacks_gets_a_generated_notice() -> None:
     assert replay_live(data) == []
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=scaled(6), deadline=None)
 @given(seed=st.integers(0, 2**31), days=st.integers(0, 800), share=st.sampled_from([0.0, 0.15, 0.5]))
 def test_for_all_seeds_and_dates_lawful_is_lawful_and_defects_are_marked(seed: int, days: int, share: float) -> None:
     as_of = date(2026, 1, 1) + timedelta(days=days)

@@ -21,6 +21,7 @@ from api.documents import DocumentStore
 from demo import generate
 from demo.documents import one_page_pdf
 from tests.helpers.cli_data import cli_data
+from tests.helpers.examples import scaled
 
 AS_OF = date(2026, 11, 25)
 
@@ -41,7 +42,7 @@ def text_of(data: bytes) -> str:
     return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=scaled(5), deadline=None)
 @given(st.integers(min_value=0, max_value=10_000))
 def test_every_cited_pdf_is_generated_with_the_hash_the_step_cites(seed: int) -> None:
     data = generate(6, seed, AS_OF)

@@ -21,7 +21,8 @@ from domain.admission import validate
 from domain.config import Config
 from domain.errors import StepRefused
 from domain.step import Step
-from tests.gate_support import MemoryContext
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import MemoryContext
 
 AS_OF = date(2026, 11, 25)
 CONFIG = Config()
@@ -50,7 +51,7 @@ def test_the_demo_orders_and_answers_rectifications() -> None:
     assert all(s in live for r in data.rectifications for s in r.steps)  # recorded live, through the gates
 
 
-@settings(max_examples=6, deadline=None)
+@settings(max_examples=scaled(6), deadline=None)
 @given(seed=st.integers(min_value=1, max_value=50))
 def test_rectifications_are_lawful_signed_by_a_supervisor_and_reproducible(seed: int) -> None:
     """For all seeds: each order is by a supervisor of the agency that supervises the case's agency,

@@ -26,6 +26,7 @@ from ledger import canonical
 from ledger.service import Ledger, format_time
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
+from tests.helpers.examples import scaled
 from tests.helpers.http_world import (
     CLIENT,
     PASSPHRASE,
@@ -36,8 +37,8 @@ from tests.helpers.http_world import (
     world_at,
     world_on,
 )
-from tests.serve_support import serving
-from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
+from tests.helpers.serve import serving
+from tests.helpers.stores import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, store_config
 
 FORBIDDEN = [chr(c) for c in range(0x20) if chr(c) not in "\t\n\r"]
 ALLOWED_CONTROLS = "\t\n\r"
@@ -113,7 +114,7 @@ def test_for_all_values_without_one_the_new_value_check_accepts(value: Any) -> N
     canonical.check_new(value)
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=scaled(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(bad=bad_values, clean=clean_values)
 def test_for_all_steps_a_forbidden_control_is_refused_and_clean_text_round_trips(
         ledger: Ledger, bad: Any, clean: Any) -> None:

@@ -22,9 +22,10 @@ from hypothesis import strategies as st
 from api.idempotency import fingerprint
 from api.server import create_app
 from api.server.routes_steps import _step_reply, _unstored
+from tests.helpers.examples import scaled
 from tests.helpers.http_world import ADMIN, OFFICER, OFFICER2, World, case_steps, problem, world_at, world_on
-from tests.support import PG_DSN, require_postgres, store_config
-from tests.tcp_proxy import TcpProxy
+from tests.helpers.stores import PG_DSN, require_postgres, store_config
+from tests.helpers.tcp_proxy import TcpProxy
 
 
 @pytest.fixture
@@ -136,7 +137,7 @@ def test_keys_are_kept_a_day_then_pruned(world: World) -> None:
 REQUESTS = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 2)), min_size=1, max_size=7)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=scaled(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(requests=REQUESTS)
 def test_any_sequence_of_keyed_requests_writes_once_per_key(tmp_path: Path, requests: list[tuple[int, int]]) -> None:
     """For all sequences: a key's first request writes, a repeat answers the same bytes, another body 422."""

@@ -34,7 +34,7 @@ from tests.helpers.http_world import (
     problem,
     registry_lines,
 )
-from tests.support import PG_DSN, store_config
+from tests.helpers.stores import PG_DSN, store_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PASS = "nodes-pass"

@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from tests.helpers.http_world import ADMIN, bearer, case_steps, officer, registry_lines
-from tests.serve_support import ROOT, serving
-from tests.support import store_config
+from tests.helpers.serve import ROOT, serving
+from tests.helpers.stores import store_config
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

@@ -37,8 +37,9 @@ from ledger.store import EventStore, StoreConfig
 from projections import poison
 from projections.runner import Runner, rebuild, status
 from projections.sql import Database
-from tests.projections_support import GENERAL, SUMMARY, dump, import_examples, lines, new_ledger, table
-from tests.support import store_config
+from tests.helpers.examples import scaled
+from tests.helpers.projection_ledgers import GENERAL, SUMMARY, dump, import_examples, lines, new_ledger, table
+from tests.helpers.stores import store_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,7 @@ _PROJECTIONS_PARENT = """
     from unittest.mock import patch
     import projections.pool as pool_module
     import projections.runner as runner_module
-    from tests.projections_support import import_examples, new_ledger
+    from tests.helpers.projection_ledgers import import_examples, new_ledger
     from ledger.store import StoreConfig
 
     def stuck(*_):
@@ -322,7 +323,7 @@ def test_a_fresh_rebuild_parks_what_an_incremental_run_parks(tmp_path: Path) -> 
             ledger.close()
 
 
-@settings(max_examples=5, deadline=None)
+@settings(max_examples=scaled(5), deadline=None)
 @given(st.data())
 def test_parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFactory, data: st.DataObject) -> None:
     """For any failing (stream, version) and any batch size, incremental == rebuild and one event is parked."""
@@ -330,7 +331,7 @@ def test_parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFa
 
 
 @pytest.mark.slow
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=scaled(100), deadline=None)
 @given(st.data())
 def test_parking_is_a_function_of_the_events_at_length(tmp_path_factory: pytest.TempPathFactory,
                                                         data: st.DataObject) -> None:

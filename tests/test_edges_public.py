@@ -32,9 +32,10 @@ from domain.personal_data import find_personal_data, gb11643_check_char
 from domain.registry import HistoryRegistry
 from ledger import merkle
 from ledger.translog import TransparencyLog, encode_hash
-from tests.gate_support import CALENDAR, CONFIG, find, judge, load, record, registry_context
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import CALENDAR, CONFIG, find, judge, load, record, registry_context
+from tests.helpers.http_reads import moved, project
 from tests.helpers.http_world import ADMIN, OFFICER, OTHER, World, case_steps, checkpoint, problem, world_at
-from tests.http_reads_support import moved, project
 
 GENERAL = "general-case.jsonl"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -101,7 +102,7 @@ def _nest(leaf: Any) -> st.SearchStrategy[Any]:
         st.builds(lambda v, before: [*before, v], inner, st.lists(st.integers(), max_size=2))), max_leaves=6)
 
 
-@settings(max_examples=25, deadline=None)  # each example judges the whole example case
+@settings(max_examples=scaled(25), deadline=None)  # each example judges the whole example case
 @given(member=_KEYS.filter(lambda k: k not in {"text", "published_at", "channel", "max_until", "other"}),
        value=st.sampled_from([f"联系电话{PHONE}", f"身份证{ID}", "e-mail: zhang.san@example.com"]).flatmap(_nest),
        as_key=st.booleans())
@@ -170,7 +171,7 @@ def test_the_live_gate_keeps_the_checksum_and_public_surfaces_do_not() -> None:
 _REGIONS = ("11", "31", "42", "44", "65", "81", "942")  # 9 + a province: 外国人永久居留身份证
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=scaled(300), deadline=None)
 @given(region=st.sampled_from(_REGIONS), rest=st.from_regex(r"[0-9]{4}", fullmatch=True),
        born=st.dates(date(1900, 1, 1), date(2099, 12, 31)), serial=st.from_regex(r"[0-9]{3}", fullmatch=True),
        check=st.sampled_from("0123456789X"))
@@ -465,7 +466,7 @@ def _stated(moment: datetime, offset: timezone, zulu: bool) -> str:
     return text.replace("+00:00", "Z") if zulu else text
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=scaled(200), deadline=None)
 @given(a=_MOMENTS, b=_MOMENTS, oa=_OFFSETS, ob=_OFFSETS, za=st.booleans(), zb=st.booleans())
 def test_instant_keys_compare_as_instants(a: datetime, b: datetime, oa: timezone, ob: timezone,
                                           za: bool, zb: bool) -> None:
@@ -501,7 +502,7 @@ class _Models:
         return name
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(entries=st.lists(st.tuples(_MOMENTS, _OFFSETS, st.booleans(), st.booleans()), min_size=1, max_size=12),
        limit=st.integers(min_value=1, max_value=5))
 def test_disclosures_page_and_cut_by_instant_for_all_offsets(entries: list[tuple[datetime, timezone, bool, bool]],

@@ -20,7 +20,7 @@ from tests.helpers.audit_ledger import AS_OF, DEFECTIVE, ORDER, defective_steps,
 from tests.helpers.cli_data import cli_data
 from tests.helpers.pages_site import Site, number
 from tests.helpers.pdf_pages import SECTIONS, heading, pages_of
-from tests.spec_paths import EXAMPLES
+from tests.helpers.spec_paths import EXAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -31,6 +31,7 @@ from api.server.tabular import table_format
 from api.tables_export import INT, MONEY, TEXT, TIME, Column, Table, content_disposition, write
 from domain.money import yuan
 from projections.labels import STATUS_LABELS
+from tests.helpers.examples import scaled
 from tests.helpers.pages_site import AGENCY, OTHER_AGENCY, Site, number, site_at
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -273,7 +274,7 @@ def _one(kind: str, value: Any, header: str = "值") -> Table:
     return Table("测试", [Column(header, lambda r: r, kind)], [value])
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_for_all_amounts_csv_says_yuan_and_xlsx_holds_the_exact_number(fen: int) -> None:
     assert csv_rows(write(_one(MONEY, fen), "csv"))[0]["值"] == yuan(fen)
@@ -281,7 +282,7 @@ def test_for_all_amounts_csv_says_yuan_and_xlsx_holds_the_exact_number(fen: int)
     assert Decimal(str(cell.value)) * 100 == fen and cell.number_format == "#,##0.00"
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=scaled(40), deadline=None)
 @given(st.text(alphabet=st.sampled_from("=+-@ab中,\"'\n1("), min_size=1, max_size=12))
 def test_for_all_texts_no_cell_becomes_a_formula(text: str) -> None:
     cell = _cells(write(_one(TEXT, text), "xlsx"), "值")[0]
@@ -350,7 +351,7 @@ _CASE_ROWS = st.lists(st.fixed_dictionaries({
 }), max_size=8)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=scaled(25), deadline=None)
 @given(_CASE_ROWS)
 def test_for_all_case_lists_both_formats_hold_a_row_per_case_in_order(rows: list[dict[str, Any]]) -> None:
     from api.tables_export import Names, cases_table

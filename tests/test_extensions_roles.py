@@ -26,7 +26,6 @@ from projections import queries
 from projections.casefile import fold_casefile, fold_lawsuit, fold_review
 from projections.runner import Runner, rebuild
 from projections.sql import Database
-from tests.gate_support import load
 from tests.helpers.audit_cases import (
     GENERAL,
     HEAD,
@@ -45,8 +44,10 @@ from tests.helpers.audit_cases import (
     step,
     versioned,
 )
-from tests.projections_support import dump, import_steps, lines, new_ledger, table
-from tests.support import store_config
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import load
+from tests.helpers.projection_ledgers import dump, import_steps, lines, new_ledger, table
+from tests.helpers.stores import store_config
 
 CASE = "case/DXH-CGJ-2026-0012"
 SFJ_HEAD = "officer/SFJ-0002"
@@ -243,7 +244,7 @@ _EXTENSIONS = st.lists(st.tuples(st.integers(0, 150), st.integers(1, 30)), max_s
                        unique_by=lambda e: e[0])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(start=st.dates(date(2024, 1, 1), date(2026, 6, 30)), found=_EXTENSIONS)
 def test_pen23_period_agrees_with_reference(start: date, found: list[tuple[int, int]]) -> None:
     exts = [(start + timedelta(days=offset), days) for offset, days in found]
@@ -255,7 +256,7 @@ def test_pen23_period_agrees_with_reference(start: date, found: list[tuple[int, 
     assert [e.timely for e in file.extensions] == timely
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=scaled(60), deadline=None)
 @given(accepted=st.dates(date(2024, 1, 1), date(2026, 8, 31)), found=_EXTENSIONS)
 def test_rc05_period_agrees_with_reference(accepted: date, found: list[tuple[int, int]]) -> None:
     exts = [(accepted + timedelta(days=offset), days) for offset, days in found]

@@ -19,8 +19,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.helpers.examples import scaled
+from tests.helpers.http_reads import Populated, populate, project
 from tests.helpers.http_world import ADMIN, case_steps, world_at
-from tests.http_reads_support import Populated, populate, project
 
 if TYPE_CHECKING:
     from projections.queries import DecisionSearch
@@ -315,7 +316,7 @@ def _reference(row: dict[str, Any], search: DecisionSearch) -> bool:
     return not (search.until is not None and (day is None or day > search.until.isoformat()))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=scaled(150), deadline=None)
 @given(rows=st.lists(_ROW, max_size=8), text=st.lists(_WORDS, max_size=3),
        code=st.sampled_from(["", CODE, CODE.lower(), "91420112MA4ABCDE9X"]), since=_DAYS, until=_DAYS)
 def test_search_sql_matches_its_reference_for_all_rows(rows: list[dict[str, Any]], text: list[str], code: str,

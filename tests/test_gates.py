@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,10 +20,10 @@ from domain.calendar import HolidayNotice
 from domain.config import Config
 from domain.errors import StepRefused
 from domain.gates import GATE_ORDER, check_gates, firing_gates, gate_rule_ids, gates_for
-from domain.personal_data import gb11643_check_char
 from domain.registry import HistoryRegistry
 from domain.step import Step
-from tests.gate_support import (
+from tests.helpers.examples import scaled
+from tests.helpers.gate_context import (
     CALENDAR,
     CONFIG,
     HEAD,
@@ -40,11 +38,24 @@ from tests.gate_support import (
     load,
     record,
 )
-from tests.spec_paths import RULES_MD
+from tests.helpers.gate_defects import (
+    DEFECTS,
+    DOC,
+    G_CASE,
+    S_CASE,
+    Defect,
+    case_step,
+    defect_steps,
+    drop_step,
+    insert_before,
+    set_field,
+    set_time,
+)
+from tests.helpers.spec_paths import RULES_MD
 
 GENERAL = "general-case.jsonl"
 SUMMARY = "summary-case.jsonl"
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=scaled(200), deadline=None)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
 # --------------------------------------------------------------------------- the examples
@@ -84,156 +95,6 @@ def test_judged_at_the_steps_of_the_table() -> None:
 # --------------------------------------------------------------------------- defect cases
 
 
-def _set(step_type: str, path: str, value: Any, nth: int = 0) -> Callable[[list[Raw]], None]:
-    """Set ``data.<path>`` of the nth step of a type (None removes the field)."""
-    def change(steps: list[Raw]) -> None:
-        target: Any = steps[find(steps, step_type, nth)]["data"]
-        keys = path.split(".")
-        for key in keys[:-1]:
-            target = target[key]
-        if value is None:
-            target.pop(keys[-1], None)
-        else:
-            target[keys[-1]] = value
-    return change
-
-
-def _set_at(step_type: str, at: str) -> Callable[[list[Raw]], None]:
-    def change(steps: list[Raw]) -> None:
-        steps[find(steps, step_type)]["at"] = at
-    return change
-
-
-def _drop(step_type: str) -> Callable[[list[Raw]], None]:
-    def change(steps: list[Raw]) -> None:
-        del steps[find(steps, step_type)]
-    return change
-
-
-def _insert_before(step_type: str, new: Raw) -> Callable[[list[Raw]], None]:
-    def change(steps: list[Raw]) -> None:
-        steps.insert(find(steps, step_type), new)
-    return change
-
-
-def _case_step(case: str, step_type: str, data: dict[str, Any], at: str, by: str = OFFICER) -> Raw:
-    return {"stream": case, "type": step_type, "at": at, "by": by, "data": data}
-
-
-G_CASE = "case/DXH-CGJ-2026-0012"
-S_CASE = "case/DXH-CGJ-2026-0031"
-DOC = {"sha256": "ab" * 32, "bytes": 1000, "media_type": "application/pdf", "name": "文书"}
-_BORN_2013 = "42011220130615001"
-CHILD_ID = _BORN_2013 + gb11643_check_char(_BORN_2013)
-
-
-@dataclass(frozen=True)
-class Defect:
-    """One thing changed in an example, the step judged, and the rule that must refuse."""
-
-    name: str
-    file: str
-    change: Callable[[list[Raw]], None]
-    judged: str
-    rule: str
-    structural_ok: bool = True
-    """False when structural validation already refuses the step (the gate is tested alone)."""
-
-
-DEFECTS = [
-    Defect("violation ended over two years before discovery", GENERAL,
-           _set("CaseRegistered", "violation", {"summary": "超标排放油烟", "started_on": "2023-06-01",
-                                                 "ended_on": "2023-12-31", "discovered_on": "2026-03-02"}),
-           "DecisionMade", "PEN-01"),
-    Defect("summary decision beyond the limitation period", SUMMARY,
-           _set("CaseRegistered", "violation.ended_on", "2024-01-05"), "SummaryDecisionMade", "PEN-01"),
-    Defect("one officer at the inspection", GENERAL,
-           _set("InspectionRecorded", "officers", ["officer/42011219001"]), "InspectionRecorded", "PEN-04"),
-    Defect("the same officer listed twice", GENERAL,
-           _set("InquiryRecorded", "officers", ["officer/42011219001", "officer/42011219001"]),
-           "InquiryRecorded", "PEN-04"),
-    Defect("an officer whose credential expired", GENERAL,
-           _set("InspectionRecorded", "officers", ["officer/42011219001", "officer/42011219007"]),
-           "InspectionRecorded", "PEN-04"),
-    Defect("an officer with no credential (legal reviewer without one is fine, a supervisor has none)",
-           GENERAL, _set("InspectionRecorded", "officers", ["officer/42011219001", "officer/SFJ-0001"]),
-           "InspectionRecorded", "PEN-04"),
-    Defect("summary decision by one officer", SUMMARY,
-           _set("SummaryDecisionMade", "officers", ["officer/42011219001"]), "SummaryDecisionMade", "PEN-04"),
-    Defect("no notice before the decision", GENERAL, _drop("PenaltyNoticeServed"), "DecisionMade", "PEN-09"),
-    Defect("the notice did not tell the statement right", GENERAL,
-           _set("PenaltyNoticeServed", "rights.statement", False), "DecisionMade", "PEN-09"),
-    Defect("summary decision without rights told", SUMMARY,
-           _set("SummaryDecisionMade", "rights_told", False), "SummaryDecisionMade", "PEN-09"),
-    Defect("decision one working day after the notice's service", GENERAL,
-           _set_at("DecisionMade", "2026-03-18T10:00:00+08:00"), "DecisionMade", "PEN-10"),
-    Defect("decision on the window's last day (5 WD: 2026-03-24)", GENERAL,
-           _set_at("DecisionMade", "2026-03-24T17:00:00+08:00"), "DecisionMade", "PEN-10"),
-    Defect("decision heavier than the notice", GENERAL,
-           _set("DecisionMade", "penalties", [{"type": "fine", "amount_fen": 4_000_000}]), "DecisionMade", "PEN-11"),
-    Defect("the notice proposed less than the decision imposes", GENERAL,
-           _set("PenaltyNoticeServed", "proposed.penalties", [{"type": "fine", "amount_fen": 2_500_000}]),
-           "DecisionMade", "PEN-11"),
-    Defect("the notice proposed no penalty", GENERAL,
-           _set("PenaltyNoticeServed", "proposed", {"outcome": "no_penalty_minor", "penalties": [],
-                                                    "basis": [{"law": "中华人民共和国行政处罚法", "article": 33}]}),
-           "DecisionMade", "PEN-11"),
-    Defect("hearing right not told for a large fine", GENERAL,
-           _set("PenaltyNoticeServed", "rights.hearing", False), "PenaltyNoticeServed", "PEN-12"),
-    Defect("no legal review", GENERAL, _drop("LegalReviewCompleted"), "DecisionMade", "PEN-16"),
-    Defect("legal review found issues", GENERAL,
-           _set("LegalReviewCompleted", "outcome", "issues_found"), "DecisionMade", "PEN-16"),
-    Defect("a statement reviewed after the legal review (Q16)", GENERAL,
-           _insert_before("CollectiveDiscussionHeld", _case_step(
-               G_CASE, "StatementReviewed", {"adopted": [], "rejected": [{"point": "补充意见", "reason": "不成立"}]},
-               "2026-04-10T09:00:00+08:00")),
-           "DecisionMade", "PEN-16"),
-    Defect("no collective discussion", GENERAL, _drop("CollectiveDiscussionHeld"), "DecisionMade", "PEN-19"),
-    Defect("decision without legal basis", GENERAL, _set("DecisionMade", "basis", []), "DecisionMade", "PEN-21"),
-    Defect("decision sealed by another agency", GENERAL,
-           _set("DecisionMade", "sealed_by", "agency/DXH-SFJ"), "DecisionMade", "PEN-21"),
-    Defect("summary form without seal", SUMMARY, _set("SummaryDecisionMade", "sealed_by", None),
-           "SummaryDecisionMade", "PEN-21", structural_ok=False),
-    Defect("summary fine above 200 yuan for a person", SUMMARY,
-           _set("SummaryDecisionMade", "penalties", [{"type": "fine", "amount_fen": 30_000}]),
-           "SummaryDecisionMade", "PEN-30"),
-    Defect("summary fine below the item's minimum", SUMMARY,
-           _set("SummaryDecisionMade", "penalties", [{"type": "fine", "amount_fen": 5_000}]),
-           "SummaryDecisionMade", "PEN-31"),
-    Defect("a warning the item does not provide", SUMMARY,
-           _set("SummaryDecisionMade", "penalties", [{"type": "fine", "amount_fen": 10_000}, {"type": "warning"}]),
-           "SummaryDecisionMade", "PEN-31"),
-    Defect("decision fine below the item's minimum", GENERAL,
-           _set("DecisionMade", "penalties", [{"type": "fine", "amount_fen": 400_000}]), "DecisionMade", "PEN-31"),
-    Defect("a party aged 13 at the violation", SUMMARY,
-           _set("CaseRegistered", "party.birth_date", "2012-06-01"), "SummaryDecisionMade", "PEN-35"),
-    Defect("a party whose ID number says 12 at the violation", SUMMARY,
-           lambda steps: (_set("CaseRegistered", "party.birth_date", None)(steps),
-                          _set("CaseRegistered", "party.id_number", CHILD_ID)(steps)),
-           "SummaryDecisionMade", "PEN-35"),
-    Defect("a phone number in the published text", GENERAL,
-           _set("DecisionPublished", "text", "当事人武汉市东西湖区味香餐饮管理有限公司，联系电话13871234567，处罚款。"),
-           "DecisionPublished", "PUB-01"),
-    Defect("the legal representative's name in the published text (Q13)", GENERAL,
-           _set("DecisionPublished", "text",
-                "武汉市东西湖区味香餐饮管理有限公司（法定代表人黄建国）超标排放油烟，处罚款。"),
-           "DecisionPublished", "PUB-01"),
-    Defect("publishing a case whose publication was suppressed", GENERAL,
-           _insert_before("DecisionPublished", _case_step(
-               G_CASE, "PublicationSuppressed",
-               {"reason": "privacy", "basis": [{"law": "中华人民共和国政府信息公开条例", "article": 15}]},
-               "2026-04-16T09:00:00+08:00")),
-           "DecisionPublished", "PUB-02"),
-    Defect("publishing the penalty of a minor", GENERAL,
-           _set("CaseRegistered", "party", {"kind": "person", "name": "张小明", "birth_date": "2010-05-01"}),
-           "DecisionPublished", "PUB-02"),
-]
-
-
-def _defect_steps(defect: Defect) -> tuple[list[Raw], int]:
-    steps = load(defect.file)
-    defect.change(steps)
-    return steps, find(steps, defect.judged)
 
 
 def test_every_gate_has_a_defect_case() -> None:
@@ -242,13 +103,13 @@ def test_every_gate_has_a_defect_case() -> None:
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=[f"{d.rule}:{d.name}" for d in DEFECTS])
 def test_exactly_the_rule_fires(defect: Defect) -> None:
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     assert fired(steps, index) == {defect.rule}
 
 
 @pytest.mark.parametrize("defect", DEFECTS, ids=[f"{d.rule}:{d.name}" for d in DEFECTS])
 def test_live_recording_refuses_with_rule_message_and_basis(defect: Defect) -> None:
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     step, ctx = judge(steps, index)
     if defect.structural_ok:
         with pytest.raises(StepRefused) as caught:
@@ -270,7 +131,7 @@ def _override(rule: str, by: str, justification: str = "情况紧急，经负责
 @pytest.mark.parametrize("defect", [d for d in DEFECTS if d.structural_ok],
                          ids=[f"{d.rule}:{d.name}" for d in DEFECTS if d.structural_ok])
 def test_an_authorised_override_records_it(defect: Defect) -> None:
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     for authority in (HEAD, SUPERVISOR):
         _, ctx = judge(steps, index)
         raw = {**steps[index], "override": _override(defect.rule, authority)}
@@ -281,7 +142,7 @@ def test_an_authorised_override_records_it(defect: Defect) -> None:
 @pytest.mark.parametrize("defect", [d for d in DEFECTS if d.structural_ok],
                          ids=[f"{d.rule}:{d.name}" for d in DEFECTS if d.structural_ok])
 def test_an_override_by_a_non_head_is_refused_naming_the_gate(defect: Defect) -> None:
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     _, ctx = judge(steps, index)
     raw = {**steps[index], "override": [_override(defect.rule, OFFICER)]}
     with pytest.raises(StepRefused) as caught:
@@ -291,7 +152,7 @@ def test_an_override_by_a_non_head_is_refused_naming_the_gate(defect: Defect) ->
 
 
 def _pen10_defect() -> tuple[list[Raw], int]:
-    return _defect_steps(next(d for d in DEFECTS if d.rule == "PEN-10"))
+    return defect_steps(next(d for d in DEFECTS if d.rule == "PEN-10"))
 
 
 def test_override_needs_a_justification() -> None:
@@ -320,8 +181,8 @@ def test_override_naming_a_rule_that_is_no_gate_is_refused() -> None:
 
 def test_one_override_per_gate_when_several_fire() -> None:
     steps = load(GENERAL)
-    _set_at("DecisionMade", "2026-03-18T10:00:00+08:00")(steps)
-    _drop("CollectiveDiscussionHeld")(steps)
+    set_time("DecisionMade", "2026-03-18T10:00:00+08:00")(steps)
+    drop_step("CollectiveDiscussionHeld")(steps)
     index = find(steps, "DecisionMade")
     assert fired(steps, index) == {"PEN-10", "PEN-19"}
     _, ctx = judge(steps, index)
@@ -374,7 +235,7 @@ def test_a_revocation_counts_from_its_own_time(revoked_at: str, fires: bool) -> 
                                                    ("2026-03-10T09:00:00+08:00", True)])
 def test_a_renewal_counts_from_its_own_time(renewed_at: str, fires: bool) -> None:
     steps = load(GENERAL)
-    _set("InspectionRecorded", "officers", ["officer/42011219001", "officer/42011219007"])(steps)
+    set_field("InspectionRecorded", "officers", ["officer/42011219001", "officer/42011219007"])(steps)
     index = find(steps, "InspectionRecorded")
     renewed = _credential_step("officer/42011219007", "CredentialRenewed", renewed_at,
                                {"credential_no": "42011219007", "valid_to": "2030-12-31"})
@@ -399,8 +260,8 @@ def test_agency_catalogue_thresholds_win_over_the_defaults() -> None:
     # catalogue's 20 000 元: yes — so without a hearing right it passes with the catalogue.
     steps = load(GENERAL)
     for kind in ("InvestigationConcluded", "PenaltyNoticeServed"):
-        _set(kind, "proposed.penalties", [{"type": "fine", "amount_fen": 1_500_000}])(steps)
-    _set("PenaltyNoticeServed", "rights.hearing", False)(steps)
+        set_field(kind, "proposed.penalties", [{"type": "fine", "amount_fen": 1_500_000}])(steps)
+    set_field("PenaltyNoticeServed", "rights.hearing", False)(steps)
     index = find(steps, "PenaltyNoticeServed")
     assert fired(steps, index) == set()
     without_catalogue = [s for s in load("registry.jsonl") if s["type"] != "LegalReviewCatalogPublished"]
@@ -414,21 +275,21 @@ def test_agency_catalogue_thresholds_win_over_the_defaults() -> None:
 
 def test_a_clerical_correction_is_read_by_the_gates() -> None:
     steps = load(SUMMARY)
-    correction = _case_step(S_CASE, "RecordCorrected", {
+    correction = case_step(S_CASE, "RecordCorrected", {
         "target": {"stream": S_CASE, "version": 1}, "field": "data.party.birth_date", "old": "1985-03-12",
         "new": "2013-01-01", "reason": "出生日期笔误"}, "2026-03-09T08:42:00+08:00")
-    _insert_before("SummaryDecisionMade", correction)(steps)
+    insert_before("SummaryDecisionMade", correction)(steps)
     assert fired(steps, find(steps, "SummaryDecisionMade")) == {"PEN-35"}
 
 
 def test_published_personal_data_is_named_masked_and_the_q13_setting_applies() -> None:
     phone = next(d for d in DEFECTS if d.rule == "PUB-01" and "phone" in d.name)
-    steps, index = _defect_steps(phone)
+    steps, index = defect_steps(phone)
     step, ctx = judge(steps, index)
     found = firing_gates(step, HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)
     assert "电话号码" in found[0].message and "13871234567" not in found[0].message
     named = next(d for d in DEFECTS if d.rule == "PUB-01" and "Q13" in d.name)
-    steps, index = _defect_steps(named)
+    steps, index = defect_steps(named)
     assert fired(steps, index) == {"PUB-01"}
     shown = Config.from_toml({"publication": {"mask_legal_representative": False}})
     assert fired(steps, index, config=shown) == set()
@@ -442,10 +303,10 @@ def test_no_review_or_discussion_needed_for_a_small_no_penalty_decision() -> Non
 
 def test_a_waiver_after_the_notice_closes_the_window() -> None:
     steps = load(GENERAL)
-    _set_at("DecisionMade", "2026-03-18T10:00:00+08:00")(steps)
-    waiver = _case_step(G_CASE, "RightsWaived", {"rights": ["statement"], "document": DOC},
+    set_time("DecisionMade", "2026-03-18T10:00:00+08:00")(steps)
+    waiver = case_step(G_CASE, "RightsWaived", {"rights": ["statement"], "document": DOC},
                         "2026-03-17T16:00:00+08:00")
-    _insert_before("DecisionMade", waiver)(steps)
+    insert_before("DecisionMade", waiver)(steps)
     assert fired(steps, find(steps, "DecisionMade")) == {"PEN-10"}, "the hearing right was told and not waived"
     steps[find(steps, "RightsWaived")]["data"]["rights"] = ["statement", "hearing"]
     assert fired(steps, find(steps, "DecisionMade")) == set()
@@ -458,7 +319,7 @@ def test_a_window_in_an_unknown_year_fails_closed_until_its_notice_is_recorded()
     notice = steps[find(steps, "PenaltyNoticeServed")]
     notice["at"] = notice["data"]["served_at"] = f"{served}T09:00:00+08:00"
     decided = date(first_unknown, 1, 5)  # 5 WD after 12-30 reaches into the unknown year
-    _set_at("DecisionMade", f"{decided}T10:00:00+08:00")(steps)
+    set_time("DecisionMade", f"{decided}T10:00:00+08:00")(steps)
     index = find(steps, "DecisionMade")
     step, ctx = judge(steps, index)
     found = firing_gates(step, HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)
@@ -470,7 +331,7 @@ def test_a_window_in_an_unknown_year_fails_closed_until_its_notice_is_recorded()
     due = known.add_working_days(served, 5).due
     assert not known.add_working_days(served, 5).provisional
     late = due + timedelta(days=1)
-    _set_at("DecisionMade", f"{late}T10:00:00+08:00")(steps)
+    set_time("DecisionMade", f"{late}T10:00:00+08:00")(steps)
     step, ctx = judge(steps, index)
     assert firing_gates(step, HistoryRegistry(ctx), config=CONFIG, calendar=known) == ()
     assert [f.rule for f in firing_gates(step, HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)] == ["PEN-10"]
@@ -478,7 +339,7 @@ def test_a_window_in_an_unknown_year_fails_closed_until_its_notice_is_recorded()
 
 def test_a_configured_window_changes_the_gate() -> None:
     steps = load(GENERAL)
-    _set_at("DecisionMade", "2026-03-27T10:00:00+08:00")(steps)  # 8th WD after 03-17
+    set_time("DecisionMade", "2026-03-27T10:00:00+08:00")(steps)  # 8th WD after 03-17
     index = find(steps, "DecisionMade")
     assert fired(steps, index) == set()
     longer = Config.from_toml({"statement": {"window_with_hearing_wd": 10}})
@@ -500,10 +361,10 @@ def _with_fine(file: str, fine: int) -> tuple[list[Raw], int]:
     steps = load(file)
     if file == GENERAL:
         for kind in ("InvestigationConcluded", "PenaltyNoticeServed"):
-            _set(kind, "proposed.penalties", [{"type": "fine", "amount_fen": fine}])(steps)
-        _set("DecisionMade", "penalties", [{"type": "fine", "amount_fen": fine}])(steps)
+            set_field(kind, "proposed.penalties", [{"type": "fine", "amount_fen": fine}])(steps)
+        set_field("DecisionMade", "penalties", [{"type": "fine", "amount_fen": fine}])(steps)
         return steps, find(steps, "DecisionMade")
-    _set("SummaryDecisionMade", "penalties", [{"type": "fine", "amount_fen": fine}])(steps)
+    set_field("SummaryDecisionMade", "penalties", [{"type": "fine", "amount_fen": fine}])(steps)
     return steps, find(steps, "SummaryDecisionMade")
 
 
@@ -541,7 +402,7 @@ def test_pen10_fires_iff_the_decision_day_is_within_the_window(served: date, aft
     notice["at"] = notice["data"]["served_at"] = f"{served}T09:00:00+08:00"
     notice["data"]["rights"]["hearing"] = hearing
     decided = served + timedelta(days=after)
-    _set_at("DecisionMade", f"{decided}T18:00:00+08:00")(steps)
+    set_time("DecisionMade", f"{decided}T18:00:00+08:00")(steps)
     window = 5 if hearing else 3
     # open while fewer than `window` working days lie strictly between service and decision
     is_open = _working_days_strictly_between(served, decided) < window
@@ -563,7 +424,7 @@ def _leap(year: int) -> bool:
 @given(born=st.dates(date(1990, 1, 1), date(2020, 12, 31)))
 def test_pen35_fires_iff_under_14_at_the_violation(born: date) -> None:
     steps = load(SUMMARY)
-    _set("CaseRegistered", "party.birth_date", born.isoformat())(steps)
+    set_field("CaseRegistered", "party.birth_date", born.isoformat())(steps)
     act = date(2026, 3, 9)
     assert fired(steps, find(steps, "SummaryDecisionMade")) == ({"PEN-35"} if _under_14_on(born, act) else set())
 
@@ -572,8 +433,8 @@ def test_pen35_fires_iff_under_14_at_the_violation(born: date) -> None:
 @given(fine=st.integers(0, 5_000_000), hearing_told=st.booleans())
 def test_pen12_fires_iff_a_large_fine_is_proposed_without_the_hearing_right(fine: int, hearing_told: bool) -> None:
     steps = load(GENERAL)
-    _set("PenaltyNoticeServed", "proposed.penalties", [{"type": "fine", "amount_fen": fine}])(steps)
-    _set("PenaltyNoticeServed", "rights.hearing", hearing_told)(steps)
+    set_field("PenaltyNoticeServed", "proposed.penalties", [{"type": "fine", "amount_fen": fine}])(steps)
+    set_field("PenaltyNoticeServed", "rights.hearing", hearing_told)(steps)
     large = fine >= 2_000_000  # the agency's hearing_organisation_fen
     assert fired(steps, find(steps, "PenaltyNoticeServed")) == ({"PEN-12"} if large and not hearing_told else set())
 
@@ -582,7 +443,7 @@ def test_pen12_fires_iff_a_large_fine_is_proposed_without_the_hearing_right(fine
 @given(ended=st.dates(date(2020, 1, 1), date(2026, 3, 2)))
 def test_pen01_fires_iff_discovered_after_the_limitation_period(ended: date) -> None:
     steps = load(GENERAL)
-    _set("CaseRegistered", "violation", {"summary": "超标排放油烟", "ended_on": ended.isoformat(),
+    set_field("CaseRegistered", "violation", {"summary": "超标排放油烟", "ended_on": ended.isoformat(),
                                          "discovered_on": "2026-03-02"})(steps)
     limit = CALENDAR.add_years(ended, 2).due  # CAL-02: the end day rolls past holidays (Q3)
     assert fired(steps, find(steps, "DecisionMade")) == ({"PEN-01"} if date(2026, 3, 2) > limit else set())

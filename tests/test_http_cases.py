@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from tests.helpers.http_reads import Populated, populated_at
 from tests.helpers.http_world import ADMIN, FAR, HEAD, OFFICER, OTHER, REVIEWER, SUPERVISOR, case_steps, problem
-from tests.http_reads_support import Populated, populated_at
 
 Site = Populated
 
@@ -180,7 +180,7 @@ def test_readers_of_a_case_read_the_documents_it_references(site: Site) -> None:
     import hashlib
 
     from api.server.readmodels import read_models
-    from tests.http_reads_support import moved, project
+    from tests.helpers.http_reads import moved, project
 
     read_models(site.world.app.state.services)  # what the area's start does in the lifespan (not run here)
     client = site.world.client

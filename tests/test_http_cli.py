@@ -11,7 +11,7 @@ import pytest
 
 from api.cli import main
 from tests.helpers.http_world import ADMIN, OFFICER, PASSPHRASE, bearer, case_steps, problem, world_at
-from tests.serve_support import serving
+from tests.helpers.serve import serving
 
 
 def test_token_create_list_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,8 +7,8 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+from tests.helpers.http_reads import Populated, populated_at, project
 from tests.helpers.http_world import ADMIN, OFFICER, case_steps, problem
-from tests.http_reads_support import Populated, populated_at, project
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

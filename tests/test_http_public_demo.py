@@ -30,8 +30,8 @@ from ledger.envelope import SealedEvent
 from ledger.translog import TransparencyLog, log_signer
 from projections.runner import Runner
 from projections.sql import Database
-from tests.projections_support import new_ledger
-from tests.support import store_config
+from tests.helpers.projection_ledgers import new_ledger
+from tests.helpers.stores import store_config
 
 AS_OF = date(2026, 11, 25)
 CASES = int(os.environ.get("HTTP_DEMO_CASES", "200"))  # the fast tier; the slow tier scans 1,000 cases

@@ -14,7 +14,8 @@ from api.cli import main
 from api.settings import Settings
 from api.wiring import open_ledger
 from ledger.verify import verify_store
-from tests.spec_paths import EXAMPLES
+from tests.helpers.examples import scaled
+from tests.helpers.spec_paths import EXAMPLES
 
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]
@@ -147,7 +148,7 @@ def test_bad_json_line_is_named(data: Path, tmp_path: Path, capsys: pytest.Captu
     assert len(events(data, "agency/DXH-CGJ")) == 1
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=scaled(8), deadline=None)
 @given(batch=st.integers(1, 12), cut=st.integers(1, 13))
 def test_for_any_batch_size_lines_before_a_refusal_are_recorded(tmp_path_factory: pytest.TempPathFactory,
                                                                  batch: int, cut: int) -> None:

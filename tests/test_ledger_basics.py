@@ -16,7 +16,7 @@ from ledger.envelope import SealedEvent, content_hash, seal, split
 from ledger.keys import SigningKey
 from ledger.service import Ledger, format_time
 from ledger.verify import verify_store
-from tests.support import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, step, store_config
+from tests.helpers.stores import ADMIN, OFFICER, bootstrap, make_ledger, sample_step, step, store_config
 
 
 @pytest.fixture

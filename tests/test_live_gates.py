@@ -31,10 +31,10 @@ from ledger.keys import KeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
-from tests.gate_support import BOOTSTRAP_STEP, HEAD, OFFICER, SUPERVISOR, Raw, load
 from tests.helpers.cli_data import cli_data
 from tests.helpers.cli_data import stored as cli_stored
-from tests.test_gates import DEFECTS, Defect, _defect_steps
+from tests.helpers.gate_context import BOOTSTRAP_STEP, HEAD, OFFICER, SUPERVISOR, Raw, load
+from tests.helpers.gate_defects import DEFECTS, Defect, defect_steps
 
 ADMIN = "officer/admin"
 LIVE_DEFECTS = [d for d in DEFECTS if d.structural_ok]
@@ -101,7 +101,7 @@ def test_gate_on_the_real_ledger(ledger: Ledger, defect: Defect) -> None:
     ledger.record(lawful, actor=ADMIN)
     assert [e.step() for e in ledger.read(lawful_stream)] == lawful
 
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     case = renamed(steps, lawful_stream + "-D")
     stream = case[0]["stream"]
     judged = case[index]
@@ -155,7 +155,7 @@ def test_gate_on_the_real_ledger(ledger: Ledger, defect: Defect) -> None:
 
 def test_a_supervisor_may_authorise_an_override(ledger: Ledger) -> None:
     defect = next(d for d in LIVE_DEFECTS if d.rule == "PEN-19")
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     ledger.record(steps[:index], actor=ADMIN)
     judged = steps[index]
     ledger.record([{**judged, "override": override("PEN-19", SUPERVISOR)}], actor=judged["by"])
@@ -164,7 +164,7 @@ def test_a_supervisor_may_authorise_an_override(ledger: Ledger) -> None:
 
 def test_an_override_naming_an_unknown_approver_or_no_reason_is_refused(ledger: Ledger) -> None:
     defect = next(d for d in LIVE_DEFECTS if d.rule == "PEN-10")
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     ledger.record(steps[:index], actor=ADMIN)
     judged = steps[index]
     watch = [judged["stream"]]
@@ -178,7 +178,7 @@ def test_a_step_that_fails_structure_is_refused_structurally_live_and_in_backfil
     """A defect the structure already refuses (a summary form with no seal at all) is not a gate
     matter: live and 补录 both refuse it structurally. The paper's missing seal is ``null``."""
     for defect in (d for d in DEFECTS if not d.structural_ok):
-        steps, index = _defect_steps(defect)
+        steps, index = defect_steps(defect)
         stream = steps[0]["stream"]
         ledger.record(steps[:index], actor=ADMIN, backfill=True)
         live = refused(ledger, [steps[index]], ADMIN, watch=[stream])
@@ -222,7 +222,7 @@ def test_gate_through_the_cli(defect: Defect, tmp_path: Path, monkeypatch: pytes
                               capsys: pytest.CaptureFixture[str]) -> None:
     data = cli_data(tmp_path, monkeypatch)
     assert _cli(data, "import", _write_lines(tmp_path / "registry.jsonl", load("registry.jsonl"))) == 0
-    steps, index = _defect_steps(defect)
+    steps, index = defect_steps(defect)
     judged: dict[str, Any] = steps[index]
     stream = steps[0]["stream"]
 

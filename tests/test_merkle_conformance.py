@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from ledger import merkle
-from tests.spec_paths import MERKLE_VECTORS
+from tests.helpers.spec_paths import MERKLE_VECTORS
 
 VECTORS = Path(os.environ.get("LEDGER_MERKLE_VECTORS", MERKLE_VECTORS))
 FILES = sorted(VECTORS.rglob("*.json")) if VECTORS.is_dir() else []

@@ -13,13 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import merkle
+from tests.helpers.examples import scaled
 
 MAX_SIZE = 300
 LEAVES = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(MAX_SIZE)]
 TREE = merkle.MemoryTree(LEAVES)
 ROOTS = [merkle.root(LEAVES[:n]) for n in range(MAX_SIZE + 1)]
 
-FAST = settings(max_examples=300, deadline=None)
+FAST = settings(max_examples=scaled(300), deadline=None)
 
 
 def _flip(data: bytes, bit: int) -> bytes:

@@ -17,8 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import merkle, notes
+from tests.helpers.examples import scaled
 
-FAST = settings(max_examples=300, deadline=None)
+FAST = settings(max_examples=scaled(300), deadline=None)
 
 # golang.org/x/mod/sumdb/note documentation and tests.
 PETER_SKEY = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"

@@ -15,7 +15,6 @@ import pytest
 from audit.engine import load_file
 from domain.calendar import WorkingCalendar
 from projections.casefile import CaseFile, Deadline, fold_casefile, fold_review
-from tests.gate_support import load
 from tests.helpers.audit_cases import (
     GENERAL,
     HEAD,
@@ -37,6 +36,7 @@ from tests.helpers.audit_cases import (
 from tests.helpers.audit_cases import (
     NO_PENALTY as NO_PENALTY_FILE,
 )
+from tests.helpers.gate_context import load
 
 CAL = WorkingCalendar()
 CASE = "case/DXH-CGJ-2026-0012"

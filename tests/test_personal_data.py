@@ -19,6 +19,7 @@ from domain.personal_data import (
     mask,
     redact,
 )
+from tests.helpers.examples import scaled
 
 # -- independent check-digit helpers (not the module's own) -------------------
 
@@ -325,7 +326,7 @@ LUHN_NUMBERS = st.integers(min_value=15, max_value=18).flatmap(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=scaled(300))
 @given(FILLER, VALID_IDS, FILLER)
 def test_valid_ids_in_text_are_found_and_redacted(before: str, number: str, after: str) -> None:
     text = before + number + after
@@ -334,7 +335,7 @@ def test_valid_ids_in_text_are_found_and_redacted(before: str, number: str, afte
     assert number not in redact(text, found)
 
 
-@settings(max_examples=300)
+@settings(max_examples=scaled(300))
 @given(st.from_regex(r"[0-9]{17}", fullmatch=True), st.sampled_from("0123456789X"))
 def test_wrong_checksum_is_not_an_id(body: str, check: str) -> None:
     if check == id_check(body):
@@ -342,7 +343,7 @@ def test_wrong_checksum_is_not_an_id(body: str, check: str) -> None:
     assert not any(f.kind == "id_number" for f in find_personal_data(f"号码为{body}{check}。"))
 
 
-@settings(max_examples=300)
+@settings(max_examples=scaled(300))
 @given(FILLER, LUHN_NUMBERS, FILLER)
 def test_luhn_numbers_are_found(before: str, number: str, after: str) -> None:
     text = before + number + after
@@ -365,7 +366,7 @@ SEGMENTS = st.one_of(
 )
 
 
-@settings(max_examples=300)
+@settings(max_examples=scaled(300))
 @given(st.lists(st.tuples(SEGMENTS, st.sampled_from(["，", "。", "、", "：", "；"])), max_size=8))
 def test_redaction_leaves_none_of_the_findings(parts: list[tuple[str, str]]) -> None:
     text = "".join(seg + sep for seg, sep in parts)

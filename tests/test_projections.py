@@ -20,7 +20,7 @@ from projections import queries
 from projections.casefile import fold_casefile
 from projections.runner import Runner, rebuild, status
 from projections.sql import Database
-from tests.projections_support import (
+from tests.helpers.projection_ledgers import (
     GENERAL,
     HEAD,
     NO_PENALTY,
@@ -34,7 +34,7 @@ from tests.projections_support import (
     new_ledger,
     table,
 )
-from tests.support import store_config
+from tests.helpers.stores import store_config
 
 AS_OF = date(2026, 11, 25)
 
@@ -309,7 +309,7 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     monkeypatch.delenv("LEDGER_POSTGRES_DSN", raising=False)
     data = tmp_path / "var"
     assert cli(data, "init") == 0
-    from tests.spec_paths import EXAMPLES
+    from tests.helpers.spec_paths import EXAMPLES
 
     for name in ("registry", "general-case", "reconsideration"):
         assert cli(data, "import", str(EXAMPLES / f"{name}.jsonl")) == 0

@@ -16,8 +16,8 @@ import pytest
 from projections.definitions import ALL
 from projections.runner import Runner, ensure, rebuild, status, tracking_name
 from projections.sql import Database
-from tests.projections_support import dump, import_steps, lines, new_ledger, repeated_examples
-from tests.support import store_config
+from tests.helpers.projection_ledgers import dump, import_steps, lines, new_ledger, repeated_examples
+from tests.helpers.stores import store_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def test_sigkill_mid_batch_then_restart(backend: str, tmp_path: Path) -> None:
         positions: list[int] = []
         for _ in range(4):
             child = subprocess.Popen(
-                [sys.executable, "-m", "tests.projections_worker", backend, str(where)],
+                [sys.executable, "-m", "tests.helpers.projections_worker", backend, str(where)],
                 cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             assert child.stdout is not None

@@ -15,8 +15,8 @@ from api.cli.demo import run_demo
 from domain.personal_data import find_personal_data
 from projections import queries
 from projections.runner import Runner, status
-from tests.projections_support import new_ledger, table
-from tests.support import store_config
+from tests.helpers.projection_ledgers import new_ledger, table
+from tests.helpers.stores import store_config
 
 AS_OF = date(2026, 11, 25)
 

@@ -15,8 +15,8 @@ import pytest
 import projections.pool as pool_module
 import projections.runner as runner_module
 from projections.runner import Runner, rebuild
-from tests.projections_support import dump, import_examples, new_ledger
-from tests.support import store_config
+from tests.helpers.projection_ledgers import dump, import_examples, new_ledger
+from tests.helpers.stores import store_config
 
 
 def _die(*_: Any) -> bytes:

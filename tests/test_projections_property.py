@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 
 from projections import runner as runner_module
 from projections.runner import Runner, rebuild, status
-from tests.projections_support import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
-from tests.support import store_config
+from tests.helpers.projection_ledgers import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
+from tests.helpers.stores import store_config
 
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
 TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-penalty-case", "transfer-case")}
@@ -138,7 +138,7 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         ledger.close()
 
 
-def examples(fast: int, slow: int) -> list[Any]:
+def counts(fast: int, slow: int) -> list[Any]:
     """A few scenarios in the fast tier; the long run in the slow tier (more with ``HYPOTHESIS_PROFILE=slow``)."""
     return [fast, pytest.param(slow * 5 if SLOW else slow, marks=pytest.mark.slow)]
 
@@ -152,13 +152,14 @@ def run_scenarios(backend: str, count: int) -> None:
     each()
 
 
-@pytest.mark.parametrize("count", examples(6, 30))
+@pytest.mark.parametrize("count", counts(6, 30))
 def test_incremental_equals_rebuild_sqlite(count: int) -> None:
     run_scenarios("sqlite", count)
 
 
 @pytest.mark.postgres
-@pytest.mark.parametrize("count", examples(3, 12))
+@pytest.mark.slow  # the store's twin of the test above, as every PostgreSQL twin is (tests/conftest.py)
+@pytest.mark.parametrize("count", counts(3, 12))
 def test_incremental_equals_rebuild_postgres(count: int) -> None:
     run_scenarios("postgres", count)
 

@@ -25,7 +25,7 @@ import pytest
 
 import api.run_local as run_local
 from api.cli import build_parser
-from tests.serve_support import free_port
+from tests.helpers.serve import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"

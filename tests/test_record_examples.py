@@ -21,7 +21,7 @@ from api.settings import Settings
 from api.wiring import open_ledger
 from ledger.verify import verify_store
 from tests.helpers.cli_data import cli_data, stored
-from tests.spec_paths import EXAMPLES
+from tests.helpers.spec_paths import EXAMPLES
 
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]

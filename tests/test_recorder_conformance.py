@@ -29,7 +29,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from ledger import canonical
 from ledger.envelope import FORMAT, MalformedEventError, SealedEvent, content_hash, seal, split
 from ledger.store import ChainBrokenError, ChainedPostgresRecorder, ChainedSQLiteRecorder, EventStore, StoreConfig
-from tests.support import PG_DSN, postgres_available, require_postgres
+from tests.helpers.stores import PG_DSN, postgres_available, require_postgres
 
 
 def _recorder_test_case() -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.spec_paths import RULES_MD, STEPS_MD, upstream
+from tests.helpers.spec_paths import RULES_MD, STEPS_MD, upstream
 
 _RULE = re.compile(r"^\*\*([A-Z]+-\d+[A-Za-z]?)\b", re.MULTILINE)
 _ROW = re.compile(r"^\| *([^|]*`[A-Z][A-Za-z]+`[^|]*)\|", re.MULTILINE)

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from ledger.store import EventStore, StoreConfig
 from ledger.verify import Report, verify_store
-from tests.support import OFFICER, bootstrap, make_ledger, sample_step, store_config
+from tests.helpers.examples import scaled
+from tests.helpers.stores import OFFICER, bootstrap, make_ledger, sample_step, store_config
 
 STREAMS = ["case/T-1", "case/T-2", "review/T-3"]
 
@@ -68,7 +69,7 @@ class Target:
                 store.close()
         import psycopg
 
-        from tests.support import PG_DSN
+        from tests.helpers.stores import PG_DSN
 
         table = f'"{self.config.postgres_schema}".{self.table}'
         with psycopg.connect(PG_DSN) as conn:
@@ -108,7 +109,7 @@ def named(report: Report, rowid: int) -> bool:
     return any(p.notification_id == rowid for p in report.problems)
 
 
-@settings(max_examples=60)
+@settings(max_examples=scaled(60))
 @given(data=st.data())
 def test_any_changed_state_byte_is_caught_at_its_row(target: Target, data: st.DataObject) -> None:
     row = data.draw(st.sampled_from(target.rows))
@@ -121,7 +122,7 @@ def test_any_changed_state_byte_is_caught_at_its_row(target: Target, data: st.Da
     assert named(report, row.rowid), report.problems
 
 
-@settings(max_examples=30)
+@settings(max_examples=scaled(30))
 @given(data=st.data())
 def test_any_changed_column_is_caught_at_its_row(target: Target, data: st.DataObject) -> None:
     row = data.draw(st.sampled_from(target.rows))
@@ -141,7 +142,7 @@ def test_any_changed_column_is_caught_at_its_row(target: Target, data: st.DataOb
     assert named(report, row.rowid), report.problems
 
 
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(data=st.data())
 def test_deleting_an_event_with_a_successor_is_caught(target: Target, data: st.DataObject) -> None:
     candidates = [r for r in target.rows if any(
@@ -154,7 +155,7 @@ def test_deleting_an_event_with_a_successor_is_caught(target: Target, data: st.D
     assert named(report, successor.rowid), report.problems
 
 
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(data=st.data())
 def test_swapping_two_events_is_caught_at_both(target: Target, data: st.DataObject) -> None:
     a, b = data.draw(st.lists(st.sampled_from(target.rows), min_size=2, max_size=2, unique_by=lambda r: r.rowid))
@@ -165,7 +166,7 @@ def test_swapping_two_events_is_caught_at_both(target: Target, data: st.DataObje
     assert named(report, a.rowid) and named(report, b.rowid), report.problems
 
 
-@settings(max_examples=20)
+@settings(max_examples=scaled(20))
 @given(data=st.data())
 def test_duplicating_an_event_is_caught(target: Target, data: st.DataObject) -> None:
     row = data.draw(st.sampled_from(target.rows))

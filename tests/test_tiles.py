@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import merkle, tiles
+from tests.helpers.examples import scaled
 
-FAST = settings(max_examples=200, deadline=None)
+FAST = settings(max_examples=scaled(200), deadline=None)
 
 
 def test_index_paths_follow_the_spec() -> None:

@@ -31,8 +31,9 @@ from ledger.translog import (
     verify_log,
 )
 from ledger.witness import Witness
-from tests.support import store_config
-from tests.translog_support import (
+from tests.helpers.examples import scaled
+from tests.helpers.stores import store_config
+from tests.helpers.translog_ledgers import (
     ORIGIN,
     delete_notifications,
     fill,
@@ -215,7 +216,7 @@ def _flip(data: bytes, bit: int) -> bytes:
     return bytes(out)
 
 
-PROPS = settings(max_examples=100, deadline=None)
+PROPS = settings(max_examples=scaled(100), deadline=None)
 
 
 @PROPS

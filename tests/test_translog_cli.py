@@ -18,8 +18,8 @@ from api.wiring import open_keystore
 from ledger import merkle, notes
 from ledger.service import Ledger
 from ledger.store import EventStore
-from tests.support import OFFICER, bootstrap, sample_step, store_config, validator_for_tests
-from tests.translog_support import sql
+from tests.helpers.stores import OFFICER, bootstrap, sample_step, store_config, validator_for_tests
+from tests.helpers.translog_ledgers import sql
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -13,8 +13,8 @@ import pytest
 
 from ledger.store import EventStore
 from ledger.translog import TransparencyLog, verify_log
-from tests.support import store_config
-from tests.translog_support import ORIGIN, fill, reference_tree
+from tests.helpers.stores import store_config
+from tests.helpers.translog_ledgers import ORIGIN, fill, reference_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = 12000
@@ -31,7 +31,7 @@ def test_sigkill_during_integration_then_restart(backend: str, tmp_path: Path) -
         sizes: list[int] = []
         for kill_after in (0.2, 0.5, 0.9):
             child = subprocess.Popen(
-                [sys.executable, "-m", "tests.translog_worker", backend, where],
+                [sys.executable, "-m", "tests.helpers.translog_worker", backend, where],
                 cwd=ROOT, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
             )
             assert child.stdout is not None

@@ -2,7 +2,7 @@
 
 This module imports nothing of the server side: only ``ledger.merkle``,
 ``ledger.notes`` and ``ledger.tiles`` (pure, no I/O, no storage). The files it
-checks are made by ``tests/translog_artifacts.py`` in a separate process, the
+checks are made by ``tests/helpers/translog_artifacts.py`` in a separate process, the
 way a published receipt or a static tiles mirror reaches a verifier.
 """
 
@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("published")
     subprocess.run(
-        [sys.executable, "-m", "tests.translog_artifacts", str(out)],
+        [sys.executable, "-m", "tests.helpers.translog_artifacts", str(out)],
         cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return out

@@ -20,8 +20,8 @@ from ledger.service import Ledger
 from ledger.translog import TransparencyLog, verify_log
 from ledger.verify import verify_store
 from ledger.witness import InconsistentCheckpointError, Witness
-from tests.support import OFFICER, bootstrap, make_ledger, sample_step, store_config
-from tests.translog_support import ORIGIN, sql, table
+from tests.helpers.stores import OFFICER, bootstrap, make_ledger, sample_step, store_config
+from tests.helpers.translog_ledgers import ORIGIN, sql, table
 
 KEY = notes.Ed25519Signer(ORIGIN, hashlib.sha256(b"tamper test log key").digest())
 

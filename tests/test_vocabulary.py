@@ -66,7 +66,8 @@ from domain.vocabulary import (
     record_rule,
     roles_may_record,
 )
-from tests.spec_paths import EXAMPLES, STEPS_MD
+from tests.helpers.examples import scaled
+from tests.helpers.spec_paths import EXAMPLES, STEPS_MD
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.jsonl"))
 
@@ -782,7 +783,7 @@ def _mutations(draw: st.DrawFn) -> tuple[int, str, Any]:
     return index, path, draw(KIND_VALUES[kind])
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=scaled(400), deadline=None)
 @given(_mutations(), st.booleans())
 def test_property_a_mutated_leaf_is_open_or_reported(
     mutation: tuple[int, str, Any], backfill: bool

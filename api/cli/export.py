@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from api.cli.audit import evaluate_cases
-from api.log_settings import attach_signer, batch_size, log_origin
+from api.log_settings import attach_signer, batch_size, opened
 from api.pdf_export import (
     Checked,
     Rectification,
@@ -53,7 +53,6 @@ from audit.report import as_html
 from audit.store import LedgerSource, case_stream, stream_rows
 from domain.calendar import SHANGHAI
 from ledger.keyring import Keyring
-from ledger.store import EventStore
 from ledger.translog import LogError, TransparencyLog
 from projections.labels import GRADE_LABELS
 from projections.sql import Database
@@ -125,6 +124,15 @@ def _slug(stream: str, version: int) -> str:
     return f"{stream.replace('/', '_')}_v{version:04d}"
 
 
+def _file_rows(db: Database, source: LedgerSource, stream: str) -> list[tuple[int, str, int, bytes]]:
+    """(id, stream, version, stored bytes) of every event of a case file: the case, its reviews and suits."""
+    group = source.group(stream)
+    if group is None:
+        raise SettingsError(f"账本中没有案件 {stream}")
+    streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
+    return [(r[0], r[1], r[2], r[4]) for r in stream_rows(db, streams, source.upto)]
+
+
 def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: bool = True) -> dict[str, Any]:
     """Write the case's export folder; returns the summary (events, receipts, uncovered)."""
     stream = case_stream(case)
@@ -133,11 +141,7 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
     try:
         db = Database(ledger.store)
         source = LedgerSource(db)
-        group = source.group(stream)
-        if group is None:
-            raise SettingsError(f"账本中没有案件 {stream}")
-        streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
-        rows = [(r[0], r[1], r[2], r[4]) for r in stream_rows(db, streams, source.upto)]
+        rows = _file_rows(db, source, stream)
         evaluation = evaluate_cases(source, source.context(as_of, config), case=stream)[0]
         keyring = Keyring()
         signers: set[str] = set()
@@ -151,42 +155,35 @@ def export_case(settings: Settings, case: str, out: Path, *, as_of: date, sign: 
                 keyring.apply(event)
     finally:
         ledger.close()
-    store = EventStore(settings.store_config())
-    try:
-        log = TransparencyLog(store, origin=log_origin(settings))
-        try:
-            latest = _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
-            positions = {nid: log.position_of(nid) for nid, _, _, _ in rows}
-            size = latest.size if latest is not None else 0
-            out.mkdir(parents=True, exist_ok=True)
-            if any(out.iterdir()):
-                raise SettingsError(f"输出目录 {out} 不为空")
-            (out / "events").mkdir()
-            (out / "receipts").mkdir()
-            manifest = []
-            uncovered = []
-            with open(out / "events.jsonl", "wb") as lines:
-                for n, (nid, name, version, state) in enumerate(rows, start=1):
-                    lines.write(state + b"\n")
-                    slug = f"{n:04d}"
-                    (out / "events" / f"{slug}.bin").write_bytes(state)
-                    envelope = json.loads(state)["event"]
-                    position = positions.get(nid)
-                    entry: dict[str, Any] = {"n": slug, "stream": name, "version": version,
-                                             "type": envelope.get("type"), "position": position,
-                                             "event": f"events/{slug}.bin", "receipt": None}
-                    if position is not None and position < size:
-                        (out / "receipts" / f"{slug}.tlog-proof").write_bytes(log.receipt(position, size))
-                        entry["receipt"] = f"receipts/{slug}.tlog-proof"
-                    else:
-                        uncovered.append(entry)
-                    manifest.append(entry)
-            (out / "log.vkey").write_text((log.vkey() or "") + "\n", encoding="utf-8")
-            origin = log.origin
-        finally:
-            log.close()
-    finally:
-        store.close()
+    with opened(settings) as log:
+        latest = _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
+        positions = {nid: log.position_of(nid) for nid, _, _, _ in rows}
+        size = latest.size if latest is not None else 0
+        out.mkdir(parents=True, exist_ok=True)
+        if any(out.iterdir()):
+            raise SettingsError(f"输出目录 {out} 不为空")
+        (out / "events").mkdir()
+        (out / "receipts").mkdir()
+        manifest = []
+        uncovered = []
+        with open(out / "events.jsonl", "wb") as lines:
+            for n, (nid, name, version, state) in enumerate(rows, start=1):
+                lines.write(state + b"\n")
+                slug = f"{n:04d}"
+                (out / "events" / f"{slug}.bin").write_bytes(state)
+                envelope = json.loads(state)["event"]
+                position = positions.get(nid)
+                entry: dict[str, Any] = {"n": slug, "stream": name, "version": version,
+                                         "type": envelope.get("type"), "position": position,
+                                         "event": f"events/{slug}.bin", "receipt": None}
+                if position is not None and position < size:
+                    (out / "receipts" / f"{slug}.tlog-proof").write_bytes(log.receipt(position, size))
+                    entry["receipt"] = f"receipts/{slug}.tlog-proof"
+                else:
+                    uncovered.append(entry)
+                manifest.append(entry)
+        (out / "log.vkey").write_text((log.vkey() or "") + "\n", encoding="utf-8")
+        origin = log.origin
     (out / "keys.json").write_text(json.dumps(_keys(keyring), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     (out / "evaluation.json").write_text(json.dumps(evaluation.as_json(), ensure_ascii=False, indent=2) + "\n",
                                          encoding="utf-8")
@@ -258,23 +255,13 @@ def export_case_pdf(settings: Settings, case: str, out: Path, *, as_of: date, si
         if loaded is None:
             raise SettingsError(f"账本中没有案件 {stream}")
         cf, evaluation, registry = loaded
-        group = source.group(stream)
-        assert group is not None
-        streams = [stream, *sorted(group.reviews), *sorted(group.lawsuits)]
-        rows = [(r[0], r[1], r[2], r[4]) for r in stream_rows(db, streams, source.upto)]
+        rows = _file_rows(db, source, stream)
         calendar = source.calendar()
     finally:
         ledger.close()
-    store = EventStore(settings.store_config())
-    try:
-        log = TransparencyLog(store, origin=log_origin(settings))
-        try:
-            _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
-            checked = Checked.of(log, rows)
-        finally:
-            log.close()
-    finally:
-        store.close()
+    with opened(settings) as log:
+        _cover(settings, log, [nid for nid, _, _, _ in rows], sign)
+        checked = Checked.of(log, rows)
     data = case_file_pdf(cf, evaluation, config, as_of=as_of, names=names_of(registry), calendar=calendar,
                          checked=checked)
     _write_new(out, data)

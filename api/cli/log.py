@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import json
 import sys
+from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -256,29 +257,30 @@ def cmd_checkpoint(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_prove(settings: Settings, args: argparse.Namespace) -> int:
     with opened(settings) as log:
         proof = log.prove(args.position, args.size)
-    if args.json:
-        _print_json(proof.as_json())
-    else:
-        print(f"位置 {proof.index} 包含于大小为 {proof.tree_size} 的树中")
-        print(f"叶子哈希 {encode_hash(proof.leaf_hash)}")
-        print(f"根 {encode_hash(proof.root)}")
-        for h in proof.proof:
-            print(f"  {encode_hash(h)}")
+    _print_proof(args, proof.as_json(), f"位置 {proof.index} 包含于大小为 {proof.tree_size} 的树中",
+                 {"叶子哈希": proof.leaf_hash, "根": proof.root}, proof.proof)
     return 0
 
 
 def cmd_consistency(settings: Settings, args: argparse.Namespace) -> int:
     with opened(settings) as log:
         proof = log.prove_consistency(args.old, args.new)
-    if args.json:
-        _print_json(proof.as_json())
-    else:
-        print(f"大小 {proof.old_size} 的树是大小 {proof.new_size} 的树的前缀")
-        print(f"旧根 {encode_hash(proof.old_root)}")
-        print(f"新根 {encode_hash(proof.new_root)}")
-        for h in proof.proof:
-            print(f"  {encode_hash(h)}")
+    _print_proof(args, proof.as_json(), f"大小 {proof.old_size} 的树是大小 {proof.new_size} 的树的前缀",
+                 {"旧根": proof.old_root, "新根": proof.new_root}, proof.proof)
     return 0
+
+
+def _print_proof(args: argparse.Namespace, as_json: dict[str, Any], claim: str, hashes: dict[str, bytes],
+                 path: Sequence[bytes]) -> None:
+    """A proof as JSON (``--json``), or its claim, its named hashes and its path, one per line."""
+    if args.json:
+        _print_json(as_json)
+        return
+    print(claim)
+    for label, value in hashes.items():
+        print(f"{label} {encode_hash(value)}")
+    for h in path:
+        print(f"  {encode_hash(h)}")
 
 
 def cmd_receipt(settings: Settings, args: argparse.Namespace) -> int:

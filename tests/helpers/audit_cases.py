@@ -18,7 +18,7 @@ from audit.engine import evaluate
 from audit.model import Evaluation
 from domain.calendar import WorkingCalendar
 from domain.config import Config
-from tests.gate_support import BOOTSTRAP_STEP, load
+from tests.helpers.gate_context import BOOTSTRAP_STEP, load
 
 Raw = dict[str, Any]
 GENERAL = "general-case.jsonl"

@@ -13,7 +13,7 @@ import pytest
 
 from api.cli import main
 from tests.helpers.cli_data import cli_data
-from tests.spec_paths import EXAMPLES
+from tests.helpers.spec_paths import EXAMPLES
 
 ORDER = ["registry", "general-case", "summary-case", "no-penalty-case", "transfer-case", "reconsideration",
          "litigation"]

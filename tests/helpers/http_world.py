@@ -19,7 +19,6 @@ import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import api.wiring
 from api.server import create_app
 from api.server.config import HttpSettings
 from api.server.state import Area
@@ -28,10 +27,10 @@ from api.wiring import init_ledger
 from ledger import canonical
 from ledger.envelope import FORMAT, seal
 from ledger.importer import import_lines
-from ledger.keys import KeyStore, SigningKey
+from ledger.keys import SigningKey
 from ledger.service import Ledger, format_time
-from tests.spec_paths import EXAMPLES
-from tests.support import store_config
+from tests.helpers.spec_paths import EXAMPLES
+from tests.helpers.stores import store_config
 
 PASSPHRASE = "http-test"
 ADMIN = "officer/admin"
@@ -44,14 +43,6 @@ OTHER = "officer/SCJ-0001"  # officer of DXH-SCJ (supervised by nobody in partic
 FAR = "officer/XYZ-0001"  # officer of XYZ-ZFJ (supervised by agency/XYZ-SFJ: not by DXH-SFJ)
 CLIENT = "officer/42011219099"  # officer of DXH-CGJ whose key only the client holds
 AT = "2026-03-02T09:00:00+08:00"
-
-
-class CheapKeyStore(KeyStore):
-    """The project's key store with a test-sized scrypt work factor."""
-
-    @classmethod
-    def create(cls, path: Path, passphrase: str, *, work_factor: int = 2**10) -> KeyStore:
-        return super().create(path, passphrase, work_factor=work_factor)
 
 
 def registry_lines() -> list[bytes]:
@@ -131,12 +122,7 @@ def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area
         os.environ["LEDGER_POSTGRES_DSN"], os.environ["LEDGER_POSTGRES_SCHEMA"] = postgres
     data = tmp / "var"
     settings = Settings.load(str(data))
-    original = api.wiring.KeyStore
-    api.wiring.KeyStore = CheapKeyStore  # type: ignore[misc]
-    try:
-        ledger = init_ledger(settings)
-    finally:
-        api.wiring.KeyStore = original  # type: ignore[misc]
+    ledger = init_ledger(settings)  # a cheap key store: tests/conftest.py sets LEDGER_SCRYPT_N
     result = import_lines(ledger, registry_lines(), actor=ADMIN)
     assert result.refusal is None, result.refusal
     client_key = SigningKey.generate()

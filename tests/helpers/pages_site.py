@@ -28,13 +28,12 @@ import orjson
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-import api.wiring
 from api.cli import main as cli_main
 from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings
 from projections.runner import Runner
-from tests.helpers.http_world import ENV, CheapKeyStore
+from tests.helpers.http_world import ENV
 
 PASSPHRASE = "pages-test"
 ADMIN = "officer/admin"
@@ -98,13 +97,7 @@ def build_site(tmp: Path, *, cases: int = 40) -> Site:
     os.environ["LEDGER_KEY_PASSPHRASE"] = PASSPHRASE
     data = tmp / "var"
     os.environ["LEDGER_DATA"] = str(data)
-    names = vars(api.wiring)  # init with a test-sized scrypt work factor
-    original = names["KeyStore"]
-    names["KeyStore"] = CheapKeyStore
-    try:
-        _cli("init")
-    finally:
-        names["KeyStore"] = original
+    _cli("init")  # a cheap key store: tests/conftest.py sets LEDGER_SCRYPT_N
     _cli("demo", "--cases", str(cases), "--seed", "1")
     _cli("projections", "run", "--once")
     settings = Settings.load(str(data))

@@ -17,8 +17,8 @@ from ledger.service import Ledger, structural_check
 from ledger.store import EventStore, StoreConfig
 from projections.definitions import ALL
 from projections.sql import Database
-from tests.spec_paths import EXAMPLES
-from tests.support import AHEAD_OF_THE_CLOCK
+from tests.helpers.spec_paths import EXAMPLES
+from tests.helpers.stores import AHEAD_OF_THE_CLOCK
 
 CASE_FILES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ORDER = ["registry", *CASE_FILES, "reconsideration", "litigation"]

@@ -1,6 +1,6 @@
 """Server side of the offline test: make a ledger and write what a third party receives.
 
-Run as ``python -m tests.translog_artifacts OUT_DIR``; writes ``log.vkey``,
+Run as ``python -m tests.helpers.translog_artifacts OUT_DIR``; writes ``log.vkey``,
 ``witness.vkey``, ``receipt-<N>.txt`` and ``event-<N>.bin`` for a few positions,
 ``positions.json`` and a tiles export under ``tiles/``.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from ledger.store import StoreConfig
 from ledger.translog import TransparencyLog, log_signer
 from ledger.witness import Witness
-from tests.support import OFFICER, bootstrap, make_ledger, sample_step
+from tests.helpers.stores import OFFICER, bootstrap, make_ledger, sample_step
 
 POSITIONS = [0, 1, 255, 256, 300, 599]
 

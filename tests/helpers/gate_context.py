@@ -19,7 +19,7 @@ from domain.identities import Officer, fold
 from domain.registry import HistoryRegistry
 from domain.step import Step
 from domain.validation import check_structure
-from tests.spec_paths import EXAMPLES
+from tests.helpers.spec_paths import EXAMPLES
 
 EXAMPLE_FILES = (
     "registry.jsonl", "general-case.jsonl", "summary-case.jsonl", "no-penalty-case.jsonl",

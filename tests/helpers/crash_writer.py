@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ledger.store import StoreConfig
-from tests.support import OFFICER, make_ledger, sample_step
+from tests.helpers.stores import OFFICER, make_ledger, sample_step
 
 
 def main() -> None:

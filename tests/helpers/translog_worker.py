@@ -6,7 +6,7 @@ import sys
 
 from ledger.store import EventStore, StoreConfig
 from ledger.translog import Integrator, TransparencyLog
-from tests.translog_support import ORIGIN
+from tests.helpers.translog_ledgers import ORIGIN
 
 
 def main() -> None:
