@@ -20,11 +20,12 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from domain.personal_data import is_valid_resident_id
 from domain.reading import mapping_of
 from domain.registry import step_time
+from domain.step_types import by_step_type
 
 __all__ = [
     "CHANGE_STEPS",
@@ -402,7 +403,7 @@ def _suppressed(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) ->
     b.suppressions.append(str(data.get("reason")))
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: Final[dict[str, Handler]] = by_step_type({
     "CaseRegistered": _registered,
     "InquiryRecorded": _inquiry,
     "HearingHeld": _hearing_held,
@@ -415,7 +416,7 @@ HANDLERS: dict[str, Handler] = {
     "SummaryDecisionMade": _decided,
     "DecisionPublished": _published,
     "PublicationSuppressed": _suppressed,
-}
+})
 """The step types the gates' state reads, and how (every other step only counts in ``length``
 and, when in ``CHANGE_STEPS``, as a change)."""
 

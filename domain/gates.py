@@ -34,6 +34,7 @@ from domain.personal_data import Finding, find_personal_data_in, mask
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.roles import role_problem
 from domain.step import Step
+from domain.step_types import StepType, step_types_of
 from domain.validation import Context
 from domain.vocabulary import STEPS, check_override
 
@@ -142,7 +143,7 @@ GATE_ORDER: Final = ("PEN-01", "PEN-04", "PEN-09", "PEN-10", "PEN-11", "PEN-12",
 """The gates in the order of rules.md's table, which is the order they are judged in."""
 
 
-def gate(rule: str, title: str, basis: str, steps: frozenset[str]) -> Callable[[Check], Check]:
+def gate(rule: str, title: str, basis: str, steps: frozenset[StepType]) -> Callable[[Check], Check]:
     """Register a gate's check under its rule id."""
     def register(check: Check) -> Check:
         _GATES[rule] = Gate(rule, title, basis, steps, check)
@@ -150,8 +151,8 @@ def gate(rule: str, title: str, basis: str, steps: frozenset[str]) -> Callable[[
     return register
 
 
-DECISIONS: Final = frozenset({"DecisionMade", "SummaryDecisionMade"})
-WITH_OFFICERS: Final = frozenset(
+DECISIONS: Final[frozenset[StepType]] = frozenset({"DecisionMade", "SummaryDecisionMade"})
+WITH_OFFICERS: Final = step_types_of(
     name for name, spec in STEPS.items() if spec.stream.value == "case" and "officers" in spec.fields
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
@@ -496,8 +497,8 @@ def _minor(j: Judged) -> str | None:
 
 
 _REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
-PUBLICATIONS: Final = frozenset({"DecisionPublished", "PublicationCorrected"})
-PUBLICLY_SERVED: Final = frozenset(
+PUBLICATIONS: Final[frozenset[StepType]] = frozenset({"DecisionPublished", "PublicationCorrected"})
+PUBLICLY_SERVED: Final = step_types_of(
     {name for name, spec in STEPS.items() if spec.stream in _REGISTRY_KINDS}
     | PUBLICATIONS | {"PublicationWithdrawn"}
 )

@@ -17,6 +17,7 @@ from domain.casestate import amount_of, apply_corrections, fold_case, parse_pena
 from domain.config import Config
 from domain.reading import int_of, mapping_of
 from domain.roles import RegistryAsOf
+from domain.step_types import by_step_type
 from projections.casefile.accumulator import CaseFold
 from projections.casefile.documents import RECORDED, build_catalogue, documents_of, officers_of
 from projections.casefile.model import (
@@ -223,7 +224,7 @@ def _marked_only(fold: CaseFold, step: Step) -> None:
     """A step read only for its date (``MARKED``)."""
 
 
-HANDLERS: Final[dict[str, Handler]] = {
+HANDLERS: Final[dict[str, Handler]] = by_step_type({
     "CaseSourceRecorded": _source,
     "CaseRegistered": _registered,
     "InvestigationConcluded": _investigated,
@@ -252,7 +253,7 @@ HANDLERS: Final[dict[str, Handler]] = {
     "LegalReviewCompleted": _review_completed,
     "CaseClosed": _closed,
     "CaseArchived": _archived,
-}
+})
 """The step types the fold reads beyond the timeline, documents and officers, and how."""
 
 MARKED: Final = frozenset({
