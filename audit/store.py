@@ -26,6 +26,7 @@ from typing import Any
 
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
+from audit.model import Envelope
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
@@ -35,7 +36,6 @@ from projections.sql import Database, in_chunks, in_lists, prefix_end
 
 __all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
 
-Envelope = Mapping[str, Any]
 PAGE = 2000
 _HISTORY_TYPES = ("CaseRegistered", "DecisionMade", "SummaryDecisionMade", "LegalReviewCompleted", "RecordCorrected")
 """The steps the context's history reads (the event table's ``topic`` is the step type)."""
