@@ -25,8 +25,8 @@ from audit.model import SEVERITY_LABELS
 from audit.rulebook import PATH_LABELS, RULES
 from domain.config import Config, config_keys, default_category, toml_literal
 from domain.fields import AnyOf, RequiredWhen, StreamKind
-from domain.gates import _GATES as GATES
 from domain.gates import GATE_ORDER, gates_for
+from domain.gates.core import _GATES as GATES
 from domain.vocabulary import STEPS, Proviso, Role, Scope, StepSpec
 from projections.labels import STEP_LABELS
 
@@ -87,7 +87,7 @@ def steps_markdown() -> str:
              "每种可记录的步骤：所属的流、能否开启流、谁可以记录、数据字段及其类型，以及记录时判断它的法律闸门。"
              "“法律事实”字段记录印章、审批、签名、出示证件、法律依据或文书："
              "补录时可为 `null`（照纸面记录），由评查判断。"
-             "结构与语义见 `docs/spec/steps.md`；本页由代码生成（`domain/vocabulary.py`、`domain/gates.py`）。\n\n"]
+             "结构与语义见 `docs/spec/steps.md`；本页由代码生成（`domain/vocabulary.py`、`domain/gates/`）。\n\n"]
     by_stream: dict[StreamKind, list[StepSpec]] = {}
     for spec in STEPS.values():
         by_stream.setdefault(spec.stream, []).append(spec)
@@ -162,7 +162,7 @@ def rules_markdown() -> str:
              "**评查规则**由案卷评查（`enforcement-ledger audit`）逐卷检查，"
              "每项发现给出规则编号、严重程度、类别、扣分、"
              "法律依据和涉及的事件。规则全文与适用说明见 `docs/spec/rules.md`；"
-             "本页由代码生成（`domain/gates.py`、`audit/`、`domain/config.py`）。\n\n",
+             "本页由代码生成（`domain/gates/`、`audit/`、`domain/config/`）。\n\n",
              "## 记录时的闸门\n\n| 规则 | 名称 | 判断的步骤 | 法律依据 |\n|---|---|---|---|\n"]
     for rule in GATE_ORDER:
         g = GATES[rule]

@@ -23,7 +23,7 @@ Dates are Asia/Shanghai calendar dates; ``shanghai_date`` turns the aware
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -309,8 +309,12 @@ class WorkingCalendar:
 
     # -- periods ----------------------------------------------------------
 
-    def add_working_days(self, start: date, n: int) -> Deadline:
-        """The n-th working day after ``start`` (start day excluded; CAL-01/02)."""
+    def add_working_days(self, start: date, n: int, *, excluding: Collection[date] = frozenset()) -> Deadline:
+        """The n-th working day after ``start`` (start day excluded; CAL-01/02).
+
+        ``excluding``: days the clock stands still (CAL-07's notified excluded periods, 行政许可法
+        第45条): a working day among them is not counted, so the deadline moves past them.
+        """
         _require_date(start, "起算日")
         _require_count(n, "工作日数")
         walk = _Walk()
@@ -320,11 +324,11 @@ class WorkingCalendar:
         while remaining > 0:
             d += _ONE_DAY
             steps += 1
-            if steps > _MAX_WALK_DAYS + n:
+            if steps > _MAX_WALK_DAYS + n + len(excluding):
                 raise CalendarError(f"自 {start.isoformat()} 起找不到第 {n} 个工作日，请检查放假通知")
             working, known = self._probe(d)
             walk = walk.seen(d, known)
-            if working:
+            if working and d not in excluding:
                 remaining -= 1
         return walk.deadline(d)
 

@@ -36,6 +36,7 @@ __all__ = [
     "AgencyState",
     "HistoryRegistry",
     "Item",
+    "LicenceTerms",
     "OfficerRecord",
     "ReviewCatalogue",
     "credential_state",
@@ -71,6 +72,34 @@ def _date(value: object) -> date | None:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceTerms:
+    """A licence item's published terms (``EnforcementItemPublished.licence``): its periods in WD,
+    which win over the configured defaults for the item, and what its procedure requires."""
+
+    statutory_days: int | None = None
+    promised_days: int | None = None
+    extension_days: int | None = None
+    joint: bool = False
+    on_the_spot: bool = False
+    hearing_required: bool = False
+    affects_third_parties: bool = False
+    testing: bool = False
+    materials: tuple[str, ...] = ()
+
+    @classmethod
+    def from_data(cls, value: object) -> LicenceTerms | None:
+        if not isinstance(value, Mapping):
+            return None
+        return cls(
+            statutory_days=int_of(value.get("statutory_days")), promised_days=int_of(value.get("promised_days")),
+            extension_days=int_of(value.get("extension_days")), joint=value.get("joint") is True,
+            on_the_spot=value.get("on_the_spot") is True, hearing_required=value.get("hearing_required") is True,
+            affects_third_parties=value.get("affects_third_parties") is True, testing=value.get("testing") is True,
+            materials=texts_of(value.get("materials")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """An enforcement item (执法事项) as published: what penalties it allows, in what range."""
 
@@ -84,6 +113,8 @@ class Item:
     no_penalty_conditions: tuple[str, ...]
     first_violation_months: int | None
     published_at: datetime
+    licence: LicenceTerms | None = None
+    """The ``licence`` terms of a ``licence`` item (None for other kinds)."""
 
     @property
     def fine_range(self) -> tuple[int | None, int | None]:
@@ -112,6 +143,7 @@ class Item:
             penalty_types=frozenset(texts_of(data.get("penalty_types"))),
             min_fen=int_of(data.get("min_fen")), max_fen=int_of(data.get("max_fen")), bands=bands,
             no_penalty_conditions=conditions, first_violation_months=months, published_at=at,
+            licence=LicenceTerms.from_data(data.get("licence")),
         )
 
 

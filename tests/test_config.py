@@ -16,10 +16,12 @@ from domain.config import (
     CATEGORIES,
     Config,
     ConfigError,
+    LicenceLimits,
     PublicationRegime,
     config_keys,
     default_category,
     effective_first_violation_months,
+    effective_licence_terms,
     effective_regime,
     effective_thresholds,
     toml_literal,
@@ -194,3 +196,50 @@ def test_categories_follow_rules_md() -> None:
     tuned = Config.from_toml({"evaluation": {"categories": {"PEN-10": "法律文书"}}})
     assert tuned.evaluation.category("PEN-10") == "法律文书"
     assert tuned.evaluation.category("PEN-04") == "执法主体"
+
+
+def test_licence_and_complaint_defaults_are_the_briefs() -> None:
+    lic, cmp, pub = Config().licence, Config().complaint, Config().publication
+    assert lic.supplement_notice_wd == 5
+    assert (lic.decision_wd, lic.extension_wd, lic.joint_decision_wd, lic.joint_extension_wd) == (20, 10, 45, 15)
+    assert lic.issue_wd == 10
+    assert (lic.hearing_request_wd, lic.hearing_within_wd, lic.hearing_notice_wd) == (5, 20, 7)
+    assert (lic.renewal_apply_nd, lic.cancellation_wd, lic.publish_denials) == (30, 20, False)
+    assert (pub.licence_wd, pub.other_decision_wd, pub.withdraw_wd) == (7, 20, 3)
+    assert (cmp.accept_wd, cmp.petition_notice_nd, cmp.answer_nd, cmp.extension_nd) == (5, 15, 30, 30)
+    assert (cmp.petition_answer_nd, cmp.petition_extension_nd) == (60, 30)
+    assert (Config().retention.licence, Config().retention.complaint) == ("30y", "10y")
+
+
+@pytest.mark.parametrize(("toml", "named"), [
+    ({"licence": {"decision_wd": -1}}, "licence.decision_wd 不能为负数"),
+    ({"licence": {"publish_denials": 0}}, "licence.publish_denials 应为布尔值"),
+    ({"complaint": {"answer_days": 30}}, "complaint 中有未知的配置项：answer_days"),
+    ({"retention": {"licence": "forever"}}, "retention.licence"),
+])
+def test_bad_licence_and_complaint_settings_are_refused(toml: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_toml(toml)
+    assert named in str(caught.value)
+
+
+def _licence_item(terms: dict[str, object] | None) -> Item:
+    data: dict[str, object] = {"code": "SPJ-SR-11-2", "name": "大型户外广告设置审批", "kind": "licence"}
+    if terms is not None:
+        data["licence"] = terms
+    return Item.from_data(data, T0)
+
+
+def test_an_items_published_licence_periods_win_over_the_defaults() -> None:
+    c = Config()
+    assert effective_licence_terms(c, None) == LicenceLimits(20, 10, None, False, "config")
+    assert effective_licence_terms(c, _licence_item(None)) == LicenceLimits(20, 10, None, False, "config")
+    assert effective_licence_terms(c, _licence_item({"materials": []})) == LicenceLimits(20, 10, None, False, "config")
+    joint = _licence_item({"joint": True})
+    assert effective_licence_terms(c, joint) == LicenceLimits(45, 15, None, True, "config")
+    own = _licence_item({"statutory_days": 15, "promised_days": 8, "extension_days": 5})
+    assert effective_licence_terms(c, own) == LicenceLimits(15, 5, 8, False, "item")
+    tuned = Config.from_toml({"licence": {"decision_wd": 12, "joint_extension_wd": 20}})
+    assert effective_licence_terms(tuned, _licence_item(None)).decision_wd == 12
+    assert effective_licence_terms(tuned, own).decision_wd == 15, "the item still wins over the file"
+    assert effective_licence_terms(tuned, joint).extension_wd == 20

@@ -278,7 +278,7 @@ def pen35(s: Subject) -> Hit | None:
     born = state_party.birth_date
     if born is None or act is None:
         return None
-    from domain.gates import _under
+    from domain.gates.penalty import under as _under
 
     if not _under(born, act, s.config.minors.mitigation_under):
         return None

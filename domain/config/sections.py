@@ -1,118 +1,25 @@
-"""One configuration for every configurable legal number of rules.md.
+"""The sections of the penalty procedure and its follow-up (行政处罚, 复议, 诉讼, 公示, 评查).
 
-Why one place: the gates, the deadline engine and the audit must agree on every
-threshold and period, and a reviewer must be able to see (and a district to
-change, in one TOML file) what the software assumes. Each key documents its
-rule id and article; ``docs/configuration.md`` lists them all and a test keeps
-that list complete.
-
-Three kinds of numbers live here:
-
-* **open points** rules.md leaves to local rule (statement window, 较大数额,
-  法制审核 thresholds, 及时立案, scoring, grade cut-offs, …), with its defaults;
-* **statutory periods** (7 WD, 15 ND, 90 ND, …): configurable only because
-  "a law may provide otherwise"; change them only on such a law;
-* **policy settings** of the §8 open questions (Q1, Q10, Q13, Q15).
-
-Agency-published steps win over the defaults for that agency
-(``LegalReviewCatalogPublished`` thresholds, an item's ``no_penalty``
-months): use the ``effective_*`` helpers rather than reading the defaults.
-
-Reading the TOML *file* is the caller's business (no I/O in ``domain``):
-``Config.from_toml(tomllib.load(f))``. Unknown keys are refused so that a typo
-never silently falls back to a default.
+Each member is a ``setting``: its default with the rule id and article it comes from.
 """
 
 from __future__ import annotations
 
-import re
-import typing
-from collections.abc import Iterator, Mapping
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, Generic, TypeVar
+from typing import Final
 
-from domain.errors import DomainError
-from domain.registry import AgencyState, Item
-from domain.shapes import PENALTY_TYPES
-
-__all__ = [
-    "CATEGORIES",
-    "Config",
-    "ConfigError",
-    "ConfigKey",
-    "FrozenMap",
-    "PublicationRegime",
-    "Recording",
-    "Thresholds",
-    "config_keys",
-    "default_category",
-    "effective_first_violation_months",
-    "effective_regime",
-    "effective_thresholds",
-    "toml_literal",
-]
-
-LAW: Final = "《中华人民共和国行政处罚法》"
-COERCION_LAW: Final = "《中华人民共和国行政强制法》"
-RECONSIDERATION_LAW: Final = "《中华人民共和国行政复议法》"
-LITIGATION_LAW: Final = "《中华人民共和国行政诉讼法》"
-TRANSFER_RULE: Final = "《行政执法机关移送涉嫌犯罪案件的规定》"
-DOC_118: Final = "国办发〔2018〕118号"
-OGI: Final = "《中华人民共和国政府信息公开条例》"
-JUDICIAL: Final = "《最高人民法院关于行政机关负责人出庭应诉若干问题的规定》"
-
-CATEGORIES: Final = ("执法主体", "事实证据", "适用法律", "执法程序", "自由裁量", "法律文书", "立卷归档")
-"""The EVAL-02 score categories, in the order of rules.md."""
-
-SEVERITIES: Final = ("BLOCKER", "MAJOR", "MINOR", "INFO")
-RETENTIONS: Final = ("permanent", "30y", "10y")
-
-
-class ConfigError(DomainError, ValueError):
-    """A configuration that cannot be used: unknown key, wrong type, impossible value."""
-
-
-V = TypeVar("V")
-
-
-class FrozenMap(Mapping[str, V], Generic[V]):
-    """A read-only, hashable mapping, so that a ``Config`` can be a cache key."""
-
-    __slots__ = ("_data",)
-
-    def __init__(self, data: Mapping[str, V] | None = None) -> None:
-        self._data = dict(data or {})
-
-    def __getitem__(self, key: str) -> V:
-        return self._data[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __hash__(self) -> int:
-        return hash(frozenset(self._data.items()))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
-
-    def __repr__(self) -> str:
-        return f"FrozenMap({self._data!r})"
-
-
-def _key(default: Any, rule: str, basis: str, doc: str) -> Any:
-    """A configuration key with its default and where it comes from (rule id, article)."""
-    meta = {"rule": rule, "basis": basis, "doc": doc}
-    if isinstance(default, dict):
-        frozen = FrozenMap(default)
-        return field(default_factory=lambda: frozen, metadata=meta)
-    return field(default=default, metadata=meta)
-
-
-# --------------------------------------------------------------------------- sections
+from domain.config.keys import (
+    COERCION_LAW,
+    DOC_118,
+    LAW,
+    LICENSING_LAW,
+    LITIGATION_LAW,
+    RECONSIDERATION_LAW,
+    TRANSFER_RULE,
+)
+from domain.config.keys import setting as _key
 
 
 @dataclass(frozen=True)
@@ -352,11 +259,19 @@ class Publication:
     decision_wd: int = _key(7, "PEN-40", f"{DOC_118}；{LAW}第四十八条", "行政处罚决定作出后公开的期限（工作日）")
     other_decision_wd: int = _key(
         20, "TS-03", f"{DOC_118}；《中华人民共和国政府信息公开条例》第二十六条",
-        "其他执法决定公开的期限（工作日）",
+        "其他执法决定（强制、检查结果，及设置公开时的不予许可决定）公开的期限（工作日；即 publication.other_wd）",
     )
     withdrawal_wd: int = _key(
         3, "PEN-41", f"{LAW}第四十八条第二款",
         "决定被变更、撤销、确认违法或无效后撤下公开信息的期限（工作日）",
+    )
+    licence_wd: int = _key(
+        7, "LIC-15", f"{DOC_118}；{LICENSING_LAW}第四十条",
+        "行政许可决定（准予、变更、延续、撤回、撤销、注销）作出后公开的期限（工作日；即 TS-03 的 7 个工作日）",
+    )
+    withdraw_wd: int = _key(
+        3, "PUB-07", f"{DOC_118}（“及时撤下”，参照{LAW}第四十八条第二款，Q26）",
+        "非处罚决定被变更、撤销、确认违法或无效后撤下或更正公开信息的期限（工作日）",
     )
     withdrawal_clock: str = _key(
         "received", "PEN-41", f"{LAW}第四十八条第二款",
@@ -452,6 +367,8 @@ class Retention:
     transfer: str = _key("permanent", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定", "移送案卷")
     summary: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定", "简易程序案卷")
     no_penalty: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定", "不予处罚案卷")
+    licence: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政许可案卷")
+    complaint: str = _key("10y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政执法投诉举报案卷")
 
 
 @dataclass(frozen=True)
@@ -505,296 +422,3 @@ class Recording:
         "实时记录的步骤，其 at 最多可晚于账本记录时间 recorded_at 的小时数（补录不受此限）",
     )
 
-
-_SECTIONS: Final[tuple[tuple[str, type], ...]] = (
-    ("limitation", Limitation), ("officers", Officers), ("registration", Registration),
-    ("preservation", Preservation), ("statement", Statement), ("hearing", Hearing),
-    ("legal_review", LegalReview), ("collective_discussion", CollectiveDiscussion),
-    ("decision", Decision), ("summary", Summary), ("payment", Payment), ("minors", Minors),
-    ("no_penalty", NoPenalty), ("transfer", Transfer), ("publication", Publication),
-    ("warnings", Warnings), ("evaluation", Evaluation), ("retention", Retention),
-    ("reconsideration", Reconsideration), ("litigation", Litigation), ("recording", Recording),
-)
-
-
-@dataclass(frozen=True)
-class Config:
-    """Every configurable legal number, in TOML sections; ``Config()`` is the documented defaults."""
-
-    limitation: Limitation = field(default_factory=Limitation)
-    officers: Officers = field(default_factory=Officers)
-    registration: Registration = field(default_factory=Registration)
-    preservation: Preservation = field(default_factory=Preservation)
-    statement: Statement = field(default_factory=Statement)
-    hearing: Hearing = field(default_factory=Hearing)
-    legal_review: LegalReview = field(default_factory=LegalReview)
-    collective_discussion: CollectiveDiscussion = field(default_factory=CollectiveDiscussion)
-    decision: Decision = field(default_factory=Decision)
-    summary: Summary = field(default_factory=Summary)
-    payment: Payment = field(default_factory=Payment)
-    minors: Minors = field(default_factory=Minors)
-    no_penalty: NoPenalty = field(default_factory=NoPenalty)
-    transfer: Transfer = field(default_factory=Transfer)
-    publication: Publication = field(default_factory=Publication)
-    warnings: Warnings = field(default_factory=Warnings)
-    evaluation: Evaluation = field(default_factory=Evaluation)
-    retention: Retention = field(default_factory=Retention)
-    reconsideration: Reconsideration = field(default_factory=Reconsideration)
-    litigation: Litigation = field(default_factory=Litigation)
-    recording: Recording = field(default_factory=Recording)
-
-    def __post_init__(self) -> None:
-        _validate(self)
-
-    @classmethod
-    def from_toml(cls, mapping: Mapping[str, Any]) -> Config:
-        """The configuration a parsed TOML document states; absent keys keep their defaults.
-
-        Raises ``ConfigError`` naming the key for an unknown section or key, a value
-        of the wrong type, or an impossible value (a negative period, cut-offs out of
-        order, an unknown penalty type, weights not totalling 100).
-        """
-        if not isinstance(mapping, Mapping):
-            raise ConfigError("配置应为 TOML 表（键值映射）")
-        sections = dict(_SECTIONS)
-        unknown = sorted(set(mapping) - set(sections))
-        if unknown:
-            raise ConfigError(f"未知的配置节：{', '.join(map(str, unknown))}（可用：{', '.join(sections)}）")
-        built: dict[str, Any] = {}
-        for name, value in mapping.items():
-            built[name] = _build(sections[name], value, name)
-        return cls(**built)
-
-    def as_toml(self) -> dict[str, Any]:
-        """This configuration as a TOML-ready mapping (``from_toml(c.as_toml()) == c``)."""
-        return {name: _plain(getattr(self, name)) for name, _ in _SECTIONS}
-
-
-# --------------------------------------------------------------------------- reading TOML
-
-
-def _build(cls: type, value: object, path: str) -> Any:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{path} 应为 TOML 表")
-    hints = typing.get_type_hints(cls)
-    names = [f.name for f in fields(cls)]
-    unknown = sorted(set(value) - set(names))
-    if unknown:
-        raise ConfigError(f"{path} 中有未知的配置项：{', '.join(map(str, unknown))}（可用：{', '.join(names)}）")
-    kwargs = {key: _convert(item, hints[key], f"{path}.{key}") for key, item in value.items()}
-    try:
-        return cls(**kwargs)
-    except TypeError as exc:  # a required member missing (PublicationRegime)
-        raise ConfigError(f"{path} 缺少必填项（应为 {', '.join(names)}）") from exc
-
-
-def _convert(value: object, hint: Any, path: str) -> object:
-    origin = typing.get_origin(hint)
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{path} 应为布尔值 true/false：{value!r}")
-        return value
-    if hint is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{path} 应为整数（金额以分计，期间以日/月/年计）：{value!r}")
-        return value
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(f"{path} 应为字符串：{value!r}")
-        return value
-    if hint is date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value))
-        except ValueError:
-            raise ConfigError(f"{path} 应为日期 YYYY-MM-DD：{value!r}") from None
-    if origin is tuple:
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{path} 应为字符串列表：{value!r}")
-        return tuple(value)
-    if origin is Mapping:
-        item_hint = typing.get_args(hint)[1]
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{path} 应为 TOML 表：{value!r}")
-        out = {}
-        for key, item in value.items():
-            if isinstance(item_hint, type) and is_dataclass(item_hint):
-                out[str(key)] = _build(item_hint, item, f"{path}.{key}")
-            else:
-                out[str(key)] = _convert(item, item_hint, f"{path}.{key}")
-        return FrozenMap(out)
-    raise ConfigError(f"{path}: 不支持的配置类型 {hint!r}")  # pragma: no cover - a coding error
-
-
-def _plain(value: object) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, tuple):
-        return list(value)
-    return value
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _validate(config: Config) -> None:
-    for section, _ in _SECTIONS:
-        part = getattr(config, section)
-        for f in fields(part):
-            value = getattr(part, f.name)
-            if isinstance(value, int) and not isinstance(value, bool) and value < 0:
-                raise ConfigError(f"{section}.{f.name} 不能为负数：{value}")
-    for section, key in (("hearing", "penalty_types"), ("legal_review", "penalty_types"),
-                         ("summary", "penalty_types")):
-        bad = [t for t in getattr(getattr(config, section), key) if t not in PENALTY_TYPES]
-        if bad:
-            raise ConfigError(f"{section}.{key} 含未知的处罚种类：{', '.join(bad)}（可用：{', '.join(PENALTY_TYPES)}）")
-    _choice("publication.withdrawal_clock", config.publication.withdrawal_clock, ("received", "effective"))
-    _choice("publication.scope", config.publication.scope, ("all", "social_impact"))
-    _choice("evaluation.file_order", config.evaluation.file_order, ("chronological", "result_first", "split"))
-    for key in ("general_penalty", "transfer", "summary", "no_penalty"):
-        _choice(f"retention.{key}", getattr(config.retention, key), RETENTIONS)
-    pub = config.publication
-    for name, regime in pub.regimes.items():
-        if regime.min_months < 0 or regime.max_months < regime.min_months:
-            raise ConfigError(f"publication.regimes.{name}: 应有 0 ≤ min_months ≤ max_months")
-    if pub.regime not in pub.regimes:
-        raise ConfigError(f"publication.regime = {pub.regime!r} 不在 publication.regimes 中")
-    try:
-        date.fromisoformat(f"2000-{pub.annual_statistics_due}")
-    except ValueError:
-        raise ConfigError(
-            f"publication.annual_statistics_due 应为 月-日（如 01-31）：{pub.annual_statistics_due!r}"
-        ) from None
-    ev = config.evaluation
-    if set(ev.weights) != set(CATEGORIES) or sum(ev.weights.values()) != 100:
-        raise ConfigError(f"evaluation.weights 应恰为 {'、'.join(CATEGORIES)} 七类且合计 100 分")
-    for rule, category in ev.categories.items():
-        _choice(f"evaluation.categories.{rule}", category, CATEGORIES)
-    for rule, severity in ev.severities.items():
-        _choice(f"evaluation.severities.{rule}", severity, SEVERITIES)
-    if not ev.pass_min <= ev.excellent_min <= 100:
-        raise ConfigError("evaluation: 应有 pass_min ≤ excellent_min ≤ 100")
-    if config.minors.no_penalty_under > config.minors.mitigation_under:
-        raise ConfigError("minors: no_penalty_under 不能大于 mitigation_under")
-
-
-def _choice(path: str, value: str, allowed: tuple[str, ...]) -> None:
-    if value not in allowed:
-        raise ConfigError(f"{path} 应为 {'、'.join(allowed)} 之一：{value!r}")
-
-
-# --------------------------------------------------------------------------- reference
-
-
-@dataclass(frozen=True, slots=True)
-class ConfigKey:
-    """One documented key: ``section.name``, its default, rule id, article and meaning."""
-
-    key: str
-    default: object
-    rule: str
-    basis: str
-    doc: str
-
-
-def config_keys() -> tuple[ConfigKey, ...]:
-    """Every key with its documentation, in section order (what docs/configuration.md lists)."""
-    out: list[ConfigKey] = []
-    for section, cls in _SECTIONS:
-        for f in fields(cls):
-            if f.default is not MISSING:
-                default: object = f.default
-            else:
-                assert f.default_factory is not MISSING
-                default = f.default_factory()
-            out.append(ConfigKey(f"{section}.{f.name}", default, f.metadata["rule"], f.metadata["basis"],
-                                 f.metadata["doc"]))
-    return tuple(out)
-
-
-def toml_literal(value: object) -> str:
-    """A default written as TOML (for the documentation)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return f"{value:_}" if value >= 10_000 else str(value)
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(toml_literal(v) for v in value) + "]"
-    if is_dataclass(value) and not isinstance(value, type):
-        return toml_literal({f.name: getattr(value, f.name) for f in fields(value)})
-    if isinstance(value, Mapping):
-        inner = ", ".join(f"{_toml_key(k)} = {toml_literal(v)}" for k, v in value.items())
-        return "{ " + inner + " }" if inner else "{}"
-    raise TypeError(f"no TOML literal for {value!r}")
-
-
-_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _toml_key(key: object) -> str:
-    text = str(key)
-    return text if _BARE_KEY.fullmatch(text) else f'"{text}"'
-
-
-# --------------------------------------------------------------------------- effective values
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """The 法制审核 and 听证 thresholds in force for one agency (fen; met at or above)."""
-
-    review_person_fen: int
-    review_organisation_fen: int
-    hearing_person_fen: int
-    hearing_organisation_fen: int
-    source: str
-    """``agency`` when the agency's ``LegalReviewCatalogPublished`` gave them, else ``config``."""
-
-    def review_fen(self, party_kind: str | None) -> int:
-        """The review threshold for a party; an unknown kind gets the lower, stricter one."""
-        return _by_kind(party_kind, self.review_person_fen, self.review_organisation_fen)
-
-    def hearing_fen(self, party_kind: str | None) -> int:
-        """The 较大数额 for a party; an unknown kind gets the lower, stricter one."""
-        return _by_kind(party_kind, self.hearing_person_fen, self.hearing_organisation_fen)
-
-
-def _by_kind(kind: str | None, person: int, organisation: int) -> int:
-    if kind == "person":
-        return person
-    if kind == "organisation":
-        return organisation
-    return min(person, organisation)
-
-
-def effective_thresholds(config: Config, agency: AgencyState | None) -> Thresholds:
-    """The agency's published catalogue (as of the caller's time) wins over the defaults."""
-    catalogue = agency.catalogue if agency is not None else None
-    if catalogue is not None:
-        return Thresholds(catalogue.person_fen, catalogue.organisation_fen,
-                          catalogue.hearing_person_fen, catalogue.hearing_organisation_fen, "agency")
-    return Thresholds(config.legal_review.person_fen, config.legal_review.organisation_fen,
-                      config.hearing.person_fen, config.hearing.organisation_fen, "config")
-
-
-def effective_first_violation_months(config: Config, item: Item | None) -> int:
-    """PEN-36's 初次 look-back: the item's published ``no_penalty`` months, else the default."""
-    if item is not None and item.first_violation_months is not None:
-        return item.first_violation_months
-    return config.no_penalty.first_violation_months
-
-
-def effective_regime(config: Config, name: str | None = None) -> PublicationRegime:
-    """The PUB-04 regime a publication names, else the configured default one."""
-    regimes = config.publication.regimes
-    if name is not None and name in regimes:
-        return regimes[name]
-    return regimes[config.publication.regime]

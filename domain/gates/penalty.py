@@ -1,158 +1,23 @@
-"""Legal gates: the BLOCKER rules a live step must not break (rules.md, the Gates table).
-
-Why gates exist: a decision without notice, a fine outside the law's range or a
-published ID number cannot be repaired afterwards, so recording such a step live
-is refused with the rule id and the article. Each gate is one small pure function
-of the case *before* the step (version order) and the step itself; only the
-BLOCKER part of its rule refuses, everything else is for the audit. History
-imported with ``--backfill`` skips gates entirely (steps.md "Validation").
-
-An ``override`` (``{rule, justification, authorized_by}``, one per gate) lets a step
-through a firing gate when a head of the case's agency, or a supervisor of it,
-authorises it with a reason; the audit still reports the breach.
-
-Legal facts are read as of the step's ``at`` (``GateContext.agency_as_of``,
-``officer_as_of``); the override's authority as recorded (``Context.officer``),
-like structural role checks. Where rules.md leaves a question open (§8), the
-choice is named in the gate's docstring.
-"""
+"""The gates of 行政处罚法 (PEN): judged at the steps of ``case/`` streams."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import MAXYEAR, date, datetime
-from typing import Final, Protocol
+from collections.abc import Mapping, Sequence
+from datetime import MAXYEAR, date
+from typing import Final
 
-from domain.calendar import CalendarError, Deadline, WorkingCalendar, shanghai_date
-from domain.casestate import CaseState, Notice, PenaltyLine, amount_of, fold_case, parse_penalties
-from domain.config import LAW, OGI, Config, Thresholds, effective_thresholds
-from domain.errors import StepRefused
-from domain.fields import StreamKind
+from domain.calendar import shanghai_date
+from domain.casestate import PenaltyLine, amount_of, parse_penalties
+from domain.config import LAW
+from domain.gates.core import Judged, gate
+from domain.limits import within as window_open
 from domain.money import yuan
-from domain.personal_data import Finding, find_personal_data_in, mask
-from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.roles import role_problem
 from domain.step import Step
-from domain.step_types import StepType, step_types_of
-from domain.validation import Context
-from domain.vocabulary import STEPS, check_override
+from domain.vocabulary import STEPS
 
-__all__ = [
-    "GATE_ORDER",
-    "PUBLICATIONS",
-    "PUBLICLY_SERVED",
-    "Firing",
-    "Gate",
-    "GateContext",
-    "Judged",
-    "check_gates",
-    "describe_findings",
-    "firing_gates",
-    "gate",
-    "gate_rule_ids",
-    "gates_for",
-    "personal_data_context",
-    "personal_data_findings",
-    "with_registry",
-]
-
-
-
-class GateContext(Context, Protocol):
-    """What gates read. ``history`` and ``officer`` as in validation's ``Context``, plus the
-    registry as of a time, for legal facts. ``registry.HistoryRegistry(ctx)`` implements
-    the two extra methods for any ``Context`` by folding the registry streams' history.
-    """
-
-    def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
-        """The agency stream (``agency/<code>``) folded over its steps with ``at`` ≤ ``at``:
-        name, items by code (penalty types, ranges, bands), the legal-review catalogue."""
-        ...
-
-    def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
-        """The officer stream folded over its registration and the steps with ``at`` ≤ ``at``:
-        agency, roles, credential number, validity and revocation, legal qualification."""
-        ...
-
-
-def with_registry(ctx: Context) -> GateContext:
-    """A gate context for any validation ``Context``: the registry folded from its history."""
-    return HistoryRegistry(ctx)
-
-
-@dataclass(frozen=True, slots=True)
-class Judged:
-    """Everything one gate may read about the step it judges."""
-
-    step: Step
-    case: CaseState
-    """The case before the step."""
-    ctx: GateContext
-    config: Config
-    calendar: WorkingCalendar
-    agency: AgencyState | None
-    """The case's agency as of the step's ``at``."""
-    thresholds: Thresholds
-    day: date
-    """The step's Asia/Shanghai date."""
-
-    @property
-    def penalties(self) -> tuple[PenaltyLine, ...]:
-        return parse_penalties(self.step.data.get("penalties"))
-
-    @property
-    def party_kind(self) -> str | None:
-        return self.case.party.kind if self.case.party is not None else None
-
-    def notices_before(self) -> tuple[Notice, ...]:
-        """Notices earlier in the stream and served no later than the step (PEN-09 "before")."""
-        return tuple(n for n in self.case.notices if n.served_at <= self.step.at)
-
-
-Check = Callable[[Judged], str | None]
-"""A gate's judgement: the Chinese reason it refuses, or None."""
-
-
-@dataclass(frozen=True, slots=True)
-class Gate:
-    """One gate: its rule id, title, legal basis, the steps it judges and its check."""
-
-    rule: str
-    title: str
-    basis: str
-    steps: frozenset[str]
-    check: Check
-
-
-@dataclass(frozen=True, slots=True)
-class Firing:
-    """A gate that fires on a step: the refusal it stands for, before any override."""
-
-    rule: str
-    message: str
-    basis: str
-
-    def refusal(self, extra: str = "") -> StepRefused:
-        return StepRefused(self.rule, self.message + extra, basis=self.basis)
-
-
-_GATES: dict[str, Gate] = {}
-GATE_ORDER: Final = ("PEN-01", "PEN-04", "PEN-09", "PEN-10", "PEN-11", "PEN-12", "PEN-16", "PEN-19", "PEN-21",
-                     "PEN-30", "PEN-31", "PEN-35", "PUB-01", "PUB-02")
-"""The gates in the order of rules.md's table, which is the order they are judged in."""
-
-
-def gate(rule: str, title: str, basis: str, steps: frozenset[StepType]) -> Callable[[Check], Check]:
-    """Register a gate's check under its rule id."""
-    def register(check: Check) -> Check:
-        _GATES[rule] = Gate(rule, title, basis, steps, check)
-        return check
-    return register
-
-
-DECISIONS: Final[frozenset[StepType]] = frozenset({"DecisionMade", "SummaryDecisionMade"})
-WITH_OFFICERS: Final = step_types_of(
+DECISIONS: Final = frozenset({"DecisionMade", "SummaryDecisionMade"})
+WITH_OFFICERS: Final = frozenset(
     name for name, spec in STEPS.items() if spec.stream.value == "case" and "officers" in spec.fields
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
@@ -161,15 +26,6 @@ _PENALTY_NAMES: Final = {
     "warning": "警告", "fine": "罚款", "confiscation": "没收", "suspension": "责令停产停业/暂扣许可证件",
     "revocation": "吊销许可证件", "detention": "行政拘留", "other": "其他处罚",
 }
-_SUPPRESSION_NAMES: Final = {
-    "minor": "当事人为未成年人", "secret": "涉及国家秘密或商业秘密", "privacy": "涉及个人隐私",
-    "security": "可能危及国家安全、公共安全、经济安全或社会稳定", "designated": "上级机关认定不宜公开",
-}
-_FINDING_NAMES: Final = {
-    "id_number": "身份证号", "phone": "电话号码", "bank_card": "银行账号", "email": "电子邮箱",
-    "address": "住址", "name": "自然人姓名",
-}
-
 
 def _name(penalty_type: str) -> str:
     return _PENALTY_NAMES.get(penalty_type, penalty_type)
@@ -189,7 +45,7 @@ def _anniversary(born: date, years: int) -> date:
         return date(born.year + years, 2, 28)
 
 
-def _under(born: date, day: date, years: int) -> bool:
+def under(born: date, day: date, years: int) -> bool:
     """Whether someone born on ``born`` is under ``years`` 周岁 on ``day``.
 
     Age in 周岁 is reached the day *after* the birthday (the counting of 最高人民法院's
@@ -199,13 +55,6 @@ def _under(born: date, day: date, years: int) -> bool:
     return day <= _anniversary(born, years)
 
 
-def _window_open(deadline: Deadline, day: date) -> bool | None:
-    """True if ``day`` is within the period, False if after it, None if unknowable (CAL-03)."""
-    if not deadline.provisional:
-        return day <= deadline.due
-    if deadline.known_until is not None and day <= deadline.known_until:
-        return True
-    return None
 
 
 def _hearing_eligible(penalties: Sequence[PenaltyLine], j: Judged) -> list[str]:
@@ -239,7 +88,7 @@ def _limitation(j: Judged) -> str | None:
     if found <= _anniversary(end, years):
         return None
     limit = j.calendar.add_years(end, years)
-    within = _window_open(limit, found)
+    within = window_open(limit, found)
     if within:
         return None
     note = "（该年节假日安排未知，届满日为暂定）" if within is None else ""
@@ -315,7 +164,7 @@ def _statement_window(j: Judged) -> str | None:
     days = cfg.window_with_hearing_wd if notice.hearing_right else cfg.window_wd
     served = shanghai_date(notice.served_at)
     window = j.calendar.add_working_days(served, days)
-    is_open = _window_open(window, j.day)
+    is_open = window_open(window, j.day)
     if is_open is False:
         return None
     told = "（已告知听证权利）" if notice.hearing_right else ""
@@ -490,191 +339,9 @@ def _minor(j: Judged) -> str | None:
     if party.birth_date is None or act is None:
         return None
     years = j.config.minors.no_penalty_under
-    if not _under(party.birth_date, act, years):
+    if not under(party.birth_date, act, years):
         return None
     return (f"当事人生于 {party.birth_date}，违法行为时（{act}）不满 {years} 周岁，不予行政处罚，"
             "应责令监护人加以管教")
 
 
-_REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
-PUBLICATIONS: Final[frozenset[StepType]] = frozenset({"DecisionPublished", "PublicationCorrected"})
-PUBLICLY_SERVED: Final = step_types_of(
-    {name for name, spec in STEPS.items() if spec.stream in _REGISTRY_KINDS}
-    | PUBLICATIONS | {"PublicationWithdrawn"}
-)
-"""The step types whose signed bytes are served without a token (``GET /v1/log/event/N``): the
-registry (事前公开), publications and their withdrawals. PUB-01 judges every string they state."""
-
-
-def personal_data_context(case: CaseState, config: Config,
-                          agency: AgencyState | None) -> tuple[list[str], list[str], list[str]]:
-    """(natural persons to mask, organisations, public strings) for judging a case's public text:
-    organisations by name, natural persons (party and legal representative too) masked by
-    default (Q13, a setting); the agency's and the party's credit codes are public."""
-    party = case.party
-    cfg = config.publication
-    public: set[str] = set()
-    if party is not None and party.kind == "person" and not cfg.mask_person_party and party.name:
-        public.add(party.name)
-    if party is not None and not cfg.mask_legal_representative and party.legal_representative:
-        public.add(party.legal_representative)
-    persons = [n for n in case.person_names if n not in public]
-    organisations = list(case.organisation_names)
-    allowed = sorted(public)
-    if agency is not None:
-        organisations.append(agency.name)
-        allowed += [c for c in (agency.credit_code,) if c]
-    if party is not None and party.credit_code:
-        allowed.append(party.credit_code)
-    return persons, organisations, allowed
-
-
-def personal_data_findings(value: object, case: CaseState, config: Config, agency: AgencyState | None, *,
-                           public_surface: bool = False, path: str = "") -> list[tuple[str, Finding]]:
-    """PUB-01's findings in every string of ``value`` (a step's members, or the bytes a public
-    route would serve), with the case's names as context. One judgement for the live gate
-    (``public_surface=False``) and the public routes (``True``: stricter ID numbers)."""
-    persons, organisations, allowed = personal_data_context(case, config, agency)
-    return find_personal_data_in(value, persons, organisations, allowed=allowed,
-                                 public_surface=public_surface, path=path)
-
-
-def describe_findings(found: Sequence[tuple[str, Finding]]) -> str:
-    """The findings as a refusal names them (masked, with the member they were found in)."""
-    return "、".join(f"{where} {_describe(f)}" if where not in ("data.text", "text") else _describe(f)
-                    for where, f in found[:8]) + (f" 等 {len(found)} 处" if len(found) > 8 else "")
-
-
-@gate("PUB-01", "公开文本含个人信息", f"{LAW}第五十条；{OGI}第十五条", PUBLICLY_SERVED)
-def _personal_data(j: Judged) -> str | None:
-    """No string of a step whose bytes are served publicly — ``text``, ``url``, extra members,
-    nested values, an override's reason — holds an ID number, phone, bank account, e-mail,
-    private address or the name of a natural person the case knows."""
-    stated = {k: j.step.raw[k] for k in ("data", "override") if k in j.step.raw}
-    findings = personal_data_findings(stated, j.case, j.config, j.agency)
-    if not findings:
-        return None
-    return "公开文本含个人信息，应先脱敏：" + describe_findings(findings)
-
-
-def _describe(finding: Finding) -> str:
-    return f"{_FINDING_NAMES.get(finding.kind, finding.kind)}「{mask(finding)}」"
-
-
-@gate("PUB-02", "依法不予公开", f"{OGI}第十四条至第十六条；{LAW}第四十八条",
-      frozenset({"DecisionPublished"}))
-def _suppressed(j: Judged) -> str | None:
-    """No publication once the case recorded a ``PublicationSuppressed``, nor when the
-    penalised person was a minor at the act."""
-    if j.case.suppressions:
-        reasons = "、".join(_SUPPRESSION_NAMES.get(r, r) for r in dict.fromkeys(j.case.suppressions))
-        return f"本案已决定不予公开（{reasons}），不得公开处罚决定"
-    party, act = j.case.party, j.case.violation.act_on
-    if party is None or party.kind != "person" or party.birth_date is None or act is None:
-        return None
-    years = j.config.minors.publication_suppressed_under
-    if _under(party.birth_date, act, years):
-        return f"被处罚人生于 {party.birth_date}，违法行为时（{act}）不满 {years} 周岁，处罚决定不予公开"
-    return None
-
-
-# --------------------------------------------------------------------------- entry points
-
-
-def gate_rule_ids() -> frozenset[str]:
-    """The rule ids that are gates (and so may be named by an override)."""
-    return frozenset(_GATES)
-
-
-def gates_for(step_type: str) -> tuple[Gate, ...]:
-    """The gates judged at a step type, in the order they are judged."""
-    return tuple(_GATES[rule] for rule in GATE_ORDER if step_type in _GATES[rule].steps)
-
-
-_BY_TYPE: Final[Mapping[str, tuple[Gate, ...]]] = {
-    name: found for name in STEPS if (found := gates_for(name))
-}
-
-
-def _judge(step: Step, ctx: GateContext, config: Config, calendar: WorkingCalendar) -> Judged:
-    # A registry step (judged by PUB-01 only, as its bytes are public) has no case: an empty one.
-    case = fold_case(step.stream, ctx.history(step.stream) if step.kind == "case" else [])
-    agency = ctx.agency_as_of(case.agency, step.at) if case.agency else None
-    return Judged(step, case, ctx, config, calendar, agency, effective_thresholds(config, agency),
-                  shanghai_date(step.at))
-
-
-def _check(g: Gate, judged: Judged) -> str | None:
-    """The gate's finding; a period or age that cannot be counted (a date at the edge of the
-    calendar, an unusable holiday notice) fails closed, like an unknown year (Q18)."""
-    try:
-        return g.check(judged)
-    except (OverflowError, CalendarError) as exc:
-        return f"无法计算该步骤涉及的期限或年龄，不能确认合法：{exc}"
-
-
-def _firings(judged: Judged, gates: Sequence[Gate]) -> list[Firing]:
-    out = []
-    for g in gates:
-        message = _check(g, judged)
-        if message is not None:
-            out.append(Firing(g.rule, message, g.basis))
-    return out
-
-
-def firing_gates(step: Step, ctx: GateContext, *, config: Config, calendar: WorkingCalendar) -> tuple[Firing, ...]:
-    """Every gate that fires on the step, overrides ignored (for tests, dry runs, the audit)."""
-    gates = _BY_TYPE.get(step.type, ())
-    if not gates or (step.kind != "case" and step.type not in PUBLICLY_SERVED):
-        return ()
-    return tuple(_firings(_judge(step, ctx, config, calendar), gates))
-
-
-def check_gates(step: Step, ctx: GateContext, *, config: Config, calendar: WorkingCalendar) -> None:
-    """Refuse the step with ``StepRefused(rule, message, basis=...)`` for the first gate (in
-    ``GATE_ORDER``) that fires and is not validly overridden; return when it may be recorded.
-
-    Call after ``validation.check_structure`` and only when recording live.
-    """
-    override = step.raw.get("override")
-    if override is not None:
-        problems = check_override(override, gate_rules=gate_rule_ids())
-        if problems:
-            listed = "; ".join(str(p) for p in problems[:5])
-            raise StepRefused("STRUCT-FIELD", f"override 字段错误: {listed}")
-    gates = _BY_TYPE.get(step.type, ())
-    if not gates or (step.kind != "case" and step.type not in PUBLICLY_SERVED):
-        return
-    judged = _judge(step, ctx, config, calendar)
-    for g in gates:
-        message = _check(g, judged)
-        if message is None:
-            continue
-        firing = Firing(g.rule, message, g.basis)
-        problem = _override_problem(judged, g.rule)
-        if problem is not None:
-            raise firing.refusal(problem)
-
-
-def _override_problem(j: Judged, rule: str) -> str | None:
-    """None when an override validly lets the step through ``rule``; else the text to add to
-    the refusal: empty when there is no override for it, why it is invalid otherwise."""
-    mine = [o for o in j.step.overrides if isinstance(o, Mapping) and o.get("rule") == rule]
-    if not mine:
-        return ""
-    if j.step.kind != "case":
-        return "；越权记录无效：登记类步骤没有可批准越权的案件机关"
-    override = mine[0]
-    who = override.get("authorized_by")
-    justification = override.get("justification")
-    if not isinstance(justification, str) or not justification.strip():
-        return "；越权记录无效：未写明理由"
-    officer = j.ctx.officer(who) if isinstance(who, str) else None
-    if officer is None:
-        return f"；越权记录无效：批准人 {who} 未登记"
-    if officer.has_role("head") and j.case.agency is not None and officer.agency == j.case.agency:
-        return None
-    supervised_by = j.agency.supervised_by if j.agency is not None else None
-    if officer.has_role("supervisor") and (supervised_by is None or officer.agency == supervised_by):
-        return None
-    return f"；越权记录无效：批准人 {who} 不是本案机关 {j.case.agency} 的负责人，也不是其监督人员"

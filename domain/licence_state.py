@@ -1,0 +1,130 @@
+"""The state of a ``licence/`` stream that the LIC gates need, folded from its steps.
+
+Why a fold like ``domain.casestate``'s: a gate judges a decision against the stream *before*
+it — which agency decides, which item was applied for and when, which hearings were told,
+requested, held or abandoned (LIC-01, LIC-08). Cheap and forgiving: it reads the stored JSON,
+tolerates backfilled nulls, and keeps only what the gates ask. Each step type has its handler
+in ``HANDLERS`` (the coercion and inspection streams of a later issue get tables of their own).
+Clerical corrections are applied first, as for cases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from domain.casestate import apply_corrections
+from domain.reading import mapping_of
+from domain.registry import step_time
+
+__all__ = ["HANDLERS", "HearingEvent", "LicenceState", "fold_licence"]
+
+
+@dataclass(frozen=True, slots=True)
+class HearingEvent:
+    """A hearing step of the stream: its position (0-based, version order) and time."""
+
+    position: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LicenceState:
+    """What a licence stream shows so far."""
+
+    stream: str
+    length: int = 0
+    agency: str | None = None
+    """The deciding agency: ``LicenceApplied.agency``, or ``LicenceProceedingOpened.agency``."""
+    item: str | None = None
+    applied_at: datetime | None = None
+    application: str | None = None
+    licence_stream: str | None = None
+    """The stream of the licence a change, renewal or agency proceeding concerns."""
+    action: str | None = None
+    """An agency proceeding's ``action`` (withdrawal/revocation/cancellation)."""
+    rights_told: tuple[HearingEvent, ...] = ()
+    requests: tuple[HearingEvent, ...] = ()
+    held: tuple[HearingEvent, ...] = ()
+    abandoned: tuple[HearingEvent, ...] = ()
+    announced: tuple[HearingEvent, ...] = ()
+
+    def told_before(self, position: int) -> HearingEvent | None:
+        """The last 听证权利告知 before ``position`` (the one a request answers)."""
+        earlier = [e for e in self.rights_told if e.position < position]
+        return earlier[-1] if earlier else None
+
+    def answered(self, request: HearingEvent) -> bool:
+        """Whether a hearing was held, or abandoned, after ``request``."""
+        return any(e.position > request.position for e in (*self.held, *self.abandoned))
+
+
+@dataclass(slots=True)
+class _Fold:
+    scalars: dict[str, Any] = field(default_factory=dict)
+    events: dict[str, list[HearingEvent]] = field(default_factory=dict)
+
+    def add(self, name: str, position: int, entry: Mapping[str, Any], member: str | None = None) -> None:
+        at = step_time(entry)
+        stated = mapping_of(entry.get("data")).get(member) if member else None
+        if isinstance(stated, str):
+            try:
+                parsed = datetime.fromisoformat(stated.replace("Z", "+00:00"))
+                at = parsed if parsed.tzinfo is not None else at
+            except ValueError:
+                pass
+        self.events.setdefault(name, []).append(HearingEvent(position, at))
+
+    def state(self, stream: str, length: int) -> LicenceState:
+        members: dict[str, Any] = {name: tuple(found) for name, found in self.events.items()}
+        return LicenceState(stream, length, **self.scalars, **members)
+
+
+Handler = Callable[[_Fold, int, Mapping[str, Any], Mapping[str, Any]], None]
+"""``(accumulator, position, step, its data)``."""
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _applied(b: _Fold, position: int, entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    b.scalars.update(agency=_text(data.get("agency")), item=_text(data.get("item")), applied_at=step_time(entry),
+                     application=_text(data.get("application")),
+                     licence_stream=_text(mapping_of(data.get("licence")).get("stream")))
+
+
+def _opened(b: _Fold, position: int, entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+    b.scalars.update(agency=_text(data.get("agency")), action=_text(data.get("action")),
+                     licence_stream=_text(mapping_of(data.get("licence")).get("stream")))
+
+
+def _event(name: str, member: str | None = None) -> Handler:
+    def handle(b: _Fold, position: int, entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
+        b.add(name, position, entry, member)
+    return handle
+
+
+HANDLERS: dict[str, Handler] = {
+    "LicenceApplied": _applied,
+    "LicenceProceedingOpened": _opened,
+    "HearingRightsNotified": _event("rights_told", "served_at"),
+    "HearingRequested": _event("requests"),
+    "HearingHeld": _event("held"),
+    "HearingAbandoned": _event("abandoned"),
+    "HearingAnnounced": _event("announced", "published_at"),
+}
+"""The step types the LIC gates' state reads, and how (every other step only counts in ``length``)."""
+
+
+def fold_licence(stream: str, history: Sequence[Mapping[str, Any]]) -> LicenceState:
+    """The licence stream's state after every step of ``history`` (version order)."""
+    b = _Fold()
+    for position, entry in enumerate(apply_corrections(stream, history)):
+        kind = entry.get("type")
+        handler = HANDLERS.get(kind) if isinstance(kind, str) else None
+        if handler is not None:
+            handler(b, position, entry, mapping_of(entry.get("data")))
+    return b.state(stream, len(history))
