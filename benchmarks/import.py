@@ -131,8 +131,8 @@ def main() -> int:
 def demo_rows(d: Path, cases: int) -> list[dict[str, Any]]:
     try:
         from api.cli import demo
-    except ImportError:
-        print(json.dumps({"metric": "demo", "skipped": "api.cli.demo not present"}), flush=True)
+    except ImportError as exc:
+        print(json.dumps({"metric": "demo", "skipped": f"api.cli.demo not importable: {exc}"}), flush=True)
         return []
     from datetime import date
 

@@ -20,11 +20,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# This file is named http.py: run as a script, its folder must not shadow the standard
-# library's ``http`` package (which httpx and uvicorn import).
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-ROOT = HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import argparse
