@@ -152,7 +152,7 @@ def gate(rule: str, title: str, basis: str, steps: frozenset[str]) -> Callable[[
 
 DECISIONS: Final = frozenset({"DecisionMade", "SummaryDecisionMade"})
 WITH_OFFICERS: Final = frozenset(
-    name for name, spec in STEPS.items() if spec.stream.value == "case" and "officers" in spec.fields
+    name for name, spec in STEPS.items() if StreamKind.CASE in spec.streams and "officers" in spec.fields
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
 
@@ -498,7 +498,7 @@ def _minor(j: Judged) -> str | None:
 _REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
 PUBLICATIONS: Final = frozenset({"DecisionPublished", "PublicationCorrected"})
 PUBLICLY_SERVED: Final = frozenset(
-    {name for name, spec in STEPS.items() if spec.stream in _REGISTRY_KINDS}
+    {name for name, spec in STEPS.items() if spec.streams <= _REGISTRY_KINDS}
     | PUBLICATIONS | {"PublicationWithdrawn"}
 )
 """The step types whose signed bytes are served without a token (``GET /v1/log/event/N``): the
