@@ -27,7 +27,7 @@ from domain.config import Config, config_keys, default_category, toml_literal
 from domain.fields import AnyOf, RequiredWhen, StreamKind
 from domain.gates import GATE_ORDER, gates_for
 from domain.gates.core import _GATES as GATES
-from domain.vocabulary import STEPS, Proviso, Role, Scope, StepSpec
+from domain.vocabulary import STEPS, Placement, Proviso, RecordRule, Role, Scope, StepSpec
 from projections.labels import STEP_LABELS
 
 __all__ = ["OUTPUTS", "main", "rules_markdown", "steps_markdown"]
@@ -39,7 +39,8 @@ STREAM_LABELS = {
     StreamKind.AGENCY: "执法主体（agency/）", StreamKind.OFFICER: "执法人员（officer/）",
     StreamKind.CALENDAR: "工作日历（calendar/）", StreamKind.CASE: "案件（case/）",
     StreamKind.REVIEW: "行政复议（review/）", StreamKind.LITIGATION: "行政诉讼（litigation/）",
-    StreamKind.SUPERVISION: "执法监督（supervision/）",
+    StreamKind.SUPERVISION: "执法监督（supervision/）", StreamKind.LICENCE: "行政许可（licence/）",
+    StreamKind.COMPLAINT: "执法投诉举报（complaint/）",
 }
 ROLE_LABELS = {
     Role.OFFICER: "执法人员 officer", Role.LEGAL_REVIEWER: "法制审核人员 legal_reviewer", Role.HEAD: "负责人 head",
@@ -47,12 +48,13 @@ ROLE_LABELS = {
     Role.ADMIN: "管理员 admin",
 }
 SCOPE_LABELS = {
-    Scope.ANY: "任何机关", Scope.CASE_AGENCY: "本案执法机关",
-    Scope.RESPONDENT_AGENCY: "被申请人（复议所针对案件的机关）",
-    Scope.DEFENDANT_AGENCY: "被告（诉讼所针对案件的机关）", Scope.SUPERVISING: "监督该机关者（supervised_by）",
+    Scope.ANY: "任何机关", Scope.FILE_AGENCY: "本案（本件）执法机关",
+    Scope.RESPONDENT_AGENCY: "被申请人（复议所针对决定的机关）",
+    Scope.DEFENDANT_AGENCY: "被告（诉讼所针对决定的机关）", Scope.SUPERVISING: "监督该机关者（supervised_by）",
+    Scope.COMPLAINED_AGENCY: "被投诉机关",
 }
 PROVISO_LABELS = {
-    Proviso.OWN_KEY: "本人可更换自己的密钥", Proviso.NOT_HANDLER: "记录人不得是本案承办人",
+    Proviso.OWN_KEY: "本人可更换自己的密钥", Proviso.NOT_HANDLER: "记录人不得是本案（本件）承办人",
 }
 
 
@@ -60,14 +62,24 @@ def _cell(text: object) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _who(spec: StepSpec) -> str:
-    rule = spec.record
+def _who(rule: RecordRule) -> str:
     roles = "、".join(ROLE_LABELS[r] for r in sorted(rule.roles, key=lambda r: list(Role).index(r)))
     parts = [f"{roles}（{SCOPE_LABELS[rule.scope]}）"]
     parts += [PROVISO_LABELS[p] for p in sorted(rule.provisos)]
     if rule.note:
         parts.append(rule.note)
     return "；".join(parts)
+
+
+def _elsewhere(kind: StreamKind, placement: Placement) -> str:
+    """One line for a kind of stream the step is also recorded on: who records it there and
+    the fields that kind adds."""
+    text = f"也记录在{STREAM_LABELS[kind]}：记录人：{_who(placement.record)}"
+    if placement.added:
+        added = "、".join(f"`{name}`（{'必填' if placement.data.by_name[name].required else '选填'}"
+                         f"：{_cell(placement.data.by_name[name].type.label)}）" for name in placement.added)
+        text += f"；另有字段 {added}"
+    return text + "。\n\n"
 
 
 def _conditions(spec: StepSpec) -> list[str]:
@@ -87,14 +99,17 @@ def steps_markdown() -> str:
              "每种可记录的步骤：所属的流、能否开启流、谁可以记录、数据字段及其类型，以及记录时判断它的法律闸门。"
              "“法律事实”字段记录印章、审批、签名、出示证件、法律依据或文书："
              "补录时可为 `null`（照纸面记录），由评查判断。"
-             "结构与语义见 `docs/spec/steps.md`；本页由代码生成（`domain/vocabulary.py`、`domain/gates/`）。\n\n"]
+             "结构与语义见 `docs/spec/steps.md`；本页由代码生成（`domain/vocabulary/`、`domain/gates/`）。\n\n"]
     by_stream: dict[StreamKind, list[StepSpec]] = {}
+    recorded_on: dict[StreamKind, list[StepSpec]] = {}
     for spec in STEPS.values():
-        by_stream.setdefault(spec.stream, []).append(spec)
+        by_stream.setdefault(spec.home, []).append(spec)
+        for kind in spec.placements:
+            recorded_on.setdefault(kind, []).append(spec)
     lines.append("| 流 | 步骤 |\n|---|---|\n")
     for kind in StreamKind:
-        if kind in by_stream:
-            names = "、".join(f"[{s.name}](#{s.name.lower()})" for s in by_stream[kind])
+        if kind in recorded_on:
+            names = "、".join(f"[{s.name}](#{s.name.lower()})" for s in recorded_on[kind])
             lines.append(f"| {STREAM_LABELS[kind]} | {names} |\n")
     for kind in StreamKind:
         specs = by_stream.get(kind)
@@ -104,10 +119,13 @@ def steps_markdown() -> str:
         for spec in specs:
             lines.append(f"\n### {spec.name}\n\n")
             label = STEP_LABELS.get(spec.name, "")
-            facts = [f"**{label}**" if label else "", "开启流" if spec.opens else "", f"记录人：{_who(spec)}"]
+            facts = [f"**{label}**" if label else "", "开启流" if spec.opens else "", f"记录人：{_who(spec.record)}"]
             if spec.note:
                 facts.append(f"说明：{spec.note}")
             lines.append("。".join(f for f in facts if f) + "。\n\n")
+            for other, placement in spec.placements.items():
+                if other is not kind:
+                    lines.append(_elsewhere(other, placement))
             gates = gates_for(spec.name)
             if gates:
                 lines.append("记录时的法律闸门：" + "、".join(f"{g.rule} {g.title}" for g in gates) + "。\n\n")

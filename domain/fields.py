@@ -48,6 +48,8 @@ class StreamKind(StrEnum):
     LITIGATION = "litigation"
     SUPERVISION = "supervision"
     CALENDAR = "calendar"
+    LICENCE = "licence"
+    COMPLAINT = "complaint"
 
 
 class MalformedStream(StepRefused, ValueError):

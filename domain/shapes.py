@@ -15,6 +15,7 @@ from typing import Final
 
 from domain.fields import (
     AnyJson,
+    AnyOf,
     Boolean,
     Choice,
     Date,
@@ -43,6 +44,8 @@ OFFICER: Final = Ref(frozenset({StreamKind.OFFICER}))
 OFFICERS: Final = ListOf(OFFICER)
 AGENCY: Final = Ref(frozenset({StreamKind.AGENCY}))
 CASE: Final = Ref(frozenset({StreamKind.CASE}))
+LICENCE_STREAM: Final = Ref(frozenset({StreamKind.LICENCE}))
+COMPLAINT_STREAM: Final = Ref(frozenset({StreamKind.COMPLAINT}))
 ANY_STREAM: Final = Ref(frozenset(StreamKind))
 RULE_ID: Final = Text(re.compile(r"[A-Z]+-[0-9]+[A-Za-z]?"), "规则编号 (如 PEN-04)")
 RULE_IDS: Final = ListOf(RULE_ID)
@@ -111,7 +114,12 @@ class LegalBasis:
     clause: int | None = None
     item: int | None = None
     version: date | None = None
+    rank: str | None = None
 
+
+NORM_RANKS: Final = ("law", "administrative_regulation", "local_regulation", "rule", "normative")
+"""The rank of a norm (法律, 行政法规, 地方性法规, 规章, 规范性文件): whether it can found a
+licence fee (行政许可法 第58条) and, later, a coercive measure."""
 
 LEGAL_BASIS: Final = Obj((
     req("law", TEXT),
@@ -119,7 +127,8 @@ LEGAL_BASIS: Final = Obj((
     opt("clause", Integer(minimum=1), nullable=True),
     opt("item", Integer(minimum=1), nullable=True),
     opt("version", DATE, nullable=True),
-), LegalBasis, what="法律依据 {law, article, clause?, item?, version?}")
+    opt("rank", Choice(NORM_RANKS), nullable=True),
+), LegalBasis, what="法律依据 {law, article, clause?, item?, version?, rank?}")
 BASIS: Final = ListOf(LEGAL_BASIS)
 
 _PARTY_DETAILS: Final = (
@@ -365,14 +374,26 @@ NO_PENALTY: Final = Obj((
 
 @dataclass(frozen=True, slots=True)
 class DecisionTarget:
-    """The decision a reconsideration or lawsuit is about."""
+    """The decision a reconsideration or lawsuit is about: in a case (``case``) or in
+    another file that decides (``stream``: a licence stream; later a coercion stream)."""
 
-    case: str
     document_no: str
+    case: str | None = None
+    stream: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The stream of the decision, whichever member names it."""
+        found = self.case or self.stream
+        assert found is not None
+        return found
 
 
-DECISION_TARGET: Final = Obj((req("case", CASE), req("document_no", TEXT)), DecisionTarget,
-                             what="被申请/被诉决定 {case, document_no}")
+DECISION_TARGET: Final = Obj(
+    (opt("case", CASE), opt("stream", LICENCE_STREAM), req("document_no", TEXT)), DecisionTarget,
+    (AnyOf(("case", "stream"), exclusive=True),),
+    what="被申请/被诉决定 {case 或 stream, document_no}",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,22 @@ STEP_LABELS: Final[dict[str, str]] = {
     "JudicialSuggestionReceived": "收到司法建议",
     # supervision
     "CaseFileEvaluated": "案卷评查", "RectificationOrdered": "责令整改", "RectificationReported": "整改报告",
+    # licensing (行政许可)
+    "LicenceApplied": "行政许可申请", "SupplementRequested": "一次性告知补正", "SupplementReceived": "补正材料接收",
+    "LicenceAccepted": "行政许可受理", "LicenceNotAccepted": "行政许可不予受理", "SiteVerificationRecorded": "核查",
+    "LicenceReviewed": "审查意见", "InterestedPartyNotified": "告知利害关系人", "HearingRightsNotified": "告知听证权利",
+    "HearingAnnounced": "听证公告", "ExcludedPeriodNotified": "告知不计入期限的时间",
+    "ExcludedPeriodEnded": "不计入期限的时间结束", "LicenceGranted": "准予行政许可", "LicenceDenied": "不予行政许可",
+    "LicenceIssued": "颁发送达许可证件", "LicenceProceedingOpened": "许可撤回/撤销/注销程序启动",
+    "ProposedActionNoticeServed": "拟撤回/撤销告知",
+    "LicenceWithdrawn": "撤回行政许可", "LicenceRevoked": "撤销行政许可",
+    "LicenceCancelled": "注销行政许可",
+    # complaints (行政执法投诉举报)
+    "ComplaintReceived": "投诉举报登记",
+    "ComplaintAccepted": "投诉举报受理", "ComplaintNotAccepted": "投诉举报不予受理",
+    "ComplaintTransferred": "投诉举报转送交办", "ComplaintAgencyReported": "被投诉机关办结报告",
+    "ComplaintInvestigated": "投诉举报调查核实",
+    "ComplaintConcluded": "投诉举报处理意见", "ComplaintAnswered": "投诉举报答复",
 }
 
 STAGES: Final[dict[str, str]] = {
@@ -179,6 +195,28 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "media_type": "文件类型", "person": "人员", "phone": "联系电话", "point": "要点",
     "reconsideration_days": "复议期限（日）", "role": "身份", "sha256": "SHA-256", "started_on": "开始日期",
     "stream": "流", "subject": "主体", "version": "版本",
+    # licensing and complaints (issue 15)
+    "action": "拟作决定", "affects_third_parties": "涉及他人重大利益", "against": "投诉对象", "agent": "委托代理人",
+    "anonymous": "匿名", "application": "申请类型", "authorization": "授权委托书", "batch": "公示批次",
+    "by_superior": "上级机关撤销", "cancelled_on": "注销日期",
+    "certificate": "许可证件", "compensation": "补偿（赔偿）",
+    "competent_body": "有权机关", "complainant": "投诉举报人", "complainant_identity_shared": "告知被投诉方投诉人身份",
+    "complainant_told_at": "告知投诉人时间", "complaint": "投诉举报", "contact": "联系方式",
+    "corrected_on_spot": "当场更正事项", "cost_borne_by": "费用承担", "decided": "已作决定", "effective_on": "生效日期",
+    "extension_days": "延长期限（工作日）", "fee": "收费", "fee_basis": "收费依据", "fee_fen": "收费标准",
+    "from_on": "起始日期", "ground": "事由", "hearing_record_considered": "依听证笔录作出决定",
+    "hearing_required": "依法应当听证", "holder": "被许可人", "interested_parties": "利害关系人",
+    "investigators": "调查人员", "joint": "统一、联合、集中办理", "licence": "许可", "licence_no": "许可证号",
+    "measure_id": "强制措施编号", "measures": "处理措施", "methods": "调查方式", "nature": "性质", "notice": "告知书",
+    "on_the_spot": "当场作出", "opinion": "审查意见", "origin": "来源案卷", "paragraph": "适用款项",
+    "promised_days": "承诺时限（工作日）", "promised_on": "承诺办结日期", "public_interest": "公共利益",
+    "public_interest_check": "公共利益审查", "rank": "效力层级", "reasons": "理由", "record_confirmed": "笔录经确认",
+    "regarding": "所针对的文书", "requested_by": "申请人", "requests": "诉求", "result": "结果",
+    "route": "救济渠道", "signed_by_applicant": "申请人签名",
+    "staff": "核查人员", "statutory_days": "法定时限（工作日）",
+    "streams_examined": "调阅案卷", "supervision": "监督案卷", "technical_standards": "技术标准、技术规范",
+    "testing": "需检验检测检疫", "told_at": "告知时间", "trigger": "启动方式", "valid_from": "有效期起",
+    "validity_months": "有效期（月）",
 }
 """Every field name of the step vocabulary, in Chinese (event pages, exports)."""
 
@@ -198,6 +236,28 @@ CODE_LABELS: Final[dict[str, str]] = {
     "staff": "工作人员", "lawyer": "律师", "first": "一审", "second": "二审", "retrial": "再审",
     "inspection": "行政检查", "transfer": "移送", "other": "其他", "district": "区（县）级",
     "city": "市级", "province": "省级", "national": "国家级",
+    # licensing and complaints (issue 15)
+    "licence": "行政许可", "new": "新申请", "change": "变更", "renewal": "延续", "cancellation": "注销",
+    "withdrawal": "撤回", "revocation": "撤销", "fax": "传真", "hotline_12345": "12345 热线", "letter": "来信",
+    "online": "网上", "petition_transfer": "信访转送", "phone": "来电", "visit": "来访", "agency": "行政机关",
+    "abuse_of_power": "滥用职权、玩忽职守",
+    "beyond_competence": "超越法定职权", "circumstances_changed": "客观情况重大变化",
+    "expired": "有效期届满未延续", "force_majeure": "不可抗力", "fraud_or_bribery": "以欺骗、贿赂等不正当手段取得",
+    "holder_died": "被许可人死亡或丧失行为能力", "law_changed": "所依据的法律法规规章修改或废止",
+    "organisation_terminated": "法人或其他组织终止", "other_law": "法律法规规定的其他情形", "procedure": "违反法定程序",
+    "revoked_or_withdrawn": "许可已被撤销、撤回或吊销", "unqualified": "申请人不具备申请资格或条件",
+    "assign": "交办", "accountability_referral": "移送追责", "circular": "通报", "interview": "约谈",
+    "none": "无", "opinion_letter": "监督意见书", "rectification": "责令整改", "file_review": "查阅案卷",
+    "inquiry": "询问", "ledger_records": "调阅台账记录", "site": "实地核查", "report": "检举、举报", "deny": "不予许可",
+    "grant": "准予许可", "partly_substantiated": "部分属实", "substantiated": "属实", "unsubstantiated": "不属实",
+    "withdrawn": "撤回投诉", "administrative_regulation": "行政法规", "law": "法律", "local_regulation": "地方性法规",
+    "normative": "规范性文件", "rule": "规章", "already_decided": "已作处理", "appraisal": "鉴定", "auction": "拍卖",
+    "duplicate": "重复投诉", "expert_review": "专家评审", "false_materials": "隐瞒情况或提供虚假材料",
+    "in_review_or_litigation": "已进入复议或诉讼",
+    "no_target": "无明确被投诉对象", "not_competent": "不属于本机关职权范围",
+    "not_required": "依法不需要取得许可", "not_supplemented": "逾期未补正", "outside_scope": "不属于受理范围",
+    "quarantine": "检疫", "tender": "招标", "testing": "检验、检测", "unverifiable": "无法核实",
+    "ex_officio": "依职权", "interested_party": "利害关系人请求", "superior_agency": "上级机关",
 }
 """Codes a person reads, in Chinese; :data:`FIELD_CODE_LABELS` where one code means two things."""
 
@@ -208,6 +268,8 @@ FIELD_CODE_LABELS: Final[dict[tuple[str, str], str]] = {
     ("channel", "electronic"): "电子缴款", ("kind", "electronic"): "电子数据", ("kind", "statement"): "当事人陈述",
     ("rights", "statement"): "陈述申辩", ("rights", "hearing"): "听证", ("reason", "revoked"): "撤销",
     ("disposition", "transferred"): "移送有关机关", ("level", "district"): "区（县）级",
+    ("nature", "complaint"): "投诉", ("outcome", "transferred"): "已转送", ("reason", "inspection"): "检验",
+    ("channel", "phone"): "来电", ("opinion", "grant"): "准予许可",
 }
 """Codes whose wording depends on their field (``source: inspection`` 检查发现, ``kind: inspection`` 行政检查)."""
 

@@ -14,9 +14,20 @@ import pytest
 from domain.errors import StepRefused
 from domain.gates import check_gates, firing_gates, gates_for
 from domain.registry import HistoryRegistry
-from tests.helpers.gate_context import CALENDAR, CONFIG, HEAD, OFFICER, MemoryContext, Raw, registry_context
+from tests.helpers.gate_context import (
+    CALENDAR,
+    CONFIG,
+    HEAD,
+    OFFICER,
+    MemoryContext,
+    Raw,
+    context_with,
+    load,
+    registry_context,
+)
 from tests.helpers.kinds_examples import (
     COMPLAINT,
+    ITEM,
     LICENCE,
     SFJ_HEAD,
     SFJ_SUPERVISOR,
@@ -99,9 +110,9 @@ def test_the_gates_are_judged_at_the_steps_of_the_table() -> None:
 def test_lic01_an_item_published_after_the_application_fires() -> None:
     steps = licence_steps()
     late = licence_item("2026-09-20T09:00:00+08:00")
-    ctx = registry_context()
-    for raw in [*(r for r in registry_additions() if r["type"] != "EnforcementItemPublished"), late,
-                *steps[:_granted(steps)]]:
+    ctx = context_with([r for r in load("registry.jsonl")
+                        if not (r["type"] == "EnforcementItemPublished" and r["data"]["code"] == ITEM)])
+    for raw in [late, *steps[:_granted(steps)]]:
         ctx.append(raw)
     found = firing_gates(as_step(steps[_granted(steps)]), HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)
     assert [f.rule for f in found] == ["LIC-01"] and "2026-09-18" in found[0].message

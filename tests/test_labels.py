@@ -1,6 +1,6 @@
 """Every step type, field and code of the vocabulary has its Chinese label in one table
-(``projections.labels``, issue 13, 4): a step or field added to ``domain/vocabulary.py``
-without its label fails here, so no page or export shows an English identifier."""
+(``projections.labels``, issue 13, 4): a step or field added to ``domain/vocabulary/``
+(on any stream kind) without its label fails here, so no page or export shows an English identifier."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def _vocabulary() -> tuple[set[str], set[tuple[str, str]]]:
     fields: set[str] = set()
     choices: set[tuple[str, str]] = set()
     for spec in STEPS.values():
-        _walk(spec.data, "", fields, choices)
+        for placement in spec.placements.values():  # the fields a kind adds too
+            _walk(placement.data, "", fields, choices)
     return fields, choices
 
 

@@ -36,6 +36,7 @@ from domain.fields import (
     RequiredWhen,
     json_kind,
 )
+from domain.kind_shapes import KIND_SHAPES
 from domain.shapes import (
     ALL_SHAPES,
     DocumentRef,
@@ -191,10 +192,18 @@ def _parse_fields(text: str, *, nested: bool) -> dict[str, Listed]:
     return found
 
 
-def parse_steps_md() -> tuple[dict[str, dict[str, Listed]], dict[str, str]]:
-    """Step type → listed fields, and step type → stream kind, from the tables of steps.md."""
+_AS_IN = "as in the case table"
+_ADDS = re.compile(r"`(\w+)` adds `(\w+)`(\?)?")
+
+
+def parse_steps_md() -> tuple[dict[str, dict[str, Listed]], dict[str, str],
+                              dict[str, dict[str, dict[str, Listed]]]]:
+    """From the tables of steps.md: step type → listed fields, step type → home stream kind,
+    and step type → the other kinds its rows allow ("as in the case table") → the fields that
+    kind adds (``on licence streams `HearingRequested` adds `requested_by```)."""
     fields: dict[str, dict[str, Listed]] = {}
     streams: dict[str, str] = {}
+    elsewhere: dict[str, dict[str, dict[str, Listed]]] = {}
     section_stream: str | None = None
     in_vocabulary = False
     for line in STEPS_MD.read_text(encoding="utf-8").splitlines():
@@ -211,17 +220,24 @@ def parse_steps_md() -> tuple[dict[str, dict[str, Listed]], dict[str, str]]:
         else:
             (type_cell, data_cell), stream = cells, section_stream or ""
         names = re.findall(r"`(\w+)`", type_cell)
+        if data_cell.startswith(_AS_IN):
+            adds = {(name, added): Listed(bool(mark)) for name, added, mark in _ADDS.findall(data_cell)}
+            for name in names:
+                elsewhere.setdefault(name, {})[stream] = {
+                    added: listed for (owner, added), listed in adds.items() if owner == name}
+            continue
         datas = _split_top(data_cell) if len(names) > 1 else [data_cell]
         if len(datas) == 1:  # one data list shared by the types of the row
             datas *= len(names)
         assert len(datas) == len(names), line
         for name, data in zip(names, datas, strict=True):
+            assert name not in fields, f"{name} is defined twice in steps.md"
             fields[name] = _parse_fields(data, nested=False)
             streams[name] = stream
-    return fields, streams
+    return fields, streams, elsewhere
 
 
-LISTED, LISTED_STREAMS = parse_steps_md()
+LISTED, LISTED_STREAMS, LISTED_ELSEWHERE = parse_steps_md()
 
 
 def _opening_types() -> set[str]:
@@ -286,7 +302,23 @@ def _compare_members(where: str, listed: dict[str, Listed], obj: Obj) -> None:
 
 def test_streams_match_steps_md() -> None:
     for step_type, stream in LISTED_STREAMS.items():
-        assert STEPS[step_type].stream == StreamKind(stream), step_type
+        step = STEPS[step_type]
+        assert step.home == StreamKind(stream), step_type
+        others = {StreamKind(kind) for kind in LISTED_ELSEWHERE.get(step_type, {})}
+        assert step.streams == {step.home} | others, step_type
+
+
+def test_fields_added_on_other_kinds_match_steps_md() -> None:
+    assert LISTED_ELSEWHERE["HearingRequested"]["licence"].keys() == {"requested_by"}
+    assert LISTED_ELSEWHERE["CaseClosed"].keys() == {"licence", "complaint"}
+    for step_type, kinds in LISTED_ELSEWHERE.items():
+        for kind, added in kinds.items():
+            placement = STEPS[step_type].on(StreamKind(kind))
+            assert placement is not None, (step_type, kind)
+            assert set(placement.added) == set(added), (step_type, kind)
+            for name, entry in added.items():
+                assert placement.data.by_name[name].required != entry.optional, (step_type, name)
+            assert set(placement.data.by_name) == set(STEPS[step_type].fields) | set(added)
 
 
 def test_opening_steps_match_steps_md() -> None:
@@ -326,12 +358,16 @@ def test_who_may_record_what() -> None:
         for step_type in types:
             assert roles_may_record(step_type) == roles, step_type
     for step_type, step in STEPS.items():
-        if step.stream is StreamKind.CASE and step_type not in {"LegalReviewCompleted"}:
-            assert roles_may_record(step_type) == {"officer", "head"}, step_type
-            assert record_rule(step_type).scope is Scope.CASE_AGENCY
-        if step.stream is StreamKind.REVIEW and step_type != "AnswerFiled":
+        for kind in {StreamKind.CASE, StreamKind.LICENCE} & step.streams:
+            if step_type != "LegalReviewCompleted":
+                assert roles_may_record(step_type, kind) == {"officer", "head"}, step_type
+            assert record_rule(step_type, kind).scope is Scope.FILE_AGENCY, step_type
+        if StreamKind.COMPLAINT in step.streams and step_type != "ComplaintAgencyReported":
+            assert roles_may_record(step_type, StreamKind.COMPLAINT) == {"supervisor"}, step_type
+            assert record_rule(step_type, StreamKind.COMPLAINT).scope is Scope.SUPERVISING
+        if step.home is StreamKind.REVIEW and step_type != "AnswerFiled":
             assert roles_may_record(step_type) == {"reconsideration_staff"}, step_type
-        if step.stream is StreamKind.LITIGATION:
+        if step.home is StreamKind.LITIGATION:
             assert roles_may_record(step_type) == {"officer", "head"}
             assert record_rule(step_type).scope is Scope.DEFENDANT_AGENCY
     assert record_rule("AnswerFiled").scope is Scope.RESPONDENT_AGENCY
@@ -345,6 +381,17 @@ def test_who_may_record_what() -> None:
                       "CollectiveDiscussionHeld", "PaymentDeferred", "RecusalDecided"):
         heads = [f for f in STEPS[step_type].fields.values() if f.must_hold == Role.HEAD]
         assert heads, step_type
+    assert record_rule("ComplaintAgencyReported").scope is Scope.COMPLAINED_AGENCY
+    assert roles_may_record("ComplaintAgencyReported") == {"officer", "head"}
+    for kind in (StreamKind.CASE, StreamKind.LICENCE):
+        assert Proviso.NOT_HANDLER in record_rule("HearingHeld", kind).provisos
+        assert Proviso.NOT_HANDLER in record_rule("LegalReviewCompleted", kind).provisos
+    for step_type in ("LicenceGranted", "LicenceDenied", "LicenceWithdrawn", "LicenceRevoked",
+                      "LicenceProceedingOpened"):
+        heads = [f for f in STEPS[step_type].fields.values() if f.must_hold == Role.HEAD]
+        assert [f.name for f in heads] == ["approved_by"], step_type
+    with pytest.raises(KeyError):
+        record_rule("DecisionMade", StreamKind.LICENCE)
     assert set(Role) == {"officer", "legal_reviewer", "head", "supervisor",
                          "reconsideration_staff", "admin"}
 
@@ -664,7 +711,7 @@ def test_overrides() -> None:
 
 
 def test_shapes_match_their_dataclasses() -> None:
-    for shape in ALL_SHAPES:
+    for shape in (*ALL_SHAPES, *KIND_SHAPES):
         assert shape.model is not None
         assert dataclasses.is_dataclass(shape.model)
         names = [f.name for f in dataclasses.fields(shape.model)]

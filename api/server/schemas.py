@@ -151,8 +151,16 @@ class _Builder:
     def step_schema(self, spec: StepSpec) -> dict[str, Any]:
         override = self.type_schema(shapes.OVERRIDE)
         data = self.object_schema(spec.data)
-        roles = "/".join(sorted(r.value for r in spec.record.roles))
-        description = f"{spec.name}: 流 {spec.stream.value}/<编号>; 记录人角色 {roles} ({spec.record.scope.value})"
+        places = []
+        for kind, placement in spec.placements.items():
+            roles = "/".join(sorted(r.value for r in placement.record.roles))
+            place = f"流 {kind.value}/<编号>; 记录人角色 {roles} ({placement.record.scope.value})"
+            for name in placement.added:  # fields only this kind has: optional in the shared schema
+                data["properties"][name] = self.field_schema(placement.data.by_name[name])
+            if placement.added:
+                place += f"; 此流上另有字段 {', '.join(placement.added)}"
+            places.append(place)
+        description = f"{spec.name}: " + " | ".join(places)
         if spec.opens:
             description += "; 可作为流的首个步骤"
         if spec.note:
@@ -163,7 +171,7 @@ class _Builder:
             "description": description,
             "required": ["stream", "type", "at", "by", "data"],
             "properties": {
-                "stream": {"type": "string", "pattern": stream_pattern({spec.stream})},
+                "stream": {"type": "string", "pattern": stream_pattern(set(spec.streams))},
                 "type": {"type": "string", "enum": [spec.name]},
                 "at": self.type_schema(Timestamp()),
                 "by": {"type": "string", "pattern": stream_pattern({StreamKind.OFFICER})},

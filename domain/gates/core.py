@@ -169,7 +169,7 @@ def gate(rule: str, title: str, basis: str, steps: frozenset[str],
 _REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
 PUBLICATIONS: Final = frozenset({"DecisionPublished", "PublicationCorrected"})
 PUBLICLY_SERVED: Final = frozenset(
-    {name for name, spec in STEPS.items() if spec.stream in _REGISTRY_KINDS}
+    {name for name, spec in STEPS.items() if spec.streams <= _REGISTRY_KINDS}
     | PUBLICATIONS | {"PublicationWithdrawn"}
 )
 """The step types whose signed bytes are served without a token (``GET /v1/log/event/N``): the

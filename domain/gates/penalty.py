@@ -9,6 +9,7 @@ from typing import Final
 from domain.calendar import shanghai_date
 from domain.casestate import PenaltyLine, amount_of, parse_penalties
 from domain.config import LAW
+from domain.fields import StreamKind
 from domain.gates.core import Judged, gate
 from domain.limits import within as window_open
 from domain.money import yuan
@@ -18,7 +19,7 @@ from domain.vocabulary import STEPS
 
 DECISIONS: Final = frozenset({"DecisionMade", "SummaryDecisionMade"})
 WITH_OFFICERS: Final = frozenset(
-    name for name, spec in STEPS.items() if spec.stream.value == "case" and "officers" in spec.fields
+    name for name, spec in STEPS.items() if StreamKind.CASE in spec.streams and "officers" in spec.fields
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
 
