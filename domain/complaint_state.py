@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from domain.casestate import apply_corrections
 from domain.reading import mapping_of, texts_of
 from domain.registry import step_time
+from domain.step_types import by_step_type
 
 __all__ = ["HANDLERS", "ComplaintState", "fold_complaint"]
 
@@ -50,7 +51,7 @@ def _received(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[s
     )
 
 
-HANDLERS: dict[str, Handler] = {"ComplaintReceived": _received}
+HANDLERS: Final[dict[str, Handler]] = by_step_type({"ComplaintReceived": _received})
 """The step types the CMP gate's state reads (every other step only counts in ``length``)."""
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from domain.casestate import apply_corrections
 from domain.reading import mapping_of
 from domain.registry import step_time
+from domain.step_types import by_step_type
 
 __all__ = ["HANDLERS", "HearingEvent", "LicenceState", "fold_licence"]
 
@@ -107,7 +108,7 @@ def _event(name: str, member: str | None = None) -> Handler:
     return handle
 
 
-HANDLERS: dict[str, Handler] = {
+HANDLERS: Final[dict[str, Handler]] = by_step_type({
     "LicenceApplied": _applied,
     "LicenceProceedingOpened": _opened,
     "HearingRightsNotified": _event("rights_told", "served_at"),
@@ -115,7 +116,7 @@ HANDLERS: dict[str, Handler] = {
     "HearingHeld": _event("held"),
     "HearingAbandoned": _event("abandoned"),
     "HearingAnnounced": _event("announced", "published_at"),
-}
+})
 """The step types the LIC gates' state reads, and how (every other step only counts in ``length``)."""
 
 

@@ -40,6 +40,7 @@ from domain.fields import StreamKind
 from domain.licence_state import LicenceState, fold_licence
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.step import Step
+from domain.step_types import StepType, step_types_of
 from domain.validation import Context
 from domain.vocabulary import STEPS, check_override
 
@@ -155,7 +156,7 @@ GATE_ORDER: Final = ("PEN-01", "PEN-04", "PEN-09", "PEN-10", "PEN-11", "PEN-12",
 """The gates in the order of rules.md's table, which is the order they are judged in."""
 
 
-def gate(rule: str, title: str, basis: str, steps: frozenset[str],
+def gate(rule: str, title: str, basis: str, steps: frozenset[StepType],
          kinds: frozenset[str] | None = CASES) -> Callable[[Check], Check]:
     """Register a gate's check under its rule id (judged on ``kinds`` of streams; None: all)."""
     def register(check: Check) -> Check:
@@ -167,8 +168,8 @@ def gate(rule: str, title: str, basis: str, steps: frozenset[str],
 
 
 _REGISTRY_KINDS: Final = frozenset({StreamKind.AGENCY, StreamKind.OFFICER, StreamKind.CALENDAR})
-PUBLICATIONS: Final = frozenset({"DecisionPublished", "PublicationCorrected"})
-PUBLICLY_SERVED: Final = frozenset(
+PUBLICATIONS: Final[frozenset[StepType]] = frozenset({"DecisionPublished", "PublicationCorrected"})
+PUBLICLY_SERVED: Final = step_types_of(
     {name for name, spec in STEPS.items() if spec.streams <= _REGISTRY_KINDS}
     | PUBLICATIONS | {"PublicationWithdrawn"}
 )

@@ -16,10 +16,12 @@ from domain.gates.core import Judged, gate
 from domain.licence_state import LicenceState, fold_licence
 from domain.limits import within
 from domain.reading import texts_of
+from domain.step_types import StepType
 
 LICENCES: Final = frozenset({"licence"})
-GRANT_OR_DENY: Final = frozenset({"LicenceGranted", "LicenceDenied"})
-LICENCE_DECISIONS: Final = GRANT_OR_DENY | {"LicenceWithdrawn", "LicenceRevoked", "LicenceCancelled"}
+GRANT_OR_DENY: Final[frozenset[StepType]] = frozenset({"LicenceGranted", "LicenceDenied"})
+LICENCE_DECISIONS: Final[frozenset[StepType]] = GRANT_OR_DENY | {
+    "LicenceWithdrawn", "LicenceRevoked", "LicenceCancelled"}
 _NEEDS_GROUND: Final = {"LicenceWithdrawn": "撤回", "LicenceRevoked": "撤销"}
 
 

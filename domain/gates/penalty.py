@@ -15,10 +15,11 @@ from domain.limits import within as window_open
 from domain.money import yuan
 from domain.roles import role_problem
 from domain.step import Step
+from domain.step_types import StepType, step_types_of
 from domain.vocabulary import STEPS
 
-DECISIONS: Final = frozenset({"DecisionMade", "SummaryDecisionMade"})
-WITH_OFFICERS: Final = frozenset(
+DECISIONS: Final[frozenset[StepType]] = frozenset({"DecisionMade", "SummaryDecisionMade"})
+WITH_OFFICERS: Final = step_types_of(
     name for name, spec in STEPS.items() if StreamKind.CASE in spec.streams and "officers" in spec.fields
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
