@@ -1,7 +1,7 @@
 """Load on 127.0.0.1 (bounded): 50 clients record steps into distinct cases while others read
 the public feed; no error but deliberate 409s; afterwards verify passes and every acknowledged
 step is stored. Prints throughput and p50/p99 latency (the ratio to the library is measured by
-benchmarks/http.py)."""
+benchmarks/http_service.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 WRITERS, READERS, CASES = 50, 5, 100
 
 
-def bench_module():  # benchmarks/http.py shares its server and workload helpers
-    spec = importlib.util.spec_from_file_location("bench_http", ROOT / "benchmarks" / "http.py")
+def bench_module():  # benchmarks/http_service.py shares its server and workload helpers
+    spec = importlib.util.spec_from_file_location("bench_http", ROOT / "benchmarks" / "http_service.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
