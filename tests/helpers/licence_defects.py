@@ -1,0 +1,149 @@
+"""The licence audit's builders and defect table: the brief's lawful licence file
+(examples/licence-case.jsonl), a lawful revocation proceeding on that licence, and one entry per
+defect that breaks one thing and names the rule that must fire (tests/test_licence_audit.py)."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from audit.model import BLOCKER, Evaluation
+from tests.helpers.audit_cases import context, versioned
+from tests.helpers.kinds_examples import DOC, LICENCE, SPJ, SPJ_HEAD, SPJ_OFFICER, index_of, licence_steps
+
+Raw = dict[str, Any]
+PROCEEDING = "licence/DXH-SPJ-CX-2026-0002"
+OFFICER2 = "officer/42011230002"
+PRESIDER = "officer/42011230004"
+AS_OF = date(2026, 12, 31)
+BASIS = [{"law": "中华人民共和国行政许可法", "article": 69, "clause": 1, "item": 4, "rank": "law"}]
+REMEDIES = {"reconsideration_bodies": ["武汉市东西湖区人民政府"], "reconsideration_days": 60,
+            "court": "武汉市东西湖区人民法院", "litigation_months": 6}
+VETO = frozenset({"EVAL-01"})
+
+
+def doc(name: str, n: int = 1) -> Raw:
+    return {**DOC, "sha256": f"{n:064x}", "name": name}
+
+
+def lstep(step_type: str, when: str, data: dict[str, Any], stream: str = LICENCE, by: str = SPJ_OFFICER) -> Raw:
+    return {"stream": stream, "type": step_type, "at": f"{when}+08:00", "by": by, "data": data}
+
+
+def proceeding_steps() -> list[Raw]:
+    """A lawful 撤销 of the example's licence (第69条第一款(四): the applicant was not qualified),
+    then its 注销 (第70条(四)) on the same stream, each published within 7 WD."""
+    p = PROCEEDING
+    return [
+        lstep("LicenceProceedingOpened", "2026-11-16T10:00:00", {
+            "agency": SPJ, "action": "revocation",
+            "licence": {"stream": LICENCE, "licence_no": "东审批广字〔2026〕第0031号"},
+            "holder": {"kind": "organisation", "name": "武汉某传媒有限公司", "credit_code": "91420112MA4L0C3M2R"},
+            "trigger": "interested_party", "grounds": ["场地使用证明系伪造，申请人不具备申请资格"],
+            "approved_by": SPJ_HEAD, "document": doc("撤销立案审批表", 101)}, p),
+        lstep("ProposedActionNoticeServed", "2026-11-17T10:00:00", {
+            "proposed": {"action": "revocation", "grounds": ["申请人不具备申请资格"], "basis": BASIS},
+            "rights": {"statement": True, "hearing": False}, "method": "in_person",
+            "served_at": "2026-11-17T10:00:00+08:00", "document": doc("拟撤销行政许可告知书", 102),
+            "receipt": doc("送达回证", 103)}, p),
+        lstep("StatementSubmitted", "2026-11-19T10:00:00", {"content": doc("陈述申辩书", 104)}, p),
+        lstep("StatementReviewed", "2026-11-23T10:00:00", {"adopted": [], "rejected": [
+            {"point": "场地使用证明真实", "reason": "出具单位书面确认未出具该证明"}]}, p),
+        lstep("LicenceRevoked", "2026-11-30T10:00:00", {
+            "ground": "unqualified", "paragraph": 1, "public_interest_check": "撤销不会对公共利益造成重大损害",
+            "compensation": {"decided": True, "amount_fen": 0, "reasons": "被许可人无合法权益受损"},
+            "effective_on": "2026-11-30", "document_no": "东审批撤字〔2026〕第0002号", "basis": BASIS,
+            "remedies": REMEDIES, "approved_by": SPJ_HEAD, "sealed_by": SPJ,
+            "document": doc("撤销行政许可决定书", 105)}, p),
+        lstep("DecisionPublished", "2026-12-02T10:00:00", {
+            "published_at": "2026-12-02T10:00:00+08:00", "channel": "区政务网 双公示",
+            "text": "东审批撤字〔2026〕第0002号：撤销武汉某传媒有限公司（统一社会信用代码91420112MA4L0C3M2R）"
+                    "大型户外广告设置许可（东审批广字〔2026〕第0031号），撤销日期2026年11月30日。"}, p),
+        lstep("LicenceCancelled", "2026-12-03T10:00:00", {
+            "ground": "revoked_or_withdrawn", "cancelled_on": "2026-12-03", "sealed_by": SPJ,
+            "basis": [{"law": "中华人民共和国行政许可法", "article": 70, "clause": None, "item": 4, "rank": "law"}],
+            "document": doc("注销行政许可决定书", 106)}, p),
+        lstep("DecisionPublished", "2026-12-04T10:00:00", {
+            "published_at": "2026-12-04T10:00:00+08:00", "channel": "区政务网 双公示",
+            "text": "注销武汉某传媒有限公司（统一社会信用代码91420112MA4L0C3M2R）大型户外广告设置许可"
+                    "（东审批广字〔2026〕第0031号），注销日期2026年12月3日。"}, p),
+        lstep("CaseClosed", "2026-12-07T10:00:00", {"approved_by": SPJ_HEAD, "summary": "撤销并注销，办结"}, p),
+        lstep("CaseArchived", "2026-12-10T10:00:00", {"archive_no": "SPJ-CX-2026-0002", "retention": "30y"}, p),
+    ]
+
+
+def run(steps: list[Raw], *, as_of: date = AS_OF, linked: dict[str, list[Raw]] | None = None,
+        **kwargs: Any) -> Evaluation:
+    """The licence file of ``steps`` evaluated as the audit does (the licence itself linked to a
+    proceeding on it)."""
+    if linked is None:
+        linked = {LICENCE: licence_steps()} if steps[0]["stream"] != LICENCE else {}
+    from audit.licence_engine import evaluate_licence
+    ctx = context(as_of, **kwargs)
+    return evaluate_licence(steps[0]["stream"], versioned(steps), ctx,
+                            linked={k: versioned(v) for k, v in linked.items()})
+
+
+def fired(ev: Evaluation) -> set[str]:
+    return {f.rule for f in ev.findings if f.severity != "INFO"}
+
+
+def edit(steps: list[Raw], step_type: str, change: Callable[[Raw], object], nth: int = 0) -> list[Raw]:
+    out = copy.deepcopy(steps)
+    change(out[index_of(out, step_type, nth)])
+    return out
+
+
+def without(steps: list[Raw], *types: str) -> list[Raw]:
+    return [copy.deepcopy(s) for s in steps if s["type"] not in types]
+
+
+def insert_before(steps: list[Raw], step_type: str, new: Raw, nth: int = 0) -> list[Raw]:
+    out = copy.deepcopy(steps)
+    out.insert(index_of(out, step_type, nth), new)
+    return out
+
+
+def put(path: str, value: Any) -> Callable[[Raw], None]:
+    """Set ``data.<path>`` (dots for nested keys); ``None`` for value deletes it."""
+    def change(s: Raw) -> None:
+        target = s["data"]
+        *parents, last = path.split(".")
+        for key in parents:
+            target = target[key]
+        if value is None:
+            target.pop(last, None)
+        else:
+            target[last] = copy.deepcopy(value)
+    return change
+
+
+def moved(when: str, *members: str) -> Callable[[Raw], None]:
+    """Move a step (and its ``_at`` members) to ``when`` (``YYYY-MM-DDTHH:MM:SS``)."""
+    def change(s: Raw) -> None:
+        s["at"] = f"{when}+08:00"
+        for m in members:
+            s["data"][m] = f"{when}+08:00"
+    return change
+
+
+@dataclass(frozen=True)
+class Defect:
+    """One thing broken: the rule that must fire, its severity, the companions expected with it,
+    and rules that must stay quiet."""
+
+    name: str
+    rule: str
+    severity: str
+    build: Callable[[], list[Raw]]
+    also: frozenset[str] = field(default_factory=frozenset)
+    quiet: frozenset[str] = field(default_factory=frozenset)
+    as_of: date = AS_OF
+
+    @property
+    def expected(self) -> set[str]:
+        found = {self.rule, *self.also}
+        return found | VETO if self.severity == BLOCKER else found
