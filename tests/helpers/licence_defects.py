@@ -147,3 +147,120 @@ class Defect:
     def expected(self) -> set[str]:
         found = {self.rule, *self.also}
         return found | VETO if self.severity == BLOCKER else found
+
+
+# --------------------------------------------------------------------------- more lawful files
+
+REVIEWER = "officer/42011230005"
+NOT_ACCEPTED_STREAM = "licence/DXH-SPJ-XK-2026-0035"
+RENEWAL_STREAM = "licence/DXH-SPJ-XK-2026-0040"
+OLD_LICENCE = "licence/DXH-SPJ-XK-2025-0007"
+COMMITTEE = {"kind": "organisation", "name": "金山大道某小区居民委员会"}
+APPLICANT = {"kind": "organisation", "name": "武汉某传媒有限公司", "credit_code": "91420112MA4L0C3M2R"}
+OPINIONS = {k: "ok" for k in ("subject", "competence", "officers", "procedure", "facts", "evidence", "law",
+                              "discretion", "documents", "crime_transfer")}
+
+
+def legal_reviewer() -> list[Raw]:
+    """A qualified 法制审核人员 of DXH-SPJ (for TS-10), as a registry addition."""
+    return [{"stream": REVIEWER, "type": "OfficerRegistered", "at": "2026-01-07T09:40:00+08:00", "by": "officer/admin",
+             "data": {"name": "孙丽", "agency": SPJ, "roles": ["legal_reviewer"], "credential_no": "42011230005",
+                      "credential_valid_from": "2024-01-01", "credential_valid_to": "2028-12-31",
+                      "fields": ["行政审批"], "legal_qualification_no": "A20194201120005"}}]
+
+
+def review_catalogue() -> list[Raw]:
+    """DXH-SPJ's 法制审核目录 naming the licence item (TS-10's condition)."""
+    return [{"stream": SPJ, "type": "LegalReviewCatalogPublished", "at": "2026-01-08T09:00:00+08:00",
+             "by": "officer/admin", "data": {"person_fen": 1, "organisation_fen": 1, "hearing_person_fen": 1,
+                                             "hearing_organisation_fen": 1, "categories": ["重大行政许可"],
+                                             "items": ["SPJ-SR-11-2"]}}]
+
+
+def with_interested(steps: list[Raw] | None = None) -> list[Raw]:
+    """The lawful file with the building's residents' committee as an interested party: told of the
+    application and of the right to ask for a hearing on 9 Oct (brief §1, defect 3, before its request)."""
+    out = edit(steps or licence_steps(), "LicenceReviewed", put("interested_parties", [COMMITTEE]))
+    told = [lstep("InterestedPartyNotified", "2026-10-09T11:00:00", {
+                "party": COMMITTEE, "method": "in_person", "served_at": "2026-10-09T11:00:00+08:00",
+                "document": doc("利害关系人告知书", 201)}),
+            lstep("HearingRightsNotified", "2026-10-09T11:30:00", {
+                "to": [APPLICANT, COMMITTEE], "method": "in_person", "served_at": "2026-10-09T11:30:00+08:00",
+                "document": doc("听证权利告知书", 202)})]
+    at = index_of(out, "ExcludedPeriodNotified") + 1
+    return out[:at] + told + out[at:]
+
+
+def requested(steps: list[Raw], when: str = "2026-10-14T10:00:00") -> list[Raw]:
+    """The committee asks for a hearing (timely: the 5th WD after 9 Oct is 15 Oct)."""
+    at = index_of(steps, "LicenceReviewed")
+    return [*steps[:at], lstep("HearingRequested", when, {"requested_at": f"{when}+08:00",
+                                                          "requested_by": COMMITTEE}), *steps[at:]]
+
+
+def with_hearing(served: str = "2026-10-12T10:00:00", held: str = "2026-10-22T09:00:00") -> list[Raw]:
+    """A lawful hearing on the committee's request: notice ≥ 7 WD before it, held by a presider who
+    did not review the application, record confirmed; legal review after it (TS-10); the decision
+    on 23 Oct rests on the record."""
+    steps = requested(with_interested(), "2026-10-12T09:00:00")
+    at = index_of(steps, "LicenceReviewed")
+    hearing = [
+        lstep("HearingNoticeServed", served, {"served_at": f"{served}+08:00", "hearing_at": f"{held}+08:00",
+                                              "place": "区行政审批局听证室", "document": doc("听证通知书", 203),
+                                              "receipt": doc("送达回证", 204)}),
+        lstep("HearingHeld", held, {"presider": PRESIDER, "record": doc("听证笔录", 205), "report": doc("听证报告", 206),
+                                    "public": True, "record_confirmed": True}),
+    ]
+    steps = [*steps[:at + 1], *hearing, *steps[at + 1:]]
+    review = lstep("LegalReviewCompleted", "2026-10-22T15:00:00", {
+        "reviewer": REVIEWER, "outcome": "approved", "opinions": OPINIONS, "document": doc("法制审核意见书", 207)},
+        by=REVIEWER)
+    steps = insert_before(steps, "LicenceGranted", review)
+    steps = edit(steps, "LicenceGranted", moved("2026-10-23T09:00:00"))
+    steps = edit(steps, "LicenceGranted", put("hearing_record_considered", True))
+    steps = edit(steps, "LicenceGranted", put("valid_from", "2026-10-23"))
+    return edit(steps, "LicenceIssued", moved("2026-10-23T15:00:00", "issued_at"))
+
+
+def not_accepted_steps() -> list[Raw]:
+    """An application outside the agency's competence, refused on the day of receipt (第32条(二))."""
+    applied = copy.deepcopy(licence_steps()[0])
+    applied["stream"] = NOT_ACCEPTED_STREAM
+    s = NOT_ACCEPTED_STREAM
+    return [applied,
+            lstep("LicenceNotAccepted", "2026-09-18T16:00:00", {
+                "reason": "not_competent", "explanation": "该广告设置于高速公路建筑控制区内，不属本机关许可范围",
+                "competent_body": "湖北省交通运输厅", "basis": BASIS, "notice": doc("不予受理决定书", 301),
+                "sealed_by": SPJ, "remedies": REMEDIES, "method": "in_person",
+                "served_at": "2026-09-18T16:00:00+08:00"}, s),
+            lstep("CaseClosed", "2026-09-21T10:00:00", {"approved_by": SPJ_HEAD, "summary": "不予受理，办结"}, s),
+            lstep("CaseArchived", "2026-09-30T10:00:00", {"archive_no": "SPJ-XK-2026-0035", "retention": "30y"}, s)]
+
+
+def renewal_steps(valid_to: str = "2026-10-25", applied_on: str | None = None) -> list[Raw]:
+    """A renewal of an earlier licence (valid to ``valid_to``) decided on 21 Oct: the example's steps."""
+    out = copy.deepcopy(licence_steps())
+    for s in out:
+        s["stream"] = RENEWAL_STREAM
+    out[0]["data"]["application"] = "renewal"
+    out[0]["data"]["licence"] = {"stream": OLD_LICENCE, "licence_no": "东审批广字〔2025〕第0007号",
+                                 "valid_to": valid_to}
+    if applied_on is not None:
+        moved(applied_on, "received_at")(out[0])
+    return out
+
+
+def withdrawal_steps() -> list[Raw]:
+    """A lawful 撤回 (第8条第二款: the planning changed) with compensation, then its 注销."""
+    out = proceeding_steps()
+    out[0]["data"]["action"] = "withdrawal"
+    out[1]["data"]["proposed"]["action"] = "withdrawal"
+    i = index_of(out, "LicenceRevoked")
+    data = out[i]["data"]
+    out[i] = lstep("LicenceWithdrawn", "2026-11-30T10:00:00", {
+        "ground": "circumstances_changed", "public_interest": "金山大道拓宽改造，广告牌位于规划红线内",
+        "compensation": {"decided": True, "amount_fen": 12_000_000}, "effective_on": "2026-11-30",
+        "document_no": data["document_no"], "basis": BASIS, "remedies": REMEDIES, "approved_by": SPJ_HEAD,
+        "sealed_by": SPJ, "document": doc("撤回行政许可决定书", 107)}, PROCEEDING)
+    out[i + 1]["data"]["text"] = out[i + 1]["data"]["text"].replace("撤销", "撤回")
+    return out
