@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from audit.model import BLOCKER, Evaluation
+from audit.licence_engine import evaluate_licence
+from audit.model import BLOCKER, MAJOR, MINOR, Evaluation
 from tests.helpers.audit_cases import context, versioned
 from tests.helpers.kinds_examples import DOC, LICENCE, SPJ, SPJ_HEAD, SPJ_OFFICER, index_of, licence_steps
 
@@ -81,7 +82,6 @@ def run(steps: list[Raw], *, as_of: date = AS_OF, linked: dict[str, list[Raw]] |
     proceeding on it)."""
     if linked is None:
         linked = {LICENCE: licence_steps()} if steps[0]["stream"] != LICENCE else {}
-    from audit.licence_engine import evaluate_licence
     ctx = context(as_of, **kwargs)
     return evaluate_licence(steps[0]["stream"], versioned(steps), ctx,
                             linked={k: versioned(v) for k, v in linked.items()})
@@ -208,8 +208,8 @@ def with_hearing(served: str = "2026-10-12T10:00:00", held: str = "2026-10-22T09
         lstep("HearingNoticeServed", served, {"served_at": f"{served}+08:00", "hearing_at": f"{held}+08:00",
                                               "place": "区行政审批局听证室", "document": doc("听证通知书", 203),
                                               "receipt": doc("送达回证", 204)}),
-        lstep("HearingHeld", held, {"presider": PRESIDER, "record": doc("听证笔录", 205), "report": doc("听证报告", 206),
-                                    "public": True, "record_confirmed": True}),
+        lstep("HearingHeld", held, {"presider": PRESIDER, "record": doc("听证笔录", 205),
+                                    "report": doc("听证报告", 206), "public": True, "record_confirmed": True}),
     ]
     steps = [*steps[:at + 1], *hearing, *steps[at + 1:]]
     review = lstep("LegalReviewCompleted", "2026-10-22T15:00:00", {
@@ -264,3 +264,130 @@ def withdrawal_steps() -> list[Raw]:
         "sealed_by": SPJ, "document": doc("撤回行政许可决定书", 107)}, PROCEEDING)
     out[i + 1]["data"]["text"] = out[i + 1]["data"]["text"].replace("撤销", "撤回")
     return out
+
+
+# --------------------------------------------------------------------------- the defects
+
+L = licence_steps
+
+
+def _brief_late_supplement() -> list[Raw]:
+    """Brief §1 defect 1: the 补正 notice on 28 Sep, the 6th WD after 18 Sep (20 Sep counts)."""
+    return edit(L(), "SupplementRequested", moved("2026-09-28T09:00:00", "served_at"))
+
+
+def _brief_no_expert_notice(keep_end: bool = False) -> list[Raw]:
+    """Brief §1 defect 2: steps 6–7 dropped (or 6 only), steps 9–11 on 5, 9 and 10 Nov."""
+    steps = without(L(), "ExcludedPeriodNotified", *(() if keep_end else ("ExcludedPeriodEnded",)))
+    steps = edit(steps, "LicenceGranted", moved("2026-11-05T16:00:00"))
+    steps = edit(steps, "LicenceGranted", put("valid_from", "2026-11-05"))
+    steps = edit(steps, "LicenceIssued", moved("2026-11-09T10:00:00", "issued_at"))
+    steps = edit(steps, "DecisionPublished", moved("2026-11-10T09:00:00", "published_at"))
+    steps = edit(steps, "CaseClosed", moved("2026-11-12T10:00:00"))
+    return edit(steps, "CaseArchived", moved("2026-11-20T10:00:00"))
+
+
+def _brief_hearing_not_held() -> list[Raw]:
+    """Brief §1 defect 3: the committee asks on 14 Oct (timely), the decision on 21 Oct, no hearing."""
+    return requested(with_interested())
+
+
+def _proceeding_without_cancellation() -> list[Raw]:
+    steps = without(proceeding_steps(), "LicenceCancelled")
+    return [s for i, s in enumerate(steps) if not (s["type"] == "DecisionPublished" and i > 5)]
+
+
+def _fee(rank: str) -> Callable[[Raw], None]:
+    return put("fee", {"amount_fen": 50_000, "basis": [{"law": "某市收费办法", "article": 3, "rank": rank}],
+                       "receipt_no": "No.0001"})
+
+
+DEFECTS: list[Defect] = [
+    Defect("item_not_published", "LIC-01", BLOCKER, lambda: edit(L(), "LicenceApplied", put("item", "SPJ-XX-99"))),
+    Defect("sealed_by_another_body", "LIC-01", BLOCKER,
+           lambda: edit(L(), "LicenceGranted", put("sealed_by", "agency/DXH-CGJ"))),
+    Defect("agent_without_authorization", "LIC-02", MINOR,
+           lambda: edit(L(), "LicenceApplied", put("agent.authorization", None))),
+    Defect("supplement_outside_the_list", "LIC-02", MAJOR,
+           lambda: edit(L(), "SupplementRequested", put("items", ["结构安全计算书", "环境影响评价报告"]))),
+    Defect("brief_1_late_supplement_notice", "LIC-03", MAJOR, _brief_late_supplement,
+           quiet=frozenset({"LIC-10", "LIC-04"})),
+    Defect("second_supplement_request", "LIC-03", MAJOR,
+           lambda: insert_before(L(), "SupplementReceived", lstep("SupplementRequested", "2026-09-25T10:00:00", {
+               **copy.deepcopy(L()[1]["data"]), "items": ["设置位置图"], "served_at": "2026-09-25T10:00:00+08:00"}))),
+    Defect("acceptance_not_sealed", "LIC-04", MINOR,
+           lambda: edit(L(), "LicenceAccepted", put("sealed_by", "agency/DXH-CGJ"))),
+    Defect("not_competent_without_competent_body", "LIC-05", MAJOR,
+           lambda: edit(not_accepted_steps(), "LicenceNotAccepted", put("competent_body", None))),
+    Defect("not_competent_refused_next_day", "LIC-05", MINOR,
+           lambda: edit(not_accepted_steps(), "LicenceNotAccepted", moved("2026-09-21T10:00:00", "served_at"))),
+    Defect("one_verifier", "LIC-06", MAJOR,
+           lambda: edit(L(), "SiteVerificationRecorded", put("staff", [SPJ_OFFICER]))),
+    Defect("verification_credentials_not_shown", "LIC-06", MINOR,
+           lambda: edit(L(), "SiteVerificationRecorded", put("credentials_shown", False))),
+    Defect("statement_not_reviewed", "LIC-07", MAJOR,
+           lambda: insert_before(with_interested(), "LicenceReviewed", lstep(
+               "StatementSubmitted", "2026-10-13T10:00:00", {"content": doc("居委会意见", 208)}))),
+    Defect("interested_party_not_told", "LIC-07", MAJOR,
+           lambda: without(with_interested(), "InterestedPartyNotified")),
+    Defect("brief_3_requested_hearing_not_held", "LIC-08", BLOCKER, _brief_hearing_not_held,
+           quiet=frozenset({"LIC-09", "LIC-10", "PEN-12"})),
+    Defect("hearing_right_not_told", "LIC-08", MAJOR, lambda: without(with_interested(), "HearingRightsNotified")),
+    Defect("hearing_notice_too_short", "LIC-09", MAJOR,
+           lambda: edit(with_hearing(), "HearingNoticeServed", moved("2026-10-14T10:00:00", "served_at"))),
+    Defect("hearing_presided_by_reviewer", "LIC-09", MAJOR,
+           lambda: edit(with_hearing(), "HearingHeld", put("presider", SPJ_OFFICER))),
+    Defect("brief_2_expert_review_not_notified", "LIC-10", MAJOR, _brief_no_expert_notice,
+           quiet=frozenset({"LIC-11", "LIC-13", "LIC-15"})),
+    Defect("brief_2_variant_end_without_notice", "LIC-11", MINOR, lambda: _brief_no_expert_notice(True),
+           also=frozenset({"LIC-10"}), quiet=frozenset({"LIC-13", "LIC-15"})),
+    Defect("excluded_notice_served_late", "LIC-11", MINOR,
+           lambda: edit(L(), "ExcludedPeriodNotified", moved("2026-10-13T10:00:00", "served_at"))),
+    Defect("decision_not_approved_by_head", "LIC-12", MAJOR,
+           lambda: edit(L(), "LicenceGranted", put("approved_by", SPJ_OFFICER))),
+    Defect("decision_without_seal", "LIC-12", BLOCKER, lambda: edit(L(), "LicenceGranted", put("sealed_by", None))),
+    Defect("certificate_late", "LIC-13", MAJOR,
+           lambda: edit(L(), "LicenceIssued", moved("2026-11-05T10:00:00", "issued_at"))),
+    Defect("fee_without_lawful_basis", "LIC-14", MAJOR, lambda: edit(L(), "LicenceIssued", _fee("local_regulation"))),
+    Defect("publication_late", "LIC-15", MAJOR,
+           lambda: edit(L(), "DecisionPublished", moved("2026-11-02T09:00:00", "published_at")),
+           also=frozenset({"TS-03"})),
+    Defect("revocation_published_late", "TS-03", MAJOR,
+           lambda: edit(proceeding_steps(), "DecisionPublished", moved("2026-12-10T09:00:00", "published_at")),
+           also=frozenset({"LIC-15"})),
+    Defect("renewal_decided_after_expiry", "LIC-16", MAJOR, lambda: renewal_steps("2026-10-20")),
+    Defect("withdrawal_without_compensation", "LIC-17", MAJOR,
+           lambda: edit(withdrawal_steps(), "LicenceWithdrawn", put("compensation", {"decided": False}))),
+    Defect("revocation_paragraph_mismatch", "LIC-18", MAJOR,
+           lambda: edit(proceeding_steps(), "LicenceRevoked", put("paragraph", 2))),
+    Defect("revocation_without_notice", "LIC-18", MAJOR,
+           lambda: without(proceeding_steps(), "ProposedActionNoticeServed", "StatementSubmitted",
+                           "StatementReviewed")),
+    Defect("no_cancellation_after_revocation", "LIC-19", MINOR, _proceeding_without_cancellation),
+    Defect("promised_date_beyond_the_limit", "CAL-06", MAJOR,
+           lambda: edit(L(), "LicenceAccepted", put("promised_on", "2026-11-20"))),
+    Defect("excluded_end_before_start", "CAL-07", MINOR,
+           lambda: edit(L(), "ExcludedPeriodEnded", put("ended_on", "2026-10-11"))),
+    Defect("catalogue_item_without_review", "TS-10", MAJOR, L),
+    Defect("published_without_credit_code", "PUB-06", MAJOR,
+           lambda: edit(L(), "DecisionPublished", lambda s: s["data"].update(
+               text=s["data"]["text"].replace("（统一社会信用代码91420112MA4L0C3M2R）", "")))),
+    Defect("corrected_decision_left_published", "PUB-07", MAJOR,
+           lambda: insert_before(L(), "CaseClosed", lstep("DecisionCorrected", "2026-10-29T10:00:00", {
+               "kind": "revoked", "triggered_by": {"kind": "reconsideration", "stream": "review/DXH-FY-2026-0009"},
+               "effective_at": "2026-10-29T10:00:00+08:00", "received_at": "2026-10-29T10:00:00+08:00"}))),
+    Defect("no_approval_form", "EVAL-09", MAJOR, lambda: edit(L(), "LicenceGranted", put("approval_form", None))),
+    Defect("no_decision_document", "EVAL-09", BLOCKER, lambda: edit(L(), "LicenceGranted", put("document", None))),
+]
+"""Every licence rule broken once (``tests/test_licence_audit.py``)."""
+
+CONTEXTS: dict[str, dict[str, Any]] = {
+    "hearing_notice_too_short": {"extra_registry": legal_reviewer()},
+    "hearing_presided_by_reviewer": {"extra_registry": legal_reviewer()},
+    "catalogue_item_without_review": {"extra_registry": review_catalogue()},
+}
+"""Registry additions a defect needs (the qualified legal reviewer, the review catalogue)."""
+
+
+def run_defect(defect: Defect) -> Evaluation:
+    return run(defect.build(), as_of=defect.as_of, **CONTEXTS.get(defect.name, {}))
