@@ -26,7 +26,7 @@ from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import Hit, refs
 from audit.rules.common import combine, is_doc
 from domain.config import LICENSING_LAW
-from domain.limits import EXCLUDED_REASONS, day_of
+from domain.limits import day_of
 
 LAW: Final = LICENSING_LAW
 APPLIED: Final = (NEW, RENEWAL, DENIAL)
@@ -242,4 +242,3 @@ def cal07(s: LicenceSubject) -> Hit | None:
     return combine(parts, MINOR)
 
 
-_ = (EXCLUDED_REASONS,)
