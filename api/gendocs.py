@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import audit.engine  # noqa: F401 - registers every rule
+from audit.licence_rulebook import LICENCE_PATH_LABELS, LICENCE_RULES
 from audit.model import SEVERITY_LABELS
-from audit.rulebook import PATH_LABELS, RULES
+from audit.rulebook import PATH_LABELS, RULES, Rule
 from domain.config import Config, config_keys, default_category, toml_literal
 from domain.fields import AnyOf, RequiredWhen, StreamKind
 from domain.gates import GATE_ORDER, gates_for
@@ -165,11 +167,26 @@ def _rule_sort(rule: str) -> tuple[str, int, str]:
     return (prefix, int(digits) if digits else 0, rule)
 
 
-def _paths(paths: Iterable[str]) -> str:
+def _paths(paths: Iterable[str], labels: Mapping[str, str] = PATH_LABELS) -> str:
     chosen = set(paths)
-    if chosen == set(PATH_LABELS):
+    if chosen == set(labels):
         return "全部"
-    return "、".join(label for key, label in PATH_LABELS.items() if key in chosen)
+    return "、".join(label for key, label in labels.items() if key in chosen)
+
+
+def _rule_rows(book: Mapping[str, Rule[Any]], labels: Mapping[str, str], keys: Mapping[str, list[str]],
+               config: Config) -> list[str]:
+    """One table row per rule of ``book``: severity and category as configured, the paths it judges."""
+    ev = config.evaluation
+    rows = []
+    for rule_id in sorted(book, key=_rule_sort):
+        r = book[rule_id]
+        severity = ev.severities.get(rule_id, r.severity)
+        category = ev.category(rule_id) or default_category(rule_id) or "—"
+        paths = _paths(r.paths, labels) + ("（公开时）" if r.publication else "")
+        rows.append(f"| {r.id} | {_cell(r.title)} | {severity} {SEVERITY_LABELS.get(severity, '')} | {category} | "
+                    f"{paths} | {_cell(r.basis)} | {'；'.join(keys.get(rule_id, [])) or '—'} |\n")
+    return rows
 
 
 def rules_markdown() -> str:
@@ -196,14 +213,13 @@ def rules_markdown() -> str:
     weights = "、".join(f"{c} {w}" for c, w in ev.weights.items())
     lines.append(f"类别及分值（EVAL-02）：{weights}。\n\n")
     lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
-    for rule_id in sorted(RULES, key=_rule_sort):
-        r = RULES[rule_id]
-        severity = ev.severities.get(rule_id, r.severity)
-        category = ev.category(rule_id) or default_category(rule_id) or "—"
-        paths = _paths(r.paths) + ("（公开时）" if r.publication else "")
-        lines.append(f"| {r.id} | {_cell(r.title)} | {severity} {SEVERITY_LABELS.get(severity, '')} | {category} | "
-                     f"{paths} | {_cell(r.basis)} | {'；'.join(keys.get(rule_id, [])) or '—'} |\n")
-    other = sorted(set(keys) - set(RULES) - set(GATES), key=_rule_sort)
+    lines += _rule_rows(RULES, PATH_LABELS, keys, config)
+    lines.append("\n## 行政许可案卷评查规则\n\n"
+                 "`licence/` 流由许可规则评查（`audit.licence_engine.evaluate_licence`），不适用任何 PEN 规则；"
+                 "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
+    lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
+    lines += _rule_rows(LICENCE_RULES, LICENCE_PATH_LABELS, keys, config)
+    other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(GATES), key=_rule_sort)
     if other:
         lines.append("\n## 其他配置项（按规则）\n\n| 规则 | 配置项 |\n|---|---|\n")
         for rule_id in other:

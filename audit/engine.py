@@ -18,18 +18,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
 from audit.facts import CaseFacts, as_of_prefix
 from audit.model import BLOCKER, INFO, MAJOR, MINOR, Envelope, Evaluation, Finding, sort_findings
-from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Subject, breach_kind
+from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Hit, Rule, Subject, breach_kind
 from domain.config import CATEGORIES, Config
-from projections.casefile import CaseFile, fold_casefile, fold_lawsuit, fold_review, registered_agency
+from projections.casefile import CaseFile, Deadline, fold_casefile, fold_lawsuit, fold_review, registered_agency
 
-__all__ = ["case_path", "evaluate", "evaluate_file", "grade_of", "load_file"]
+__all__ = ["Scored", "case_path", "evaluate", "evaluate_file", "finding_of", "grade_of", "load_file", "score",
+           "veto_finding"]
 
 BASIC: frozenset[str] = frozenset({"执法主体", "事实证据"})
 ACCOMPANY = ("PEN-39", "EVAL-01")
@@ -88,14 +91,8 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
             if not (rule.publication and path == NO_PENALTY and publish_no_penalty):
                 continue
         hit = rule.check(subject)
-        if hit is None:
-            continue
-        category = config.evaluation.category(rule.id) or "执法程序"
-        severity = config.evaluation.severities.get(rule.id) or hit.severity or rule.severity
-        if hit.provisional:
-            severity = INFO
-        findings.append(Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message,
-                                hit.events, rule.title, hit.provisional))
+        if hit is not None:
+            findings.append(finding_of(rule, hit, config))
     blockers = [f for f in findings if f.severity == BLOCKER]
     concluded = file.concluded
     if blockers:
@@ -106,19 +103,52 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
             "《中华人民共和国行政处罚法》第三十八条第二款",
             f"存在否决性违法（{listed}），行政处罚决定存在被确认无效或撤销的风险", concerned, "重大违法程序"))
         if concluded:  # a file 办理中 is given no grade, so its grade is not vetoed either
-            findings.append(Finding(
-                "EVAL-01", BLOCKER, config.evaluation.category("EVAL-01") or blockers[0].category, 0,
-                "行政处罚案卷评查标准（一票否决）", f"否决项：{listed}，案卷评为不合格", concerned, "一票否决"))
+            findings.append(veto_finding(blockers, config, "行政处罚案卷评查标准（一票否决）"))
+    scored = score(findings, bool(blockers), concluded, config)
+    return Evaluation(
+        case=file.stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
+        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure=file.procedure,
+        path=path, status=file.status, recheck_on=recheck_on(file.all_deadlines, ctx.as_of),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """The findings sorted, the deductions per category, the score, the veto and the grade."""
+
+    findings: tuple[Finding, ...]
+    deductions: dict[str, int]
+    score: int
+    veto: bool
+    grade: str | None
+
+
+def finding_of(rule: Rule[Any], hit: Hit, config: Config) -> Finding:
+    """A rule's hit as a finding: its EVAL-02 category, its (configured) severity, its points; a
+    provisional hit (CAL-03) is INFO."""
+    category = config.evaluation.category(rule.id) or "执法程序"
+    severity = config.evaluation.severities.get(rule.id) or hit.severity or rule.severity
+    if hit.provisional:
+        severity = INFO
+    return Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message, hit.events,
+                   rule.title, hit.provisional)
+
+
+def veto_finding(blockers: Sequence[Finding], config: Config, basis: str) -> Finding:
+    """EVAL-01: the veto that follows every BLOCKER of a concluded file (不合格 whatever the score)."""
+    listed = "、".join(f.rule for f in blockers)
+    concerned = tuple(dict.fromkeys(e for f in blockers for e in f.events))
+    return Finding("EVAL-01", BLOCKER, config.evaluation.category("EVAL-01") or blockers[0].category, 0, basis,
+                   f"否决项：{listed}，案卷评为不合格", concerned, "一票否决")
+
+
+def score(findings: Sequence[Finding], veto: bool, concluded: bool, config: Config) -> Scored:
+    """EVAL-01 to EVAL-03 for any kind of file: deduct per category, grade (none while 办理中)."""
     findings_sorted = sort_findings(findings)
     deductions = deduct(findings_sorted, config)
-    score = 100 - sum(deductions.values())
-    veto = bool(blockers)
-    return Evaluation(
-        case=file.stream, as_of=ctx.as_of, score=score,
-        grade=grade_of(score, veto, findings_sorted, config) if concluded else None,
-        veto=veto, findings=findings_sorted, deductions=deductions, agency=file.agency, procedure=file.procedure,
-        path=path, status=file.status, recheck_on=recheck_on(file, ctx.as_of),
-    )
+    total = 100 - sum(deductions.values())
+    grade = grade_of(total, veto, findings_sorted, config) if concluded else None
+    return Scored(findings_sorted, deductions, total, veto, grade)
 
 
 def points_of(severity: str, config: Config) -> int:
@@ -151,10 +181,10 @@ def grade_of(score: int, veto: bool, findings: Sequence[Finding], config: Config
     return "不合格"
 
 
-def recheck_on(file: CaseFile, as_of: date) -> date | None:
+def recheck_on(deadlines: Iterable[Deadline], as_of: date) -> date | None:
     """The first day after ``as_of`` on which a pending deadline may fall due (the table's refresh)."""
     days = []
-    for d in file.all_deadlines:
+    for d in deadlines:
         if not d.is_duty or d.done_on is not None or breach_kind(d, as_of) is not None:
             continue
         if d.due.provisional and d.due.known_until is not None:
@@ -162,8 +192,6 @@ def recheck_on(file: CaseFile, as_of: date) -> date | None:
         else:
             days.append(d.due.due + timedelta(days=1))
     return min(days, default=None)
-
-
 
 
 _ = (MINOR, GENERAL, TRANSFER)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, Generic, TypeVar
 
 from audit.context import AuditContext
 from audit.facts import EPOCH as _NO_TIME
@@ -35,6 +35,9 @@ __all__ = [
     "Hit",
     "Rule",
     "Subject",
+    "breach_hit",
+    "breaches_by_rule",
+    "register",
     "rule",
 ]
 
@@ -57,32 +60,41 @@ class Hit:
 
 
 Check = Callable[["Subject"], Hit | None]
+S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
-    """A registered case-level rule."""
+class Rule(Generic[S]):
+    """A registered rule: its check reads the subject of one kind of file (``S``)."""
 
     id: str
     title: str
     severity: str
     basis: str
     paths: frozenset[str]
-    check: Check
+    check: Callable[[S], Hit | None]
     publication: bool = False
     """A publication rule (PEN-40, TS-03, PEN-41): on a no-penalty file only when those are published."""
 
 
-RULES: dict[str, Rule] = {}
+RULES: dict[str, Rule[Subject]] = {}
+"""The case-level rules (``case/`` streams); another kind of file keeps a book of its own
+(``audit.licence_rulebook.LICENCE_RULES``), so one id (TS-03) may judge several kinds."""
+
+
+def register(book: dict[str, Rule[S]], rule_id: str, title: str, severity: str, basis: str, paths: Iterable[str],
+             *, publication: bool = False) -> Callable[[Callable[[S], Hit | None]], Callable[[S], Hit | None]]:
+    """Register a rule's check under its id in ``book``."""
+    def add(check: Callable[[S], Hit | None]) -> Callable[[S], Hit | None]:
+        book[rule_id] = Rule(rule_id, title, severity, basis, frozenset(paths), check, publication)
+        return check
+    return add
 
 
 def rule(rule_id: str, title: str, severity: str, basis: str, paths: Iterable[str] = ALL_PATHS, *,
          publication: bool = False) -> Callable[[Check], Check]:
-    """Register a rule's check under its id."""
-    def register(check: Check) -> Check:
-        RULES[rule_id] = Rule(rule_id, title, severity, basis, frozenset(paths), check, publication)
-        return check
-    return register
+    """Register a case rule's check under its id."""
+    return register(RULES, rule_id, title, severity, basis, paths, publication=publication)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,23 +221,32 @@ class Subject:
 
     @cached_property
     def _all_breaches(self) -> dict[str, list[DeadlineBreach]]:
-        out: dict[str, list[DeadlineBreach]] = {}
-        for d in self.file.all_deadlines:
-            if not d.is_duty:
-                continue  # a party's window: the gates judge the steps taken inside it
-            kind = breach_kind(d, self.as_of)
-            if kind is not None:
-                out.setdefault(d.rule, []).append(DeadlineBreach(d, kind))
-        return out
+        return breaches_by_rule(self.file.all_deadlines, self.as_of)
 
     def deadline_hit(self, rule_id: str, refs: Iterable[EventRef] = ()) -> Hit | None:
         """A finding for the deadlines of ``rule_id``: certain breaches first; else provisional ones."""
-        found = self.breaches(rule_id)
-        if not found:
-            return None
-        certain = [b for b in found if b.kind != "provisional"]
-        shown = certain or found
-        return Hit("；".join(b.message for b in shown), tuple(refs), provisional=not certain)
+        return breach_hit(self.breaches(rule_id), refs)
+
+
+def breaches_by_rule(deadlines: Iterable[Deadline], as_of: date) -> dict[str, list[DeadlineBreach]]:
+    """The agency's deadlines missed (or possibly missed) as of ``as_of``, by rule id."""
+    out: dict[str, list[DeadlineBreach]] = {}
+    for d in deadlines:
+        if not d.is_duty:
+            continue  # a party's window: the gates judge the steps taken inside it
+        kind = breach_kind(d, as_of)
+        if kind is not None:
+            out.setdefault(d.rule, []).append(DeadlineBreach(d, kind))
+    return out
+
+
+def breach_hit(found: Sequence[DeadlineBreach], refs: Iterable[EventRef] = ()) -> Hit | None:
+    """One finding for ``found``: the certain breaches; else the provisional ones (INFO, CAL-03)."""
+    if not found:
+        return None
+    certain = [b for b in found if b.kind != "provisional"]
+    shown = certain or found
+    return Hit("；".join(b.message for b in shown), tuple(refs), provisional=not certain)
 
 
 def breach_kind(d: Deadline, as_of: date) -> str | None:

@@ -85,6 +85,10 @@ class LicenceTerms:
     affects_third_parties: bool = False
     testing: bool = False
     materials: tuple[str, ...] = ()
+    fee_fen: int | None = None
+    """The published fee (LIC-14); None: the item publishes none."""
+    fee_basis: tuple[Mapping[str, Any], ...] = ()
+    """The law or administrative regulation allowing the fee (第58条, LIC-14)."""
 
     @classmethod
     def from_data(cls, value: object) -> LicenceTerms | None:
@@ -95,7 +99,8 @@ class LicenceTerms:
             extension_days=int_of(value.get("extension_days")), joint=value.get("joint") is True,
             on_the_spot=value.get("on_the_spot") is True, hearing_required=value.get("hearing_required") is True,
             affects_third_parties=value.get("affects_third_parties") is True, testing=value.get("testing") is True,
-            materials=texts_of(value.get("materials")),
+            materials=texts_of(value.get("materials")), fee_fen=int_of(value.get("fee_fen")),
+            fee_basis=tuple(b for b in value.get("fee_basis") or () if isinstance(b, Mapping)),
         )
 
 
@@ -157,6 +162,8 @@ class ReviewCatalogue:
     hearing_organisation_fen: int
     categories: tuple[str, ...]
     published_at: datetime
+    items: tuple[str, ...] = ()
+    """Codes of the items whose decisions need a 法制审核 (TS-10)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +211,7 @@ def fold_agency(stream: str, history: History, as_of: datetime | None = None) ->
                 organisation_fen=int_of(data.get("organisation_fen")) or 0,
                 hearing_person_fen=int_of(data.get("hearing_person_fen")) or 0,
                 hearing_organisation_fen=int_of(data.get("hearing_organisation_fen")) or 0,
-                categories=texts_of(data.get("categories")), published_at=at,
+                categories=texts_of(data.get("categories")), published_at=at, items=texts_of(data.get("items")),
             ))
     if state is None:
         return None

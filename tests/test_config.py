@@ -243,3 +243,13 @@ def test_an_items_published_licence_periods_win_over_the_defaults() -> None:
     assert effective_licence_terms(tuned, _licence_item(None)).decision_wd == 12
     assert effective_licence_terms(tuned, own).decision_wd == 15, "the item still wins over the file"
     assert effective_licence_terms(tuned, joint).extension_wd == 20
+
+
+def test_licence_rule_categories_follow_rules_md() -> None:
+    """rules.md "Findings and scoring — licensing": LIC-01 执法主体; LIC-06 事实证据; LIC-04/12/13 法律文书;
+    EVAL-09 立卷归档; every other LIC rule and TS-10 执法程序 (CAL-06/07 too, a project default)."""
+    assert default_category("LIC-01") == "执法主体"
+    assert default_category("LIC-06") == "事实证据"
+    assert {default_category(r) for r in ("LIC-04", "LIC-12", "LIC-13")} == {"法律文书"}
+    assert default_category("EVAL-09") == "立卷归档"
+    assert {default_category(r) for r in ("LIC-03", "LIC-19", "TS-10", "CAL-06", "CAL-07")} == {"执法程序"}

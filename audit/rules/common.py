@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Final
+from typing import Any, Final
 
 from audit.facts import RawStep
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject, refs
 from domain.casestate import amount_of
+from domain.config import Config
 from domain.extensions import JudgedExtension
 from domain.gates import Gate, gates_for
+from domain.registry import AgencyState
 from domain.roles import HEAD, holds_role
 from domain.vocabulary import STEPS
 
@@ -141,3 +143,32 @@ def discussion_required(s: Subject, decision: RawStep) -> bool:
     fine = amount_of(penalties, "fine")
     return bool((cfg.when_hearing_eligible and eligible) or (cfg.when_hearing_held and j.case.hearings_held)
                 or (cfg.when_review_threshold and fine and fine >= j.thresholds.review_fen(j.party_kind)))
+
+
+def remedies_problems(remedies: Mapping[str, Any], agency: AgencyState | None, config: Config) -> list[str]:
+    """What a decision's 救济告知 gets wrong (PEN-22, LIC-12): the 复议机关 (every one the party may
+    choose, none other), 60 days, the court of jurisdiction, 6 months."""
+    problems: list[str] = []
+    named = [b for b in remedies.get("reconsideration_bodies") or () if isinstance(b, str) and b]
+    if not named:
+        problems.append("未告知行政复议机关")
+    elif agency is not None and agency.reconsideration_bodies:
+        wrong = [b for b in named if b not in agency.reconsideration_bodies]
+        if wrong:
+            bodies = "、".join(agency.reconsideration_bodies)
+            problems.append(f"告知的复议机关 {'、'.join(wrong)} 不是本机关的复议机关（{bodies}）")
+        omitted = [b for b in agency.reconsideration_bodies if b not in named]
+        if not wrong and omitted:
+            problems.append(f"当事人可选择的复议机关未全部告知（遗漏 {'、'.join(omitted)}）")
+    days = remedies.get("reconsideration_days")
+    if days != config.reconsideration.application_nd:
+        problems.append(f"告知的复议期限为 {days} 日，应为 {config.reconsideration.application_nd} 日")
+    months = remedies.get("litigation_months")
+    if months != config.litigation.filing_months:
+        problems.append(f"告知的起诉期限为 {months} 个月，应为 {config.litigation.filing_months} 个月")
+    court = remedies.get("court")
+    if not isinstance(court, str) or not court.strip():
+        problems.append("未告知管辖法院")
+    elif agency is not None and agency.court and court != agency.court:
+        problems.append(f"告知的法院 {court} 不是管辖法院 {agency.court}")
+    return problems

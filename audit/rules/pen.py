@@ -32,6 +32,7 @@ from audit.rules.common import (
     is_doc,
     is_head,
     late_extensions,
+    remedies_problems,
 )
 from domain.calendar import SHANGHAI
 from domain.casestate import parse_penalties
@@ -482,36 +483,13 @@ def _remedies_complete(value: object) -> bool:
 @rule("PEN-22", "救济途径告知不正确", MAJOR, "《中华人民共和国行政处罚法》第五十九条第五项；"
       "《中华人民共和国行政复议法》第二十条、第二十四条；《中华人民共和国行政诉讼法》第四十六条", GEN_NP)
 def pen22(s: Subject) -> Hit | None:
-    problems: list[str] = []
     decision = s.facts.first("DecisionMade")
     if decision is None:
         return None
     remedies = decision.data.get("remedies")
     if not isinstance(remedies, Mapping):
         return Hit("决定书未告知申请行政复议、提起行政诉讼的途径和期限", refs([decision]))
-    named = [b for b in remedies.get("reconsideration_bodies") or () if isinstance(b, str) and b]
-    agency = s.agency_at(decision.at)
-    if not named:
-        problems.append("未告知行政复议机关")
-    elif agency is not None and agency.reconsideration_bodies:
-        wrong = [b for b in named if b not in agency.reconsideration_bodies]
-        if wrong:
-            bodies = "、".join(agency.reconsideration_bodies)
-            problems.append(f"告知的复议机关 {'、'.join(wrong)} 不是本机关的复议机关（{bodies}）")
-        omitted = [b for b in agency.reconsideration_bodies if b not in named]
-        if not wrong and omitted:
-            problems.append(f"当事人可选择的复议机关未全部告知（遗漏 {'、'.join(omitted)}）")
-    days = remedies.get("reconsideration_days")
-    if days != s.config.reconsideration.application_nd:
-        problems.append(f"告知的复议期限为 {days} 日，应为 {s.config.reconsideration.application_nd} 日")
-    months = remedies.get("litigation_months")
-    if months != s.config.litigation.filing_months:
-        problems.append(f"告知的起诉期限为 {months} 个月，应为 {s.config.litigation.filing_months} 个月")
-    court = text_of(remedies.get("court"))
-    if court is None:
-        problems.append("未告知管辖法院")
-    elif agency is not None and agency.court and court != agency.court:
-        problems.append(f"告知的法院 {court} 不是管辖法院 {agency.court}")
+    problems = remedies_problems(remedies, s.agency_at(decision.at), s.config)
     return Hit("决定书救济告知有误：" + "；".join(problems), refs([decision])) if problems else None
 
 

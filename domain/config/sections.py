@@ -315,14 +315,17 @@ _DEFAULT_CATEGORIES: Final = {
     "PEN-33": "自由裁量", "PEN-35": "自由裁量", "PEN-36": "自由裁量", "PEN-37": "自由裁量",
     "PEN-21": "法律文书", "TS-07": "法律文书",
     "EVAL-04": "立卷归档", "EVAL-05": "立卷归档", "EVAL-06": "立卷归档", "EVAL-07": "立卷归档",
+    "LIC-01": "执法主体", "LIC-06": "事实证据", "LIC-04": "法律文书", "LIC-12": "法律文书", "LIC-13": "法律文书",
+    "EVAL-09": "立卷归档", "CAL-06": "执法程序", "CAL-07": "执法程序",
 }
 
 
 def default_category(rule: str) -> str | None:
-    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT is 执法程序."""
+    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT/LIC is 执法程序
+    (CAL-06/07, judged on licence files, too; the other CAL rules act through the deadlines)."""
     if rule in _DEFAULT_CATEGORIES:
         return _DEFAULT_CATEGORIES[rule]
-    if rule.split("-", 1)[0] in ("PEN", "TS", "PUB", "RC", "LIT"):
+    if rule.split("-", 1)[0] in ("PEN", "TS", "PUB", "RC", "LIT", "LIC"):
         return "执法程序"
     return None
 

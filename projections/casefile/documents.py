@@ -110,26 +110,38 @@ def _document(stream: str, version: int, kind: str, at: datetime, officers: tupl
     )
 
 
+DocSpecs = Mapping[str, tuple[tuple[str, int, str], ...]]
+"""Step type -> (field, catalogue item, title) of each paper it references (``[]``: a list)."""
+
+
+def papers_of(stream: str, version: int, kind: str, data: Mapping[str, Any], at: datetime,
+              officers: tuple[str, ...], specs: tuple[tuple[str, int, str], ...]) -> list[Document]:
+    """The referenced files a step holds, by its ``specs`` (shared by every kind of file)."""
+    found: list[Document] = []
+    for field_name, item, title in specs:
+        if field_name.endswith("[]"):
+            base = field_name[:-2]
+            values = data.get(base)
+            if isinstance(values, list):
+                for i, ref in enumerate(values):
+                    doc = _document(stream, version, kind, at, officers, f"{base}[{i}]", item, title, ref,
+                                    base == "av")
+                    if doc is not None:
+                        found.append(doc)
+            continue
+        doc = _document(stream, version, kind, at, officers, field_name, item, title, data.get(field_name),
+                        False)
+        if doc is not None:
+            found.append(doc)
+    return found
+
+
 def documents_of(stream: str, version: int, kind: str, data: Mapping[str, Any], at: datetime,
-                  officers: tuple[str, ...]) -> list[Document]:
+                 officers: tuple[str, ...]) -> list[Document]:
     specs = _DOCS.get(kind)
     found: list[Document] = []
     if specs is not None:
-        for field_name, item, title in specs:
-            if field_name.endswith("[]"):
-                base = field_name[:-2]
-                values = data.get(base)
-                if isinstance(values, list):
-                    for i, ref in enumerate(values):
-                        doc = _document(stream, version, kind, at, officers, f"{base}[{i}]", item, title, ref,
-                                        base == "av")
-                        if doc is not None:
-                            found.append(doc)
-                continue
-            doc = _document(stream, version, kind, at, officers, field_name, item, title, data.get(field_name),
-                            False)
-            if doc is not None:
-                found.append(doc)
+        found = papers_of(stream, version, kind, data, at, officers, specs)
         if kind == "EvidenceCollected" and found and data.get("identifies_party") is True:
             found = [_with_item(d, 5) for d in found]  # identity documents go with the inquiries (item 5)
         if kind == "CaseClosed" and not found:
@@ -151,22 +163,33 @@ def _with_item(doc: Document, item: int) -> Document:
 
 def _entry(stream: str, version: int, kind: str, at: datetime, officers: tuple[str, ...], item: int,
            title: str) -> Document:
+    return entry_of(stream, version, kind, at, officers, item, title)
+
+
+def entry_of(stream: str, version: int, kind: str, at: datetime, officers: tuple[str, ...], item: int,
+             title: str) -> Document:
+    """A step that is its own record (no file): the signed event is the paper."""
     return Document(stream=stream, version=version, step=kind, field="", item=item, title=title, name=None,
                     sha256=None, bytes=None, media_type=None, kind="entry", stage=STEP_STAGE.get(kind, ""), at=at,
                     officers=officers)
 
 
-def build_catalogue(documents: Sequence[Document], order: str) -> tuple[CatalogueEntry, ...]:
+def build_catalogue(documents: Sequence[Document], order: str, *,
+                    volumes: tuple[tuple[str, tuple[int, ...]], ...] | None = None,
+                    titles: Mapping[int, str] = CATALOGUE_ITEMS,
+                    unpaginated: frozenset[int] = UNPAGINATED) -> tuple[CatalogueEntry, ...]:
     """The 卷内目录: cover and catalogue first, the documents by item (then by event), 备考表 last.
 
     A file referenced twice (the inspection record also filed as evidence E1) is listed
     once, at its first place; the documents themselves all stay in ``CaseFile.documents``.
+    ``volumes``, ``titles`` and ``unpaginated`` give another kind of file its own list (EVAL-09's
+    licence file); by default the penalty file's (EVAL-04) in the ``order`` setting.
     """
     by_item: dict[int, list[Document]] = {}
     for doc in documents:
         by_item.setdefault(doc.item, []).append(doc)
     entries: list[CatalogueEntry] = []
-    for volume, items in catalogue_order(order):
+    for volume, items in volumes if volumes is not None else catalogue_order(order):
         seq = 0
         listed: set[str] = set()
         for item in items:
@@ -177,10 +200,10 @@ def build_catalogue(documents: Sequence[Document], order: str) -> tuple[Catalogu
                     listed.add(doc.sha256)
                 seq += 1
                 on = on_day(doc.at)
-                entries.append(CatalogueEntry(volume, seq, item, CATALOGUE_ITEMS[item], doc.title, doc.version, on,
-                                              doc.sha256, item not in UNPAGINATED))
-            if item in UNPAGINATED:  # cover, catalogue and 备考表: produced by the file itself
+                entries.append(CatalogueEntry(volume, seq, item, titles[item], doc.title, doc.version, on,
+                                              doc.sha256, item not in unpaginated))
+            if item in unpaginated:  # cover, catalogue and 备考表: produced by the file itself
                 seq += 1
-                entries.append(CatalogueEntry(volume, seq, item, CATALOGUE_ITEMS[item], CATALOGUE_ITEMS[item],
-                                              None, None, None, False))
+                entries.append(CatalogueEntry(volume, seq, item, titles[item], titles[item], None, None, None,
+                                              False))
     return tuple(entries)
