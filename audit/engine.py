@@ -18,18 +18,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
 from audit.facts import CaseFacts, as_of_prefix
 from audit.model import BLOCKER, INFO, MAJOR, MINOR, Envelope, Evaluation, Finding, sort_findings
-from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Subject, breach_kind
+from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Hit, Rule, Subject, breach_kind
 from domain.config import CATEGORIES, Config
-from projections.casefile import CaseFile, fold_casefile, fold_lawsuit, fold_review, registered_agency
+from projections.casefile import CaseFile, Deadline, fold_casefile, fold_lawsuit, fold_review, registered_agency
 
-__all__ = ["case_path", "evaluate", "evaluate_file", "grade_of", "load_file"]
+__all__ = ["case_path", "deduct", "evaluate", "evaluate_file", "finding_of", "grade_of", "load_file", "recheck_on"]
 
 BASIC: frozenset[str] = frozenset({"执法主体", "事实证据"})
 ACCOMPANY = ("PEN-39", "EVAL-01")
@@ -88,14 +88,8 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
             if not (rule.publication and path == NO_PENALTY and publish_no_penalty):
                 continue
         hit = rule.check(subject)
-        if hit is None:
-            continue
-        category = config.evaluation.category(rule.id) or "执法程序"
-        severity = config.evaluation.severities.get(rule.id) or hit.severity or rule.severity
-        if hit.provisional:
-            severity = INFO
-        findings.append(Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message,
-                                hit.events, rule.title, hit.provisional))
+        if hit is not None:
+            findings.append(finding_of(rule, hit, config))
     blockers = [f for f in findings if f.severity == BLOCKER]
     concluded = file.concluded
     if blockers:
@@ -117,8 +111,18 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
         case=file.stream, as_of=ctx.as_of, score=score,
         grade=grade_of(score, veto, findings_sorted, config) if concluded else None,
         veto=veto, findings=findings_sorted, deductions=deductions, agency=file.agency, procedure=file.procedure,
-        path=path, status=file.status, recheck_on=recheck_on(file, ctx.as_of),
+        path=path, status=file.status, recheck_on=recheck_on(file.all_deadlines, ctx.as_of),
     )
+
+
+def finding_of(rule: Rule, hit: Hit, config: Config) -> Finding:
+    """A rule's hit as a finding: its configured category and severity (INFO when provisional), its points."""
+    category = config.evaluation.category(rule.id) or "执法程序"
+    severity = config.evaluation.severities.get(rule.id) or hit.severity or rule.severity
+    if hit.provisional:
+        severity = INFO
+    return Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message, hit.events,
+                   rule.title, hit.provisional)
 
 
 def points_of(severity: str, config: Config) -> int:
@@ -151,10 +155,10 @@ def grade_of(score: int, veto: bool, findings: Sequence[Finding], config: Config
     return "不合格"
 
 
-def recheck_on(file: CaseFile, as_of: date) -> date | None:
+def recheck_on(deadlines: Iterable[Deadline], as_of: date) -> date | None:
     """The first day after ``as_of`` on which a pending deadline may fall due (the table's refresh)."""
     days = []
-    for d in file.all_deadlines:
+    for d in deadlines:
         if not d.is_duty or d.done_on is not None or breach_kind(d, as_of) is not None:
             continue
         if d.due.provisional and d.due.known_until is not None:

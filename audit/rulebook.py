@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from audit.context import AuditContext
 from audit.facts import EPOCH as _NO_TIME
@@ -43,7 +43,14 @@ SUMMARY: Final = "summary"
 NO_PENALTY: Final = "no_penalty"
 TRANSFER: Final = "transfer"
 ALL_PATHS: Final = frozenset({GENERAL, SUMMARY, NO_PENALTY, TRANSFER})
-PATH_LABELS: Final = {GENERAL: "普通程序", SUMMARY: "简易程序", NO_PENALTY: "不予处罚", TRANSFER: "移送司法机关"}
+CMP_ACCEPTED: Final = "complaint_accepted"
+CMP_NOT_ACCEPTED: Final = "complaint_not_accepted"
+CMP_TRANSFERRED: Final = "complaint_transferred"
+COMPLAINT_PATHS: Final = frozenset({CMP_ACCEPTED, CMP_NOT_ACCEPTED, CMP_TRANSFERRED})
+"""The paths of a ``complaint/`` file (rules.md "— 投诉举报"); no case rule declares them, no CMP rule a case path."""
+PATH_LABELS: Final = {GENERAL: "普通程序", SUMMARY: "简易程序", NO_PENALTY: "不予处罚", TRANSFER: "移送司法机关",
+                      CMP_ACCEPTED: "投诉举报受理", CMP_NOT_ACCEPTED: "投诉举报不予受理",
+                      CMP_TRANSFERRED: "投诉举报转送"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,8 @@ class Hit:
 
 
 Check = Callable[["Subject"], Hit | None]
+S = TypeVar("S")
+"""What a rule judges: :class:`Subject` for a case file; a complaint rule its own subject."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +77,8 @@ class Rule:
     severity: str
     basis: str
     paths: frozenset[str]
-    check: Check
+    check: Callable[[Any], Hit | None]
+    """The rule's function of the subject of its paths (a :class:`Subject` on case paths)."""
     publication: bool = False
     """A publication rule (PEN-40, TS-03, PEN-41): on a no-penalty file only when those are published."""
 
@@ -77,9 +87,9 @@ RULES: dict[str, Rule] = {}
 
 
 def rule(rule_id: str, title: str, severity: str, basis: str, paths: Iterable[str] = ALL_PATHS, *,
-         publication: bool = False) -> Callable[[Check], Check]:
-    """Register a rule's check under its id."""
-    def register(check: Check) -> Check:
+         publication: bool = False) -> Callable[[Callable[[S], Hit | None]], Callable[[S], Hit | None]]:
+    """Register a rule's check under its id (the engine of its paths gives it its subject)."""
+    def register(check: Callable[[S], Hit | None]) -> Callable[[S], Hit | None]:
         RULES[rule_id] = Rule(rule_id, title, severity, basis, frozenset(paths), check, publication)
         return check
     return register

@@ -5,6 +5,6 @@ registration order, which is the order of the generated rule reference and of th
 audit's findings — keep it.
 """
 
-from audit.rules import pen, pen_sanction, ts, pub, rc, lit, evaluation  # noqa: F401 - registers the rules  # isort: skip
+from audit.rules import pen, pen_sanction, ts, pub, rc, lit, evaluation, cmp, cmp_followup  # noqa: F401 - registers the rules  # isort: skip
 
 __all__: list[str] = []

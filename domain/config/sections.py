@@ -315,14 +315,17 @@ _DEFAULT_CATEGORIES: Final = {
     "PEN-33": "自由裁量", "PEN-35": "自由裁量", "PEN-36": "自由裁量", "PEN-37": "自由裁量",
     "PEN-21": "法律文书", "TS-07": "法律文书",
     "EVAL-04": "立卷归档", "EVAL-05": "立卷归档", "EVAL-06": "立卷归档", "EVAL-07": "立卷归档",
+    "CMP-05": "执法主体", "EVAL-12": "立卷归档",
 }
 
 
 def default_category(rule: str) -> str | None:
-    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT is 执法程序."""
+    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT/CMP is 执法程序."""
     if rule in _DEFAULT_CATEGORIES:
         return _DEFAULT_CATEGORIES[rule]
     if rule.split("-", 1)[0] in ("PEN", "TS", "PUB", "RC", "LIT"):
+        return "执法程序"
+    if rule.startswith("CMP-"):  # rules.md "Findings and scoring — licensing and complaints"
         return "执法程序"
     return None
 

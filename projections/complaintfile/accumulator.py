@@ -47,6 +47,7 @@ class ComplaintFold:
     received_at: datetime | None = None
     decided_at: datetime | None = None
     accepted_at: datetime | None = None
+    not_accepted_at: datetime | None = None
     not_accepted_reason: str | None = None
     handlers: tuple[str, ...] = ()
     investigators: list[str] = field(default_factory=list)

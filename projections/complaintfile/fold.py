@@ -61,6 +61,8 @@ def _accepted(fold: ComplaintFold, step: Step) -> None:
 
 def _not_accepted(fold: ComplaintFold, step: Step) -> None:
     fold.decided(step.at)
+    if fold.not_accepted_at is None:
+        fold.not_accepted_at = step.at
     fold.not_accepted_reason = text_of(step.data.get("reason"))
     fold.advance("not_accepted")
 
@@ -179,7 +181,7 @@ def _complaint_file(fold: ComplaintFold, events: int) -> ComplaintFile:
         stream=fold.stream, number=number, exists=events > 0, bureau=fold.bureau, channel=fold.channel,
         nature=fold.nature, anonymous=fold.anonymous, owed_answer=fold.owed_answer, against=fold.against,
         received_at=fold.received_at, decided_at=fold.decided_at, accepted_at=fold.accepted_at,
-        not_accepted_reason=fold.not_accepted_reason, handlers=fold.handlers,
+        not_accepted_at=fold.not_accepted_at, not_accepted_reason=fold.not_accepted_reason, handlers=fold.handlers,
         investigators=tuple(dict.fromkeys(fold.investigators)),
         streams_examined=tuple(dict.fromkeys(fold.streams_examined)), assignments=tuple(fold.assignments),
         conclusion=fold.conclusion, answered_at=fold.answered_at, closed_at=fold.closed_at,

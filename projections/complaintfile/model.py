@@ -151,6 +151,7 @@ class PublicComplaintFile:
     decided_at: datetime | None
     """The acceptance decision: 受理, 不予受理 or 转送/交办, whichever came first (CMP-02)."""
     accepted_at: datetime | None
+    not_accepted_at: datetime | None
     not_accepted_reason: str | None
     handlers: tuple[str, ...]
     investigators: tuple[str, ...]
