@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import audit.engine  # noqa: F401 - registers every rule
+from audit.complaint_rulebook import COMPLAINT_PATH_LABELS, COMPLAINT_RULES
 from audit.licence_rulebook import LICENCE_PATH_LABELS, LICENCE_RULES
 from audit.model import SEVERITY_LABELS
 from audit.rulebook import PATH_LABELS, RULES, Rule
@@ -219,7 +220,13 @@ def rules_markdown() -> str:
                  "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
     lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
     lines += _rule_rows(LICENCE_RULES, LICENCE_PATH_LABELS, keys, config)
-    other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(GATES), key=_rule_sort)
+    lines.append("\n## 投诉举报案卷评查规则\n\n"
+                 "`complaint/` 流由投诉举报规则评查（`audit.complaint_engine.evaluate_complaint`）；"
+                 "投诉举报人的信息不出现在任何公开页面，举报时也不向被举报的机关或人员显示。"
+                 "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
+    lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
+    lines += _rule_rows(COMPLAINT_RULES, COMPLAINT_PATH_LABELS, keys, config)
+    other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(COMPLAINT_RULES) - set(GATES), key=_rule_sort)
     if other:
         lines.append("\n## 其他配置项（按规则）\n\n| 规则 | 配置项 |\n|---|---|\n")
         for rule_id in other:

@@ -15,7 +15,7 @@ import pytest
 
 from audit.context import History
 from audit.model import BLOCKER
-from audit.rulebook import RULES
+from audit.rulebook import ALL_PATHS, RULES
 from tests.helpers.audit_cases import fired
 from tests.helpers.audit_defects import DEFECTS, LAWFUL, Defect, run_defect
 
@@ -50,7 +50,8 @@ def test_finding_names_the_events_it_concerns(defect: Defect) -> None:
 
 def test_every_case_level_rule_has_a_defect_test() -> None:
     tested = {d.rule for d in DEFECTS} | {"PEN-39", "EVAL-01", "TS-02", "TS-03", "PEN-14"}
-    assert set(RULES) <= tested, sorted(set(RULES) - tested)
+    case_rules = {r for r, spec in RULES.items() if spec.paths & ALL_PATHS}  # CMP rules: test_complaint_rules
+    assert case_rules <= tested, sorted(case_rules - tested)
 
 
 def test_reviewer_qualified_by_history_before_2021() -> None:

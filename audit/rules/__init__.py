@@ -8,5 +8,6 @@ audit's findings — keep it.
 
 from audit.rules import pen, pen_sanction, ts, pub, rc, lit, evaluation  # noqa: F401 - registers the rules  # isort: skip
 from audit.rules import lic, lic_decision, lic_after, lic_file  # noqa: F401 - licence rules  # isort: skip
+from audit.rules import cmp, cmp_followup  # noqa: F401 - complaint rules  # isort: skip
 
 __all__: list[str] = []
