@@ -309,6 +309,10 @@ class LedgerSource:
         reviews, lawsuits = self.related().get(stream, ({}, {}))
         return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
+    def scan(self, prefix: str, types: Sequence[str] = ()) -> Iterator[tuple[int, str, int, bytes]]:
+        """Every event of the streams named ``prefix…`` (of ``types`` only), as stored, by stream then version."""
+        return self._range(prefix, types)
+
     def _range(self, prefix: str, types: Sequence[str] = (), *, span: tuple[str, str] | None = None
                ) -> Iterator[tuple[int, str, int, bytes]]:
         """Every event of the streams named ``prefix…`` (of ``types`` only; of the streams in ``span``,

@@ -40,11 +40,12 @@ from api.settings import Settings, SettingsError, iso_date
 from api.tables_export import FORMATS, Names, evaluations_table, save, write
 from api.wiring import load_config, open_ledger
 from audit.context import AuditContext
-from audit.engine import deduct, evaluate, grade_of
+from audit.engine import deduct, grade_of
+from audit.files import evaluate_stream, file_stream
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
 from audit.parallel import evaluate_all, evaluate_raw
 from audit.report import as_html, as_json, as_text
-from audit.store import LedgerSource, case_stream
+from audit.store import LedgerSource
 from audit.table import AuditFollower
 from domain.calendar import SHANGHAI
 from domain.config import Config
@@ -63,7 +64,8 @@ def register(subparsers: Any) -> None:
         description="按 rules.md 的规则评查案卷: 每项发现给出规则编号、严重程度、类别、扣分、法律依据和涉及的事件。"
                     "无论发现什么问题, 退出码均为 0; 用法或存储错误为 2。",
     )
-    p.add_argument("--case", help="一件案卷 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)")
+    p.add_argument("--case", help="一件案卷: 处罚案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)、"
+                                  "许可 (licence/DXH-SPJ-XK-2026-0031) 或投诉举报 (complaint/DXH-SFJ-TS-2026-0007)")
     p.add_argument("--all", action="store_true", help="全部案卷")
     p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
     p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
@@ -128,10 +130,10 @@ def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None 
     """Evaluate one case, an agency's cases, a sample, or (no selector) every case, on ``workers``
     processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left out."""
     if case is not None:
-        group = source.group(case_stream(case))
-        if group is None:
-            raise SettingsError(f"账本中没有案件 {case_stream(case)}")
-        return [evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)]
+        found = evaluate_stream(source, file_stream(case), ctx)
+        if found is None:
+            raise SettingsError(f"账本中没有案卷 {file_stream(case)}")
+        return [found]
     if sample is None and agency is None:
         return [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
     only = source.sample(sample, seed, agency) if sample is not None else None
@@ -154,6 +156,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if (args.record or args.adjust) and args.case is None:
         print("错误: --record 和 --adjust 只能用于 --case", file=sys.stderr)
+        return 2
+    if args.case is not None and not file_stream(args.case).startswith("case/") and (
+            fmt == "pdf" or args.record or args.adjust):
+        print("错误: 许可、投诉举报案卷暂不支持 --format pdf、--record 和 --adjust (仅行政处罚案卷)", file=sys.stderr)
         return 2
     try:
         adjustments = parse_adjustments(args.adjust)

@@ -1,0 +1,81 @@
+"""Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``) or a
+complaint (``complaint/``), each by its own engine, with the streams it links loaded from the ledger.
+
+Why one place: ``audit --case``, the exports and the HTTP route name a file by its stream and should
+not each know which engine judges which kind, nor which other streams a kind's rules read
+(rules.md "Context — additions").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from audit.complaint_engine import evaluate_complaint, linked_streams
+from audit.context import AuditContext
+from audit.engine import evaluate
+from audit.licence_engine import evaluate_licence
+from audit.model import Envelope, Evaluation
+from audit.store import LedgerSource, stream_rows
+from projections.runner import decode
+
+__all__ = ["FILE_KINDS", "evaluate_stream", "file_stream", "licence_links"]
+
+FILE_KINDS = ("case/", "licence/", "complaint/")
+"""The streams that are files the audit evaluates (a 复议 or a lawsuit is judged with its case)."""
+
+
+def file_stream(text: str) -> str:
+    """A file's stream from what a user types: ``licence/…`` and ``complaint/…`` as they are, a bare
+    case number (``DXH-CGJ-2026-0012``) as its ``case/`` stream."""
+    return text if text.startswith(FILE_KINDS) else f"case/{text}"
+
+
+def _histories(source: LedgerSource, streams: Sequence[str]) -> dict[str, list[Envelope]]:
+    out: dict[str, list[Envelope]] = {}
+    for row in stream_rows(source.db, sorted(set(streams)), source.upto):
+        out.setdefault(row[1], []).append(decode(row[-1]))
+    return out
+
+
+def _named_licence(history: Sequence[Envelope]) -> str | None:
+    """The licence stream a change, renewal or agency proceeding names in its opening step."""
+    data = history[0].get("data") if history else None
+    licence = data.get("licence") if isinstance(data, Mapping) else None
+    stream = licence.get("stream") if isinstance(licence, Mapping) else None
+    return stream if isinstance(stream, str) else None
+
+
+def licence_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:
+    """The streams a licence file's rules read: the licence it names, every other licence stream on the
+    same licence (LIC-19: a 注销 after a 撤销), and the penalty cases whose source names one of them
+    (LIC-18). Found by the opening steps' bytes, without decoding the rest."""
+    root = _named_licence(history) or stream
+    needles = (f'"{root}"'.encode(), f'"{stream}"'.encode())
+    wanted = {root} - {stream}
+    for _, other, version, state in source.scan("licence/", ("LicenceApplied", "LicenceProceedingOpened")):
+        if other != stream and version == 1 and any(n in state for n in needles):
+            wanted.add(other)
+    family = {stream, *wanted}
+    for _, case, _, state in source.scan("case/", ("CaseSourceRecorded",)):
+        if any(f'"{s}"'.encode() in state for s in family):
+            wanted.add(case)
+    return _histories(source, sorted(wanted))
+
+
+def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | None:
+    """The evaluation of the file ``stream`` (None when the ledger holds no such stream)."""
+    if stream.startswith("licence/"):
+        history = _histories(source, [stream]).get(stream)
+        if not history:
+            return None
+        return evaluate_licence(stream, history, ctx, linked=licence_links(source, stream, history))
+    if stream.startswith("complaint/"):
+        history = _histories(source, [stream]).get(stream)
+        if not history:
+            return None
+        related = _histories(source, list(linked_streams(stream, history)))
+        return evaluate_complaint(stream, history, ctx, related=related)
+    group = source.group(stream)
+    if group is None:
+        return None
+    return evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
