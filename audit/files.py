@@ -18,9 +18,11 @@ from audit.model import Envelope, Evaluation
 from audit.store import LedgerSource, stream_rows
 from projections.runner import decode
 
-__all__ = ["FILE_KINDS", "evaluate_stream", "file_stream", "licence_links"]
+__all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "licence_links"]
 
-FILE_KINDS = ("case/", "licence/", "complaint/")
+OTHER_FILES = ("licence/", "complaint/")
+"""Files judged by engines of their own (not the penalty case's)."""
+FILE_KINDS = ("case/", *OTHER_FILES)
 """The streams that are files the audit evaluates (a 复议 or a lawsuit is judged with its case)."""
 
 
@@ -48,18 +50,12 @@ def _named_licence(history: Sequence[Envelope]) -> str | None:
 def licence_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:
     """The streams a licence file's rules read: the licence it names, every other licence stream on the
     same licence (LIC-19: a 注销 after a 撤销), and the penalty cases whose source names one of them
-    (LIC-18). Found by the opening steps' bytes, without decoding the rest."""
+    (LIC-18); from the source's index of who names whom (``LedgerSource.links``)."""
     root = _named_licence(history) or stream
-    needles = (f'"{root}"'.encode(), f'"{stream}"'.encode())
-    wanted = {root} - {stream}
-    for _, other, version, state in source.scan("licence/", ("LicenceApplied", "LicenceProceedingOpened")):
-        if other != stream and version == 1 and any(n in state for n in needles):
-            wanted.add(other)
-    family = {stream, *wanted}
-    for _, case, _, state in source.scan("case/", ("CaseSourceRecorded",)):
-        if any(f'"{s}"'.encode() in state for s in family):
-            wanted.add(case)
-    return _histories(source, sorted(wanted))
+    index = source.links()
+    family = {root, stream} | index.get(root, set()) | index.get(stream, set())
+    cases = {c for s in family for c in index.get(s, set()) if c.startswith("case/")}
+    return _histories(source, sorted((family | cases) - {stream}))
 
 
 def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | None:

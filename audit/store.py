@@ -145,6 +145,7 @@ class LedgerSource:
         self._calendar: WorkingCalendar | None = None
         self._related: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] | None = None
         self._history: History | None = None
+        self._links: dict[str, set[str]] | None = None
 
     _reader: Any = None
 
@@ -309,9 +310,19 @@ class LedgerSource:
         reviews, lawsuits = self.related().get(stream, ({}, {}))
         return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
-    def scan(self, prefix: str, types: Sequence[str] = ()) -> Iterator[tuple[int, str, int, bytes]]:
-        """Every event of the streams named ``prefix…`` (of ``types`` only), as stored, by stream then version."""
-        return self._range(prefix, types)
+    def links(self) -> dict[str, set[str]]:
+        """stream → the licence and case streams that name it in their opening or source step
+        (``LicenceApplied.licence``, ``LicenceProceedingOpened.licence``, ``CaseSourceRecorded.origin``):
+        one scan of those steps, kept for the source's life."""
+        if self._links is None:
+            found: dict[str, set[str]] = {}
+            for prefix, types in (("licence/", ("LicenceApplied", "LicenceProceedingOpened")),
+                                  ("case/", ("CaseSourceRecorded",))):
+                for _, stream, _, state in self._range(prefix, types):
+                    for named in _named_streams(decode(state)):
+                        found.setdefault(named, set()).add(stream)
+            self._links = found
+        return self._links
 
     def _range(self, prefix: str, types: Sequence[str] = (), *, span: tuple[str, str] | None = None
                ) -> Iterator[tuple[int, str, int, bytes]]:
@@ -335,6 +346,19 @@ class LedgerSource:
             if len(rows) < PAGE:
                 return
             last_stream, last_version = str(rows[-1][1]), int(rows[-1][2])
+
+
+def _named_streams(entry: Envelope) -> list[str]:
+    """The streams a licence opening or a case source names (its ``licence`` or ``origin``)."""
+    data = entry.get("data")
+    data = data if isinstance(data, Mapping) else {}
+    out = []
+    for key in ("licence", "origin"):
+        value = data.get(key)
+        named = value.get("stream") if isinstance(value, Mapping) else None
+        if isinstance(named, str):
+            out.append(named)
+    return out
 
 
 def _target(history: Sequence[Envelope]) -> str | None:

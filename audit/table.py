@@ -29,6 +29,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
+from audit.files import OTHER_FILES, evaluate_stream
 from audit.model import Evaluation
 from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
@@ -144,8 +145,13 @@ class AuditFollower:
         rows: list[tuple[Any, ...]] = []
         parties: list[tuple[Any, ...]] = []
         gone: list[str] = []
-        raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
         parked: dict[str, Parked] = {}
+        others = ([s for p in OTHER_FILES for s in self.db.streams_with_prefix(p, head)] if streams is None
+                  else [s for s in streams if s.startswith(OTHER_FILES)])
+        rows, gone = self._evaluate_others(source, ctx, others, parked)
+        if streams is not None:
+            streams = [s for s in streams if s.startswith("case/")]
+        raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
         priors = [self._prior(stream, stored, parked) for stream, stored, _, _ in raw]
         if streams is not None:  # the same party's other files: their PEN-32/PEN-36 read this one
             siblings = self._siblings({f[0] for f in priors if f is not None and f[0]}, streams)
@@ -205,6 +211,26 @@ class AuditFollower:
             self.run_once(clock())
             stop.wait(poll)
 
+    @staticmethod
+    def _evaluate_others(source: LedgerSource, ctx: AuditContext, streams: Sequence[str],
+                         parked: dict[str, Parked]) -> tuple[list[tuple[Any, ...]], list[str]]:
+        """Rows of the licence and complaint files ``streams`` (each by its engine), and the streams
+        that have none; a file that cannot be evaluated is parked, as a case file is."""
+        rows: list[tuple[Any, ...]] = []
+        gone: list[str] = []
+        for stream in streams:
+            try:
+                ev = evaluate_stream(source, stream, ctx)
+            except Exception as exc:  # one bad file never stops the follower (issue 12)
+                parked.setdefault(stream, _parked(stream, f"评查失败: {exc!r}"))
+                ev = None
+            row = None if ev is None else _row(ev, _settled({}, {}, ev))
+            if row is not None and _storable(stream, EVALUATIONS.name, row, parked):
+                rows.append(row)
+            else:
+                gone.append(stream)
+        return rows, gone
+
     # -- groups that cannot be evaluated or stored (projections.poison) -------------------
 
     @staticmethod
@@ -243,7 +269,7 @@ class AuditFollower:
                 break
             for row in rows:  # (nid, stream, version, …, stored bytes)
                 stream, version, state = str(row[1]), int(row[2]), bytes(row[-1])
-                if stream.startswith("case/"):
+                if stream.startswith(("case/", *OTHER_FILES)):
                     touched.add(stream)
                 elif stream.startswith(("review/", "litigation/")):
                     if version == 1:

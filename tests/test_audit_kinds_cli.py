@@ -5,11 +5,16 @@ brief's late 补正 notice (backfilled, as a paper file would be) is found out b
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from api.cli import main
+from api.settings import Settings
+from api.wiring import open_ledger
+from audit.table import AuditFollower, query, rebuild_table
+from projections.sql import Database
 from tests.helpers.cli_data import cli_data
 from tests.helpers.kinds_examples import LICENCE, edit_step, licence_steps
 from tests.helpers.spec_paths import EXAMPLES
@@ -70,3 +75,34 @@ def test_an_unknown_file_and_unsupported_outputs_are_usage_errors(
     assert code == 2 and "licence/DXH-SPJ-XK-2026-9999" in capsys.readouterr().err
     code = main(["--data", str(data), "audit", "--case", LICENCE, "--format", "pdf", "-o", "x.pdf"])
     assert code == 2 and "仅行政处罚案卷" in capsys.readouterr().err
+
+
+def test_the_evaluations_table_holds_every_kind_and_follows_a_new_step(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    made = cli_data(tmp_path, monkeypatch)
+    for name in ("registry.jsonl", "general-case.jsonl"):
+        _import(made, EXAMPLES / name)
+    steps = licence_steps()
+    first = tmp_path / "first.jsonl"
+    first.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in steps[:8]), encoding="utf-8")
+    _import(made, first)
+    ledger = open_ledger(Settings.load(str(made)), keys=False)
+    try:
+        db = Database(ledger.store)
+        follower = AuditFollower(db)
+        day = date(2026, 12, 1)
+        follower.run_once(day)
+        rows = {r.case: r for r in query(db)}
+        assert rows[LICENCE].grade is None  # 办理中: no decision yet
+        rest = tmp_path / "rest.jsonl"
+        rest.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in steps[8:]), encoding="utf-8")
+        _import(made, rest)
+        _import(made, EXAMPLES / "complaint.jsonl")
+        assert follower.run_once(day) >= 2
+        rows = {r.case: r for r in query(db)}
+        assert rows[LICENCE].grade == rows[COMPLAINT].grade == "优秀"
+        incremental = {r.case: (r.grade, r.score, r.rules) for r in query(db)}
+        rebuild_table(db, day)
+        assert {r.case: (r.grade, r.score, r.rules) for r in query(db)} == incremental
+    finally:
+        ledger.close()
