@@ -68,18 +68,24 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
         r["case"] = order.get("case") if isinstance(order.get("case"), str) else None
         r["findings"] = [f for f in order.get("findings") or [] if isinstance(f, str)]
     grades: dict[str, dict[str, int]] = {}
+    other_grades: dict[tuple[str, str], dict[str, int]] = {}  # (agency, 许可/投诉举报) → grade → files
     if ctx.reads.has_audit():
-        for row in ctx.reads.rows(f"SELECT agency, grade, COUNT(*) AS n FROM {ctx.reads.t('audit_evaluations')} "
-                                  "GROUP BY agency, grade"):
+        for row in ctx.reads.rows(
+                "SELECT agency, grade, COUNT(*) AS n, CASE WHEN grp LIKE 'licence/%' THEN '行政许可' "
+                "WHEN grp LIKE 'complaint/%' THEN '投诉举报' ELSE '' END AS kind "
+                f"FROM {ctx.reads.t('audit_evaluations')} GROUP BY agency, grade, kind"):
             if scoped(ctx, row["agency"]):
-                grades.setdefault(row["agency"] or "", {})[row["grade"] or IN_PROGRESS] = int(row["n"])
+                slot = (grades.setdefault(row["agency"] or "", {}) if not row["kind"]
+                        else other_grades.setdefault((row["agency"] or "", row["kind"]), {}))
+                slot[row["grade"] or IN_PROGRESS] = int(row["n"])
     top = max([f["cases"] for f in figures] + [1])
     return render(ctx, "supervision.html", status, ready=True, figures=figures, top=top, years=years, year=year,
                   orderable=_orderable(ctx), form=form, error=error,
                   warnings=warnings[:20], warning_total=len(warnings),
                   reds=sum(1 for w in warnings if w.colour == "red"),
                   yellows=sum(1 for w in warnings if w.colour == "yellow"), per_agency=per_agency,
-                  rectifications=rectifications, grades=grades, grade_names=GRADES, audit=ctx.reads.has_audit())
+                  rectifications=rectifications, grades=grades, other_grades=other_grades, grade_names=GRADES,
+                  audit=ctx.reads.has_audit())
 
 
 def warning_list(ctx: Ctx, colour: str, agency: str) -> list[Any]:

@@ -106,3 +106,25 @@ def test_the_evaluations_table_holds_every_kind_and_follows_a_new_step(
         assert {r.case: (r.grade, r.score, r.rules) for r in query(db)} == incremental
     finally:
         ledger.close()
+
+
+def test_the_supervisors_dashboard_counts_licence_and_complaint_files_apart(
+        data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fastapi.testclient import TestClient
+
+    from api.server.app import create_app
+    from api.server.config import HttpSettings
+
+    assert main(["--data", str(data), "audit", "--refresh", "--as-of", AS_OF]) == 0
+    settings = Settings.load(str(data))
+    app = create_app(settings, http=HttpSettings(integrate_interval=0), integrate=False)
+    with TestClient(app) as client:
+        token = app.state.services.tokens.create("officer/admin", name="dashboard test")[1]
+        assert client.post("/ui/login", data={"token": token, "next": "/ui/supervision"}).status_code in (200, 303)
+        page = client.get("/ui/supervision").text
+    grades = page[page.index('id="grades"'):]
+
+    cases, others = grades.split("许可、投诉举报案卷", 1)
+    assert "行政许可" not in cases and "投诉举报" not in cases
+    others = others[:others.index("</table>")]
+    assert "行政许可" in others and "投诉举报" in others
