@@ -27,13 +27,11 @@ import pytest
 
 from domain.errors import StepRefused
 from domain.gates import gate_rule_ids
-from ledger.keys import KeyStore
 from ledger.service import Ledger
-from ledger.store import EventStore, StoreConfig
 from ledger.verify import verify_store
 from tests.helpers.cli_data import cli_data
 from tests.helpers.cli_data import stored as cli_stored
-from tests.helpers.gate_context import BOOTSTRAP_STEP, HEAD, OFFICER, SUPERVISOR, Raw, load
+from tests.helpers.gate_context import HEAD, OFFICER, SUPERVISOR, Raw, live_ledger, load
 from tests.helpers.gate_defects import DEFECTS, Defect, defect_steps
 
 ADMIN = "officer/admin"
@@ -60,18 +58,9 @@ def renamed(steps: list[Raw], stream: str) -> list[Raw]:
     return out
 
 
-def new_ledger(tmp_path: Path) -> Ledger:
-    """A real SQLite ledger with the default admission (structure + gates) and the registry."""
-    keystore = KeyStore.create(tmp_path / "keys.json", "live-gates", work_factor=2**10)
-    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore)
-    ledger.record([BOOTSTRAP_STEP], actor=ADMIN)
-    ledger.record(load("registry.jsonl"), actor=ADMIN)
-    return ledger
-
-
 @pytest.fixture
 def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    led = new_ledger(tmp_path)
+    led = live_ledger(tmp_path)
     yield led
     led.close()
 
@@ -91,8 +80,8 @@ def refused(ledger: Ledger, steps: list[Raw], actor: str, *, watch: list[str]) -
 
 
 def test_every_gate_has_a_defect_the_ledger_can_judge() -> None:
-    # LIC and CMP gates judge licence/ and complaint/ streams, which the ledger records once the
-    # vocabulary of issue #15 is merged; until then tests/test_kind_gates.py judges them directly.
+    # LIC and CMP gates: every one in tests/test_kind_gates.py (domain level, both sides and overrides),
+    # LIC-01, CMP-04 and the unsealed grant through the ledger in tests/test_live_kind_gates.py.
     assert {d.rule for d in LIVE_DEFECTS} == {r for r in gate_rule_ids() if r.startswith(("PEN", "PUB"))}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from domain.calendar import WorkingCalendar
@@ -19,6 +20,9 @@ from domain.identities import Officer, fold
 from domain.registry import HistoryRegistry
 from domain.step import Step
 from domain.validation import check_structure
+from ledger.keys import KeyStore
+from ledger.service import Ledger
+from ledger.store import EventStore, StoreConfig
 from tests.helpers.spec_paths import EXAMPLES
 
 EXAMPLE_FILES = (
@@ -124,3 +128,12 @@ def edit(steps: list[Raw], index: int, change: Callable[[Raw], None]) -> list[Ra
     out = copy.deepcopy(steps)
     change(out[index])
     return out
+
+
+def live_ledger(tmp_path: Path) -> Ledger:
+    """A real SQLite ledger with the default admission (structure + gates) and the example registry."""
+    keystore = KeyStore.create(tmp_path / "keys.json", "live-gates", work_factor=2**10)
+    ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore)
+    ledger.record([BOOTSTRAP_STEP], actor="officer/admin")
+    ledger.record(load("registry.jsonl"), actor="officer/admin")
+    return ledger
