@@ -42,6 +42,8 @@ from projections.casefile.reading import (
     timeline_entry,
 )
 from projections.casefile.related import source_agency
+from projections.closing import archived as _archived
+from projections.closing import closed as _closed
 
 
 class Step(NamedTuple):
@@ -204,20 +206,6 @@ def _review_completed(fold: CaseFold, step: Step) -> None:
         issues=tuple(sorted(k for k, v in opinions.items() if v != "ok")), document=text_of(document.get("sha256")),
     ))
     fold.review_requested = None
-
-
-def _closed(fold: CaseFold, step: Step) -> None:
-    if fold.closed_at is None:
-        fold.closed_at = step.at
-    fold.advance("closed")
-
-
-def _archived(fold: CaseFold, step: Step) -> None:
-    if fold.archived_at is None:
-        fold.archived_at = step.at
-    fold.archive_no = text_of(step.data.get("archive_no"))
-    fold.retention = text_of(step.data.get("retention"))
-    fold.advance("archived")
 
 
 def _marked_only(fold: CaseFold, step: Step) -> None:

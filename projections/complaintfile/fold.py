@@ -22,6 +22,8 @@ from projections.casefile.documents import officers_of
 from projections.casefile.fold import Step
 from projections.casefile.model import DEFAULT_CONFIG, History
 from projections.casefile.reading import day_at, day_of, party_of, text_of, time_of, timeline_entry
+from projections.closing import archived as _archived
+from projections.closing import closed as _closed
 from projections.complaintfile.accumulator import ComplaintFold
 from projections.complaintfile.documents import RECORDED, build_catalogue, documents_of
 from projections.complaintfile.model import (
@@ -102,19 +104,6 @@ def _answered(fold: ComplaintFold, step: Step) -> None:
     if fold.answered_at is None:
         fold.answered_at = time_of(step.data.get("answered_at")) or step.at
     fold.advance("answered")
-
-
-def _closed(fold: ComplaintFold, step: Step) -> None:
-    if fold.closed_at is None:
-        fold.closed_at = step.at
-    fold.advance("closed")
-
-
-def _archived(fold: ComplaintFold, step: Step) -> None:
-    if fold.archived_at is None:
-        fold.archived_at = step.at
-    fold.archive_no, fold.retention = text_of(step.data.get("archive_no")), text_of(step.data.get("retention"))
-    fold.advance("archived")
 
 
 HANDLERS: Final[dict[str, Handler]] = by_step_type({

@@ -21,6 +21,8 @@ from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
 from projections.casefile.model import DEFAULT_CONFIG
 from projections.casefile.reading import day_of, party_of, text_of, time_of, timeline_entry
+from projections.closing import archived as _archived
+from projections.closing import closed as _closed
 from projections.licencefile.accumulator import LicenceFold
 from projections.licencefile.documents import licence_catalogue, licence_documents
 from projections.licencefile.model import (
@@ -116,20 +118,6 @@ def _decision_corrected(fold: LicenceFold, step: Step) -> None:
     fold.corrections.append({"version": step.version, "kind": _text(data.get("kind")),
                              "received_at": _text(data.get("received_at")),
                              "effective_at": _text(data.get("effective_at"))})
-
-
-def _closed(fold: LicenceFold, step: Step) -> None:
-    if fold.closed_at is None:
-        fold.closed_at = step.at
-    fold.advance("closed")
-
-
-def _archived(fold: LicenceFold, step: Step) -> None:
-    if fold.archived_at is None:
-        fold.archived_at = step.at
-    fold.archive_no = _text(step.data.get("archive_no"))
-    fold.retention = _text(step.data.get("retention"))
-    fold.advance("archived")
 
 
 HANDLERS: Final[dict[str, Handler]] = by_step_type({
