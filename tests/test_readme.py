@@ -48,13 +48,16 @@ def shell_lines(text: str) -> list[str]:
     return lines
 
 
+STREAMS_AND_ROUTES = ("agency/", "officer/", "case/", "licence/", "complaint/", "/v1", "/ui", "/public", "/docs")
+"""Words that look like paths but name a stream or a route."""
+
+
 def named_paths(text: str) -> set[str]:
     """Link targets, backticked paths and the paths in commands (``a/b``, ``x.md``, ``y.jsonl``)."""
     found = {t for t in re.findall(r"\]\(([^)\s]+)\)", text) if not t.startswith(("http:", "https:", "#"))}
     words = re.findall(r"`([^`\s]+)`", text) + [w for line in shell_lines(text) for w in shlex.split(line)]
     found |= {w for w in words if re.fullmatch(r"\.{0,2}/?[\w.-]+(/[\w.*<>-]*)+|[\w.-]+\.(md|jsonl|json|toml)", w)
-              and "://" not in w and not w.startswith(("agency/", "officer/", "case/", "/v1", "/ui", "/public",
-                                                      "/docs"))}
+              and "://" not in w and not w.startswith(STREAMS_AND_ROUTES)}
     return found
 
 
