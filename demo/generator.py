@@ -44,6 +44,8 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from demo.builder import Builder, Built
+from demo.catalogue import JUSTICE
+from demo.complaints import ComplaintWorld, build_complaints, justice_roles
 from demo.draw import DAY, choice, weighted_choice
 from demo.licence_files import LicenceWorld
 from demo.licences import build_licences
@@ -129,10 +131,15 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     world = LicenceWorld(licensing, _licence_terms(registry, licensing, config), calendar, wd, config, last)
     licence_files, licence_documents = build_licences(licences, key, defect_share, world, low)
     documents.update(licence_documents)
-    kinds = tuple(licence_files)
+    supervisors, head = justice_roles(justice)
+    names = frozenset(s["data"]["name"] for s in registry if s["type"] == "OfficerRegistered")
+    bureau = ComplaintWorld(f"agency/{JUSTICE.code}", supervisors, head, agencies, calendar, wd, config, last, names)
+    complaint_files, complaint_documents = build_complaints(complaints, key, defect_share, bureau, demo_cases, low)
+    documents.update(complaint_documents)
+    kinds = (*licence_files, *complaint_files)
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
                     _segments(registry_all, demo_cases, proceedings, rectifications, kinds), documents,
-                    rectifications, tuple(licence_files))
+                    rectifications, tuple(licence_files), tuple(complaint_files))
 
 
 def _licence_terms(registry: list[Raw], licensing: Agency, config: Config) -> dict[str, LicenceLimits]:
