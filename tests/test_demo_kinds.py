@@ -140,7 +140,8 @@ def test_registry_has_the_licensing_agency_and_the_bureau_head(demo: DemoData) -
 
 @settings(max_examples=scaled(5), deadline=None)
 @given(seed=st.integers(0, 2**31), days=st.integers(0, 800), share=st.sampled_from([0.0, 0.15, 0.5]))
-def test_for_all_seeds_and_dates_licence_and_complaint_files_are_lawful_or_marked(seed: int, days: int, share: float) -> None:
+def test_for_all_seeds_and_dates_licence_and_complaint_files_are_lawful_or_marked(seed: int, days: int,
+                                                                                  share: float) -> None:
     as_of = date(2026, 1, 1) + timedelta(days=days)
     data = generate(12, seed, as_of, defect_share=share, licences=16, complaints=6)
     assert replay_live(data) == []
