@@ -8,8 +8,10 @@ for why the data looks the way it does, and docs/demo.md.
 from demo.draw import credit_code, resident_id
 from demo.generator import generate
 from demo.model import (
+    COMPLAINT_DEFECT_KINDS,
     DEFECT_KINDS,
     ENFORCING,
+    LICENCE_DEFECT_KINDS,
     PROCEDURES,
     STAGES,
     Defect,
@@ -17,6 +19,7 @@ from demo.model import (
     DemoCase,
     DemoData,
     DemoFile,
+    DemoStream,
     Proceeding,
     Rectification,
     Segment,
@@ -25,8 +28,10 @@ from demo.rectifications import SUPERVISOR
 from demo.workdays import holiday_notice_years
 
 __all__ = [
+    "COMPLAINT_DEFECT_KINDS",
     "DEFECT_KINDS",
     "ENFORCING",
+    "LICENCE_DEFECT_KINDS",
     "PROCEDURES",
     "STAGES",
     "SUPERVISOR",
@@ -35,6 +40,7 @@ __all__ = [
     "DemoCase",
     "DemoData",
     "DemoFile",
+    "DemoStream",
     "Proceeding",
     "Rectification",
     "Segment",

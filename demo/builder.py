@@ -12,10 +12,9 @@ from typing import Any, Final
 
 from demo import catalogue as cat
 from demo.documents import one_page_pdf
-from demo.draw import USCC, basis_rows, choice, cited_article, credit_code, resident_id, rint, rmb, stamp
+from demo.draw import basis_rows, choice, cited_article, firm, mobile, person_name, resident_id, rint, rmb, stamp
 from demo.model import DemoFile, Raw
 from demo.plans import Slot
-from demo.registry import person_name
 from demo.specs import Spec, fine_of
 from domain.config import Config
 
@@ -128,25 +127,10 @@ class Builder:
                           "id_number": resident_id(region, born, serial),
                           "address": f"{cat.DISTRICT}{choice(rng, cat.ESTATES)}{rint(rng, 1, 40)}栋"
                                      f"{rint(rng, 1, 4)}单元{rint(rng, 1, 30)}0{rint(rng, 1, 4)}室",
-                          "phone": choice(rng, cat.MOBILE_PREFIXES) + f"{rint(rng, 0, 99_999_999):08d}",
+                          "phone": mobile(rng),
                           "birth_date": born.isoformat()}
             return party
-        pattern = choice(rng, cat.FIRM_PATTERNS[self.item.industry or "shop"])
-        name = pattern.format(b=choice(rng, cat.BRANDS))
-        sole = name.endswith(cat.SOLE_TRADER_SUFFIXES)
-        number = int(rng.random() * 31**6)
-        body = "".join(USCC[(number // 31**k) % 31] for k in range(6))
-        code = credit_code("92" if sole else "91", self.firm_region(), "MA" + body)
-        party = {"kind": "organisation", "name": name, "credit_code": code,
-                 "address": f"{cat.DISTRICT}{choice(rng, cat.STREETS)}{choice(rng, cat.ROADS)}{rint(rng, 1, 999)}号",
-                 "legal_representative": person_name(rng)}
-        if rng.random() < 0.7 or self.name == "unmasked_publication":
-            party["phone"] = choice(rng, cat.MOBILE_PREFIXES) + f"{rint(rng, 0, 99_999_999):08d}"
-        return party
-
-    def firm_region(self) -> str:
-        """Where a firm is registered: mostly in the district, some elsewhere in 武汉."""
-        return cat.REGION_CODE if self.rng.random() < 0.8 else choice(self.rng, cat.WUHAN_REGIONS)
+        return firm(rng, self.item.industry, with_phone=self.name == "unmasked_publication")
 
     def _handlers(self, days: list[date]) -> list[str]:
         wanted = max(2, self.config.officers.minimum)

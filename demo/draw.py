@@ -100,6 +100,34 @@ def resident_id(region: str, born: date, serial: int) -> str:
     return first17 + gb11643_check_char(first17)
 
 
+def person_name(rng: random.Random, male: bool | None = None) -> str:
+    male = rng.random() < 0.55 if male is None else male
+    return choice(rng, cat.SURNAMES) + choice(rng, cat.MALE_NAMES if male else cat.FEMALE_NAMES)
+
+
+def mobile(rng: random.Random) -> str:
+    """An 11-digit mobile number of a Chinese carrier's prefix (a party's or a complainant's)."""
+    return choice(rng, cat.MOBILE_PREFIXES) + f"{rint(rng, 0, 99_999_999):08d}"
+
+
+def firm(rng: random.Random, industry: str, *, with_phone: bool = False) -> Raw:
+    """An organisation party: a firm of ``industry`` (个体工商户 or company, with a valid 统一社会信用代码,
+    registered mostly in the district), its address, legal representative and, mostly, phone."""
+    pattern = choice(rng, cat.FIRM_PATTERNS[industry or "shop"])
+    name = pattern.format(b=choice(rng, cat.BRANDS))
+    sole = name.endswith(cat.SOLE_TRADER_SUFFIXES)
+    number = int(rng.random() * 31**6)
+    body = "".join(USCC[(number // 31**k) % 31] for k in range(6))
+    region = cat.REGION_CODE if rng.random() < 0.8 else choice(rng, cat.WUHAN_REGIONS)
+    code = credit_code("92" if sole else "91", region, "MA" + body)
+    party: Raw = {"kind": "organisation", "name": name, "credit_code": code,
+                  "address": f"{cat.DISTRICT}{choice(rng, cat.STREETS)}{choice(rng, cat.ROADS)}{rint(rng, 1, 999)}号",
+                  "legal_representative": person_name(rng)}
+    if rng.random() < 0.7 or with_phone:
+        party["phone"] = mobile(rng)
+    return party
+
+
 def add_months(day: date, months: int) -> date:
     total = day.year * 12 + day.month - 1 + months
     year, month0 = divmod(total, 12)

@@ -40,11 +40,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Final
 
 from demo.builder import Builder, Built
+from demo.catalogue import JUSTICE
+from demo.complaints import ComplaintWorld, build_complaints, justice_roles
 from demo.draw import DAY, choice, weighted_choice
+from demo.licence_files import LicenceWorld
+from demo.licences import build_licences
 from demo.model import (
     DEFECT_KINDS,
     ENFORCING,
@@ -55,6 +59,7 @@ from demo.model import (
     DemoCase,
     DemoData,
     DemoFile,
+    DemoStream,
     Proceeding,
     Raw,
     Rectification,
@@ -67,7 +72,8 @@ from demo.registry import LAPSING, Agency, build_registry
 from demo.specs import Spec, choose_item, general_amounts, summary_amounts
 from demo.workdays import Workdays
 from domain.calendar import HolidayNotice, WorkingCalendar
-from domain.config import Config
+from domain.config import Config, LicenceLimits, effective_licence_terms
+from domain.registry import Item
 
 _PROCEDURE_WEIGHTS: Final = (("general", 50), ("summary", 28), ("no_penalty", 15), ("transfer", 7))
 _STAGE_WEIGHTS: Final = (("archived", 55), ("closed", 8), ("paid", 7), ("decided", 8), ("notice_served", 6),
@@ -81,17 +87,35 @@ def _coverage() -> list[tuple[str, str]]:
     return pairs
 
 
+LICENCES_PER_CASE: Final = 0.25
+"""Default number of 行政许可 applications, per penalty case."""
+COMPLAINTS_PER_CASE: Final = 0.1
+"""Default number of 投诉举报, per penalty case."""
+
+
+def default_licences(cases: int) -> int:
+    return round(cases * LICENCES_PER_CASE)
+
+
+def default_complaints(cases: int) -> int:
+    return round(cases * COMPLAINTS_PER_CASE)
+
+
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
-             config: Config | None = None) -> DemoData:
+             config: Config | None = None, licences: int | None = None, complaints: int | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
-    of them with one defect each), reconsiderations and lawsuits. Pure and deterministic."""
-    if cases < 0:
-        raise ValueError("cases 不能为负数")
+    of them with one defect each), reconsiderations and lawsuits, then ``licences`` 行政许可 and
+    ``complaints`` 投诉举报 files (by default proportional to ``cases``; the same share defective).
+    Pure and deterministic."""
+    licences = default_licences(cases) if licences is None else licences
+    complaints = default_complaints(cases) if complaints is None else complaints
+    if cases < 0 or licences < 0 or complaints < 0:
+        raise ValueError("cases、licences、complaints 不能为负数")
     if not 0 <= defect_share <= 1:
         raise ValueError("defect_share 应在 0 到 1 之间")
     config = config or Config()
     key = f"enforcement-ledger demo|{seed}|{as_of.isoformat()}"
-    registry, later, agencies, justice = build_registry(as_of, config)
+    registry, later, agencies, justice, licensing = build_registry(as_of, config)
     notices = [HolidayNotice.from_step_data(s["data"]) for s in registry if s["type"] == "HolidayNoticePublished"]
     calendar = WorkingCalendar.from_notices(notices)
     start = as_of - timedelta(days=365)
@@ -104,8 +128,28 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     demo_cases = _demo_cases(built, follow)
     registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
     rectifications = build_rectifications(demo_cases, justice, key, wd, last)
+    world = LicenceWorld(licensing, _licence_terms(registry, licensing, config), calendar, wd, config, last)
+    licence_files, licence_documents = build_licences(licences, key, defect_share, world, low)
+    documents.update(licence_documents)
+    supervisors, head = justice_roles(justice)
+    names = frozenset(s["data"]["name"] for s in registry if s["type"] == "OfficerRegistered")
+    bureau = ComplaintWorld(f"agency/{JUSTICE.code}", supervisors, head, agencies, calendar, wd, config, last, names)
+    complaint_files, complaint_documents = build_complaints(complaints, key, defect_share, bureau, demo_cases, low)
+    documents.update(complaint_documents)
+    kinds = (*licence_files, *complaint_files)
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings, rectifications), documents, rectifications)
+                    _segments(registry_all, demo_cases, proceedings, rectifications, kinds), documents,
+                    rectifications, tuple(licence_files), tuple(complaint_files))
+
+
+def _licence_terms(registry: list[Raw], licensing: Agency, config: Config) -> dict[str, LicenceLimits]:
+    """LIC-10's periods of each licence item as published (``effective_licence_terms``)."""
+    out = {}
+    for step in registry:
+        if step["stream"] == licensing.stream and step["type"] == "EnforcementItemPublished":
+            item = Item.from_data(step["data"], datetime.fromisoformat(step["at"]))
+            out[item.code] = effective_licence_terms(config, item)
+    return out
 
 
 def _specs(cases: int, key: str, defect_share: float, agencies: dict[str, Agency], config: Config) -> list[Spec]:
@@ -218,13 +262,15 @@ def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:
 
 
 def _segments(registry: tuple[Raw, ...], cases: Sequence[DemoCase], proceedings: Sequence[Proceeding],
-              rectifications: Sequence[Rectification] = ()) -> tuple[Segment, ...]:
+              rectifications: Sequence[Rectification] = (), files: Sequence[DemoStream] = ()) -> tuple[Segment, ...]:
     out = [Segment(False, registry)]
-    paper = [c.steps for c in cases if c.backfill]
+    paper = [c.steps for c in cases if c.backfill] + [f.steps for f in files if f.backfill]
+    paper += [f.related for f in files if f.backfill and f.related]
     if paper:
         out.append(Segment(True, _timed(paper)))
     live = [c.steps for c in cases if not c.backfill] + [p.steps for p in proceedings]
     live += [r.steps for r in rectifications]
+    live += [f.steps for f in files if not f.backfill] + [f.related for f in files if not f.backfill and f.related]
     if live:
         out.append(Segment(False, _timed(live)))
     return tuple(out)

@@ -72,6 +72,25 @@ DEFECT_KINDS: Final = (
 )
 
 
+LICENCE_DEFECT_KINDS: Final = (
+    DefectKind("late_supplement_notice", "LIC-03", False, "licence", "SupplementRequested",
+               "收到申请超过五个工作日才一次告知补正"),
+    DefectKind("excluded_not_notified", "LIC-10", False, "licence", "LicenceGranted",
+               "专家评审所需时间未书面告知申请人，决定超过法定期限"),
+    DefectKind("hearing_not_held", "LIC-08", True, "licence", "LicenceGranted",
+               "利害关系人在告知后五日内申请听证，未组织听证即作出许可决定"),
+)
+"""The brief's three licence defects (examples-notes.md §1): ``procedure`` is the stream kind and
+``label`` the type of the step that shows it. A gate refuses LIC-08 live; the others are findings."""
+
+COMPLAINT_DEFECT_KINDS: Final = (
+    DefectKind("late_acceptance", "CMP-02", False, "complaint", "ComplaintAccepted",
+               "收到投诉举报超过五个工作日才决定受理"),
+    DefectKind("late_answer", "CMP-06", False, "complaint", "ComplaintAnswered", "受理后超过三十日才书面答复"),
+)
+"""The complaint defects: acceptance or answer late (examples-notes.md §5, defect 1)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Defect:
     """The one defect of a defective case: the rule, whether a gate refuses it live, and
@@ -95,6 +114,26 @@ class DemoCase:
     stage: str
     steps: tuple[Raw, ...]
     defect: Defect | None = None
+
+    @property
+    def backfill(self) -> bool:
+        return self.defect is not None
+
+
+@dataclass(frozen=True, slots=True)
+class DemoStream:
+    """A 行政许可 (``licence/…``) or 投诉举报 (``complaint/…``) file: its steps in stream order, its
+    ``path`` (licence: new, on_the_spot, denied, not_accepted, renewal, change, revocation,
+    withdrawal; complaint: accepted, assigned, not_accepted, transferred), the stage reached by
+    ``as_of`` (the type of its last step), its defect (None: lawful, recorded live) and the steps
+    of other streams it brings (a complaint's 责令整改 on a ``supervision/`` stream)."""
+
+    stream: str
+    path: str
+    stage: str
+    steps: tuple[Raw, ...]
+    defect: Defect | None = None
+    related: tuple[Raw, ...] = ()
 
     @property
     def backfill(self) -> bool:
@@ -155,6 +194,8 @@ class DemoData:
     documents: Mapping[str, DemoFile] = field(repr=False, default_factory=dict)
     """The written documents the steps cite, by SHA-256 (for the document store)."""
     rectifications: tuple[Rectification, ...] = ()
+    licences: tuple[DemoStream, ...] = ()
+    complaints: tuple[DemoStream, ...] = ()
 
     def segments(self) -> tuple[Segment, ...]:
         """Registry (live), defective cases (backfill), the rest (live, in time order)."""

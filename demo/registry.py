@@ -7,10 +7,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, NamedTuple
 
 from demo import catalogue as cat
-from demo.draw import basis_rows, choice, credit_code, rint, stamp
+from demo.draw import basis_rows, choice, credit_code, person_name, rint, stamp
+from demo.licence_catalogue import LICENCE_ITEMS, LICENSING
 from demo.model import ADMIN, Raw
 from demo.workdays import holiday_notice, holiday_notice_years
 from domain.config import Config
@@ -58,11 +59,6 @@ class Agency:
                    tuple(o for o in officers if o.is_("legal_reviewer")))
 
 
-def person_name(rng: random.Random, male: bool | None = None) -> str:
-    male = rng.random() < 0.55 if male is None else male
-    return choice(rng, cat.SURNAMES) + choice(rng, cat.MALE_NAMES if male else cat.FEMALE_NAMES)
-
-
 # Special credentials, relative to the range's first day R (as_of − 365): renewed ones get a
 # CredentialRenewed 14 days before they lapse; lapsed ones are not used after (except by a defect).
 _RENEWED: Final = {("JA-CGJ", 3): 120, ("JA-SCJ", 4): 200, ("JA-JTJ", 3): 250}
@@ -71,8 +67,20 @@ _EXPIRING_SOON: Final = {("JA-SHJ", 4): 45}
 """Days after ``as_of`` a credential lapses: shown as due for renewal, valid all year."""
 
 
-def build_registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], dict[str, Agency], list[Officer]]:
-    """(opening registry steps, later registry steps, agencies, justice-bureau staff)."""
+class Registry(NamedTuple):
+    """The demo's registry: its opening and later steps, the enforcement agencies (penalty cases),
+    the justice bureau's staff and the licensing agency (``licence/`` streams)."""
+
+    steps: list[Raw]
+    later: list[Raw]
+    agencies: dict[str, Agency]
+    justice: list[Officer]
+    licensing: Agency
+
+
+def build_registry(as_of: date, config: Config) -> Registry:
+    """The registry of ``as_of``'s demo. The licensing agency and the bureau's head come after
+    everything else, so the enforcement agencies' people are the same as before they existed."""
     rng = random.Random(f"enforcement-ledger demo registry {as_of.year}")
     start = as_of - timedelta(days=365)
     steps: list[Raw] = []
@@ -83,7 +91,7 @@ def build_registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], d
         minute += 1
     agencies: dict[str, Agency] = {}
     names: set[str] = set()
-    for spec in (*cat.AGENCIES, cat.JUSTICE):
+    for spec in (*cat.AGENCIES, cat.JUSTICE, LICENSING):
         stream = f"agency/{spec.code}"
         code = credit_code("11", cat.REGION_CODE, spec.org_code)
         steps += _agency_steps(spec, stream, code, len(agencies), start, config)
@@ -100,7 +108,8 @@ def build_registry(as_of: date, config: Config) -> tuple[list[Raw], list[Raw], d
                                        "valid_to": officer.renewed_to.isoformat()}})
         agencies[spec.code] = Agency.of(spec, stream, code, cat.ITEMS.get(spec.code, ()), tuple(officers))
     justice = list(agencies.pop(cat.JUSTICE.code).officers)
-    return steps, later, agencies, justice
+    licensing = agencies.pop(LICENSING.code)
+    return Registry(steps, later, agencies, justice, licensing)
 
 
 def _agency_steps(spec: cat.AgencySpec, stream: str, code: str, index: int, start: date,
@@ -127,6 +136,8 @@ def _agency_steps(spec: cat.AgencySpec, stream: str, code: str, index: int, star
                                        "first_violation_months": config.no_penalty.first_violation_months}
         steps.append({"stream": stream, "type": "EnforcementItemPublished",
                       "at": stamp(start, 10 * 60 + 10 * index + n), "by": ADMIN, "data": item_data})
+    if spec is LICENSING:
+        steps += _licence_items(stream, index, start)
     if items:
         review_p, review_o, hearing_p, hearing_o = spec.catalogue
         steps.append({"stream": stream, "type": "LegalReviewCatalogPublished",
@@ -138,11 +149,30 @@ def _agency_steps(spec: cat.AgencySpec, stream: str, code: str, index: int, star
     return steps
 
 
+def _licence_items(stream: str, index: int, start: date) -> list[Raw]:
+    """The licensing agency's ``licence`` items (``kind: licence``, the ``licence`` terms)."""
+    steps = []
+    for n, item in enumerate(LICENCE_ITEMS):
+        terms: Raw = {"statutory_days": item.statutory_days, "materials": list(item.materials),
+                      "validity_months": item.validity_months}
+        if item.hearing_required:
+            terms["hearing_required"] = True
+        if item.on_the_spot:
+            terms["on_the_spot"] = True
+        basis = {**basis_rows((item.basis,))[0], "rank": item.rank}
+        at = stamp(start, 10 * 60 + 10 * index + n)
+        data = {"code": item.code, "name": item.name, "kind": "licence", "basis": [basis], "sanction_basis": [],
+                "penalty_types": [], "licence": terms}
+        steps.append({"stream": stream, "type": "EnforcementItemPublished", "at": at, "by": ADMIN, "data": data})
+    return steps
+
+
 def _roster(spec: cat.AgencySpec) -> list[tuple[tuple[str, ...], bool]]:
-    """(roles, legally qualified) of each of an agency's staff, in serial order."""
+    """(roles, legally qualified) of each of an agency's staff, in serial order (the bureau's
+    head last: added with the complaints, whose closing a head approves)."""
     if spec is cat.JUSTICE:
         return [(("supervisor", "reconsideration_staff"), True), (("reconsideration_staff",), True),
-                (("supervisor",), True)]
+                (("supervisor",), True), (("head",), True)]
     roster: list[tuple[tuple[str, ...], bool]] = [(("officer",), True)] * spec.officers
     roster += [(("head", "officer"), True)] * 2
     roster += [(("legal_reviewer",), True)] * spec.reviewers

@@ -34,6 +34,7 @@ from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
 from demo import DemoData, generate
+from demo.generator import COMPLAINTS_PER_CASE, LICENCES_PER_CASE
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines
@@ -48,6 +49,10 @@ PROCEDURE_NAMES = {"general": "普通程序", "summary": "简易程序", "no_pen
 STAGE_NAMES = {"registered": "已立案", "investigating": "调查中", "notice_served": "已告知", "decided": "已决定",
                "enforcing": "催告/强制执行", "paid": "已缴款", "transferred": "已移送", "closed": "已结案",
                "archived": "已归档"}
+
+LICENCE_PATH_NAMES = {"new": "准予", "on_the_spot": "当场准予", "denied": "不予许可", "not_accepted": "不予受理",
+                      "renewal": "延续", "change": "变更", "revocation": "撤销并注销", "withdrawal": "撤回并注销"}
+COMPLAINT_PATH_NAMES = {"accepted": "受理", "assigned": "受理并交办", "not_accepted": "不予受理", "transferred": "转送"}
 
 Progress = Callable[[int, int], None]
 """``progress(done, total)``: steps handled so far (recorded or skipped) of the demo's total."""
@@ -81,6 +86,12 @@ class DemoSummary:
     stages: dict[str, int] = field(default_factory=dict)
     defects: dict[str, int] = field(default_factory=dict)
     refusal: dict[str, Any] | None = None
+    licences: int = 0
+    complaints: int = 0
+    licence_paths: dict[str, int] = field(default_factory=dict)
+    complaint_paths: dict[str, int] = field(default_factory=dict)
+    file_defects: dict[str, int] = field(default_factory=dict)
+    """Rules of the defective 行政许可 and 投诉举报 files."""
 
     @property
     def rate(self) -> float:
@@ -97,6 +108,8 @@ class DemoSummary:
             "documents_seconds": round(self.documents_seconds, 3),
             "procedures": self.procedures, "stages": self.stages,
             "defects": self.defects, "refused": self.refusal,
+            "licences": self.licences, "complaints": self.complaints, "licence_paths": self.licence_paths,
+            "complaint_paths": self.complaint_paths, "file_defects": self.file_defects,
         }
 
 
@@ -111,6 +124,11 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     summary.procedures = dict(sorted(Counter(c.procedure for c in data.cases).items()))
     summary.stages = dict(sorted(Counter(c.stage for c in data.cases).items()))
     summary.defects = dict(sorted(Counter(c.defect.rule for c in data.cases if c.defect).items()))
+    summary.licences, summary.complaints = len(data.licences), len(data.complaints)
+    summary.licence_paths = dict(sorted(Counter(f.path for f in data.licences).items()))
+    summary.complaint_paths = dict(sorted(Counter(f.path for f in data.complaints).items()))
+    files = (*data.licences, *data.complaints)
+    summary.file_defects = dict(sorted(Counter(f.defect.rule for f in files if f.defect).items()))
     return summary
 
 
@@ -130,12 +148,14 @@ def check_compatible(ledger: Ledger, data: DemoData) -> None:
 
 def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
              progress: Progress | None = None, *, actor: str = BOOTSTRAP,
-             batch_size: int = DEFAULT_BATCH, documents: DocumentStore | None = None) -> DemoSummary:
+             batch_size: int = DEFAULT_BATCH, documents: DocumentStore | None = None,
+             licences: int | None = None, complaints: int | None = None) -> DemoSummary:
     """Generate the demo and record it: registry and lawful streams live, defective cases as
     backfill signed by ``actor`` (an administrator). Stops at the first refused step
     (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing.
     With ``documents``, the 文书 the steps cite (one-page PDFs) are put in that store, with
-    the case's agency as owner, so a reviewer can open them."""
+    the case's agency as owner, so a reviewer can open them. ``licences``/``complaints``: how
+    many 行政许可 and 投诉举报 files (None: proportional to ``cases``, ``demo.generator``)."""
     began = time.perf_counter()
     # The generated steps are all alive until the end: the cyclic collector would only rescan
     # them (a fifth of the generation's time, more while recording). Off while generating
@@ -143,7 +163,8 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     collecting = gc.isenabled()
     gc.disable()
     try:
-        data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config)
+        data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config, licences=licences,
+                        complaints=complaints)
         gc.freeze()
     finally:
         if collecting:
@@ -205,7 +226,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "demo", help="生成并记录一年可重现的演示执法数据 (合法案件实时记录, 含缺陷案件以补录记录)",
         description="生成 --as-of 之前一年的演示数据: 机关、执法事项、执法人员, 普通程序、简易程序、"
-                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼; 按 --defects 的比例, 部分案件各含一处"
+                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报; 按 --defects 的比例, "
+                    "部分案件、许可和投诉各含一处"
                     "典型缺陷并以补录 (--backfill) 记录。同样的 --cases/--seed/--as-of 生成同样的数据; "
                     "重复运行不会重复记录。",
     )
@@ -215,6 +237,10 @@ def register(subparsers: Any) -> None:
                    help="截止日期 YYYY-MM-DD, 数据在其前一年内 (默认: 今天, 北京时间)")
     p.add_argument("--defects", type=float, default=DEFAULT_DEFECTS,
                    help=f"含缺陷案件的比例 0–1 (默认 {DEFAULT_DEFECTS})")
+    p.add_argument("--licences", type=int, default=None,
+                   help=f"行政许可申请数 (默认: 案件数的 {LICENCES_PER_CASE:.0%})")
+    p.add_argument("--complaints", type=int, default=None,
+                   help=f"投诉举报数 (默认: 案件数的 {COMPLAINTS_PER_CASE:.0%})")
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的步骤数 (默认 {DEFAULT_BATCH})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(run=run)
@@ -233,8 +259,10 @@ def terminal_progress() -> Progress | None:
 
 def run(settings: Settings, args: argparse.Namespace) -> int:
     """The ``demo`` command: 0 recorded (or already there), 1 refused or conflicting, 2 usage."""
-    if args.cases < 0 or not 0 <= args.defects <= 1 or args.batch < 1:
-        print("错误: --cases 应为非负整数, --defects 应在 0 到 1 之间, --batch 应为正整数", file=sys.stderr)
+    counts = (args.cases, args.licences or 0, args.complaints or 0)
+    if min(counts) < 0 or not 0 <= args.defects <= 1 or args.batch < 1:
+        print("错误: --cases、--licences、--complaints 应为非负整数, --defects 应在 0 到 1 之间, --batch 应为正整数",
+              file=sys.stderr)
         return 2
     as_of = args.as_of or datetime.now(SHANGHAI).date()
     ledger = open_ledger(settings)
@@ -242,7 +270,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     store = DocumentStore(settings.data / "documents", max_bytes=HttpSettings.from_env().max_document_bytes)
     try:
         summary = run_demo(ledger, args.cases, args.seed, as_of, args.defects, progress,
-                           actor=settings.actor, batch_size=args.batch, documents=store)
+                           actor=settings.actor, batch_size=args.batch, documents=store, licences=args.licences,
+                           complaints=args.complaints)
     except DemoConflict as exc:
         print(f"拒绝: {exc}", file=sys.stderr)
         return 1
@@ -263,6 +292,10 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _paths(counts: dict[str, int], names: dict[str, str]) -> str:
+    return "，".join(f"{names.get(k, k)} {v}" for k, v in counts.items()) or "无"
+
+
 def describe(summary: DemoSummary) -> list[str]:
     procedures = "，".join(f"{PROCEDURE_NAMES.get(k, k)} {v}" for k, v in summary.procedures.items())
     stages = "，".join(f"{STAGE_NAMES.get(k, k)} {v}" for k, v in summary.stages.items())
@@ -271,6 +304,9 @@ def describe(summary: DemoSummary) -> list[str]:
         f"演示数据 (种子 {summary.seed}, 截至 {summary.as_of.isoformat()} 前一年): {summary.cases} 件案件 "
         f"(合法 {summary.lawful} 件实时记录, 含缺陷 {summary.defective} 件以补录记录), "
         f"行政复议 {summary.reviews} 件, 行政诉讼 {summary.lawsuits} 件, 责令整改 {summary.rectifications} 件",
+        f"行政许可 {summary.licences} 件 ({_paths(summary.licence_paths, LICENCE_PATH_NAMES)}), "
+        f"投诉举报 {summary.complaints} 件 ({_paths(summary.complaint_paths, COMPLAINT_PATH_NAMES)}); "
+        f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.file_defects.items()) or '无'}",
         f"程序: {procedures}",
         f"阶段: {stages}",
         f"缺陷所涉规则: {defects}",

@@ -1,0 +1,110 @@
+"""Helpers for the tests of the demo's 行政许可 and 投诉举报 files: the gates each file's steps trip
+live, and the audit of a file exactly as ``audit.licence_engine`` / ``audit.complaint_engine`` run it
+(in memory, on the generated step lists)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from audit.complaint_engine import evaluate_complaint
+from audit.context import AuditContext, History, RegistryIndex, calendar_from
+from audit.licence_engine import evaluate_licence
+from audit.model import Evaluation
+from demo import DemoData, DemoStream
+from domain.admission import calendar_for
+from domain.config import Config
+from domain.gates import firing_gates, with_registry
+from domain.step import Step
+from tests.helpers.audit_cases import versioned
+from tests.helpers.gate_context import MemoryContext
+
+CONFIG = Config()
+
+
+def _streams(steps: Iterable[Mapping[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for step in steps:
+        out.setdefault(step["stream"], []).append(dict(step))
+    return {k: versioned(v) for k, v in out.items()}
+
+
+def audit_context(data: DemoData, as_of: date | None = None) -> AuditContext:
+    """The audit's context of a demo: its registry and calendar, on the day before ``as_of``."""
+    registry = _streams(s for s in data.registry if not s["stream"].startswith("calendar/"))
+    calendar = calendar_from(_streams(s for s in data.registry if s["stream"].startswith("calendar/")).values())
+    return AuditContext(as_of=(as_of or data.as_of) - date.resolution, registry=RegistryIndex(registry),
+                        calendar=calendar, history=History())
+
+
+def linked_streams(data: DemoData, file: DemoStream) -> dict[str, list[dict[str, Any]]]:
+    """The streams a licence file names (a proceeding's licence) or a complaint links (its
+    supervision stream, the case complained of), as the demo generated them."""
+    by_stream = {f.stream: f for f in (*data.licences, *data.complaints)}
+    cases = {c.stream: c for c in data.cases}
+    out: dict[str, list[dict[str, Any]]] = {}
+    first = file.steps[0]["data"]
+    named = [(first.get("licence") or {}).get("stream"), (first.get("against") or {}).get("stream")]
+    for stream in named:
+        if stream in by_stream:
+            out[stream] = versioned(by_stream[stream].steps)
+        elif stream in cases:
+            out[stream] = versioned(cases[stream].steps)
+    out.update(_streams(file.related))
+    return out
+
+
+def evaluate_file(data: DemoData, file: DemoStream, ctx: AuditContext) -> Evaluation:
+    linked = linked_streams(data, file)
+    if file.stream.startswith("licence/"):
+        return evaluate_licence(file.stream, versioned(file.steps), ctx, linked=linked)
+    return evaluate_complaint(file.stream, versioned(file.steps), ctx, related=linked)
+
+
+def serious(ev: Evaluation) -> set[str]:
+    """The rules of the BLOCKER and MAJOR findings."""
+    return {f.rule for f in ev.findings if f.severity in ("BLOCKER", "MAJOR")}
+
+
+def found(ev: Evaluation) -> set[str]:
+    """The rules of every finding but INFO."""
+    return {f.rule for f in ev.findings if f.severity != "INFO"}
+
+
+def gate_firings(data: DemoData, file: DemoStream) -> list[tuple[int, set[str]]]:
+    """(step index, rules) of every step of ``file`` a live gate would refuse, with the registry and
+    the streams it links recorded before it."""
+    ctx = MemoryContext()
+    for raw in data.registry:
+        ctx.append(raw)
+    for steps in linked_streams(data, file).values():
+        for raw in steps:
+            if raw["stream"] != file.stream and raw["at"] < file.steps[0]["at"]:
+                ctx.append({k: v for k, v in raw.items() if k != "version"})
+    out = []
+    for index, raw in enumerate(file.steps):
+        step = Step.parse(raw)
+        fired = firing_gates(step, with_registry(ctx), config=CONFIG, calendar=calendar_for(ctx, step.at.year))
+        if fired:
+            out.append((index, {f.rule for f in fired}))
+        ctx.append(raw)
+    return out
+
+
+def replay_live(data: DemoData) -> list[tuple[str, str, str]]:
+    """Every refusal when recording the demo as ``run_demo`` does: lawful streams live through
+    every gate, defective files as backfill (structure only)."""
+    from domain.admission import validate
+    from domain.errors import StepRefused
+
+    ctx = MemoryContext()
+    refused = []
+    for segment in data.segments():
+        for raw in segment.steps:
+            try:
+                validate(Step.parse(raw), ctx, backfill=segment.backfill, config=CONFIG)
+            except StepRefused as exc:
+                refused.append((raw["stream"], raw["type"], exc.rule))
+            ctx.append(raw)
+    return refused
