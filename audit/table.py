@@ -372,10 +372,12 @@ def rebuild_table(db: Database, today: date, *, config: Config | None = None) ->
 
 
 def query(db: Database, *, agency: str | None = None, grade: str | None = None, rule: str | None = None,
-          cases: Iterable[str] | None = None, order: str = "score") -> list[EvaluationRow]:
+          cases: Iterable[str] | None = None, order: str = "score",
+          kinds: Sequence[str] = ("case/",)) -> list[EvaluationRow]:
     """Rows of ``audit_evaluations`` filtered by agency, grade (办理中: none yet), a rule id or case streams; sorted by
-    ``score`` (lowest first), ``case`` or ``grade``."""
-    where, params = [], []
+    ``score`` (lowest first), ``case`` or ``grade``. ``kinds``: the files' stream prefixes (penalty files by
+    default: the lists and downloads that read this have a penalty case's columns)."""
+    where, params = [f"({' OR '.join(['grp LIKE ?'] * len(kinds))})"], [f"{k}%" for k in kinds]
     if agency:
         where.append("agency = ?")
         params.append(agency if agency.startswith("agency/") else f"agency/{agency}")

@@ -13,6 +13,7 @@ import pytest
 from api.cli import main
 from api.settings import Settings
 from api.wiring import open_ledger
+from audit.files import FILE_KINDS
 from audit.table import AuditFollower, query, rebuild_table
 from projections.sql import Database
 from tests.helpers.cli_data import cli_data
@@ -92,18 +93,18 @@ def test_the_evaluations_table_holds_every_kind_and_follows_a_new_step(
         follower = AuditFollower(db)
         day = date(2026, 12, 1)
         follower.run_once(day)
-        rows = {r.case: r for r in query(db)}
+        rows = {r.case: r for r in query(db, kinds=FILE_KINDS)}
         assert rows[LICENCE].grade is None  # 办理中: no decision yet
         rest = tmp_path / "rest.jsonl"
         rest.write_text("".join(json.dumps(s, ensure_ascii=False) + "\n" for s in steps[8:]), encoding="utf-8")
         _import(made, rest)
         _import(made, EXAMPLES / "complaint.jsonl")
         assert follower.run_once(day) >= 2
-        rows = {r.case: r for r in query(db)}
+        rows = {r.case: r for r in query(db, kinds=FILE_KINDS)}
         assert rows[LICENCE].grade == rows[COMPLAINT].grade == "优秀"
-        incremental = {r.case: (r.grade, r.score, r.rules) for r in query(db)}
+        incremental = {r.case: (r.grade, r.score, r.rules) for r in query(db, kinds=FILE_KINDS)}
         rebuild_table(db, day)
-        assert {r.case: (r.grade, r.score, r.rules) for r in query(db)} == incremental
+        assert {r.case: (r.grade, r.score, r.rules) for r in query(db, kinds=FILE_KINDS)} == incremental
     finally:
         ledger.close()
 

@@ -153,7 +153,8 @@ def test_warnings_statistics_and_evaluations_download_from_the_supervision_pages
     assert f"共 {len(warnings)} 条" in listed
     assert {w["预警"] for w in warnings} <= {"红色预警"}
     evaluations = sheet_rows(client.get("/ui/supervision/evaluations.xlsx?grade=不合格").content)
-    failing = {r["grp"].split("/", 1)[1] for r in site.rows("SELECT grp FROM audit_evaluations WHERE grade = '不合格'")}
+    failing = {r["grp"].split("/", 1)[1] for r in site.rows(
+        "SELECT grp FROM audit_evaluations WHERE grade = '不合格' AND grp LIKE 'case/%'")}
     assert {r["案号"] for r in evaluations} == failing and {r["等级"] for r in evaluations} == {"不合格"}
     stats = sheet_rows(client.get("/ui/supervision/statistics.xlsx").content)
     counted = site.rows("SELECT agency, year, SUM(value) AS n FROM proj_statistics WHERE metric = 'fines.amount_fen' "
@@ -247,7 +248,8 @@ def test_the_cli_writes_spreadsheets_to_a_file_or_standard_output(site: Site, tm
     assert sheet_rows(capsysbinary.readouterr().out) == stats
     assert cli_main(["--data", str(site.data), "audit", "--all", "--format", "csv"]) == 0
     evaluated = csv_rows(capsysbinary.readouterr().out)
-    assert len(evaluated) == len(site.rows("SELECT grp FROM audit_evaluations"))
+    # --all evaluates the penalty files (licence and complaint files are evaluated by --case)
+    assert len(evaluated) == len(site.rows("SELECT grp FROM audit_evaluations WHERE grp LIKE 'case/%'"))
     assert {r["等级"] for r in evaluated} <= {"优秀", "合格", "不合格", "办理中"}
     assert cli_main(["--data", str(site.data), "audit", "--all", "--json"]) == 0
     coded = json.loads(capsysbinary.readouterr().out)
