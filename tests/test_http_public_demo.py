@@ -3,8 +3,8 @@ or bank card (the PUB-01 patterns of ``domain.personal_data``, as a public surfa
 in any value of any page of the disclosures, the Atom and JSON feeds, the registry and the
 statistics — and in no answer of ``GET /v1/log/event/N``: neither those patterns nor, verbatim,
 any personal field its case records for the party (issue 12: the demo's 补录 publications with
-unmasked personal data are answered 451). The fast tier asks for the public events' positions,
-the slow tier (1,000 cases) for every position of the log."""
+unmasked personal data are answered 451), nor any complainant's name or contact (issue 15). The
+fast tier asks for the public events' positions, the slow tier (1,000 cases) for every position."""
 
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
         runner.close()
         settings = Settings.load(str(tmp_path / "var"))
         public_positions, size = _checkpoint(ledger, log_origin(settings))
+        complainants = _complainants(ledger)
         http = HttpSettings(integrate_interval=0, auth_cache_seconds=0)
         app = create_app(settings, http=http, ledger=ledger, integrate=False)
         values: list[tuple[str, str]] = []
@@ -99,10 +100,25 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             statuses = _scan_events(client, ledger, range(size) if cases >= 1000 else public_positions, values)
         assert statuses[200] >= len(public_positions) // 2
         assert statuses[451] > 0 or cases < 1000  # the demo's unmasked 补录 publications
+        assert complainants, "the demo records complaints (issue 15)"
+        leaked = [(where, value) for where, value in values for c in complainants if c in value]
+        assert leaked == [], leaked[:10]  # a complainant's name or contact on no public answer
         found = [(where, f.kind, f.text) for where, value in values
                  for f in find_personal_data(value, public_surface=True) if f.kind in PATTERNS]
         assert found == [], found[:10]
         assert len(values) > 1000
+
+
+def _complainants(ledger: Any) -> set[str]:
+    """The names and contacts of every complainant the demo recorded (ComplaintReceived)."""
+    found: set[str] = set()
+    for stream in Database(ledger.store).streams_with_prefix("complaint/", Database(ledger.store).head()):
+        for event in ledger.read(stream):
+            if event.type == "ComplaintReceived":
+                person = event.data.get("complainant") or {}
+                found |= {v for v in (person.get("name"), person.get("phone"), event.data.get("contact"))
+                          if isinstance(v, str) and len(v) >= 2}
+    return found
 
 
 def _checkpoint(ledger: Any, origin: str) -> tuple[list[int], int]:
