@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projections import runner as runner_module
+from projections.definitions import ALL
 from projections.runner import Runner, rebuild, status
 from tests.helpers.projection_ledgers import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
 from tests.helpers.stores import store_config
@@ -125,7 +126,7 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         runner.close()
         incremental = dump(ledger.store)
         events = ledger.store.count()
-        assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * 6
+        assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * len(ALL)
         # workers > 1: the case files are folded in forked processes, here for every batch of groups
         # and with few groups waiting, evictions, pipelined jobs and a chunked final flush happen too
         with patch.object(runner_module, "PARALLEL_GROUPS", 1), patch.object(runner_module, "DEFER_GROUPS", 2), \
