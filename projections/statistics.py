@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
-from projections.casefile import SupervisionFile
+from projections.casefile import CaseFile, SupervisionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
 from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
@@ -82,6 +82,11 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
+    return _case_facts(group, calendar)
+
+
+def _case_facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[Fact]:
+    """A case group's or a supervision stream's counts."""
     counts: Counter[tuple[str, int, str]] = Counter()
 
     def add(agency: str | None, year: int | None, metric: str, value: int = 1) -> None:
