@@ -85,11 +85,12 @@ def public_licence_rows(lf: LicenceFile, config: Config) -> dict[str, list[Row]]
         return out
     kind, name, credit = holder_columns(lf)
     for pub in lf.publications:
+        decided = _decided_before(lf, pub.version) or decision.type
         withdrawn = pub.withdrawn_version is not None
         text = None if withdrawn else redact_public(pub.corrected_text or pub.text, lf, config)
         out["pub_licences"].append((
-            lf.stream, pub.version, decision.document_no, lf.agency, lf.item, decision.type,
-            LICENCE_DECISION_LABELS.get(decision.type, decision.type), lf.application or lf.action, kind, name,
+            lf.stream, pub.version, decision.document_no, lf.agency, lf.item, decided,
+            LICENCE_DECISION_LABELS.get(decided, decided), lf.application or lf.action, kind, name,
             credit, licence_no, concerned, _day_text(decision.valid_from), _day_text(decision.valid_to),
             _day(decision.at), _iso(pub.published_at), _day(pub.published_at), pub.channel,
             redact_public(pub.url, lf, config) if pub.url else None, text or None, _iso(pub.corrected_at),
@@ -101,6 +102,13 @@ def public_licence_rows(lf: LicenceFile, config: Config) -> dict[str, list[Row]]
                 redact_public(pub.withdrawal_reason or "", lf, config) or None,
                 redact_public(pub.withdrawal_explanation or "", lf, config) or None, instant_key(pub.withdrawn_at)))
     return out
+
+
+def _decided_before(lf: LicenceFile, version: int) -> str | None:
+    """The last decision step before a publication: what it publishes (a 撤销 then a 注销 on one
+    proceeding are published one after the other)."""
+    found = [t.type for t in lf.timeline if t.version < version and t.type in LICENCE_DECISION_LABELS]
+    return found[-1] if found else None
 
 
 def _day_text(day: Any) -> str | None:
