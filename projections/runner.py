@@ -9,10 +9,10 @@ does again: every update is exactly-once. Inside the transaction the runner chec
 that each projection's tracked position is still the one it computed from; if
 another runner moved it meanwhile, it reloads and retries.
 
-How a batch is applied: the events are decoded once; every *case group* they touch
-(the case, the 复议 and lawsuits that target it) is folded afresh from its events up
-to the batch's end (:func:`projections.casefile.fold_casefile`), and each projection
-replaces that group's rows. So the tables after any sequence of batches are a
+How a batch is applied: the events are decoded once; every *group* they touch (a case
+with the 复议 and lawsuits that target it; a supervision, licence or complaint stream) is
+folded afresh from its events up to the batch's end (:func:`projections.groups.fold_group`),
+and each projection replaces that group's rows. So the tables after any sequence of batches are a
 function of the events alone — the property the tests check: incremental equals a
 rebuild from zero, row for row. A ``HolidayNoticePublished`` changes working days,
 hence due dates: the batch then refreshes every group.
