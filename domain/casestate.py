@@ -230,7 +230,8 @@ def _birth_from_id(number: object) -> date | None:
         return None
 
 
-def _party(value: object) -> PartyFacts | None:
+def party_facts(value: object) -> PartyFacts | None:
+    """A party's facts from step JSON (None when it is not an object)."""
     if not isinstance(value, Mapping):
         return None
     text = {k: v if isinstance(v, str) and v else None for k, v in value.items()}
@@ -334,7 +335,7 @@ Handler = Callable[[_Fold, int, Mapping[str, Any], Any], None]
 
 def _registered(b: _Fold, position: int, entry: Mapping[str, Any], data: Any) -> None:
     violation = mapping_of(data.get("violation"))
-    party = _party(data.get("party"))
+    party = party_facts(data.get("party"))
     b.scalars.update(
         agency=data.get("agency"), procedure=data.get("procedure"), item=data.get("item"), party=party,
         violation=Violation(_date(violation.get("started_on")), _date(violation.get("ended_on")),

@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
-from domain.casestate import apply_corrections
+from domain.casestate import CaseState, apply_corrections, party_facts
 from domain.reading import mapping_of
 from domain.registry import step_time
 from domain.step_types import by_step_type
 
-__all__ = ["HANDLERS", "HearingEvent", "LicenceState", "fold_licence"]
+__all__ = ["HANDLERS", "HearingEvent", "LicenceState", "fold_licence", "publication_case"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +129,48 @@ def fold_licence(stream: str, history: Sequence[Mapping[str, Any]]) -> LicenceSt
         if handler is not None:
             handler(b, position, entry, mapping_of(entry.get("data")))
     return b.state(stream, len(history))
+
+
+_PARTIES: Final[dict[str, tuple[str, ...]]] = {
+    "LicenceApplied": ("applicant",), "LicenceProceedingOpened": ("holder",),
+    "LicenceReviewed": ("interested_parties",), "InterestedPartyNotified": ("party",),
+    "HearingRightsNotified": ("to",), "HearingRequested": ("requested_by",), "HearingHeld": ("agents",),
+}
+"""The members of licence steps that name parties or persons (PUB-01 must know their names)."""
+
+
+def _names(value: object, persons: list[str], organisations: list[str]) -> None:
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item and not item.startswith(("officer/", "agency/")):
+            persons.append(item)
+        elif isinstance(item, Mapping) and isinstance(item.get("name"), str) and item["name"]:
+            (organisations if item.get("kind") == "organisation" else persons).append(item["name"])
+            if isinstance(item.get("legal_representative"), str) and item["legal_representative"]:
+                persons.append(item["legal_representative"])
+
+
+def publication_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
+    """The licence stream as PUB-01 and PUB-02 read a publication on it: the applicant (or the
+    holder of a proceeding) as the party, every person and organisation the stream names (the
+    agent, interested parties, those told of a hearing, hearing agents) and its suppressions.
+
+    Why a ``CaseState``: the publication gates and the public surfaces judge a text against one
+    masking context (``domain.gates.publication.personal_data_context``) whatever the stream's kind.
+    """
+    persons: list[str] = []
+    organisations: list[str] = []
+    party = agency = None
+    suppressions: list[str] = []
+    for entry in apply_corrections(stream, history):
+        data = mapping_of(entry.get("data"))
+        kind = entry.get("type")
+        if kind in ("LicenceApplied", "LicenceProceedingOpened") and party is None:
+            party = party_facts(data.get("applicant" if kind == "LicenceApplied" else "holder"))
+            agency = _text(data.get("agency"))
+            _names(mapping_of(data.get("agent")).get("name"), persons, organisations)
+        elif kind == "PublicationSuppressed":
+            suppressions.append(str(data.get("reason")))
+        for member in _PARTIES.get(str(kind), ()):
+            _names(data.get(member), persons, organisations)
+    return CaseState(stream, len(history), agency=agency, party=party, suppressions=tuple(suppressions),
+                     person_names=tuple(dict.fromkeys(persons)), organisation_names=tuple(dict.fromkeys(organisations)))

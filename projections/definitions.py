@@ -13,113 +13,40 @@
 * ``disclosure`` (事后公开, public), from case groups: ``pub_decisions``, ``pub_withdrawals``.
 * ``registry`` (事前公开, public), from agency and officer streams: ``pub_agencies``,
   ``pub_officers``, ``pub_items``, ``pub_review_catalogues``.
+* ``licences``, ``licence_disclosure`` (行政许可), from licence streams: see
+  :mod:`projections.licence_tables`; ``complaints`` (投诉举报), from complaint streams: see
+  :mod:`projections.complaint_tables`. ``statistics`` counts them too.
 
 A *case group* is a case stream with the 复议 and 诉讼 streams that target it (and a
-supervision stream is a group of its own); its rows are all replaced whenever anything
-in it changes, so the rows are a function of the events alone. Tables named ``pub_*``
-are public: they never hold personal data (see :mod:`projections.disclosure`).
+supervision, licence or complaint stream is a group of its own: :mod:`projections.groups`);
+its rows are all replaced whenever anything in it changes, so the rows are a function of the
+events alone. Tables named ``pub_*`` are public: they never hold personal data (see :mod:`projections.disclosure`).
 Deadline states and warning colours are never stored (see :mod:`projections.queries`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
 import orjson
 
-from domain.calendar import SHANGHAI, WorkingCalendar
-from domain.config import Config
+from projections.base import Context, Event, Projection, Rows, day_iso, flag, iso, on
 from projections.casefile import CaseFile, SupervisionFile, days_between
+from projections.complaint_tables import Complaints
 from projections.disclosure import json_text, public_decisions, public_registry
+from projections.groups import Folded
 from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS, STAGES
+from projections.licence_tables import LicenceDisclosure, Licences
 from projections.sql import Database, Table, in_lists
 from projections.statistics import facts
 
-__all__ = ["ALL", "Event", "Projection", "Rows", "by_name"]
+__all__ = ["ALL", "Context", "Event", "Projection", "Rows", "by_name"]
 
-Rows = dict[str, list[tuple[Any, ...]]]
 Group = CaseFile | SupervisionFile
-
 T, N = "text", "int"
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    """One event of a batch as the runner decoded it."""
-
-    nid: int
-    stream: str
-    version: int
-    type: str
-    envelope: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Context:
-    config: Config
-    calendar: WorkingCalendar
-
-
-class Projection:
-    """A named set of tables, tracked and rebuilt together."""
-
-    name: str = ""
-    title: str = ""
-    tables: tuple[Table, ...] = ()
-    groups: bool = False
-    registry: bool = False
-    events: bool = False
-
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
-        del key, group, ctx
-        return {}
-
-    def registry_rows(self, stream: str, history: Sequence[Mapping[str, Any]], ctx: Context) -> Rows:
-        del stream, history, ctx
-        return {}
-
-    def event_rows(self, events: Sequence[Event], ctx: Context) -> Rows:
-        """Rows of per-event tables for ``events`` (those after the projection's position)."""
-        del events, ctx
-        return {}
-
-    def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
-              rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
-        """Replace the rows of the refreshed groups and streams; add per-event rows.
-
-        ``fresh`` names groups known to have no rows yet (a rebuild writing them for the
-        first time): their delete is skipped.
-        """
-        stale = [g for g in groups if g not in fresh] if fresh else groups
-        for table in self.tables:
-            physical = db.qualify(table.name + suffix)
-            if table.scope == "grp" and stale:
-                db.delete_in(cur, physical, "grp", stale)
-            elif table.scope == "stream" and streams:
-                db.delete_in(cur, physical, "stream", streams)
-            if table.scope != "custom":
-                db.insert(cur, physical, table, rows.get(table.name, []))
-
-
-@lru_cache(maxsize=65536)
-def _day_iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _on(moment: datetime | None) -> str | None:
-    return moment.astimezone(SHANGHAI).date().isoformat() if moment is not None else None
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.isoformat() if moment is not None else None
-
-
-def _flag(value: bool | None) -> int | None:
-    return None if value is None else int(value)
 
 
 # --------------------------------------------------------------------------- 案卷
@@ -150,10 +77,12 @@ class CaseFiles(Projection):
         ), ("grp", "stream", "key"), indexes=(("done_on", "due_on"),)),
     )
 
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
+    def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
+        if not isinstance(group, CaseFile | SupervisionFile):
+            return {}  # a licence or complaint file: projections.licence_tables, complaint_tables
         deadlines = [
-            (key, d.stream, d.key, d.rule, d.title, d.agency, _day_iso(d.start), _day_iso(d.due.due),
-             int(d.due.provisional), _day_iso(d.due.known_until), _day_iso(d.done_on), d.holder)
+            (key, d.stream, d.key, d.rule, d.title, d.agency, day_iso(d.start), day_iso(d.due.due),
+             int(d.due.provisional), day_iso(d.due.known_until), day_iso(d.done_on), d.holder)
             for d in (group.deadlines if isinstance(group, SupervisionFile) else group.all_deadlines)
         ]
         if isinstance(group, SupervisionFile):
@@ -177,13 +106,13 @@ class CaseFiles(Projection):
             str(cf.violation.get("summary")) if cf.violation.get("summary") else None, cf.status, cf.status_label,
             cf.outcome, OUTCOME_LABELS.get(cf.outcome or "", cf.outcome), cf.fine_fen, cf.paid_fen,
             decision.document_no if decision else None,
-            _day_text(source.get("received_at")), _on(cf.registered_at), _on(decision.at) if decision else None,
-            _on(cf.served_at), _on(cf.closed_at), _on(cf.archived_at), cf.archive_no, cf.retention,
+            _day_text(source.get("received_at")), on(cf.registered_at), on(decision.at) if decision else None,
+            on(cf.served_at), on(cf.closed_at), on(cf.archived_at), cf.archive_no, cf.retention,
             json_text(list(cf.handlers)), cf.events, cf.backfilled, cf.overridden, last_at, len(cf.reviews),
             len(cf.lawsuits), file_document(cf),
         )]
         rows["proj_case_catalogue"] = [
-            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, _day_iso(c.on), c.sha256,
+            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, day_iso(c.on), c.sha256,
              int(c.paginated))
             for c in cf.catalogue
         ]
@@ -230,7 +159,7 @@ def _day_text(value: object) -> str | None:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return _on(moment) if moment.tzinfo is not None else None
+    return on(moment) if moment.tzinfo is not None else None
 
 
 # --------------------------------------------------------------------------- 全过程记录
@@ -248,7 +177,9 @@ class Records(Projection):
         ), ("grp", "stream", "version", "field"), indexes=(("sha256",),)),  # who may read a document
     )
 
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
+    def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
+        if not isinstance(group, CaseFile | SupervisionFile):
+            return {}  # a licence or complaint file: projections.licence_tables, complaint_tables
         if isinstance(group, SupervisionFile):
             return {}
         return {"proj_records": [
@@ -303,21 +234,23 @@ class Registers(Projection):
         ), ("stream", "version"), scope=None),
     )
 
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
+    def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
+        if not isinstance(group, CaseFile | SupervisionFile):
+            return {}  # a licence or complaint file: projections.licence_tables, complaint_tables
         if isinstance(group, SupervisionFile):
             return {}
         cf = group
         reviews = [
-            (key, lr.version, cf.agency, _iso(lr.requested_at), _iso(lr.completed_at), lr.reviewer, lr.outcome,
+            (key, lr.version, cf.agency, iso(lr.requested_at), iso(lr.completed_at), lr.reviewer, lr.outcome,
              json_text(list(lr.issues)), lr.document)
             for lr in cf.legal_reviews
         ]
         reconsiderations = [
             (key, r.stream, cf.agency, r.applicant.kind if r.applicant else None,
-             r.applicant.name if r.applicant else None, r.document_no, _on(r.received_at), _on(r.accepted_at),
-             _on(r.rejected_at), _on(r.answer_requested_at), _on(r.answer_filed_at), len(r.hearings),
-             _flag(r.head_attended), r.extended_days, r.decision,
-             REVIEW_DECISION_LABELS.get(r.decision or "", r.decision), _on(r.decided_at), _on(r.served_at),
+             r.applicant.name if r.applicant else None, r.document_no, on(r.received_at), on(r.accepted_at),
+             on(r.rejected_at), on(r.answer_requested_at), on(r.answer_filed_at), len(r.hearings),
+             flag(r.head_attended), r.extended_days, r.decision,
+             REVIEW_DECISION_LABELS.get(r.decision or "", r.decision), on(r.decided_at), on(r.served_at),
              int(r.corrective))
             for r in cf.reviews
         ]
@@ -325,10 +258,10 @@ class Registers(Projection):
         for s in cf.lawsuits:
             judgment = s.judgment
             lawsuits.append((
-                key, s.stream, cf.agency, s.court, s.document_no, _on(s.filed_at), len(s.hearings),
+                key, s.stream, cf.agency, s.court, s.document_no, on(s.filed_at), len(s.hearings),
                 sum(h.head_appeared for h in s.hearings), judgment.outcome if judgment else None,
                 REVIEW_DECISION_LABELS.get(judgment.outcome, judgment.outcome) if judgment else None,
-                _on(judgment.received_at) if judgment else None, judgment.instance if judgment else None,
+                on(judgment.received_at) if judgment else None, judgment.instance if judgment else None,
                 int(judgment.corrective) if judgment else 0, s.suggestions,
             ))
         return {"proj_legal_reviews": reviews, "proj_reconsiderations": reconsiderations, "proj_lawsuits": lawsuits}
@@ -385,7 +318,7 @@ class Statistics(Projection):
               ("agency", "year", "metric"), scope="custom"),
     )
 
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
+    def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
         found = facts(group, ctx.calendar)
         # the parsed facts ride along (third element) so that ``write`` needs no JSON round trip
         return {"stat_facts": [(key, json_text(found), found)]} if found else {}
@@ -439,7 +372,9 @@ class Disclosure(Projection):
         ), ("grp", "version"), indexes=(("withdrawn_utc",),), public=True),
     )
 
-    def group_rows(self, key: str, group: Group, ctx: Context) -> Rows:
+    def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
+        if not isinstance(group, CaseFile | SupervisionFile):
+            return {}  # a licence or complaint file: projections.licence_tables, complaint_tables
         if isinstance(group, SupervisionFile) or not group.exists:
             return {}
         decisions, withdrawals = public_decisions(group, ctx.config)
@@ -474,7 +409,8 @@ class Registry(Projection):
         return public_registry(stream, history)
 
 
-ALL: Final[tuple[Projection, ...]] = (CaseFiles(), Records(), Registers(), Statistics(), Disclosure(), Registry())
+ALL: Final[tuple[Projection, ...]] = (CaseFiles(), Records(), Registers(), Statistics(), Disclosure(), Registry(),
+                                      Licences(), LicenceDisclosure(), Complaints())
 """Every projection, in the order status lists them."""
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import orjson
 
@@ -35,6 +35,7 @@ from projections.labels import OUTCOME_LABELS
 from projections.sql import instant_key
 
 __all__ = [
+    "Masked",
     "credential_status_on",
     "forbidden_values",
     "json_text",
@@ -44,6 +45,24 @@ __all__ = [
     "redact_public",
     "suppressed",
 ]
+
+
+class Masked(Protocol):
+    """What the masking reads of a file: its party (the penalised party, a licence's applicant or
+    holder), every party-like record it holds, and the persons and organisations it names. A
+    ``CaseFile`` is one; so is a licence's masking context (``projections.licence_disclosure``)."""
+
+    @property
+    def party(self) -> Party | None: ...
+
+    @property
+    def people(self) -> Sequence[Party]: ...
+
+    @property
+    def person_names(self) -> Sequence[str]: ...
+
+    @property
+    def organisation_names(self) -> Sequence[str]: ...
 
 
 def json_text(value: Any) -> str:
@@ -61,7 +80,7 @@ def _masked(kind: FindingKind | None, value: str) -> str:
     return "*" * len(value) if kind is None else mask(Finding(kind, 0, len(value), value))
 
 
-def _public_values(cf: CaseFile, config: Config) -> set[str]:
+def _public_values(cf: Masked, config: Config) -> set[str]:
     """The party values a public text may show: the penalised organisation's name and credit code
     (and, if the Q13 settings say so, a natural-person party's or a legal representative's name)."""
     cfg = config.publication
@@ -103,7 +122,7 @@ def _replace_outside(text: str, value: str, replacement: str, protected: Sequenc
     return "".join(out)
 
 
-def forbidden_values(cf: CaseFile, config: Config) -> list[tuple[str, FindingKind | None]]:
+def forbidden_values(cf: Masked, config: Config) -> list[tuple[str, FindingKind | None]]:
     """Every personal field the file records, as (value, mask kind): what no public cell may hold.
 
     The penalised organisation's name and credit code are public; a natural-person
@@ -133,7 +152,7 @@ def forbidden_values(cf: CaseFile, config: Config) -> list[tuple[str, FindingKin
     return sorted(seen.items(), key=lambda item: (-len(item[0]), item[0]))
 
 
-def redact_public(text: str, cf: CaseFile, config: Config, *, agency_names: Sequence[str] = ()) -> str:
+def redact_public(text: str, cf: Masked, config: Config, *, agency_names: Sequence[str] = ()) -> str:
     """``text`` as a public table may hold it (PUB-01 detector, then the file's own personal fields)."""
     if not text:
         return text

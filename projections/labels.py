@@ -315,3 +315,19 @@ RETENTION_LABELS: Final[dict[str, str]] = {"permanent": "永久", "30y": "30年"
 RECTIFICATION_STATE_LABELS: Final[dict[str, str]] = {
     "open": "整改中", "overdue": "逾期未报告", "reported": "已报告整改", "late": "逾期后报告",
 }
+
+LICENCE_DECISION_LABELS: Final[dict[str, str]] = {
+    "LicenceGranted": "准予行政许可", "LicenceDenied": "不予行政许可", "LicenceWithdrawn": "撤回行政许可",
+    "LicenceRevoked": "撤销行政许可", "LicenceCancelled": "注销行政许可", "LicenceNotAccepted": "不予受理",
+}
+"""A licence file's decision (its step type) as the register and the public rows name it."""
+LICENCE_APPLICATION_LABELS: Final[dict[str, str]] = {
+    "new": "新办", "change": "变更", "renewal": "延续", "cancellation": "注销申请",
+}
+LICENCE_ENDINGS: Final = frozenset({"LicenceWithdrawn", "LicenceRevoked", "LicenceCancelled"})
+"""The decisions that end a licence (撤回, 撤销, 注销): its public grant is then withdrawn (PUB-07)."""
+DISCLOSURE_KIND_LABELS: Final[dict[str, str]] = {
+    "decision": "处罚决定公开", "withdrawal": "撤回公示", "licence": "行政许可",
+    "licence_withdrawal": "行政许可撤回公示",
+}
+"""The kinds of entry of the public disclosure list and feeds."""

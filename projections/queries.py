@@ -35,6 +35,8 @@ __all__ = [
     "case_file",
     "public_decisions",
     "public_tables",
+    "rows_of",
+    "state_on",
     "statistics",
     "warnings",
 ]
@@ -66,6 +68,16 @@ def _rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, 
         cur.execute(db.q(sql), params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def rows_of(db: Database, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The rows of a query as dicts (column name → value)."""
+    return _rows(db, sql, params)
+
+
+def state_on(row: Mapping[str, Any], as_of: date, calendar: WorkingCalendar, soon_days: int) -> str:
+    """A stored deadline row's state on ``as_of`` (met, pending, due soon, missed, provisional, …)."""
+    return _state(row, as_of, calendar, soon_days)
 
 
 def _due(row: Mapping[str, Any]) -> DueDate:
@@ -295,15 +307,16 @@ class DecisionSearch:
     def active(self) -> bool:
         return bool(words(self.text) or self.credit_code.strip() or self.since or self.until)
 
-    def where(self, alias: str = "") -> tuple[list[str], list[Any]]:
-        """SQL conditions (to be joined by ``AND``) and their parameters."""
+    def where(self, alias: str = "", columns: Sequence[str] = _DECISION_TEXT) -> tuple[list[str], list[Any]]:
+        """SQL conditions (to be joined by ``AND``) and their parameters; ``columns`` are the text
+        columns searched (a licence row's differ: ``projections.kind_queries.LICENCE_TEXT``)."""
         out: list[str] = []
         params: list[Any] = []
         for word in words(self.text):
             like = f"%{escape_like(word)}%"
-            out.append("(" + " OR ".join(f"UPPER({alias}{c}) LIKE UPPER(?) ESCAPE '\\'" for c in _DECISION_TEXT)
+            out.append("(" + " OR ".join(f"UPPER({alias}{c}) LIKE UPPER(?) ESCAPE '\\'" for c in columns)
                        + ")")
-            params += [like] * len(_DECISION_TEXT)
+            params += [like] * len(columns)
         code = self.credit_code.strip().upper()
         if code:
             out.append(f"{alias}party_kind = 'organisation' AND {alias}party_credit_code = ?")

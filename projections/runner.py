@@ -9,10 +9,10 @@ does again: every update is exactly-once. Inside the transaction the runner chec
 that each projection's tracked position is still the one it computed from; if
 another runner moved it meanwhile, it reloads and retries.
 
-How a batch is applied: the events are decoded once; every *case group* they touch
-(the case, the 复议 and lawsuits that target it) is folded afresh from its events up
-to the batch's end (:func:`projections.casefile.fold_casefile`), and each projection
-replaces that group's rows. So the tables after any sequence of batches are a
+How a batch is applied: the events are decoded once; every *group* they touch (a case
+with the 复议 and lawsuits that target it; a supervision, licence or complaint stream) is
+folded afresh from its events up to the batch's end (:func:`projections.groups.fold_group`),
+and each projection replaces that group's rows. So the tables after any sequence of batches are a
 function of the events alone — the property the tests check: incremental equals a
 rebuild from zero, row for row. A ``HolidayNoticePublished`` changes working days,
 hence due dates: the batch then refreshes every group.
@@ -40,25 +40,13 @@ from typing import Any
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
-from domain.roles import RegistryAsOf
+from domain.registry import HistoryRegistry
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections import poison
-from projections.casefile import (
-    CaseFile,
-    LawsuitFile,
-    ReviewFile,
-    SupervisionFile,
-    fold_casefile,
-    fold_lawsuit,
-    fold_review,
-    fold_supervision,
-    named_in_court,
-    registered_agency,
-    registry_of,
-    source_officer,
-)
+from projections.casefile import registry_of
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
+from projections.groups import GROUP_STREAMS, OWN, Folded, fold_group, registry_streams
 from projections.histories import CACHE_STREAMS, Calendars, Histories, calendar_changed
 from projections.poison import CannotApply, Parked, check_rows
 from projections.pool import FoldPool as _FoldPool
@@ -111,7 +99,7 @@ class ConflictError(Exception):
     """Another runner moved a projection meanwhile; reload and retry."""
 
 
-_GROUP_STREAMS = ("case/", "review/", "litigation/", "supervision/")
+_GROUP_STREAMS = GROUP_STREAMS
 _NONE: Mapping[str, Any] = MappingProxyType({})
 _MARKERS = (b'"backfilled":true', b'"override":')
 """What a parallel rebuild's pass over the log keeps of case-group events: the opening steps of
@@ -519,7 +507,7 @@ class Runner:
         wants_groups, wants_registry = self._wants_groups, self._wants_registry
         for event in events:
             kind = event.stream.split("/", 1)[0]
-            if kind in ("case", "supervision"):
+            if kind in ("case", "supervision", "licence", "complaint"):
                 groups.add(event.stream)
             elif kind in ("review", "litigation"):
                 groups.add(links[event.stream][0] if event.stream in links else event.stream)
@@ -532,9 +520,12 @@ class Runner:
                 f"SELECT DISTINCT grp FROM {self.db.qualify('proj_links')} WHERE stream >= ? AND stream < ? "
                 "AND nid <= ?", ("litigation/", prefix_end("litigation/"), upto))}
             groups |= {g for stream, (g, _) in links.items() if stream.startswith("litigation/")}
+            groups |= set(self.db.streams_with_prefix("complaint/", upto))  # the bureau: who registered it
+        if wants_groups and any(e.stream.startswith("agency/") for e in events):
+            groups |= set(self.db.streams_with_prefix("licence/", upto))  # the item's periods (LIC-10)
         if calendar_changed and wants_groups:
-            groups |= set(self.db.streams_with_prefix("case/", upto))
-            groups |= set(self.db.streams_with_prefix("supervision/", upto))
+            for prefix in OWN:
+                groups |= set(self.db.streams_with_prefix(prefix, upto))
             groups |= {str(g) for (g,) in self.db.all(
                 f"SELECT DISTINCT grp FROM {self.db.qualify('proj_links')} WHERE nid <= ?", (upto,))}
             groups |= {g for g, _ in links.values()}
@@ -553,35 +544,9 @@ class Runner:
                 members[grp].add(stream)
         out: dict[str, list[str]] = {}
         for key in ordered:
-            own = [key] if key.startswith(("case/", "supervision/")) else []
+            own = [key] if key.startswith(OWN) else []
             out[key] = own + sorted(members[key] - {key})
         return out
-
-    def _fold(self, members: Mapping[str, Sequence[str]], calendar: WorkingCalendar,
-              data: Mapping[str, Sequence[Mapping[str, Any]]],
-              registry: RegistryAsOf | None = None,
-              ) -> dict[str, CaseFile | SupervisionFile]:
-        """Fold each group from ``data``, the envelopes of every stream of ``members``; ``registry``
-        over the officer streams the folds read (:meth:`_people`)."""
-        folded: dict[str, CaseFile | SupervisionFile] = {}
-        registry = registry or registry_of({})
-        for key, streams in members.items():
-            if key.startswith("supervision/"):
-                folded[key] = fold_supervision(key, data.get(key, ()), calendar=calendar)
-                continue
-            case_history = data.get(key, ()) if key.startswith("case/") else ()
-            agency = registered_agency(case_history)
-            reviews: list[ReviewFile] = []
-            lawsuits: list[LawsuitFile] = []
-            for stream in streams:
-                if stream.startswith("review/"):
-                    reviews.append(fold_review(stream, data.get(stream, ()), config=self.config,
-                                               calendar=calendar, agency=agency))
-                elif stream.startswith("litigation/"):
-                    lawsuits.append(fold_lawsuit(stream, data.get(stream, ()), registry=registry, agency=agency))
-            folded[key] = fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=self.config,
-                                        calendar=calendar, registry=registry)
-        return folded
 
     def _group_rows(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int, *,
                     fresh: bool = False, skip: Iterable[int] | None = None) -> tuple[dict[str, Rows], list[Parked]]:
@@ -635,12 +600,8 @@ class Runner:
 
     def _people(self, members: Mapping[str, Sequence[str]], data: Mapping[str, Sequence[Mapping[str, Any]]],
                 upto: int, *, fresh: bool, skip: Collection[int]) -> dict[str, list[Mapping[str, Any]]]:
-        """The officer streams the groups' folds read from the registry (``domain.roles``): those named
-        in court, and who recorded the source of a case not yet registered."""
-        named = sorted({p for found in members.values() for s in found if s.startswith("litigation/")
-                        for p in named_in_court(data.get(s, ()))}
-                       | {found[0] for key in members if key.startswith("case/")
-                          for found in [source_officer(data.get(key, ()))] if found is not None})
+        """The registry streams the groups' folds read (``projections.groups.registry_streams``)."""
+        named = registry_streams(members, data)
         if not named:
             return {}
         if not self._lazy:
@@ -653,10 +614,11 @@ class Runner:
 
     def _one_group(self, key: str, streams: Sequence[str], ctx: Context,
                    data: Mapping[str, Sequence[Mapping[str, Any]]],
-                   registry: RegistryAsOf | None = None) -> dict[str, Rows]:
+                   registry: HistoryRegistry | None = None) -> dict[str, Rows]:
         """One group's rows for every group projection, checked storable; raises when they cannot be made."""
         try:
-            group = self._fold({key: streams}, ctx.calendar, data, registry)[key]
+            group: Folded = fold_group(key, streams, data, config=self.config, calendar=ctx.calendar,
+                                       registry=registry)
         except Exception as exc:
             raise CannotApply("fold", f"案卷无法折叠: {exc!r}") from exc
         out: dict[str, Rows] = {}

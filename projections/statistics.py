@@ -20,7 +20,11 @@ from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.complaintfile import ComplaintFile
+from projections.groups import Folded
+from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
 from projections.labels import STEP_LABELS
+from projections.licencefile import LicenceFile
 
 __all__ = ["METRIC_LABELS", "MONEY_METRICS", "RATES", "facts", "rates"]
 
@@ -38,6 +42,7 @@ METRIC_LABELS: Final[dict[str, str]] = {
     "reconsideration.corrected": "复议纠错", "litigation.filed": "被提起行政诉讼", "litigation.judgments": "收到裁判",
     "litigation.corrected": "诉讼纠错（败诉）", "litigation.hearings": "开庭次数",
     "litigation.head_appeared": "负责人出庭次数", "rectification.ordered": "责令整改",
+    **KIND_METRIC_LABELS,
 }
 
 MONEY_METRICS: Final[dict[str, str]] = {"fines.amount_fen": "罚款金额", "fines.paid_fen": "已缴纳罚没款"}
@@ -49,6 +54,7 @@ RATES: Final[dict[str, tuple[str, str, str]]] = {
     "litigation.correction_rate": ("诉讼纠错率（败诉率）", "litigation.corrected", "litigation.judgments"),
     "litigation.appearance_rate": ("负责人出庭率", "litigation.head_appeared", "litigation.hearings"),
     "publication.timeliness": ("公开及时率", "publication.timely", "publication.required"),
+    **KIND_RATES,
 }
 """Rates computed when read: name → (label, numerator metric, denominator metric)."""
 
@@ -69,8 +75,18 @@ def _year_of_text(text: str) -> int:
 _STEP_METRIC: Final[dict[str, str]] = {name: f"steps.{name}" for name in STEP_LABELS}
 
 
-def facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[Fact]:
-    """The counts one file contributes, summed per (agency, year, metric)."""
+def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
+    """The counts one file contributes, summed per (agency, year, metric) (licence and complaint
+    files: :mod:`projections.kind_statistics`)."""
+    if isinstance(group, LicenceFile):
+        return licence_facts(group)
+    if isinstance(group, ComplaintFile):
+        return complaint_facts(group)
+    return _case_facts(group, calendar)
+
+
+def _case_facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[Fact]:
+    """A case group's or a supervision stream's counts."""
     counts: Counter[tuple[str, int, str]] = Counter()
 
     def add(agency: str | None, year: int | None, metric: str, value: int = 1) -> None:

@@ -29,6 +29,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import projections.groups as groups_module
 import projections.runner as runner_module
 from ledger import canonical
 from ledger.envelope import FORMAT, SealedEvent, seal
@@ -259,7 +260,7 @@ def test_a_nul_party_name_is_parked_and_the_runner_goes_on(examples: Any) -> Non
 
 def _fold_failing_on(stream: str, version: int) -> Any:
     """A ``fold_casefile`` that raises whenever ``stream``'s history holds ``version`` (a fold bug)."""
-    real = runner_module.fold_casefile
+    real = groups_module.fold_casefile
 
     def fold(key: str, history: Any, **kwargs: Any) -> Any:
         if key == stream and any(e.get("version") == version for e in history):
@@ -276,7 +277,7 @@ def test_a_fold_that_fails_parks_the_event_that_makes_it_fail(tmp_path: Path, ba
         try:
             import_examples(ledger)
             store = ledger.store
-            with patch.object(runner_module, "fold_casefile", _fold_failing_on(GENERAL, 3)):
+            with patch.object(groups_module, "fold_casefile", _fold_failing_on(GENERAL, 3)):
                 runner = Runner(store, batch=batch)
                 try:
                     runner.run_once()
@@ -305,7 +306,7 @@ def test_a_fresh_rebuild_parks_what_an_incremental_run_parks(tmp_path: Path) -> 
             import_examples(ledger)
             inject_nul_case(ledger.store)
             store = ledger.store
-            with patch.object(runner_module, "fold_casefile", _fold_failing_on(GENERAL, 5)):
+            with patch.object(groups_module, "fold_casefile", _fold_failing_on(GENERAL, 5)):
                 runner = Runner(store, batch=3)
                 runner.run_once()
                 runner.close()
@@ -348,7 +349,7 @@ def _parking_is_a_function_of_the_events(tmp_path_factory: pytest.TempPathFactor
             stream = data.draw(st.sampled_from([GENERAL, SUMMARY]))
             version = data.draw(st.integers(1, len(store.stream(stream))))
             batch = data.draw(st.integers(1, 40))
-            with patch.object(runner_module, "fold_casefile", _fold_failing_on(stream, version)):
+            with patch.object(groups_module, "fold_casefile", _fold_failing_on(stream, version)):
                 runner = Runner(store, batch=batch)
                 runner.run_once()
                 runner.close()

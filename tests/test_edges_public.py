@@ -478,13 +478,14 @@ def test_instant_keys_compare_as_instants(a: datetime, b: datetime, oa: timezone
 
 
 class _Models:
-    """The two public tables in an in-memory SQLite, behind ``ReadModels``' ``rows``/``table``."""
+    """The public tables of the disclosure list in an in-memory SQLite, behind ``ReadModels``'
+    ``rows``/``table``."""
 
     def __init__(self) -> None:
         from projections.definitions import by_name
 
         self.conn = sqlite3.connect(":memory:")
-        self.tables = {t.name: t for t in by_name("disclosure").tables}
+        self.tables = {t.name: t for name in ("disclosure", "licence_disclosure") for t in by_name(name).tables}
         for table in self.tables.values():
             self.conn.execute(f"CREATE TABLE {table.name} ({', '.join(table.column_names)})")
 

@@ -18,6 +18,7 @@ from domain.personal_data import find_personal_data
 from ledger.service import Ledger
 from projections import queries
 from projections.casefile import fold_casefile
+from projections.definitions import ALL
 from projections.runner import Runner, rebuild, status
 from projections.sql import Database
 from tests.helpers.projection_ledgers import (
@@ -194,13 +195,13 @@ def test_statistics(examples: Ledger) -> None:
 
 def test_status_and_rebuild_equal(examples: Ledger) -> None:
     events = examples.store.count()
-    assert [(s.position, s.lag) for s in status(examples.store)] == [(events, 0)] * 6
+    assert [(s.position, s.lag) for s in status(examples.store)] == [(events, 0)] * len(ALL)
     before = dump(examples.store)
     assert rebuild(examples.store, ["disclosure", "statistics"]) == {"disclosure": events, "statistics": events}
     assert dump(examples.store) == before
     rebuild(examples.store)
     assert dump(examples.store) == before
-    assert [(s.position, s.lag) for s in status(examples.store)] == [(events, 0)] * 6
+    assert [(s.position, s.lag) for s in status(examples.store)] == [(events, 0)] * len(ALL)
 
 
 # --------------------------------------------------------------------------- redaction, suppression, withdrawal
@@ -318,7 +319,7 @@ def test_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Cap
     assert cli(data, "projections", "status", "--json") == 0
     lagging: dict[str, Any] = json.loads(capsys.readouterr().out)
     assert {p["name"]: p["position"] for p in lagging["projections"]} == dict.fromkeys(
-        ["casefiles", "records", "registers", "statistics", "disclosure", "registry"], 0)
+        [p.name for p in ALL], 0)
     events = lagging["projections"][0]["lag"]
     assert events > 30
     assert cli(data, "projections", "run", "--once", "--json") == 0
@@ -365,7 +366,7 @@ def test_postgres_runner_wakes_on_notify(tmp_path: Path) -> None:
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and status(ledger.store)[0].position != events:
                 time.sleep(0.05)
-            assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * 6
+            assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * len(ALL)
         finally:
             stop.set()
             with ledger.store.recorder.datastore.get_connection() as conn:  # type: ignore[attr-defined]

@@ -1,16 +1,19 @@
 """Property: for random valid step sequences, the projections updated incrementally (random
 batch sizes, runs between appends, restarts) equal a rebuild from zero, row for row.
 
-The sequences are the example cases, each cut at a random step, moved in time (into 2027,
+The sequences are the example cases, licence files (a grant, a 撤销 and 注销) and complaint, each
+cut at a random step, moved in time (into 2027,
 whose working days only a recorded holiday notice fixes), renamed, given random extra
 steps (publication corrections and withdrawals, decision corrections, clerical 补正,
 overrides), with the 复议 and lawsuits that target them, interleaved at random and
 recorded in random chunks, some as 补录. A ``HolidayNoticePublished`` for 2027 arrives at
-a random point (it changes due dates, so every file is refolded then).
+a random point (it changes due dates, so every file is refolded then), and so may the licence
+item republished with other periods (the licence files are refolded then).
 """
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from pathlib import Path
@@ -22,15 +25,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from projections import runner as runner_module
+from projections.definitions import ALL
 from projections.runner import Runner, rebuild, status
+from tests.helpers.licence_defects import proceeding_steps
 from tests.helpers.projection_ledgers import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
 from tests.helpers.stores import store_config
 
 SLOW = os.environ.get("HYPOTHESIS_PROFILE") == "slow"
-TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-penalty-case", "transfer-case")}
 REVIEW = lines("reconsideration")
 SUIT = lines("litigation")
 REGISTRY = lines("registry")
+TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-penalty-case", "transfer-case",
+                                            "licence-case", "complaint")}
+TEMPLATES["licence-proceeding"] = proceeding_steps()  # a 撤销 and 注销 of the example licence (PUB-07)
+CASES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
+ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
+                                 and s["data"].get("kind") == "licence"))
+ITEM_AGAIN["data"]["licence"]["statutory_days"] = 15
+"""The licence item republished with other periods, dated back: the licence files are refolded (LIC-10)."""
 NOTICE_2027 = {
     "stream": "calendar/2027", "type": "HolidayNoticePublished", "at": "2026-11-20T09:00:00+08:00",
     "by": "officer/admin",
@@ -69,10 +81,10 @@ def extras(case: str, at: str, draw: Any) -> list[dict[str, Any]]:
 def scenarios(draw: Any) -> dict[str, Any]:
     streams: list[list[dict[str, Any]]] = []
     for i in range(draw(st.integers(1, 3))):
-        name = draw(st.sampled_from(sorted(TEMPLATES)))
+        name = draw(st.sampled_from(sorted(TEMPLATES) if i else CASES))  # a case file always, for the checks
         template = TEMPLATES[name]
         case = template[0]["stream"]
-        mapping = {case: f"{case}-P{i}"}
+        mapping = {stream: f"{stream}-P{i}" for stream in {s["stream"] for s in template}}
         cut = draw(st.integers(1, len(template)))
         days = draw(st.sampled_from([0, 0, 45, 240, 330]))
         steps = shift(rename(template[:cut], mapping), days)
@@ -92,6 +104,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
                     streams.append(shift(rename(related[:cut], {**mapping, own: f"{own}-{tag}{i}"}), days))
     if draw(st.booleans()):
         streams.append([NOTICE_2027])
+    if draw(st.booleans()):
+        streams.append([ITEM_AGAIN])
     order: list[dict[str, Any]] = []
     heads = [0] * len(streams)
     while any(h < len(s) for h, s in zip(heads, streams, strict=True)):
@@ -125,7 +139,7 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         runner.close()
         incremental = dump(ledger.store)
         events = ledger.store.count()
-        assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * 6
+        assert [(s.position, s.lag) for s in status(ledger.store)] == [(events, 0)] * len(ALL)
         # workers > 1: the case files are folded in forked processes, here for every batch of groups
         # and with few groups waiting, evictions, pipelined jobs and a chunked final flush happen too
         with patch.object(runner_module, "PARALLEL_GROUPS", 1), patch.object(runner_module, "DEFER_GROUPS", 2), \

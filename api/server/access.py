@@ -17,8 +17,13 @@ and the registry:
 The agency a stream concerns: a case's ``CaseRegistered.agency`` (before registration,
 the agency of whoever recorded its first step); a review's or a lawsuit's target case's
 agency (被申请人, 被告); a supervision stream's ``RectificationOrdered.agency``, or the
-agency of the case a ``CaseFileEvaluated`` evaluates. Registrations never change, so the
-answers are cached.
+agency of the case a ``CaseFileEvaluated`` evaluates; a licence's ``LicenceApplied.agency`` (or
+``LicenceProceedingOpened.agency``); a complaint's bureau, the agency of the supervisor who recorded
+``ComplaintReceived``. Registrations never change, so the answers are cached.
+
+A complaint stream holds the complainant (CMP-04, PUB-06): only the supervisors of its bureau (and
+administrators) read it; the agency complained of reads the complaint file's ``agency_view`` through
+``/v1/complaints`` (``can_read_complaint_as_agency``), never the stream.
 
 Routes for lists (case lists, warnings, statistics) filter with :class:`ReadScope`,
 which says the same thing as a predicate over ``(agency, supervised_by)``.
@@ -172,6 +177,14 @@ class Access:
                 return None, opening is not None
             agency = self.concerned_agency(case)
             return agency, agency is not None
+        if kind == "licence":
+            opening = _first(events, "LicenceApplied") or _first(events, "LicenceProceedingOpened")
+            agency = (opening or {}).get("agency")
+            return (agency if isinstance(agency, str) else None), opening is not None
+        if kind == "complaint":
+            first = next((e for e in events if e.type == "ComplaintReceived"), None)
+            officer = self.ledger.officer(first.by) if first is not None else None
+            return (officer.agency if officer is not None else None), officer is not None
         if kind == "supervision":
             for event in events:
                 if event.type == "RectificationOrdered" and isinstance(event.data.get("agency"), str):
@@ -210,10 +223,19 @@ class Access:
         if kind.value == "review" and principal.has_role("reconsideration_staff"):
             return True
         agency = self.concerned_agency(stream)
+        if kind.value == "complaint":
+            return self.is_bureau_supervisor(principal, agency)
         if agency is None:
             # a supervision stream that names no agency yet: supervisors
             return kind.value == "supervision" and principal.has_role("supervisor")
         return self.covers_agency(principal, agency)
+
+    def is_bureau_supervisor(self, principal: Principal, bureau: str | None) -> bool:
+        """A supervisor of the justice bureau handling a complaint (or an administrator): who reads
+        the complainant (CMP-04)."""
+        if principal.is_admin:
+            return True
+        return bureau is not None and principal.has_role("supervisor") and principal.agency == bureau
 
     def can_read_document(self, principal: Principal, agencies: Iterable[str],
                           streams: Iterable[str] = ()) -> bool:

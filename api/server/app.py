@@ -26,8 +26,10 @@ from api.documents import DocumentStore
 from api.log_settings import log_origin
 from api.server import (
     routes_cases,
+    routes_complaints,
     routes_documents,
     routes_health,
+    routes_licences,
     routes_log,
     routes_public,
     routes_steps,
@@ -63,6 +65,8 @@ def default_areas() -> list[Area]:
         routes_public.area(),
         routes_cases.area(),
         routes_supervision.area(),
+        routes_licences.area(),
+        routes_complaints.area(),
         pages.area(),
     ]
 

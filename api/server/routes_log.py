@@ -37,9 +37,8 @@ from api.server.auth import ServicesDep
 from api.server.problems import Problem, problem_responses
 from api.server.state import Services
 from domain.calendar import SHANGHAI
-from domain.casestate import fold_case
 from domain.config import effective_regime
-from domain.gates import PUBLICATIONS, PUBLICLY_SERVED, describe_findings, personal_data_findings
+from domain.gates import PUBLICATIONS, PUBLICLY_SERVED, describe_findings, masking_case, personal_data_findings
 from domain.personal_data import Finding
 from domain.step import parse_timestamp
 from ledger import merkle, tiles
@@ -237,17 +236,16 @@ def event(svc: ServicesDep, position: Annotated[int, Path(ge=0, le=_MAX)]) -> Re
 def withheld(svc: Services, sealed: SealedEvent) -> list[tuple[str, Finding]]:
     """PUB-01's findings in what the event route would serve: every string of the signed bytes
     (member names, nested values, the envelope), judged as a public surface (a mistyped ID
-    number counts) with the names of the event's case as the gate would know them."""
+    number counts) with the names of the event's case or licence as the gate would know them
+    (``domain.gates.masking_case``)."""
     served = orjson.loads(sealed.stored)
-    if sealed.stream.startswith("case/"):
-        history = [e.envelope for e in svc.ledger.cached(sealed.stream)]
-        case = fold_case(sealed.stream, history)
-        agency = None
-        if case.agency is not None:
-            at = parse_timestamp(sealed.envelope.get("at"), "at")
-            agency = BatchView(svc.ledger).registry.agency_as_of(case.agency, at)
-    else:
-        case, agency = fold_case(sealed.stream, []), None
+    history = [e.envelope for e in svc.ledger.cached(sealed.stream)] \
+        if sealed.stream.startswith(("case/", "licence/")) else []
+    case = masking_case(sealed.stream, history)
+    agency = None
+    if case.agency is not None:
+        at = parse_timestamp(sealed.envelope.get("at"), "at")
+        agency = BatchView(svc.ledger).registry.agency_as_of(case.agency, at)
     return personal_data_findings(served, case, svc.ledger.config, agency, public_surface=True)
 
 

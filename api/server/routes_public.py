@@ -2,9 +2,14 @@
 the annual statistics.
 
 They read only the public tables of the read models (``pub_decisions``, ``pub_withdrawals``,
-``pub_agencies``, ``pub_officers``, ``pub_items``, ``pub_review_catalogues``: redacted by the
-projections, never personal data) and the aggregate counts of ``proj_statistics`` (agency,
-year, metric, number).
+``pub_licences``, ``pub_licence_withdrawals``, ``pub_licence_endings``, ``pub_agencies``,
+``pub_officers``, ``pub_items``, ``pub_review_catalogues``: redacted by the projections, never
+personal data) and the aggregate counts of ``proj_statistics`` (agency, year, metric, number).
+No complaint is ever public (PUB-06): no route here reads a complaint table.
+
+Each entry of the list and the feeds has a ``kind`` and its ``label``: ``decision`` (处罚决定公开),
+``withdrawal`` (撤回公示), ``licence`` (行政许可: a published licence decision, PUB-06) and
+``licence_withdrawal`` (its own withdrawal, or the 撤回/撤销/注销 that ended the licence: PUB-07).
 
 ``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
 not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
@@ -35,18 +40,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.server import readmodels
 from api.server.auth import ServicesDep
-from api.server.problems import problem_responses
+from api.server.problems import Problem, problem_responses
 from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area, Services
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, statistics_table
-from projections import queries
+from projections import kind_queries, queries
 from projections.disclosure import credential_status_on
+from projections.labels import DISCLOSURE_KIND_LABELS
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
 
+DISCLOSURES = ("disclosure", "licence_disclosure")
+"""The projections the disclosure list and the feeds read (their cached answers follow both)."""
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "未改变 (If-None-Match 与 ETag 相同)"}}
-FEED_TITLE = "行政执法公示 (行政处罚决定与撤回)"
+FEED_TITLE = "行政执法公示 (行政处罚决定、行政许可决定与撤回)"
 
 
 class AtomResponse(Response):
@@ -62,8 +70,9 @@ class Disclosure(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str = Field(description="decision | withdrawal")
-    id: str = Field(description="<案件流>@<版本>")
+    kind: str = Field(description="decision | withdrawal | licence | licence_withdrawal")
+    label: str = Field(description="处罚决定公开、撤回公示、行政许可、行政许可撤回公示")
+    id: str = Field(description="<案件流或许可流>@<版本>")
     case: str
     version: int
     at: str | None = Field(description="公示或撤回的时间")
@@ -155,6 +164,8 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
         [*params_w, limit + 1])
     keyed = [(r.pop("published_utc") or "", _decision(r)) for r in decisions]
     keyed += [(r.pop("withdrawn_utc") or "", _withdrawal(r)) for r in withdrawals]
+    keyed += kind_queries.public_licence_entries(models, as_of, agency=agency, cursor=cursor, limit=limit,
+                                                 search=search)
     return newest(keyed, limit)
 
 
@@ -170,12 +181,14 @@ def newest(keyed: list[tuple[str, dict[str, Any]]], limit: int) -> tuple[list[di
 def _decision(row: dict[str, Any]) -> dict[str, Any]:
     readmodels.decode_json_columns(row)
     grp = row.pop("grp")
-    return {"kind": "decision", "id": f"{grp}@{row['version']}", "case": grp, "at": row.get("published_at"), **row}
+    return {"kind": "decision", "label": DISCLOSURE_KIND_LABELS["decision"], "id": f"{grp}@{row['version']}",
+            "case": grp, "at": row.get("published_at"), **row}
 
 
 def _withdrawal(row: dict[str, Any]) -> dict[str, Any]:
     grp = row.pop("grp")
-    return {"kind": "withdrawal", "id": f"{grp}@{row['version']}", "case": grp, "at": row.get("withdrawn_at"), **row}
+    return {"kind": "withdrawal", "label": DISCLOSURE_KIND_LABELS["withdrawal"], "id": f"{grp}@{row['version']}",
+            "case": grp, "at": row.get("withdrawn_at"), **row}
 
 
 def _agency(value: str | None) -> str | None:
@@ -192,7 +205,7 @@ Until = Query(None, alias="to", description="决定日期止 (含)")
 
 
 @router.get("/disclosures", response_model=Disclosures, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: 公示中的行政处罚决定与撤回公示 (新的在前, 游标分页; 可检索)")
+            summary="事后公开: 公示中的行政处罚决定、行政许可决定与撤回公示 (新的在前, 游标分页; 可检索)")
 async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | None = AsOf,
                            agency: str | None = AgencyFilter,
                            q: str | None = SearchText, credit_code: str | None = CreditCode,
@@ -210,22 +223,24 @@ async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | Non
         return orjson.dumps({"as_of": day.isoformat(), "items": entries,
                              "next": readmodels.encode_cursor(following) if following is not None else None})
 
-    body = await run_in_threadpool(models.cached, ("disclosure",), ("disclosures", day, who, cursor, limit, search),
+    body = await run_in_threadpool(models.cached, DISCLOSURES, ("disclosures", day, who, cursor, limit, search),
                                    build)
     return readmodels.bytes_answer(request, body, media_type="application/json")
 
 
 def _entry_title(entry: dict[str, Any]) -> str:
     number = entry.get("document_no") or entry["case"]
-    if entry["kind"] == "withdrawal":
-        return f"撤回公示: {number}"
+    if entry["kind"] in ("withdrawal", "licence_withdrawal"):
+        return f"{entry['label']}: {number}"
+    if entry["kind"] == "licence":
+        return f"{entry['label']}: {number} {entry.get('decision_label') or ''}".strip()
     return f"{number} {entry.get('outcome_label') or ''}".strip()
 
 
 def _entry_text(entry: dict[str, Any]) -> str:
-    if entry["kind"] == "withdrawal":
+    if entry["kind"] in ("withdrawal", "licence_withdrawal"):
         return "；".join(t for t in (entry.get("reason"), entry.get("explanation")) if t) or "已撤回公示"
-    return str(entry.get("text") or entry.get("outcome_label") or "")
+    return str(entry.get("text") or entry.get("outcome_label") or entry.get("decision_label") or "")
 
 
 def _base(request: Request) -> str:
@@ -234,6 +249,8 @@ def _base(request: Request) -> str:
 
 def public_page(entry: dict[str, Any], base: str) -> str:
     """The entry's public page: a decision's own page, a withdrawal's line on the 撤下公示 page."""
+    if entry["kind"] in ("licence", "licence_withdrawal"):
+        return f"{base}/v1/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
     number = str(entry["case"]).removeprefix("case/")
     if entry["kind"] == "withdrawal":
         return f"{base}/public/withdrawals#w-{quote(number)}-{entry['version']}"
@@ -321,7 +338,7 @@ async def _feed(request: Request, svc: Services, name: str, agency: str | None, 
                           feed=_first_url(base, name, who, None))
         return render(entries, base, links)
 
-    body = await run_in_threadpool(models.cached, ("disclosure",), (name, day, who, cursor, limit, base), build)
+    body = await run_in_threadpool(models.cached, DISCLOSURES, (name, day, who, cursor, limit, base), build)
     return feed_answer(request, body, media_type)
 
 
@@ -410,6 +427,28 @@ def json_feed(entries: list[dict[str, Any]], base: str, links: FeedLinks | None 
 # HEAD: the GET's answer and headers without the body (for a reader polling Last-Modified or ETag)
 router.add_api_route("/feed.atom", feed_atom, methods=["HEAD"], include_in_schema=False)
 router.add_api_route("/feed.json", feed_json, methods=["HEAD"], include_in_schema=False)
+
+
+class PublicLicence(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    stream: str
+    as_of: str
+    decisions: list[dict[str, Any]]
+    ended_by: list[dict[str, Any]] = Field(description="终止该许可的撤回、撤销、注销决定 (公示随之撤下)")
+
+
+@router.get("/licences/{number}", response_model=PublicLicence,
+            responses={**NOT_MODIFIED, **problem_responses(404, 422)},
+            summary="事后公开: 一项行政许可的公示 (已撤下的不含公示文本) 与终止它的决定")
+async def public_licence(request: Request, svc: ServicesDep, number: str, as_of: date | None = AsOf) -> Response:
+    models = read_models(svc)
+    stream = number if number.startswith("licence/") else f"licence/{number}"
+    day = as_of or readmodels.today()
+    found = await run_in_threadpool(kind_queries.public_licence, models.db, stream, day)
+    if found is None:
+        raise Problem(404, "not-found", f"没有公示的行政许可 {stream}")
+    return readmodels.json_answer(request, found)
 
 
 _REGISTRY = (("agencies", "pub_agencies", "stream", "stream"), ("officers", "pub_officers", "agency", "stream"),

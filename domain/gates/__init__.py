@@ -24,7 +24,12 @@ from domain.gates.core import (
     gates_for,
     with_registry,
 )
-from domain.gates.publication import describe_findings, personal_data_context, personal_data_findings
+from domain.gates.publication import (
+    describe_findings,
+    masking_case,
+    personal_data_context,
+    personal_data_findings,
+)
 
 __all__ = [
     "CASES",
@@ -41,6 +46,7 @@ __all__ = [
     "gate",
     "gate_rule_ids",
     "gates_for",
+    "masking_case",
     "personal_data_context",
     "personal_data_findings",
     "with_registry",

@@ -37,7 +37,7 @@ from domain.complaint_state import ComplaintState, fold_complaint
 from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.fields import StreamKind
-from domain.licence_state import LicenceState, fold_licence
+from domain.licence_state import LicenceState, fold_licence, publication_case
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.step import Step
 from domain.step_types import StepType, step_types_of
@@ -220,8 +220,11 @@ def _case_stream(step: Step, ctx: GateContext) -> _Stream:
 
 
 def _licence_stream(step: Step, ctx: GateContext) -> _Stream:
-    state = fold_licence(step.stream, ctx.history(step.stream))
-    return _Stream(fold_case(step.stream, []), state.agency, licence=state)
+    """The case the publication gates read is the licence's masking context (the applicant, the
+    persons the stream names, its suppressions): ``domain.licence_state.publication_case``."""
+    history = ctx.history(step.stream)
+    state = fold_licence(step.stream, history)
+    return _Stream(publication_case(step.stream, history), state.agency, licence=state)
 
 
 def _complaint_stream(step: Step, ctx: GateContext) -> _Stream:

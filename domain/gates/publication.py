@@ -3,13 +3,14 @@ bytes are served publicly, and publications a minor's or a suppressed case forbi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
 
-from domain.casestate import CaseState
+from domain.casestate import CaseState, fold_case
 from domain.config import LAW, OGI, Config
 from domain.gates.core import PUBLICLY_SERVED, Judged, gate
 from domain.gates.penalty import under
+from domain.licence_state import publication_case
 from domain.personal_data import Finding, find_personal_data_in, mask
 from domain.registry import AgencyState
 
@@ -22,6 +23,18 @@ _FINDING_NAMES: Final = {
     "address": "住址", "name": "自然人姓名",
 }
 
+
+
+def masking_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
+    """The state a public text of ``stream`` is judged against (PUB-01): a case's own state, a
+    licence's applicant and the persons it names (``publication_case``); any other stream knows
+    no names (an empty case)."""
+    kind = stream.split("/", 1)[0]
+    if kind == "case":
+        return fold_case(stream, history)
+    if kind == "licence":
+        return publication_case(stream, history)
+    return fold_case(stream, [])
 
 
 def personal_data_context(case: CaseState, config: Config,

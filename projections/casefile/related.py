@@ -252,7 +252,7 @@ class _Streams:
         return None
 
 
-def registry_of(histories: Mapping[str, History]) -> RegistryAsOf:
+def registry_of(histories: Mapping[str, History]) -> HistoryRegistry:
     """The registry as of any time over the given officer and agency streams (a projection's fold
     of a lawsuit: the streams of :func:`named_in_court`)."""
     return HistoryRegistry(_Streams(histories))

@@ -11,7 +11,7 @@ correcting decision and LIC-19's 注销 after a revocation or withdrawal.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -79,9 +79,7 @@ class LicenceFold:
         for i in range(len(self.publications) - 1, -1, -1):
             found = self.publications[i]
             if found.withdrawn_version is None:
-                values = {"version": found.version, "published_at": found.published_at, "text": found.text,
-                          "corrected_version": found.corrected_version, "withdrawn_version": None, **changes}
-                self.publications[i] = LicencePublication(**values)
+                self.publications[i] = replace(found, **changes)
                 return
 
     # -- deadlines -----------------------------------------------------------------------

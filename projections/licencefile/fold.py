@@ -16,6 +16,7 @@ from typing import Any, Final, NamedTuple
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.config import Config
+from domain.licence_state import publication_case
 from domain.reading import mapping_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
@@ -97,16 +98,22 @@ def _issued(fold: LicenceFold, step: Step) -> None:
 
 
 def _published(fold: LicenceFold, step: Step) -> None:
-    fold.publications.append(LicencePublication(step.version, time_of(step.data.get("published_at")) or step.at,
-                                                str(step.data.get("text") or "")))
+    data = step.data
+    fold.publications.append(LicencePublication(step.version, time_of(data.get("published_at")) or step.at,
+                                                str(data.get("text") or ""), channel=_text(data.get("channel")),
+                                                url=_text(data.get("url"))))
 
 
 def _publication_corrected(fold: LicenceFold, step: Step) -> None:
-    fold.mark_publication(corrected_version=step.version)
+    fold.mark_publication(corrected_version=step.version, corrected_text=_text(step.data.get("text")),
+                          corrected_at=time_of(step.data.get("corrected_at")) or step.at)
 
 
 def _publication_withdrawn(fold: LicenceFold, step: Step) -> None:
-    fold.mark_publication(withdrawn_version=step.version)
+    data = step.data
+    fold.mark_publication(withdrawn_version=step.version, withdrawn_at=time_of(data.get("withdrawn_at")) or step.at,
+                          withdrawal_reason=_text(data.get("reason")),
+                          withdrawal_explanation=_text(data.get("explanation")))
 
 
 def _suppressed(fold: LicenceFold, step: Step) -> None:
@@ -202,6 +209,7 @@ def _licence_file(fold: LicenceFold, history: History) -> LicenceFile:
     accepted = limits.accepted
     number = fold.stream.split("/", 1)[1] if "/" in fold.stream else fold.stream
     documents = tuple(fold.documents)
+    named = publication_case(fold.stream, history)
     return LicenceFile(
         stream=fold.stream, number=number, exists=bool(history), kind=fold.kind, agency=fold.agency, item=fold.item,
         application=fold.application, action=fold.action, applicant=fold.applicant, concerns=fold.concerns,
@@ -214,4 +222,5 @@ def _licence_file(fold: LicenceFold, history: History) -> LicenceFile:
         catalogue=licence_catalogue(documents), timeline=tuple(fold.timeline), deadlines=fold.deadlines(limits),
         excluded=limits.excluded, extensions=limits.decision.extensions if limits.decision is not None else (),
         officers=tuple(dict.fromkeys(fold.officers)), events=len(history), backfilled=fold.backfilled,
+        person_names=named.person_names, organisation_names=named.organisation_names,
     )

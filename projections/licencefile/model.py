@@ -111,6 +111,13 @@ class LicencePublication:
     text: str
     corrected_version: int | None = None
     withdrawn_version: int | None = None
+    channel: str | None = None
+    url: str | None = None
+    corrected_at: datetime | None = None
+    corrected_text: str | None = None
+    withdrawn_at: datetime | None = None
+    withdrawal_reason: str | None = None
+    withdrawal_explanation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +164,19 @@ class LicenceFile:
     officers: tuple[str, ...] = ()
     events: int = 0
     backfilled: int = 0
+    person_names: tuple[str, ...] = ()
+    """Every natural person the stream names (applicant, agent, interested parties, hearing agents):
+    what PUB-01 masks on a public surface (``domain.licence_state.publication_case``)."""
+    organisation_names: tuple[str, ...] = ()
+
+    @property
+    def party(self) -> Party | None:
+        """The applicant (or holder) as the masking reads a file's party (``projections.disclosure``)."""
+        return self.applicant
+
+    @property
+    def people(self) -> tuple[Party, ...]:
+        return (self.applicant,) if self.applicant is not None else ()
 
     @property
     def status_label(self) -> str:

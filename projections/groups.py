@@ -1,0 +1,105 @@
+"""What a runner folds: one *group* per file, by stream kind, and the registry streams its fold reads.
+
+Why a module of its own: every kind of file is folded by its own pure function
+(``projections.casefile``, ``projections.licencefile``, ``projections.complaintfile``) and the
+runner must not care which. A case group is a case stream with the 复议 and lawsuits that target
+it; a supervision, licence or complaint stream is a group of its own. The coercion, enforcement
+and inspection streams of a later issue join :data:`OWN` and :func:`fold_group` the same way.
+
+The folds read the registry as of a time: a lawsuit the officers named in court, a case at 案源登记
+who recorded its source, a licence its agency (the item's published periods, LIC-10), a complaint
+the officer who registered it (the bureau, CMP). :func:`registry_streams` names them, so the runner
+loads them with the group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from domain.calendar import WorkingCalendar
+from domain.config import Config
+from domain.registry import HistoryRegistry
+from projections.casefile import (
+    CaseFile,
+    LawsuitFile,
+    ReviewFile,
+    SupervisionFile,
+    fold_casefile,
+    fold_lawsuit,
+    fold_review,
+    fold_supervision,
+    named_in_court,
+    registered_agency,
+    registry_of,
+    source_officer,
+)
+from projections.complaintfile import ComplaintFile, fold_complaintfile
+from projections.licencefile import LicenceFile, fold_licencefile
+
+__all__ = ["GROUP_STREAMS", "OWN", "Folded", "fold_group", "registry_streams"]
+
+History = Sequence[Mapping[str, Any]]
+Folded = CaseFile | SupervisionFile | LicenceFile | ComplaintFile
+
+OWN: Final = ("case/", "supervision/", "licence/", "complaint/")
+"""The streams that are groups of their own (a 复议 or a lawsuit belongs to its case's group)."""
+GROUP_STREAMS: Final = ("case/", "review/", "litigation/", "supervision/", "licence/", "complaint/")
+"""Every stream folded into a group (a parallel rebuild decodes them where it folds them)."""
+
+
+def fold_group(key: str, streams: Sequence[str], data: Mapping[str, History], *, config: Config,
+               calendar: WorkingCalendar, registry: HistoryRegistry | None = None) -> Folded:
+    """The file of one group from ``data``, the envelopes of its streams (and of the registry
+    streams :func:`registry_streams` names, through ``registry``)."""
+    found = registry or registry_of({})
+    if key.startswith("supervision/"):
+        return fold_supervision(key, data.get(key, ()), calendar=calendar)
+    if key.startswith("licence/"):
+        return fold_licencefile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
+    if key.startswith("complaint/"):
+        return fold_complaintfile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
+    case_history = data.get(key, ()) if key.startswith("case/") else ()
+    agency = registered_agency(case_history)
+    reviews: list[ReviewFile] = []
+    lawsuits: list[LawsuitFile] = []
+    for stream in streams:
+        if stream.startswith("review/"):
+            reviews.append(fold_review(stream, data.get(stream, ()), config=config, calendar=calendar, agency=agency))
+        elif stream.startswith("litigation/"):
+            lawsuits.append(fold_lawsuit(stream, data.get(stream, ()), registry=found, agency=agency))
+    return fold_casefile(key, case_history, reviews=reviews, lawsuits=lawsuits, config=config, calendar=calendar,
+                         registry=found)
+
+
+def _first_data(history: History, *types: str) -> tuple[Mapping[str, Any], Mapping[str, Any]] | None:
+    for entry in history:
+        if entry.get("type") in types:
+            data = entry.get("data")
+            return entry, data if isinstance(data, Mapping) else {}
+    return None
+
+
+def registry_streams(members: Mapping[str, Sequence[str]], data: Mapping[str, History]) -> list[str]:
+    """The registry streams the folds of ``members`` read (officers and agencies), sorted."""
+    named: set[str] = set()
+    for key, streams in members.items():
+        for stream in streams:
+            if stream.startswith("litigation/"):
+                named |= named_in_court(data.get(stream, ()))
+        history = data.get(key, ())
+        if key.startswith("case/"):
+            source = source_officer(history)
+            if source is not None:
+                named.add(source[0])
+        elif key.startswith("licence/"):
+            opening = _first_data(history, "LicenceApplied", "LicenceProceedingOpened")
+            agency = opening[1].get("agency") if opening is not None else None
+            if isinstance(agency, str) and agency.startswith("agency/"):
+                named.add(agency)
+        elif key.startswith("complaint/"):
+            opening = _first_data(history, "ComplaintReceived")
+            by = opening[0].get("by") if opening is not None else None
+            if isinstance(by, str) and by.startswith("officer/"):
+                named.add(by)
+    return sorted(named)
