@@ -92,8 +92,9 @@ def public_withdrawals(ctx: Visitor) -> Response:
     rows = [*found.rows, *licences.rows]
     positions = {(r["grp"], r["version"]): proofs.position_of(svc, ctx.reads, r["grp"], r["version"]) for r in rows}
     withheld = {(r["grp"], r["version"]) for r in rows if proofs.bytes_withheld(svc, r["grp"], r["version"])}
+    unserved = {(r["grp"], r["version"]) for r in licences.rows if not proofs.bytes_served(svc, r["grp"], r["version"])}
     return render(ctx, "public_withdrawals.html", public=True, page=found, licences=licences, positions=positions,
-                  withheld=withheld)
+                  withheld=withheld, unserved=unserved)
 
 
 @router.get("/public/registry")
