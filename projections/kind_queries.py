@@ -26,10 +26,10 @@ from projections.labels import (
     LICENCE_DECISION_LABELS,
     LICENCE_ENDINGS,
     STAGES,
-    STEP_LABELS,
     STEP_STAGE,
     WARNING_LABELS,
     deadline_label,
+    step_label,
 )
 from projections.queries import DecisionSearch, escape_like, rows_of, state_on, words
 from projections.sql import Database
@@ -41,12 +41,15 @@ __all__ = [
     "Reader",
     "complaint_file",
     "complaint_register",
+    "ending_reason",
+    "ending_withdrawals",
     "file_warnings",
     "licence_file",
     "licence_history",
     "licences",
     "public_licence",
     "public_licence_entries",
+    "shown_licences",
 ]
 
 LICENCE_TEXT: Final = ("document_no", "party_name", "party_credit_code", "licence_no", "text")
@@ -55,7 +58,7 @@ _ENDINGS_SQL: Final = "(" + ", ".join(f"'{e}'" for e in sorted(LICENCE_ENDINGS))
 
 
 def _timeline(lines: Sequence[Sequence[Any]], stream: str) -> list[dict[str, Any]]:
-    return [{"stream": stream, "version": v, "type": kind, "label": STEP_LABELS.get(kind, kind),
+    return [{"stream": stream, "version": v, "type": kind, "label": step_label(kind, stream),
              "stage": STAGES.get(STEP_STAGE.get(kind, ""), ""), "at": at, "recorded_at": recorded, "by": by,
              "backfilled": backfilled, "overrides": overrides}
             for v, kind, at, recorded, by, backfilled, overrides in lines]
@@ -324,19 +327,13 @@ def public_licence_entries(reader: Reader, as_of: date, *, agency: str | None, c
       takes a published licence off the list (one entry per ending)."""
     day = as_of.isoformat()
     licences_t, endings_t = reader.table("pub_licences"), reader.table("pub_licence_endings")
-    ended_by = _ENDED_BY.format(endings=endings_t)
-    where_l = ["l.status = 'published'", "l.published_on <= ?", "(l.valid_to IS NULL OR l.valid_to >= ?)",
-               f"(l.decision IN {_ENDINGS_SQL} OR NOT EXISTS ({ended_by}))"]
-    params_l: list[Any] = [day, day, day]
+    where_l, params_l = shown_licences(endings_t, as_of)
     if search is not None and search.active:
         found, values = search.where("l.", LICENCE_TEXT)
         where_l += found
         params_l += values
     where_w, params_w = ["withdrawn_on <= ?"], [day]
-    where_e = ["e.effective_on <= ?", f"EXISTS (SELECT 1 FROM {licences_t} l WHERE l.status = 'published' AND "
-               f"l.grp <> e.grp AND l.decision NOT IN {_ENDINGS_SQL} AND (e.licence_stream = l.grp OR "
-               "(l.licence_no IS NOT NULL AND e.licence_no = l.licence_no)))"]
-    params_e: list[Any] = [day]
+    where_e, params_e = ending_withdrawals(licences_t, as_of)
     if agency is not None:
         for where, params, alias in ((where_l, params_l, "l."), (where_w, params_w, ""), (where_e, params_e, "e.")):
             where.append(f"{alias}agency = ?")
@@ -367,6 +364,28 @@ def public_licence_entries(reader: Reader, as_of: date, *, agency: str | None, c
     return keyed
 
 
+def shown_licences(endings_t: str, as_of: date) -> tuple[list[str], list[Any]]:
+    """The conditions (over ``pub_licences l``) of a licensing decision shown on ``as_of``: published,
+    not withdrawn, its licence still valid and not ended by a later 撤回/撤销/注销 in force (PUB-07)."""
+    day = as_of.isoformat()
+    ended_by = _ENDED_BY.format(endings=endings_t)
+    return (["l.status = 'published'", "l.published_on <= ?", "(l.valid_to IS NULL OR l.valid_to >= ?)",
+             f"(l.decision IN {_ENDINGS_SQL} OR NOT EXISTS ({ended_by}))"], [day, day, day])
+
+
+def ending_withdrawals(licences_t: str, as_of: date) -> tuple[list[str], list[Any]]:
+    """The conditions (over ``pub_licence_endings e``) of a 撤回/撤销/注销 in force on ``as_of`` that takes
+    a published grant off the public list (PUB-07)."""
+    return (["e.effective_on <= ?", f"EXISTS (SELECT 1 FROM {licences_t} l WHERE l.status = 'published' AND "
+             f"l.grp <> e.grp AND l.decision NOT IN {_ENDINGS_SQL} AND (e.licence_stream = l.grp OR "
+             "(l.licence_no IS NOT NULL AND e.licence_no = l.licence_no)))"], [as_of.isoformat()])
+
+
+def ending_reason(licence_no: str | None, action_label: str) -> str:
+    """Why a 撤回/撤销/注销 takes a grant's publication off the list, as the public reads it."""
+    return f"许可{licence_no or ''}已{action_label.removesuffix('行政许可')}，原准予许可公示撤下（PUB-07）"
+
+
 def _licence_entry(row: dict[str, Any]) -> dict[str, Any]:
     grp = row.pop("grp")
     return {"kind": "licence", "label": DISCLOSURE_KIND_LABELS["licence"], "id": f"{grp}@{row['version']}",
@@ -385,7 +404,7 @@ def _ending_entry(row: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "licence_withdrawal", "label": DISCLOSURE_KIND_LABELS["licence_withdrawal"],
             "id": f"{grp}@{row['version']}", "case": grp, "version": row["version"], "at": row.pop("decided_utc"),
             "document_no": row.get("document_no"), "agency": row.get("agency"), "withdrawn_on": row["effective_on"],
-            "reason": f"许可{number}已{row['action_label'].removesuffix('行政许可')}，原准予许可公示撤下（PUB-07）",
+            "reason": ending_reason(number, row["action_label"]),
             "action": row["action"], "action_label": row["action_label"], "licence_no": row.get("licence_no")}
 
 

@@ -134,8 +134,24 @@ def deadline_label(state: str, holder: str | None) -> str:
 WARNING_LABELS: Final[dict[str, str]] = {"yellow": "黄色预警", "red": "红色预警", "provisional": "待定"}
 
 
-def step_label(step_type: str) -> str:
-    return STEP_LABELS.get(step_type, step_type)
+KIND_STEP_LABELS: Final[dict[str, dict[str, str]]] = {
+    "licence": {
+        "DecisionPublished": "许可决定公开", "PublicationSuppressed": "许可决定不予公开",
+        "PublicationCorrected": "许可公开信息更正", "PublicationWithdrawn": "许可公开信息撤下",
+        "DecisionServed": "许可决定送达", "DecisionCorrected": "许可决定纠错",
+        "LegalReviewRequested": "法制审核送审（许可）", "LegalReviewCompleted": "法制审核（许可）",
+        "CaseClosed": "办结", "CaseArchived": "归档",
+    },
+    "complaint": {"TimeLimitExtended": "答复期限延长", "CaseClosed": "办结", "CaseArchived": "归档"},
+}
+"""A step placed on several stream kinds, as it reads on a kind other than its home (a case): on a
+licence stream ``DecisionPublished`` publishes a licensing decision, not a penalty (PUB-06)."""
+
+
+def step_label(step_type: str, stream: str | None = None) -> str:
+    """A step's Chinese name; with its ``stream``, as it reads on that kind of stream."""
+    kind = stream.split("/", 1)[0] if stream else ""
+    return KIND_STEP_LABELS.get(kind, {}).get(step_type) or STEP_LABELS.get(step_type, step_type)
 
 
 # --------------------------------------------------------------------------- issue 13: every code and field

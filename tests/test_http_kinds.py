@@ -91,7 +91,8 @@ def test_public_list_and_feeds_label_licences_and_never_show_a_complainant(world
     atom = get(world, "/v1/public/feed.atom")
     feed = get(world, "/v1/public/feed.json")
     assert "行政许可" in atom.text and "处罚决定公开" not in feed.json()["items"][0]["title"]
-    assert feed.json()["items"][0]["url"].endswith(f"/v1/public/licences/{LICENCE}")
+    assert feed.json()["items"][0]["url"].endswith(f"/public/licences/{LICENCE}")
+    assert get(world, f"/public/licences/{LICENCE}").status_code == 200
     page = get(world, f"/v1/public/licences/{LICENCE}")
     assert page.status_code == 200 and page.json()["decisions"][0]["licence_no"] == LICENCE_NO
     public = [get(world, p).text for p in ("/v1/public/disclosures", "/v1/public/feed.atom", "/v1/public/feed.json",

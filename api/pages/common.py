@@ -18,7 +18,7 @@ from ledger.envelope import SealedEvent
 from projections.labels import IN_PROGRESS
 
 GRADES = ("优秀", "合格", "不合格", IN_PROGRESS)
-KINDS = ("case", "review", "litigation", "supervision", "agency", "officer", "calendar")
+KINDS = ("case", "review", "litigation", "supervision", "licence", "complaint", "agency", "officer", "calendar")
 
 
 def bounded_int(text: str | None, default: int, low: int = 1, high: int = 10**6) -> int:

@@ -117,3 +117,12 @@ def bytes_withheld(svc: Services, stream: str, version: int) -> bool:
     then links no bytes and has the browser check the inclusion of the leaf hash alone."""
     events = svc.ledger.cached(stream)
     return 0 < version <= len(events) and bool(withheld(svc, events[version - 1]))
+
+
+def bytes_served(svc: Services, stream: str, version: int) -> bool:
+    """Whether ``GET /v1/log/event/N`` serves this kind of event at all (the registry, publications and
+    withdrawals: ``PUBLICLY_SERVED``); a 撤销 decision is proven in the log, its bytes are not served."""
+    from domain.gates import PUBLICLY_SERVED
+
+    events = svc.ledger.cached(stream)
+    return 0 < version <= len(events) and events[version - 1].type in PUBLICLY_SERVED

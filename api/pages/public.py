@@ -1,4 +1,5 @@
-"""The public pages (``/public/…``, no login): disclosed decisions, withdrawals, the registry, statistics, the log."""
+"""The public pages (``/public/…``, no login): disclosed penalty and licensing decisions, withdrawals, the
+registry, statistics, the log. No complaint is ever shown here (PUB-06): no page reads a complaint table."""
 
 from __future__ import annotations
 
@@ -7,17 +8,20 @@ from datetime import date
 from fastapi import APIRouter
 from fastapi.responses import Response
 
-from api.pages import proofs
+from api.pages import kind_reads, proofs
 from api.pages.common import (
     agency_param,
     bounded_int,
     case_stream,
+    choice,
     date_param,
 )
 from api.pages.guards import Visitor
 from api.pages.web import (
     render,
 )
+from projections.labels import LICENCE_ENDINGS
+from projections.queries import DecisionSearch
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,11 +34,13 @@ def public_decisions(ctx: Visitor) -> Response:
     agency = agency_param(q.get("agency"))
     text = (q.get("q") or "")[:100]
     since, until = date_param(q.get("from")), date_param(q.get("to"))
-    found = ctx.reads.public_decisions(ctx.as_of, agency or None, bounded_int(q.get("page"), 1), text,
-                                       since=date.fromisoformat(since) if since else None,
-                                       until=date.fromisoformat(until) if until else None)
+    kind = choice(q.get("kind"), ("decision", "licence"))
+    search = DecisionSearch(text, "", date.fromisoformat(since) if since else None,
+                            date.fromisoformat(until) if until else None)
+    found = kind_reads.public_entries(ctx.reads, ctx.as_of, agency or None, bounded_int(q.get("page"), 1), search,
+                                      kind)
     return render(ctx, "public_list.html", public=True, page=found, agencies=ctx.reads.agencies(),
-                  agency_filter=agency, text=text, since=since, until=until)
+                  agency_filter=agency, text=text, since=since, until=until, kind=kind)
 
 
 @router.get("/public/decisions/{number}/{version}")
@@ -55,15 +61,40 @@ def public_decision(number: str, version: int, ctx: Visitor) -> Response:
                   withheld=proofs.bytes_withheld(svc, stream, version))
 
 
+@router.get("/public/licences/{number}")
+def public_licence(number: str, ctx: Visitor) -> Response:
+    """A licensing decision as published (行政许可 事后公开, PUB-06): each publication of the licence stream with
+    its proof, a withdrawn one without its text, and the 撤回/撤销/注销 that ended the licence (PUB-07)."""
+    stream = number if number.startswith("licence/") else f"licence/{number}"
+    found = kind_reads.public_licence(ctx.reads, stream, ctx.as_of)
+    day = ctx.as_of.isoformat()
+    shown = [r for r in (found or {}).get("decisions", []) if str(r.get("published_on") or "") <= day]
+    if found is None or not shown:
+        return render(ctx, "error.html", 404, public=True, title="未找到", message="没有这项行政许可的公示信息。")
+    ended = found["ended_by"]
+    for row in shown:
+        row["proof"] = proofs.event_proof(ctx.svc, ctx.reads, stream, int(row["version"]))
+        row["withheld"] = proofs.bytes_withheld(ctx.svc, stream, int(row["version"]))
+        row["expired"] = bool(row.get("valid_to")) and str(row["valid_to"]) < day
+        row["item_name"] = ctx.reads.item_name(row.get("agency"), row.get("item"))
+        if ended and row.get("decision") not in LICENCE_ENDINGS:
+            row["text"] = None  # the grant's publication is withdrawn once the licence is ended (PUB-07)
+    return render(ctx, "public_licence.html", public=True, stream=stream, rows=shown, ended=ended)
+
+
 @router.get("/public/withdrawals")
 def public_withdrawals(ctx: Visitor) -> Response:
     request = ctx.request
     svc = ctx.svc
     found = ctx.reads.public_withdrawals(bounded_int(request.query_params.get("page"), 1))
-    positions = {(r["grp"], r["version"]): proofs.position_of(svc, ctx.reads, r["grp"], r["version"])
-                 for r in found.rows}
-    withheld = {(r["grp"], r["version"]) for r in found.rows if proofs.bytes_withheld(svc, r["grp"], r["version"])}
-    return render(ctx, "public_withdrawals.html", public=True, page=found, positions=positions, withheld=withheld)
+    licences = kind_reads.public_licence_withdrawals(ctx.reads, ctx.as_of,
+                                                     bounded_int(request.query_params.get("lpage"), 1))
+    rows = [*found.rows, *licences.rows]
+    positions = {(r["grp"], r["version"]): proofs.position_of(svc, ctx.reads, r["grp"], r["version"]) for r in rows}
+    withheld = {(r["grp"], r["version"]) for r in rows if proofs.bytes_withheld(svc, r["grp"], r["version"])}
+    unserved = {(r["grp"], r["version"]) for r in licences.rows if not proofs.bytes_served(svc, r["grp"], r["version"])}
+    return render(ctx, "public_withdrawals.html", public=True, page=found, licences=licences, positions=positions,
+                  withheld=withheld, unserved=unserved)
 
 
 @router.get("/public/registry")

@@ -299,8 +299,8 @@ class Reads:
 
     def group_of(self, stream: str) -> str | None:
         """The case group a 复议 or lawsuit stream belongs to (its target case)."""
-        if stream.startswith("case/"):
-            return stream
+        if stream.startswith(("case/", "licence/", "complaint/")):
+            return stream  # a file of its own (its evaluation's group)
         if self.db.exists("proj_links"):
             found = self.rows(f"SELECT grp FROM {self.t('proj_links')} WHERE stream = ?", [stream])
             if found:
@@ -321,8 +321,7 @@ class Reads:
         row = found[0]
         row["findings"] = orjson.loads(row["findings"] or "[]")
         for f in row["findings"]:
-            spec = RULES.get(str(f.get("rule")))
-            f["title"] = spec.title if spec is not None else ""
+            f["title"] = rule_title(str(f.get("rule")))
         return row
 
     def evaluation_object(self, row: Mapping[str, Any]) -> Evaluation:
@@ -522,6 +521,18 @@ class Reads:
 
     def public_statistics(self, year: int | None) -> list[dict[str, Any]]:
         return self.figures(None, year)
+
+
+def rule_title(rule: str) -> str:
+    """A rule's title from the rule book of whichever kind of file it judges (case, licence, complaint)."""
+    from audit.complaint_rulebook import COMPLAINT_RULES
+    from audit.licence_rulebook import LICENCE_RULES
+
+    for book in (RULES, LICENCE_RULES, COMPLAINT_RULES):
+        spec = book.get(rule)
+        if spec is not None:
+            return spec.title
+    return ""
 
 
 def public_tables() -> list[str]:

@@ -9,6 +9,11 @@
 | ``/ui/cases/{number}/evaluation.html`` | the printable evaluation report |
 | ``/ui/cases/{number}/export.zip`` | the file to take away and check offline (as ``enforcement-ledger export``) |
 | ``/ui/cases/{number}/case.pdf``, ``…/evaluation.pdf`` | the case file and the 评查意见书, in PDF to print |
+| ``/ui/licences`` | licence files (行政许可): agency, status, decision, grade, warning colour, text |
+| ``/ui/licences/{number}`` | a licence file: applicant, decision, 卷内目录, timeline, deadlines, evaluation |
+| ``/ui/licences/register/{licence_no}`` | a licence from grant through change and renewal to 撤回/撤销/注销 |
+| ``/ui/complaints`` | the supervisors' register of complaints (投诉举报) with acceptance and answer warnings |
+| ``/ui/complaints/{number}`` | a complaint file: all of it for the bureau's supervisors, its view for the agency |
 | ``/ui/events/{kind}/{id}/{version}`` | one event: its data, signature, chain, inclusion proof, findings |
 | ``/ui/streams/{kind}/{id}`` | the events of a 复议, lawsuit or supervision stream |
 | ``/ui/streams/supervision/{id}/notice.pdf`` | the 责令整改通知书 of a rectification order |
@@ -16,7 +21,8 @@
 | ``/ui/supervision`` | warnings, per-agency figures, rectification orders and their follow-up |
 | ``/ui/supervision/warnings`` | every red and yellow warning |
 | ``/ui/supervision/sample`` | a reproducible random sample for evaluation (双随机) |
-| ``/public/`` … | disclosed decisions with their proofs, withdrawals, the registry, statistics, the log |
+| ``/public/`` … | penalty and licensing decisions with proofs, withdrawals, registry, statistics, log |
+| ``/public/licences/{number}`` | a licensing decision as published (行政许可 事后公开) and what ended it |
 
 Everything is read from the read models (paginated) and filtered by the API's read
 policy; the public pages read only the public tables (``pub_*``) and the log.
@@ -26,10 +32,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages import cases, public, site, streams, supervision
+from api.pages import cases, complaints, licences, public, site, streams, supervision
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _resource in (site, cases, streams, supervision, public):
+for _resource in (site, cases, licences, complaints, streams, supervision, public):
     router.include_router(_resource.router)

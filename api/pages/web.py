@@ -124,13 +124,28 @@ def codes(values: Any, field: str | None = None) -> str:
     return "—" if values is None or values == "" else code_label(values, field)
 
 
+FILE_PAGES = {"case": ("/ui/cases/", "案卷"), "licence": ("/ui/licences/", "许可案卷"),
+              "complaint": ("/ui/complaints/", "投诉举报案卷")}
+"""The page of each kind of file (a group whose events and evaluation a page shows)."""
+
+
+def file_url(group: Any) -> str:
+    """The page of a file (``case/…``, ``licence/…``, ``complaint/…``)."""
+    kind, _, ident = str(group or "").partition("/")
+    return FILE_PAGES[kind][0] + quote(ident, safe="") if kind in FILE_PAGES else "/ui/cases"
+
+
+def file_name(group: Any) -> str:
+    return FILE_PAGES.get(str(group or "").partition("/")[0], ("", "案卷"))[1]
+
+
 _env.filters.update(yuan=yuan, percent=percent, short=short, day=day, number=number_of, citations=citations,
                     bands=bands, code=codes, field_label=field_label, moment=moment, step_label=step_label)
 _env.globals.update(readable=readable, STATUS_LABELS=STATUS_LABELS, WARNING_LABELS=WARNING_LABELS,
                     GRADE_LABELS=GRADE_LABELS, SEVERITY_LABELS=SEVERITY_LABELS,
                     CREDENTIAL_STATUS_LABELS=CREDENTIAL_STATUS_LABELS, RECORD_KIND_LABELS=RECORD_KIND_LABELS,
                     PROCEDURE_LABELS=PROCEDURE_LABELS, PARTY_KIND_LABELS=PARTY_KIND_LABELS,
-                    quote=lambda s: quote(str(s), safe=""))
+                    quote=lambda s: quote(str(s), safe=""), file_url=file_url, file_name=file_name)
 
 
 def reads_of(svc: Services) -> Reads:

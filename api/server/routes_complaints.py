@@ -93,7 +93,7 @@ def _file(models: ReadModels, principal: Principal, number: str, as_of: date) ->
         found = kind_queries.complaint_file(models.db, stream, as_of=as_of, calendar=models.calendar(),
                                             config=models.config, complainant=True)
         view = "supervisor"
-    elif principal.agency is not None and principal.agency in _named_agencies(against, rows[0]["file"]):
+    elif principal.agency is not None and principal.agency in named_agencies(against, rows[0]["file"]):
         found = kind_queries.complaint_file(models.db, stream, as_of=as_of, calendar=models.calendar(),
                                             config=models.config, agency=principal.agency)
         view = "agency"
@@ -104,7 +104,7 @@ def _file(models: ReadModels, principal: Principal, number: str, as_of: date) ->
     return {**found, "view": view}
 
 
-def _named_agencies(against: str | None, document: str | None) -> set[str]:
+def named_agencies(against: str | None, document: str | None) -> set[str]:
     """The agency complained of and those the complaint was transferred or assigned to."""
     found = {against} if against else set()
     assignments = orjson.loads(document or b"{}").get("assignments") or []

@@ -248,9 +248,12 @@ def _base(request: Request) -> str:
 
 
 def public_page(entry: dict[str, Any], base: str) -> str:
-    """The entry's public page: a decision's own page, a withdrawal's line on the 撤下公示 page."""
-    if entry["kind"] in ("licence", "licence_withdrawal"):
-        return f"{base}/v1/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
+    """The entry's public page: a decision's own page (a licensing decision's: ``/public/licences/…``), a
+    withdrawal's line on the 撤下公示 page."""
+    if entry["kind"] == "licence":
+        return f"{base}/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
+    if entry["kind"] == "licence_withdrawal":
+        return f"{base}/public/withdrawals#lw-{quote(str(entry['case']).removeprefix('licence/'))}-{entry['version']}"
     number = str(entry["case"]).removeprefix("case/")
     if entry["kind"] == "withdrawal":
         return f"{base}/public/withdrawals#w-{quote(number)}-{entry['version']}"

@@ -187,3 +187,26 @@ def text_of(page: str) -> str:
 
 def links(page: str, prefix: str) -> list[str]:
     return [html.unescape(h) for h in re.findall(r'href="([^"]+)"', page) if html.unescape(h).startswith(prefix)]
+
+
+def officer_token(site: Site, agency: str, role: str = "officer") -> str:
+    """Sign in as the first registered officer of ``agency`` holding ``role``: the key of ``site.tokens``
+    (``logged_in(site, key)``), made once."""
+    key = f"{role}@{agency}"
+    if key not in site.tokens:
+        found = site.rows("SELECT stream FROM pub_officers WHERE agency = ? AND roles LIKE ? ORDER BY stream",
+                          (agency, f'%"{role}"%'))
+        assert found, f"the demo has no {role} in {agency}"
+        identity = str(found[0]["stream"])
+        site.tokens[key] = site.app.state.services.tokens.create(identity, name=f"pages test {key}")[1]
+        site.identities[key] = identity
+    return key
+
+
+def project(site: Site) -> None:
+    """Bring the read models up to the ledger's head (after a test records a step)."""
+    runner = Runner(site.app.state.services.ledger.store)
+    try:
+        runner.run_once()
+    finally:
+        runner.close()
