@@ -300,6 +300,18 @@ class WorkingCalendar:
             return d in _LIB_WORKDAYS or (d.weekday() < 5 and d not in _LIB_HOLIDAYS)
         return None
 
+    def is_declared_holiday(self, d: date) -> bool | None:
+        """Whether ``d`` is a day off the holiday notice declares (a 法定节假日 block, its weekend days
+        included), not a plain weekend; ``None`` when its year is unknown (CAL-09 with
+        ``enforcement.weekends_protected`` off)."""
+        _require_date(d, "日期")
+        notice = self._by_year.get(d.year)
+        if notice is not None:
+            return d in notice.holidays
+        if d.year in LIBRARY_YEARS:
+            return d in _LIB_HOLIDAYS
+        return None
+
     def _probe(self, d: date) -> tuple[bool, bool]:
         """(is working, known): unknown years fall back to the estimate."""
         known = self.is_working_day(d)

@@ -30,6 +30,7 @@ from domain.limits import (
     recorded_extensions,
     step_day,
     within,
+    working_days_strictly_between,
 )
 from domain.reading import mapping_of
 
@@ -95,10 +96,7 @@ def decision_limit(calendar: WorkingCalendar, accepted_on: date, terms: LicenceL
 
 def hearing_notice_gap(calendar: WorkingCalendar, served_on: date, held_on: date) -> DayCount:
     """Working days strictly between a hearing notice and the hearing (Q4's reading of "七日前")."""
-    found = calendar.working_days_between(served_on, held_on)
-    held_working = calendar.is_working_day(held_on)
-    days = found.days - (1 if held_working is not False and held_on > served_on else 0)
-    return DayCount(days, found.provisional or held_working is None)
+    return working_days_strictly_between(calendar, served_on, held_on)
 
 
 def hearing_notice_in_time(calendar: WorkingCalendar, served_on: date, held_on: date, notice_wd: int) -> bool | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
-from domain.calendar import Deadline, shanghai_date
+from domain.calendar import DayCount, Deadline, WorkingCalendar, shanghai_date
 from domain.extensions import Extension, approval_day
 from domain.reading import int_of, mapping_of
 from domain.registry import step_time
@@ -32,6 +32,7 @@ __all__ = [
     "recorded_extensions",
     "step_day",
     "within",
+    "working_days_strictly_between",
 ]
 
 _ONE_DAY: Final = timedelta(days=1)
@@ -75,6 +76,15 @@ def within(due: Deadline, day: date) -> bool | None:
     if due.known_until is not None and day <= due.known_until:
         return True
     return None
+
+
+def working_days_strictly_between(calendar: WorkingCalendar, first: date, last: date) -> DayCount:
+    """Working days strictly between two days, both ends excluded (Q4's reading of "七日前", "三日前"):
+    a hearing notice and the hearing (LIC-09), the 代履行 催告 and the 代履行 (ENF-08)."""
+    found = calendar.working_days_between(first, last)
+    last_working = calendar.is_working_day(last)
+    days = found.days - (1 if last_working is not False and last > first else 0)
+    return DayCount(days, found.provisional or last_working is None)
 
 
 # --------------------------------------------------------------------------- reading steps

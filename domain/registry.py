@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from domain.identities import Officer
+from domain.item_terms import CoercionTerms, EnforcementTerms, SpotCheckTerms, basis_ranks
 from domain.reading import int_of, texts_of
 from domain.shapes import Band
 from domain.validation import Context, History
@@ -120,6 +121,11 @@ class Item:
     published_at: datetime
     licence: LicenceTerms | None = None
     """The ``licence`` terms of a ``licence`` item (None for other kinds)."""
+    coercion: CoercionTerms | None = None
+    enforcement: EnforcementTerms | None = None
+    spot_check: SpotCheckTerms | None = None
+    basis_ranks: tuple[str, ...] = ()
+    """The ``rank`` of each ``basis`` (COE-01, ENF-01: what norm founds the power)."""
 
     @property
     def fine_range(self) -> tuple[int | None, int | None]:
@@ -149,6 +155,9 @@ class Item:
             min_fen=int_of(data.get("min_fen")), max_fen=int_of(data.get("max_fen")), bands=bands,
             no_penalty_conditions=conditions, first_violation_months=months, published_at=at,
             licence=LicenceTerms.from_data(data.get("licence")),
+            coercion=CoercionTerms.from_data(data.get("coercion")),
+            enforcement=EnforcementTerms.from_data(data.get("enforcement")),
+            spot_check=SpotCheckTerms.from_data(data.get("spot_check")), basis_ranks=basis_ranks(data.get("basis")),
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 
@@ -14,13 +14,16 @@ from hypothesis import strategies as st
 
 from domain.config import (
     CATEGORIES,
+    CoercionLimits,
     Config,
     ConfigError,
     LicenceLimits,
     PublicationRegime,
     config_keys,
     default_category,
+    effective_coercion_terms,
     effective_first_violation_months,
+    effective_inspection_cap,
     effective_licence_terms,
     effective_regime,
     effective_thresholds,
@@ -253,3 +256,74 @@ def test_licence_rule_categories_follow_rules_md() -> None:
     assert {default_category(r) for r in ("LIC-04", "LIC-12", "LIC-13")} == {"法律文书"}
     assert default_category("EVAL-09") == "立卷归档"
     assert {default_category(r) for r in ("LIC-03", "LIC-19", "TS-10", "CAL-06", "CAL-07")} == {"执法程序"}
+
+
+# --------------------------------------------------------------------------- 行政强制 and 行政检查 (#16)
+
+
+def test_coercion_enforcement_and_inspection_defaults_are_the_briefs() -> None:
+    c = Config()
+    coe, enf = c.coercion, c.enforcement
+    assert (coe.max_days, coe.max_extension_days, coe.roll_forward) == (30, 30, False)
+    assert (coe.emergency_report_hours, coe.emergency_approval_hours) == (24, 24)
+    assert (coe.return_days, coe.freeze_decision_wd) == (0, 3)
+    assert enf.night_window() == (time(22, 0), time(6, 0))
+    assert (enf.weekends_protected, enf.min_officers, enf.substitute_notice_wd, enf.surcharge_wait_nd) == (
+        True, 2, 3, 30)
+    assert (c.inspection.min_officers, c.inspection.max_per_year) == (2, 0)
+    assert c.spotcheck.algorithm == "ledger-draw-v1"
+    assert (c.publication.coercion, c.publication.inspection_no_issue) == (True, False)
+    assert (c.retention.coercion, c.retention.inspection) == ("30y", "10y")
+
+
+@pytest.mark.parametrize(("toml", "named"), [
+    ({"enforcement": {"night": "22-6"}}, "enforcement.night 应为 时:分-时:分"),
+    ({"enforcement": {"night": "24:00-06:00"}}, "enforcement.night"),
+    ({"enforcement": {"night": "06:00-06:00"}}, "起止时刻不能相同"),
+    ({"spotcheck": {"algorithm": "dice"}}, "spotcheck.algorithm"),
+    ({"coercion": {"max_days": -1}}, "coercion.max_days 不能为负数"),
+    ({"coercion": {"roll_forward": 1}}, "coercion.roll_forward 应为布尔值"),
+    ({"retention": {"inspection": "5y"}}, "retention.inspection"),
+    ({"inspection": {"cap": 3}}, "inspection 中有未知的配置项：cap"),
+])
+def test_bad_coercion_and_inspection_settings_are_refused(toml: dict[str, object], named: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Config.from_toml(toml)
+    assert named in str(caught.value)
+
+
+def test_a_configured_night_is_read() -> None:
+    c = Config.from_toml({"enforcement": {"night": "21:30-07:00", "weekends_protected": False}})
+    assert c.enforcement.night_window() == (time(21, 30), time(7, 0))
+    assert c.enforcement.weekends_protected is False
+
+
+def _item(kind: str, **data: object) -> Item:
+    return Item.from_data({"code": "CGJ-DQ-30-QZ", "name": "扣押", "kind": kind, **data}, T0)
+
+
+def test_an_items_published_coercion_periods_win_over_the_defaults() -> None:
+    c = Config()
+    assert effective_coercion_terms(c, None) == CoercionLimits(30, 30, "config")
+    plain = _item("coercion", coercion={"measures": ["seal", "seize"]},
+                  basis=[{"law": "大气污染防治法", "rank": "law"}, {"law": "某办法"}])
+    assert effective_coercion_terms(c, plain) == CoercionLimits(30, 30, "config")
+    assert plain.coercion is not None and plain.coercion.measures == frozenset({"seal", "seize"})
+    assert plain.basis_ranks == ("law", "")
+    own = _item("coercion", coercion={"measures": ["seize"], "max_days": 60})
+    assert effective_coercion_terms(c, own) == CoercionLimits(60, 30, "item")
+    tuned = Config.from_toml({"coercion": {"max_days": 20, "max_extension_days": 10}})
+    assert effective_coercion_terms(tuned, plain) == CoercionLimits(20, 10, "config")
+    assert effective_coercion_terms(tuned, own) == CoercionLimits(60, 10, "item"), "the item still wins"
+
+
+def test_an_items_inspection_cap_wins_and_zero_means_none() -> None:
+    c = Config()
+    assert effective_inspection_cap(c, None) is None
+    capped = _item("inspection", spot_check={"random": True, "max_per_year": 2})
+    assert capped.spot_check is not None and capped.spot_check.random
+    assert effective_inspection_cap(c, capped) == 2
+    assert effective_inspection_cap(Config.from_toml({"inspection": {"max_per_year": 4}}), None) == 4
+    assert effective_inspection_cap(c, _item("inspection", spot_check={"random": True})) is None
+    enforcement = _item("enforcement", enforcement={"methods": ["demolition"]})
+    assert enforcement.enforcement is not None and enforcement.enforcement.methods == frozenset({"demolition"})

@@ -87,8 +87,9 @@ def test_judged_at_the_steps_of_the_table() -> None:
     assert rules("SummaryDecisionMade") == ["PEN-01", "PEN-04", "PEN-09", "PEN-21", "PEN-30", "PEN-31", "PEN-35"]
     assert rules("PenaltyNoticeServed") == ["PEN-12"]
     assert rules("DecisionPublished") == ["PUB-01", "PUB-02"]
-    for with_officers in ("InquiryRecorded", "InspectionRecorded", "EvidencePreserved"):
+    for with_officers in ("InspectionRecorded", "EvidencePreserved"):
         assert rules(with_officers) == ["PEN-04"]
+    assert rules("InquiryRecorded") == ["PEN-04", "INS-04"], "INS-04 judges it on inspection streams"
     assert rules("EvidenceCollected") == []
 
 

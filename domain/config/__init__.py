@@ -24,14 +24,19 @@ Reading the TOML *file* is the caller's business (no I/O in ``domain``):
 never silently falls back to a default.
 
 The package holds the key declarations (``keys``), the penalty sections (``sections``), the
-licensing and complaint sections (``kinds``), the ``Config`` with its TOML reading and checks
+licensing and complaint sections (``kinds``), the
+coercion, enforcement and inspection sections (``coercion``), the ``Config`` with its TOML reading and checks
 (``model``) and the values in force for an agency or item (``effective``).
 """
 
+from domain.config.coercion import ALGORITHMS, Coercion, Enforcement, Inspection, SpotCheck, parse_night
 from domain.config.effective import (
+    CoercionLimits,
     LicenceLimits,
     Thresholds,
+    effective_coercion_terms,
     effective_first_violation_months,
+    effective_inspection_cap,
     effective_licence_terms,
     effective_regime,
     effective_thresholds,
@@ -82,6 +87,7 @@ from domain.config.sections import (
 )
 
 __all__ = [
+    "ALGORITHMS",
     "CATEGORIES",
     "COERCION_LAW",
     "DOC_118",
@@ -95,15 +101,19 @@ __all__ = [
     "RETENTIONS",
     "SEVERITIES",
     "TRANSFER_RULE",
+    "Coercion",
+    "CoercionLimits",
     "CollectiveDiscussion",
     "Complaint",
     "Config",
     "ConfigError",
     "ConfigKey",
     "Decision",
+    "Enforcement",
     "Evaluation",
     "FrozenMap",
     "Hearing",
+    "Inspection",
     "LegalReview",
     "Licence",
     "LicenceLimits",
@@ -120,6 +130,7 @@ __all__ = [
     "Recording",
     "Registration",
     "Retention",
+    "SpotCheck",
     "Statement",
     "Summary",
     "Thresholds",
@@ -127,9 +138,12 @@ __all__ = [
     "Warnings",
     "config_keys",
     "default_category",
+    "effective_coercion_terms",
     "effective_first_violation_months",
+    "effective_inspection_cap",
     "effective_licence_terms",
     "effective_regime",
     "effective_thresholds",
+    "parse_night",
     "toml_literal",
 ]

@@ -91,3 +91,36 @@ def effective_licence_terms(config: Config, item: Item | None) -> LicenceLimits:
         terms.extension_days if terms.extension_days is not None else extension,
         terms.promised_days, joint, "item" if given else "config",
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CoercionLimits:
+    """COE-07's maximum period and single extension for one item (ND), and where they come from."""
+
+    max_days: int
+    max_extension_days: int
+    source: str
+    """``item`` when the item's published ``coercion`` terms gave a period, else ``config``."""
+
+
+def effective_coercion_terms(config: Config, item: Item | None) -> CoercionLimits:
+    """COE-07's periods for ``item``: its published ``coercion.max_days``/``max_extension_days`` (a law
+    or administrative regulation providing otherwise) win, else 30 + 30 ND (第25条, 第32条)."""
+    cfg = config.coercion
+    terms = item.coercion if item is not None else None
+    if terms is None or (terms.max_days is None and terms.max_extension_days is None):
+        return CoercionLimits(cfg.max_days, cfg.max_extension_days, "config")
+    return CoercionLimits(
+        terms.max_days if terms.max_days is not None else cfg.max_days,
+        terms.max_extension_days if terms.max_extension_days is not None else cfg.max_extension_days,
+        "item",
+    )
+
+
+def effective_inspection_cap(config: Config, item: Item | None) -> int | None:
+    """INS-06's yearly cap of routine and special inspections of one object: the item's published
+    ``spot_check.max_per_year``, else ``inspection.max_per_year``; None: no cap (0 in the file)."""
+    terms = item.spot_check if item is not None else None
+    if terms is not None and terms.max_per_year is not None:
+        return terms.max_per_year
+    return config.inspection.max_per_year or None

@@ -1,4 +1,5 @@
-"""The sections of the other kinds of enforcement: 行政许可 (LIC) and 投诉举报 (CMP).
+"""The sections of the other kinds of enforcement: 行政许可 (LIC) and 投诉举报 (CMP); the
+行政强制 and 行政检查 ones (COE, ENF, INS) are in ``domain.config.coercion``.
 
 Why their own sections: the periods of 行政许可法 are working days by its 第82条 and the
 complaint periods are local rules or 信访工作条例's; neither is a penalty period. An item's

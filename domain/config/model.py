@@ -9,6 +9,7 @@ from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from datetime import date
 from typing import Any, Final
 
+from domain.config.coercion import ALGORITHMS, Coercion, Enforcement, Inspection, SpotCheck, parse_night
 from domain.config.keys import CATEGORIES, RETENTIONS, SEVERITIES, ConfigError, FrozenMap
 from domain.config.kinds import Complaint, Licence
 from domain.config.sections import (
@@ -44,7 +45,8 @@ _SECTIONS: Final[tuple[tuple[str, type], ...]] = (
     ("no_penalty", NoPenalty), ("transfer", Transfer), ("publication", Publication),
     ("warnings", Warnings), ("evaluation", Evaluation), ("retention", Retention),
     ("reconsideration", Reconsideration), ("litigation", Litigation), ("recording", Recording),
-    ("licence", Licence), ("complaint", Complaint),
+    ("licence", Licence), ("complaint", Complaint), ("coercion", Coercion), ("enforcement", Enforcement),
+    ("inspection", Inspection), ("spotcheck", SpotCheck),
 )
 
 
@@ -75,6 +77,10 @@ class Config:
     recording: Recording = field(default_factory=Recording)
     licence: Licence = field(default_factory=Licence)
     complaint: Complaint = field(default_factory=Complaint)
+    coercion: Coercion = field(default_factory=Coercion)
+    enforcement: Enforcement = field(default_factory=Enforcement)
+    inspection: Inspection = field(default_factory=Inspection)
+    spotcheck: SpotCheck = field(default_factory=SpotCheck)
 
     def __post_init__(self) -> None:
         _validate(self)
@@ -188,8 +194,11 @@ def _validate(config: Config) -> None:
     _choice("publication.withdrawal_clock", config.publication.withdrawal_clock, ("received", "effective"))
     _choice("publication.scope", config.publication.scope, ("all", "social_impact"))
     _choice("evaluation.file_order", config.evaluation.file_order, ("chronological", "result_first", "split"))
-    for key in ("general_penalty", "transfer", "summary", "no_penalty", "licence", "complaint"):
+    for key in ("general_penalty", "transfer", "summary", "no_penalty", "licence", "complaint", "coercion",
+                "inspection"):
         _choice(f"retention.{key}", getattr(config.retention, key), RETENTIONS)
+    parse_night(config.enforcement.night)
+    _choice("spotcheck.algorithm", config.spotcheck.algorithm, ALGORITHMS)
     pub = config.publication
     for name, regime in pub.regimes.items():
         if regime.min_months < 0 or regime.max_months < regime.min_months:

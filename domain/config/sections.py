@@ -273,6 +273,14 @@ class Publication:
         3, "PUB-07", f"{DOC_118}（“及时撤下”，参照{LAW}第四十八条第二款，Q26）",
         "非处罚决定被变更、撤销、确认违法或无效后撤下或更正公开信息的期限（工作日）",
     )
+    coercion: bool = _key(
+        True, "TS-03", f"{DOC_118}；{COERCION_LAW}",
+        "是否公开行政强制措施和强制执行决定（20 个工作日，publication.other_decision_wd）",
+    )
+    inspection_no_issue: bool = _key(
+        False, "INS-10", f"{DOC_118}；《优化营商环境条例》第五十四条第一款",
+        "非随机抽查的行政检查，未发现问题的结果是否也公开（随机抽查的结果一律公开）",
+    )
     withdrawal_clock: str = _key(
         "received", "PEN-41", f"{LAW}第四十八条第二款",
         "撤下期限的起算：received（收到纠错决定，Q10）或 effective（纠错决定生效）",
@@ -373,6 +381,8 @@ class Retention:
     no_penalty: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定", "不予处罚案卷")
     licence: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政许可案卷")
     complaint: str = _key("10y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政执法投诉举报案卷")
+    coercion: str = _key("30y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政强制案卷")
+    inspection: str = _key("10y", "EVAL-06", "机关文件材料归档范围和文书档案保管期限规定（Q32）", "行政检查案卷")
 
 
 @dataclass(frozen=True)

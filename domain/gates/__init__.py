@@ -1,10 +1,14 @@
 """Legal gates: the BLOCKER rules a live step must not break (rules.md, the Gates table).
 
 The registry and the entry points are in ``domain.gates.core``; importing this package
-registers every gate (penalty, publication, licence, complaint), so callers import from here.
+registers every gate (penalty, publication, licence, coercion, enforcement, inspection,
+complaint), so callers import from here.
 """
 
+from domain.gates import coercion as _coercion
 from domain.gates import complaint as _complaint
+from domain.gates import enforcement as _enforcement
+from domain.gates import inspection as _inspection
 from domain.gates import licence as _licence
 from domain.gates import penalty as _penalty
 from domain.gates import publication as _publication
@@ -52,5 +56,5 @@ __all__ = [
     "with_registry",
 ]
 
-_REGISTERED = (_complaint, _licence, _penalty, _publication)
+_REGISTERED = (_coercion, _complaint, _enforcement, _inspection, _licence, _penalty, _publication)
 """The gate modules, imported for their registrations."""

@@ -13,10 +13,15 @@ complaint, the justice bureau that registered it), or a supervisor of it, author
 reason; the audit still reports the breach.
 
 Each gate names the stream kinds it judges (``Gate.kinds``): the PEN gates ``case/`` streams, the
-LIC gates ``licence/``, CMP-04 ``complaint/``, PUB-01 every stream whose bytes are public. The
-state a gate reads is folded per kind (``_STREAMS``: ``domain.casestate``,
-``domain.licence_state``, ``domain.complaint_state``). This module is the registry and the entry
-points; the gates themselves live in ``penalty``, ``publication``, ``licence`` and ``complaint``.
+LIC gates ``licence/``, the COE and ENF gates ``case/`` and ``coercion/`` (a measure or an
+enforcement is recorded on either), the INS gates ``spotcheck/`` and ``inspection/``, CMP-04
+``complaint/``, PUB-01 every stream whose bytes are public. The state a gate reads is folded per kind
+(``_STREAMS``: ``domain.casestate``, ``domain.licence_state``, ``domain.complaint_state``; the
+acting agency of ``coercion/``, ``inspection/`` and ``spotcheck/`` streams from their opening step,
+whose own state the COE, ENF and INS gates fold: ``domain.coercion_state``,
+``domain.inspection_state``). This module is the registry and the entry points; the gates themselves
+live in ``penalty``, ``publication``, ``licence``, ``coercion``, ``enforcement``, ``inspection`` and
+``complaint``.
 
 Legal facts are read as of the step's ``at`` (``GateContext.agency_as_of``,
 ``officer_as_of``); the override's authority as recorded (``Context.officer``),
@@ -33,10 +38,12 @@ from typing import Final, Protocol
 
 from domain.calendar import CalendarError, WorkingCalendar, shanghai_date
 from domain.casestate import CaseState, Notice, PenaltyLine, fold_case, parse_penalties
+from domain.coercion_state import fold_coercion
 from domain.complaint_state import ComplaintState, fold_complaint
 from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.fields import StreamKind
+from domain.inspection_state import fold_inspection, fold_spotcheck, opening_members
 from domain.licence_state import LicenceState, fold_licence, publication_case
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.step import Step
@@ -152,7 +159,9 @@ class Firing:
 
 _GATES: dict[str, Gate] = {}
 GATE_ORDER: Final = ("PEN-01", "PEN-04", "PEN-09", "PEN-10", "PEN-11", "PEN-12", "PEN-16", "PEN-19", "PEN-21",
-                     "PEN-30", "PEN-31", "PEN-35", "PUB-01", "PUB-02", "LIC-01", "LIC-08", "LIC-12", "CMP-04")
+                     "PEN-30", "PEN-31", "PEN-35", "PUB-01", "PUB-02", "LIC-01", "LIC-08", "LIC-12",
+                     "COE-01", "COE-02", "COE-03", "COE-06", "COE-07", "ENF-01", "ENF-02", "ENF-03", "ENF-04",
+                     "ENF-05", "ENF-06", "INS-01", "INS-02", "INS-03", "INS-04", "CMP-04")
 """The gates in the order of rules.md's table, which is the order they are judged in."""
 
 
@@ -235,8 +244,30 @@ def _complaint_stream(step: Step, ctx: GateContext) -> _Stream:
     return _Stream(fold_case(step.stream, []), record.agency if record is not None else None, complaint=state)
 
 
+def _coercion_stream(step: Step, ctx: GateContext) -> _Stream:
+    """A ``coercion/`` stream acts for the agency of its ``CoercionOpened``."""
+    state = fold_coercion(step.stream, ctx.history(step.stream))
+    return _Stream(fold_case(step.stream, []), state.agency)
+
+
+def _inspection_stream(step: Step, ctx: GateContext) -> _Stream:
+    """An ``inspection/`` stream acts for the agency of its ``InspectionOpened`` — the step itself when
+    it is the opening one."""
+    state = fold_inspection(step.stream, ctx.history(step.stream))
+    agency = state.agency
+    if agency is None and step.type == "InspectionOpened":
+        agency = opening_members(step.data)["agency"]
+    return _Stream(fold_case(step.stream, []), agency)
+
+
+def _spotcheck_stream(step: Step, ctx: GateContext) -> _Stream:
+    """A ``spotcheck/`` stream acts for the agency of its ``SpotCheckPlanned``."""
+    return _Stream(fold_case(step.stream, []), fold_spotcheck(step.stream, ctx.history(step.stream)).agency)
+
+
 _STREAMS: Final[Mapping[str, Callable[[Step, GateContext], _Stream]]] = {
     StreamKind.CASE.value: _case_stream, "licence": _licence_stream, "complaint": _complaint_stream,
+    "coercion": _coercion_stream, "inspection": _inspection_stream, "spotcheck": _spotcheck_stream,
 }
 """How the gates fold each stream kind they judge. Any other stream (a registry step, judged by
 PUB-01 only as its bytes are public) has no state: an empty case and no acting agency."""

@@ -11,6 +11,7 @@ from domain.casestate import PenaltyLine, amount_of, parse_penalties
 from domain.config import LAW
 from domain.fields import StreamKind
 from domain.gates.core import Judged, gate
+from domain.gates.officers import listed_officers, officer_problems
 from domain.limits import within as window_open
 from domain.money import yuan
 from domain.roles import role_problem
@@ -19,8 +20,12 @@ from domain.step_types import StepType, step_types_of
 from domain.vocabulary import STEPS
 
 DECISIONS: Final[frozenset[StepType]] = frozenset({"DecisionMade", "SummaryDecisionMade"})
+COERCION_WITH_OFFICERS: Final = frozenset({"SeizureImposed", "FreezeImposed", "EnforcementCarriedOut"})
+"""Coercion and enforcement steps a case stream may hold: COE-02, COE-05 and ENF-04 judge them, not
+PEN-04/PEN-05 (rules.md "Which family judges which stream")."""
 WITH_OFFICERS: Final = step_types_of(
-    name for name, spec in STEPS.items() if StreamKind.CASE in spec.streams and "officers" in spec.fields
+    name for name, spec in STEPS.items()
+    if StreamKind.CASE in spec.streams and "officers" in spec.fields and name not in COERCION_WITH_OFFICERS
 )
 """The case steps that list ``officers`` (inquiry, inspection, preservation, summary decision)."""
 
@@ -103,22 +108,7 @@ def _limitation(j: Judged) -> str | None:
 def _two_officers(j: Judged) -> str | None:
     """At least two distinct officers, each with a 行政执法证 valid on the step's date (as
     registered by then) and belonging to the case's agency."""
-    listed = [o for o in j.step.data.get("officers") or () if isinstance(o, str)]
-    distinct = list(dict.fromkeys(listed))
-    problems = []
-    minimum = j.config.officers.minimum
-    if len(distinct) < minimum:
-        problems.append(f"仅有 {len(distinct)} 名执法人员，至少应为 {minimum} 名")
-    for identity in distinct:
-        record = j.ctx.officer_as_of(identity, j.step.at)
-        if record is None:
-            problems.append(f"{identity} 未登记为执法人员")
-            continue
-        why = record.credential_problem(j.day)
-        if why is not None:
-            problems.append(f"{identity}（{record.name}）{why}")
-        elif j.case.agency is not None and record.agency != j.case.agency:
-            problems.append(f"{identity}（{record.name}）不属于本案机关 {j.case.agency}")
+    problems = officer_problems(j, listed_officers(j.step.data), j.config.officers.minimum, j.case.agency)
     if not problems:
         return None
     return f"{j.day} 的{_step_name(j.step.type)}：" + "；".join(problems)
