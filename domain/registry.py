@@ -34,11 +34,14 @@ from domain.validation import Context, History
 __all__ = [
     "CREDENTIAL_STATES",
     "AgencyState",
+    "CoercionTerms",
+    "EnforcementTerms",
     "HistoryRegistry",
     "Item",
     "LicenceTerms",
     "OfficerRecord",
     "ReviewCatalogue",
+    "SpotCheckTerms",
     "credential_state",
     "fold_agency",
     "fold_officer",
@@ -105,6 +108,52 @@ class LicenceTerms:
 
 
 @dataclass(frozen=True, slots=True)
+class CoercionTerms:
+    """A ``coercion`` item's measures and, where a law provides otherwise, longer periods (COE-01, COE-07)."""
+
+    measures: frozenset[str] = frozenset()
+    max_days: int | None = None
+    max_extension_days: int | None = None
+
+    @classmethod
+    def from_data(cls, value: object) -> CoercionTerms | None:
+        if not isinstance(value, Mapping):
+            return None
+        return cls(measures=frozenset(texts_of(value.get("measures"))), max_days=int_of(value.get("max_days")),
+                   max_extension_days=int_of(value.get("max_extension_days")))
+
+
+@dataclass(frozen=True, slots=True)
+class EnforcementTerms:
+    """The 强制执行 methods an ``enforcement`` item gives the agency itself (ENF-01)."""
+
+    methods: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_data(cls, value: object) -> EnforcementTerms | None:
+        if not isinstance(value, Mapping):
+            return None
+        return cls(methods=frozenset(texts_of(value.get("methods"))))
+
+
+@dataclass(frozen=True, slots=True)
+class SpotCheckTerms:
+    """How an ``inspection`` item is checked: drawn (随机抽查事项清单), in full, how often (INS-02, INS-06)."""
+
+    random: bool = False
+    key_sector: bool = False
+    ratio: int | None = None
+    max_per_year: int | None = None
+
+    @classmethod
+    def from_data(cls, value: object) -> SpotCheckTerms | None:
+        if not isinstance(value, Mapping):
+            return None
+        return cls(random=value.get("random") is True, key_sector=value.get("key_sector") is True,
+                   ratio=int_of(value.get("ratio")), max_per_year=int_of(value.get("max_per_year")))
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """An enforcement item (执法事项) as published: what penalties it allows, in what range."""
 
@@ -120,6 +169,12 @@ class Item:
     published_at: datetime
     licence: LicenceTerms | None = None
     """The ``licence`` terms of a ``licence`` item (None for other kinds)."""
+    coercion: CoercionTerms | None = None
+    """The ``coercion`` terms of a ``coercion`` item."""
+    enforcement: EnforcementTerms | None = None
+    """The ``enforcement`` terms of an ``enforcement`` item."""
+    spot_check: SpotCheckTerms | None = None
+    """The ``spot_check`` terms of an ``inspection`` item."""
 
     @property
     def fine_range(self) -> tuple[int | None, int | None]:
@@ -149,6 +204,9 @@ class Item:
             min_fen=int_of(data.get("min_fen")), max_fen=int_of(data.get("max_fen")), bands=bands,
             no_penalty_conditions=conditions, first_violation_months=months, published_at=at,
             licence=LicenceTerms.from_data(data.get("licence")),
+            coercion=CoercionTerms.from_data(data.get("coercion")),
+            enforcement=EnforcementTerms.from_data(data.get("enforcement")),
+            spot_check=SpotCheckTerms.from_data(data.get("spot_check")),
         )
 
 
