@@ -555,7 +555,10 @@ def test_stream_must_fit_the_type() -> None:
 
 
 def _example(step_type: str) -> dict[str, Any]:
-    return copy.deepcopy(next(s["data"] for _, s in EXAMPLES if s["type"] == step_type))
+    """The step's data in the general case when it has one (the tests below read its values), else the first."""
+    found = [s["data"] for where, s in EXAMPLES if s["type"] == step_type]
+    general = [s["data"] for where, s in EXAMPLES if s["type"] == step_type and where.startswith("general-case")]
+    return copy.deepcopy((general or found)[0])
 
 
 def _paths(step_type: str, data: Mapping[str, Any], **options: Any) -> list[str]:
