@@ -43,7 +43,8 @@ STREAM_LABELS = {
     StreamKind.CALENDAR: "工作日历（calendar/）", StreamKind.CASE: "案件（case/）",
     StreamKind.REVIEW: "行政复议（review/）", StreamKind.LITIGATION: "行政诉讼（litigation/）",
     StreamKind.SUPERVISION: "执法监督（supervision/）", StreamKind.LICENCE: "行政许可（licence/）",
-    StreamKind.COMPLAINT: "执法投诉举报（complaint/）",
+    StreamKind.COMPLAINT: "执法投诉举报（complaint/）", StreamKind.COERCION: "行政强制（coercion/）",
+    StreamKind.SPOTCHECK: "双随机抽查任务（spotcheck/）", StreamKind.INSPECTION: "行政检查（inspection/）",
 }
 ROLE_LABELS = {
     Role.OFFICER: "执法人员 officer", Role.LEGAL_REVIEWER: "法制审核人员 legal_reviewer", Role.HEAD: "负责人 head",

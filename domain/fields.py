@@ -50,6 +50,12 @@ class StreamKind(StrEnum):
     CALENDAR = "calendar"
     LICENCE = "licence"
     COMPLAINT = "complaint"
+    COERCION = "coercion"
+    """行政强制: a coercive measure or an enforcement outside a registered penalty case."""
+    SPOTCHECK = "spotcheck"
+    """双随机 抽查任务: plan, directory snapshots, draw."""
+    INSPECTION = "inspection"
+    """行政检查 of one object."""
 
 
 class MalformedStream(StepRefused, ValueError):

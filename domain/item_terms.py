@@ -53,14 +53,15 @@ class SpotCheckTerms:
 
     random: bool = False
     key_sector: bool = False
-    ratio: object = None
+    ratio: int | None = None
+    """The share drawn, a whole-number percent."""
     max_per_year: int | None = None
 
     @classmethod
     def from_data(cls, value: object) -> SpotCheckTerms | None:
         if not isinstance(value, Mapping):
             return None
-        return cls(value.get("random") is True, value.get("key_sector") is True, value.get("ratio"),
+        return cls(value.get("random") is True, value.get("key_sector") is True, int_of(value.get("ratio")),
                    int_of(value.get("max_per_year")))
 
 

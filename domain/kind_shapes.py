@@ -3,7 +3,7 @@ item in the registry.
 
 Like ``domain.shapes``: each shape is a frozen dataclass for readers and an ``Obj`` spec
 for the raw JSON with the same member names (``tests/test_vocabulary.py`` checks both).
-Later kinds (行政强制, 行政检查) add their shapes here.
+Coercion and inspections have theirs in ``domain.coercion_shapes`` and ``domain.inspection_shapes``.
 """
 
 from __future__ import annotations
@@ -179,18 +179,20 @@ LICENCE_FEE: Final = Obj((
 
 # --------------------------------------------------------------------------- complaint steps
 
-COMPLAINED_FILE: Final = Ref(frozenset({StreamKind.CASE, StreamKind.LICENCE}))
-"""A file a complaint may concern (later also coercion and inspection streams)."""
+COMPLAINED_FILE: Final = Ref(frozenset({StreamKind.CASE, StreamKind.LICENCE, StreamKind.COERCION,
+                                          StreamKind.INSPECTION}))
+"""A file a complaint may concern."""
 
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """The file a case came from (a complaint or licence stream; later inspections too)."""
+    """The file a case came from (an inspection, coercion, complaint or licence stream)."""
 
     stream: str
 
 
-ORIGIN: Final = Obj((req("stream", Ref(frozenset({StreamKind.LICENCE, StreamKind.COMPLAINT}))),),
+ORIGIN: Final = Obj((req("stream", Ref(frozenset({StreamKind.LICENCE, StreamKind.COMPLAINT, StreamKind.INSPECTION,
+                                                   StreamKind.COERCION}))),),
                     Origin, what="来源 {stream}")
 
 

@@ -35,11 +35,14 @@ from domain.validation import Context, History
 __all__ = [
     "CREDENTIAL_STATES",
     "AgencyState",
+    "CoercionTerms",
+    "EnforcementTerms",
     "HistoryRegistry",
     "Item",
     "LicenceTerms",
     "OfficerRecord",
     "ReviewCatalogue",
+    "SpotCheckTerms",
     "credential_state",
     "fold_agency",
     "fold_officer",
@@ -122,8 +125,11 @@ class Item:
     licence: LicenceTerms | None = None
     """The ``licence`` terms of a ``licence`` item (None for other kinds)."""
     coercion: CoercionTerms | None = None
+    """The ``coercion`` terms of a ``coercion`` item."""
     enforcement: EnforcementTerms | None = None
+    """The ``enforcement`` terms of an ``enforcement`` item."""
     spot_check: SpotCheckTerms | None = None
+    """The ``spot_check`` terms of an ``inspection`` item."""
     basis_ranks: tuple[str, ...] = ()
     """The ``rank`` of each ``basis`` (COE-01, ENF-01: what norm founds the power)."""
 

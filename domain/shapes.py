@@ -46,6 +46,10 @@ AGENCY: Final = Ref(frozenset({StreamKind.AGENCY}))
 CASE: Final = Ref(frozenset({StreamKind.CASE}))
 LICENCE_STREAM: Final = Ref(frozenset({StreamKind.LICENCE}))
 COMPLAINT_STREAM: Final = Ref(frozenset({StreamKind.COMPLAINT}))
+DECIDING_STREAM: Final = Ref(frozenset({StreamKind.LICENCE, StreamKind.COERCION}))
+"""A file other than a case whose decisions may be reviewed or sued (a licence, a coercion)."""
+FILE_STREAM: Final = Ref(frozenset({StreamKind.LICENCE, StreamKind.COERCION, StreamKind.INSPECTION}))
+"""A file other than a case that a rectification may concern."""
 ANY_STREAM: Final = Ref(frozenset(StreamKind))
 RULE_ID: Final = Text(re.compile(r"[A-Z]+-[0-9]+[A-Za-z]?"), "规则编号 (如 PEN-04)")
 RULE_IDS: Final = ListOf(RULE_ID)
@@ -119,7 +123,7 @@ class LegalBasis:
 
 NORM_RANKS: Final = ("law", "administrative_regulation", "local_regulation", "rule", "normative")
 """The rank of a norm (法律, 行政法规, 地方性法规, 规章, 规范性文件): whether it can found a
-licence fee (行政许可法 第58条) and, later, a coercive measure."""
+licence fee (行政许可法 第58条), a coercive measure (行政强制法 第10条) or a freezing (第29条)."""
 
 LEGAL_BASIS: Final = Obj((
     req("law", TEXT),
@@ -375,7 +379,7 @@ NO_PENALTY: Final = Obj((
 @dataclass(frozen=True, slots=True)
 class DecisionTarget:
     """The decision a reconsideration or lawsuit is about: in a case (``case``) or in
-    another file that decides (``stream``: a licence stream; later a coercion stream)."""
+    another file that decides (``stream``: a licence or coercion stream)."""
 
     document_no: str
     case: str | None = None
@@ -390,7 +394,7 @@ class DecisionTarget:
 
 
 DECISION_TARGET: Final = Obj(
-    (opt("case", CASE), opt("stream", LICENCE_STREAM), req("document_no", TEXT)), DecisionTarget,
+    (opt("case", CASE), opt("stream", DECIDING_STREAM), req("document_no", TEXT)), DecisionTarget,
     (AnyOf(("case", "stream"), exclusive=True),),
     what="被申请/被诉决定 {case 或 stream, document_no}",
 )

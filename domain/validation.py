@@ -2,9 +2,12 @@
 
 Always applies, live or 补录: a known type with well-formed data, on a kind of stream its
 table allows; the stream's opening step first; ``LicenceIssued`` only after
-``LicenceGranted``; ``by`` registered and holding a role that may record the step there, in
-the right agency; approvals naming heads; an archived stream of any kind taking only
-corrections, disclosure and publication steps. Legal gates are a separate layer (live only).
+``LicenceGranted``; on a case stream the coercion and enforcement steps only after
+``CaseRegistered``; a measure's steps only for a ``measure_id`` opened on the stream, and the
+draw only after both directory snapshots (``domain.step_order``); ``by`` registered and
+holding a role that may record the step there, in the right agency; approvals naming heads;
+an archived stream of any kind taking only corrections, disclosure and publication steps.
+Legal gates are a separate layer (live only).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from domain.errors import StepRefused
 from domain.fields import MalformedStream, StreamKind, parse_stream
 from domain.identities import BOOTSTRAP, Officer
 from domain.step import Step
+from domain.step_order import check_draw_order, check_measure_order
 from domain.vocabulary import Placement, Proviso, Scope, check_override, check_step_data, spec
 
 History = Sequence[Mapping[str, Any]]
@@ -23,7 +27,8 @@ History = Sequence[Mapping[str, Any]]
 
 SINGLE_OPENING = frozenset(
     {"AgencyRegistered", "OfficerRegistered", "CaseRegistered", "ReconsiderationApplied", "LawsuitFiled",
-     "LicenceApplied", "LicenceProceedingOpened", "ComplaintReceived"}
+     "LicenceApplied", "LicenceProceedingOpened", "ComplaintReceived", "CoercionOpened", "SpotCheckPlanned",
+     "InspectionOpened"}
 )
 ALTERNATIVE_OPENINGS: tuple[frozenset[str], ...] = (frozenset({"LicenceApplied", "LicenceProceedingOpened"}),)
 """Openings of which a stream holds at most one: a licence stream is an application or a proceeding."""
@@ -37,7 +42,15 @@ REQUIRES_BEFORE: Mapping[str, str] = {"LicenceIssued": "LicenceGranted"}
 """Structural order: the step may be recorded only after the named step on the same stream."""
 _FILE_OPENINGS: Mapping[str, tuple[str, ...]] = {
     "case": ("CaseRegistered",), "licence": ("LicenceApplied", "LicenceProceedingOpened"),
+    "coercion": ("CoercionOpened",), "spotcheck": ("SpotCheckPlanned",), "inspection": ("InspectionOpened",),
 }
+_HANDLERS: Mapping[str, tuple[str, str]] = {
+    "case": ("CaseRegistered", "handlers"), "coercion": ("CoercionOpened", "handlers"),
+    "inspection": ("InspectionOpened", "officers"),
+}
+"""Where a file names its handlers, by stream kind (the licence's are its reviewer and 核查 staff)."""
+_AFTER_REGISTRATION: frozenset[str] = frozenset({"ExcludedPeriodNotified", "ExcludedPeriodEnded"})
+"""Besides the coercion and enforcement steps, the steps a case stream takes only after 立案."""
 """The steps naming a file's ``agency``, by stream kind."""
 
 
@@ -58,7 +71,8 @@ def _kind(stream: str) -> str:
 
 
 def file_agency(ctx: Context, stream: str, pending: Step | None = None) -> str | None:
-    """The agency of a case or licence file: from its opening step (or the step opening it)."""
+    """The agency of a file (case, licence, coercion, spot check, inspection): from its opening step
+    (or the step opening it)."""
     openings = _FILE_OPENINGS.get(_kind(stream), ())
     if pending is not None and pending.type in openings:
         agency = pending.data.get("agency")
@@ -101,8 +115,9 @@ def _scope_agency(step: Step, ctx: Context, scope: Scope) -> str | None:
 
 
 def file_handlers(history: History, stream: str) -> frozenset[str]:
-    """Who handles a file, and so may not review it or preside its hearing: a case's
-    ``handlers``; on a licence stream the reviewer and the 核查 staff."""
+    """Who handles a file, and so may not review it or preside its hearing: a case's or a
+    coercion's ``handlers``, an inspection's ``officers``; on a licence stream the reviewer and the
+    核查 staff."""
     if _kind(stream) == "licence":
         named: set[str] = set()
         for entry in history:
@@ -112,8 +127,9 @@ def file_handlers(history: History, stream: str) -> frozenset[str]:
             if entry["type"] == "SiteVerificationRecorded":
                 named.update(s for s in data.get("staff") or [] if isinstance(s, str))
         return frozenset(named)
-    registered = _first(history, "CaseRegistered") or {}
-    return frozenset(h for h in registered.get("handlers") or [] if isinstance(h, str))
+    opening, member = _HANDLERS.get(_kind(stream), _HANDLERS["case"])
+    registered = _first(history, opening) or {}
+    return frozenset(h for h in registered.get(member) or [] if isinstance(h, str))
 
 
 def _placement(step: Step) -> Placement:
@@ -126,6 +142,12 @@ def _placement(step: Step) -> Placement:
     return step_spec.on(kind) or step_spec.placements[step_spec.home]
 
 
+def _after_registration(step_type: str) -> bool:
+    """Whether a case stream takes the step only after ``CaseRegistered``: a coercive measure or an
+    enforcement serves a registered case (steps.md "Where a coercive measure ... is recorded")."""
+    return spec(step_type).home is StreamKind.COERCION or step_type in _AFTER_REGISTRATION
+
+
 def _check_order(step: Step, history: History) -> None:
     if step.type in SINGLE_OPENING and _first(history, step.type) is not None:
         raise StepRefused("STRUCT-OPEN", f"{step.stream} 已有 {step.type}, 不能重复")
@@ -135,8 +157,12 @@ def _check_order(step: Step, history: History) -> None:
             if other is not None:
                 raise StepRefused("STRUCT-OPEN", f"{step.stream} 已由 {other} 开启, 不能再记录 {step.type}")
     needed = REQUIRES_BEFORE.get(step.type)
+    if needed is None and step.kind == StreamKind.CASE.value and _after_registration(step.type):
+        needed = "CaseRegistered"
     if needed is not None and _first(history, needed) is None:
         raise StepRefused("STRUCT-ORDER", f"{step.stream} 尚无 {needed}, 不能记录 {step.type}")
+    check_measure_order(step.type, step.data, step.stream, history)
+    check_draw_order(step.type, step.stream, history)
     if _first(history, "CaseArchived") is not None and step.type not in AFTER_ARCHIVE:
         raise StepRefused("STRUCT-ARCHIVED", f"{step.stream} 已归档, 只能记录更正、公开与公示步骤")
 
@@ -182,7 +208,7 @@ def _check_role(step: Step, ctx: Context, actor: Officer, here: Placement) -> No
 def _approver_agency(step: Step, ctx: Context, actor: Officer) -> str | None:
     """Whose heads approvals must name: the file's agency; on a complaint, the bureau of the
     supervisor recording it (a head of the bureau approves, CMP-06)."""
-    if step.kind in ("case", "licence"):
+    if step.kind in _FILE_OPENINGS:
         return file_agency(ctx, step.stream, step)
     if step.kind == StreamKind.COMPLAINT.value:
         return actor.agency

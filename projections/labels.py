@@ -54,6 +54,22 @@ STEP_LABELS: Final[dict[str, str]] = {
     "ProposedActionNoticeServed": "拟撤回/撤销告知",
     "LicenceWithdrawn": "撤回行政许可", "LicenceRevoked": "撤销行政许可",
     "LicenceCancelled": "注销行政许可",
+    # coercion and enforcement (行政强制)
+    "CoercionOpened": "行政强制立卷", "CoercionApprovalDecided": "行政强制措施审批", "SeizureImposed": "查封扣押",
+    "FreezeImposed": "冻结", "FreezeDecisionServed": "冻结决定书送达", "CoercionExtended": "强制措施延长",
+    "CoercionReleased": "解除强制措施", "SeizedItemsReturned": "退还财物", "SeizureDisposed": "查封扣押物品处理决定",
+    "PerformanceDemanded": "履行催告", "EnforcementDecided": "强制执行决定",
+    "SubstituteDecisionServed": "代履行决定书送达",
+    "DemolitionNoticePublished": "强制拆除公告", "EnforcementCarriedOut": "强制执行实施",
+    "SubstituteCostAssessed": "代履行费用确定", "TransferOrdered": "划拨", "AuctionCommissioned": "委托拍卖",
+    "ProceedsRemitted": "拍卖所得上缴", "EnforcementAgreementMade": "执行协议", "EnforcementSuspended": "中止执行",
+    "EnforcementResumed": "恢复执行", "EnforcementTerminated": "终结执行", "RestitutionMade": "执行回转",
+    "CourtEnforcementRuled": "法院强制执行裁定",
+    # inspections (行政检查, 双随机)
+    "SpotCheckPlanned": "抽查计划", "DirectorySnapshotTaken": "名录库快照", "RandomDrawPerformed": "随机抽取",
+    "InspectorReplaced": "检查人员替换", "DrawnObjectSkipped": "抽中对象未检查", "SpotCheckCompleted": "抽查任务完成",
+    "InspectionOpened": "行政检查审批", "SiteInspectionRecorded": "现场检查", "RemoteCheckRecorded": "非现场检查",
+    "InspectionConcluded": "检查结果", "CorrectionVerified": "整改复查", "InspectionReferred": "检查移送",
     # complaints (行政执法投诉举报)
     "ComplaintReceived": "投诉举报登记",
     "ComplaintAccepted": "投诉举报受理", "ComplaintNotAccepted": "投诉举报不予受理",
@@ -233,6 +249,35 @@ FIELD_LABELS: Final[dict[str, str]] = {
     "streams_examined": "调阅案卷", "supervision": "监督案卷", "technical_standards": "技术标准、技术规范",
     "testing": "需检验检测检疫", "told_at": "告知时间", "trigger": "启动方式", "valid_from": "有效期起",
     "validity_months": "有效期（月）",
+    # coercion, enforcement and inspections (issue 16)
+    "account": "账号", "algorithm": "抽取算法", "already_sealed_by": "已被他机关查封",
+    "amount_involved_fen": "涉案金额",
+    "approved": "是否批准", "auctioneer": "拍卖机构", "beacon": "信标检查点", "check_code": "检查码",
+    "check_method": "检查方式", "checked_at": "检查时间", "coercion": "强制措施事项", "compensation_fen": "补偿金额",
+    "completed_on": "完成日期", "cost_budget_fen": "费用预算", "count": "数量", "custody": "保管", "damage": "损毁情况",
+    "decision": "决定", "decision_no": "被执行决定文号", "directory": "名录库", "disposes": "处理查封扣押物品",
+    "emergency": "紧急情况", "emergency_reason": "紧急情况理由", "enforcement": "强制执行事项",
+    "enforcement_method": "执行方式", "excluded": "排除", "frozen_at": "冻结时间", "handed_over": "当场交付",
+    "harm": "危害后果", "immediate": "立即执行", "immediate_grounds": "立即执行理由", "index": "序号",
+    "inspectors_drawn": "抽中检查人员", "inspectors_per_object": "每个对象检查人员数", "institution": "金融机构",
+    "institution_notified_at": "通知金融机构时间", "items_checked": "检查事项", "joint_agencies": "联合抽查部门",
+    "key": "名录键", "key_sector": "重点监管", "list": "清单", "max_days": "最长期限（日）",
+    "max_extension_days": "最长延长期限（日）", "max_per_year": "年度检查频次上限", "measure": "强制措施",
+    "necessity": "生活必需品", "object": "对象", "object_index": "对象序号", "objects_drawn": "抽中对象",
+    "objects_snapshot": "对象名录快照", "obligation": "义务", "party_notice": "告知当事人文书",
+    "party_notified": "通知当事人到场", "party_notified_at": "事后通知当事人时间", "party_present": "当事人到场",
+    "payment_method": "给付方式", "performance_method": "履行方式", "performer": "代履行人", "period": "期间",
+    "perishable": "鲜活易腐", "place_posted": "张贴地点", "plan": "检查方案", "population": "抽查范围",
+    "proceeds_fen": "变卖所得", "purpose": "目的", "quantity": "数量", "random": "随机抽查", "ratio": "抽查比例（%）",
+    "referred_at": "移送时间", "remedial_measures": "补救措施", "remitted_at": "上缴时间", "remote": "非现场检查",
+    "returned_at": "退还时间", "root": "根哈希", "ruling": "裁定", "sample_size": "抽取数量",
+    "scheduled_at": "执行时间", "seed": "随机种子", "seed_commitment": "种子承诺", "seed_secret": "种子秘密值",
+    "served_on": "送达日期", "signatures": "签名", "signed": "已签名", "signed_by": "签署人",
+    "signed_by_party": "当事人签名", "snapshot": "名录快照", "spot_check": "抽查事项", "spotcheck": "抽查任务",
+    "statement_heard": "听取陈述申辩", "substitute_method": "代履行方式", "surcharge_reduced_fen": "减免加处罚款",
+    "taken_at": "快照时间", "terms": "协议内容", "third_party": "第三人", "tree_size": "日志条数", "unit": "单位",
+    "urgent": "情况紧急", "urgent_reason": "紧急理由", "verified_at": "复查时间", "witness": "见证人",
+    "witnesses": "见证人",
 }
 """Every field name of the step vocabulary, in Chinese (event pages, exports)."""
 
@@ -274,6 +319,24 @@ CODE_LABELS: Final[dict[str, str]] = {
     "not_required": "依法不需要取得许可", "not_supplemented": "逾期未补正", "outside_scope": "不属于受理范围",
     "quarantine": "检疫", "tender": "招标", "testing": "检验、检测", "unverifiable": "无法核实",
     "ex_officio": "依职权", "interested_party": "利害关系人请求", "superior_agency": "上级机关",
+    # coercion, enforcement and inspections (issue 16)
+    "ledger-draw-v1": "ledger-draw-v1 可复算抽取", "data": "数据比对", "documents": "书面审查",
+    "monitoring": "在线监测",
+    "inspectors": "检查人员名录", "objects": "检查对象名录", "auctioned_for_fine": "拍卖抵缴罚款", "destroyed": "销毁",
+    "transferred_to_judicial": "随案移送司法机关", "account_transfer": "划拨存款汇款", "demolition": "强制拆除",
+    "restore": "恢复原状", "substitute": "代履行", "utility_cutoff": "停水停电停热停气", "decided": "已作出处理决定",
+    "no_violation": "没有违法行为", "not_approved": "负责人未批准", "unrelated": "与违法行为无关",
+    "environmental_pollution": "造成环境污染", "natural_resources": "破坏自然资源", "traffic_safety": "危害交通安全",
+    "third_party": "第三人", "compensated": "赔偿", "enforcement": "行政强制执行", "facility": "设施", "place": "场所",
+    "property": "财物", "key_sector": "重点监管", "random": "随机抽取", "restored": "恢复原状", "routine": "日常检查",
+    "special": "专项检查", "freeze": "冻结", "seal": "查封", "seize": "扣押", "demolish": "拆除", "remove": "排除妨碍",
+    "stop": "停止违法行为", "agency_enforcement": "行政机关强制执行", "court_application": "申请法院强制执行",
+    "measure": "行政强制措施", "substitute_prior": "代履行前催告", "conflict": "回避", "deregistered": "已注销",
+    "not_found": "查无下落", "unavailable": "不能到场", "compliant": "未发现问题", "corrected": "已整改",
+    "corrected_on_spot": "当场整改", "correction_ordered": "责令改正", "done": "执行完毕", "not_corrected": "未整改",
+    "partly": "部分执行", "stopped": "停止执行", "unreachable": "无法联系", "violation_found": "发现违法行为",
+    "accepted": "受理", "enforce": "准予执行", "not_accepted": "不予受理", "not_enforce": "不准予执行",
+    "judicial": "司法机关",
 }
 """Codes a person reads, in Chinese; :data:`FIELD_CODE_LABELS` where one code means two things."""
 
@@ -286,6 +349,7 @@ FIELD_CODE_LABELS: Final[dict[tuple[str, str], str]] = {
     ("disposition", "transferred"): "移送有关机关", ("level", "district"): "区（县）级",
     ("nature", "complaint"): "投诉", ("outcome", "transferred"): "已转送", ("reason", "inspection"): "检验",
     ("channel", "phone"): "来电", ("opinion", "grant"): "准予许可",
+    ("to", "case"): "移送立案", ("kind", "restored"): "恢复原状", ("purpose", "enforcement"): "强制执行",
 }
 """Codes whose wording depends on their field (``source: inspection`` 检查发现, ``kind: inspection`` 行政检查)."""
 

@@ -212,7 +212,8 @@ def test_a_step_is_checked_on_the_kinds_its_tables_allow(step_type: str, kind: S
 
 def test_shared_step_types_are_placed_on_the_new_kinds() -> None:
     assert STEPS["HearingHeld"].streams == {StreamKind.CASE, StreamKind.LICENCE}
-    assert STEPS["CaseArchived"].streams == {StreamKind.CASE, StreamKind.LICENCE, StreamKind.COMPLAINT}
+    assert STEPS["CaseArchived"].streams == {StreamKind.CASE, StreamKind.LICENCE, StreamKind.COMPLAINT,
+                                             StreamKind.COERCION, StreamKind.INSPECTION}
     assert STEPS["TimeLimitExtended"].streams == {StreamKind.CASE, StreamKind.COMPLAINT}
     assert STEPS["DecisionMade"].streams == {StreamKind.CASE}
 

@@ -160,12 +160,13 @@ def test_public_tables_hold_no_personal_data(examples: Ledger) -> None:
 
 def test_registry_and_registers(examples: Ledger) -> None:
     officers = {r["stream"]: r for r in table(examples.store, "pub_officers")}
-    assert len(officers) == 13 and "officer/admin" not in officers  # 8, and the licensing and complaint ones
+    assert len(officers) == 17 and "officer/admin" not in officers  # 8, the licensing and complaint ones, 008–011
     assert officers["officer/42011230003"]["agency"] == "agency/DXH-SPJ"
     assert officers["officer/42011219007"]["credential_valid_to"] == "2025-12-31"
     items = table(examples.store, "pub_items", "ORDER BY code")
-    assert [i["code"] for i in items] == ["CGJ-DQ-118-1", "CGJ-GF-111-1", "CGJ-GF-111-2", "SPJ-SR-11-2"]
-    assert json.loads(items[0]["bands"])[1]["circumstance"] == "一般"
+    assert [i["code"] for i in items] == ["CGJ-DL-42-1", "CGJ-DQ-118-1", "CGJ-DQ-118-3", "CGJ-DQ-30-QZ", "CGJ-GF-111-1",
+                                          "CGJ-GF-111-2", "CGJ-JC-YY-01", "SPJ-SR-11-2"]
+    assert json.loads(items[1]["bands"])[1]["circumstance"] == "一般"
     assert table(examples.store, "pub_review_catalogues")[0]["organisation_fen"] == 2000000
     reviews = table(examples.store, "proj_legal_reviews")
     assert [(r["grp"], r["reviewer"], r["outcome"]) for r in reviews] == [(GENERAL, "officer/42011219004", "approved")]

@@ -19,6 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from domain.coercion_shapes import COERCION_SHAPES
 from domain.fields import (
     BOOL,
     FLOAT,
@@ -36,6 +37,7 @@ from domain.fields import (
     RequiredWhen,
     json_kind,
 )
+from domain.inspection_shapes import INSPECTION_SHAPES
 from domain.kind_shapes import KIND_SHAPES
 from domain.shapes import (
     ALL_SHAPES,
@@ -192,14 +194,15 @@ def _parse_fields(text: str, *, nested: bool) -> dict[str, Listed]:
     return found
 
 
-_AS_IN = "as in the case table"
+_AS_IN = re.compile(r"as in the (case|licence|coercion) table")
 _ADDS = re.compile(r"`(\w+)` adds `(\w+)`(\?)?")
 
 
 def parse_steps_md() -> tuple[dict[str, dict[str, Listed]], dict[str, str],
                               dict[str, dict[str, dict[str, Listed]]]]:
     """From the tables of steps.md: step type → listed fields, step type → home stream kind,
-    and step type → the other kinds its rows allow ("as in the case table") → the fields that
+    and step type → the other kinds its rows allow ("as in the case table", "as in the coercion
+    table") → the fields that
     kind adds (``on licence streams `HearingRequested` adds `requested_by```)."""
     fields: dict[str, dict[str, Listed]] = {}
     streams: dict[str, str] = {}
@@ -220,7 +223,7 @@ def parse_steps_md() -> tuple[dict[str, dict[str, Listed]], dict[str, str],
         else:
             (type_cell, data_cell), stream = cells, section_stream or ""
         names = re.findall(r"`(\w+)`", type_cell)
-        if data_cell.startswith(_AS_IN):
+        if _AS_IN.match(data_cell):
             adds = {(name, added): Listed(bool(mark)) for name, added, mark in _ADDS.findall(data_cell)}
             for name in names:
                 elsewhere.setdefault(name, {})[stream] = {
@@ -310,7 +313,10 @@ def test_streams_match_steps_md() -> None:
 
 def test_fields_added_on_other_kinds_match_steps_md() -> None:
     assert LISTED_ELSEWHERE["HearingRequested"]["licence"].keys() == {"requested_by"}
-    assert LISTED_ELSEWHERE["CaseClosed"].keys() == {"licence", "complaint"}
+    assert LISTED_ELSEWHERE["CaseClosed"].keys() == {"licence", "complaint", "coercion", "inspection"}
+    assert LISTED_ELSEWHERE["SeizureImposed"].keys() == {"case"}
+    assert LISTED_ELSEWHERE["ExcludedPeriodNotified"].keys() == {"case", "coercion"}
+    assert LISTED_ELSEWHERE["PaymentDemanded"].keys() == {"coercion"}
     for step_type, kinds in LISTED_ELSEWHERE.items():
         for kind, added in kinds.items():
             placement = STEPS[step_type].on(StreamKind(kind))
@@ -358,8 +364,12 @@ def test_who_may_record_what() -> None:
         for step_type in types:
             assert roles_may_record(step_type) == roles, step_type
     for step_type, step in STEPS.items():
-        for kind in {StreamKind.CASE, StreamKind.LICENCE} & step.streams:
-            if step_type != "LegalReviewCompleted":
+        file_kinds = {StreamKind.CASE, StreamKind.LICENCE, StreamKind.COERCION, StreamKind.SPOTCHECK,
+                      StreamKind.INSPECTION}
+        for kind in file_kinds & step.streams:
+            if step_type == "DirectorySnapshotTaken":
+                assert roles_may_record(step_type, kind) == {"officer", "head", "admin"}
+            elif step_type != "LegalReviewCompleted":
                 assert roles_may_record(step_type, kind) == {"officer", "head"}, step_type
             assert record_rule(step_type, kind).scope is Scope.FILE_AGENCY, step_type
         if StreamKind.COMPLAINT in step.streams and step_type != "ComplaintAgencyReported":
@@ -385,7 +395,14 @@ def test_who_may_record_what() -> None:
     assert roles_may_record("ComplaintAgencyReported") == {"officer", "head"}
     for kind in (StreamKind.CASE, StreamKind.LICENCE):
         assert Proviso.NOT_HANDLER in record_rule("HearingHeld", kind).provisos
+    for kind in (StreamKind.CASE, StreamKind.LICENCE, StreamKind.COERCION, StreamKind.INSPECTION):
         assert Proviso.NOT_HANDLER in record_rule("LegalReviewCompleted", kind).provisos
+    for step_type, names in (("CoercionApprovalDecided", ["decided_by"]), ("CoercionExtended", ["approved_by"]),
+                             ("EnforcementDecided", ["approved_by"]), ("EnforcementSuspended", ["decided_by"]),
+                             ("SpotCheckPlanned", ["approved_by"]), ("InspectionOpened", ["approved_by"]),
+                             ("InspectionReferred", ["decided_by"])):
+        named = [f.name for f in STEPS[step_type].fields.values() if f.must_hold == Role.HEAD]
+        assert named == names, step_type
     for step_type in ("LicenceGranted", "LicenceDenied", "LicenceWithdrawn", "LicenceRevoked",
                       "LicenceProceedingOpened"):
         heads = [f for f in STEPS[step_type].fields.values() if f.must_hold == Role.HEAD]
@@ -538,7 +555,10 @@ def test_stream_must_fit_the_type() -> None:
 
 
 def _example(step_type: str) -> dict[str, Any]:
-    return copy.deepcopy(next(s["data"] for _, s in EXAMPLES if s["type"] == step_type))
+    """The step's data in the general case when it has one (the tests below read its values), else the first."""
+    found = [s["data"] for where, s in EXAMPLES if s["type"] == step_type]
+    general = [s["data"] for where, s in EXAMPLES if s["type"] == step_type and where.startswith("general-case")]
+    return copy.deepcopy((general or found)[0])
 
 
 def _paths(step_type: str, data: Mapping[str, Any], **options: Any) -> list[str]:
@@ -711,7 +731,7 @@ def test_overrides() -> None:
 
 
 def test_shapes_match_their_dataclasses() -> None:
-    for shape in (*ALL_SHAPES, *KIND_SHAPES):
+    for shape in (*ALL_SHAPES, *KIND_SHAPES, *COERCION_SHAPES, *INSPECTION_SHAPES):
         assert shape.model is not None
         assert dataclasses.is_dataclass(shape.model)
         names = [f.name for f in dataclasses.fields(shape.model)]

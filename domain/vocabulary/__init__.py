@@ -5,7 +5,8 @@ recorded on, whether it may open a stream, who may record it there, and its data
 with their types. The ledger, the API, the import and the audit all read this table, so a
 name in steps.md is a name here (``tests/test_vocabulary.py`` parses steps.md to keep both
 in step). One module per table of steps.md (``registry_steps``, ``case_steps``,
-``appeal_steps``, ``licence_steps``, ``complaint_steps``); ``table`` assembles them.
+``appeal_steps``, ``licence_steps``, ``complaint_steps``, ``coercion_steps``, ``enforcement_steps``,
+``inspection_steps``); ``table`` assembles them.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from domain.coercion_shapes import DISPOSALS, ENFORCED_TARGET
 from domain.fields import (
     AnyOf,
     Choice,
@@ -65,6 +66,9 @@ HEAD: Final = Role.HEAD.value
 _C = StreamKind.CASE
 _R, _L, _S = StreamKind.REVIEW, StreamKind.LITIGATION, StreamKind.SUPERVISION
 
+DEMAND_PURPOSES: Final = ("agency_enforcement", "court_application")
+"""Why a 催告 was served: the agency enforces itself (ENF-02), or applies to the court (PEN-29)."""
+
 _TRIGGER: Final = Ref(frozenset({_R, _L, _S}), frozenset({"self"}))
 """``self``, or the review, litigation or supervision stream that led to a correction."""
 
@@ -72,7 +76,7 @@ CASE_STEPS: Final[tuple[StepSpec, ...]] = (
     step("CaseSourceRecorded", _C, FILE_RULE,
          req("source", Choice(("complaint", "inspection", "transfer", "referral", "other"))),
          req("received_at", TS), req("summary", TEXT),
-         opt("origin", ORIGIN, note="the complaint or licence stream the case came from"),
+         opt("origin", ORIGIN, note="the inspection, coercion, complaint or licence stream"),
          opens=True),
     step("CaseRegistered", _C, FILE_RULE,
          req("agency", AGENCY), req("procedure", Choice(("general", "summary"))),
@@ -157,7 +161,8 @@ CASE_STEPS: Final[tuple[StepSpec, ...]] = (
          req("approval_form", DOCUMENT, fact=True), req("remedies", REMEDIES, fact=True),
          opt("payment_due_days", COUNT), req("surcharge_told", BOOL, fact=True),
          opt("no_penalty_grounds", TEXTS, note="with a no_penalty_* outcome"),
-         req("document", DOCUMENT, fact=True)),
+         req("document", DOCUMENT, fact=True),
+         opt("disposes", DISPOSALS, note="处理决定 of seized items (行政强制法 第27条, COE-08)")),
     step("SummaryDecisionMade", _C, FILE_RULE,
          req("officers", OFFICERS), req("credentials_shown", BOOL, fact=True),
          req("rights_told", BOOL, fact=True), opt("statement", TEXT),
@@ -184,8 +189,16 @@ CASE_STEPS: Final[tuple[StepSpec, ...]] = (
          opt("instalments", ListOf(INSTALMENT, min_items=1)),
          conditions=(AnyOf(("until", "instalments"), exclusive=True),)),
     step("PaymentDemanded", _C, FILE_RULE,
-         req("served_at", TS), req("document", DOCUMENT, fact=True), note="催告"),
-    step("CourtEnforcementApplied", _C, FILE_RULE, req("court", TEXT), req("applied_at", TS)),
+         req("served_at", TS), req("document", DOCUMENT, fact=True),
+         opt("due", DATE, note="履行期限"), opt("amount_fen", FEN), opt("payment_method", TEXT),
+         opt("rights_told", BOOL, fact=True, note="行政强制法 第35条(四)"),
+         opt("receipt", DOCUMENT, fact=True), opt("purpose", Choice(DEMAND_PURPOSES)),
+         note="催告 (ENF-02 judges the added fields when the agency enforces itself)"),
+    step("CourtEnforcementApplied", _C, FILE_RULE, req("court", TEXT), req("applied_at", TS),
+         opt("document", DOCUMENT, fact=True, note="强制执行申请书"),
+         opt("signed_by", OFFICER, fact=True, must_hold=HEAD, note="第55条第2款"),
+         opt("materials", DOCUMENTS, fact=True, note="第55条"),
+         opt("target", ENFORCED_TARGET, note="the decision enforced when not this case's")),
     step("TransferDecided", _C, FILE_RULE,
          req("decided_by", OFFICER, fact=True, must_hold=HEAD, note="the principal head"),
          req("transfer", BOOL), req("reason", TEXT), req("report", DOCUMENT, fact=True)),
@@ -195,7 +208,8 @@ CASE_STEPS: Final[tuple[StepSpec, ...]] = (
          req("published_at", TS), req("channel", TEXT), opt("url", TEXT),
          req("text", TEXT, note="redacted (PUB-01)"), opt("regime", TEXT),
          opt("min_until", DATE), opt("max_until", DATE),
-         opt("batch", TEXT, note="the list or page the record belongs to")),
+         opt("batch", TEXT, note="the list or page the record belongs to"),
+         opt("document_no", TEXT, note="which decision; absent: the penalty decision")),
     step("PublicationSuppressed", _C, FILE_RULE,
          req("reason", Choice(("minor", "secret", "privacy", "security", "designated"))),
          req("basis", BASIS, fact=True)),

@@ -26,7 +26,8 @@ class Scope(StrEnum):
     """Any agency: administrators, reconsideration staff."""
     FILE_AGENCY = "file_agency"
     """The agency of the file: ``CaseRegistered.agency`` on a case stream,
-    ``LicenceApplied.agency`` or ``LicenceProceedingOpened.agency`` on a licence stream."""
+    ``LicenceApplied.agency`` or ``LicenceProceedingOpened.agency`` on a licence stream,
+    ``CoercionOpened.agency``, ``SpotCheckPlanned.agency``, ``InspectionOpened.agency``."""
     RESPONDENT_AGENCY = "respondent_agency"
     """The agency of the file a reconsideration targets (被申请人)."""
     DEFENDANT_AGENCY = "defendant_agency"
@@ -44,7 +45,8 @@ class Proviso(StrEnum):
     """The officer whose stream it is may record it without the role (rotate own key)."""
     NOT_HANDLER = "not_handler"
     """``by`` must not be a handler of the file (legal review, hearing presider): a case's
-    ``handlers``; a licence's reviewer and 核查 staff."""
+    ``handlers``; a licence's reviewer and 核查 staff; a coercion's ``handlers``; an
+    inspection's ``officers``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,10 @@ OWN_KEY_RULE: Final = _rule(Role.ADMIN, provisos=(Proviso.OWN_KEY,),
                             note="an officer may rotate their own key")
 FILE_RULE: Final = _rule(Role.OFFICER, Role.HEAD, scope=Scope.FILE_AGENCY,
                          note="approvals (approved_by, decided_by, attendees) name heads")
-"""Case and licence steps: an officer or head of the file's agency."""
+"""Case, licence, coercion, enforcement and inspection steps: an officer or head of the file's agency."""
+SNAPSHOT_RULE: Final = _rule(Role.OFFICER, Role.HEAD, Role.ADMIN, scope=Scope.FILE_AGENCY,
+                             note="an administrator may take a directory snapshot")
+"""``DirectorySnapshotTaken``: an officer or head of the agency, or an administrator."""
 LEGAL_REVIEW_RULE: Final = _rule(Role.LEGAL_REVIEWER, scope=Scope.FILE_AGENCY,
                                  provisos=(Proviso.NOT_HANDLER,))
 HEARING_RULE: Final = _rule(Role.HEAD, Role.OFFICER, scope=Scope.FILE_AGENCY,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from domain.coercion_shapes import COERCION_TERMS, ENFORCEMENT_TERMS
 from domain.fields import (
     Choice,
     Integer,
@@ -13,6 +14,7 @@ from domain.fields import (
     StreamKind,
     Timestamp,
 )
+from domain.inspection_shapes import SPOT_CHECK_TERMS
 from domain.kind_shapes import LICENCE_TERMS
 from domain.shapes import (
     AGENCY,
@@ -51,12 +53,15 @@ REGISTRY_STEPS: Final[tuple[StepSpec, ...]] = (
          opens=True),
     step("EnforcementItemPublished", _A, ADMIN_RULE,
          req("code", TEXT), req("name", TEXT),
-         req("kind", Choice(("penalty", "inspection", "coercion", "licence"))),
+         req("kind", Choice(("penalty", "inspection", "coercion", "licence", "enforcement"))),
          req("basis", BASIS, fact=True), req("sanction_basis", BASIS, fact=True),
          req("penalty_types", ListOf(Choice(PENALTY_TYPES))),
          opt("min_fen", FEN), opt("max_fen", FEN), opt("bands", ListOf(BAND)),
          opt("no_penalty", NO_PENALTY),
-         opt("licence", LICENCE_TERMS, note="with kind licence (行政许可事项)")),
+         opt("licence", LICENCE_TERMS, note="with kind licence (行政许可事项)"),
+         opt("coercion", COERCION_TERMS, note="with kind coercion"),
+         opt("enforcement", ENFORCEMENT_TERMS, note="with kind enforcement (第13条)"),
+         opt("spot_check", SPOT_CHECK_TERMS, note="with kind inspection")),
     step("LegalReviewCatalogPublished", _A, ADMIN_RULE,
          req("person_fen", FEN), req("organisation_fen", FEN),
          req("hearing_person_fen", FEN), req("hearing_organisation_fen", FEN),
