@@ -369,6 +369,7 @@ def wait_ready(world: World, seconds: float = 15.0) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # an outage through a TCP proxy: the slow tier holds crash and outage tests
 def test_readiness_and_writes_fail_fast_while_the_store_is_cut(proxied: tuple[World, TcpProxy]) -> None:
     world, proxy = proxied
     wait_ready(world)  # the precondition (a loaded machine may need a moment); the outage is what is timed
@@ -389,6 +390,7 @@ def test_readiness_and_writes_fail_fast_while_the_store_is_cut(proxied: tuple[Wo
 
 
 @pytest.mark.postgres
+@pytest.mark.slow  # an outage through a TCP proxy: the slow tier holds crash and outage tests
 def test_readiness_answers_within_a_second_when_the_store_hangs(proxied: tuple[World, TcpProxy]) -> None:
     world, proxy = proxied
     wait_ready(world)

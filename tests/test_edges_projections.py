@@ -103,6 +103,7 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.slow  # a parent killed with -9: the slow tier holds the crash tests
 @pytest.mark.parametrize("script", [_PROJECTIONS_PARENT, _AUDIT_PARENT, _WATCHED + _PROJECTIONS_PARENT],
                          ids=["rebuild", "audit", "rebuild-without-prctl"])
 def test_fork_workers_die_with_a_killed_parent(tmp_path: Path, script: str) -> None:
