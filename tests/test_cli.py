@@ -88,7 +88,7 @@ def test_console_script_help_teaches() -> None:
 
 
 def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_") or k == "LEDGER_SCRYPT_N"}
     env.update(LEDGER_DATA=str(tmp_path / "var"), PYTHONPATH=str(ROOT), LEDGER_DEMO_CASES="12")
     command = [sys.executable, "-m", "api.run_local", "--no-serve"]
     first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

@@ -27,7 +27,8 @@ from tests.helpers.http_world import ADMIN, OFFICER, case_steps, checkpoint, wor
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
           response_headers_conformance]
 # Examples per operation: a few in the fast tier, the long run in the slow tier.
-EXAMPLES = [3, pytest.param(12, marks=pytest.mark.slow)]
+EXAMPLES = [pytest.param(3, marks=pytest.mark.slow), pytest.param(12, marks=pytest.mark.slow)]
+"""schemathesis runs in the slow tier, with the load and browser tests (3 examples a route, then 12)."""
 HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much,
           HealthCheck.data_too_large, HealthCheck.large_base_example]
 
