@@ -19,13 +19,11 @@ from domain.draw import commitment_of, draw
 from domain.fields import StreamKind
 from domain.gates import PUBLICLY_SERVED
 from domain.vocabulary import STEPS
-from ledger.importer import import_lines
 from ledger.service import Ledger
 from projections.runner import Runner
 from tests.helpers.cli_data import cli_data
-from tests.helpers.projection_ledgers import lines, new_ledger, table
+from tests.helpers.projection_ledgers import import_live, ledger_with, lines, table
 from tests.helpers.spec_paths import EXAMPLES
-from tests.helpers.stores import store_config
 
 COERCION = "coercion/DXH-CGJ-QZ-2026-0003"
 MEASURE_CASE = "case/DXH-CGJ-2026-0058"
@@ -36,28 +34,10 @@ NEW = ["coercion-case", "coercion-standalone", "spotcheck"]
 EXISTING_REGISTRY_LINES = 21
 
 
-def _ledger(tmp_path: Path) -> Iterator[Ledger]:
-    with store_config("sqlite", tmp_path) as config:
-        ledger = new_ledger(config, tmp_path / "keys.json")
-        try:
-            for name in BASE:
-                assert _import(ledger, lines(name)) is None
-            yield ledger
-        finally:
-            ledger.close()
-
-
 @pytest.fixture
 def base(tmp_path: Path) -> Iterator[Ledger]:
     """A fresh live ledger holding registry.jsonl and general-case.jsonl only."""
-    yield from _ledger(tmp_path)
-
-
-def _import(ledger: Ledger, steps: list[dict[str, Any]]) -> str | None:
-    """Import live (gates applied); the refusal as text, None when every line was recorded."""
-    result = import_lines(ledger, [json.dumps(s, ensure_ascii=False).encode() for s in steps],
-                          actor="officer/admin")
-    return None if result.refusal is None else f"[{result.refusal.rule}] {result.refusal.message}"
+    yield from ledger_with(tmp_path, BASE)
 
 
 def _step(name: str, step_type: str, stream: str | None = None) -> tuple[list[dict[str, Any]], int]:
@@ -72,7 +52,7 @@ def _step(name: str, step_type: str, stream: str | None = None) -> tuple[list[di
 @pytest.mark.parametrize("name", NEW)
 def test_each_example_imports_live_after_the_registry_and_the_general_case(base: Ledger, name: str) -> None:
     steps = lines(name)
-    assert _import(base, steps) is None
+    assert import_live(base, steps) is None
     for stream in {s["stream"] for s in steps}:
         recorded = [e.step() for e in base.store.stream(stream)]
         assert recorded == [s for s in steps if s["stream"] == stream]
@@ -136,7 +116,7 @@ def test_registry_additions_come_after_the_existing_lines() -> None:
 def test_a_misspelt_field_is_refused_naming_it(base: Ledger, name: str, step_type: str, field: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["data"][field + "x"] = steps[i]["data"].pop(field)
-    refusal = _import(base, steps)
+    refusal = import_live(base, steps)
     if field == "disposes":  # optional: misspelt, it is free JSON and the measure stays undisposed
         assert refusal is None
         return
@@ -154,14 +134,14 @@ def test_a_step_on_the_wrong_kind_of_stream_is_refused_naming_it(
         base: Ledger, name: str, step_type: str, stream: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["stream"] = stream
-    refusal = _import(base, steps[:i + 1])
+    refusal = import_live(base, steps[:i + 1])
     assert refusal is not None and "stream:" in refusal and step_type in refusal
 
 
 def test_a_measure_on_a_case_comes_after_its_registration(base: Ledger) -> None:
     steps, i = _step("coercion-case", "SeizureImposed")
     source = steps[0]
-    refusal = _import(base, [source, steps[i]])
+    refusal = import_live(base, [source, steps[i]])
     assert refusal is not None and refusal.startswith("[STRUCT-ORDER]") and "CaseRegistered" in refusal
 
 
@@ -169,7 +149,7 @@ def test_a_disposal_names_a_measure_of_its_stream(base: Ledger) -> None:
     steps, i = _step("coercion-standalone", "SeizureDisposed")
     wrong = copy.deepcopy(steps)
     wrong[i]["data"]["measure_id"] = "M2"
-    refusal = _import(base, wrong)
+    refusal = import_live(base, wrong)
     assert refusal is not None and refusal.startswith("[STRUCT-ORDER]") and "M2" in refusal
 
 
@@ -177,14 +157,14 @@ def test_the_draw_follows_both_snapshots(base: Ledger) -> None:
     steps = [s for s in lines("spotcheck") if s["stream"] == SPOTCHECK]
     without = [s for s in steps
                if not (s["type"] == "DirectorySnapshotTaken" and s["data"]["directory"] == "inspectors")]
-    refusal = _import(base, without)
+    refusal = import_live(base, without)
     assert refusal is not None and refusal.startswith("[STRUCT-ORDER]") and "inspectors" in refusal
 
 
 def test_coercion_approvals_name_heads_of_the_acting_agency(base: Ledger) -> None:
     steps, i = _step("coercion-standalone", "CoercionApprovalDecided")
     steps[i]["data"]["decided_by"] = "officer/42011230003"  # a head, but of the licensing agency
-    refusal = _import(base, steps[:i + 1])
+    refusal = import_live(base, steps[:i + 1])
     assert refusal is not None and "STRUCT-ROLE" in refusal and "data.decided_by" in refusal
 
 
@@ -199,9 +179,9 @@ def test_nothing_new_is_served_publicly_but_publications() -> None:
 
 
 def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -> None:
-    for ledger in _ledger(tmp_path):
+    for ledger in ledger_with(tmp_path, BASE):
         for name in NEW:
-            assert _import(ledger, lines(name)) is None
+            assert import_live(ledger, lines(name)) is None
         runner = Runner(ledger.store, batch=5)
         runner.run_once()
         runner.close()

@@ -21,14 +21,12 @@ from api.cli import main
 from domain.fields import StreamKind
 from domain.gates import PUBLICLY_SERVED
 from domain.vocabulary import STEPS, check_step_data
-from ledger.importer import import_lines
 from ledger.service import Ledger
 from projections.runner import Runner
 from tests.helpers.cli_data import cli_data
 from tests.helpers.examples import scaled
-from tests.helpers.projection_ledgers import GENERAL, lines, new_ledger, table
+from tests.helpers.projection_ledgers import GENERAL, import_live, ledger_with, lines, table
 from tests.helpers.spec_paths import EXAMPLES
-from tests.helpers.stores import store_config
 
 LICENCE = "licence/DXH-SPJ-XK-2026-0031"
 COMPLAINT = "complaint/DXH-SFJ-TS-2026-0007"
@@ -36,28 +34,10 @@ BASE = ["registry", "general-case"]
 NEW = ["licence-case", "complaint"]
 
 
-def _ledger(tmp_path: Path, backend: str = "sqlite") -> Iterator[Ledger]:
-    with store_config(backend, tmp_path) as config:
-        ledger = new_ledger(config, tmp_path / "keys.json")
-        try:
-            for name in BASE:
-                _import(ledger, lines(name))
-            yield ledger
-        finally:
-            ledger.close()
-
-
 @pytest.fixture
 def base(tmp_path: Path) -> Iterator[Ledger]:
     """A fresh live ledger holding registry.jsonl and general-case.jsonl only."""
-    yield from _ledger(tmp_path)
-
-
-def _import(ledger: Ledger, steps: list[dict[str, Any]]) -> str | None:
-    """Import live (gates applied); the refusal as text, None when every line was recorded."""
-    result = import_lines(ledger, [json.dumps(s, ensure_ascii=False).encode() for s in steps],
-                          actor="officer/admin")
-    return None if result.refusal is None else f"[{result.refusal.rule}] {result.refusal.message}"
+    yield from ledger_with(tmp_path, BASE)
 
 
 def _step(name: str, step_type: str) -> tuple[list[dict[str, Any]], int]:
@@ -71,7 +51,7 @@ def _step(name: str, step_type: str) -> tuple[list[dict[str, Any]], int]:
 @pytest.mark.parametrize("name", NEW)
 def test_each_example_imports_live_after_the_registry_and_the_general_case(base: Ledger, name: str) -> None:
     steps = lines(name)
-    assert _import(base, steps) is None
+    assert import_live(base, steps) is None
     for stream in {s["stream"] for s in steps}:
         recorded = [e.step() for e in base.store.stream(stream)]
         assert recorded == [s for s in steps if s["stream"] == stream]
@@ -103,7 +83,7 @@ def test_registry_additions_come_after_the_existing_lines() -> None:
 def test_removing_sealed_by_from_the_grant_is_refused_naming_the_field(base: Ledger) -> None:
     steps, i = _step("licence-case", "LicenceGranted")
     del steps[i]["data"]["sealed_by"]
-    refusal = _import(base, steps)
+    refusal = import_live(base, steps)
     assert refusal is not None and refusal.startswith("[STRUCT-FIELD]") and "data.sealed_by" in refusal
     assert [e.type for e in base.store.stream(LICENCE)][-1] == "LicenceReviewed"  # earlier lines stay
 
@@ -116,7 +96,7 @@ def test_removing_sealed_by_from_the_grant_is_refused_naming_the_field(base: Led
 def test_a_misspelt_field_is_refused_naming_it(base: Ledger, name: str, step_type: str, field: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["data"][field + "x"] = steps[i]["data"].pop(field)
-    refusal = _import(base, steps)
+    refusal = import_live(base, steps)
     assert refusal is not None and "STRUCT-FIELD" in refusal and f"data.{field}" in refusal
 
 
@@ -129,14 +109,14 @@ def test_a_step_on_the_wrong_kind_of_stream_is_refused_naming_it(
         base: Ledger, name: str, step_type: str, stream: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["stream"] = stream
-    refusal = _import(base, steps)
+    refusal = import_live(base, steps)
     assert refusal is not None and "stream:" in refusal and step_type in refusal
 
 
 def test_the_licence_is_issued_only_after_the_grant(base: Ledger) -> None:
     steps, i = _step("licence-case", "LicenceGranted")
     issued = next(s for s in steps if s["type"] == "LicenceIssued")
-    refusal = _import(base, [*steps[:i], issued])
+    refusal = import_live(base, [*steps[:i], issued])
     assert refusal is not None and refusal.startswith("[STRUCT-ORDER]") and "LicenceGranted" in refusal
 
 
@@ -148,7 +128,7 @@ def test_a_licence_stream_has_one_opening(base: Ledger) -> None:
                       "licence": {"stream": "licence/DXH-SPJ-XK-2025-0001", "licence_no": "X"},
                       "holder": steps[0]["data"]["applicant"], "trigger": "ex_officio", "grounds": ["依职权"],
                       "approved_by": "officer/42011230003"}}
-    refusal = _import(base, [steps[0], proceeding])
+    refusal = import_live(base, [steps[0], proceeding])
     assert refusal is not None and refusal.startswith("[STRUCT-OPEN]") and "LicenceApplied" in refusal
 
 
@@ -162,14 +142,14 @@ def _hearing(by: str, *, confirmed: bool | None = True) -> dict[str, Any]:
 
 def test_a_licence_hearing_is_presided_by_nobody_who_handled_the_file(base: Ledger) -> None:
     steps, i = _step("licence-case", "LicenceReviewed")
-    assert _import(base, [*steps[:i + 1], _hearing("officer/42011230002")]) is not None  # 核查 staff
-    assert "承办人" in (_import(base, [_hearing("officer/42011230001")]) or "")  # the reviewer
-    assert _import(base, [_hearing("officer/42011230004")]) is None
+    assert import_live(base, [*steps[:i + 1], _hearing("officer/42011230002")]) is not None  # 核查 staff
+    assert "承办人" in (import_live(base, [_hearing("officer/42011230001")]) or "")  # the reviewer
+    assert import_live(base, [_hearing("officer/42011230004")]) is None
 
 
 def test_the_fields_a_kind_adds_are_required_there_only(base: Ledger) -> None:
     steps, i = _step("licence-case", "LicenceReviewed")
-    refusal = _import(base, [*steps[:i + 1], _hearing("officer/42011230004", confirmed=None)])
+    refusal = import_live(base, [*steps[:i + 1], _hearing("officer/42011230004", confirmed=None)])
     assert refusal is not None and "data.record_confirmed" in refusal
     held = next(s for s in lines("general-case") if s["type"] == "HearingHeld")
     assert check_step_data("HearingHeld", held["data"], stream=held["stream"]) == []
@@ -181,15 +161,15 @@ def test_the_agency_complained_against_reports_and_nobody_else(base: Ledger) -> 
     steps, i = _step("complaint", "ComplaintAgencyReported")
     wrong = copy.deepcopy(steps)
     wrong[i]["by"] = "officer/42011230003"  # a head, but of the licensing agency
-    refusal = _import(base, wrong[:i + 1])
+    refusal = import_live(base, wrong[:i + 1])
     assert refusal is not None and refusal.startswith("[STRUCT-ROLE]") and "agency/DXH-CGJ" in refusal
-    assert _import(base, steps) is None
+    assert import_live(base, steps) is None
 
 
 def test_complaint_approvals_name_heads_of_the_bureau(base: Ledger) -> None:
     steps, i = _step("complaint", "CaseClosed")
     steps[i]["data"]["approved_by"] = "officer/42011219003"  # a head of the agency complained against
-    refusal = _import(base, steps)
+    refusal = import_live(base, steps)
     assert refusal is not None and "STRUCT-ROLE" in refusal and "data.approved_by" in refusal
 
 
@@ -241,9 +221,9 @@ def test_a_decision_target_names_a_case_or_another_file_not_both() -> None:
 
 
 def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -> None:
-    for ledger in _ledger(tmp_path):
+    for ledger in ledger_with(tmp_path, BASE):
         for name in NEW:
-            assert _import(ledger, lines(name)) is None
+            assert import_live(ledger, lines(name)) is None
         runner = Runner(ledger.store, batch=5)
         runner.run_once()
         runner.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from ledger.store import EventStore, StoreConfig
 from projections.definitions import ALL
 from projections.sql import Database
 from tests.helpers.spec_paths import EXAMPLES
-from tests.helpers.stores import AHEAD_OF_THE_CLOCK
+from tests.helpers.stores import AHEAD_OF_THE_CLOCK, store_config
 
 CASE_FILES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ORDER = ["registry", *CASE_FILES, "reconsideration", "litigation"]
@@ -48,6 +48,24 @@ def new_ledger(config: StoreConfig, keys: Path, *, live: bool = True) -> Ledger:
 def import_steps(ledger: Ledger, steps: Iterable[dict[str, Any]], *, backfill: bool = False) -> None:
     result = import_lines(ledger, [orjson.dumps(s) for s in steps], actor=BOOTSTRAP, backfill=backfill)
     assert result.refusal is None, str(result.refusal)
+
+
+def import_live(ledger: Ledger, steps: Iterable[dict[str, Any]]) -> str | None:
+    """Import live (gates applied); the refusal as text, None when every line was recorded."""
+    result = import_lines(ledger, [orjson.dumps(s) for s in steps], actor=BOOTSTRAP)
+    return None if result.refusal is None else f"[{result.refusal.rule}] {result.refusal.message}"
+
+
+def ledger_with(tmp_path: Path, names: Sequence[str], backend: str = "sqlite") -> Iterator[Ledger]:
+    """A fresh live ledger holding the example files ``names``, imported live (for a fixture to yield from)."""
+    with store_config(backend, tmp_path) as config:
+        ledger = new_ledger(config, tmp_path / "keys.json")
+        try:
+            for name in names:
+                assert import_live(ledger, lines(name)) is None, name
+            yield ledger
+        finally:
+            ledger.close()
 
 
 def import_examples(ledger: Ledger, names: Sequence[str] = ORDER) -> None:
