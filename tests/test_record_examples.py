@@ -48,10 +48,11 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cli_data(tmp_path, monkeypatch)
 
 
-@pytest.mark.parametrize("acting", ["by", "admin"])
+@pytest.mark.parametrize("acting", ["by", pytest.param("admin", marks=pytest.mark.slow)])
 def test_every_example_step_records_one_call_at_a_time(data: Path, tmp_path: Path, acting: str,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """Acting as the step's ``by`` (signs with its own held key) or as the admin acting for it."""
+    """Acting as the step's ``by`` (signs with its own held key) or as the admin acting for it (the slow
+    tier: every step once more through the CLI, ≈ 4 s)."""
     versions: dict[str, int] = {}
     expected: dict[str, list[dict[str, Any]]] = {}
     for name in ORDER:
