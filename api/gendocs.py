@@ -23,6 +23,7 @@ from typing import Any
 
 import audit.engine  # noqa: F401 - registers every rule
 from audit.complaint_rulebook import COMPLAINT_PATH_LABELS, COMPLAINT_RULES
+from audit.inspection_rulebook import INSPECTION_PATH_LABELS, INSPECTION_RULES
 from audit.licence_rulebook import LICENCE_PATH_LABELS, LICENCE_RULES
 from audit.model import SEVERITY_LABELS
 from audit.rulebook import PATH_LABELS, RULES, Rule
@@ -227,7 +228,14 @@ def rules_markdown() -> str:
                  "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
     lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
     lines += _rule_rows(COMPLAINT_RULES, COMPLAINT_PATH_LABELS, keys, config)
-    other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(COMPLAINT_RULES) - set(GATES), key=_rule_sort)
+    lines.append("\n## 行政检查案卷评查规则\n\n"
+                 "`inspection/` 流（行政检查）和 `spotcheck/` 流（双随机抽查任务）由检查规则评查"
+                 "（`audit.inspection_engine`），不适用任何 PEN 规则；抽取可用 `enforcement-ledger draw verify` 复算。"
+                 "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
+    lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
+    lines += _rule_rows(INSPECTION_RULES, INSPECTION_PATH_LABELS, keys, config)
+    other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(COMPLAINT_RULES) - set(INSPECTION_RULES)
+                   - set(GATES), key=_rule_sort)
     if other:
         lines.append("\n## 其他配置项（按规则）\n\n| 规则 | 配置项 |\n|---|---|\n")
         for rule_id in other:

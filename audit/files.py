@@ -1,5 +1,6 @@
-"""Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``) or a
-complaint (``complaint/``), each by its own engine, with the streams it links loaded from the ledger.
+"""Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``), a
+complaint (``complaint/``), an inspection (``inspection/``) or a spot-check task (``spotcheck/``), each
+by its own engine, with the streams it links loaded from the ledger.
 
 Why one place: ``audit --case``, the exports and the HTTP route name a file by its stream and should
 not each know which engine judges which kind, nor which other streams a kind's rules read
@@ -13,14 +14,15 @@ from collections.abc import Mapping, Sequence
 from audit.complaint_engine import evaluate_complaint, linked_streams
 from audit.context import AuditContext
 from audit.engine import evaluate
+from audit.inspection_engine import InspectionLinks, evaluate_inspection, evaluate_spotcheck
 from audit.licence_engine import evaluate_licence
 from audit.model import Envelope, Evaluation
 from audit.store import LedgerSource, stream_rows
 from projections.runner import decode
 
-__all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "licence_links"]
+__all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "inspection_links", "licence_links"]
 
-OTHER_FILES = ("licence/", "complaint/")
+OTHER_FILES = ("licence/", "complaint/", "inspection/", "spotcheck/")
 """Files judged by engines of their own (not the penalty case's)."""
 FILE_KINDS = ("case/", *OTHER_FILES)
 """The streams that are files the audit evaluates (a 复议 or a lawsuit is judged with its case)."""
@@ -58,6 +60,37 @@ def licence_links(source: LedgerSource, stream: str, history: Sequence[Envelope]
     return _histories(source, sorted((family | cases) - {stream}))
 
 
+def _member(value: object, name: str) -> Mapping[str, object]:
+    """``value[name]`` when both are objects, else the empty mapping."""
+    found = value.get(name) if isinstance(value, Mapping) else None
+    return found if isinstance(found, Mapping) else {}
+
+
+def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
+    """The streams an inspection's or a task's rules read: the task a drawn inspection names, the
+    inspections naming a task (INS-03), the agency's other inspections (INS-06), the cases referred
+    to (INS-08), and this ledger's signed checkpoints (INS-02's beacon)."""
+    openings = source.inspection_openings()
+    if stream.startswith("spotcheck/"):
+        mine = [s for s, e in openings.items()
+                if _member(_member(e, "data"), "origin").get("spotcheck") == stream]
+        return InspectionLinks(inspections=_histories(source, mine), checkpoints=source.checkpoints())
+    opening = _member(openings, stream)
+    opening = _member(opening, "data")
+    origin = opening.get("origin")
+    task = origin.get("spotcheck") if isinstance(origin, Mapping) else None
+    agency = opening.get("agency")
+    others = [s for s, e in openings.items() if s != stream and _member(e, "data").get("agency") == agency]
+    own = _histories(source, [stream]).get(stream, [])
+    cases = [str(e["data"]["case"]) for e in own if e.get("type") == "InspectionReferred"
+             and isinstance(e.get("data"), Mapping) and isinstance(e["data"].get("case"), str)]
+    loaded = _histories(source, [*others, *cases, *([task] if isinstance(task, str) else [])])
+    return InspectionLinks(
+        spotcheck=loaded.get(task) if isinstance(task, str) else None,
+        others={s: loaded[s] for s in others if s in loaded}, cases={s: loaded[s] for s in cases if s in loaded},
+        checkpoints=source.checkpoints())
+
+
 def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | None:
     """The evaluation of the file ``stream`` (None when the ledger holds no such stream)."""
     if stream.startswith("licence/"):
@@ -71,6 +104,12 @@ def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Eva
             return None
         related = _histories(source, list(linked_streams(stream, history)))
         return evaluate_complaint(stream, history, ctx, related=related)
+    if stream.startswith(("inspection/", "spotcheck/")):
+        history = _histories(source, [stream]).get(stream)
+        if not history:
+            return None
+        evaluate_file = evaluate_inspection if stream.startswith("inspection/") else evaluate_spotcheck
+        return evaluate_file(stream, history, ctx, links=inspection_links(source, stream))
     group = source.group(stream)
     if group is None:
         return None

@@ -32,6 +32,7 @@ __all__ = [
     "LICENCE_PATH_LABELS",
     "LICENCE_RULES",
     "LicenceSubject",
+    "StreamsAsOf",
     "licence_rule",
 ]
 
@@ -60,7 +61,7 @@ def licence_rule(rule_id: str, title: str, severity: str, basis: str, paths: Ite
     return register(LICENCE_RULES, rule_id, title, severity, basis, paths)
 
 
-class _StreamsAsOf:
+class StreamsAsOf:
     """A gate context for a step of a recorded file: the stream as it stood before the step, the
     linked licence streams, the registry as of any time (so the live gates judge as they would have)."""
 
@@ -172,7 +173,7 @@ class LicenceSubject:
                        **{s: [x.raw for x in f.steps] for s, f in self.linked.items()}}
             parsed = Step({"stream": step.stream, "type": step.type, "at": step.raw.get("at"), "by": step.by,
                            "data": step.data}, "licence")
-            context: GateContext = _StreamsAsOf(self.ctx, streams)
+            context: GateContext = StreamsAsOf(self.ctx, streams)
             for firing in firing_gates(parsed, context, config=self.config, calendar=self.ctx.calendar):
                 if firing.rule == rule_id:
                     out.append((firing.message, step))

@@ -146,6 +146,7 @@ class LedgerSource:
         self._related: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] | None = None
         self._history: History | None = None
         self._links: dict[str, set[str]] | None = None
+        self._openings: dict[str, Envelope] | None = None
 
     _reader: Any = None
 
@@ -323,6 +324,24 @@ class LedgerSource:
                         found.setdefault(named, set()).add(stream)
             self._links = found
         return self._links
+
+    def inspection_openings(self) -> dict[str, Envelope]:
+        """``inspection/`` stream → its ``InspectionOpened`` (the task it names, its agency and
+        object): one scan, kept for the source's life (INS-03's task, INS-06's other inspections)."""
+        if self._openings is None:
+            self._openings = {}
+            for _, stream, _, state in self._range("inspection/", ("InspectionOpened",)):
+                self._openings.setdefault(stream, decode(state))
+        return self._openings
+
+    def checkpoints(self) -> dict[int, str]:
+        """This ledger's signed checkpoints, ``tree_size`` → root (hex): INS-02's beacon; empty when
+        the ledger keeps no transparency log."""
+        table = self.db.qualify("translog_checkpoints")
+        if not self.db.exists("translog_checkpoints"):
+            return {}
+        return {int(size): bytes(root).hex() for size, root in self._all(
+            f"SELECT tree_size, root_hash FROM {table}", ())}
 
     def _range(self, prefix: str, types: Sequence[str] = (), *, span: tuple[str, str] | None = None
                ) -> Iterator[tuple[int, str, int, bytes]]:

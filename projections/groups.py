@@ -3,10 +3,10 @@
 Why a module of its own: every kind of file is folded by its own pure function
 (``projections.casefile``, ``projections.licencefile``, ``projections.complaintfile``) and the
 runner must not care which. A case group is a case stream with the 复议 and lawsuits that target
-it; a supervision, licence or complaint stream is a group of its own. ``coercion/``,
-``spotcheck/`` and ``inspection/`` streams (issue 16) are not folded yet: they have no read model,
-so the runner passes over them as it does the registry's streams; their file folds will join
-:data:`OWN` and :func:`fold_group` the same way. A measure or an enforcement on a ``case/`` stream
+it; a supervision, licence or complaint stream is a group of its own. An ``inspection/``
+stream is an inspection file and a ``spotcheck/`` stream a task (``projections.inspectionfile``),
+each a group of its own; ``coercion/`` streams (issue 16) are not folded yet: the runner passes
+over them as it does the registry's streams. A measure or an enforcement on a ``case/`` stream
 is folded with its case, whose fold passes over the step types it does not know.
 
 The folds read the registry as of a time: a lawsuit the officers named in court, a case at 案源登记
@@ -38,16 +38,18 @@ from projections.casefile import (
     source_officer,
 )
 from projections.complaintfile import ComplaintFile, fold_complaintfile
+from projections.inspectionfile import InspectionFile, SpotCheckTask, fold_inspectionfile, fold_spotchecktask
 from projections.licencefile import LicenceFile, fold_licencefile
 
 __all__ = ["GROUP_STREAMS", "OWN", "Folded", "fold_group", "registry_streams"]
 
 History = Sequence[Mapping[str, Any]]
-Folded = CaseFile | SupervisionFile | LicenceFile | ComplaintFile
+Folded = CaseFile | SupervisionFile | LicenceFile | ComplaintFile | InspectionFile | SpotCheckTask
 
-OWN: Final = ("case/", "supervision/", "licence/", "complaint/")
+OWN: Final = ("case/", "supervision/", "licence/", "complaint/", "inspection/", "spotcheck/")
 """The streams that are groups of their own (a 复议 or a lawsuit belongs to its case's group)."""
-GROUP_STREAMS: Final = ("case/", "review/", "litigation/", "supervision/", "licence/", "complaint/")
+GROUP_STREAMS: Final = ("case/", "review/", "litigation/", "supervision/", "licence/", "complaint/", "inspection/",
+                         "spotcheck/")
 """Every stream folded into a group (a parallel rebuild decodes them where it folds them)."""
 
 
@@ -62,6 +64,10 @@ def fold_group(key: str, streams: Sequence[str], data: Mapping[str, History], *,
         return fold_licencefile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
     if key.startswith("complaint/"):
         return fold_complaintfile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
+    if key.startswith("inspection/"):
+        return fold_inspectionfile(key, data.get(key, ()), config=config, calendar=calendar)
+    if key.startswith("spotcheck/"):
+        return fold_spotchecktask(key, data.get(key, ()))
     case_history = data.get(key, ()) if key.startswith("case/") else ()
     agency = registered_agency(case_history)
     reviews: list[ReviewFile] = []

@@ -507,7 +507,7 @@ class Runner:
         wants_groups, wants_registry = self._wants_groups, self._wants_registry
         for event in events:
             kind = event.stream.split("/", 1)[0]
-            if kind in ("case", "supervision", "licence", "complaint"):
+            if kind in ("case", "supervision", "licence", "complaint", "inspection", "spotcheck"):
                 groups.add(event.stream)
             elif kind in ("review", "litigation"):
                 groups.add(links[event.stream][0] if event.stream in links else event.stream)

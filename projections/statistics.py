@@ -22,6 +22,7 @@ from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
+from projections.inspectionfile import InspectionFile, SpotCheckTask
 from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
 from projections.labels import STEP_LABELS
 from projections.licencefile import LicenceFile
@@ -82,6 +83,8 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
+    if isinstance(group, InspectionFile | SpotCheckTask):
+        return []
     return _case_facts(group, calendar)
 
 

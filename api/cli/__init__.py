@@ -16,6 +16,7 @@ from api.cli import (
     calendar,
     demo,
     documents,
+    draw,
     export,
     import_steps,
     init,
@@ -33,7 +34,7 @@ from ledger.keys import KeyStoreError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS: Final = (init, verify, record, import_steps, log, calendar, token, serve, documents, demo, projections,
-                   audit, export, verify_export)
+                   audit, draw, export, verify_export)
 """One module per command, in the order of ``--help``; each ``register`` sets ``run`` on its parser."""
 
 EPILOG = """\

@@ -65,7 +65,9 @@ def register(subparsers: Any) -> None:
                     "无论发现什么问题, 退出码均为 0; 用法或存储错误为 2。",
     )
     p.add_argument("--case", help="一件案卷: 处罚案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)、"
-                                  "许可 (licence/DXH-SPJ-XK-2026-0031) 或投诉举报 (complaint/DXH-SFJ-TS-2026-0007)")
+                                  "许可 (licence/DXH-SPJ-XK-2026-0031)、投诉举报 (complaint/DXH-SFJ-TS-2026-0007)、"
+                                  "行政检查 (inspection/DXH-CGJ-JC-2026-0001) 或抽查任务 "
+                                  "(spotcheck/DXH-CGJ-CC-2026-01)")
     p.add_argument("--all", action="store_true", help="全部案卷")
     p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
     p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
@@ -127,7 +129,7 @@ def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) 
 
 def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
                    sample: int | None = None, seed: int = 1, workers: int | None = None) -> list[Evaluation]:
-    """Evaluate one case, an agency's cases, a sample, or (no selector) every case, on ``workers``
+    """Evaluate one file, an agency's cases, a sample, or (no selector) every case, on ``workers``
     processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left out."""
     if case is not None:
         found = evaluate_stream(source, file_stream(case), ctx)
@@ -159,7 +161,8 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if args.case is not None and not file_stream(args.case).startswith("case/") and (
             fmt == "pdf" or args.record or args.adjust):
-        print("错误: 许可、投诉举报案卷暂不支持 --format pdf、--record 和 --adjust (仅行政处罚案卷)", file=sys.stderr)
+        print("错误: 许可、投诉举报、行政检查案卷暂不支持 --format pdf、--record 和 --adjust (仅行政处罚案卷)",
+              file=sys.stderr)
         return 2
     try:
         adjustments = parse_adjustments(args.adjust)

@@ -524,11 +524,13 @@ class Reads:
 
 
 def rule_title(rule: str) -> str:
-    """A rule's title from the rule book of whichever kind of file it judges (case, licence, complaint)."""
+    """A rule's title from the rule book of whichever kind of file it judges (case, licence, complaint,
+    inspection)."""
     from audit.complaint_rulebook import COMPLAINT_RULES
+    from audit.inspection_rulebook import INSPECTION_RULES
     from audit.licence_rulebook import LICENCE_RULES
 
-    for book in (RULES, LICENCE_RULES, COMPLAINT_RULES):
+    for book in (RULES, LICENCE_RULES, COMPLAINT_RULES, INSPECTION_RULES):
         spec = book.get(rule)
         if spec is not None:
             return spec.title

@@ -1,0 +1,109 @@
+"""Evaluate an inspection file (行政检查 案卷) or a spot-check task (双随机 抽查任务): run the INS rules
+of its path, score, grade.
+
+* **Path** (rules.md "— 行政检查"): a drawn inspection (``origin.kind: random``) is judged by
+  INS-01–INS-11 with its task; a targeted one by INS-01, INS-04–INS-10 (INS-10 only for the results
+  that must be published); a ``spotcheck/`` stream by the task's parts of INS-02, INS-03 and INS-11.
+* **Scoring** is the case engine's (``audit.engine``): EVAL-01's veto follows every BLOCKER of a
+  concluded file; an inspection without its result, a task not completed, is 办理中 (no grade).
+* **Linked streams** (rules.md "Context — coercion, enforcement and inspections"): the task of a
+  drawn inspection, the inspections that name a task, the agency's other inspections (INS-06), the
+  cases an inspection was referred to (INS-08) and this ledger's signed checkpoints (INS-02).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import audit.rules  # noqa: F401 - registers the rules
+from audit.context import AuditContext
+from audit.engine import finding_of, recheck_on, score, veto_finding
+from audit.facts import StreamFacts, as_of_prefix
+from audit.inspection_rulebook import DRAWN, INSPECTION_RULES, TARGETED, TASK, InspectionSubject
+from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from domain.casestate import apply_corrections
+from projections.inspectionfile import fold_inspectionfile, fold_spotchecktask
+
+__all__ = ["InspectionLinks", "evaluate_inspection", "evaluate_spotcheck"]
+
+VETO_BASIS = "行政检查案卷评查（一票否决）；rules.md EVAL-01（扩展）、EVAL-11"
+
+
+@dataclass(frozen=True)
+class InspectionLinks:
+    """The other streams an inspection's or a task's rules read (see the module's docstring)."""
+
+    spotcheck: Sequence[Envelope] | None = None
+    inspections: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
+    others: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
+    cases: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
+    checkpoints: Mapping[int, str] | None = None
+    """``tree_size`` → root (hex) of this ledger's signed checkpoints; None when not known."""
+
+
+def _facts(stream: str, history: Sequence[Envelope]) -> StreamFacts:
+    return StreamFacts.of(stream, apply_corrections(stream, history))
+
+
+def _run(subject: InspectionSubject, concluded: bool) -> tuple[list[Finding], bool]:
+    findings: list[Finding] = []
+    for rule in INSPECTION_RULES.values():
+        if subject.path in rule.paths:
+            hit = rule.check(subject)
+            if hit is not None:
+                findings.append(finding_of(rule, hit, subject.config))
+    blockers = [f for f in findings if f.severity == BLOCKER]
+    if blockers and concluded:
+        findings.append(veto_finding(blockers, subject.config, VETO_BASIS))
+    return findings, bool(blockers)
+
+
+def _task_of(stream: str | None, links: InspectionLinks, ctx: AuditContext
+             ) -> tuple[StreamFacts | None, Sequence[Envelope] | None]:
+    if stream is None or links.spotcheck is None:
+        return None, None
+    history = as_of_prefix(links.spotcheck, ctx.as_of)
+    return (_facts(stream, history), history) if history else (None, None)
+
+
+def evaluate_inspection(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
+                        links: InspectionLinks | None = None) -> Evaluation:
+    """Evaluate the ``inspection/`` stream from its steps (and those of the streams it links)."""
+    links = links or InspectionLinks()
+    own = as_of_prefix(history, ctx.as_of)
+    file = fold_inspectionfile(stream, own, config=ctx.config, calendar=ctx.calendar)
+    path = DRAWN if file.origin.drawn else TARGETED
+    task_facts, task_history = _task_of(file.origin.spotcheck, links, ctx) if path == DRAWN else (None, None)
+    task = fold_spotchecktask(task_facts.stream, task_history) if task_facts and task_history else None
+    others = tuple(fold_inspectionfile(s, h, config=ctx.config, calendar=ctx.calendar)
+                   for s, h in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.others.items() if s != stream) if h)
+    cases = {s: _facts(s, p) for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.cases.items()) if p}
+    subject = InspectionSubject(stream, path, _facts(stream, own), ctx, file, task, task_facts, others, cases,
+                                links.checkpoints)
+    findings, veto = _run(subject, file.concluded)
+    scored = score(findings, veto, file.concluded, ctx.config)
+    return Evaluation(
+        case=stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
+        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure="inspection",
+        path=path, status=file.status, recheck_on=recheck_on(file.deadlines, ctx.as_of),
+    )
+
+
+def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
+                       links: InspectionLinks | None = None) -> Evaluation:
+    """Evaluate the ``spotcheck/`` stream (the task): its draw, its drawn objects, its plan."""
+    links = links or InspectionLinks()
+    own = as_of_prefix(history, ctx.as_of)
+    inspections = {s: p for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.inspections.items()) if p}
+    task = fold_spotchecktask(stream, own, inspections=inspections)
+    facts = _facts(stream, own)
+    subject = InspectionSubject(stream, TASK, facts, ctx, None, task, facts, checkpoints=links.checkpoints)
+    concluded = task.status == "completed"
+    findings, veto = _run(subject, concluded)
+    scored = score(findings, veto, concluded, ctx.config)
+    return Evaluation(
+        case=stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
+        findings=scored.findings, deductions=scored.deductions, agency=task.agency, procedure="spotcheck",
+        path=TASK, status=task.status, recheck_on=None,
+    )
