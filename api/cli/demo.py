@@ -22,7 +22,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -33,12 +33,14 @@ from api.documents import DocumentStore
 from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
-from demo import DemoData, generate
+from demo import DemoData, Segment, generate
 from demo.generator import COMPLAINTS_PER_CASE, LICENCES_PER_CASE
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines
 from ledger.service import Ledger
+from ledger.translog import LogError, TransparencyLog, log_signer
+from projections.sql import Database
 
 DEFAULT_CASES = 200
 DEFAULT_SEED = 1
@@ -149,13 +151,17 @@ def check_compatible(ledger: Ledger, data: DemoData) -> None:
 def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
              progress: Progress | None = None, *, actor: str = BOOTSTRAP,
              batch_size: int = DEFAULT_BATCH, documents: DocumentStore | None = None,
-             licences: int | None = None, complaints: int | None = None) -> DemoSummary:
+             licences: int | None = None, complaints: int | None = None,
+             kinds: tuple[int, int, int, int] | None = None, log_origin: str | None = None) -> DemoSummary:
     """Generate the demo and record it: registry and lawful streams live, defective cases as
     backfill signed by ``actor`` (an administrator). Stops at the first refused step
     (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing.
     With ``documents``, the 文书 the steps cite (one-page PDFs) are put in that store, with
     the case's agency as owner, so a reviewer can open them. ``licences``/``complaints``: how
-    many 行政许可 and 投诉举报 files (None: proportional to ``cases``, ``demo.generator``)."""
+    many 行政许可 and 投诉举报 files, ``kinds`` how many 查封扣押, 代履行, 抽查任务 and targeted inspections
+    (None: proportional to ``cases``, ``demo.generator``). The live spot checks draw with a checkpoint
+    of this ledger's transparency log (``log_origin``: the log's origin, by default the one it has),
+    signed after their snapshots are recorded (INS-02)."""
     began = time.perf_counter()
     # The generated steps are all alive until the end: the cyclic collector would only rescan
     # them (a fifth of the generation's time, more while recording). Off while generating
@@ -164,7 +170,7 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     gc.disable()
     try:
         data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config, licences=licences,
-                        complaints=complaints)
+                        complaints=complaints, kinds=kinds)
         gc.freeze()
     finally:
         if collecting:
@@ -172,7 +178,13 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     try:
         summary = summarise(data, defect_share)
         check_compatible(ledger, data)
-        _record(ledger, data, summary, progress, actor, batch_size)
+        log = _open_log(ledger, log_origin) if data.draws else None
+        try:
+            _record(ledger, data, summary, progress, actor, batch_size,
+                    ledger_beacon(ledger, log) if log is not None else None)
+        finally:
+            if log is not None:
+                log.close()
         summary.seconds = time.perf_counter() - began
         if documents is not None:
             summary.documents = store_documents(documents, data, actor)
@@ -194,27 +206,91 @@ def store_documents(store: DocumentStore, data: DemoData, actor: str) -> int:
     return added
 
 
+DEMO_ORIGIN = "demo.enforcement-ledger.invalid/log"
+"""The log origin of a ledger whose log has none yet, when the caller names none (tests, benchmarks)."""
+
+
+def _open_log(ledger: Ledger, origin: str | None) -> TransparencyLog:
+    if origin is not None:
+        return TransparencyLog(ledger.store, origin=origin)
+    try:
+        return TransparencyLog(ledger.store)
+    except LogError:
+        return TransparencyLog(ledger.store, origin=DEMO_ORIGIN)
+
+
+Beacon = Callable[[str], tuple[int, bytes]]
+"""``beacon(spotcheck stream)``: (tree size, root) of the first signed checkpoint of the ledger's log
+that covers the stream's plan and both snapshots (INS-02), signed now when none does."""
+
+
+def ledger_beacon(ledger: Ledger, log: TransparencyLog) -> Beacon:
+    """The beacon of a live draw, read from this ledger's transparency log: the log integrates what
+    is recorded, and the first stored checkpoint past the plan's and snapshots' leaves is the
+    beacon; when none is stored yet, the log signs one (so a re-run finds the same one)."""
+    if ledger.keystore is None:
+        raise DemoConflict("账本未以签名密钥打开, 不能签署抽查所需的检查点")
+    log_signer(log, ledger.keystore)
+    db = Database(ledger.store)
+
+    def beacon(stream: str) -> tuple[int, bytes]:
+        log.integrate()
+        rows = db.all("SELECT {nid} FROM {events} WHERE originator_id = ? AND originator_version <= 3", (stream,))
+        positions = [log.position_of(int(r[0])) for r in rows]
+        if len(positions) < 3 or None in positions:
+            raise DemoConflict(f"{stream} 的抽查计划和名录库快照尚未进入透明日志")
+        needed = max(p for p in positions if p is not None) + 1
+        found = next((c for c in log.checkpoints() if c.size >= needed), None) or log.checkpoint()
+        return found.size, found.root
+
+    return beacon
+
+
 def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Progress | None, actor: str,
-            batch_size: int) -> None:
+            batch_size: int, beacon: Beacon | None = None) -> None:
     done = 0
     for segment in data.segments():
-        offset = done
+        for part in _parts(segment, data, beacon):
+            offset = done
 
-        def tick(line: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + line, summary.steps)
+            def tick(line: int, offset: int = offset) -> None:
+                if progress is not None:
+                    progress(offset + line, summary.steps)
 
-        result = import_lines(ledger, (orjson.dumps(step) for step in segment.steps), actor=actor,
-                              backfill=segment.backfill, batch_size=batch_size, progress=tick)
-        summary.recorded += result.recorded
-        summary.skipped += result.skipped
-        done += len(segment.steps)
-        if result.refusal is not None:
-            step = segment.steps[result.refusal.line - 1]
-            summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
-                               "backfill": segment.backfill, "rule": result.refusal.rule,
-                               "message": result.refusal.message, "basis": result.refusal.basis}
-            return
+            steps = list(part)
+            result = import_lines(ledger, (orjson.dumps(step) for step in steps), actor=actor,
+                                  backfill=segment.backfill, batch_size=batch_size, progress=tick)
+            summary.recorded += result.recorded
+            summary.skipped += result.skipped
+            done += len(steps)
+            if result.refusal is not None:
+                step = steps[result.refusal.line - 1]
+                summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
+                                   "backfill": segment.backfill, "rule": result.refusal.rule,
+                                   "message": result.refusal.message, "basis": result.refusal.basis}
+                return
+
+
+def _parts(segment: Segment, data: DemoData, beacon: Beacon | None) -> Iterator[list[dict[str, Any]]]:
+    """The segment's steps in runs to record one after the other: a live segment is cut before each
+    live draw, whose beacon (``beacon``) is read once the run before it is recorded; the draw and the
+    steps that depend on it (``SpotCheck.realise``) then replace the generated ones."""
+    draws = {c.stream: c for c in data.draws} if beacon is not None and not segment.backfill else {}
+    if not draws:
+        yield list(segment.steps)
+        return
+    real: dict[tuple[str, str, str], dict[str, Any]] = {}
+    run: list[dict[str, Any]] = []
+    for step in segment.steps:
+        if step["type"] == "RandomDrawPerformed" and step["stream"] in draws:
+            yield run
+            run = []
+            assert beacon is not None
+            spot, inspections, _ = draws[step["stream"]].realise(*beacon(step["stream"]))
+            for s in (*spot.steps, *(s for f in inspections for s in f.steps)):
+                real[(s["stream"], s["type"], s["at"])] = s
+        run.append(real.get((step["stream"], step["type"], step["at"]), step))
+    yield run
 
 
 # --------------------------------------------------------------------------- command line
@@ -271,7 +347,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         summary = run_demo(ledger, args.cases, args.seed, as_of, args.defects, progress,
                            actor=settings.actor, batch_size=args.batch, documents=store, licences=args.licences,
-                           complaints=args.complaints)
+                           complaints=args.complaints, log_origin=settings.log_origin())
     except DemoConflict as exc:
         print(f"拒绝: {exc}", file=sys.stderr)
         return 1
