@@ -317,18 +317,18 @@ class _Coercion:
             while world.calendar.is_working_day(carried) is not False:
                 carried += DAY
         budget = rint(rng, 10, 60) * 10_000
+        performer = choice(rng, kc.PERFORMERS)
         w.add(decided, 10 * 60, "SubstituteDecisionServed", {
             "document_no": self._no("代"), "decision_no": order_no, "reason": "当事人经催告逾期未履行，已危害交通安全",
             "basis": [_LAW_50, basis_rows(((kc.ROADS_REGULATION, 27, None, 1),))[0]], "substitute_method": method,
             "scheduled_at": stamp(carried, 9 * 60), "object": obj, "cost_budget_fen": budget,
-            "performer": choice(rng, kc.PERFORMERS), "harm": "traffic_safety", "sealed_by": self.agency.stream,
+            "performer": performer, "harm": "traffic_safety", "sealed_by": self.agency.stream,
             "document": w.doc("代履行决定书"), "served_at": ..., "receipt": w.doc("代履行决定书送达回证")}, by=self.head)
         w.add(decided, 10 * 60 + 5, "PerformanceDemanded", {
             "obligation": "remove", "decision_no": order_no, "due": (carried - DAY).isoformat(),
             "performance_method": f"代履行前自行{method}", "rights_told": True, "purpose": "substitute_prior",
             "document": w.doc("代履行前催告书"), "method": "in_person", "served_at": ...,
             "receipt": w.doc("代履行前催告书送达回证")})
-        performer = w.steps[-2]["data"]["performer"]
         w.add(carried, 9 * 60, "EnforcementCarriedOut", {
             "enforcement_method": "substitute", "decision_no": self._no("代"), "officers": list(self.officers),
             "credentials_shown": True, "place": obj, "started_at": stamp(carried, 9 * 60),

@@ -93,9 +93,19 @@ class KindWriter:
     def files(self) -> dict[str, DemoFile]:
         return self.doc.files
 
-    def add(self, day: date, minute: int, step_type: str, data: Raw, by: str | None = None) -> bool:
-        """Append unless stopped or past the last day; ``...`` values become the step's time."""
+    def add(self, day: date, minute: int, step_type: str, data: Raw, by: str | None = None, *,
+            between: bool = False) -> bool:
+        """Append unless stopped or past the last day; ``...`` values become the step's time. With
+        ``between``, the step goes where its time falls among the steps already written (a
+        publication that comes before a later verification) instead of after the last one."""
         day, minute = day + timedelta(days=minute // 1440), minute % 1440
+        if between and day <= self.world.last and not self.stopped:
+            when = stamp(day, minute)
+            step = {"stream": self.stream, "type": step_type, "at": when, "by": by or self.by,
+                    "data": {k: (when if v is ... else v) for k, v in data.items()}}
+            at = next((i for i, s in enumerate(self.steps) if s["at"] > when), len(self.steps))
+            self.steps.insert(at, step)
+            return True
         if self.steps and self.steps[-1]["at"] >= stamp(day, minute):
             last = self.steps[-1]["at"]
             day, minute = date.fromisoformat(last[:10]), int(last[11:13]) * 60 + int(last[14:16]) + 5

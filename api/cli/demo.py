@@ -54,6 +54,10 @@ STAGE_NAMES = {"registered": "已立案", "investigating": "调查中", "notice_
 
 LICENCE_PATH_NAMES = {"new": "准予", "on_the_spot": "当场准予", "denied": "不予许可", "not_accepted": "不予受理",
                       "renewal": "延续", "change": "变更", "revocation": "撤销并注销", "withdrawal": "撤回并注销"}
+COERCION_PATH_NAMES = {"emergency": "紧急扣押", "approved": "批准后查封扣押", "not_approved": "紧急扣押未获批准",
+                       "extended": "延长期限", "freeze": "冻结", "substitute": "代履行", "enforcement": "强制执行决定"}
+INSPECTION_PATH_NAMES = {"spotcheck": "抽查任务", "random": "随机抽查检查", "routine": "日常检查",
+                         "complaint": "投诉举报检查", "key_sector": "重点监管检查"}
 COMPLAINT_PATH_NAMES = {"accepted": "受理", "assigned": "受理并交办", "not_accepted": "不予受理", "transferred": "转送"}
 
 Progress = Callable[[int, int], None]
@@ -94,6 +98,14 @@ class DemoSummary:
     complaint_paths: dict[str, int] = field(default_factory=dict)
     file_defects: dict[str, int] = field(default_factory=dict)
     """Rules of the defective 行政许可 and 投诉举报 files."""
+    coercions: int = 0
+    inspections: int = 0
+    coercion_paths: dict[str, int] = field(default_factory=dict)
+    inspection_paths: dict[str, int] = field(default_factory=dict)
+    kind_defects: dict[str, int] = field(default_factory=dict)
+    """Rules of the defective 行政强制 and 行政检查 files."""
+    live_draws: int = 0
+    """Spot checks drawn live with a checkpoint of this ledger (the others are 补录)."""
 
     @property
     def rate(self) -> float:
@@ -112,6 +124,9 @@ class DemoSummary:
             "defects": self.defects, "refused": self.refusal,
             "licences": self.licences, "complaints": self.complaints, "licence_paths": self.licence_paths,
             "complaint_paths": self.complaint_paths, "file_defects": self.file_defects,
+            "coercions": self.coercions, "inspections": self.inspections, "coercion_paths": self.coercion_paths,
+            "inspection_paths": self.inspection_paths, "kind_defects": self.kind_defects,
+            "live_draws": self.live_draws,
         }
 
 
@@ -131,6 +146,12 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     summary.complaint_paths = dict(sorted(Counter(f.path for f in data.complaints).items()))
     files = (*data.licences, *data.complaints)
     summary.file_defects = dict(sorted(Counter(f.defect.rule for f in files if f.defect).items()))
+    summary.coercions, summary.inspections = len(data.coercions), len(data.inspections)
+    summary.coercion_paths = dict(sorted(Counter(f.path for f in data.coercions).items()))
+    summary.inspection_paths = dict(sorted(Counter(f.path for f in data.inspections).items()))
+    kinds = (*data.coercions, *data.inspections)
+    summary.kind_defects = dict(sorted(Counter(f.defect.rule for f in kinds if f.defect).items()))
+    summary.live_draws = len(data.draws)
     return summary
 
 
@@ -302,9 +323,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "demo", help="生成并记录一年可重现的演示执法数据 (合法案件实时记录, 含缺陷案件以补录记录)",
         description="生成 --as-of 之前一年的演示数据: 机关、执法事项、执法人员, 普通程序、简易程序、"
-                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报; 按 --defects 的比例, "
-                    "部分案件、许可和投诉各含一处"
-                    "典型缺陷并以补录 (--backfill) 记录。同样的 --cases/--seed/--as-of 生成同样的数据; "
+                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报, "
+                    "查封扣押、代履行和双随机抽查 (以本账本检查点抽取) 及其他行政检查; 按 --defects 的比例, "
+                    "部分案件、许可、投诉、强制和检查各含一处"
+                    "典型缺陷 (实时关卡会拒绝的以补录 (--backfill) 记录)。同样的 --cases/--seed/--as-of 生成同样的数据; "
                     "重复运行不会重复记录。",
     )
     p.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"案件数 (默认 {DEFAULT_CASES})")
@@ -383,6 +405,10 @@ def describe(summary: DemoSummary) -> list[str]:
         f"行政许可 {summary.licences} 件 ({_paths(summary.licence_paths, LICENCE_PATH_NAMES)}), "
         f"投诉举报 {summary.complaints} 件 ({_paths(summary.complaint_paths, COMPLAINT_PATH_NAMES)}); "
         f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.file_defects.items()) or '无'}",
+        f"行政强制 {summary.coercions} 件 ({_paths(summary.coercion_paths, COERCION_PATH_NAMES)}), "
+        f"行政检查 {summary.inspections} 件 ({_paths(summary.inspection_paths, INSPECTION_PATH_NAMES)}, "
+        f"其中 {summary.live_draws} 个抽查任务以本账本检查点实时抽取); "
+        f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.kind_defects.items()) or '无'}",
         f"程序: {procedures}",
         f"阶段: {stages}",
         f"缺陷所涉规则: {defects}",
