@@ -26,6 +26,7 @@ from domain.coercion_limits import measure_end
 MEASURE_PATHS: Final = ("emergency", "approved", "not_approved", "extended")
 _MEASURE_WEIGHTS: Final = ((0, 40), (1, 42), (2, 4), (3, 14))
 ENFORCEMENT_PATHS: Final = ("substitute",)
+_STREETS: Final = ("球场街", "永清街", "后湖街", "台北街")
 DEFECT_LEAD: Final = 75
 """A defective file starts at least this many days before ``as_of``, so its defect is complete."""
 _LAW_19: Final = {"law": kc.COERCION_LAW, "article": 19, "clause": None, "item": None}
@@ -110,7 +111,8 @@ class _Coercion:
 
     def __init__(self, world: KindWorld, agency: Agency, stream: str, serial: int, rng: random.Random,
                  kind: DefectKind | None) -> None:
-        self.world, self.agency, self.stream, self.serial, self.rng, self.kind = world, agency, stream, serial, rng, kind
+        self.world, self.agency, self.stream, self.serial = world, agency, stream, serial
+        self.rng, self.kind = rng, kind
         self.name = kind.name if kind is not None else ""
         self.officers = [o.id for o in rng.sample(steady(agency), 2)]
         self.head = agency.heads[0].id
@@ -127,7 +129,7 @@ class _Coercion:
             born = date(rint(rng, 1965, 2000), rint(rng, 1, 12), rint(rng, 1, 28))
             return {"kind": "person", "name": person_name(rng),
                     "id_number": resident_id("420102", born, rint(rng, 100, 999)),
-                    "address": f"武汉市江岸区{choice(rng, ('球场街', '永清街', '后湖街', '台北街'))}{rint(rng, 1, 99)}号"}
+                    "address": f"武汉市江岸区{choice(rng, _STREETS)}{rint(rng, 1, 99)}号"}
         party = firm(rng, industry)
         party.pop("phone", None)
         return party
@@ -170,16 +172,18 @@ class _Coercion:
             "av": [w.doc("执法记录仪视频", "video")], "items": items,
             "decision": {"document_no": self._no(word), "reason": choice(rng, item.summaries), "basis": basis,
                          "days": days, "until": until.isoformat(), "remedies": world.remedies(self.agency),
-                         "sealed_by": self.agency.stream, "document": w.doc("查封决定书" if measure == "seal" else "扣押决定书")},
+                         "sealed_by": self.agency.stream,
+                         "document": w.doc("查封决定书" if measure == "seal" else "扣押决定书")},
             "list": w.doc("查封清单" if measure == "seal" else "扣押清单"), "handed_over": True,
             "custody": {"holder": "agency"}})
         w.add(day, start, "SeizureImposed", data)
-        ids = [i["id"] for i in items]
+        ids = [str(i["id"]) for i in items]
         if emergency:
             hours = world.config.coercion.emergency_report_hours
             started = datetime.combine(day, time()) + timedelta(minutes=start)
             late = self.name == "late_report"
-            reported = started + timedelta(minutes=hours * 60 + rint(rng, 20, 90) if late else rint(rng, 60, (hours - 2) * 60))
+            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 60, (hours - 2) * 60)
+            reported = started + timedelta(minutes=after)
             decided = reported + timedelta(minutes=rint(rng, 10, 50))
             if not late:
                 decided = min(decided, started + timedelta(hours=hours, minutes=-5))
@@ -277,9 +281,11 @@ class _Coercion:
         until = measure_end(world.calendar, day, 30).due
         w.add(served, 10 * 60, "FreezeDecisionServed", {
             "measure_id": "M1", "decision": {
-                "document_no": self._no("冻"), "reason": "防止转移涉案资金", "basis": basis_rows(((kc.COERCION_LAW, 32, None, None),)),
+                "document_no": self._no("冻"), "reason": "防止转移涉案资金",
+                "basis": basis_rows(((kc.COERCION_LAW, 32, None, None),)),
                 "days": 30, "until": until.isoformat(), "account": account, "amount_fen": amount,
-                "remedies": world.remedies(self.agency), "sealed_by": self.agency.stream, "document": w.doc("冻结决定书")},
+                "remedies": world.remedies(self.agency), "sealed_by": self.agency.stream,
+                "document": w.doc("冻结决定书")},
             "method": "in_person", "served_at": ..., "receipt": w.doc("冻结决定书送达回证")})
         released = world.wd.add(served, rint(rng, 5, 12))
         w.add(released, 10 * 60, "CoercionReleased", {
@@ -305,7 +311,8 @@ class _Coercion:
         w.add(day, 11 * 60, "PerformanceDemanded", {
             "obligation": "remove", "decision_no": order_no, "due": due.isoformat(),
             "performance_method": f"自行{method}{obj}", "rights_told": True, "purpose": "agency_enforcement",
-            "document": w.doc("履行催告书"), "method": "in_person", "served_at": ..., "receipt": w.doc("催告书送达回证")})
+            "document": w.doc("履行催告书"), "method": "in_person", "served_at": ...,
+            "receipt": w.doc("催告书送达回证")})
         decided = world.wd.add(due, rint(rng, 1, 3))
         if path == "enforcement":
             self._no_power(decided, order_no)
@@ -323,7 +330,8 @@ class _Coercion:
             "basis": [_LAW_50, basis_rows(((kc.ROADS_REGULATION, 27, None, 1),))[0]], "substitute_method": method,
             "scheduled_at": stamp(carried, 9 * 60), "object": obj, "cost_budget_fen": budget,
             "performer": performer, "harm": "traffic_safety", "sealed_by": self.agency.stream,
-            "document": w.doc("代履行决定书"), "served_at": ..., "receipt": w.doc("代履行决定书送达回证")}, by=self.head)
+            "document": w.doc("代履行决定书"), "served_at": ..., "receipt": w.doc("代履行决定书送达回证")},
+            by=self.head)
         w.add(decided, 10 * 60 + 5, "PerformanceDemanded", {
             "obligation": "remove", "decision_no": order_no, "due": (carried - DAY).isoformat(),
             "performance_method": f"代履行前自行{method}", "rights_told": True, "purpose": "substitute_prior",
@@ -349,7 +357,8 @@ class _Coercion:
         number = self._no("代")
         w.add(show, 9 * 60, "DecisionPublished", {
             "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
-            "text": f"{number}：{masked(party)}经催告未履行责令清除的义务，{self.agency.spec.name}依法代履行，已执行完毕。"})
+            "text": f"{number}：{masked(party)}经催告未履行责令清除的义务，"
+                    f"{self.agency.spec.name}依法代履行，已执行完毕。"})
         self._close(show, "代履行已完毕，费用已确定，办结")
 
     def _no_power(self, decided: date, order_no: str) -> None:

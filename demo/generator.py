@@ -45,8 +45,8 @@ from typing import Final
 
 from demo.builder import Builder, Built
 from demo.catalogue import JUSTICE
-from demo.complaints import ComplaintWorld, build_complaints, justice_roles
 from demo.coercions import build_coercions
+from demo.complaints import ComplaintWorld, build_complaints, justice_roles
 from demo.draw import DAY, choice, weighted_choice
 from demo.inspections import build_inspections
 from demo.kind_catalogue import INSPECTION_ITEMS

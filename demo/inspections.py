@@ -124,8 +124,8 @@ def build_inspections(spotchecks: int, targeted: int, key: str, defect_share: fl
             stream = f"spotcheck/{item.agency}-CC-{day.year}-{serials[number]:02d}"
             check = _plan(world, stream, item, f"{key}|spotcheck {index}", own, day, sample,
                           tuple(streams[(index, m)] for m in range(sample)), kind)
-            spot, drawn, docs = check.realise(*check.stand_in())
-            out += [spot, *drawn]
+            task, drawn, docs = check.realise(*check.stand_in())
+            out += [task, *drawn]
             documents.update(docs)
             if not check.paper:
                 checks.append(check)

@@ -77,7 +77,8 @@ INSPECTION_ITEMS: Final = (
     InspectionItemSpec("JA-SCJ", "SCJ-JC-SP-01", "食品经营者食品安全监督检查", (FOOD, 110, None, None), "retail",
                        ("食品经营许可及从业人员健康证明", "进货查验记录", "食品贮存条件"), "江岸区食品经营者名录库",
                        ("进货查验记录不全", "从业人员健康证明过期")),
-    InspectionItemSpec("JA-SHJ", "SHJ-JC-PW-01", "排污单位污染物排放情况检查", (ENVIRONMENT, 24, None, None), "chemical",
+    InspectionItemSpec("JA-SHJ", "SHJ-JC-PW-01", "排污单位污染物排放情况检查", (ENVIRONMENT, 24, None, None),
+                       "chemical",
                        ("排污许可执行情况", "污染防治设施运行记录", "危险废物贮存管理"), "江岸区排污单位名录库",
                        ("危险废物标识不规范", "污染防治设施运行台账不全")),
 )

@@ -11,7 +11,7 @@ from demo import catalogue as cat
 from demo import kind_catalogue as kc
 from demo.builder import Docs
 from demo.draw import basis_rows, stamp
-from demo.model import ADMIN, DefectKind, DemoFile, DemoStream, Defect, Raw
+from demo.model import ADMIN, Defect, DefectKind, DemoFile, DemoStream, Raw
 from demo.registry import LAPSING, Agency, Officer
 from demo.workdays import Workdays
 from domain.calendar import WorkingCalendar

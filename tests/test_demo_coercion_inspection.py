@@ -85,7 +85,8 @@ def limit_breaches(data: DemoData, file: DemoStream, calendar: WorkingCalendar) 
             out.add("COE-08")
     if "EnforcementCarriedOut" in types:
         carried = next(s for s in steps if s["type"] == "EnforcementCarriedOut")
-        prior = next(s for s in steps if s["type"] == "PerformanceDemanded" and s["data"]["purpose"] == "substitute_prior")
+        prior = next(s for s in steps
+                     if s["type"] == "PerformanceDemanded" and s["data"]["purpose"] == "substitute_prior")
         if substitute_notice_in_time(calendar, day(prior), day(carried), CONFIG.enforcement) is False:
             out.add("ENF-08")
         if calendar.is_working_day(day(carried)) is False:
@@ -134,9 +135,11 @@ def test_default_counts_cover_every_path(demo: DemoData) -> None:
     assert inspections["spotcheck"] == 3 and set(inspections) == {"spotcheck", "random", *TARGETED}
     assert inspections["routine"] + inspections["complaint"] + inspections["key_sector"] == 12
     drawn = {f.stream: f for f in demo.inspections if f.path == "spotcheck"}
-    sizes = sum(next(s for s in f.steps if s["type"] == "SpotCheckPlanned")["data"]["sample_size"] for f in drawn.values())
+    sizes = sum(next(s for s in f.steps if s["type"] == "SpotCheckPlanned")["data"]["sample_size"]
+                for f in drawn.values())
     assert inspections["random"] == sizes
-    assert sum(1 for f in (*demo.coercions, *demo.inspections) if f.defect) == round(7 * 0.15) + round(4 * 0.15) + round(15 * 0.15)
+    defective = sum(1 for f in (*demo.coercions, *demo.inspections) if f.defect)
+    assert defective == round(7 * 0.15) + round(4 * 0.15) + round(15 * 0.15)
     assert {s["data"]["code"] for s in demo.registry if s["type"] == "EnforcementItemPublished"
             and s["data"]["kind"] in ("coercion", "inspection")} >= {"CGJ-QZ-DQ-30", "SCJ-JC-SP-01"}
 
@@ -272,4 +275,5 @@ def _last_position(log: Any, ledger: Any, stream: str) -> int:
 def test_stand_in_time_is_not_the_clock() -> None:
     """Generation reads no clock: the same arguments on another day give the same steps."""
     assert datetime.now().year >= 2025
-    assert generate(5, 1, AS_OF, kinds=(1, 1, 1, 1)).inspections == generate(5, 1, AS_OF, kinds=(1, 1, 1, 1)).inspections
+    small = (1, 1, 1, 1)
+    assert generate(5, 1, AS_OF, kinds=small).inspections == generate(5, 1, AS_OF, kinds=small).inspections

@@ -326,7 +326,8 @@ def register(subparsers: Any) -> None:
                     "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报, "
                     "查封扣押、代履行和双随机抽查 (以本账本检查点抽取) 及其他行政检查; 按 --defects 的比例, "
                     "部分案件、许可、投诉、强制和检查各含一处"
-                    "典型缺陷 (实时关卡会拒绝的以补录 (--backfill) 记录)。同样的 --cases/--seed/--as-of 生成同样的数据; "
+                    "典型缺陷 (实时关卡会拒绝的以补录 (--backfill) 记录)。"
+                    "同样的 --cases/--seed/--as-of 生成同样的数据; "
                     "重复运行不会重复记录。",
     )
     p.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"案件数 (默认 {DEFAULT_CASES})")
