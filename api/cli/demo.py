@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -203,6 +204,9 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
         try:
             _record(ledger, data, summary, progress, actor, batch_size,
                     ledger_beacon(ledger, log) if log is not None else None)
+            if log is not None and summary.refusal is None:
+                log.integrate()  # a checkpoint covers the whole demo, as it covers each draw's snapshots
+                log.checkpoint()
         finally:
             if log is not None:
                 log.close()
@@ -228,16 +232,20 @@ def store_documents(store: DocumentStore, data: DemoData, actor: str) -> int:
 
 
 DEMO_ORIGIN = "demo.enforcement-ledger.invalid/log"
-"""The log origin of a ledger whose log has none yet, when the caller names none (tests, benchmarks)."""
+"""The log origin of an in-memory or unnamed ledger whose log has none yet, when the caller names none."""
 
 
 def _open_log(ledger: Ledger, origin: str | None) -> TransparencyLog:
-    if origin is not None:
-        return TransparencyLog(ledger.store, origin=origin)
-    try:
-        return TransparencyLog(ledger.store)
-    except LogError:
-        return TransparencyLog(ledger.store, origin=DEMO_ORIGIN)
+    """The ledger's log: under ``origin``, else the one it has, else the one its data directory's
+    settings give (``Settings.log_origin``: ``LEDGER_LOG_ORIGIN``, ``log-origin``, the old default),
+    so a caller that passes only a ``Ledger`` fixes the origin ``init`` chose, not another."""
+    if origin is None:
+        try:
+            return TransparencyLog(ledger.store)
+        except LogError:
+            path = ledger.store.config.sqlite_path
+            origin = Settings(data=Path(path).parent).log_origin() if path else DEMO_ORIGIN
+    return TransparencyLog(ledger.store, origin=origin)
 
 
 Beacon = Callable[[str], tuple[int, bytes]]
