@@ -45,8 +45,12 @@ from typing import Final
 
 from demo.builder import Builder, Built
 from demo.catalogue import JUSTICE
+from demo.coercions import build_coercions
 from demo.complaints import ComplaintWorld, build_complaints, justice_roles
 from demo.draw import DAY, choice, weighted_choice
+from demo.inspections import build_inspections
+from demo.kind_catalogue import INSPECTION_ITEMS
+from demo.kind_files import KindWorld, kind_items
 from demo.licence_files import LicenceWorld
 from demo.licences import build_licences
 from demo.model import (
@@ -101,15 +105,35 @@ def default_complaints(cases: int) -> int:
     return round(cases * COMPLAINTS_PER_CASE)
 
 
+MEASURES_PER_CASE: Final = 0.06
+"""Default number of 查封、扣押 files on ``coercion/`` streams, per penalty case."""
+ENFORCEMENTS_PER_CASE: Final = 0.03
+"""Default number of 代履行 files, per penalty case."""
+SPOTCHECKS_PER_CASE: Final = 0.02
+"""Default number of 双随机 抽查任务 (3–5 objects each), per penalty case; at least one per inspection item."""
+INSPECTIONS_PER_CASE: Final = 0.1
+"""Default number of targeted inspections, per penalty case."""
+
+
+def default_kinds(cases: int) -> tuple[int, int, int, int]:
+    """(measures, enforcements, spot checks, targeted inspections) of a demo of ``cases`` cases."""
+    spot = max(len(INSPECTION_ITEMS), round(cases * SPOTCHECKS_PER_CASE)) if cases else 0
+    return (round(cases * MEASURES_PER_CASE), round(cases * ENFORCEMENTS_PER_CASE), spot,
+            round(cases * INSPECTIONS_PER_CASE))
+
+
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
-             config: Config | None = None, licences: int | None = None, complaints: int | None = None) -> DemoData:
+             config: Config | None = None, licences: int | None = None, complaints: int | None = None,
+             kinds: tuple[int, int, int, int] | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
     of them with one defect each), reconsiderations and lawsuits, then ``licences`` 行政许可 and
-    ``complaints`` 投诉举报 files (by default proportional to ``cases``; the same share defective).
-    Pure and deterministic."""
+    ``complaints`` 投诉举报 files, and ``kinds`` = (measures, enforcements, spot checks, targeted
+    inspections) 行政强制 and 行政检查 files (by default proportional to ``cases``; the same share
+    defective). Pure and deterministic."""
     licences = default_licences(cases) if licences is None else licences
     complaints = default_complaints(cases) if complaints is None else complaints
-    if cases < 0 or licences < 0 or complaints < 0:
+    kinds = default_kinds(cases) if kinds is None else kinds
+    if cases < 0 or licences < 0 or complaints < 0 or min(kinds) < 0:
         raise ValueError("cases、licences、complaints 不能为负数")
     if not 0 <= defect_share <= 1:
         raise ValueError("defect_share 应在 0 到 1 之间")
@@ -126,7 +150,7 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     built, documents = _build(specs, wd, config, low, last)
     proceedings, follow = build_proceedings(built, justice, agencies, key, wd, last)
     demo_cases = _demo_cases(built, follow)
-    registry_all = tuple(registry + sorted(later, key=lambda s: (s["at"], s["stream"])))
+    registry_all = tuple(registry + kind_items(start) + sorted(later, key=lambda s: (s["at"], s["stream"])))
     rectifications = build_rectifications(demo_cases, justice, key, wd, last)
     world = LicenceWorld(licensing, _licence_terms(registry, licensing, config), calendar, wd, config, last)
     licence_files, licence_documents = build_licences(licences, key, defect_share, world, low)
@@ -136,10 +160,17 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     bureau = ComplaintWorld(f"agency/{JUSTICE.code}", supervisors, head, agencies, calendar, wd, config, last, names)
     complaint_files, complaint_documents = build_complaints(complaints, key, defect_share, bureau, demo_cases, low)
     documents.update(complaint_documents)
-    kinds = (*licence_files, *complaint_files)
+    kind_world = KindWorld(agencies, calendar, wd, config, last, supervisors[0])
+    coercion_files, coercion_documents = build_coercions(kinds[0], kinds[1], key, defect_share, kind_world, low)
+    documents.update(coercion_documents)
+    inspection_files, inspection_documents, draws = build_inspections(kinds[2], kinds[3], key, defect_share,
+                                                                      kind_world, low)
+    documents.update(inspection_documents)
+    files = (*licence_files, *complaint_files, *coercion_files, *inspection_files)
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings, rectifications, kinds), documents,
-                    rectifications, tuple(licence_files), tuple(complaint_files))
+                    _segments(registry_all, demo_cases, proceedings, rectifications, files), documents,
+                    rectifications, tuple(licence_files), tuple(complaint_files), tuple(coercion_files),
+                    tuple(inspection_files), tuple(draws))
 
 
 def _licence_terms(registry: list[Raw], licensing: Agency, config: Config) -> dict[str, LicenceLimits]:

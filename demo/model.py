@@ -91,6 +91,43 @@ COMPLAINT_DEFECT_KINDS: Final = (
 """The complaint defects: acceptance or answer late (examples-notes.md §5, defect 1)."""
 
 
+COERCION_DEFECT_KINDS: Final = (
+    DefectKind("late_report", "COE-04", False, "coercion", "CoercionApprovalDecided",
+               "紧急扣押后超过二十四小时才向负责人报告并补办批准"),
+    DefectKind("expired_credential", "COE-02", True, "coercion", "SeizureImposed",
+               "执法证已过期的人员参与实施扣押"),
+    DefectKind("disposal_late", "COE-08", False, "coercion", "CoercionReleased",
+               "查封、扣押期限届满后才解除并退还财物"),
+    DefectKind("freeze_without_law", "COE-01", True, "coercion", "FreezeImposed",
+               "无法律授权的机关冻结当事人存款"),
+)
+"""The 行政强制措施 defects (examples-notes.md §2 and a freezing without a 法律): a gate refuses
+COE-01 and COE-02 live, so those files are 补录; COE-04 and COE-08 are findings, recorded live."""
+
+ENFORCEMENT_DEFECT_KINDS: Final = (
+    DefectKind("substitute_too_early", "ENF-08", False, "enforcement", "EnforcementCarriedOut",
+               "代履行前催告与代履行之间不足三个工作日"),
+    DefectKind("holiday_enforcement", "ENF-06", True, "enforcement", "EnforcementCarriedOut",
+               "在法定节假日实施代履行且无紧急情况"),
+    DefectKind("no_power", "ENF-01", True, "enforcement", "EnforcementDecided",
+               "无强制执行权的机关自行决定划拨存款"),
+)
+"""The 行政强制执行 defects (examples-notes.md §3): ENF-01 and ENF-06 refuse live (补录)."""
+
+INSPECTION_DEFECT_KINDS: Final = (
+    DefectKind("undrawn_object", "INS-03", True, "inspection", "InspectionOpened",
+               "随机抽查检查了未被抽中的对象"),
+    DefectKind("unqualified_inspector", "INS-04", True, "inspection", "SiteInspectionRecorded",
+               "执法证已过期且未被抽取的人员参与检查"),
+    DefectKind("late_publication", "TS-03", False, "inspection", "DecisionPublished",
+               "抽查结果超过二十个工作日才公示"),
+    DefectKind("no_check_code", "INS-05", False, "inspection", "SiteInspectionRecorded",
+               "现场检查未出示检查码"),
+)
+"""The 行政检查 defects (examples-notes.md §4 and INS-05's 检查码): INS-03 and INS-04 refuse live;
+a defective drawn inspection makes its whole 抽查任务 a 补录 (the draw is then the generated one)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Defect:
     """The one defect of a defective case: the rule, whether a gate refuses it live, and
@@ -134,10 +171,13 @@ class DemoStream:
     steps: tuple[Raw, ...]
     defect: Defect | None = None
     related: tuple[Raw, ...] = ()
+    paper: bool | None = None
+    """Recorded as 补录 (backfill): by default when defective; the 强制 and 检查 files only when a
+    live gate would refuse their defect (the others are recorded live, as they happened)."""
 
     @property
     def backfill(self) -> bool:
-        return self.defect is not None
+        return self.defect is not None if self.paper is None else self.paper
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +236,15 @@ class DemoData:
     rectifications: tuple[Rectification, ...] = ()
     licences: tuple[DemoStream, ...] = ()
     complaints: tuple[DemoStream, ...] = ()
+    coercions: tuple[DemoStream, ...] = ()
+    """行政强制 files on ``coercion/`` streams: measures (``path`` emergency/approved/not_approved/
+    extended/freeze) and enforcement (``substitute``, ``enforcement``)."""
+    inspections: tuple[DemoStream, ...] = ()
+    """``spotcheck/`` tasks (``path`` spotcheck) and ``inspection/`` files (random, routine, complaint,
+    key_sector)."""
+    draws: tuple[Any, ...] = ()
+    """The live spot checks (``demo.inspections.SpotCheck``): their draw and the inspections of the
+    drawn objects are re-derived at record time from a checkpoint of the ledger (INS-02)."""
 
     def segments(self) -> tuple[Segment, ...]:
         """Registry (live), defective cases (backfill), the rest (live, in time order)."""

@@ -61,12 +61,12 @@ def xml_leaves(text: bytes) -> Iterator[str]:
 def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: int) -> None:
     with store_config("sqlite", tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json")
-        summary = run_demo(ledger, cases, 1, AS_OF)
+        settings = Settings.load(str(tmp_path / "var"))
+        summary = run_demo(ledger, cases, 1, AS_OF, log_origin=log_origin(settings))
         assert summary.refusal is None, summary.refusal
         runner = Runner(ledger.store)
         runner.run_once()
         runner.close()
-        settings = Settings.load(str(tmp_path / "var"))
         public_positions, size = _checkpoint(ledger, log_origin(settings))
         complainants = _complainants(ledger)
         http = HttpSettings(integrate_interval=0, auth_cache_seconds=0)

@@ -22,9 +22,10 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -33,12 +34,14 @@ from api.documents import DocumentStore
 from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
-from demo import DemoData, generate
+from demo import DemoData, Segment, generate
 from demo.generator import COMPLAINTS_PER_CASE, LICENCES_PER_CASE
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines
 from ledger.service import Ledger
+from ledger.translog import LogError, TransparencyLog, log_signer
+from projections.sql import Database
 
 DEFAULT_CASES = 200
 DEFAULT_SEED = 1
@@ -52,6 +55,10 @@ STAGE_NAMES = {"registered": "已立案", "investigating": "调查中", "notice_
 
 LICENCE_PATH_NAMES = {"new": "准予", "on_the_spot": "当场准予", "denied": "不予许可", "not_accepted": "不予受理",
                       "renewal": "延续", "change": "变更", "revocation": "撤销并注销", "withdrawal": "撤回并注销"}
+COERCION_PATH_NAMES = {"emergency": "紧急扣押", "approved": "批准后查封扣押", "not_approved": "紧急扣押未获批准",
+                       "extended": "延长期限", "freeze": "冻结", "substitute": "代履行", "enforcement": "强制执行决定"}
+INSPECTION_PATH_NAMES = {"spotcheck": "抽查任务", "random": "随机抽查检查", "routine": "日常检查",
+                         "complaint": "投诉举报检查", "key_sector": "重点监管检查"}
 COMPLAINT_PATH_NAMES = {"accepted": "受理", "assigned": "受理并交办", "not_accepted": "不予受理", "transferred": "转送"}
 
 Progress = Callable[[int, int], None]
@@ -92,6 +99,14 @@ class DemoSummary:
     complaint_paths: dict[str, int] = field(default_factory=dict)
     file_defects: dict[str, int] = field(default_factory=dict)
     """Rules of the defective 行政许可 and 投诉举报 files."""
+    coercions: int = 0
+    inspections: int = 0
+    coercion_paths: dict[str, int] = field(default_factory=dict)
+    inspection_paths: dict[str, int] = field(default_factory=dict)
+    kind_defects: dict[str, int] = field(default_factory=dict)
+    """Rules of the defective 行政强制 and 行政检查 files."""
+    live_draws: int = 0
+    """Spot checks drawn live with a checkpoint of this ledger (the others are 补录)."""
 
     @property
     def rate(self) -> float:
@@ -110,6 +125,9 @@ class DemoSummary:
             "defects": self.defects, "refused": self.refusal,
             "licences": self.licences, "complaints": self.complaints, "licence_paths": self.licence_paths,
             "complaint_paths": self.complaint_paths, "file_defects": self.file_defects,
+            "coercions": self.coercions, "inspections": self.inspections, "coercion_paths": self.coercion_paths,
+            "inspection_paths": self.inspection_paths, "kind_defects": self.kind_defects,
+            "live_draws": self.live_draws,
         }
 
 
@@ -129,6 +147,12 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     summary.complaint_paths = dict(sorted(Counter(f.path for f in data.complaints).items()))
     files = (*data.licences, *data.complaints)
     summary.file_defects = dict(sorted(Counter(f.defect.rule for f in files if f.defect).items()))
+    summary.coercions, summary.inspections = len(data.coercions), len(data.inspections)
+    summary.coercion_paths = dict(sorted(Counter(f.path for f in data.coercions).items()))
+    summary.inspection_paths = dict(sorted(Counter(f.path for f in data.inspections).items()))
+    kinds = (*data.coercions, *data.inspections)
+    summary.kind_defects = dict(sorted(Counter(f.defect.rule for f in kinds if f.defect).items()))
+    summary.live_draws = len(data.draws)
     return summary
 
 
@@ -149,13 +173,17 @@ def check_compatible(ledger: Ledger, data: DemoData) -> None:
 def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
              progress: Progress | None = None, *, actor: str = BOOTSTRAP,
              batch_size: int = DEFAULT_BATCH, documents: DocumentStore | None = None,
-             licences: int | None = None, complaints: int | None = None) -> DemoSummary:
+             licences: int | None = None, complaints: int | None = None,
+             kinds: tuple[int, int, int, int] | None = None, log_origin: str | None = None) -> DemoSummary:
     """Generate the demo and record it: registry and lawful streams live, defective cases as
     backfill signed by ``actor`` (an administrator). Stops at the first refused step
     (``summary.refusal``); steps already recorded are skipped, so a re-run records nothing.
     With ``documents``, the 文书 the steps cite (one-page PDFs) are put in that store, with
     the case's agency as owner, so a reviewer can open them. ``licences``/``complaints``: how
-    many 行政许可 and 投诉举报 files (None: proportional to ``cases``, ``demo.generator``)."""
+    many 行政许可 and 投诉举报 files, ``kinds`` how many 查封扣押, 代履行, 抽查任务 and targeted inspections
+    (None: proportional to ``cases``, ``demo.generator``). The live spot checks draw with a checkpoint
+    of this ledger's transparency log (``log_origin``: the log's origin, by default the one it has),
+    signed after their snapshots are recorded (INS-02)."""
     began = time.perf_counter()
     # The generated steps are all alive until the end: the cyclic collector would only rescan
     # them (a fifth of the generation's time, more while recording). Off while generating
@@ -164,7 +192,7 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     gc.disable()
     try:
         data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config, licences=licences,
-                        complaints=complaints)
+                        complaints=complaints, kinds=kinds)
         gc.freeze()
     finally:
         if collecting:
@@ -172,7 +200,16 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     try:
         summary = summarise(data, defect_share)
         check_compatible(ledger, data)
-        _record(ledger, data, summary, progress, actor, batch_size)
+        log = _open_log(ledger, log_origin) if data.draws else None
+        try:
+            _record(ledger, data, summary, progress, actor, batch_size,
+                    ledger_beacon(ledger, log) if log is not None else None)
+            if log is not None and summary.refusal is None:
+                log.integrate()  # a checkpoint covers the whole demo, as it covers each draw's snapshots
+                log.checkpoint()
+        finally:
+            if log is not None:
+                log.close()
         summary.seconds = time.perf_counter() - began
         if documents is not None:
             summary.documents = store_documents(documents, data, actor)
@@ -194,27 +231,95 @@ def store_documents(store: DocumentStore, data: DemoData, actor: str) -> int:
     return added
 
 
+DEMO_ORIGIN = "demo.enforcement-ledger.invalid/log"
+"""The log origin of an in-memory or unnamed ledger whose log has none yet, when the caller names none."""
+
+
+def _open_log(ledger: Ledger, origin: str | None) -> TransparencyLog:
+    """The ledger's log: under ``origin``, else the one it has, else the one its data directory's
+    settings give (``Settings.log_origin``: ``LEDGER_LOG_ORIGIN``, ``log-origin``, the old default),
+    so a caller that passes only a ``Ledger`` fixes the origin ``init`` chose, not another."""
+    if origin is None:
+        try:
+            return TransparencyLog(ledger.store)
+        except LogError:
+            path = ledger.store.config.sqlite_path
+            origin = Settings(data=Path(path).parent).log_origin() if path else DEMO_ORIGIN
+    return TransparencyLog(ledger.store, origin=origin)
+
+
+Beacon = Callable[[str], tuple[int, bytes]]
+"""``beacon(spotcheck stream)``: (tree size, root) of the first signed checkpoint of the ledger's log
+that covers the stream's plan and both snapshots (INS-02), signed now when none does."""
+
+
+def ledger_beacon(ledger: Ledger, log: TransparencyLog) -> Beacon:
+    """The beacon of a live draw, read from this ledger's transparency log: the log integrates what
+    is recorded, and the first stored checkpoint past the plan's and snapshots' leaves is the
+    beacon; when none is stored yet, the log signs one (so a re-run finds the same one)."""
+    if ledger.keystore is None:
+        raise DemoConflict("账本未以签名密钥打开, 不能签署抽查所需的检查点")
+    log_signer(log, ledger.keystore)
+    db = Database(ledger.store)
+
+    def beacon(stream: str) -> tuple[int, bytes]:
+        log.integrate()
+        rows = db.all("SELECT {nid} FROM {events} WHERE originator_id = ? AND originator_version <= 3", (stream,))
+        positions = [log.position_of(int(r[0])) for r in rows]
+        if len(positions) < 3 or None in positions:
+            raise DemoConflict(f"{stream} 的抽查计划和名录库快照尚未进入透明日志")
+        needed = max(p for p in positions if p is not None) + 1
+        found = next((c for c in log.checkpoints() if c.size >= needed), None) or log.checkpoint()
+        return found.size, found.root
+
+    return beacon
+
+
 def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Progress | None, actor: str,
-            batch_size: int) -> None:
+            batch_size: int, beacon: Beacon | None = None) -> None:
     done = 0
     for segment in data.segments():
-        offset = done
+        for part in _parts(segment, data, beacon):
+            offset = done
 
-        def tick(line: int, offset: int = offset) -> None:
-            if progress is not None:
-                progress(offset + line, summary.steps)
+            def tick(line: int, offset: int = offset) -> None:
+                if progress is not None:
+                    progress(offset + line, summary.steps)
 
-        result = import_lines(ledger, (orjson.dumps(step) for step in segment.steps), actor=actor,
-                              backfill=segment.backfill, batch_size=batch_size, progress=tick)
-        summary.recorded += result.recorded
-        summary.skipped += result.skipped
-        done += len(segment.steps)
-        if result.refusal is not None:
-            step = segment.steps[result.refusal.line - 1]
-            summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
-                               "backfill": segment.backfill, "rule": result.refusal.rule,
-                               "message": result.refusal.message, "basis": result.refusal.basis}
-            return
+            steps = list(part)
+            result = import_lines(ledger, (orjson.dumps(step) for step in steps), actor=actor,
+                                  backfill=segment.backfill, batch_size=batch_size, progress=tick)
+            summary.recorded += result.recorded
+            summary.skipped += result.skipped
+            done += len(steps)
+            if result.refusal is not None:
+                step = steps[result.refusal.line - 1]
+                summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
+                                   "backfill": segment.backfill, "rule": result.refusal.rule,
+                                   "message": result.refusal.message, "basis": result.refusal.basis}
+                return
+
+
+def _parts(segment: Segment, data: DemoData, beacon: Beacon | None) -> Iterator[list[dict[str, Any]]]:
+    """The segment's steps in runs to record one after the other: a live segment is cut before each
+    live draw, whose beacon (``beacon``) is read once the run before it is recorded; the draw and the
+    steps that depend on it (``SpotCheck.realise``) then replace the generated ones."""
+    draws = {c.stream: c for c in data.draws} if beacon is not None and not segment.backfill else {}
+    if not draws:
+        yield list(segment.steps)
+        return
+    real: dict[tuple[str, str, str], dict[str, Any]] = {}
+    run: list[dict[str, Any]] = []
+    for step in segment.steps:
+        if step["type"] == "RandomDrawPerformed" and step["stream"] in draws:
+            yield run
+            run = []
+            assert beacon is not None
+            spot, inspections, _ = draws[step["stream"]].realise(*beacon(step["stream"]))
+            for s in (*spot.steps, *(s for f in inspections for s in f.steps)):
+                real[(s["stream"], s["type"], s["at"])] = s
+        run.append(real.get((step["stream"], step["type"], step["at"]), step))
+    yield run
 
 
 # --------------------------------------------------------------------------- command line
@@ -226,9 +331,11 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser(
         "demo", help="生成并记录一年可重现的演示执法数据 (合法案件实时记录, 含缺陷案件以补录记录)",
         description="生成 --as-of 之前一年的演示数据: 机关、执法事项、执法人员, 普通程序、简易程序、"
-                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报; 按 --defects 的比例, "
-                    "部分案件、许可和投诉各含一处"
-                    "典型缺陷并以补录 (--backfill) 记录。同样的 --cases/--seed/--as-of 生成同样的数据; "
+                    "不予处罚和移送案件 (各阶段), 行政复议和行政诉讼, 行政许可和投诉举报, "
+                    "查封扣押、代履行和双随机抽查 (以本账本检查点抽取) 及其他行政检查; 按 --defects 的比例, "
+                    "部分案件、许可、投诉、强制和检查各含一处"
+                    "典型缺陷 (实时关卡会拒绝的以补录 (--backfill) 记录)。"
+                    "同样的 --cases/--seed/--as-of 生成同样的数据; "
                     "重复运行不会重复记录。",
     )
     p.add_argument("--cases", type=int, default=DEFAULT_CASES, help=f"案件数 (默认 {DEFAULT_CASES})")
@@ -271,7 +378,7 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     try:
         summary = run_demo(ledger, args.cases, args.seed, as_of, args.defects, progress,
                            actor=settings.actor, batch_size=args.batch, documents=store, licences=args.licences,
-                           complaints=args.complaints)
+                           complaints=args.complaints, log_origin=settings.log_origin())
     except DemoConflict as exc:
         print(f"拒绝: {exc}", file=sys.stderr)
         return 1
@@ -307,6 +414,10 @@ def describe(summary: DemoSummary) -> list[str]:
         f"行政许可 {summary.licences} 件 ({_paths(summary.licence_paths, LICENCE_PATH_NAMES)}), "
         f"投诉举报 {summary.complaints} 件 ({_paths(summary.complaint_paths, COMPLAINT_PATH_NAMES)}); "
         f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.file_defects.items()) or '无'}",
+        f"行政强制 {summary.coercions} 件 ({_paths(summary.coercion_paths, COERCION_PATH_NAMES)}), "
+        f"行政检查 {summary.inspections} 件 ({_paths(summary.inspection_paths, INSPECTION_PATH_NAMES)}, "
+        f"其中 {summary.live_draws} 个抽查任务以本账本检查点实时抽取); "
+        f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.kind_defects.items()) or '无'}",
         f"程序: {procedures}",
         f"阶段: {stages}",
         f"缺陷所涉规则: {defects}",

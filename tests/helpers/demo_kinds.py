@@ -41,11 +41,12 @@ def audit_context(data: DemoData, as_of: date | None = None) -> AuditContext:
 def linked_streams(data: DemoData, file: DemoStream) -> dict[str, list[dict[str, Any]]]:
     """The streams a licence file names (a proceeding's licence) or a complaint links (its
     supervision stream, the case complained of), as the demo generated them."""
-    by_stream = {f.stream: f for f in (*data.licences, *data.complaints)}
+    by_stream = {f.stream: f for f in (*data.licences, *data.complaints, *data.coercions, *data.inspections)}
     cases = {c.stream: c for c in data.cases}
     out: dict[str, list[dict[str, Any]]] = {}
     first = file.steps[0]["data"]
-    named = [(first.get("licence") or {}).get("stream"), (first.get("against") or {}).get("stream")]
+    named = [(first.get("licence") or {}).get("stream"), (first.get("against") or {}).get("stream"),
+             (first.get("origin") or {}).get("spotcheck")]
     for stream in named:
         if stream in by_stream:
             out[stream] = versioned(by_stream[stream].steps)
