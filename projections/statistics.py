@@ -20,6 +20,7 @@ from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.coercionfile import CoercionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
 from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
@@ -82,6 +83,8 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
+    if isinstance(group, CoercionFile):
+        return []  # no statistics of 强制 files yet
     return _case_facts(group, calendar)
 
 
