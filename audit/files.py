@@ -1,5 +1,6 @@
-"""Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``) or a
-complaint (``complaint/``), each by its own engine, with the streams it links loaded from the ledger.
+"""Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``), a
+complaint (``complaint/``) or a 强制 file (``coercion/``), each by its own engine, with the streams it
+links loaded from the ledger.
 
 Why one place: ``audit --case``, the exports and the HTTP route name a file by its stream and should
 not each know which engine judges which kind, nor which other streams a kind's rules read
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from audit.coercion_engine import evaluate_coercion
 from audit.complaint_engine import evaluate_complaint, linked_streams
 from audit.context import AuditContext
 from audit.engine import evaluate
@@ -20,7 +22,7 @@ from projections.runner import decode
 
 __all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "licence_links"]
 
-OTHER_FILES = ("licence/", "complaint/")
+OTHER_FILES = ("licence/", "complaint/", "coercion/")
 """Files judged by engines of their own (not the penalty case's)."""
 FILE_KINDS = ("case/", *OTHER_FILES)
 """The streams that are files the audit evaluates (a 复议 or a lawsuit is judged with its case)."""
@@ -71,6 +73,9 @@ def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Eva
             return None
         related = _histories(source, list(linked_streams(stream, history)))
         return evaluate_complaint(stream, history, ctx, related=related)
+    if stream.startswith("coercion/"):
+        history = _histories(source, [stream]).get(stream)
+        return evaluate_coercion(stream, history, ctx) if history else None
     group = source.group(stream)
     if group is None:
         return None

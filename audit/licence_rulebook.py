@@ -13,18 +13,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Final
+from typing import Final
 
-from audit.context import AuditContext
+from audit.context import AuditContext, StreamsAsOf
 from audit.facts import EPOCH, RawStep, StreamFacts
 from audit.model import EventRef
 from audit.rulebook import DeadlineBreach, Hit, Rule, breach_hit, breaches_by_rule, register
 from domain.config import Config
 from domain.gates import GateContext, firing_gates
-from domain.registry import AgencyState, Item, OfficerRecord
+from domain.registry import AgencyState, Item
 from domain.roles import HEAD, holds_role
 from domain.step import Step
-from domain.validation import History
 from projections.licencefile import LicenceFile
 
 __all__ = [
@@ -58,27 +57,6 @@ def licence_rule(rule_id: str, title: str, severity: str, basis: str, paths: Ite
                  ) -> Callable[[Check], Check]:
     """Register a licence rule's check under its id, with the paths it judges."""
     return register(LICENCE_RULES, rule_id, title, severity, basis, paths)
-
-
-class _StreamsAsOf:
-    """A gate context for a step of a recorded file: the stream as it stood before the step, the
-    linked licence streams, the registry as of any time (so the live gates judge as they would have)."""
-
-    def __init__(self, ctx: AuditContext, streams: Mapping[str, History]) -> None:
-        self._ctx, self._streams = ctx, streams
-
-    def history(self, stream: str) -> History:
-        found = self._streams.get(stream)
-        return found if found is not None else self._ctx.registry.history(stream)
-
-    def officer(self, identity: str) -> Any:
-        return self._ctx.registry.officer(identity)
-
-    def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
-        return self._ctx.registry.agency_as_of(agency, at)
-
-    def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
-        return self._ctx.registry.officer_as_of(identity, at)
 
 
 @dataclass
@@ -172,7 +150,7 @@ class LicenceSubject:
                        **{s: [x.raw for x in f.steps] for s, f in self.linked.items()}}
             parsed = Step({"stream": step.stream, "type": step.type, "at": step.raw.get("at"), "by": step.by,
                            "data": step.data}, "licence")
-            context: GateContext = _StreamsAsOf(self.ctx, streams)
+            context: GateContext = StreamsAsOf(self.ctx, streams)
             for firing in firing_gates(parsed, context, config=self.config, calendar=self.ctx.calendar):
                 if firing.rule == rule_id:
                     out.append((firing.message, step))

@@ -190,7 +190,7 @@ def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -
         assert "张建华" not in public and "420112198805120318" not in public
 
 
-def test_the_audit_grades_the_cases_with_measures_and_enforcement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_the_audit_grades_the_cases_and_the_coercion_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                   capsys: pytest.CaptureFixture[str]) -> None:
     data = cli_data(tmp_path, monkeypatch)
     for name in [*BASE, *NEW]:
@@ -200,6 +200,7 @@ def test_the_audit_grades_the_cases_with_measures_and_enforcement(tmp_path: Path
     capsys.readouterr()
     assert main(["--data", str(data), "audit", "--all", "--json"]) == 0
     graded = json.loads(capsys.readouterr().out)
-    assert [(e["case"], e["grade"], e["findings"]) for e in graded] == [
+    assert sorted((e["case"], e["grade"], e["findings"]) for e in graded) == sorted(
         (case, "优秀", []) for case in ("case/DXH-CGJ-2026-0012", SUBSTITUTE_CASE, MEASURE_CASE,
-                                        "case/DXH-CGJ-2026-0077", "case/DXH-CGJ-2026-0101")]
+                                        "case/DXH-CGJ-2026-0077", "case/DXH-CGJ-2026-0101", COERCION))
+    assert [e["case"] for e in graded][-1] == COERCION  # after the cases

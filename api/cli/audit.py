@@ -125,17 +125,24 @@ def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) 
                    grade=grade_of(score, ev.veto, ordered, config) if ev.grade is not None else None)
 
 
+ALSO_IN_ALL = "coercion/"
+"""The files ``--all`` evaluates after the cases: the 强制 files (issue 16)."""
+
+
 def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
                    sample: int | None = None, seed: int = 1, workers: int | None = None) -> list[Evaluation]:
-    """Evaluate one case, an agency's cases, a sample, or (no selector) every case, on ``workers``
-    processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left out."""
+    """Evaluate one case, an agency's cases, a sample, or (no selector) every case and 强制 file, on
+    ``workers`` processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left
+    out."""
     if case is not None:
         found = evaluate_stream(source, file_stream(case), ctx)
         if found is None:
             raise SettingsError(f"账本中没有案卷 {file_stream(case)}")
         return [found]
     if sample is None and agency is None:
-        return [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
+        cases = [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
+        return cases + [ev for stream in source.db.streams_with_prefix(ALSO_IN_ALL, source.upto)
+                        if (ev := evaluate_stream(source, stream, ctx)) is not None]
     only = source.sample(sample, seed, agency) if sample is not None else None
     raw = source.raw_groups(only=only, agency=agency if only is None else None)
     return [ev for ev in evaluate_raw(raw, ctx, workers=workers) if ev is not None]
