@@ -28,6 +28,7 @@ from audit.rules.common import combine, is_doc
 from domain.calendar import shanghai_date
 from domain.config import COERCION_LAW
 from domain.enforcement_limits import substitute_notice_in_time
+from domain.limits import day_of
 
 LAW: Final = COERCION_LAW
 DECISIONS: Final = ("EnforcementDecided", "SubstituteDecisionServed")
@@ -253,13 +254,19 @@ def _auction_parts(s: CoercionSubject, d: RawStep) -> list[Part]:
 def _surcharge_parts(s: CoercionSubject, d: RawStep) -> list[Part]:
     """第46条第1款: money enforcement only after the surcharge has run more than 30 ND, and a further
     demand served. The surcharge starts the day after the payment period (``payment_due_days`` from
-    the decision's service; 15 by default)."""
-    served = s.facts.first("DecisionServed")
+    the service of the decision enforced — the case's, or ``CoercionOpened.decision`` — 15 by default)."""
     decided = s.facts.first("DecisionMade")
-    if served is None:
+    opened = s.facts.first("CoercionOpened")
+    enforced = opened.get("decision") if opened is not None else None
+    if decided is not None:
+        served = s.facts.after(decided.position, "DecisionServed")
+        served_on = served[0].day_of("served_at") if served else None
+    else:
+        served_on = day_of(enforced.get("served_on")) if isinstance(enforced, Mapping) else None
+    if served_on is None:
         return []
     days = decided.get("payment_due_days") if decided is not None else None
-    surcharge_from = served.day_of("served_at") + timedelta(days=(days if isinstance(days, int) else 15) + 1)
+    surcharge_from = served_on + timedelta(days=(days if isinstance(days, int) else 15) + 1)
     out: list[Part] = []
     wait = s.config.enforcement.surcharge_wait_nd
     if d.day <= surcharge_from + timedelta(days=wait):
