@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from audit.model import Envelope
+from domain.beacon import CheckpointLog
 from domain.calendar import DEFAULT_CALENDAR, CalendarError, HolidayNotice, WorkingCalendar
 from domain.config import Config
 from domain.identities import Officer, fold
@@ -57,8 +58,11 @@ class RegistryIndex:
     """The registry (``agency/…``, ``officer/…`` streams) folded as of any time.
 
     Implements the two as-of methods of ``domain.gates.GateContext`` (so gate checks can
-    be reused) plus ``officer`` (identity and roles as recorded) and ``history``.
+    be reused) plus ``officer`` (identity and roles as recorded) and ``history``; it knows no
+    transparency log (``log``: the subjects of a draw pass the ledger's, ``StreamsAsOf``).
     """
+
+    log: CheckpointLog | None = None
 
     def __init__(self, histories: Mapping[str, Sequence[Envelope]] | None = None) -> None:
         self._histories: dict[str, list[Envelope]] = {}

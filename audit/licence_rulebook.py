@@ -19,6 +19,7 @@ from audit.context import AuditContext
 from audit.facts import EPOCH, RawStep, StreamFacts
 from audit.model import EventRef
 from audit.rulebook import DeadlineBreach, Hit, Rule, breach_hit, breaches_by_rule, register
+from domain.beacon import CheckpointLog
 from domain.config import Config
 from domain.gates import GateContext, firing_gates
 from domain.registry import AgencyState, Item, OfficerRecord
@@ -63,10 +64,11 @@ def licence_rule(rule_id: str, title: str, severity: str, basis: str, paths: Ite
 
 class StreamsAsOf:
     """A gate context for a step of a recorded file: the stream as it stood before the step, the
-    linked licence streams, the registry as of any time (so the live gates judge as they would have)."""
+    linked licence streams, the registry as of any time (so the live gates judge as they would have),
+    and this ledger's transparency log when the step's rule reads it (INS-02's beacon)."""
 
-    def __init__(self, ctx: AuditContext, streams: Mapping[str, History]) -> None:
-        self._ctx, self._streams = ctx, streams
+    def __init__(self, ctx: AuditContext, streams: Mapping[str, History], log: CheckpointLog | None = None) -> None:
+        self._ctx, self._streams, self.log = ctx, streams, log
 
     def history(self, stream: str) -> History:
         found = self._streams.get(stream)
