@@ -96,7 +96,7 @@ def test_a_draw_that_does_not_re_derive_is_refused_live_naming_ins02(planned: Le
 
 
 def test_a_made_up_beacon_is_refused_live(planned: Ledger) -> None:
-    size, root = sign_checkpoint(planned)
+    size, _ = sign_checkpoint(planned)
     made_up = "ab" * 32
     assert "不是本账本透明日志签署的检查点" in _refused(planned, drawn_with(size + 5, made_up))
     assert "不符" in _refused(planned, drawn_with(size, made_up))
