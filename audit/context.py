@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from audit.model import Envelope
+from domain.beacon import CheckpointLog
 from domain.calendar import DEFAULT_CALENDAR, CalendarError, HolidayNotice, WorkingCalendar
 from domain.config import Config
 from domain.identities import Officer, fold
@@ -58,8 +59,11 @@ class RegistryIndex:
     """The registry (``agency/…``, ``officer/…`` streams) folded as of any time.
 
     Implements the two as-of methods of ``domain.gates.GateContext`` (so gate checks can
-    be reused) plus ``officer`` (identity and roles as recorded) and ``history``.
+    be reused) plus ``officer`` (identity and roles as recorded) and ``history``; it knows no
+    transparency log (``log``: the subjects of a draw pass the ledger's, ``StreamsAsOf``).
     """
+
+    log: CheckpointLog | None = None
 
     def __init__(self, histories: Mapping[str, Sequence[Envelope]] | None = None) -> None:
         self._histories: dict[str, list[Envelope]] = {}
@@ -196,10 +200,12 @@ class AuditContext:
 
 class StreamsAsOf:
     """A gate context for a step of a recorded file: the stream as it stood before the step, the
-    linked streams, the registry as of any time (so the live gates judge as they would have)."""
+    linked streams, the registry as of any time (so the live gates judge as they would have), and this
+    ledger's transparency log when the step's rule reads it (INS-02's beacon)."""
 
-    def __init__(self, ctx: AuditContext, streams: Mapping[str, StepHistory]) -> None:
-        self._ctx, self._streams = ctx, streams
+    def __init__(self, ctx: AuditContext, streams: Mapping[str, StepHistory],
+                 log: CheckpointLog | None = None) -> None:
+        self._ctx, self._streams, self.log = ctx, streams, log
 
     def history(self, stream: str) -> StepHistory:
         found = self._streams.get(stream)

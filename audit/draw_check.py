@@ -3,22 +3,23 @@
 Why apart from the INS-02 gate: the gate refuses at the first problem; whoever re-derives a draw
 offline wants every check with its outcome — the commitment, the seed, the beacon, each drawn index
 and each object's inspectors — in one report, in Chinese and English. The arithmetic is
-``domain.draw``'s, run on the recorded secret, beacon root and snapshot counts; the beacon is a
-signed checkpoint of this ledger, or "unverified" for a 补录 (backfilled) draw whose checkpoint
-the ledger does not hold.
+``domain.draw``'s, run on the recorded secret, beacon root and snapshot counts; the beacon is
+``domain.beacon``'s (this ledger's first signed checkpoint covering the plan and both snapshots, as
+the gate judges it), or "unverified" for a 补录 (backfilled) draw whose checkpoint is not this
+ledger's.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from domain.beacon import CheckpointLog, beacon_problem
 from domain.draw import ALGORITHM, pick, population
 from projections.inspectionfile import SpotCheckTask
 
-__all__ = ["FAIL", "OK", "UNVERIFIED", "DrawCheck", "DrawReport", "verify_draw"]
+__all__ = ["FAIL", "OK", "UNVERIFIED", "DrawCheck", "DrawReport", "beacon_check", "verify_draw"]
 
 OK: Final = "ok"
 FAIL: Final = "fail"
@@ -62,24 +63,35 @@ def _hex(text: str | None) -> bytes | None:
         return None
 
 
-def _beacon(task: SpotCheckTask, checkpoints: Mapping[int, str] | None, backfilled: bool) -> DrawCheck:
+def beacon_check(task: SpotCheckTask, log: CheckpointLog | None, backfilled: bool) -> DrawCheck:
+    """The beacon against this ledger's log (``domain.beacon``: its first signed checkpoint covering
+    the plan and both snapshots): ok; failed for a draw recorded live; "unverified" for a 补录 draw
+    whose checkpoint is not this ledger's, or when the log was not read."""
     assert task.draw is not None
     size, root = task.draw.beacon_size, task.draw.beacon_root
     what, en = "信标检查点", "beacon checkpoint"
-    signed = checkpoints.get(size) if checkpoints is not None and size is not None else None
-    if signed is not None and signed == root:
-        return DrawCheck(what, en, OK, f"tree_size {size} 为本账本已签名的检查点 / a signed checkpoint of this ledger")
-    if backfilled or checkpoints is None:
+    if log is None:
+        problem: str | None = "未读取本账本的透明日志"
+    elif size is None or root is None:
+        problem = "beacon 未载明 tree_size 与 root"
+    else:
+        problem = beacon_problem(log, size, root, task.beacon_covers())
+    if problem is None:
+        return DrawCheck(what, en, OK, f"tree_size {size} 为本账本覆盖抽查计划和两份快照的第一个已签名检查点 / "
+                                       "this ledger's first signed checkpoint covering the plan and both snapshots")
+    if log is None:
+        return DrawCheck(what, en, UNVERIFIED, f"tree_size {size}：{problem}，未核验 / "
+                                               "the log was not read: unverified")
+    if backfilled:
         return DrawCheck(what, en, UNVERIFIED, f"tree_size {size}：补录的抽取，检查点不在本账本中，未核验 / "
                                                "backfilled draw, checkpoint not in this ledger: unverified")
-    return DrawCheck(what, en, FAIL, f"tree_size {size} 不是本账本已签名的检查点或 root 不符 / "
-                                     "not a signed checkpoint of this ledger, or another root")
+    return DrawCheck(what, en, FAIL, f"tree_size {size}：{problem} / not this ledger's first signed checkpoint "
+                                     "covering the plan and both snapshots")
 
 
-def verify_draw(task: SpotCheckTask, checkpoints: Mapping[int, str] | None = None, *,
-                backfilled: bool = False) -> DrawReport:
-    """Every check of ``task``'s recorded draw (``checkpoints``: ``tree_size`` → root hex of this
-    ledger's signed checkpoints; ``backfilled``: the draw was recorded as 补录)."""
+def verify_draw(task: SpotCheckTask, log: CheckpointLog | None = None, *, backfilled: bool = False) -> DrawReport:
+    """Every check of ``task``'s recorded draw (``log``: this ledger's transparency log, None when not
+    read; ``backfilled``: the draw was recorded as 补录)."""
     draw = task.draw
     if draw is None:
         missing = _check("随机抽取", "random draw", False, "尚未记录随机抽取 / no draw recorded")
@@ -92,7 +104,7 @@ def verify_draw(task: SpotCheckTask, checkpoints: Mapping[int, str] | None = Non
     seed = hashlib.sha256(secret + root).digest() if secret is not None and root is not None else None
     checks.append(_check("种子", "seed", seed is not None and seed.hex() == draw.seed,
                          f"SHA-256(seed_secret ‖ root) = {seed.hex() if seed else None}；记录 / recorded {draw.seed}"))
-    checks.append(_beacon(task, checkpoints, backfilled))
+    checks.append(beacon_check(task, log, backfilled))
     objects, inspectors = task.snapshot("objects"), task.snapshot("inspectors")
     recorded_hash = objects.sha256 if objects is not None else None
     checks.append(_check("对象名录库快照", "objects snapshot",

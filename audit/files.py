@@ -71,12 +71,12 @@ def _member(value: object, name: str) -> Mapping[str, object]:
 def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     """The streams an inspection's or a task's rules read: the task a drawn inspection names, the
     inspections naming a task (INS-03), the agency's other inspections (INS-06), the cases referred
-    to (INS-08), and this ledger's signed checkpoints (INS-02's beacon)."""
+    to (INS-08), and this ledger's transparency log (INS-02's beacon)."""
     openings = source.inspection_openings()
     if stream.startswith("spotcheck/"):
         mine = [s for s, e in openings.items()
                 if _member(_member(e, "data"), "origin").get("spotcheck") == stream]
-        return InspectionLinks(inspections=_histories(source, mine), checkpoints=source.checkpoints())
+        return InspectionLinks(inspections=_histories(source, mine), log=source.log())
     opening = _member(openings, stream)
     opening = _member(opening, "data")
     origin = opening.get("origin")
@@ -90,7 +90,7 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     return InspectionLinks(
         spotcheck=loaded.get(task) if isinstance(task, str) else None,
         others={s: loaded[s] for s in others if s in loaded}, cases={s: loaded[s] for s in cases if s in loaded},
-        checkpoints=source.checkpoints())
+        log=source.log())
 
 
 def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | None:

@@ -8,7 +8,7 @@ of its path, score, grade.
   concluded file; an inspection without its result, a task not completed, is 办理中 (no grade).
 * **Linked streams** (rules.md "Context — coercion, enforcement and inspections"): the task of a
   drawn inspection, the inspections that name a task, the agency's other inspections (INS-06), the
-  cases an inspection was referred to (INS-08) and this ledger's signed checkpoints (INS-02).
+  cases an inspection was referred to (INS-08) and this ledger's transparency log (INS-02's beacon).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from audit.engine import finding_of, recheck_on, score, veto_finding
 from audit.facts import StreamFacts, as_of_prefix
 from audit.inspection_rulebook import DRAWN, INSPECTION_RULES, TARGETED, TASK, InspectionSubject
 from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from domain.beacon import CheckpointLog
 from domain.casestate import apply_corrections
 from projections.inspectionfile import TASK_CONCLUDED, fold_inspectionfile, fold_spotchecktask
 
@@ -38,8 +39,8 @@ class InspectionLinks:
     inspections: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
     others: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
     cases: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
-    checkpoints: Mapping[int, str] | None = None
-    """``tree_size`` → root (hex) of this ledger's signed checkpoints; None when not known."""
+    log: CheckpointLog | None = None
+    """This ledger's transparency log (INS-02's beacon); None when not known."""
 
 
 def _facts(stream: str, history: Sequence[Envelope]) -> StreamFacts:
@@ -80,7 +81,7 @@ def evaluate_inspection(stream: str, history: Sequence[Envelope], ctx: AuditCont
                    for s, h in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.others.items() if s != stream) if h)
     cases = {s: _facts(s, p) for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.cases.items()) if p}
     subject = InspectionSubject(stream, path, _facts(stream, own), ctx, file, task, task_facts, others, cases,
-                                links.checkpoints)
+                                links.log)
     findings, veto = _run(subject, file.concluded)
     scored = score(findings, veto, file.concluded, ctx.config)
     return Evaluation(
@@ -98,7 +99,7 @@ def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditConte
     inspections = {s: p for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.inspections.items()) if p}
     task = fold_spotchecktask(stream, own, inspections=inspections)
     facts = _facts(stream, own)
-    subject = InspectionSubject(stream, TASK, facts, ctx, None, task, facts, checkpoints=links.checkpoints)
+    subject = InspectionSubject(stream, TASK, facts, ctx, None, task, facts, log=links.log)
     concluded = task.status in TASK_CONCLUDED
     findings, veto = _run(subject, concluded)
     scored = score(findings, veto, concluded, ctx.config)

@@ -19,6 +19,7 @@ from audit.context import AuditContext, StreamsAsOf
 from audit.facts import EPOCH, RawStep, StreamFacts
 from audit.model import Envelope, EventRef
 from audit.rulebook import DeadlineBreach, Hit, Rule, breach_hit, breaches_by_rule, register
+from domain.beacon import CheckpointLog
 from domain.config import Config
 from domain.gates import GateContext, firing_gates
 from domain.registry import Item
@@ -62,8 +63,8 @@ class InspectionSubject:
     """What an inspection rule judges: the stream's raw steps (corrections applied), the inspection
     file (None for a task), the spot-check task (its own, or the one a drawn inspection names, when
     loaded), the agency's other inspections (INS-06), the cases it was referred to (INS-08), this
-    ledger's signed checkpoints (``tree_size`` → root hex; None when not known: INS-02's beacon),
-    and the context; ``as_of`` is today."""
+    ledger's transparency log (INS-02's beacon; None when not known), and the context; ``as_of`` is
+    today."""
 
     stream: str
     path: str
@@ -74,7 +75,7 @@ class InspectionSubject:
     task_facts: StreamFacts | None = None
     others: tuple[InspectionFile, ...] = ()
     cases: Mapping[str, StreamFacts] = field(default_factory=dict)
-    checkpoints: Mapping[int, str] | None = None
+    log: CheckpointLog | None = None
 
     @property
     def as_of(self) -> date:
@@ -120,7 +121,8 @@ class InspectionSubject:
     def gate_messages(self, rule_id: str, steps: Sequence[RawStep],
                       facts: StreamFacts | None = None) -> list[tuple[str, RawStep]]:
         """The live gate of ``rule_id`` on each of ``steps`` (of ``facts``, default this stream's), the
-        stream as it stood before the step and the task as recorded (what the gate reads live)."""
+        stream as it stood before the step and the task as recorded (what the gate reads live); this
+        ledger's log for a step recorded live (a 补录 step's beacon is INFO, ``rules.ins``)."""
         facts = facts or self.facts
         own: list[Envelope] = [s.raw for s in facts.steps]
         other = self.task_facts if self.task_facts is not None and self.task_facts.stream != facts.stream else None
@@ -133,7 +135,7 @@ class InspectionSubject:
             streams: dict[str, Sequence[Envelope]] = {facts.stream: own[:step.position]}
             if other is not None:  # the task as recorded by then (a later replacement is not yet known)
                 streams[other.stream] = [t.raw for t in other.steps if t.at <= step.at]
-            context: GateContext = StreamsAsOf(self.ctx, streams)
+            context: GateContext = StreamsAsOf(self.ctx, streams, None if step.backfilled else self.log)
             for firing in firing_gates(parsed, context, config=self.config, calendar=self.ctx.calendar):
                 if firing.rule == rule_id:
                     out.append((firing.message, step))

@@ -30,6 +30,7 @@ from audit.model import Envelope
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
+from ledger.translog.lookup import LogLookup
 from projections.casefile import source_agency
 from projections.runner import decode
 from projections.sql import Database, in_chunks, in_lists, prefix_end
@@ -334,14 +335,18 @@ class LedgerSource:
                 self._openings.setdefault(stream, decode(state))
         return self._openings
 
-    def checkpoints(self) -> dict[int, str]:
-        """This ledger's signed checkpoints, ``tree_size`` → root (hex): INS-02's beacon; empty when
-        the ledger keeps no transparency log."""
-        table = self.db.qualify("translog_checkpoints")
-        if not self.db.exists("translog_checkpoints"):
-            return {}
-        return {int(size): bytes(root).hex() for size, root in self._all(
-            f"SELECT tree_size, root_hash FROM {table}", ())}
+    def log(self) -> LogLookup:
+        """This ledger's transparency log as INS-02's beacon asks it (its signed checkpoints, the leaf
+        index of an event), read over this source's own cursor when it has one (a forked worker)."""
+        return LogLookup(self.db.base, self._cursor)
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        if self._reader is not None:
+            yield self._reader
+            return
+        with self.db.read() as cur:
+            yield cur
 
     def _range(self, prefix: str, types: Sequence[str] = (), *, span: tuple[str, str] | None = None
                ) -> Iterator[tuple[int, str, int, bytes]]:

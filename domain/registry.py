@@ -26,6 +26,7 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Final
 
+from domain.beacon import CheckpointLog
 from domain.identities import Officer
 from domain.item_terms import CoercionTerms, EnforcementTerms, SpotCheckTerms, basis_ranks
 from domain.reading import int_of, texts_of
@@ -328,11 +329,13 @@ class HistoryRegistry:
     The ledger wraps the view it validates with (``HistoryRegistry(view)``); tests wrap
     an in-memory dict of streams. A stream's full fold is kept while its history has the
     same length and serves every ``at`` no earlier than its newest step (the common case:
-    the registry predates the cases); steps added to the context are seen at once.
+    the registry predates the cases); steps added to the context are seen at once. ``log``: this
+    ledger's transparency log (the ledger passes its own; None in pure tests).
     """
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, log: CheckpointLog | None = None) -> None:
         self._ctx = ctx
+        self.log = log
         self._full: dict[tuple[str, int], tuple[Any, datetime | None]] = {}
 
     def _as_of(self, stream: str, at: datetime, fold: Any) -> Any:

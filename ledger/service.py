@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 import os
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from threading import Lock
@@ -28,11 +29,13 @@ from domain.identities import Officer
 from domain.step import Step, parse_timestamp
 from domain.validation import check_structure
 from ledger import canonical
+from ledger.database import Database, open_database
 from ledger.envelope import FORMAT, SealedEvent, b64, check_shape, content_hash, seal, split
 from ledger.errors import ChainError, SealRefused
 from ledger.keyring import Keyring, parse_time
 from ledger.keys import KeyStore, SigningKey, key_id, verify
 from ledger.store import Appender, ChainBrokenError, EventStore
+from ledger.translog.lookup import LogLookup
 
 CLIENT_CLOCK_TOLERANCE = timedelta(minutes=5)
 CACHE_STREAMS = 2000
@@ -78,7 +81,7 @@ class BatchView:
     def registry(self) -> GateContext:
         """The gates' view of the registry over this batch (its folds kept across steps)."""
         if self._registry is None:
-            self._registry = with_registry(self)
+            self._registry = with_registry(self, self.ledger.log)
         return self._registry
 
     def events(self, stream: str) -> list[SealedEvent]:
@@ -196,6 +199,27 @@ class Ledger:
         self._cache: OrderedDict[str, list[SealedEvent]] = OrderedDict()
         self.calendars = _Calendars()
         self._cache_lock = Lock()
+        self._database: Database | None = None
+        self._log: LogLookup | None = None
+
+    @property
+    def log(self) -> LogLookup:
+        """This ledger's transparency log as the INS-02 gate asks it (its checkpoints, the leaf index
+        of an event), read inside the append transaction when one is open."""
+        if self._log is None:
+            self._database = open_database(self.store, create_tracking=False)
+            self._log = LogLookup(self._database, self._log_cursor)
+        return self._log
+
+    @contextmanager
+    def _log_cursor(self) -> Iterator[Any]:
+        shared = self.store.open_cursor()
+        if shared is not None:
+            yield shared
+            return
+        assert self._database is not None
+        with self._database.read() as cur:
+            yield cur
 
     def close(self) -> None:
         self.store.close()

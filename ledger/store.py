@@ -325,6 +325,11 @@ class EventStore(Application[str]):
             finally:
                 self._local.cursor = None
 
+    def open_cursor(self) -> Any | None:
+        """The cursor of this thread's open transaction (SQLite: :meth:`appending`, :meth:`reading`), so
+        that a read beside the events sees what the transaction sees; None when there is none."""
+        return getattr(self._local, "cursor", None)
+
     def _select(self, stream: str, gt: int | None = None, desc: bool = False,
                 limit: int | None = None) -> list[SealedEvent]:
         cursor = getattr(self._local, "cursor", None)

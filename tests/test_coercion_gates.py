@@ -12,14 +12,16 @@ from typing import Any
 import pytest
 
 from domain.errors import StepRefused
-from domain.gates import check_gates, firing_gates, gates_for
+from domain.gates import Firing, check_gates, firing_gates, gates_for
 from domain.registry import HistoryRegistry
+from tests.helpers.checkpoint_logs import DictLog, log_of
 from tests.helpers.coercion_examples import (
     COERCION,
     EXPIRED,
     GENERAL_CASE,
     HEAD,
     OFFICER_1,
+    ROOT,
     SPOTCHECK,
     all_inspections,
     approval,
@@ -339,19 +341,46 @@ def test_ins02_a_draw_that_does_not_re_derive_fires(changes: dict[str, Any], tex
     assert set(found) == {"INS-02"} and text in found["INS-02"]
 
 
-def test_ins02_order_and_beacon_coverage() -> None:
+def test_ins02_order() -> None:
     steps = spotcheck_steps()
     assert fired(steps[:2], steps[3]) == {"INS-02"}, "the inspector snapshot is missing"
-    positioned = [{**s, "position": 1000 + i} for i, s in enumerate(steps[:3])]
-    ctx = _context([])
-    for raw in positioned:
-        ctx.streams.setdefault(raw["stream"], []).append({**raw, "version": len(ctx.history(raw["stream"])) + 1})
-    small = copy.deepcopy(steps[3])
-    small["data"]["beacon"]["tree_size"] = 1002
-    found = firing_gates(as_step(small), HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR)
-    assert [f.rule for f in found] == ["INS-02"] and "未覆盖" in found[0].message
-    small["data"]["beacon"]["tree_size"] = 1003
-    assert firing_gates(as_step(small), HistoryRegistry(ctx), config=CONFIG, calendar=CALENDAR) == ()
+
+
+def _with_log(size: int, checkpoints: dict[int, str], first_leaf: int = 1000) -> tuple[Firing, ...]:
+    """The draw with beacon ``size`` judged with a log holding the plan and both snapshots at leaves
+    ``first_leaf`` … + 2 and ``checkpoints``."""
+    steps = spotcheck_steps()
+    draw = copy.deepcopy(steps[3])
+    draw["data"]["beacon"]["tree_size"] = size
+    log = log_of(SPOTCHECK, [first_leaf, first_leaf + 1, first_leaf + 2], checkpoints)
+    return firing_gates(as_step(draw), HistoryRegistry(_context(steps[:3]), log), config=CONFIG, calendar=CALENDAR)
+
+
+@pytest.mark.parametrize(("size", "checkpoints", "first_leaf", "says"), [
+    (1003, {}, 1000, "尚无覆盖抽查计划和两份名录库快照的已签名检查点"),
+    (1003, {1003: "0" * 64}, 1000, "不符"),
+    (1002, {1002: ROOT, 1003: ROOT}, 1000, "签署于抽查计划或名录库快照之前"),
+    (1200, {1003: "1" * 64, 1200: ROOT}, 1000, "第一个已签名检查点（tree_size 1003）"),
+    (1200, {1200: ROOT}, 1198, "签署于抽查计划或名录库快照之前"),
+], ids=["none-signed", "another-root", "before-the-snapshots", "not-the-first", "the-last-snapshot-uncovered"])
+def test_ins02_a_beacon_that_is_not_the_first_covering_checkpoint_fires(size: int, checkpoints: dict[int, str],
+                                                                       first_leaf: int, says: str) -> None:
+    found = _with_log(size, checkpoints, first_leaf)
+    assert [f.rule for f in found] == ["INS-02"] and says in found[0].message, found
+
+
+def test_ins02_the_first_covering_checkpoint_passes_and_no_log_is_not_judged() -> None:
+    assert _with_log(1200, {1200: ROOT}) == ()
+    assert _with_log(1200, {1000: "1" * 64, 1002: "2" * 64, 1200: ROOT}) == (), "neither covers leaf 1002"
+    assert _with_log(1200, {1200: ROOT}, first_leaf=1197) == (), "leaf 1199 is covered by 1200"
+    assert fired(spotcheck_steps()[:3], spotcheck_steps()[3]) == set(), "a pure context knows no log"
+
+
+def test_ins02_snapshots_not_yet_in_the_log_fire_telling_to_wait() -> None:
+    steps = spotcheck_steps()
+    log = DictLog({1200: ROOT}, {(SPOTCHECK, 1): 5, (SPOTCHECK, 2): 6})
+    found = firing_gates(as_step(steps[3]), HistoryRegistry(_context(steps[:3]), log), config=CONFIG, calendar=CALENDAR)
+    assert [f.rule for f in found] == ["INS-02"] and "请等待日志集成并签署检查点" in found[0].message
 
 
 def test_ins03_an_object_that_was_not_drawn_fires() -> None:

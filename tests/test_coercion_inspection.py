@@ -22,7 +22,8 @@ from domain.vocabulary import STEPS
 from ledger.service import Ledger
 from projections.runner import Runner
 from tests.helpers.cli_data import cli_data
-from tests.helpers.projection_ledgers import import_live, ledger_with, lines, table
+from tests.helpers.live_draws import sign_checkpoint
+from tests.helpers.projection_ledgers import import_live, imported, ledger_with, lines, table
 from tests.helpers.spec_paths import EXAMPLES
 
 COERCION = "coercion/DXH-CGJ-QZ-2026-0003"
@@ -49,13 +50,37 @@ def _step(name: str, step_type: str, stream: str | None = None) -> tuple[list[di
 # --------------------------------------------------------------------------- the examples
 
 
+BACKFILLED = frozenset({"spotcheck"})
+"""The examples imported as a 补录 (``--backfill``): the spot check's beacon is a checkpoint of the
+ledger it was drawn in, never of a fresh one (issue 16: "the spot check with --backfill")."""
+
+
+def _import(ledger: Ledger, name: str, steps: list[dict[str, Any]]) -> str | None:
+    return imported(ledger, steps, backfill=name in BACKFILLED)
+
+
 @pytest.mark.parametrize("name", NEW)
-def test_each_example_imports_live_after_the_registry_and_the_general_case(base: Ledger, name: str) -> None:
+def test_each_example_imports_after_the_registry_and_the_general_case(base: Ledger, name: str) -> None:
+    """Live, but the spot check with ``--backfill``."""
     steps = lines(name)
-    assert import_live(base, steps) is None
+    assert _import(base, name, steps) is None
     for stream in {s["stream"] for s in steps}:
         recorded = [e.step() for e in base.store.stream(stream)]
         assert recorded == [s for s in steps if s["stream"] == stream]
+
+
+def test_the_spot_check_imported_live_is_refused_naming_ins02(base: Ledger) -> None:
+    """Its beacon is no checkpoint of this ledger: first the log has not even integrated the
+    snapshots (wait), then, once it has signed one, the example's beacon is not that one."""
+    steps = lines("spotcheck")
+    refusal = import_live(base, steps)
+    assert refusal is not None and refusal.startswith("[INS-02]") and "请等待日志集成并签署检查点" in refusal
+    assert [e.type for e in base.read(SPOTCHECK)][-1] == "DirectorySnapshotTaken"
+    size, _ = sign_checkpoint(base)
+    refusal = import_live(base, steps)
+    assert refusal is not None and refusal.startswith("[INS-02]") and "不是本账本透明日志签署的检查点" in refusal
+    assert f"第一个检查点是 tree_size {size}" in refusal
+    assert imported(base, steps, backfill=True) is None
 
 
 def test_the_examples_keep_the_briefs_dates() -> None:
@@ -116,7 +141,7 @@ def test_registry_additions_come_after_the_existing_lines() -> None:
 def test_a_misspelt_field_is_refused_naming_it(base: Ledger, name: str, step_type: str, field: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["data"][field + "x"] = steps[i]["data"].pop(field)
-    refusal = import_live(base, steps)
+    refusal = _import(base, name, steps)
     if field == "disposes":  # optional: misspelt, it is free JSON and the measure stays undisposed
         assert refusal is None
         return
@@ -134,7 +159,7 @@ def test_a_step_on_the_wrong_kind_of_stream_is_refused_naming_it(
         base: Ledger, name: str, step_type: str, stream: str) -> None:
     steps, i = _step(name, step_type)
     steps[i]["stream"] = stream
-    refusal = import_live(base, steps[:i + 1])
+    refusal = _import(base, name, steps[:i + 1])
     assert refusal is not None and "stream:" in refusal and step_type in refusal
 
 
@@ -181,7 +206,7 @@ def test_nothing_new_is_served_publicly_but_publications() -> None:
 def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -> None:
     for ledger in ledger_with(tmp_path, BASE):
         for name in NEW:
-            assert import_live(ledger, lines(name)) is None
+            assert _import(ledger, name, lines(name)) is None
         runner = Runner(ledger.store, batch=5)
         runner.run_once()
         runner.close()
@@ -197,8 +222,8 @@ def test_the_audit_grades_every_file_of_the_examples(tmp_path: Path, monkeypatch
     its 检查码 (INS-05, MINOR, as the brief says)."""
     data = cli_data(tmp_path, monkeypatch)
     for name in [*BASE, *NEW]:
-        backfill = ["--backfill"] if name == "spotcheck" else []
-        assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl"), *backfill, "--json"]) == 0
+        backfill = ["--backfill"] if name in BACKFILLED else []
+        assert main(["--data", str(data), "import", *backfill, str(EXAMPLES / f"{name}.jsonl"), "--json"]) == 0
     capsys.readouterr()
     assert main(["--data", str(data), "projections", "run", "--once"]) == 0
     capsys.readouterr()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from audit.draw_check import FAIL, verify_draw
 from domain.draw import commitment_of, draw, pick
 from projections.inspectionfile import SpotCheckTask, fold_spotchecktask
+from tests.helpers.checkpoint_logs import DictLog, log_of
 from tests.helpers.examples import scaled
 
 STREAM = "spotcheck/TEST-CC-01"
@@ -70,7 +71,7 @@ def test_the_draw_is_deterministic_and_re_derives_from_the_record(plan: tuple[li
     pool = POOL[:size]
     assert draw(secret, root, keys, pool, sample_size=k, per_object=per) == draw(
         secret, root, list(reversed(keys)), list(reversed(pool)), sample_size=k, per_object=per)
-    report = verify_draw(_task(keys, pool, secret, root, k, per), {99: root.hex()})
+    report = verify_draw(_task(keys, pool, secret, root, k, per), _log(root))
     assert report.ok and {c.status for c in report.checks} <= {"ok", "unverified"}
 
 
@@ -95,8 +96,13 @@ def test_any_change_of_secret_checkpoint_or_snapshot_breaks_the_re_derivation(
         assert "objects snapshot" in _failed(task, root)
 
 
+def _log(root: bytes) -> DictLog:
+    """A log holding the plan and both snapshots at leaves 10–12 and one checkpoint, of 99 leaves."""
+    return log_of(STREAM, [10, 11, 12], {99: root.hex()})
+
+
 def _failed(task: SpotCheckTask, root: bytes) -> set[str]:
-    report = verify_draw(task, {99: root.hex()})
+    report = verify_draw(task, _log(root))
     assert not report.ok
     return {c.what_en for c in report.checks if c.status == FAIL}
 

@@ -15,10 +15,11 @@ import pytest
 from api.cli import main
 from audit.inspection_engine import evaluate_inspection
 from audit.inspection_rulebook import ALL_INSPECTION_PATHS, INSPECTION_RULES
-from audit.model import BLOCKER, INFO, MAJOR, MINOR
+from audit.model import BLOCKER, INFO, MAJOR, MINOR, Evaluation
 from domain.config import Config
 from domain.config.coercion import Inspection
 from tests.helpers.audit_cases import context
+from tests.helpers.checkpoint_logs import DictLog, log_of
 from tests.helpers.cli_data import cli_data
 from tests.helpers.inspection_defects import (
     BASELINE,
@@ -80,16 +81,40 @@ def test_ins01_an_item_that_is_no_inspection_item_fires() -> None:
     assert "INS-01" in _rules(INSPECTIONS[0], change(INSPECTIONS[0], "InspectionOpened", put("item", "CGJ-DQ-30-QZ")))
 
 
-def test_ins02_the_beacon_against_this_ledgers_checkpoints() -> None:
-    def beacon(evs: dict[str, object]) -> list[tuple[str, str]]:
-        return [(f.severity, f.message) for f in evs[SPOTCHECK].findings if f.rule == "INS-02"]  # type: ignore[attr-defined]
-    assert beacon(evaluate_all(edited(), checkpoints={128: ROOT})) == []  # a signed checkpoint: verified
-    live = beacon(evaluate_all(edited(), checkpoints={129: ROOT}))
-    assert [s for s, _ in live] == [BLOCKER] and "不是本账本" in live[0][1]
-    wrong = beacon(evaluate_all(edited(), checkpoints={128: "0" * 64}))
-    assert [s for s, _ in wrong] == [BLOCKER] and "不符" in wrong[0][1]
+def _beacon(evs: dict[str, Evaluation]) -> list[tuple[str, str]]:
+    return [(f.severity, f.message) for f in evs[SPOTCHECK].findings if f.rule == "INS-02"]
+
+
+def _log(checkpoints: dict[int, str], first_leaf: int = 100) -> DictLog:
+    """The plan and both snapshots (versions 1–3 of the task) at leaves ``first_leaf`` … + 2."""
+    return log_of(SPOTCHECK, [first_leaf, first_leaf + 1, first_leaf + 2], checkpoints)
+
+
+@pytest.mark.parametrize(("checkpoints", "first_leaf", "says"), [
+    ({129: ROOT}, 100, "不是本账本透明日志签署的检查点"),
+    ({128: "0" * 64}, 100, "不符"),
+    ({110: "1" * 64, 128: ROOT}, 100, "第一个已签名检查点（tree_size 110）"),
+    ({128: ROOT}, 126, "签署于抽查计划或名录库快照之前"),
+], ids=["not-a-checkpoint", "another-root", "not-the-first", "before-the-snapshots"])
+def test_ins02_a_live_draws_beacon_is_judged_by_the_gate_against_this_ledgers_log(
+        checkpoints: dict[int, str], first_leaf: int, says: str) -> None:
+    found = _beacon(evaluate_all(edited(), log=_log(checkpoints, first_leaf)))
+    assert [s for s, _ in found] == [BLOCKER] and says in found[0][1]
+
+
+def test_ins02_the_first_checkpoint_covering_the_snapshots_is_verified() -> None:
+    assert _beacon(evaluate_all(edited(), log=_log({128: ROOT}))) == []
+    assert _beacon(evaluate_all(edited(), log=_log({128: ROOT}, first_leaf=125))) == [], "leaf 127 is covered by 128"
+    assert _beacon(evaluate_all(edited(), log=_log({100: "1" * 64, 128: ROOT}))) == [], "100 does not cover leaf 100"
+
+
+def test_ins02_a_backfilled_draws_beacon_is_info_unless_it_is_this_ledgers() -> None:
     backfilled = edited(change(SPOTCHECK, "RandomDrawPerformed", lambda s: s.update(backfilled=True)))
-    assert [s for s, _ in beacon(evaluate_all(backfilled, checkpoints={}))] == [INFO]
+    for log in (DictLog(), _log({129: ROOT}), _log({110: "1" * 64, 128: ROOT}), None):
+        found = _beacon(evaluate_all(backfilled, log=log))
+        assert [s for s, _ in found] == [INFO] and "未核验" in found[0][1], log
+    assert _beacon(evaluate_all(backfilled, log=_log({128: ROOT}))) == []
+    assert [s for s, _ in _beacon(evaluate_all(edited()))] == [INFO], "a live draw judged without the log"
 
 
 def test_ins02_a_changed_secret_is_a_veto_on_the_task_and_every_drawn_file() -> None:

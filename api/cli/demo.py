@@ -36,12 +36,12 @@ from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
 from demo import DemoData, Segment, generate
 from demo.generator import COMPLAINTS_PER_CASE, LICENCES_PER_CASE
+from domain.beacon import covering_size
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
 from ledger.importer import DEFAULT_BATCH, import_lines
 from ledger.service import Ledger
 from ledger.translog import LogError, TransparencyLog, log_signer
-from projections.sql import Database
 
 DEFAULT_CASES = 200
 DEFAULT_SEED = 1
@@ -254,23 +254,25 @@ that covers the stream's plan and both snapshots (INS-02), signed now when none 
 
 
 def ledger_beacon(ledger: Ledger, log: TransparencyLog) -> Beacon:
-    """The beacon of a live draw, read from this ledger's transparency log: the log integrates what
-    is recorded, and the first stored checkpoint past the plan's and snapshots' leaves is the
-    beacon; when none is stored yet, the log signs one (so a re-run finds the same one)."""
+    """The beacon of a live draw, read from this ledger's transparency log as the INS-02 gate reads it
+    (``Ledger.log``, ``domain.beacon``): the log integrates what is recorded, and the first stored
+    checkpoint covering the plan's and snapshots' leaves is the beacon; when none is stored yet, the
+    log signs one (so a re-run finds the same one)."""
     if ledger.keystore is None:
         raise DemoConflict("账本未以签名密钥打开, 不能签署抽查所需的检查点")
     log_signer(log, ledger.keystore)
-    db = Database(ledger.store)
 
     def beacon(stream: str) -> tuple[int, bytes]:
         log.integrate()
-        rows = db.all("SELECT {nid} FROM {events} WHERE originator_id = ? AND originator_version <= 3", (stream,))
-        positions = [log.position_of(int(r[0])) for r in rows]
-        if len(positions) < 3 or None in positions:
+        needed = covering_size(ledger.log, [(stream, version) for version in (1, 2, 3)])
+        if needed is None:
             raise DemoConflict(f"{stream} 的抽查计划和名录库快照尚未进入透明日志")
-        needed = max(p for p in positions if p is not None) + 1
-        found = next((c for c in log.checkpoints() if c.size >= needed), None) or log.checkpoint()
-        return found.size, found.root
+        size = ledger.log.first_checkpoint(needed)
+        root = ledger.log.checkpoint_root(size) if size is not None else None
+        if size is None or root is None:
+            signed = log.checkpoint()
+            return signed.size, signed.root
+        return size, bytes.fromhex(root)
 
     return beacon
 

@@ -21,9 +21,7 @@ from typing import Any
 from api.settings import Settings, SettingsError
 from api.wiring import open_ledger
 from audit.draw_check import FAIL, OK, DrawReport, verify_draw
-from audit.store import LedgerSource
 from projections.inspectionfile import fold_spotchecktask
-from projections.sql import Database
 
 __all__ = ["register", "run"]
 
@@ -65,13 +63,12 @@ def report_of(settings: Settings, stream: str) -> DrawReport:
         events = ledger.read(stream)
         if not events:
             raise SettingsError(f"账本中没有抽查任务 {stream} / no such stream in the ledger")
-        history = [e.envelope for e in events]
-        checkpoints = LedgerSource(Database(ledger.store)).checkpoints()
+        task = fold_spotchecktask(stream, [e.envelope for e in events])
+        backfilled = any(t.backfilled for t in task.timeline
+                         if task.draw is not None and t.version == task.draw.version)
+        return verify_draw(task, ledger.log, backfilled=backfilled)
     finally:
         ledger.close()
-    task = fold_spotchecktask(stream, history)
-    backfilled = any(t.backfilled for t in task.timeline if task.draw is not None and t.version == task.draw.version)
-    return verify_draw(task, checkpoints, backfilled=backfilled)
 
 
 def run(settings: Settings, args: argparse.Namespace) -> int:

@@ -3,15 +3,16 @@ inspection file and its spot-check task (``projections.inspectionfile``).
 
 Where a rule is also a live gate (INS-01 to INS-04), the gate's own check is reused on the step it
 judges — the stream before the step, the task as recorded by then, the registry as of its ``at`` —
-so the audit and the gate never disagree. INS-02 adds what the gate cannot know: whether the
-beacon is a signed checkpoint of this ledger (INFO "unverified" for a 补录 draw whose checkpoint is
-not this ledger's).
+so the audit and the gate never disagree (INS-02's beacon with this ledger's transparency log, as
+live). A 补录 draw passed no gate: its beacon is INFO "unverified" unless it is this ledger's
+first checkpoint covering the plan and both snapshots.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
+from audit.draw_check import OK, beacon_check
 from audit.facts import RawStep
 from audit.inspection_rulebook import DRAWN, FILES, TASK, InspectionSubject, inspection_rule
 from audit.model import BLOCKER, INFO, MAJOR, MINOR
@@ -43,27 +44,24 @@ def ins01(s: InspectionSubject) -> Hit | None:
 
 
 def _beacon_part(s: InspectionSubject, draw: RawStep) -> Part | None:
-    """Whether the beacon is this ledger's signed checkpoint of ``tree_size`` with that root."""
+    """A draw recorded live with the log known: the gate judged the beacon (above). Else INFO
+    "unverified", unless the beacon is this ledger's first covering checkpoint after all
+    (``audit.draw_check.beacon_check``, the check ``draw verify`` reports)."""
     task = s.task
-    if task is None or task.draw is None:
+    if task is None or task.draw is None or (s.log is not None and not draw.backfilled):
         return None
-    size, root = task.draw.beacon_size, task.draw.beacon_root
-    known = s.checkpoints
-    signed = known.get(size) if known is not None and size is not None else None
-    if signed is not None and signed == root:
+    check = beacon_check(task, s.log, backfilled=True)
+    if check.status == OK:
         return None
-    if known is None or draw.backfilled:
-        return (INFO, f"beacon（tree_size {size}）未核验：补录的抽取所用检查点不在本账本中，"
-                      "已核对承诺、种子、抽中序号和检查人员", draw)
-    if signed is None:
-        return (BLOCKER, f"beacon（tree_size {size}）不是本账本已签名的检查点", draw)
-    return (BLOCKER, f"beacon root 与本账本 tree_size {size} 的已签名检查点不符", draw)
+    why = "补录的抽取所用检查点不在本账本中" if draw.backfilled else "评查时未读取本账本的透明日志"
+    return (INFO, f"beacon（tree_size {task.draw.beacon_size}）未核验：{why}，"
+                  "已核对承诺、种子、抽中序号和检查人员", draw)
 
 
 @inspection_rule("INS-02", "随机抽取不可复算", BLOCKER, f"{OPTIMISATION}；国办发〔2015〕58号", (DRAWN, TASK))
 def ins02(s: InspectionSubject) -> Hit | None:
-    """Order, commitment, seed, indices and inspectors re-derived by the gate; the beacon against this
-    ledger's checkpoints; a drawn inspection whose task is not in the ledger cannot be re-derived
+    """Order, beacon, commitment, seed, indices and inspectors re-derived by the gate (the beacon of a
+    补录 draw INFO "unverified"); a drawn inspection whose task is not in the ledger cannot be re-derived
     (EVAL-11 item 3, a veto)."""
     facts = s.task_facts
     if facts is None:

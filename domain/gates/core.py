@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final, Protocol
 
+from domain.beacon import CheckpointLog
 from domain.calendar import CalendarError, WorkingCalendar, shanghai_date
 from domain.casestate import CaseState, Notice, PenaltyLine, fold_case, parse_penalties
 from domain.coercion_state import fold_coercion
@@ -70,9 +71,17 @@ __all__ = [
 
 class GateContext(Context, Protocol):
     """What gates read. ``history`` and ``officer`` as in validation's ``Context``, plus the
-    registry as of a time, for legal facts. ``registry.HistoryRegistry(ctx)`` implements
-    the two extra methods for any ``Context`` by folding the registry streams' history.
+    registry as of a time, for legal facts, and this ledger's transparency log (INS-02's beacon).
+    ``registry.HistoryRegistry(ctx, log)`` implements them for any ``Context`` by folding the
+    registry streams' history.
     """
+
+    @property
+    def log(self) -> CheckpointLog | None:
+        """This ledger's transparency log: its signed checkpoints and the leaf index of each event.
+        The ledger always gives it live; None where it is not known (a pure test, the audit of a
+        补录 draw), and then INS-02 does not judge whether the beacon is this ledger's checkpoint."""
+        ...
 
     def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
         """The agency stream (``agency/<code>``) folded over its steps with ``at`` ≤ ``at``:
@@ -85,9 +94,10 @@ class GateContext(Context, Protocol):
         ...
 
 
-def with_registry(ctx: Context) -> GateContext:
-    """A gate context for any validation ``Context``: the registry folded from its history."""
-    return HistoryRegistry(ctx)
+def with_registry(ctx: Context, log: CheckpointLog | None = None) -> GateContext:
+    """A gate context for any validation ``Context``: the registry folded from its history, and
+    ``log`` (this ledger's transparency log, when known)."""
+    return HistoryRegistry(ctx, log)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from domain.beacon import CheckpointLog, beacon_problem
 from domain.draw import pick, population
 from domain.gates.coercion import step_types
 from domain.gates.core import Judged, gate
@@ -51,19 +52,22 @@ def _order_problem(state: SpotCheckState) -> str | None:
     return None
 
 
-def _beacon_problem(state: SpotCheckState, beacon: Mapping[str, Any]) -> str | None:
-    """The checkpoint covers the plan and both snapshots: its tree is larger than each one's log
-    position, where the recorded steps carry one (``position``, the leaf index); the audit checks
-    against the log that it is the first such checkpoint."""
+def covered_events(state: SpotCheckState) -> list[tuple[str, int]]:
+    """The events the beacon must cover, as (stream, version): the plan and the two snapshots the
+    draw uses."""
+    objects, inspectors = state.snapshot("objects"), state.snapshot("inspectors")
+    entries = [state.plan_entry, *(s.entry for s in (objects, inspectors) if s is not None)]
+    versions = [int_of(e.get("version")) for e in entries if e is not None]
+    return [(state.stream, v) for v in versions if v is not None]
+
+
+def _beacon_problem(state: SpotCheckState, beacon: Mapping[str, Any], log: CheckpointLog | None) -> str | None:
+    """A well-formed checkpoint reference; with this ledger's log (always live), the first checkpoint
+    it signed that covers the plan and both snapshots (``domain.beacon``)."""
     size, root = int_of(beacon.get("tree_size")), beacon.get("root")
     if size is None or size <= 0 or not isinstance(root, str) or not _HEX64.fullmatch(root):
         return "beacon 应载明已签名检查点的 tree_size 与 root（64 位十六进制）"
-    entries = [state.plan_entry, *(s.entry for s in state.snapshots)]
-    positions = [int_of(e.get("position")) for e in entries if e is not None]
-    known = [p for p in positions if p is not None]
-    if known and size <= max(known):
-        return f"beacon 检查点（tree_size {size}）未覆盖抽查计划和两份名录库快照（最大位置 {max(known)}）"
-    return None
+    return beacon_problem(log, size, root, covered_events(state)) if log is not None else None
 
 
 def _commitment_problem(plan: Mapping[str, Any], data: Mapping[str, Any], root: str) -> str | None:
@@ -106,8 +110,9 @@ def _rederive_problem(state: SpotCheckState, data: Mapping[str, Any]) -> str | N
 @gate("INS-02", "随机抽取不可复算", f"{_OPTIMISATION}；国办发〔2015〕58号", step_types("RandomDrawPerformed"),
       SPOTCHECKS)
 def _draw(j: Judged) -> str | None:
-    """Order (plan, then both snapshots, then the draw; the beacon covers them), the algorithm, the
-    commitment and the seed, and the recorded indices and inspectors re-derived (``domain.draw``)."""
+    """Order (plan, then both snapshots, then the draw), the algorithm, the beacon (this ledger's first
+    signed checkpoint covering them, ``domain.beacon``), the commitment and the seed, and the recorded
+    indices and inspectors re-derived (``domain.draw``)."""
     state = fold_spotcheck(j.step.stream, j.ctx.history(j.step.stream))
     data = j.step.data
     problem = _order_problem(state)
@@ -117,7 +122,8 @@ def _draw(j: Judged) -> str | None:
     if plan.get("algorithm") != j.config.spotcheck.algorithm:
         return f"抽查计划的算法 {plan.get('algorithm')} 不是 {j.config.spotcheck.algorithm}"
     beacon = mapping_of(data.get("beacon"))
-    problem = _beacon_problem(state, beacon) or _commitment_problem(plan, data, str(beacon.get("root")))
+    problem = (_beacon_problem(state, beacon, j.ctx.log)
+               or _commitment_problem(plan, data, str(beacon.get("root"))))
     if problem is not None:
         return problem
     objects = state.snapshot("objects")

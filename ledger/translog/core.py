@@ -11,6 +11,7 @@ from ledger import merkle, notes
 from ledger.database import in_chunks
 from ledger.envelope import leaf_commitment
 from ledger.store import EventStore, stored_bytes
+from ledger.translog.lookup import leaf_position
 from ledger.translog.records import (
     APPLICATION_NAME,
     ZERO,
@@ -254,27 +255,15 @@ class LogCore:
         return LeafRecord(position, int(row[0]), bytes(row[1]), merkle.leaf_hash(bytes(row[1])))
 
     def position_of(self, notification_id: int) -> int | None:
-        """The position of a notification's leaf, if integrated.
-
-        Positions and notification ids grow together, so this is a binary
-        search over positions (no index on notification ids to slow appends).
-        """
-        low, high = 0, min(self._size, max(notification_id, 0))  # position < notification id
+        """The position of a notification's leaf, if integrated (a binary search: ``leaf_position``)."""
         with self.sql.transaction(write=False) as cur:
-            while low < high:
-                mid = (low + high) // 2
-                cur.execute(self.sql.q("SELECT notification_id FROM {leaves} WHERE position = ?"), (mid,))
+
+            def notification_at(position: int) -> int | None:
+                cur.execute(self.sql.q("SELECT notification_id FROM {leaves} WHERE position = ?"), (position,))
                 row = cur.fetchone()
-                if row is None:
-                    return None
-                nid = int(row[0])
-                if nid == notification_id:
-                    return mid
-                if nid < notification_id:
-                    low = mid + 1
-                else:
-                    high = mid
-        return None
+                return None if row is None else int(row[0])
+
+            return leaf_position(notification_at, self._size, notification_id)
 
     def event_bytes(self, position: int) -> bytes:
         """The stored (signed) bytes of the event at ``position``: what its leaf commits to."""

@@ -329,6 +329,13 @@ class SpotCheckTask:
         """The first snapshot of ``directory`` (``objects`` or ``inspectors``)."""
         return next((s for s in self.snapshots if s.directory == directory), None)
 
+    def beacon_covers(self) -> list[tuple[str, int]]:
+        """The events the draw's beacon must cover (``domain.beacon``), as (stream, version): the plan
+        and the first snapshot of each directory."""
+        snapshots = (self.snapshot("objects"), self.snapshot("inspectors"))
+        versions = [self.plan_version, *(s.version for s in snapshots if s is not None)]
+        return [(self.stream, v) for v in versions if v is not None]
+
     def assigned(self, object_index: int) -> tuple[str, ...] | None:
         """The officers of a drawn object as recorded, each replacement applied in order; None
         when the index was not drawn."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from audit.inspection_engine import InspectionLinks, evaluate_inspection, evaluate_spotcheck
 from audit.model import Evaluation
+from domain.beacon import CheckpointLog
 from tests.helpers.audit_cases import context
 from tests.helpers.inspection_examples import INSPECTIONS, REFERRED_CASE, SPOTCHECK, by_stream, example, versioned
 
@@ -22,9 +23,10 @@ BASELINE: Mapping[str, frozenset[str]] = {INSPECTIONS[1]: frozenset({"INS-05"})}
 """What the lawful example shows besides INFO: the missing 检查码 of step 7 (MINOR, as the brief says)."""
 
 
-def evaluate_all(steps: list[Raw], *, as_of: date = AS_OF, checkpoints: Mapping[int, str] | None = None,
+def evaluate_all(steps: list[Raw], *, as_of: date = AS_OF, log: CheckpointLog | None = None,
                  **kwargs: Any) -> dict[str, Evaluation]:
-    """Every inspection file and the task of ``steps`` (the example's lines, edited), with their links."""
+    """Every inspection file and the task of ``steps`` (the example's lines, edited), with their links
+    (``log``: the ledger's transparency log, None when not known)."""
     streams = {s: versioned(h) for s, h in by_stream(steps).items()}
     inspections = {s: h for s, h in streams.items() if s.startswith("inspection/")}
     cases = {s: h for s, h in streams.items() if s.startswith("case/")}
@@ -32,10 +34,10 @@ def evaluate_all(steps: list[Raw], *, as_of: date = AS_OF, checkpoints: Mapping[
     out = {}
     for stream, history in inspections.items():
         links = InspectionLinks(spotcheck=streams.get(SPOTCHECK), others=inspections, cases=cases,
-                                checkpoints=checkpoints)
+                                log=log)
         out[stream] = evaluate_inspection(stream, history, ctx, links=links)
     out[SPOTCHECK] = evaluate_spotcheck(SPOTCHECK, streams[SPOTCHECK], ctx,
-                                        links=InspectionLinks(inspections=inspections, checkpoints=checkpoints))
+                                        links=InspectionLinks(inspections=inspections, log=log))
     return out
 
 

@@ -52,7 +52,13 @@ def import_steps(ledger: Ledger, steps: Iterable[dict[str, Any]], *, backfill: b
 
 def import_live(ledger: Ledger, steps: Iterable[dict[str, Any]]) -> str | None:
     """Import live (gates applied); the refusal as text, None when every line was recorded."""
-    result = import_lines(ledger, [orjson.dumps(s) for s in steps], actor=BOOTSTRAP)
+    return imported(ledger, steps)
+
+
+def imported(ledger: Ledger, steps: Iterable[dict[str, Any]], *, backfill: bool = False) -> str | None:
+    """Import live or as a 补录 (``backfill``: structure only); the refusal as text, None when every
+    line was recorded."""
+    result = import_lines(ledger, [orjson.dumps(s) for s in steps], actor=BOOTSTRAP, backfill=backfill)
     return None if result.refusal is None else f"[{result.refusal.rule}] {result.refusal.message}"
 
 
