@@ -22,6 +22,12 @@ from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
+from projections.inspection_statistics import (
+    INSPECTION_METRIC_LABELS,
+    INSPECTION_RATES,
+    inspection_facts,
+    spotcheck_facts,
+)
 from projections.inspectionfile import InspectionFile, SpotCheckTask
 from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
 from projections.labels import STEP_LABELS
@@ -44,6 +50,7 @@ METRIC_LABELS: Final[dict[str, str]] = {
     "litigation.corrected": "诉讼纠错（败诉）", "litigation.hearings": "开庭次数",
     "litigation.head_appeared": "负责人出庭次数", "rectification.ordered": "责令整改",
     **KIND_METRIC_LABELS,
+    **INSPECTION_METRIC_LABELS,
 }
 
 MONEY_METRICS: Final[dict[str, str]] = {"fines.amount_fen": "罚款金额", "fines.paid_fen": "已缴纳罚没款"}
@@ -56,6 +63,7 @@ RATES: Final[dict[str, tuple[str, str, str]]] = {
     "litigation.appearance_rate": ("负责人出庭率", "litigation.head_appeared", "litigation.hearings"),
     "publication.timeliness": ("公开及时率", "publication.timely", "publication.required"),
     **KIND_RATES,
+    **INSPECTION_RATES,
 }
 """Rates computed when read: name → (label, numerator metric, denominator metric)."""
 
@@ -83,8 +91,10 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
-    if isinstance(group, InspectionFile | SpotCheckTask):
-        return []
+    if isinstance(group, InspectionFile):
+        return inspection_facts(group)
+    if isinstance(group, SpotCheckTask):
+        return spotcheck_facts(group)
     return _case_facts(group, calendar)
 
 
