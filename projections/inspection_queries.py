@@ -19,7 +19,7 @@ import orjson
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections.kind_queries import Reader, file_warnings, labelled_timeline
-from projections.labels import DISCLOSURE_KIND_LABELS
+from projections.labels import DISCLOSURE_KIND_LABELS, deadline_label
 from projections.queries import escape_like, rows_of, state_on, words
 from projections.sql import Database
 
@@ -120,6 +120,7 @@ def inspection_file(db: Database, stream: str, *, as_of: date, calendar: Working
                             "ORDER BY start_on, key", (stream,))
     for row in deadlines:
         row["state"] = state_on(row, as_of, calendar, config.warnings.yellow_wd)
+        row["state_label"] = deadline_label(row["state"], row.get("holder"))
     out["deadlines"] = deadlines
     task = out.get("spotcheck")
     out["task"] = rows_of(db, f"SELECT grp, status, status_label, rederived FROM {db.qualify('proj_spotchecks')} "
