@@ -54,7 +54,8 @@ def inspections(ctx: Reader) -> Response:
     inspected more often than their yearly cap (INS-06)."""
     q = ctx.request.query_params
     search = InspectionSearch(agency=agency_param(q.get("agency")),
-                              origin=choice(q.get("origin"), tuple(ORIGIN_LABELS)), result=choice(q.get("result"), tuple(RESULT_LABELS)), text=(q.get("q") or "")[:100])
+                              origin=choice(q.get("origin"), tuple(ORIGIN_LABELS)),
+                              result=choice(q.get("result"), tuple(RESULT_LABELS)), text=(q.get("q") or "")[:100])
     scope = ctx.agencies_in_scope()
     if search.agency and scope is not None and search.agency not in scope:
         return forbidden(ctx, search.agency)
