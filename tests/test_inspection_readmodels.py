@@ -31,7 +31,7 @@ from tests.helpers.inspection_readmodels import (
     person_inspections,
 )
 from tests.helpers.kinds_readmodels import kinds_ledger
-from tests.helpers.projection_ledgers import lines, table
+from tests.helpers.projection_ledgers import lines
 
 TAMPERED = "spotcheck/DXH-CGJ-CC-2026-02"
 
