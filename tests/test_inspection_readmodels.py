@@ -17,6 +17,7 @@ import pytest
 
 from projections import inspection_queries
 from projections.definitions import ALL
+from projections.queries import rows_of
 from projections.sql import Database
 from tests.helpers.gate_context import CALENDAR, CONFIG
 from tests.helpers.inspection_examples import INSPECTIONS, SPOTCHECK, example
@@ -59,7 +60,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 def _rows(db: Database, name: str, where: str = "", params: tuple[Any, ...] = ()) -> list[dict[str, Any]]:
-    return inspection_queries.rows_of(db, f"SELECT * FROM {db.qualify(name)} {where}", params)
+    return rows_of(db, f"SELECT * FROM {db.qualify(name)} {where}", params)
 
 
 def test_the_spot_check_gives_its_task_objects_and_inspections(db: Database) -> None:
