@@ -20,6 +20,7 @@ from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.coercionfile import CoercionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
 from projections.inspection_statistics import (
@@ -95,6 +96,8 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return inspection_facts(group)
     if isinstance(group, SpotCheckTask):
         return spotcheck_facts(group)
+    if isinstance(group, CoercionFile):
+        return []  # no statistics of 强制 files yet
     return _case_facts(group, calendar)
 
 
