@@ -38,6 +38,7 @@ from projections.casefile import CaseFile, SupervisionFile, days_between
 from projections.complaint_tables import Complaints
 from projections.disclosure import json_text, public_decisions, public_registry
 from projections.groups import Folded
+from projections.inspection_tables import InspectionDisclosure, Inspections
 from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS, STAGES
 from projections.licence_tables import LicenceDisclosure, Licences
 from projections.sql import Database, Table, in_lists
@@ -410,7 +411,8 @@ class Registry(Projection):
 
 
 ALL: Final[tuple[Projection, ...]] = (CaseFiles(), Records(), Registers(), Statistics(), Disclosure(), Registry(),
-                                      Licences(), LicenceDisclosure(), Complaints())
+                                      Licences(), LicenceDisclosure(), Complaints(), Inspections(),
+                                      InspectionDisclosure())
 """Every projection, in the order status lists them."""
 
 

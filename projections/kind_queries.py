@@ -44,6 +44,7 @@ __all__ = [
     "ending_reason",
     "ending_withdrawals",
     "file_warnings",
+    "labelled_timeline",
     "licence_file",
     "licence_history",
     "licences",
@@ -57,7 +58,7 @@ LICENCE_TEXT: Final = ("document_no", "party_name", "party_credit_code", "licenc
 _ENDINGS_SQL: Final = "(" + ", ".join(f"'{e}'" for e in sorted(LICENCE_ENDINGS)) + ")"
 
 
-def _timeline(lines: Sequence[Sequence[Any]], stream: str) -> list[dict[str, Any]]:
+def labelled_timeline(lines: Sequence[Sequence[Any]], stream: str) -> list[dict[str, Any]]:
     return [{"stream": stream, "version": v, "type": kind, "label": step_label(kind, stream),
              "stage": STAGES.get(STEP_STAGE.get(kind, ""), ""), "at": at, "recorded_at": recorded, "by": by,
              "backfilled": backfilled, "overrides": overrides}
@@ -79,7 +80,7 @@ def _file(row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     document = orjson.loads(out.pop("file") or b"{}")
     out.update({k: v for k, v in document.items() if k != "timeline"})
-    out["timeline"] = _timeline(document.get("timeline") or [], out["grp"])
+    out["timeline"] = labelled_timeline(document.get("timeline") or [], out["grp"])
     return out
 
 

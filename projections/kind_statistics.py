@@ -22,7 +22,7 @@ from projections.casefile.model import Deadline
 from projections.complaintfile import ComplaintFile
 from projections.licencefile import LicenceFile
 
-__all__ = ["KIND_METRIC_LABELS", "KIND_RATES", "complaint_facts", "licence_facts"]
+__all__ = ["KIND_METRIC_LABELS", "KIND_RATES", "Counts", "Fact", "complaint_facts", "licence_facts", "timely"]
 
 Fact = tuple[str, int, str, int]
 
@@ -58,7 +58,7 @@ def _year(moment: datetime | date | None) -> int | None:
     return moment.astimezone(SHANGHAI).year if isinstance(moment, datetime) else moment.year
 
 
-def _timely(deadlines: Sequence[Deadline], key: str) -> tuple[date, bool] | None:
+def timely(deadlines: Sequence[Deadline], key: str) -> tuple[date, bool] | None:
     """(the day done, whether in time) of the deadline ``key`` once done and knowable; else None."""
     found = next((d for d in deadlines if d.key == key), None)
     if found is None or found.done_on is None:
@@ -67,7 +67,9 @@ def _timely(deadlines: Sequence[Deadline], key: str) -> tuple[date, bool] | None
     return None if met is None else (found.done_on, met)
 
 
-class _Counts:
+class Counts:
+    """Counts per (agency, Asia/Shanghai year, metric) of one file, as facts."""
+
     def __init__(self) -> None:
         self.counts: Counter[tuple[str, int, str]] = Counter()
 
@@ -82,7 +84,7 @@ class _Counts:
 
 def licence_facts(lf: LicenceFile) -> list[Fact]:
     """The counts one licence file contributes to its agency."""
-    c = _Counts()
+    c = Counts()
     agency = lf.agency
     for line in lf.timeline:
         c.add(agency, line.at, f"steps.{line.type}")
@@ -95,14 +97,14 @@ def licence_facts(lf: LicenceFile) -> list[Fact]:
     if decision is not None and decision.type in ("LicenceGranted", "LicenceDenied"):
         c.add(agency, decision.at, "licences.decided")
         c.add(agency, decision.at, "licences.granted" if decision.type == "LicenceGranted" else "licences.denied")
-        found = _timely(lf.deadlines, "LIC-10")
+        found = timely(lf.deadlines, "LIC-10")
         if found is not None:  # counted in the decision's year, as its denominator is
             c.add(agency, decision.at, "licences.decided_on_time" if found[1] else "licences.decided_late")
     elif decision is not None and decision.type in _ENDED:
         c.add(agency, decision.at, _ENDED[decision.type])
     if lf.issued is not None:
         c.add(agency, lf.issued.issued_at, "certificates.issued")
-        found = _timely(lf.deadlines, "LIC-13")
+        found = timely(lf.deadlines, "LIC-13")
         if found is not None:
             c.add(agency, lf.issued.issued_at, "certificates.on_time" if found[1] else "certificates.late")
     for pub in lf.publications:
@@ -114,20 +116,20 @@ def complaint_facts(cf: ComplaintFile) -> list[Fact]:
     """The counts one complaint file contributes: its handling to the bureau, CMP-09's to the agency
     complained of. From the public view only: no complainant data reaches a count."""
     f = cf.public_view()
-    c = _Counts()
+    c = Counts()
     bureau = f.bureau
     for line in f.timeline:
         c.add(bureau, line.at, f"steps.{line.type}")
     c.add(bureau, f.received_at, "complaints.received")
     if f.decided_at is not None:
         c.add(bureau, f.decided_at, "complaints.decided")
-        found = _timely(f.deadlines, "CMP-02")
+        found = timely(f.deadlines, "CMP-02")
         if found is not None:
             c.add(bureau, f.decided_at, "complaints.decided_on_time" if found[1] else "complaints.decided_late")
     c.add(bureau, f.accepted_at, "complaints.accepted")
     if f.answered_at is not None:
         c.add(bureau, f.answered_at, "complaints.answered")
-        found = _timely(f.deadlines, "CMP-06")
+        found = timely(f.deadlines, "CMP-06")
         if found is not None:
             c.add(bureau, f.answered_at, "complaints.answered_on_time" if found[1] else "complaints.answered_late")
     if f.against.agency is not None:

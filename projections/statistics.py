@@ -23,6 +23,12 @@ from projections.casefile import CaseFile, SupervisionFile
 from projections.coercionfile import CoercionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
+from projections.inspection_statistics import (
+    INSPECTION_METRIC_LABELS,
+    INSPECTION_RATES,
+    inspection_facts,
+    spotcheck_facts,
+)
 from projections.inspectionfile import InspectionFile, SpotCheckTask
 from projections.kind_statistics import KIND_METRIC_LABELS, KIND_RATES, complaint_facts, licence_facts
 from projections.labels import STEP_LABELS
@@ -45,6 +51,7 @@ METRIC_LABELS: Final[dict[str, str]] = {
     "litigation.corrected": "诉讼纠错（败诉）", "litigation.hearings": "开庭次数",
     "litigation.head_appeared": "负责人出庭次数", "rectification.ordered": "责令整改",
     **KIND_METRIC_LABELS,
+    **INSPECTION_METRIC_LABELS,
 }
 
 MONEY_METRICS: Final[dict[str, str]] = {"fines.amount_fen": "罚款金额", "fines.paid_fen": "已缴纳罚没款"}
@@ -57,6 +64,7 @@ RATES: Final[dict[str, tuple[str, str, str]]] = {
     "litigation.appearance_rate": ("负责人出庭率", "litigation.head_appeared", "litigation.hearings"),
     "publication.timeliness": ("公开及时率", "publication.timely", "publication.required"),
     **KIND_RATES,
+    **INSPECTION_RATES,
 }
 """Rates computed when read: name → (label, numerator metric, denominator metric)."""
 
@@ -84,8 +92,12 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
-    if isinstance(group, InspectionFile | SpotCheckTask | CoercionFile):
-        return []  # no statistics of 检查 and 强制 files yet
+    if isinstance(group, InspectionFile):
+        return inspection_facts(group)
+    if isinstance(group, SpotCheckTask):
+        return spotcheck_facts(group)
+    if isinstance(group, CoercionFile):
+        return []  # no statistics of 强制 files yet
     return _case_facts(group, calendar)
 
 

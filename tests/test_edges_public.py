@@ -482,10 +482,11 @@ class _Models:
     ``rows``/``table``."""
 
     def __init__(self) -> None:
+        from api.server.routes_public import DISCLOSURES
         from projections.definitions import by_name
 
         self.conn = sqlite3.connect(":memory:")
-        self.tables = {t.name: t for name in ("disclosure", "licence_disclosure") for t in by_name(name).tables}
+        self.tables = {t.name: t for name in DISCLOSURES for t in by_name(name).tables}
         for table in self.tables.values():
             self.conn.execute(f"CREATE TABLE {table.name} ({', '.join(table.column_names)})")
 

@@ -3,7 +3,8 @@ or bank card (the PUB-01 patterns of ``domain.personal_data``, as a public surfa
 in any value of any page of the disclosures, the Atom and JSON feeds, the registry and the
 statistics — and in no answer of ``GET /v1/log/event/N``: neither those patterns nor, verbatim,
 any personal field its case records for the party (issue 12: the demo's 补录 publications with
-unmasked personal data are answered 451), nor any complainant's name or contact (issue 15). The
+unmasked personal data are answered 451), nor any complainant's name or contact (issue 15); the
+public spot checks and inspection results (issue 16) are scanned too. The
 fast tier asks for the public events' positions, the slow tier (1,000 cases) for every position."""
 
 from __future__ import annotations
@@ -94,6 +95,13 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.text)
                 values += [(path, v) for v in leaves(response.json())]
+            tasks = [str(r[0]) for r in Database(ledger.store).all("SELECT grp FROM pub_spotchecks")]
+            assert tasks, "the demo draws spot checks (issue 16)"
+            for task in tasks:  # 双随机、一公开: the plan, the draw and the results of each spot check
+                response = client.get(f"/v1/public/spotchecks/{task.removeprefix('spotcheck/')}")
+                assert response.status_code == 200, response.text
+                values += [("spotcheck", v) for v in leaves(response.json())]
+            assert any(v == "inspection" for where, v in values if where == "disclosures")
             atom = client.get("/v1/public/feed.atom?limit=500")
             assert atom.status_code == 200
             values += [("feed.atom", v) for v in xml_leaves(atom.content)]

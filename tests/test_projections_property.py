@@ -1,7 +1,8 @@
 """Property: for random valid step sequences, the projections updated incrementally (random
 batch sizes, runs between appends, restarts) equal a rebuild from zero, row for row.
 
-The sequences are the example cases, licence files (a grant, a 撤销 and 注销) and complaint, each
+The sequences are the example cases, licence files (a grant, a 撤销 and 注销), complaint, the §4 spot
+check with its inspections and inspections of a natural person (an inspection item with a cap), each
 cut at a random step, moved in time (into 2027,
 whose working days only a recorded holiday notice fixes), renamed, given random extra
 steps (publication corrections and withdrawals, decision corrections, clerical 补正,
@@ -27,6 +28,7 @@ from hypothesis import strategies as st
 from projections import runner as runner_module
 from projections.definitions import ALL
 from projections.runner import Runner, rebuild, status
+from tests.helpers.inspection_readmodels import capped_item, person_inspections
 from tests.helpers.licence_defects import proceeding_steps
 from tests.helpers.projection_ledgers import HEAD, OFFICER, dump, lines, new_ledger, rename, shift
 from tests.helpers.stores import store_config
@@ -38,6 +40,8 @@ REGISTRY = lines("registry")
 TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-penalty-case", "transfer-case",
                                             "licence-case", "complaint")}
 TEMPLATES["licence-proceeding"] = proceeding_steps()  # a 撤销 and 注销 of the example licence (PUB-07)
+TEMPLATES["spotcheck"] = [s for s in lines("spotcheck") if not s["stream"].startswith("case/")]  # task, inspections
+TEMPLATES["inspection-person"] = person_inspections()  # a natural person, masked; INS-10 unpublished and published
 CASES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
                                  and s["data"].get("kind") == "licence"))
@@ -106,6 +110,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
         streams.append([NOTICE_2027])
     if draw(st.booleans()):
         streams.append([ITEM_AGAIN])
+    if draw(st.booleans()):
+        streams.append([capped_item()])  # an inspection item with a yearly cap (proj_inspection_caps)
     order: list[dict[str, Any]] = []
     heads = [0] * len(streams)
     while any(h < len(s) for h, s in zip(heads, streams, strict=True)):

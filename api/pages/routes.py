@@ -14,6 +14,9 @@
 | ``/ui/licences/register/{licence_no}`` | a licence from grant through change and renewal to 撤回/撤销/注销 |
 | ``/ui/complaints`` | the supervisors' register of complaints (投诉举报) with acceptance and answer warnings |
 | ``/ui/complaints/{number}`` | a complaint file: all of it for the bureau's supervisors, its view for the agency |
+| ``/ui/inspections`` | inspection files, spot-check tasks, INS-10 warnings, objects over INS-06's yearly cap |
+| ``/ui/inspections/{number}`` | an inspection file: object, approval, site check, result, 卷内目录, timeline |
+| ``/ui/spotchecks/{number}`` | a spot-check task: plan, snapshots, the draw re-derived, drawn objects and results |
 | ``/ui/events/{kind}/{id}/{version}`` | one event: its data, signature, chain, inclusion proof, findings |
 | ``/ui/streams/{kind}/{id}`` | the events of a 复议, lawsuit or supervision stream |
 | ``/ui/streams/supervision/{id}/notice.pdf`` | the 责令整改通知书 of a rectification order |
@@ -23,6 +26,7 @@
 | ``/ui/supervision/sample`` | a reproducible random sample for evaluation (双随机) |
 | ``/public/`` … | penalty and licensing decisions with proofs, withdrawals, registry, statistics, log |
 | ``/public/licences/{number}`` | a licensing decision as published (行政许可 事后公开) and what ended it |
+| ``/public/spotchecks/{number}`` | a spot check (双随机、一公开): plan, draw and how to re-derive it, results |
 
 Everything is read from the read models (paginated) and filtered by the API's read
 policy; the public pages read only the public tables (``pub_*``) and the log.
@@ -32,10 +36,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages import cases, complaints, licences, public, site, streams, supervision
+from api.pages import cases, complaints, inspections, licences, public, site, streams, supervision
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _resource in (site, cases, licences, complaints, streams, supervision, public):
+for _resource in (site, cases, licences, complaints, inspections, streams, supervision, public):
     router.include_router(_resource.router)

@@ -18,7 +18,8 @@ The agency a stream concerns: a case's ``CaseRegistered.agency`` (before registr
 the agency of whoever recorded its first step); a review's or a lawsuit's target case's
 agency (被申请人, 被告); a supervision stream's ``RectificationOrdered.agency``, or the
 agency of the case a ``CaseFileEvaluated`` evaluates; a licence's ``LicenceApplied.agency`` (or
-``LicenceProceedingOpened.agency``); a complaint's bureau, the agency of the supervisor who recorded
+``LicenceProceedingOpened.agency``); an inspection's ``InspectionOpened.agency``, a spot check's
+``SpotCheckPlanned.agency``; a complaint's bureau, the agency of the supervisor who recorded
 ``ComplaintReceived``. Registrations never change, so the answers are cached.
 
 A complaint stream holds the complainant (CMP-04, PUB-06): only the supervisors of its bureau (and
@@ -181,6 +182,10 @@ class Access:
             opening = _first(events, "LicenceApplied") or _first(events, "LicenceProceedingOpened")
             agency = (opening or {}).get("agency")
             return (agency if isinstance(agency, str) else None), opening is not None
+        if kind in _OPENINGS:
+            opening = _first(events, _OPENINGS[kind])
+            agency = (opening or {}).get("agency")
+            return (agency if isinstance(agency, str) else None), opening is not None
         if kind == "complaint":
             first = next((e for e in events if e.type == "ComplaintReceived"), None)
             officer = self.ledger.officer(first.by) if first is not None else None
@@ -245,6 +250,10 @@ class Access:
         if any(self.covers_agency(principal, agency) for agency in agencies):
             return True
         return any(self.can_read(principal, stream) for stream in streams)
+
+
+_OPENINGS = {"inspection": "InspectionOpened", "spotcheck": "SpotCheckPlanned"}
+"""The opening step whose ``agency`` an inspection or a spot-check stream concerns."""
 
 
 def _first(events: list[Any], step_type: str) -> dict[str, Any] | None:

@@ -29,6 +29,7 @@ from api.server import (
     routes_complaints,
     routes_documents,
     routes_health,
+    routes_inspections,
     routes_licences,
     routes_log,
     routes_public,
@@ -67,6 +68,7 @@ def default_areas() -> list[Area]:
         routes_supervision.area(),
         routes_licences.area(),
         routes_complaints.area(),
+        routes_inspections.area(),
         pages.area(),
     ]
 

@@ -3,13 +3,16 @@ the annual statistics.
 
 They read only the public tables of the read models (``pub_decisions``, ``pub_withdrawals``,
 ``pub_licences``, ``pub_licence_withdrawals``, ``pub_licence_endings``, ``pub_agencies``,
-``pub_officers``, ``pub_items``, ``pub_review_catalogues``: redacted by the projections, never
-personal data) and the aggregate counts of ``proj_statistics`` (agency, year, metric, number).
+``pub_officers``, ``pub_items``, ``pub_review_catalogues``, ``pub_inspections``, ``pub_spotchecks``:
+redacted by the projections, never personal data) and the aggregate counts of ``proj_statistics``
+(agency, year, metric, number).
 No complaint is ever public (PUB-06): no route here reads a complaint table.
 
 Each entry of the list and the feeds has a ``kind`` and its ``label``: ``decision`` (处罚决定公开),
 ``withdrawal`` (撤回公示), ``licence`` (行政许可: a published licence decision, PUB-06) and
-``licence_withdrawal`` (its own withdrawal, or the 撤回/撤销/注销 that ended the licence: PUB-07).
+``licence_withdrawal`` (its own withdrawal, or the 撤回/撤销/注销 that ended the licence: PUB-07),
+``inspection`` (行政检查结果公示, ``pub_inspections``) and ``spotcheck`` (a 双随机 task: plan and draw,
+``pub_spotchecks``, its page ``/public/spotchecks/…``; ``routes_inspections`` serves its JSON).
 
 ``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
 not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
@@ -45,13 +48,13 @@ from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area, Services
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, statistics_table
-from projections import kind_queries, queries
+from projections import inspection_queries, kind_queries, queries
 from projections.disclosure import credential_status_on
 from projections.labels import DISCLOSURE_KIND_LABELS
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
 
-DISCLOSURES = ("disclosure", "licence_disclosure")
+DISCLOSURES = ("disclosure", "licence_disclosure", "inspection_disclosure")
 """The projections the disclosure list and the feeds read (their cached answers follow both)."""
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "未改变 (If-None-Match 与 ETag 相同)"}}
 FEED_TITLE = "行政执法公示 (行政处罚决定、行政许可决定与撤回)"
@@ -70,9 +73,10 @@ class Disclosure(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str = Field(description="decision | withdrawal | licence | licence_withdrawal")
-    label: str = Field(description="处罚决定公开、撤回公示、行政许可、行政许可撤回公示")
-    id: str = Field(description="<案件流或许可流>@<版本>")
+    kind: str = Field(description="decision | withdrawal | licence | licence_withdrawal | inspection | spotcheck")
+    label: str = Field(description="处罚决定公开、撤回公示、行政许可、行政许可撤回公示、行政检查结果公示、"
+                                   "双随机抽查任务公示")
+    id: str = Field(description="<案件流、许可流、检查流或抽查任务流>@<版本> (抽查任务为 @0)")
     case: str
     version: int
     at: str | None = Field(description="公示或撤回的时间")
@@ -166,6 +170,8 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
     keyed += [(r.pop("withdrawn_utc") or "", _withdrawal(r)) for r in withdrawals]
     keyed += kind_queries.public_licence_entries(models, as_of, agency=agency, cursor=cursor, limit=limit,
                                                  search=search)
+    keyed += inspection_queries.public_inspection_entries(models, as_of, agency=agency, cursor=cursor, limit=limit,
+                                                          search_active=search is not None and search.active)
     return newest(keyed, limit)
 
 
@@ -234,12 +240,17 @@ def _entry_title(entry: dict[str, Any]) -> str:
         return f"{entry['label']}: {number}"
     if entry["kind"] == "licence":
         return f"{entry['label']}: {number} {entry.get('decision_label') or ''}".strip()
+    if entry["kind"] in ("inspection", "spotcheck"):
+        return f"{entry['label']}: {entry.get('object_name') or number} {entry.get('result_label') or ''}".strip()
     return f"{number} {entry.get('outcome_label') or ''}".strip()
 
 
 def _entry_text(entry: dict[str, Any]) -> str:
     if entry["kind"] in ("withdrawal", "licence_withdrawal"):
         return "；".join(t for t in (entry.get("reason"), entry.get("explanation")) if t) or "已撤回公示"
+    if entry["kind"] == "spotcheck":
+        return (f"抽查 {entry.get('population') or ''}：从名录库随机抽取 {entry.get('sample_size')} 户"
+                f"（ledger-draw-v1，可复算）")
     return str(entry.get("text") or entry.get("outcome_label") or entry.get("decision_label") or "")
 
 
@@ -252,6 +263,11 @@ def public_page(entry: dict[str, Any], base: str) -> str:
     withdrawal's line on the 撤下公示 page."""
     if entry["kind"] == "licence":
         return f"{base}/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
+    if entry["kind"] in ("inspection", "spotcheck"):
+        task = entry["case"] if entry["kind"] == "spotcheck" else entry.get("spotcheck")
+        if task:
+            return f"{base}/public/spotchecks/{quote(str(task).removeprefix('spotcheck/'))}"
+        return f"{base}/public/#i-{quote(str(entry['case']).removeprefix('inspection/'))}-{entry['version']}"
     if entry["kind"] == "licence_withdrawal":
         return f"{base}/public/withdrawals#lw-{quote(str(entry['case']).removeprefix('licence/'))}-{entry['version']}"
     number = str(entry["case"]).removeprefix("case/")
