@@ -224,7 +224,7 @@ class _CaseFile:
     def seizure(self) -> DemoStream:
         """Approval, the measure the same morning, then disposed of by the decision (extended once if the
         decision comes after the 30th day) or released and returned before the period ends."""
-        world, rng, b = self.world, self.rng, self.b
+        world, b = self.world, self.b
         registered = self._find("CaseRegistered")
         assert registered is not None
         day = date.fromisoformat(registered["at"][:10])
@@ -353,13 +353,13 @@ class _CaseFile:
             "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": measure_text}, between=True)
         if ended is not None:
             summary = ("扣押物品已由处罚决定处理，强制措施办结" if disposed else "已解除扣押并退还财物，办结")
-            after = max(ended, published)
-            closing = world.wd.add(after, rint(rng, 1, 3))
+            done = max(ended, published)
+            closing = world.wd.add(done, rint(rng, 1, 3))
             writer.add(closing, 10 * 60, "CaseClosed", {"approved_by": self.head, "summary": summary})
             archive = min(world.wd.add(closing, rint(rng, 2, 10)),
                           world.wd.back(closing + timedelta(days=world.config.evaluation.archive_nd)))
-            writer.add(archive, 10 * 60, "CaseArchived", {
-                "archive_no": stream.split("/", 1)[1].removeprefix("JA-"), "retention": world.config.retention.coercion})
+            writer.add(archive, 10 * 60, "CaseArchived", {"archive_no": stream.split("/", 1)[1].removeprefix("JA-"),
+                                                          "retention": world.config.retention.coercion})
         coercion_steps = writer.steps
         label = self.kind.label if self.kind else None
         coercion_file = self._result("case_emergency", False, label, coercion_steps, stream)
