@@ -334,10 +334,7 @@ class _CaseFile:
         source["data"]["origin"] = {"stream": stream}
         source["data"]["summary"] = f"巡查中{item.summaries[0]}，扣押涉案物品后立案"
         until = measure_end(world.calendar, day, 30).due
-        published = min(world.due(day, world.config.publication.other_decision_wd),
-                        world.wd.add(decided.date(), rint(rng, 2, 6)))
         number = self._no("扣", serial, day.year)
-        measure_text = f"{number}：{self.agency.spec.name}对{masked(b.party)}依法实施扣押（期限30日）。"
         late_disposal = self.name == "case_emergency_disposal_late"
         ended = self._settle(day, until, measure, serial, items, late=late_disposal, stream=stream, writer=writer)
         decision = self._find("DecisionMade")
@@ -349,11 +346,10 @@ class _CaseFile:
                 "measure_id": "M1", "disposition": self._disposition(), "items": [str(i["id"]) for i in items],
                 "basis": [*basis_rows(b.item.sanction), _LAW_27],
                 "decision": {"stream": b.stream, "document_no": b.document_no}}, between=True)
-        writer.add(published, 9 * 60, "DecisionPublished", {
-            "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": measure_text}, between=True)
+        self._publish_measure(writer, day, decided.date(), ended, number, disposed)
         if ended is not None:
             summary = ("扣押物品已由处罚决定处理，强制措施办结" if disposed else "已解除扣押并退还财物，办结")
-            done = max(ended, published)
+            done = max(date.fromisoformat(s["at"][:10]) for s in writer.steps)
             closing = world.wd.add(done, rint(rng, 1, 3))
             writer.add(closing, 10 * 60, "CaseClosed", {"approved_by": self.head, "summary": summary})
             archive = min(world.wd.add(closing, rint(rng, 2, 10)),
@@ -366,6 +362,32 @@ class _CaseFile:
         case_file = DemoStream(b.stream, "case_emergency", self.steps[-1]["type"], tuple(self.steps), None,
                                paper=False)
         return [(coercion_file, writer.files), (case_file, {})]
+
+    def _publish_measure(self, writer: KindWriter, day: date, approved: date, ended: date | None, number: str,
+                         disposed: bool) -> None:
+        """事后公开 within 20 WD of the measure (TS-03), naming its conclusion once it has one (PUB-06): once
+        after the end when that comes in time, else at once and again after the end."""
+        world, rng, b = self.world, self.rng, self.b
+        due = world.due(day, world.config.publication.other_decision_wd)
+        opening = f"{number}：{self.agency.spec.name}对{masked(b.party)}依法实施扣押（期限30日）"
+        if disposed:
+            word = {"confiscated": "没收", "destroyed": "销毁"}[self._disposition()]
+            conclusion = f"，扣押物品已依{b.document_no}行政处罚决定{word}。"
+        else:
+            conclusion = "，已解除扣押并退还财物。"
+        if ended is not None and ended <= due:
+            shown = max(ended, min(world.wd.add(ended, rint(rng, 1, 3)), due))
+            writer.add(shown, 9 * 60, "DecisionPublished", {"published_at": ..., "channel": kc.CHANNEL,
+                                                            "document_no": number, "text": opening + conclusion},
+                       between=True)
+            return
+        shown = min(due, world.wd.add(approved, rint(rng, 2, 6)))
+        writer.add(shown, 9 * 60, "DecisionPublished", {"published_at": ..., "channel": kc.CHANNEL,
+                                                        "document_no": number, "text": opening + "。"}, between=True)
+        if ended is not None:
+            writer.add(world.wd.add(ended, rint(rng, 1, 3)), 9 * 60, "DecisionPublished", {
+                "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": opening + conclusion},
+                between=True)
 
     # -- 3. 催告 and 代履行 of the decision's 责令限期清除, on the case ---------------------------------
 
