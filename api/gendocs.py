@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import audit.engine  # noqa: F401 - registers every rule
+from audit.coercion_rulebook import COERCION_PATH_LABELS, COERCION_RULES
 from audit.complaint_rulebook import COMPLAINT_PATH_LABELS, COMPLAINT_RULES
 from audit.inspection_rulebook import INSPECTION_PATH_LABELS, INSPECTION_RULES
 from audit.licence_rulebook import LICENCE_PATH_LABELS, LICENCE_RULES
@@ -234,8 +235,15 @@ def rules_markdown() -> str:
                  "扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
     lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
     lines += _rule_rows(INSPECTION_RULES, INSPECTION_PATH_LABELS, keys, config)
+    lines.append("\n## 行政强制案卷评查规则\n\n"
+                 "COE、ENF 规则评查查封、扣押、冻结和行政机关强制执行的步骤，无论记录在 `coercion/` 流还是处罚案件的 "
+                 "`case/` 流（在处罚案卷的评查中一并报告；PEN-04、PEN-05 不评查这些步骤）；`coercion/` 流由"
+                 "`audit.coercion_engine.evaluate_coercion` 评查，另适用下表的 TS-03、TS-05、TS-06、PUB-06、PUB-07 和 "
+                 "EVAL-10。扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
+    lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
+    lines += _rule_rows(COERCION_RULES, COERCION_PATH_LABELS, keys, config)
     other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(COMPLAINT_RULES) - set(INSPECTION_RULES)
-                   - set(GATES), key=_rule_sort)
+                   - set(COERCION_RULES) - set(GATES), key=_rule_sort)
     if other:
         lines.append("\n## 其他配置项（按规则）\n\n| 规则 | 配置项 |\n|---|---|\n")
         for rule_id in other:

@@ -24,8 +24,9 @@ from domain.calendar import DEFAULT_CALENDAR, CalendarError, HolidayNotice, Work
 from domain.config import Config
 from domain.identities import Officer, fold
 from domain.registry import AgencyState, OfficerRecord, fold_agency, fold_officer, step_time
+from domain.validation import History as StepHistory
 
-__all__ = ["AuditContext", "History", "PriorCase", "RegistryIndex", "calendar_from", "party_key"]
+__all__ = ["AuditContext", "History", "PriorCase", "RegistryIndex", "StreamsAsOf", "calendar_from", "party_key"]
 
 
 
@@ -191,3 +192,24 @@ class AuditContext:
     config: Config = field(default_factory=Config)
     calendar: WorkingCalendar = DEFAULT_CALENDAR
     history: History = field(default_factory=History)
+
+
+class StreamsAsOf:
+    """A gate context for a step of a recorded file: the stream as it stood before the step, the
+    linked streams, the registry as of any time (so the live gates judge as they would have)."""
+
+    def __init__(self, ctx: AuditContext, streams: Mapping[str, StepHistory]) -> None:
+        self._ctx, self._streams = ctx, streams
+
+    def history(self, stream: str) -> StepHistory:
+        found = self._streams.get(stream)
+        return found if found is not None else self._ctx.registry.history(stream)
+
+    def officer(self, identity: str) -> Any:
+        return self._ctx.registry.officer(identity)
+
+    def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
+        return self._ctx.registry.agency_as_of(agency, at)
+
+    def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
+        return self._ctx.registry.officer_as_of(identity, at)

@@ -24,6 +24,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import audit.rules  # noqa: F401 - registers the rules
+from audit.coercion_rulebook import case_hits
 from audit.context import AuditContext
 from audit.facts import CaseFacts, as_of_prefix
 from audit.model import BLOCKER, INFO, MAJOR, MINOR, Envelope, Evaluation, Finding, sort_findings
@@ -93,6 +94,7 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
         hit = rule.check(subject)
         if hit is not None:
             findings.append(finding_of(rule, hit, config))
+    findings += [finding_of(r, hit, config) for r, hit in case_hits(file, facts, ctx)]  # COE, ENF (issue 16)
     blockers = [f for f in findings if f.severity == BLOCKER]
     concluded = file.concluded
     if blockers:

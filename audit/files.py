@@ -1,6 +1,7 @@
 """Evaluate any kind of file by its stream: a penalty case (``case/``), a licence (``licence/``), a
-complaint (``complaint/``), an inspection (``inspection/``) or a spot-check task (``spotcheck/``), each
-by its own engine, with the streams it links loaded from the ledger.
+complaint (``complaint/``), a 强制 file (``coercion/``), an inspection (``inspection/``) or a
+spot-check task (``spotcheck/``), each by its own engine, with the streams it links loaded from the
+ledger.
 
 Why one place: ``audit --case``, the exports and the HTTP route name a file by its stream and should
 not each know which engine judges which kind, nor which other streams a kind's rules read
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from audit.coercion_engine import evaluate_coercion
 from audit.complaint_engine import evaluate_complaint, linked_streams
 from audit.context import AuditContext
 from audit.engine import evaluate
@@ -22,7 +24,7 @@ from projections.runner import decode
 
 __all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "inspection_links", "licence_links"]
 
-OTHER_FILES = ("licence/", "complaint/", "inspection/", "spotcheck/")
+OTHER_FILES = ("licence/", "complaint/", "coercion/", "inspection/", "spotcheck/")
 """Files judged by engines of their own (not the penalty case's)."""
 FILE_KINDS = ("case/", *OTHER_FILES)
 """The streams that are files the audit evaluates (a 复议 or a lawsuit is judged with its case)."""
@@ -104,6 +106,9 @@ def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Eva
             return None
         related = _histories(source, list(linked_streams(stream, history)))
         return evaluate_complaint(stream, history, ctx, related=related)
+    if stream.startswith("coercion/"):
+        history = _histories(source, [stream]).get(stream)
+        return evaluate_coercion(stream, history, ctx) if history else None
     if stream.startswith(("inspection/", "spotcheck/")):
         history = _histories(source, [stream]).get(stream)
         if not history:

@@ -23,7 +23,7 @@ from audit.facts import StreamFacts, as_of_prefix
 from audit.inspection_rulebook import DRAWN, INSPECTION_RULES, TARGETED, TASK, InspectionSubject
 from audit.model import BLOCKER, Envelope, Evaluation, Finding
 from domain.casestate import apply_corrections
-from projections.inspectionfile import fold_inspectionfile, fold_spotchecktask
+from projections.inspectionfile import TASK_CONCLUDED, fold_inspectionfile, fold_spotchecktask
 
 __all__ = ["InspectionLinks", "evaluate_inspection", "evaluate_spotcheck"]
 
@@ -99,7 +99,7 @@ def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditConte
     task = fold_spotchecktask(stream, own, inspections=inspections)
     facts = _facts(stream, own)
     subject = InspectionSubject(stream, TASK, facts, ctx, None, task, facts, checkpoints=links.checkpoints)
-    concluded = task.status == "completed"
+    concluded = task.status in TASK_CONCLUDED
     findings, veto = _run(subject, concluded)
     scored = score(findings, veto, concluded, ctx.config)
     return Evaluation(

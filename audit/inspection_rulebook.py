@@ -15,9 +15,8 @@ from datetime import date
 from functools import cached_property
 from typing import Final
 
-from audit.context import AuditContext
+from audit.context import AuditContext, StreamsAsOf
 from audit.facts import EPOCH, RawStep, StreamFacts
-from audit.licence_rulebook import StreamsAsOf
 from audit.model import Envelope, EventRef
 from audit.rulebook import DeadlineBreach, Hit, Rule, breach_hit, breaches_by_rule, register
 from domain.config import Config

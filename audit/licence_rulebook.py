@@ -13,18 +13,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any, Final
+from typing import Final
 
-from audit.context import AuditContext
+from audit.context import AuditContext, StreamsAsOf
 from audit.facts import EPOCH, RawStep, StreamFacts
 from audit.model import EventRef
 from audit.rulebook import DeadlineBreach, Hit, Rule, breach_hit, breaches_by_rule, register
 from domain.config import Config
 from domain.gates import GateContext, firing_gates
-from domain.registry import AgencyState, Item, OfficerRecord
+from domain.registry import AgencyState, Item
 from domain.roles import HEAD, holds_role
 from domain.step import Step
-from domain.validation import History
 from projections.licencefile import LicenceFile
 
 __all__ = [
@@ -59,27 +58,6 @@ def licence_rule(rule_id: str, title: str, severity: str, basis: str, paths: Ite
                  ) -> Callable[[Check], Check]:
     """Register a licence rule's check under its id, with the paths it judges."""
     return register(LICENCE_RULES, rule_id, title, severity, basis, paths)
-
-
-class StreamsAsOf:
-    """A gate context for a step of a recorded file: the stream as it stood before the step, the
-    linked licence streams, the registry as of any time (so the live gates judge as they would have)."""
-
-    def __init__(self, ctx: AuditContext, streams: Mapping[str, History]) -> None:
-        self._ctx, self._streams = ctx, streams
-
-    def history(self, stream: str) -> History:
-        found = self._streams.get(stream)
-        return found if found is not None else self._ctx.registry.history(stream)
-
-    def officer(self, identity: str) -> Any:
-        return self._ctx.registry.officer(identity)
-
-    def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
-        return self._ctx.registry.agency_as_of(agency, at)
-
-    def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
-        return self._ctx.registry.officer_as_of(identity, at)
 
 
 @dataclass

@@ -3,16 +3,15 @@
 Why a module of its own: every kind of file is folded by its own pure function
 (``projections.casefile``, ``projections.licencefile``, ``projections.complaintfile``) and the
 runner must not care which. A case group is a case stream with the 复议 and lawsuits that target
-it; a supervision, licence or complaint stream is a group of its own. An ``inspection/``
-stream is an inspection file and a ``spotcheck/`` stream a task (``projections.inspectionfile``),
-each a group of its own; ``coercion/`` streams (issue 16) are not folded yet: the runner passes
-over them as it does the registry's streams. A measure or an enforcement on a ``case/`` stream
-is folded with its case, whose fold passes over the step types it does not know.
+it; a supervision, licence, complaint or ``coercion/`` stream is a group of its own (a 强制 file,
+``projections.coercionfile``). An ``inspection/`` stream is an inspection file and a ``spotcheck/``
+stream a task (``projections.inspectionfile``), each a group of its own. A measure or an enforcement
+on a ``case/`` stream is folded with its case (``CaseFile.measures``, ``projections.measures``).
 
 The folds read the registry as of a time: a lawsuit the officers named in court, a case at 案源登记
 who recorded its source, a licence its agency (the item's published periods, LIC-10), a complaint
-the officer who registered it (the bureau, CMP). :func:`registry_streams` names them, so the runner
-loads them with the group.
+the officer who registered it (the bureau, CMP), a 强制 file its agency (the coercion item's published
+periods, COE-07). :func:`registry_streams` names them, so the runner loads them with the group.
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from typing import Any, Final
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.registry import HistoryRegistry
+from projections import casefile, coercionfile, complaintfile, inspectionfile, licencefile
 from projections.casefile import (
     CaseFile,
     LawsuitFile,
@@ -37,20 +37,28 @@ from projections.casefile import (
     registry_of,
     source_officer,
 )
+from projections.coercionfile import CoercionFile, fold_coercionfile
 from projections.complaintfile import ComplaintFile, fold_complaintfile
 from projections.inspectionfile import InspectionFile, SpotCheckTask, fold_inspectionfile, fold_spotchecktask
 from projections.licencefile import LicenceFile, fold_licencefile
 
-__all__ = ["GROUP_STREAMS", "OWN", "Folded", "fold_group", "registry_streams"]
+__all__ = ["CONCLUDED", "GROUP_STREAMS", "OWN", "Folded", "fold_group", "registry_streams"]
 
 History = Sequence[Mapping[str, Any]]
-Folded = CaseFile | SupervisionFile | LicenceFile | ComplaintFile | InspectionFile | SpotCheckTask
+Folded = CaseFile | SupervisionFile | LicenceFile | ComplaintFile | CoercionFile | InspectionFile | SpotCheckTask
 
-OWN: Final = ("case/", "supervision/", "licence/", "complaint/", "inspection/", "spotcheck/")
+OWN: Final = ("case/", "supervision/", "licence/", "complaint/", "coercion/", "inspection/", "spotcheck/")
 """The streams that are groups of their own (a 复议 or a lawsuit belongs to its case's group)."""
-GROUP_STREAMS: Final = ("case/", "review/", "litigation/", "supervision/", "licence/", "complaint/", "inspection/",
-                         "spotcheck/")
+GROUP_STREAMS: Final = ("case/", "review/", "litigation/", "supervision/", "licence/", "complaint/", "coercion/",
+                         "inspection/", "spotcheck/")
 """Every stream folded into a group (a parallel rebuild decodes them where it folds them)."""
+CONCLUDED: Final[Mapping[str, frozenset[str]]] = {
+    "case/": casefile.CONCLUDED, "licence/": licencefile.CONCLUDED, "complaint/": complaintfile.CONCLUDED,
+    "coercion/": coercionfile.CONCLUDED, "inspection/": inspectionfile.CONCLUDED,
+    "spotcheck/": inspectionfile.TASK_CONCLUDED,
+}
+"""By the kind of file (its stream's prefix): the statuses of a file with its concluding step, which the
+audit grades (earlier it is 办理中)."""
 
 
 def fold_group(key: str, streams: Sequence[str], data: Mapping[str, History], *, config: Config,
@@ -64,6 +72,9 @@ def fold_group(key: str, streams: Sequence[str], data: Mapping[str, History], *,
         return fold_licencefile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
     if key.startswith("complaint/"):
         return fold_complaintfile(key, data.get(key, ()), config=config, calendar=calendar, registry=found)
+    if key.startswith("coercion/"):
+        return fold_coercionfile(key, data.get(key, ()), config=config, calendar=calendar,
+                                 agency_as_of=found.agency_as_of)
     if key.startswith("inspection/"):
         return fold_inspectionfile(key, data.get(key, ()), config=config, calendar=calendar)
     if key.startswith("spotcheck/"):
@@ -101,8 +112,8 @@ def registry_streams(members: Mapping[str, Sequence[str]], data: Mapping[str, Hi
             source = source_officer(history)
             if source is not None:
                 named.add(source[0])
-        elif key.startswith("licence/"):
-            opening = _first_data(history, "LicenceApplied", "LicenceProceedingOpened")
+        elif key.startswith(("licence/", "coercion/")):
+            opening = _first_data(history, "LicenceApplied", "LicenceProceedingOpened", "CoercionOpened")
             agency = opening[1].get("agency") if opening is not None else None
             if isinstance(agency, str) and agency.startswith("agency/"):
                 named.add(agency)

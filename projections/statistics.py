@@ -20,6 +20,7 @@ from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.coercionfile import CoercionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
 from projections.inspectionfile import InspectionFile, SpotCheckTask
@@ -83,8 +84,8 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
-    if isinstance(group, InspectionFile | SpotCheckTask):
-        return []
+    if isinstance(group, InspectionFile | SpotCheckTask | CoercionFile):
+        return []  # no statistics of 检查 and 强制 files yet
     return _case_facts(group, calendar)
 
 

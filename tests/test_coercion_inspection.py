@@ -190,16 +190,26 @@ def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -
         assert "张建华" not in public and "420112198805120318" not in public
 
 
-def test_the_audit_grades_the_cases_with_measures_and_enforcement(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_audit_grades_every_file_of_the_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """The cases, the 强制 file, the spot check and its inspections all grade 优秀; the spot check is a
+    补录 (its beacon is no checkpoint of this ledger: INS-02 says so as INFO), and inspection 0002 lacks
+    its 检查码 (INS-05, MINOR, as the brief says)."""
     data = cli_data(tmp_path, monkeypatch)
     for name in [*BASE, *NEW]:
-        assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl"), "--json"]) == 0
+        backfill = ["--backfill"] if name == "spotcheck" else []
+        assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl"), *backfill, "--json"]) == 0
     capsys.readouterr()
     assert main(["--data", str(data), "projections", "run", "--once"]) == 0
     capsys.readouterr()
     assert main(["--data", str(data), "audit", "--all", "--json"]) == 0
     graded = json.loads(capsys.readouterr().out)
-    assert [(e["case"], e["grade"], e["findings"]) for e in graded] == [
-        (case, "优秀", []) for case in ("case/DXH-CGJ-2026-0012", SUBSTITUTE_CASE, MEASURE_CASE,
-                                        "case/DXH-CGJ-2026-0077", "case/DXH-CGJ-2026-0101")]
+    inspections = [f"inspection/DXH-CGJ-JC-2026-000{n}" for n in (1, 2, 3)]
+    assert {e["case"]: e["grade"] for e in graded} == dict.fromkeys(
+        ["case/DXH-CGJ-2026-0012", SUBSTITUTE_CASE, MEASURE_CASE, "case/DXH-CGJ-2026-0077", "case/DXH-CGJ-2026-0101",
+         COERCION, "spotcheck/DXH-CGJ-CC-2026-01", *inspections], "优秀")
+    assert {(e["case"], f["rule"], f["severity"]) for e in graded for f in e["findings"]} == {
+        ("spotcheck/DXH-CGJ-CC-2026-01", "INS-02", "INFO"), ("inspection/DXH-CGJ-JC-2026-0002", "INS-05", "MINOR"),
+        *((s, "INS-02", "INFO") for s in inspections),  # the 补录 beacon: 未核验
+        *((s, "INS-06", "INFO") for s in inspections)}  # the yearly count, no cap configured
+    assert [e["case"] for e in graded].index(COERCION) > [e["case"] for e in graded].index(MEASURE_CASE)

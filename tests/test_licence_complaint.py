@@ -232,8 +232,8 @@ def test_projections_take_the_new_streams_without_parking_them(tmp_path: Path) -
         assert "李某" not in public and "13800000000" not in public
 
 
-def test_the_audit_still_grades_the_general_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_all_grades_the_case_the_licences_and_the_complaint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
     data = cli_data(tmp_path, monkeypatch)
     for name in [*BASE, *NEW]:
         assert main(["--data", str(data), "import", str(EXAMPLES / f"{name}.jsonl"), "--json"]) == 0
@@ -242,4 +242,9 @@ def test_the_audit_still_grades_the_general_case(tmp_path: Path, monkeypatch: py
     capsys.readouterr()
     assert main(["--data", str(data), "audit", "--all", "--json"]) == 0
     graded = json.loads(capsys.readouterr().out)
-    assert [(e["case"], e["grade"], e["findings"]) for e in graded] == [(GENERAL, "优秀", [])]
+    first = graded[0]
+    assert (first["case"], first["grade"], first["findings"]) == (GENERAL, "优秀", [])
+    others = {e["case"]: (e["grade"], e["findings"]) for e in graded[1:]}
+    assert sorted(others) == sorted({line["stream"] for name in NEW for line in lines(name)
+                                     if line["stream"].startswith(("licence/", "complaint/"))})
+    assert all(v == ("优秀", []) for v in others.values()), others

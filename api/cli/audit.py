@@ -41,7 +41,7 @@ from api.tables_export import FORMATS, Names, evaluations_table, save, write
 from api.wiring import load_config, open_ledger
 from audit.context import AuditContext
 from audit.engine import deduct, grade_of
-from audit.files import evaluate_stream, file_stream
+from audit.files import OTHER_FILES, evaluate_stream, file_stream
 from audit.model import MAJOR, Evaluation, Finding, sort_findings
 from audit.parallel import evaluate_all, evaluate_raw
 from audit.report import as_html, as_json, as_text
@@ -68,7 +68,8 @@ def register(subparsers: Any) -> None:
                                   "许可 (licence/DXH-SPJ-XK-2026-0031)、投诉举报 (complaint/DXH-SFJ-TS-2026-0007)、"
                                   "行政检查 (inspection/DXH-CGJ-JC-2026-0001) 或抽查任务 "
                                   "(spotcheck/DXH-CGJ-CC-2026-01)")
-    p.add_argument("--all", action="store_true", help="全部案卷")
+    p.add_argument("--all", action="store_true",
+                   help="全部案卷：处罚案件，以及许可、投诉举报、强制、检查案卷和双随机抽查任务")
     p.add_argument("--agency", help="一个执法机关的案卷 (DXH-CGJ 或 agency/DXH-CGJ); 与 --sample 连用时限定抽样范围")
     p.add_argument("--sample", type=int, help="随机抽取 N 件 (双随机, 与 --seed 一起可重现)")
     p.add_argument("--seed", type=int, default=1, help="抽样的随机种子 (默认 1)")
@@ -127,17 +128,23 @@ def adjusted(ev: Evaluation, adjustments: Sequence[Adjustment], config: Config) 
                    grade=grade_of(score, ev.veto, ordered, config) if ev.grade is not None else None)
 
 
+
+
 def evaluate_cases(source: LedgerSource, ctx: AuditContext, *, case: str | None = None, agency: str | None = None,
                    sample: int | None = None, seed: int = 1, workers: int | None = None) -> list[Evaluation]:
-    """Evaluate one file, an agency's cases, a sample, or (no selector) every case, on ``workers``
-    processes (default: one per CPU, at most four); cases not begun by ``ctx.as_of`` are left out."""
+    """Evaluate one file, an agency's cases, a sample, or (no selector) every file of every kind — the
+    cases on ``workers`` processes (default: one per CPU, at most four), then the licence, complaint,
+    强制, inspection and spot-check files (``OTHER_FILES``); files not begun by ``ctx.as_of`` are left
+    out."""
     if case is not None:
         found = evaluate_stream(source, file_stream(case), ctx)
         if found is None:
             raise SettingsError(f"账本中没有案卷 {file_stream(case)}")
         return [found]
     if sample is None and agency is None:
-        return [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
+        cases = [ev for ev in evaluate_all(source, ctx, workers=workers) if ev is not None]
+        return cases + [ev for kind in OTHER_FILES for stream in source.db.streams_with_prefix(kind, source.upto)
+                        if (ev := evaluate_stream(source, stream, ctx)) is not None]
     only = source.sample(sample, seed, agency) if sample is not None else None
     raw = source.raw_groups(only=only, agency=agency if only is None else None)
     return [ev for ev in evaluate_raw(raw, ctx, workers=workers) if ev is not None]

@@ -327,15 +327,17 @@ _DEFAULT_CATEGORIES: Final = {
     "EVAL-09": "立卷归档", "CAL-06": "执法程序", "CAL-07": "执法程序",
     "CMP-05": "执法主体", "EVAL-12": "立卷归档",
     "INS-01": "执法主体", "INS-04": "执法主体", "INS-05": "事实证据", "INS-07": "事实证据", "EVAL-11": "立卷归档",
+    "COE-01": "执法主体", "COE-02": "执法主体", "ENF-01": "执法主体", "COE-05": "事实证据",
+    "COE-06": "法律文书", "ENF-03": "法律文书", "ENF-11": "法律文书", "EVAL-10": "立卷归档",
 }
 
 
 def default_category(rule: str) -> str | None:
-    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT/LIC/CMP/INS is 执法程序
+    """The EVAL-02 category rules.md gives a rule; every other PEN/TS/PUB/RC/LIT/LIC/CMP/INS/COE/ENF is 执法程序
     (CAL-06/07, judged on licence files, too; the other CAL rules act through the deadlines)."""
     if rule in _DEFAULT_CATEGORIES:
         return _DEFAULT_CATEGORIES[rule]
-    if rule.split("-", 1)[0] in ("PEN", "TS", "PUB", "RC", "LIT", "LIC", "CMP", "INS"):
+    if rule.split("-", 1)[0] in ("PEN", "TS", "PUB", "RC", "LIT", "LIC", "CMP", "INS", "COE", "ENF"):
         return "执法程序"
     return None
 

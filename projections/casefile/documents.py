@@ -34,6 +34,33 @@ _DOCS: Final[dict[str, tuple[tuple[str, int, str], ...]]] = {
     "DecisionServed": (("receipt", 15, "送达回证"), ("consent", 15, "电子送达确认书")),
     "TransferredToJudicialOrgan": (("materials[]", 15, "移送材料"),),
     "PaymentDemanded": (("document", 16, "催告书"),),
+    # EVAL-04 (extended): a measure's papers are item 7, an enforcement's item 16
+    "CoercionApprovalDecided": (("document", 7, "实施行政强制措施审批表（紧急情况补办批准）"),),
+    "SeizureImposed": (("record", 7, "查封（扣押）现场笔录"), ("av[]", 7, "查封（扣押）音像记录"),
+                       ("decision.document", 7, "查封（扣押）决定书"), ("list", 7, "查封（扣押）清单")),
+    "FreezeImposed": (("record", 7, "冻结现场笔录"), ("notice", 7, "冻结通知书")),
+    "FreezeDecisionServed": (("decision.document", 7, "冻结决定书"), ("receipt", 7, "冻结决定书送达回证")),
+    "ExcludedPeriodNotified": (("notice", 7, "检测、检验、鉴定期间告知书"),),
+    "ExcludedPeriodEnded": (("result", 7, "检测、检验、鉴定报告"),),
+    "CoercionExtended": (("notice", 7, "延长查封（扣押、冻结）决定书"),),
+    "CoercionReleased": (("document", 7, "解除查封（扣押、冻结）决定书"),),
+    "SeizedItemsReturned": (("receipt", 7, "退还清单"),),
+    "SeizureDisposed": (("document", 7, "查封（扣押）物品处理决定"), ("party_notice", 7, "移送财物书面告知书")),
+    "PerformanceDemanded": (("document", 16, "履行催告书"), ("receipt", 16, "催告书送达回证")),
+    "EnforcementDecided": (("document", 16, "强制执行决定书"),),
+    "SubstituteDecisionServed": (("document", 16, "代履行决定书"), ("receipt", 16, "代履行决定书送达回证")),
+    "DemolitionNoticePublished": (("document", 16, "强制拆除公告"),),
+    "EnforcementCarriedOut": (("record", 16, "执行笔录"), ("av[]", 16, "执行音像记录")),
+    "SubstituteCostAssessed": (("document", 16, "代履行费用确定书"),),
+    "TransferOrdered": (("document", 16, "划拨通知书"),),
+    "AuctionCommissioned": (("document", 16, "委托拍卖书"),),
+    "ProceedsRemitted": (("receipt", 16, "上缴凭证"),),
+    "EnforcementAgreementMade": (("document", 16, "执行协议"),),
+    "EnforcementSuspended": (("document", 16, "中止执行决定书"),),
+    "EnforcementResumed": (("document", 16, "恢复执行决定书"),),
+    "EnforcementTerminated": (("document", 16, "终结执行决定书"),),
+    "RestitutionMade": (("document", 16, "执行回转记录"),),
+    "CourtEnforcementRuled": (("document", 16, "法院强制执行裁定"),),
     "CaseClosed": (("report", 18, "结案报告"),),
 }
 
@@ -70,6 +97,10 @@ _NAMED: Final[dict[str, tuple[str, ...]]] = {
     "CollectiveDiscussionHeld": ("attendees",), "TimeLimitExtended": ("approved_by",),
     "DecisionMade": ("approved_by",), "SummaryDecisionMade": ("officers",), "PaymentDeferred": ("approved_by",),
     "TransferDecided": ("decided_by",), "CaseClosed": ("approved_by",), "ReconsiderationExtended": ("approved_by",),
+    "CoercionApprovalDecided": ("decided_by",), "SeizureImposed": ("officers",), "FreezeImposed": ("officers",),
+    "CoercionExtended": ("approved_by",), "EnforcementDecided": ("approved_by",),
+    "EnforcementCarriedOut": ("officers",), "EnforcementSuspended": ("decided_by",),
+    "EnforcementTerminated": ("decided_by",),
 }
 """The fields of each step (steps.md) that name officers: who acted, approved, reviewed, presided."""
 
@@ -114,6 +145,16 @@ DocSpecs = Mapping[str, tuple[tuple[str, int, str], ...]]
 """Step type -> (field, catalogue item, title) of each paper it references (``[]``: a list)."""
 
 
+def _member(data: Mapping[str, Any], name: str) -> object:
+    """``data[name]``; a dotted name reads a nested object (``decision.document``)."""
+    if "." not in name:
+        return data.get(name)
+    value: object = data
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
 def papers_of(stream: str, version: int, kind: str, data: Mapping[str, Any], at: datetime,
               officers: tuple[str, ...], specs: tuple[tuple[str, int, str], ...]) -> list[Document]:
     """The referenced files a step holds, by its ``specs`` (shared by every kind of file)."""
@@ -129,7 +170,7 @@ def papers_of(stream: str, version: int, kind: str, data: Mapping[str, Any], at:
                     if doc is not None:
                         found.append(doc)
             continue
-        doc = _document(stream, version, kind, at, officers, field_name, item, title, data.get(field_name),
+        doc = _document(stream, version, kind, at, officers, field_name, item, title, _member(data, field_name),
                         False)
         if doc is not None:
             found.append(doc)

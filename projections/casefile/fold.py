@@ -23,6 +23,7 @@ from projections.casefile.documents import RECORDED, build_catalogue, documents_
 from projections.casefile.model import (
     DEFAULT_CONFIG,
     CaseFile,
+    Deadline,
     DecisionInfo,
     History,
     LawsuitFile,
@@ -44,6 +45,7 @@ from projections.casefile.reading import (
 from projections.casefile.related import source_agency
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
+from projections.measures import COERCION_TYPES, CoercionRecords, fold_records
 
 
 class Step(NamedTuple):
@@ -276,6 +278,7 @@ def fold_casefile(
     # the hot loop of a rebuild: the fold's lists bound to locals (extended in place)
     timeline, documents, officers, people = fold.timeline, fold.documents, fold.officers, fold.people
     backfilled = overridden = 0
+    coercion = False
     for position, entry in enumerate(corrected):
         kind = str(entry.get("type"))
         version = entry.get("version")
@@ -295,6 +298,7 @@ def fold_casefile(
             officers.append(line.by)
         if kind in PEOPLE:
             people += people_of(kind, data)
+        coercion = coercion or kind in COERCION_TYPES
         handler = HANDLERS.get(kind)
         if handler is None:
             continue
@@ -304,15 +308,22 @@ def fold_casefile(
         handler(fold, _step(Step, (kind, position, version, data, line.at, day)))
     fold.backfilled, fold.overridden = backfilled, overridden
     fold.close(state.agency if isinstance(state.agency, str) else source_agency(history, registry))
-    return _case_file(fold, history)
+    records = None
+    if coercion:  # EVAL-04 (extended): the measures and the enforcement recorded on the case
+        records = fold_records(stream, corrected, config=config, calendar=calendar, agency=fold.agency,
+                               agency_as_of=getattr(registry, "agency_as_of", None))
+    return _case_file(fold, history, records)
 
 
-def _case_file(fold: CaseFold, history: History) -> CaseFile:
+def _case_file(fold: CaseFold, history: History, records: CoercionRecords | None = None) -> CaseFile:
     """The :class:`CaseFile` of a finished fold (deadlines counted now)."""
     state, config, reviews = fold.state, fold.config, fold.reviews
     pubs = fold.folded_publications()
     limit = fold.decision_limit()
     deadlines = fold.deadlines(limit, pubs)
+    if records is not None:
+        deadlines += tuple(Deadline(fold.stream, x.key, x.rule, x.title, x.start, x.due, x.done_on, fold.agency,
+                                    x.holder) for x in records.limits)
     officers, people = fold.officers, fold.people
     for review in reviews:
         officers += review.staff
@@ -334,4 +345,6 @@ def _case_file(fold: CaseFold, history: History) -> CaseFile:
         people=tuple(dict.fromkeys(people)), legal_reviews=tuple(fold.legal_reviews),
         extensions=limit.extensions if limit else (), events=len(history),
         backfilled=fold.backfilled, overridden=fold.overridden,
+        measures=records.measures if records is not None else (),
+        enforcement=records.enforcement if records is not None else None,
     )

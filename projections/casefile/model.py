@@ -18,6 +18,7 @@ from domain.config import Config
 from domain.extensions import JudgedExtension
 from domain.shapes import Party
 from projections.labels import CORRECTIVE, STATUS_LABELS
+from projections.measures import EnforcementRecord, MeasureRecord
 
 History = Sequence[Mapping[str, Any]]
 
@@ -371,6 +372,10 @@ class CaseFile:
     events: int = 0
     backfilled: int = 0
     overridden: int = 0
+    measures: tuple[MeasureRecord, ...] = ()
+    """The coercive measures taken in the case, on its stream (EVAL-04 item 7; ``projections.measures``)."""
+    enforcement: EnforcementRecord | None = None
+    """The agency's own enforcement of the decision on the case stream (催告, 代履行 …), when any."""
 
     @property
     def status_label(self) -> str:

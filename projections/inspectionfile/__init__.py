@@ -16,8 +16,10 @@ The package: ``model`` (the dataclasses), ``documents`` (EVAL-11's items and the
 from projections.inspectionfile.documents import INSPECTION_PAPERS, inspection_catalogue, inspection_documents
 from projections.inspectionfile.fold import HANDLERS, fold_inspectionfile
 from projections.inspectionfile.model import (
+    CONCLUDED,
     INSPECTION_ITEMS,
     RESULT_LABELS,
+    TASK_CONCLUDED,
     DrawRecord,
     InspectionFile,
     InspectionResult,
@@ -35,11 +37,13 @@ from projections.inspectionfile.model import (
 from projections.inspectionfile.spotcheck import SPOTCHECK_HANDLERS, fold_spotchecktask
 
 __all__ = [
+    "CONCLUDED",
     "HANDLERS",
     "INSPECTION_ITEMS",
     "INSPECTION_PAPERS",
     "RESULT_LABELS",
     "SPOTCHECK_HANDLERS",
+    "TASK_CONCLUDED",
     "DrawRecord",
     "InspectionFile",
     "InspectionResult",

@@ -15,11 +15,13 @@ from domain.shapes import Party
 from projections.casefile.model import CatalogueEntry, Deadline, Document, TimelineEntry
 
 __all__ = [
+    "CONCLUDED",
     "INSPECTION_ITEMS",
     "INSPECTION_UNPAGINATED",
     "INSPECTION_VOLUMES",
     "RESULT_LABELS",
     "STATUS_LABELS",
+    "TASK_CONCLUDED",
     "TASK_STATUS_LABELS",
     "DrawRecord",
     "InspectionFile",
@@ -57,6 +59,10 @@ INSPECTION_VOLUMES: Final = (("正卷", tuple(range(1, 13))),)
 
 PROGRESS: Final[dict[str, int]] = {"opened": 0, "inspected": 1, "concluded": 2, "closed": 3, "archived": 4}
 """The statuses of an inspection file in their order (a status only moves forward)."""
+CONCLUDED: Final = frozenset(s for s, rank in PROGRESS.items() if rank >= PROGRESS["concluded"])
+"""An inspection with its result (or closed): until then 办理中 (given no grade)."""
+TASK_CONCLUDED: Final = frozenset({"completed"})
+"""A spot-check task is judged whole once completed; until then 办理中."""
 
 STATUS_LABELS: Final[dict[str, str]] = {
     "opened": "已审批", "inspected": "已检查", "concluded": "已出结果", "closed": "已办结", "archived": "已归档",
@@ -198,7 +204,7 @@ class InspectionFile:
     @property
     def concluded(self) -> bool:
         """Concluded (a result) or closed: until then the file is 办理中 (given no grade)."""
-        return PROGRESS.get(self.status, 0) >= PROGRESS["concluded"]
+        return self.status in CONCLUDED
 
     @property
     def correction_ordered(self) -> bool:

@@ -1,0 +1,66 @@
+"""Evaluate a 强制 file (行政强制 案卷评查, EVAL-10): run every COE, ENF and reused rule of its paths,
+score, grade; and judge the measures and the enforcement recorded on a penalty case's stream.
+
+Why its own entry point: a ``coercion/`` stream has its own fold (``projections.coercionfile``), paths
+and rule book; the scoring is the case engine's (``audit.engine.finding_of``, ``score``,
+``veto_finding``): EVAL-01's veto follows every BLOCKER of a concluded file; a file whose measures are
+still open (or whose enforcement is not carried out) and which is not closed is 办理中 (no grade, no
+veto). On a ``case/`` stream the COE and ENF rules join the case's evaluation
+(``audit.coercion_rulebook.case_hits``, called by ``audit.engine``); PEN-04/PEN-05 do not judge those
+steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import audit.rules  # noqa: F401 - registers the rules
+from audit.coercion_rulebook import COERCION_RULES, CoercionSubject, coercion_paths
+from audit.context import AuditContext
+from audit.engine import finding_of, recheck_on, score, veto_finding
+from audit.facts import StreamFacts, as_of_prefix
+from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from domain.casestate import apply_corrections
+from projections.coercionfile import CoercionFile, fold_coercionfile
+from projections.measures import CoercionRecords
+
+__all__ = ["evaluate_coercion", "load_coercion"]
+
+VETO_BASIS = "行政强制案卷评查标准（一票否决）；rules.md EVAL-01（扩展）"
+
+
+def load_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -> tuple[CoercionFile, StreamFacts]:
+    """The 强制 file and its raw steps as they stood at the end of ``ctx.as_of``."""
+    own = as_of_prefix(history, ctx.as_of)
+    file = fold_coercionfile(stream, own, config=ctx.config, calendar=ctx.calendar,
+                             agency_as_of=ctx.registry.agency_as_of)
+    return file, StreamFacts.of(stream, apply_corrections(stream, own))
+
+
+def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -> Evaluation:
+    """Evaluate the ``coercion/`` stream from its steps."""
+    file, facts = load_coercion(stream, history, ctx)
+    records = _records(file)
+    paths = coercion_paths(facts, records, ctx, file.agency)
+    subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded)
+    config = ctx.config
+    findings: list[Finding] = []
+    for rule in COERCION_RULES.values():
+        if not rule.paths & paths:
+            continue
+        hit = rule.check(subject)
+        if hit is not None:
+            findings.append(finding_of(rule, hit, config))
+    blockers = [f for f in findings if f.severity == BLOCKER]
+    if blockers and file.concluded:
+        findings.append(veto_finding(blockers, config, VETO_BASIS))
+    scored = score(findings, bool(blockers), file.concluded, config)
+    return Evaluation(
+        case=file.stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
+        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure="coercion",
+        path="+".join(sorted(paths)), status=file.status, recheck_on=recheck_on(file.deadlines, ctx.as_of),
+    )
+
+
+def _records(file: CoercionFile) -> CoercionRecords:
+    return CoercionRecords(file.measures, file.enforcement)

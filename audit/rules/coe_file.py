@@ -1,0 +1,166 @@
+"""The other families' rules on a ``coercion/`` file: TS-03 (事后公开 within 20 WD), PUB-06 and PUB-07
+(what a coercion or enforcement record publishes, its withdrawal), TS-05/TS-06 (audio-video of a
+seizure, a demolition and other enforcement), EVAL-10 (the documents of a 强制 file).
+
+A penalty case with a measure keeps its own TS, PUB and EVAL-04 rules (``audit.rules.ts``, ``pub``,
+``evaluation``): these judge ``coercion/`` streams only (``CoercionSubject.stand_alone``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+from audit.coercion_rulebook import (
+    ALL_COERCION_PATHS,
+    ENFORCEMENTS,
+    MEASURES,
+    OWN_POWER,
+    SEIZURES,
+    CoercionSubject,
+    coercion_rule,
+)
+from audit.model import BLOCKER, MAJOR, MINOR
+from audit.rulebook import Hit, refs
+from audit.rules.coe import Part
+from audit.rules.common import combine, is_doc
+from domain.config import COERCION_LAW, DOC_118
+
+_CONCLUSIONS: Final = {"confiscated": "没收", "destroyed": "销毁", "transferred_to_judicial": "移送",
+                       "auctioned_for_fine": "拍卖", "released": "解除", "returned": "解除"}
+_PUBLISHED: Final = (*MEASURES, *ENFORCEMENTS)
+
+
+def _av(step_data: Mapping[str, object]) -> bool:
+    av = step_data.get("av")
+    return isinstance(av, list) and any(is_doc(a) for a in av)
+
+
+@coercion_rule("TS-03", "事后公开不及时", MAJOR, f"{DOC_118}（其他执法决定 20 个工作日内公开）", _PUBLISHED)
+def ts03(s: CoercionSubject) -> Hit | None:
+    """The coercion side of TS-03 (extended): a measure, an enforcement or 代履行 decision within 20 WD."""
+    if not s.stand_alone:
+        return None
+    return s.deadline_hit("TS-03", refs([*s.measure_at.values(), *s.facts.all("EnforcementDecided",
+                                                                              "SubstituteDecisionServed")]))
+
+
+@coercion_rule("TS-05", "查封扣押、强制拆除未全程音像记录", MAJOR, f"{DOC_118}（规范音像记录）", (*SEIZURES, OWN_POWER))
+def ts05(s: CoercionSubject) -> Hit | None:
+    if not s.stand_alone:
+        return None
+    bare = [st for st in s.facts.all("SeizureImposed") if not _av(st.data)]
+    bare += [st for st in s.facts.all("EnforcementCarriedOut")
+             if st.get("enforcement_method") == "demolition" and not _av(st.data)]
+    if not bare:
+        return None
+    return Hit("查封、扣押或强制拆除无全程音像记录：" + "、".join(f"{b.day} {b.type}" for b in bare), refs(bare))
+
+
+@coercion_rule("TS-06", "容易引发争议的执行环节未音像记录", MINOR, f"{DOC_118}（规范音像记录）", ENFORCEMENTS)
+def ts06(s: CoercionSubject) -> Hit | None:
+    if not s.stand_alone:
+        return None
+    bare = [st for st in s.facts.all("EnforcementCarriedOut")
+            if st.get("enforcement_method") != "demolition" and not _av(st.data)]
+    if not bare:
+        return None
+    return Hit("强制执行无音像记录，也未说明以文字记录为已足的理由：" + "、".join(str(b.day) for b in bare), refs(bare))
+
+
+@coercion_rule("PUB-06", "公开的强制信息不完整", MAJOR,
+               f"{DOC_118}（执法机关、执法对象、执法类别、执法结论）", _PUBLISHED)
+def pub06(s: CoercionSubject) -> Hit | None:
+    """A coercion record names the decision (document number), the category (查封/扣押/冻结) and, once
+    the measure has ended, its conclusion (解除, 没收, 销毁, 移送); an enforcement record its decision."""
+    if not s.stand_alone:
+        return None
+    parts: list[Part] = []
+    published = s.facts.all("DecisionPublished")
+    for m in s.records.measures:
+        opened = s.measure_at.get(m.measure_id)
+        after = [p for p in published if opened is None or p.position > opened.position]
+        if not after:
+            continue
+        text = " ".join(str(p.get("text") or "") for p in after)
+        missing = [label for ok, label in (
+            (not m.document_no or m.document_no in text, "决定书文号"), (m.name in text, f"执法类别（{m.name}）"),
+        ) if not ok]
+        ended = {_CONCLUSIONS.get(i.disposition or "", "") for i in m.items} - {""}
+        if ended and not any(word in text for word in ended):
+            missing.append(f"执法结论（{'、'.join(sorted(ended))}）")
+        if missing:
+            parts.append((MAJOR, f"公开的{m.name}信息缺少" + "、".join(missing), after[0]))
+    for d in s.facts.all("EnforcementDecided", "SubstituteDecisionServed"):
+        after = [p for p in published if p.position > d.position]
+        number = d.get("document_no")
+        if after and isinstance(number, str) and number and not any(number in str(p.get("text") or "") for p in after):
+            parts.append((MAJOR, f"公开的强制执行信息缺少决定书文号 {number}", after[0]))
+    return combine(parts)
+
+
+@coercion_rule("PUB-07", "撤销或变更的强制决定未及时撤下", MAJOR, f"{DOC_118}（及时撤下）", ALL_COERCION_PATHS)
+def pub07(s: CoercionSubject) -> Hit | None:
+    if not s.stand_alone:
+        return None
+    return s.deadline_hit("PUB-07", refs([*s.facts.all("DecisionCorrected"), *s.facts.all("DecisionPublished")]))
+
+
+def _measure_parts(s: CoercionSubject) -> list[Part]:
+    parts: list[Part] = []
+    for m in s.records.measures:
+        opened = s.measure_at.get(m.measure_id)
+        approvals = [a for a in s.facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
+        if not [a for a in approvals if is_doc(a.get("document"))]:
+            what = "紧急情况报告及补办批准" if m.emergency else "实施行政强制措施审批表"
+            parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少{what}（第4项）", opened))
+        if opened is not None and not is_doc(opened.get("record")):
+            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少现场笔录（第5项）", opened))
+        if opened is not None and opened.type == "SeizureImposed":
+            decision = opened.get("decision") if isinstance(opened.get("decision"), Mapping) else {}
+            if not is_doc(decision.get("document")) or not is_doc(opened.get("list")):
+                parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少查封（扣押）决定书或清单（第6项）", opened))
+        if m.measure == "freeze" and opened is not None:
+            served = [x for x in s.facts.all("FreezeDecisionServed") if x.get("measure_id") == m.measure_id]
+            decision = served[0].get("decision") if served and isinstance(served[0].get("decision"), Mapping) else {}
+            if not served or not is_doc(decision.get("document")):
+                parts.append((MAJOR, f"冻结 {m.measure_id} 卷内缺少冻结决定书（第7项）", opened))
+        for ext in (x for x in s.facts.all("CoercionExtended") if x.get("measure_id") == m.measure_id):
+            if not is_doc(ext.get("notice")):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少延长决定书（第9项）", ext))
+        for rel in (x for x in s.facts.all("CoercionReleased") if x.get("measure_id") == m.measure_id):
+            if not is_doc(rel.get("document")):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书（第11项）", rel))
+        for ret in (x for x in s.facts.all("SeizedItemsReturned") if x.get("measure_id") == m.measure_id):
+            if not is_doc(ret.get("receipt")):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少退还清单（第11项）", ret))
+        for disp in (x for x in s.facts.all("SeizureDisposed") if x.get("measure_id") == m.measure_id):
+            decision = disp.get("decision") if isinstance(disp.get("decision"), Mapping) else {}
+            if not is_doc(disp.get("document")) and not decision.get("document_no"):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少处理决定（第10项）", disp))
+    return parts
+
+
+def _enforcement_parts(s: CoercionSubject) -> list[Part]:
+    parts: list[Part] = []
+    for d in s.facts.all("PaymentDemanded", "PerformanceDemanded"):
+        if not is_doc(d.get("document")) or not is_doc(d.get("receipt")):
+            parts.append((MAJOR, f"{d.day} 的催告卷内缺少催告书或送达回证", d))
+    for d in s.facts.all("EnforcementDecided", "SubstituteDecisionServed"):
+        if not is_doc(d.get("document")):
+            parts.append((MAJOR, f"{d.day} 的强制执行（代履行）决定卷内缺少决定书", d))
+    for c in s.facts.all("EnforcementCarriedOut"):
+        if not is_doc(c.get("record")):
+            parts.append((MAJOR, f"{c.day} 的强制执行卷内缺少执行笔录", c))
+    return parts
+
+
+@coercion_rule("EVAL-10", "强制案卷材料不齐全", MAJOR, f"{COERCION_LAW}第十八条至第五十二条；rules.md EVAL-10",
+               ALL_COERCION_PATHS)
+def eval10(s: CoercionSubject) -> Hit | None:
+    """EVAL-10's bold items where their trigger arose; a missing item 4 (no approval, nor the emergency
+    report and approval) or item 6 (the decision and list) is a veto."""
+    if not s.stand_alone:
+        return None
+    return combine([*_measure_parts(s), *_enforcement_parts(s)])
+
