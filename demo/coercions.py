@@ -192,7 +192,8 @@ class _Coercion:
             self._approval(*at, measure, approved, stamp(reported.date(), reported.hour * 60 + reported.minute))
             if not approved:
                 self._release(at[0], at[1] + 30, "not_approved", "负责人认为不应当采取行政强制措施，立即解除", ids)
-                self._publish_and_close(at[0], "紧急扣押未获批准，已立即解除并退还", day)
+                name = "查封" if measure == "seal" else "扣押"
+                self._publish_and_close(at[0], f"紧急{name}未获批准，已立即解除并退还", day)
                 return
         end = until
         cursor = day
@@ -239,18 +240,26 @@ class _Coercion:
         del why
 
     def _publish_and_close(self, after: date, summary: str, decided: date) -> None:
-        """事后公开 within 20 WD of the measure (TS-03 extended), 办结, 归档 within 30 days."""
+        """事后公开 within 20 WD of the measure (TS-03 extended), naming its conclusion (PUB-06): once after
+        the end when that comes in time, else within the 20 WD and again after the end; 办结, 归档."""
         w, world, rng = self.w, self.world, self.rng
         party = w.steps[0]["data"]["party"]
         due = world.due(decided, world.config.publication.other_decision_wd)
-        show = min(world.wd.add(after, rint(rng, 1, 3)), due)
-        show = max(show, after)
         measure = next((s for s in w.steps if s["type"] in ("SeizureImposed", "FreezeImposed")), None)
         number = measure["data"]["decision"]["document_no"] if measure and "decision" in measure["data"] else \
             self._no("冻")
+        kind = "冻结" if measure is None or measure["type"] == "FreezeImposed" else \
+            {"seal": "查封", "seize": "扣押"}[measure["data"]["measure"]]
+        opening = f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施（{kind}）"
+        if after > due:
+            w.add(min(due, world.wd.add(decided, rint(rng, 2, 6))), 9 * 60, "DecisionPublished", {
+                "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
+                "text": f"{opening}。"}, between=True)
+        show = max(min(world.wd.add(after, rint(rng, 1, 3)), due), after)
+        if after > due:
+            show = world.wd.add(after, rint(rng, 1, 3))
         w.add(show, 9 * 60, "DecisionPublished", {
-            "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
-            "text": f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施。{summary}。"})
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": f"{opening}。{summary}。"})
         self._close(max(after, show), summary)
 
     def _close(self, after: date, summary: str) -> None:
@@ -374,4 +383,9 @@ class _Coercion:
         w.add(decided, 15 * 60, "DecisionServed", {"method": "in_person", "served_at": ...,
                                                    "receipt": w.doc("强制执行决定书送达回证"),
                                                    "document_no": self._no("执")})
+        shown = world.wd.add(decided, rint(self.rng, 1, 3))
+        w.add(shown, 9 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": self._no("执"),
+            "text": f"{self._no('执')}：{self.agency.spec.name}对{masked(w.steps[0]['data']['party'])}"
+                    "作出强制执行决定。"})
         self._close(scheduled, "强制执行决定已作出")

@@ -1,8 +1,11 @@
 """demo: 行政强制 inside penalty cases (tracker issue #16): a 查封扣押 after 立案 on the case's stream,
 emergency measures on ``coercion/`` streams disposed of by a later case, 催告 and 代履行 on the case.
 
-Lawful files pass every gate live and meet the limits the audit counts (``domain.coercion_limits``,
-``enforcement_limits``); a marked defect is what it claims: a gate defect is refused live at its
+Lawful files pass every gate live, and the audit (``audit.coercion_engine`` for ``coercion/`` streams,
+``audit.engine`` for the cases) finds nothing in them nor in the stand-alone 强制 files of
+``demo.coercions``; each defect's rule is found, with only the veto a BLOCKER brings. They also meet
+the limits the audit counts (``domain.coercion_limits``, ``enforcement_limits``); a marked defect is
+what it claims: a gate defect is refused live at its
 step naming its rule (so the case is a 补录), a finding defect is recorded live and breaks exactly
 its limit. The measure of a case is approved before it starts (unless on patrol in an emergency),
 and ends by the decision's ``disposes`` (extended once when the decision comes after its 30th day) or
@@ -13,18 +16,21 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from audit.coercion_engine import evaluate_coercion
+from audit.engine import evaluate
 from demo import DemoData, DemoStream, generate
 from demo.case_coercions import CASE_PATHS
 from demo.generator import default_case_kinds
-from demo.model import CASE_COERCION_DEFECT_KINDS
+from demo.model import CASE_COERCION_DEFECT_KINDS, COERCION_DEFECT_KINDS, ENFORCEMENT_DEFECT_KINDS
 from domain.coercion_limits import measure_end
-from tests.helpers.demo_kinds import calendar_of, gate_firings, limit_breaches, replay_live
+from tests.helpers.audit_cases import versioned
+from tests.helpers.demo_kinds import audit_context, calendar_of, gate_firings, limit_breaches, replay_live
 from tests.helpers.examples import scaled
 
 AS_OF = date(2026, 11, 25)
@@ -187,3 +193,47 @@ def test_for_all_seeds_and_dates_case_coercions_are_lawful_or_marked(seed: int, 
     if as_of.year == AS_OF.year:  # the limits read the calendar of AS_OF's year and the year before
         check_files(data)
         check_shapes(data)
+
+
+# --------------------------------------------------------------------------- the audit
+
+VETO: Final = {"EVAL-01", "PEN-39"}
+"""What a BLOCKER brings by definition: the veto of the file (EVAL-01) and, on a case, PEN-39."""
+
+
+def audit_problems(data: DemoData) -> list[tuple[str, str, list[str]]]:
+    """The 强制 files (``coercion/``) and the cases with measures as the audit grades them: a lawful
+    one has no finding but INFO; a defective one finds its rule, with only the veto it brings."""
+    ctx = audit_context(data)
+    problems = []
+    for file in (*data.coercions, *data.case_coercions):
+        steps = versioned(list(file.steps))
+        ev = evaluate_coercion(file.stream, steps, ctx) if file.stream.startswith("coercion/") else \
+            evaluate(file.stream, steps, ctx)
+        rules = {f.rule for f in ev.findings if f.severity != "INFO"}
+        if file.defect is None:
+            if rules:
+                problems.append((file.stream, "lawful", sorted(rules)))
+        elif file.defect.rule not in rules or not rules <= {file.defect.rule, *VETO}:
+            problems.append((file.stream, file.defect.kind, sorted(rules)))
+    return problems
+
+
+def test_the_audit_grades_the_coercion_files_and_cases_as_generated(demo: DemoData) -> None:
+    assert audit_problems(demo) == []
+
+
+def test_the_audit_finds_every_defect_kind_of_coercion() -> None:
+    data = generate(10, 11, AS_OF, defect_share=1.0, licences=0, complaints=0, kinds=(8, 6, 0, 0),
+                    case_kinds=(6, 6, 6))
+    assert {f.defect.kind for f in (*data.coercions, *data.case_coercions) if f.defect} == {
+        k.name for k in (*CASE_COERCION_DEFECT_KINDS, *COERCION_DEFECT_KINDS, *ENFORCEMENT_DEFECT_KINDS)}
+    assert audit_problems(data) == []
+
+
+@settings(max_examples=scaled(4), deadline=None)
+@given(seed=st.integers(0, 2**31), share=st.sampled_from([0.0, 0.3, 1.0]))
+def test_for_all_seeds_the_audit_grades_coercion_as_generated(seed: int, share: float) -> None:
+    data = generate(12, seed, AS_OF, defect_share=share, licences=0, complaints=0, kinds=(4, 3, 0, 0),
+                    case_kinds=(3, 3, 3))
+    assert audit_problems(data) == []
