@@ -22,6 +22,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from typing import Final
 
 from demo import kind_catalogue as kc
@@ -257,7 +258,7 @@ class _CaseFile:
         decision = self._find("DecisionMade")
         decided = date.fromisoformat(decision["at"][:10]) if decision is not None else None
         word = "封" if measure == "seal" else "扣"
-        add = writer.add if writer is not None else self._insert
+        add = partial(writer.add, between=True) if writer is not None else self._insert
         doc = writer.doc if writer is not None else self.doc
         if late:  # COE-08: neither extended nor disposed of in time; released days after the end
             released = world.wd.add(until, rint(rng, 1, 3))
@@ -335,6 +336,10 @@ class _CaseFile:
         source["data"]["summary"] = f"巡查中{item.summaries[0]}，扣押涉案物品后立案"
         until = measure_end(world.calendar, day, 30).due
         number = self._no("扣", serial, day.year)
+        opening = f"{number}：{self.agency.spec.name}对{masked(b.party)}依法实施扣押（期限30日）"
+        due = world.due(day, world.config.publication.other_decision_wd)
+        writer.add(min(due, world.wd.add(decided.date(), rint(rng, 2, 6))), 9 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": opening + "。"})
         late_disposal = self.name == "case_emergency_disposal_late"
         ended = self._settle(day, until, measure, serial, items, late=late_disposal, stream=stream, writer=writer)
         decision = self._find("DecisionMade")
@@ -346,7 +351,13 @@ class _CaseFile:
                 "measure_id": "M1", "disposition": self._disposition(), "items": [str(i["id"]) for i in items],
                 "basis": [*basis_rows(b.item.sanction), _LAW_27],
                 "decision": {"stream": b.stream, "document_no": b.document_no}}, between=True)
-        self._publish_measure(writer, day, decided.date(), ended, number, disposed)
+        if ended is not None:  # its conclusion (PUB-06), by the demo's last day
+            when = max(ended, min(world.wd.add(ended, rint(rng, 1, 3)), world.last))
+            word = {"confiscated": "没收", "destroyed": "销毁"}.get(self._disposition(), "") if disposed else ""
+            conclusion = f"，扣押物品已依{b.document_no}行政处罚决定{word}。" if word else "，已解除扣押并退还财物。"
+            writer.add(when, 9 * 60 if when > ended else 18 * 60, "DecisionPublished", {
+                "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": opening + conclusion},
+                between=True)
         if ended is not None:
             summary = ("扣押物品已由处罚决定处理，强制措施办结" if disposed else "已解除扣押并退还财物，办结")
             done = max(date.fromisoformat(s["at"][:10]) for s in writer.steps)
@@ -362,32 +373,6 @@ class _CaseFile:
         case_file = DemoStream(b.stream, "case_emergency", self.steps[-1]["type"], tuple(self.steps), None,
                                paper=False)
         return [(coercion_file, writer.files), (case_file, {})]
-
-    def _publish_measure(self, writer: KindWriter, day: date, approved: date, ended: date | None, number: str,
-                         disposed: bool) -> None:
-        """事后公开 within 20 WD of the measure (TS-03), naming its conclusion once it has one (PUB-06): once
-        after the end when that comes in time, else at once and again after the end."""
-        world, rng, b = self.world, self.rng, self.b
-        due = world.due(day, world.config.publication.other_decision_wd)
-        opening = f"{number}：{self.agency.spec.name}对{masked(b.party)}依法实施扣押（期限30日）"
-        if disposed:
-            word = {"confiscated": "没收", "destroyed": "销毁"}[self._disposition()]
-            conclusion = f"，扣押物品已依{b.document_no}行政处罚决定{word}。"
-        else:
-            conclusion = "，已解除扣押并退还财物。"
-        if ended is not None and ended <= due:
-            shown = max(ended, min(world.wd.add(ended, rint(rng, 1, 3)), due))
-            writer.add(shown, 9 * 60, "DecisionPublished", {"published_at": ..., "channel": kc.CHANNEL,
-                                                            "document_no": number, "text": opening + conclusion},
-                       between=True)
-            return
-        shown = min(due, world.wd.add(approved, rint(rng, 2, 6)))
-        writer.add(shown, 9 * 60, "DecisionPublished", {"published_at": ..., "channel": kc.CHANNEL,
-                                                        "document_no": number, "text": opening + "。"}, between=True)
-        if ended is not None:
-            writer.add(world.wd.add(ended, rint(rng, 1, 3)), 9 * 60, "DecisionPublished", {
-                "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": opening + conclusion},
-                between=True)
 
     # -- 3. 催告 and 代履行 of the decision's 责令限期清除, on the case ---------------------------------
 
@@ -454,12 +439,9 @@ class _CaseFile:
         self._insert(assessed, 10 * 60, "SubstituteCostAssessed", {
             "amount_fen": cost, "basis": ["清运车辆台班", "装卸人工", "消纳费"],
             "document": self.doc("代履行费用确定书"), "served_at": ...}, by=officers[0])
-        due_pub = world.due(decided, world.config.publication.other_decision_wd)
-        shown = max(assessed, min(world.wd.add(assessed, rint(rng, 1, 3)), due_pub))
-        self._insert(shown, 9 * 60 + 30, "DecisionPublished", {
-            "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
-            "text": f"{number}：{masked(b.party)}经催告未履行{b.document_no}行政处罚决定责令清除的建筑垃圾，"
-                    f"{self.agency.spec.name}依法代履行清运，已执行完毕。"}, by=officers[0])
+        # no DecisionPublished of the 代履行 here: a case stream's publications are read as its penalty
+        # decision's (projections.disclosure), and the case rules judge only that one
+        shown = assessed
         paid = world.wd.add(shown, rint(rng, 1, 5))
         self._insert(paid, 11 * 60, "PaymentRecorded", {
             "amount_fen": cost, "paid_at": ..., "channel": "bank",

@@ -54,7 +54,9 @@ def build_coercions(measures: int, enforcements: int, key: str, defect_share: fl
                         MEASURE_PATHS[_weighted(own, _MEASURE_WEIGHTS)])
             else:
                 path = "enforcement" if kind is not None and kind.name == "no_power" else "substitute"
-            lead = DEFECT_LEAD if kind is not None else 0
+            # an emergency measure is approved within 24 hours: none on the last day, whose approval would
+            # come on ``as_of``
+            lead = DEFECT_LEAD if kind is not None else 2 if path in MEASURE_PATHS else 0
             day = low + timedelta(days=rint(own, 0, max(0, span - lead)))
             if kind is not None and kind.name == "expired_credential":
                 day = max(day, _lapse_day(world) + timedelta(days=3))
@@ -182,7 +184,8 @@ class _Coercion:
             hours = world.config.coercion.emergency_report_hours
             started = datetime.combine(day, time()) + timedelta(minutes=start)
             late = self.name == "late_report"
-            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 60, (hours - 2) * 60)
+            # reported the next morning or day (a refusal is then released and returned the same day)
+            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 11 * 60, (hours - 2) * 60)
             reported = started + timedelta(minutes=after)
             decided = reported + timedelta(minutes=rint(rng, 10, 50))
             if not late:
@@ -209,6 +212,8 @@ class _Coercion:
             closing = end + timedelta(days=rint(rng, 2, 6))
         else:
             closing = min(world.wd.add(cursor, rint(rng, 3, 15)), world.wd.back(end - DAY))
+        if closing > world.due(day, world.config.publication.other_decision_wd):
+            self._publish_early(day)
         if item.destroyed and self.name == "" and rng.random() < 0.6:
             w.add(closing, 10 * 60, "SeizureDisposed", {
                 "measure_id": "M1", "disposition": "destroyed", "items": ids,
@@ -251,16 +256,29 @@ class _Coercion:
         kind = "冻结" if measure is None or measure["type"] == "FreezeImposed" else \
             {"seal": "查封", "seize": "扣押"}[measure["data"]["measure"]]
         opening = f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施（{kind}）"
-        if after > due:
-            w.add(min(due, world.wd.add(decided, rint(rng, 2, 6))), 9 * 60, "DecisionPublished", {
-                "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
-                "text": f"{opening}。"}, between=True)
+        if after > due and not any(st["type"] == "DecisionPublished" for st in w.steps):
+            self._publish_early(decided)
         show = max(min(world.wd.add(after, rint(rng, 1, 3)), due), after)
-        if after > due:
-            show = world.wd.add(after, rint(rng, 1, 3))
-        w.add(show, 9 * 60, "DecisionPublished", {
+        if after > due:  # the conclusion by the demo's last day (PUB-06 reads what is published by then)
+            show = max(after, min(world.wd.add(after, rint(rng, 1, 3)), world.last))
+        w.add(show, 9 * 60 if show > after else 18 * 60, "DecisionPublished", {
             "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": f"{opening}。{summary}。"})
         self._close(max(after, show), summary)
+
+    def _publish_early(self, decided: date) -> None:
+        """The measure published within its 20 WD, before it ends (its conclusion follows, PUB-06)."""
+        w, world, rng = self.w, self.world, self.rng
+        party = w.steps[0]["data"]["party"]
+        measure = next((s for s in w.steps if s["type"] in ("SeizureImposed", "FreezeImposed")), None)
+        number = measure["data"]["decision"]["document_no"] if measure and "decision" in measure["data"] else \
+            self._no("冻")
+        kind = "冻结" if measure is None or measure["type"] == "FreezeImposed" else \
+            {"seal": "查封", "seize": "扣押"}[measure["data"]["measure"]]
+        due = world.due(decided, world.config.publication.other_decision_wd)
+        w.add(min(due, world.wd.add(decided, rint(rng, 2, 6))), 9 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
+            "text": f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施（{kind}）。"},
+            between=True)
 
     def _close(self, after: date, summary: str) -> None:
         w, world, rng = self.w, self.world, self.rng
