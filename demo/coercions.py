@@ -54,7 +54,9 @@ def build_coercions(measures: int, enforcements: int, key: str, defect_share: fl
                         MEASURE_PATHS[_weighted(own, _MEASURE_WEIGHTS)])
             else:
                 path = "enforcement" if kind is not None and kind.name == "no_power" else "substitute"
-            lead = DEFECT_LEAD if kind is not None else 0
+            # an emergency measure is approved within 24 hours: none on the last day, whose approval would
+            # come on ``as_of``
+            lead = DEFECT_LEAD if kind is not None else 2 if path in MEASURE_PATHS else 0
             day = low + timedelta(days=rint(own, 0, max(0, span - lead)))
             if kind is not None and kind.name == "expired_credential":
                 day = max(day, _lapse_day(world) + timedelta(days=3))
@@ -182,7 +184,8 @@ class _Coercion:
             hours = world.config.coercion.emergency_report_hours
             started = datetime.combine(day, time()) + timedelta(minutes=start)
             late = self.name == "late_report"
-            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 60, (hours - 2) * 60)
+            # reported the next morning or day (a refusal is then released and returned the same day)
+            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 11 * 60, (hours - 2) * 60)
             reported = started + timedelta(minutes=after)
             decided = reported + timedelta(minutes=rint(rng, 10, 50))
             if not late:
@@ -192,7 +195,8 @@ class _Coercion:
             self._approval(*at, measure, approved, stamp(reported.date(), reported.hour * 60 + reported.minute))
             if not approved:
                 self._release(at[0], at[1] + 30, "not_approved", "负责人认为不应当采取行政强制措施，立即解除", ids)
-                self._publish_and_close(at[0], "紧急扣押未获批准，已立即解除并退还", day)
+                name = "查封" if measure == "seal" else "扣押"
+                self._publish_and_close(at[0], f"紧急{name}未获批准，已立即解除并退还", day)
                 return
         end = until
         cursor = day
@@ -208,6 +212,8 @@ class _Coercion:
             closing = end + timedelta(days=rint(rng, 2, 6))
         else:
             closing = min(world.wd.add(cursor, rint(rng, 3, 15)), world.wd.back(end - DAY))
+        if closing > world.due(day, world.config.publication.other_decision_wd):
+            self._publish_early(day)
         if item.destroyed and self.name == "" and rng.random() < 0.6:
             w.add(closing, 10 * 60, "SeizureDisposed", {
                 "measure_id": "M1", "disposition": "destroyed", "items": ids,
@@ -239,19 +245,40 @@ class _Coercion:
         del why
 
     def _publish_and_close(self, after: date, summary: str, decided: date) -> None:
-        """事后公开 within 20 WD of the measure (TS-03 extended), 办结, 归档 within 30 days."""
+        """事后公开 within 20 WD of the measure (TS-03 extended), naming its conclusion (PUB-06): once after
+        the end when that comes in time, else within the 20 WD and again after the end; 办结, 归档."""
         w, world, rng = self.w, self.world, self.rng
         party = w.steps[0]["data"]["party"]
         due = world.due(decided, world.config.publication.other_decision_wd)
-        show = min(world.wd.add(after, rint(rng, 1, 3)), due)
-        show = max(show, after)
         measure = next((s for s in w.steps if s["type"] in ("SeizureImposed", "FreezeImposed")), None)
         number = measure["data"]["decision"]["document_no"] if measure and "decision" in measure["data"] else \
             self._no("冻")
-        w.add(show, 9 * 60, "DecisionPublished", {
-            "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
-            "text": f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施。{summary}。"})
+        kind = "冻结" if measure is None or measure["type"] == "FreezeImposed" else \
+            {"seal": "查封", "seize": "扣押"}[measure["data"]["measure"]]
+        opening = f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施（{kind}）"
+        if after > due and not any(st["type"] == "DecisionPublished" for st in w.steps):
+            self._publish_early(decided)
+        show = max(min(world.wd.add(after, rint(rng, 1, 3)), due), after)
+        if after > due:  # the conclusion by the demo's last day (PUB-06 reads what is published by then)
+            show = max(after, min(world.wd.add(after, rint(rng, 1, 3)), world.last))
+        w.add(show, 9 * 60 if show > after else 18 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": f"{opening}。{summary}。"})
         self._close(max(after, show), summary)
+
+    def _publish_early(self, decided: date) -> None:
+        """The measure published within its 20 WD, before it ends (its conclusion follows, PUB-06)."""
+        w, world, rng = self.w, self.world, self.rng
+        party = w.steps[0]["data"]["party"]
+        measure = next((s for s in w.steps if s["type"] in ("SeizureImposed", "FreezeImposed")), None)
+        number = measure["data"]["decision"]["document_no"] if measure and "decision" in measure["data"] else \
+            self._no("冻")
+        kind = "冻结" if measure is None or measure["type"] == "FreezeImposed" else \
+            {"seal": "查封", "seize": "扣押"}[measure["data"]["measure"]]
+        due = world.due(decided, world.config.publication.other_decision_wd)
+        w.add(min(due, world.wd.add(decided, rint(rng, 2, 6))), 9 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number,
+            "text": f"{number}：{self.agency.spec.name}对{masked(party)}依法实施行政强制措施（{kind}）。"},
+            between=True)
 
     def _close(self, after: date, summary: str) -> None:
         w, world, rng = self.w, self.world, self.rng
@@ -374,4 +401,9 @@ class _Coercion:
         w.add(decided, 15 * 60, "DecisionServed", {"method": "in_person", "served_at": ...,
                                                    "receipt": w.doc("强制执行决定书送达回证"),
                                                    "document_no": self._no("执")})
+        shown = world.wd.add(decided, rint(self.rng, 1, 3))
+        w.add(shown, 9 * 60, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": self._no("执"),
+            "text": f"{self._no('执')}：{self.agency.spec.name}对{masked(w.steps[0]['data']['party'])}"
+                    "作出强制执行决定。"})
         self._close(scheduled, "强制执行决定已作出")

@@ -39,11 +39,12 @@ Why it looks the way it does:
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Final
 
 from demo.builder import Builder, Built
+from demo.case_coercions import build_case_coercions
 from demo.catalogue import JUSTICE
 from demo.coercions import build_coercions
 from demo.complaints import ComplaintWorld, build_complaints, justice_roles
@@ -115,6 +116,20 @@ INSPECTIONS_PER_CASE: Final = 0.1
 """Default number of targeted inspections, per penalty case."""
 
 
+CASE_SEIZURES_PER_CASE: Final = 0.03
+"""Default number of extra penalty cases with a 查封、扣押 after 立案 on their own stream, per penalty case."""
+CASE_EMERGENCIES_PER_CASE: Final = 0.02
+"""Default number of emergency measures on ``coercion/`` streams disposed of by a penalty case, per case."""
+CASE_SUBSTITUTES_PER_CASE: Final = 0.02
+"""Default number of extra penalty cases whose 责令清除 the 城管 enforces by 代履行, per penalty case."""
+
+
+def default_case_kinds(cases: int) -> tuple[int, int, int]:
+    """(seizures in cases, emergency measures disposed of by a case, 代履行 in cases) of a demo."""
+    return (round(cases * CASE_SEIZURES_PER_CASE), round(cases * CASE_EMERGENCIES_PER_CASE),
+            round(cases * CASE_SUBSTITUTES_PER_CASE))
+
+
 def default_kinds(cases: int) -> tuple[int, int, int, int]:
     """(measures, enforcements, spot checks, targeted inspections) of a demo of ``cases`` cases."""
     spot = max(len(INSPECTION_ITEMS), round(cases * SPOTCHECKS_PER_CASE)) if cases else 0
@@ -124,16 +139,19 @@ def default_kinds(cases: int) -> tuple[int, int, int, int]:
 
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
              config: Config | None = None, licences: int | None = None, complaints: int | None = None,
-             kinds: tuple[int, int, int, int] | None = None) -> DemoData:
+             kinds: tuple[int, int, int, int] | None = None,
+             case_kinds: tuple[int, int, int] | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
     of them with one defect each), reconsiderations and lawsuits, then ``licences`` 行政许可 and
     ``complaints`` 投诉举报 files, and ``kinds`` = (measures, enforcements, spot checks, targeted
-    inspections) 行政强制 and 行政检查 files (by default proportional to ``cases``; the same share
-    defective). Pure and deterministic."""
+    inspections) 行政强制 and 行政检查 files, and ``case_kinds`` = (seizures in cases, emergency measures
+    disposed of by a case, 代履行 in cases) further penalty cases with their measures (all by default
+    proportional to ``cases``; the same share defective). Pure and deterministic."""
     licences = default_licences(cases) if licences is None else licences
     complaints = default_complaints(cases) if complaints is None else complaints
     kinds = default_kinds(cases) if kinds is None else kinds
-    if cases < 0 or licences < 0 or complaints < 0 or min(kinds) < 0:
+    case_kinds = default_case_kinds(cases) if case_kinds is None else case_kinds
+    if cases < 0 or licences < 0 or complaints < 0 or min(kinds) < 0 or min(case_kinds) < 0:
         raise ValueError("cases、licences、complaints 不能为负数")
     if not 0 <= defect_share <= 1:
         raise ValueError("defect_share 应在 0 到 1 之间")
@@ -166,11 +184,26 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     inspection_files, inspection_documents, draws = build_inspections(kinds[2], kinds[3], key, defect_share,
                                                                       kind_world, low)
     documents.update(inspection_documents)
-    files = (*licence_files, *complaint_files, *coercion_files, *inspection_files)
+    case_files, case_documents = build_case_coercions(case_kinds, key, defect_share, kind_world, low,
+                                                      _highest(b.stream for b in built),
+                                                      _highest(f.stream for f in coercion_files))
+    documents.update(case_documents)
+    files = (*licence_files, *complaint_files, *coercion_files, *inspection_files, *case_files)
     return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
                     _segments(registry_all, demo_cases, proceedings, rectifications, files), documents,
                     rectifications, tuple(licence_files), tuple(complaint_files), tuple(coercion_files),
-                    tuple(inspection_files), tuple(draws))
+                    tuple(inspection_files), tuple(draws), tuple(case_files))
+
+
+def _highest(streams: Iterable[str]) -> dict[tuple[str, int], int]:
+    """The highest serial of each (agency, year) among ``case/JA-CGJ-2026-0007`` or
+    ``coercion/JA-CGJ-QZ-2026-0003`` streams."""
+    out: dict[tuple[str, int], int] = {}
+    for stream in streams:
+        parts = stream.split("/", 1)[1].split("-")
+        k = (f"{parts[0]}-{parts[1]}", int(parts[-2]))
+        out[k] = max(out.get(k, 0), int(parts[-1]))
+    return out
 
 
 def _licence_terms(registry: list[Raw], licensing: Agency, config: Config) -> dict[str, LicenceLimits]:

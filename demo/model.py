@@ -114,6 +114,23 @@ ENFORCEMENT_DEFECT_KINDS: Final = (
 )
 """The 行政强制执行 defects (examples-notes.md §3): ENF-01 and ENF-06 refuse live (补录)."""
 
+CASE_COERCION_DEFECT_KINDS: Final = (
+    DefectKind("case_expired_credential", "COE-02", True, "case_seizure", "SeizureImposed",
+               "执法证已过期的人员参与实施立案后的扣押"),
+    DefectKind("case_disposal_late", "COE-08", False, "case_seizure", "CoercionReleased",
+               "查封、扣押期限届满未延长、未作出处理决定，届满后才解除并退还"),
+    DefectKind("case_late_report", "COE-04", False, "case_emergency", "CoercionApprovalDecided",
+               "巡查中紧急扣押后超过二十四小时才报告并补办批准，后立案处罚"),
+    DefectKind("case_emergency_disposal_late", "COE-08", False, "case_emergency", "CoercionReleased",
+               "紧急扣押期限届满未作出处理决定，届满后才解除并退还"),
+    DefectKind("case_substitute_too_early", "ENF-08", False, "case_substitute", "EnforcementCarriedOut",
+               "处罚决定责令清除后代履行，代履行前催告与代履行之间不足三个工作日"),
+    DefectKind("case_holiday_enforcement", "ENF-06", True, "case_substitute", "EnforcementCarriedOut",
+               "在法定节假日或休息日实施代履行且无紧急情况"),
+)
+"""The defects of the measures and enforcement of penalty cases (``demo.case_coercions``; ``procedure``
+is the path): COE-02 and ENF-06 refuse live, so that case is a 补录; the others are findings."""
+
 INSPECTION_DEFECT_KINDS: Final = (
     DefectKind("undrawn_object", "INS-03", True, "inspection", "InspectionOpened",
                "随机抽查检查了未被抽中的对象"),
@@ -245,6 +262,11 @@ class DemoData:
     draws: tuple[Any, ...] = ()
     """The live spot checks (``demo.inspections.SpotCheck``): their draw and the inspections of the
     drawn objects are re-derived at record time from a checkpoint of the ledger (INS-02)."""
+    case_coercions: tuple[DemoStream, ...] = ()
+    """行政强制 in penalty cases (``demo.case_coercions``): ``case/`` streams with a 查封扣押 after 立案
+    (``path`` case_seizure) or 催告 and 代履行 (case_substitute), and emergency measures on ``coercion/``
+    streams with the ``case/`` stream that disposes of them (case_emergency, the defect on the
+    coercion stream)."""
 
     def segments(self) -> tuple[Segment, ...]:
         """Registry (live), defective cases (backfill), the rest (live, in time order)."""

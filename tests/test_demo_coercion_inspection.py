@@ -26,20 +26,14 @@ from api.cli import main
 from api.log_settings import opened
 from api.settings import Settings
 from api.wiring import open_ledger
-from demo import DemoData, DemoStream, generate
+from demo import DemoData, generate
 from demo.coercions import MEASURE_PATHS
 from demo.inspections import TARGETED
 from demo.model import COERCION_DEFECT_KINDS, ENFORCEMENT_DEFECT_KINDS, INSPECTION_DEFECT_KINDS
-from domain.admission import calendar_for
-from domain.calendar import WorkingCalendar
-from domain.coercion_limits import emergency_limits, measure_period, measure_started_at
-from domain.config import Config, effective_coercion_terms
+from domain.config import Config
 from domain.draw import commitment_of, draw
-from domain.enforcement_limits import substitute_notice_in_time
-from domain.inspection_limits import publication_limit
-from tests.helpers.demo_kinds import gate_firings, replay_live
+from tests.helpers.demo_kinds import calendar_of, gate_firings, limit_breaches, replay_live
 from tests.helpers.examples import scaled
-from tests.helpers.gate_context import MemoryContext
 
 AS_OF = date(2026, 11, 25)
 CONFIG = Config()
@@ -49,64 +43,13 @@ COMPANIONS = {"INS-04": {"INS-03"}, "ENF-06": {"ENF-08"}}
 officer with a lapsed credential was not drawn either)."""
 
 
-def calendar_of(data: DemoData) -> WorkingCalendar:
-    ctx = MemoryContext()
-    for raw in data.registry:
-        if raw["stream"].startswith("calendar/"):
-            ctx.append(raw)
-    return calendar_for(ctx, AS_OF.year)
-
-
-def day(step: dict[str, Any], key: str = "at") -> date:
-    return date.fromisoformat(step["data"][key][:10] if key != "at" else step["at"][:10])
-
-
-def versioned(steps: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
-    return [{**s, "version": i + 1} for i, s in enumerate(steps)]
-
-
-def limit_breaches(data: DemoData, file: DemoStream, calendar: WorkingCalendar) -> set[str]:
-    """The rules among COE-04, COE-08, ENF-06 (the day), ENF-08, TS-03 and INS-05 whose limit or
-    element the file breaks, counted by the domain's limit functions."""
-    steps = file.steps
-    out: set[str] = set()
-    types = [s["type"] for s in steps]
-    measure = next((s for s in steps if s["type"] == "SeizureImposed"), None)
-    if measure is not None:
-        if measure["data"]["emergency"]:
-            approval = next(s for s in steps if s["type"] == "CoercionApprovalDecided")
-            limits = emergency_limits(measure_started_at(measure), approval, CONFIG)
-            if not all(limit.in_time for limit in limits):
-                out.add("COE-04")
-        period = measure_period(versioned(steps), "M1", CONFIG, calendar, effective_coercion_terms(CONFIG, None))
-        assert period is not None
-        ended = next((s for s in steps if s["type"] in ("CoercionReleased", "SeizureDisposed")), None)
-        if ended is not None and day(ended) > period.due.due:
-            out.add("COE-08")
-    if "EnforcementCarriedOut" in types:
-        carried = next(s for s in steps if s["type"] == "EnforcementCarriedOut")
-        prior = next(s for s in steps
-                     if s["type"] == "PerformanceDemanded" and s["data"]["purpose"] == "substitute_prior")
-        if substitute_notice_in_time(calendar, day(prior), day(carried), CONFIG.enforcement) is False:
-            out.add("ENF-08")
-        if calendar.is_working_day(day(carried)) is False:
-            out.add("ENF-06")
-    if file.stream.startswith("inspection/"):
-        limit = publication_limit(versioned(steps), CONFIG, calendar)
-        if limit is not None and limit.done_on is not None and limit.done_on > limit.due.due:
-            out.add("TS-03")
-        if any(s["type"] == "SiteInspectionRecorded" and "check_code" not in s["data"] for s in steps):
-            out.add("INS-05")
-    return out
-
-
 def check_files(data: DemoData) -> None:
     """Lawful: no gate, no limit broken. Defective: a gate defect refused at its step (and 补录), a
     finding defect live with no gate and exactly its limit broken."""
     calendar = calendar_of(data)
     for file in (*data.coercions, *data.inspections):
         fired = gate_firings(data, file)
-        breaches = limit_breaches(data, file, calendar)
+        breaches = limit_breaches(file, calendar)
         defect = file.defect
         if defect is None:
             assert fired == [] and breaches == set(), (file.stream, fired, breaches)

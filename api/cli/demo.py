@@ -57,6 +57,8 @@ LICENCE_PATH_NAMES = {"new": "准予", "on_the_spot": "当场准予", "denied": 
                       "renewal": "延续", "change": "变更", "revocation": "撤销并注销", "withdrawal": "撤回并注销"}
 COERCION_PATH_NAMES = {"emergency": "紧急扣押", "approved": "批准后查封扣押", "not_approved": "紧急扣押未获批准",
                        "extended": "延长期限", "freeze": "冻结", "substitute": "代履行", "enforcement": "强制执行决定"}
+CASE_COERCION_PATH_NAMES = {"case_seizure/case": "立案后查封扣押的案件", "case_emergency/coercion": "紧急扣押",
+                            "case_emergency/case": "处理紧急扣押的案件", "case_substitute/case": "代履行的案件"}
 INSPECTION_PATH_NAMES = {"spotcheck": "抽查任务", "random": "随机抽查检查", "routine": "日常检查",
                          "complaint": "投诉举报检查", "key_sector": "重点监管检查"}
 COMPLAINT_PATH_NAMES = {"accepted": "受理", "assigned": "受理并交办", "not_accepted": "不予受理", "transferred": "转送"}
@@ -105,6 +107,8 @@ class DemoSummary:
     inspection_paths: dict[str, int] = field(default_factory=dict)
     kind_defects: dict[str, int] = field(default_factory=dict)
     """Rules of the defective 行政强制 and 行政检查 files."""
+    case_coercion_paths: dict[str, int] = field(default_factory=dict)
+    """Streams of the 行政强制 in penalty cases (``DemoData.case_coercions``) by path."""
     live_draws: int = 0
     """Spot checks drawn live with a checkpoint of this ledger (the others are 补录)."""
 
@@ -127,7 +131,7 @@ class DemoSummary:
             "complaint_paths": self.complaint_paths, "file_defects": self.file_defects,
             "coercions": self.coercions, "inspections": self.inspections, "coercion_paths": self.coercion_paths,
             "inspection_paths": self.inspection_paths, "kind_defects": self.kind_defects,
-            "live_draws": self.live_draws,
+            "live_draws": self.live_draws, "case_coercion_paths": self.case_coercion_paths,
         }
 
 
@@ -150,7 +154,9 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     summary.coercions, summary.inspections = len(data.coercions), len(data.inspections)
     summary.coercion_paths = dict(sorted(Counter(f.path for f in data.coercions).items()))
     summary.inspection_paths = dict(sorted(Counter(f.path for f in data.inspections).items()))
-    kinds = (*data.coercions, *data.inspections)
+    summary.case_coercion_paths = dict(sorted(Counter(
+        f"{f.path}/{f.stream.split('/', 1)[0]}" for f in data.case_coercions).items()))
+    kinds = (*data.coercions, *data.inspections, *data.case_coercions)
     summary.kind_defects = dict(sorted(Counter(f.defect.rule for f in kinds if f.defect).items()))
     summary.live_draws = len(data.draws)
     return summary
@@ -418,7 +424,8 @@ def describe(summary: DemoSummary) -> list[str]:
         f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.file_defects.items()) or '无'}",
         f"行政强制 {summary.coercions} 件 ({_paths(summary.coercion_paths, COERCION_PATH_NAMES)}), "
         f"行政检查 {summary.inspections} 件 ({_paths(summary.inspection_paths, INSPECTION_PATH_NAMES)}, "
-        f"其中 {summary.live_draws} 个抽查任务以本账本检查点实时抽取); "
+        f"其中 {summary.live_draws} 个抽查任务以本账本检查点实时抽取), "
+        f"案件中的行政强制 ({_paths(summary.case_coercion_paths, CASE_COERCION_PATH_NAMES)}); "
         f"含缺陷的规则: {'，'.join(f'{k} {v}' for k, v in summary.kind_defects.items()) or '无'}",
         f"程序: {procedures}",
         f"阶段: {stages}",

@@ -1,10 +1,11 @@
-"""Helpers for the tests of the demo's 行政许可 and 投诉举报 files: the gates each file's steps trip
-live, and the audit of a file exactly as ``audit.licence_engine`` / ``audit.complaint_engine`` run it
-(in memory, on the generated step lists)."""
+"""Helpers for the tests of the demo's 行政许可, 投诉举报, 行政强制 and 行政检查 files: the gates each
+file's steps trip live, the audit of a file exactly as ``audit.licence_engine`` /
+``audit.complaint_engine`` run it (in memory, on the generated step lists), and the limits of the
+强制 and 检查 files counted by ``domain``'s limit functions."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -14,8 +15,12 @@ from audit.licence_engine import evaluate_licence
 from audit.model import Evaluation
 from demo import DemoData, DemoStream
 from domain.admission import calendar_for
-from domain.config import Config
+from domain.calendar import WorkingCalendar
+from domain.coercion_limits import emergency_limits, measure_period, measure_started_at
+from domain.config import Config, effective_coercion_terms
+from domain.enforcement_limits import substitute_notice_in_time
 from domain.gates import firing_gates, with_registry
+from domain.inspection_limits import publication_limit
 from domain.step import Step
 from tests.helpers.audit_cases import versioned
 from tests.helpers.gate_context import MemoryContext
@@ -109,3 +114,66 @@ def replay_live(data: DemoData) -> list[tuple[str, str, str]]:
                 refused.append((raw["stream"], raw["type"], exc.rule))
             ctx.append(raw)
     return refused
+
+
+# --------------------------------------------------------------------------- limits of the 强制 and 检查 files
+
+LIMIT_AS_OF = date(2026, 11, 25)
+
+
+def calendar_of(data: DemoData) -> WorkingCalendar:
+    """The working calendar of the demo's notices (of ``LIMIT_AS_OF``'s year and the year before)."""
+    ctx = MemoryContext()
+    for raw in data.registry:
+        if raw["stream"].startswith("calendar/"):
+            ctx.append(raw)
+    return calendar_for(ctx, LIMIT_AS_OF.year)
+
+
+def _day(step: Mapping[str, Any], key: str = "at") -> date:
+    return date.fromisoformat(step["data"][key][:10] if key != "at" else step["at"][:10])
+
+
+def _measure_ended(steps: Sequence[Mapping[str, Any]]) -> date | None:
+    """The day measure M1 was released or disposed of (``SeizureDisposed``, ``DecisionMade.disposes``)."""
+    for s in steps:
+        if s["type"] in ("CoercionReleased", "SeizureDisposed") or (
+                s["type"] == "DecisionMade" and s["data"].get("disposes")):
+            return _day(s)
+    return None
+
+
+def limit_breaches(file: DemoStream, calendar: WorkingCalendar) -> set[str]:
+    """The rules among COE-04, COE-08, ENF-06 (the day), ENF-08, TS-03 and INS-05 whose limit or
+    element the file breaks, counted by the domain's limit functions."""
+    steps = file.steps
+    out: set[str] = set()
+    types = [s["type"] for s in steps]
+    measure = next((s for s in steps if s["type"] == "SeizureImposed"), None)
+    if measure is not None:
+        if measure["data"]["emergency"]:
+            approval = next(s for s in steps if s["type"] == "CoercionApprovalDecided")
+            limits = emergency_limits(measure_started_at(measure), approval, CONFIG)
+            if not all(limit.in_time for limit in limits):
+                out.add("COE-04")
+        period = measure_period(versioned(list(steps)), "M1", CONFIG, calendar,
+                                effective_coercion_terms(CONFIG, None))
+        assert period is not None
+        ended = _measure_ended(steps)
+        if ended is not None and ended > period.due.due:
+            out.add("COE-08")
+    if "EnforcementCarriedOut" in types:
+        carried = next(s for s in steps if s["type"] == "EnforcementCarriedOut")
+        prior = next(s for s in steps
+                     if s["type"] == "PerformanceDemanded" and s["data"]["purpose"] == "substitute_prior")
+        if substitute_notice_in_time(calendar, _day(prior), _day(carried), CONFIG.enforcement) is False:
+            out.add("ENF-08")
+        if calendar.is_working_day(_day(carried)) is False:
+            out.add("ENF-06")
+    if file.stream.startswith("inspection/"):
+        limit = publication_limit(versioned(list(steps)), CONFIG, calendar)
+        if limit is not None and limit.done_on is not None and limit.done_on > limit.due.due:
+            out.add("TS-03")
+        if any(s["type"] == "SiteInspectionRecorded" and "check_code" not in s["data"] for s in steps):
+            out.add("INS-05")
+    return out
