@@ -39,7 +39,8 @@ CONCLUSION_LABELS: Final[dict[str, str]] = {key: f"已{label}" for key, label in
 
 METHOD_LABELS: Final[dict[str, str]] = {
     "account_transfer": "划拨存款、汇款", "auction": "拍卖、依法处理查封扣押的场所设施或财物",
-    "demolition": "强制拆除", "restore": "排除妨碍、恢复原状", "substitute": "代履行", "utility_cutoff": "停止供水供电等",
+    "demolition": "强制拆除", "restore": "排除妨碍、恢复原状", "substitute": "代履行",
+    "utility_cutoff": "停止供水供电等",
     "other": "其他强制执行方式",
 }
 """The methods of the agency's own enforcement (行政强制法 第12条, ``EnforcementDecided.enforcement_method``)."""

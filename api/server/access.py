@@ -18,8 +18,8 @@ The agency a stream concerns: a case's ``CaseRegistered.agency`` (before registr
 the agency of whoever recorded its first step); a review's or a lawsuit's target case's
 agency (被申请人, 被告); a supervision stream's ``RectificationOrdered.agency``, or the
 agency of the case a ``CaseFileEvaluated`` evaluates; a licence's ``LicenceApplied.agency`` (or
-``LicenceProceedingOpened.agency``); a complaint's bureau, the agency of the supervisor who recorded
-``ComplaintReceived``. Registrations never change, so the answers are cached.
+``LicenceProceedingOpened.agency``); a 强制 file's ``CoercionOpened.agency``; a complaint's bureau,
+the agency of the supervisor who recorded ``ComplaintReceived``. Registrations never change, so the answers are cached.
 
 A complaint stream holds the complainant (CMP-04, PUB-06): only the supervisors of its bureau (and
 administrators) read it; the agency complained of reads the complaint file's ``agency_view`` through
@@ -179,6 +179,10 @@ class Access:
             return agency, agency is not None
         if kind == "licence":
             opening = _first(events, "LicenceApplied") or _first(events, "LicenceProceedingOpened")
+            agency = (opening or {}).get("agency")
+            return (agency if isinstance(agency, str) else None), opening is not None
+        if kind == "coercion":
+            opening = _first(events, "CoercionOpened")
             agency = (opening or {}).get("agency")
             return (agency if isinstance(agency, str) else None), opening is not None
         if kind == "complaint":
