@@ -13,7 +13,6 @@ import orjson
 import pytest
 
 from ledger.importer import import_lines
-
 from tests.helpers.http_reads import project
 from tests.helpers.http_world import ADMIN, HEAD, OFFICER, OTHER, SUPERVISOR, World, example, world_at
 
