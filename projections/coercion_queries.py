@@ -18,8 +18,9 @@ import orjson
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
+from projections.coercion_labels import DISPOSITION_LABELS
 from projections.kind_queries import Reader, _deadlines, _file, file_warnings
-from projections.labels import WARNING_LABELS
+from projections.labels import WARNING_LABELS, deadline_label
 from projections.queries import escape_like, rows_of, state_on, words
 from projections.sql import Database
 
@@ -29,6 +30,7 @@ __all__ = [
     "MeasureSearch",
     "case_measures",
     "coercion_file",
+    "coercion_page",
     "coercion_warnings",
     "coercions",
     "measures",
@@ -48,11 +50,14 @@ def _in(column: str, values: Sequence[str]) -> str:
 def _measure(row: dict[str, Any], as_of: date, calendar: WorkingCalendar, soon: int) -> dict[str, Any]:
     """A ``proj_measures`` row with its items opened and its period's state on ``as_of``."""
     out = dict(row)
-    out["items"] = [dict(zip(_ITEM_KEYS, i, strict=True)) for i in orjson.loads(out.get("items") or b"[]")]
-    if out.get("due_on"):
-        out["state"] = state_on({**out, "done_on": out.get("ended_on"), "holder": "agency"}, as_of, calendar, soon)
-    else:
-        out["state"] = None
+    items = [dict(zip(_ITEM_KEYS, i, strict=True)) for i in orjson.loads(out.get("items") or b"[]")]
+    for item in items:
+        item["disposition_label"] = DISPOSITION_LABELS.get(item["disposition"] or "", "未处理")
+    out["items"] = items
+    state = state_on({**out, "done_on": out.get("ended_on"), "holder": "agency"}, as_of, calendar, soon) \
+        if out.get("due_on") else None
+    out["state"] = state
+    out["state_label"] = deadline_label(state, "agency") if state is not None else None
     return out
 
 
@@ -106,6 +111,23 @@ def coercions(db: Database, search: CoercionSearch, *, agencies: Sequence[str] |
     more = len(found) > limit
     found = found[:limit]
     return found, (found[-1]["grp"] if more and found else None)
+
+
+def coercion_page(db: Database, search: CoercionSearch, *, agencies: Sequence[str] | None, offset: int,
+                  limit: int) -> tuple[list[dict[str, Any]], int]:
+    """A page of 强制 files newest first (the staff page), and how many match."""
+    where, params = search.where()
+    if agencies is not None:
+        if not agencies:
+            return [], 0
+        where.append(_in("agency", agencies))
+        params += list(agencies)
+    clause = f" WHERE {' AND '.join(where)}" if where else ""
+    table = db.qualify("proj_coercions")
+    total = int(rows_of(db, f"SELECT COUNT(*) AS n FROM {table}{clause}", params)[0]["n"])
+    found = rows_of(db, f"SELECT {', '.join(_LIST)} FROM {table}{clause} ORDER BY opened_on DESC, grp DESC "
+                        "LIMIT ? OFFSET ?", [*params, limit, offset])
+    return found, total
 
 
 def case_measures(db: Database, grp: str, *, as_of: date, calendar: WorkingCalendar,

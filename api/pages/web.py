@@ -125,7 +125,7 @@ def codes(values: Any, field: str | None = None) -> str:
 
 
 FILE_PAGES = {"case": ("/ui/cases/", "案卷"), "licence": ("/ui/licences/", "许可案卷"),
-              "complaint": ("/ui/complaints/", "投诉举报案卷")}
+              "complaint": ("/ui/complaints/", "投诉举报案卷"), "coercion": ("/ui/coercion/", "行政强制案卷")}
 """The page of each kind of file (a group whose events and evaluation a page shows)."""
 
 
