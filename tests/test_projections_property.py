@@ -38,6 +38,14 @@ REGISTRY = lines("registry")
 TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-penalty-case", "transfer-case",
                                             "licence-case", "complaint")}
 TEMPLATES["licence-proceeding"] = proceeding_steps()  # a 撤销 and 注销 of the example licence (PUB-07)
+_STANDALONE = lines("coercion-standalone")
+TEMPLATES["coercion-case"] = lines("coercion-case")  # a seizure on a case stream, disposed of by its decision
+TEMPLATES["coercion-file"] = [s for s in _STANDALONE if s["stream"].startswith("coercion/")]  # a 强制 file
+TEMPLATES["coercion-enforced"] = [s for s in _STANDALONE if s["stream"] == "case/DXH-CGJ-2026-0021"]  # 代履行
+COERCION_ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
+                                         and s["data"].get("kind") == "coercion"))
+COERCION_ITEM_AGAIN["data"]["coercion"]["max_days"] = 15
+"""The coercion item republished with a shorter period (a law's, COE-07): the 强制 files are refolded."""
 CASES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
                                  and s["data"].get("kind") == "licence"))
@@ -106,6 +114,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
         streams.append([NOTICE_2027])
     if draw(st.booleans()):
         streams.append([ITEM_AGAIN])
+    if draw(st.booleans()):
+        streams.append([COERCION_ITEM_AGAIN])
     order: list[dict[str, Any]] = []
     heads = [0] * len(streams)
     while any(h < len(s) for h, s in zip(heads, streams, strict=True)):
