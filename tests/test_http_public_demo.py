@@ -98,6 +98,8 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             atom = client.get("/v1/public/feed.atom?limit=500")
             assert atom.status_code == 200
             values += [("feed.atom", v) for v in xml_leaves(atom.content)]
+            coerced = client.get("/v1/public/coercion", params={"as_of": AS_OF.isoformat()}).json()
+            assert coerced["total"] > 0  # the demo publishes coercion results (PUB-06), scanned above
             statuses = _scan_events(client, ledger, range(size) if cases >= 1000 else public_positions, values)
         assert statuses[200] >= len(public_positions) // 2
         assert statuses[451] > 0 or cases < 1000  # the demo's unmasked 补录 publications
