@@ -15,7 +15,9 @@
   ``pub_officers``, ``pub_items``, ``pub_review_catalogues``.
 * ``licences``, ``licence_disclosure`` (行政许可), from licence streams: see
   :mod:`projections.licence_tables`; ``complaints`` (投诉举报), from complaint streams: see
-  :mod:`projections.complaint_tables`. ``statistics`` counts them too.
+  :mod:`projections.complaint_tables`; ``coercions``, ``coercion_disclosure`` (行政强制), from
+  ``coercion/`` streams and the measures of case streams: see :mod:`projections.coercion_tables`.
+  ``statistics`` counts them too.
 
 A *case group* is a case stream with the 复议 and 诉讼 streams that target it (and a
 supervision, licence or complaint stream is a group of its own: :mod:`projections.groups`);
@@ -35,6 +37,7 @@ import orjson
 
 from projections.base import Context, Event, Projection, Rows, day_iso, flag, iso, on
 from projections.casefile import CaseFile, SupervisionFile, days_between
+from projections.coercion_tables import CoercionDisclosure, Coercions
 from projections.complaint_tables import Complaints
 from projections.disclosure import json_text, public_decisions, public_registry
 from projections.groups import Folded
@@ -411,8 +414,8 @@ class Registry(Projection):
 
 
 ALL: Final[tuple[Projection, ...]] = (CaseFiles(), Records(), Registers(), Statistics(), Disclosure(), Registry(),
-                                      Licences(), LicenceDisclosure(), Complaints(), Inspections(),
-                                      InspectionDisclosure())
+                                      Licences(), LicenceDisclosure(), Complaints(), Coercions(),
+                                      CoercionDisclosure(), Inspections(), InspectionDisclosure())
 """Every projection, in the order status lists them."""
 
 

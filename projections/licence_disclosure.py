@@ -19,12 +19,13 @@ from typing import Any
 
 from domain.calendar import SHANGHAI
 from domain.config import Config
+from domain.shapes import Party
 from projections.disclosure import mask_name, redact_public
 from projections.labels import LICENCE_DECISION_LABELS, LICENCE_ENDINGS
 from projections.licencefile import LicenceFile
 from projections.sql import instant_key
 
-__all__ = ["holder_columns", "licence_no_of", "public_licence_rows", "published_decision"]
+__all__ = ["holder_columns", "licence_no_of", "party_columns", "public_licence_rows", "published_decision"]
 
 Row = tuple[Any, ...]
 
@@ -37,15 +38,21 @@ def _iso(moment: Any) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def holder_columns(lf: LicenceFile) -> tuple[str | None, str | None, str | None]:
-    """(kind, name, credit code) as a public or agency table holds them: an organisation's name and
-    统一社会信用代码; a natural person's name masked (张某某, PUB-06 and Q13) and no number."""
-    party = lf.applicant
+def party_columns(party: Party | None) -> tuple[str | None, str | None, str | None]:
+    """(kind, name, credit code) of a party as a public or agency table holds them: an organisation's
+    name and 统一社会信用代码; a natural person's name masked (张某某, PUB-06 and Q13) and no number.
+    The licence holder's, and the party of a coercive measure or an enforcement
+    (:mod:`projections.coercion_disclosure`)."""
     if party is None:
         return None, None, None
     if party.kind == "organisation":
         return "organisation", party.name or None, party.credit_code
     return party.kind or None, mask_name(party.name) if party.name else None, None
+
+
+def holder_columns(lf: LicenceFile) -> tuple[str | None, str | None, str | None]:
+    """The applicant's or holder's :func:`party_columns`."""
+    return party_columns(lf.applicant)
 
 
 def licence_no_of(lf: LicenceFile) -> str | None:

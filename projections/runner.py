@@ -507,7 +507,7 @@ class Runner:
         wants_groups, wants_registry = self._wants_groups, self._wants_registry
         for event in events:
             kind = event.stream.split("/", 1)[0]
-            if kind in ("case", "supervision", "licence", "complaint", "inspection", "spotcheck"):
+            if kind in ("case", "supervision", "licence", "complaint", "inspection", "spotcheck", "coercion"):
                 groups.add(event.stream)
             elif kind in ("review", "litigation"):
                 groups.add(links[event.stream][0] if event.stream in links else event.stream)
@@ -523,6 +523,7 @@ class Runner:
             groups |= set(self.db.streams_with_prefix("complaint/", upto))  # the bureau: who registered it
         if wants_groups and any(e.stream.startswith("agency/") for e in events):
             groups |= set(self.db.streams_with_prefix("licence/", upto))  # the item's periods (LIC-10)
+            groups |= set(self.db.streams_with_prefix("coercion/", upto))  # the item's periods (COE-07)
         if calendar_changed and wants_groups:
             for prefix in OWN:
                 groups |= set(self.db.streams_with_prefix(prefix, upto))

@@ -20,6 +20,7 @@ from typing import Final
 
 from domain.calendar import SHANGHAI, WorkingCalendar
 from projections.casefile import CaseFile, SupervisionFile
+from projections.coercion_statistics import COERCION_METRIC_LABELS, COERCION_RATES, coercion_facts, measure_facts
 from projections.coercionfile import CoercionFile
 from projections.complaintfile import ComplaintFile
 from projections.groups import Folded
@@ -51,6 +52,7 @@ METRIC_LABELS: Final[dict[str, str]] = {
     "litigation.corrected": "诉讼纠错（败诉）", "litigation.hearings": "开庭次数",
     "litigation.head_appeared": "负责人出庭次数", "rectification.ordered": "责令整改",
     **KIND_METRIC_LABELS,
+    **COERCION_METRIC_LABELS,
     **INSPECTION_METRIC_LABELS,
 }
 
@@ -64,6 +66,7 @@ RATES: Final[dict[str, tuple[str, str, str]]] = {
     "litigation.appearance_rate": ("负责人出庭率", "litigation.head_appeared", "litigation.hearings"),
     "publication.timeliness": ("公开及时率", "publication.timely", "publication.required"),
     **KIND_RATES,
+    **COERCION_RATES,
     **INSPECTION_RATES,
 }
 """Rates computed when read: name → (label, numerator metric, denominator metric)."""
@@ -92,13 +95,16 @@ def facts(group: Folded, calendar: WorkingCalendar) -> list[Fact]:
         return licence_facts(group)
     if isinstance(group, ComplaintFile):
         return complaint_facts(group)
+    if isinstance(group, CoercionFile):
+        return coercion_facts(group)
     if isinstance(group, InspectionFile):
         return inspection_facts(group)
     if isinstance(group, SpotCheckTask):
         return spotcheck_facts(group)
-    if isinstance(group, CoercionFile):
-        return []  # no statistics of 强制 files yet
-    return _case_facts(group, calendar)
+    found = _case_facts(group, calendar)
+    if isinstance(group, CaseFile) and (group.measures or group.enforcement is not None):
+        found = sorted(found + measure_facts(group.agency, group.measures, group.enforcement))
+    return found
 
 
 def _case_facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) -> list[Fact]:

@@ -125,7 +125,7 @@ def test_the_supervisors_dashboard_counts_licence_and_complaint_files_apart(
         page = client.get("/ui/supervision").text
     grades = page[page.index('id="grades"'):]
 
-    cases, others = grades.split("许可、投诉举报案卷", 1)
+    cases, others = grades.split("许可、投诉举报、行政强制案卷", 1)
     assert "行政许可" not in cases and "投诉举报" not in cases
     others = others[:others.index("</table>")]
     assert "行政许可" in others and "投诉举报" in others

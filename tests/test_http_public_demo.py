@@ -91,7 +91,8 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             withdrawals = Database(ledger.store).all("SELECT COUNT(*) FROM pub_withdrawals")[0][0]
             assert withdrawals > 0 or cases < 1000
             assert sum(1 for _, v in values if v == "withdrawal") >= withdrawals
-            for path in ("/v1/public/feed.json?limit=500", "/v1/public/registry", "/v1/public/statistics"):
+            for path in ("/v1/public/feed.json?limit=500", "/v1/public/registry", "/v1/public/statistics",
+                         f"/v1/public/coercion?limit=500&as_of={AS_OF.isoformat()}"):
                 response = client.get(path)
                 assert response.status_code == 200, (path, response.text)
                 values += [(path, v) for v in leaves(response.json())]
@@ -105,6 +106,8 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             atom = client.get("/v1/public/feed.atom?limit=500")
             assert atom.status_code == 200
             values += [("feed.atom", v) for v in xml_leaves(atom.content)]
+            coerced = client.get("/v1/public/coercion", params={"as_of": AS_OF.isoformat()}).json()
+            assert coerced["total"] > 0  # the demo publishes coercion results (PUB-06), scanned above
             statuses = _scan_events(client, ledger, range(size) if cases >= 1000 else public_positions, values)
         assert statuses[200] >= len(public_positions) // 2
         assert statuses[451] > 0 or cases < 1000  # the demo's unmasked 补录 publications

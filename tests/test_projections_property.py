@@ -42,6 +42,14 @@ TEMPLATES = {name: lines(name) for name in ("general-case", "summary-case", "no-
 TEMPLATES["licence-proceeding"] = proceeding_steps()  # a 撤销 and 注销 of the example licence (PUB-07)
 TEMPLATES["spotcheck"] = [s for s in lines("spotcheck") if not s["stream"].startswith("case/")]  # task, inspections
 TEMPLATES["inspection-person"] = person_inspections()  # a natural person, masked; INS-10 unpublished and published
+_STANDALONE = lines("coercion-standalone")
+TEMPLATES["coercion-case"] = lines("coercion-case")  # a seizure on a case stream, disposed of by its decision
+TEMPLATES["coercion-file"] = [s for s in _STANDALONE if s["stream"].startswith("coercion/")]  # a 强制 file
+TEMPLATES["coercion-enforced"] = [s for s in _STANDALONE if s["stream"] == "case/DXH-CGJ-2026-0021"]  # 代履行
+COERCION_ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
+                                         and s["data"].get("kind") == "coercion"))
+COERCION_ITEM_AGAIN["data"]["coercion"]["max_days"] = 15
+"""The coercion item republished with a shorter period (a law's, COE-07): the 强制 files are refolded."""
 CASES = ["general-case", "summary-case", "no-penalty-case", "transfer-case"]
 ITEM_AGAIN = copy.deepcopy(next(s for s in REGISTRY if s["type"] == "EnforcementItemPublished"
                                  and s["data"].get("kind") == "licence"))
@@ -112,6 +120,8 @@ def scenarios(draw: Any) -> dict[str, Any]:
         streams.append([ITEM_AGAIN])
     if draw(st.booleans()):
         streams.append([capped_item()])  # an inspection item with a yearly cap (proj_inspection_caps)
+    if draw(st.booleans()):
+        streams.append([COERCION_ITEM_AGAIN])
     order: list[dict[str, Any]] = []
     heads = [0] * len(streams)
     while any(h < len(s) for h, s in zip(heads, streams, strict=True)):

@@ -35,6 +35,7 @@ from audit.model import SEVERITY_LABELS
 from audit.report import as_html
 from audit.rulebook import PATH_LABELS
 from domain.calendar import SHANGHAI
+from projections import coercion_queries
 from projections.labels import PROCEDURE_LABELS
 
 router = APIRouter(include_in_schema=False)
@@ -100,6 +101,9 @@ def case_file(number: str, ctx: Reader) -> Response:
         c["sha256"] for c in cf["catalogue"] if c.get("sha256")}
     uploaded = {h for h in documents if svc.documents.exists(h)}
     colours = {w.key: w.colour for w in ctx.reads.warnings(ctx.as_of) if w.case == stream}
+    if ctx.reads.db.exists("proj_measures"):  # EVAL-04 item 7: the measures and enforcement on its stream
+        cf.update(coercion_queries.case_measures(ctx.reads.db, stream, as_of=ctx.as_of,
+                                                 calendar=ctx.reads.calendar(), config=ctx.reads.config))
     return render(ctx, "case.html", stream=stream, cf=cf, evaluation=evaluation, concerned=concerned,
                   uploaded=uploaded, colours=colours, severity_labels=SEVERITY_LABELS, path_labels=PATH_LABELS,
                   audit=ctx.reads.has_audit())

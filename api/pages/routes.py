@@ -12,6 +12,9 @@
 | ``/ui/licences`` | licence files (行政许可): agency, status, decision, grade, warning colour, text |
 | ``/ui/licences/{number}`` | a licence file: applicant, decision, 卷内目录, timeline, deadlines, evaluation |
 | ``/ui/licences/register/{licence_no}`` | a licence from grant through change and renewal to 撤回/撤销/注销 |
+| ``/ui/coercion`` | 行政强制 files (``coercion/``): agency, kind, status, text |
+| ``/ui/coercion/measures`` | every 查封/扣押/冻结 (``coercion/`` and ``case/`` streams), its period, the warnings |
+| ``/ui/coercion/{number}`` | a 强制 file: party, measures and items, enforcement, 卷内目录, timeline, deadlines |
 | ``/ui/complaints`` | the supervisors' register of complaints (投诉举报) with acceptance and answer warnings |
 | ``/ui/complaints/{number}`` | a complaint file: all of it for the bureau's supervisors, its view for the agency |
 | ``/ui/inspections`` | inspection files, spot-check tasks, INS-10 warnings, objects over INS-06's yearly cap |
@@ -36,10 +39,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.pages import cases, complaints, inspections, licences, public, site, streams, supervision
+from api.pages import cases, coercion, complaints, inspections, licences, public, site, streams, supervision
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-for _resource in (site, cases, licences, complaints, inspections, streams, supervision, public):
+for _resource in (site, cases, licences, complaints, coercion, inspections, streams, supervision, public):
     router.include_router(_resource.router)

@@ -68,11 +68,12 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
         r["case"] = order.get("case") if isinstance(order.get("case"), str) else None
         r["findings"] = [f for f in order.get("findings") or [] if isinstance(f, str)]
     grades: dict[str, dict[str, int]] = {}
-    other_grades: dict[tuple[str, str], dict[str, int]] = {}  # (agency, 许可/投诉举报/检查…) → grade → files
+    other_grades: dict[tuple[str, str], dict[str, int]] = {}  # (agency, 许可/投诉举报/强制/检查…) → grade → files
     if ctx.reads.has_audit():
         for row in ctx.reads.rows(
                 "SELECT agency, grade, COUNT(*) AS n, CASE WHEN grp LIKE 'licence/%' THEN '行政许可' "
-                "WHEN grp LIKE 'complaint/%' THEN '投诉举报' WHEN grp LIKE 'inspection/%' THEN '行政检查' "
+                "WHEN grp LIKE 'complaint/%' THEN '投诉举报' WHEN grp LIKE 'coercion/%' THEN '行政强制' "
+                "WHEN grp LIKE 'inspection/%' THEN '行政检查' "
                 "WHEN grp LIKE 'spotcheck/%' THEN '双随机抽查' ELSE '' END AS kind "
                 f"FROM {ctx.reads.t('audit_evaluations')} GROUP BY agency, grade, kind"):
             if scoped(ctx, row["agency"]):

@@ -125,7 +125,8 @@ def codes(values: Any, field: str | None = None) -> str:
 
 
 FILE_PAGES = {"case": ("/ui/cases/", "案卷"), "licence": ("/ui/licences/", "许可案卷"),
-              "complaint": ("/ui/complaints/", "投诉举报案卷"), "inspection": ("/ui/inspections/", "检查案卷"),
+              "complaint": ("/ui/complaints/", "投诉举报案卷"), "coercion": ("/ui/coercion/", "行政强制案卷"),
+              "inspection": ("/ui/inspections/", "检查案卷"),
               "spotcheck": ("/ui/spotchecks/", "抽查任务")}
 """The page of each kind of file (a group whose events and evaluation a page shows)."""
 

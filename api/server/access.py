@@ -19,8 +19,8 @@ the agency of whoever recorded its first step); a review's or a lawsuit's target
 agency (被申请人, 被告); a supervision stream's ``RectificationOrdered.agency``, or the
 agency of the case a ``CaseFileEvaluated`` evaluates; a licence's ``LicenceApplied.agency`` (or
 ``LicenceProceedingOpened.agency``); an inspection's ``InspectionOpened.agency``, a spot check's
-``SpotCheckPlanned.agency``; a complaint's bureau, the agency of the supervisor who recorded
-``ComplaintReceived``. Registrations never change, so the answers are cached.
+``SpotCheckPlanned.agency``; a 强制 file's ``CoercionOpened.agency``; a complaint's bureau, the agency
+of the supervisor who recorded ``ComplaintReceived``. Registrations never change, so the answers are cached.
 
 A complaint stream holds the complainant (CMP-04, PUB-06): only the supervisors of its bureau (and
 administrators) read it; the agency complained of reads the complaint file's ``agency_view`` through
@@ -252,8 +252,8 @@ class Access:
         return any(self.can_read(principal, stream) for stream in streams)
 
 
-_OPENINGS = {"inspection": "InspectionOpened", "spotcheck": "SpotCheckPlanned"}
-"""The opening step whose ``agency`` an inspection or a spot-check stream concerns."""
+_OPENINGS = {"coercion": "CoercionOpened", "inspection": "InspectionOpened", "spotcheck": "SpotCheckPlanned"}
+"""The opening step whose ``agency`` a 强制, an inspection or a spot-check stream concerns."""
 
 
 def _first(events: list[Any], step_type: str) -> dict[str, Any] | None:

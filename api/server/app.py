@@ -26,6 +26,7 @@ from api.documents import DocumentStore
 from api.log_settings import log_origin
 from api.server import (
     routes_cases,
+    routes_coercion,
     routes_complaints,
     routes_documents,
     routes_health,
@@ -68,6 +69,7 @@ def default_areas() -> list[Area]:
         routes_supervision.area(),
         routes_licences.area(),
         routes_complaints.area(),
+        routes_coercion.area(),
         routes_inspections.area(),
         pages.area(),
     ]

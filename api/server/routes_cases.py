@@ -29,7 +29,7 @@ from api.tables_export import Names, cases_table
 from audit.current import stored_evaluation
 from audit.engine import evaluate
 from audit.store import LedgerSource
-from projections import queries
+from projections import coercion_queries, queries
 
 router = APIRouter(prefix="/v1/cases", tags=["case files"])
 
@@ -62,6 +62,9 @@ class CaseFile(BaseModel):
     catalogue: list[dict[str, Any]]
     records: list[dict[str, Any]]
     deadlines: list[dict[str, Any]]
+    measures: list[dict[str, Any]] = Field(default_factory=list, description=(
+        "案件中实施的查封、扣押、冻结: 期限末日及其状态、财物及其处理 (EVAL-04 第7项)"))
+    enforcement: dict[str, Any] | None = Field(None, description="行政机关强制执行: 催告、决定、执行、费用")
     as_of: str
 
 
@@ -165,6 +168,9 @@ def _case_file(models: ReadModels, svc: ServicesDep, principal: Principal, numbe
     for name in ("legal_reviews", "reconsiderations", "lawsuits"):
         found[name] = [readmodels.decode_json_columns(r) for r in found[name]]
     found["catalogue"] = number_pages(found["catalogue"], counter(svc.documents.path), media_types(found["records"]))
+    if models.db.exists("proj_measures"):  # EVAL-04 item 7: the measures and enforcement on the case's stream
+        found.update(coercion_queries.case_measures(models.db, stream, as_of=as_of, calendar=models.calendar(),
+                                                    config=models.config))
     return found
 
 
