@@ -207,7 +207,8 @@ def _day(moment: Any) -> str | None:
 
 def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of ``pub_decisions`` and ``pub_withdrawals`` for one case (none when PUB-02 applies)."""
-    if not cf.publications or suppressed(cf, config):
+    publications = cf.penalty_publications
+    if not publications or suppressed(cf, config):
         return [], []
     decisions: list[tuple[Any, ...]] = []
     withdrawals: list[tuple[Any, ...]] = []
@@ -217,7 +218,7 @@ def public_decisions(cf: CaseFile, config: Config) -> tuple[list[tuple[Any, ...]
     penalties = [{"type": p.type, "amount_fen": p.amount_fen} for p in decision.penalties] if decision else []
     summary = cf.violation.get("summary")
     violation = (redact_public(summary, cf, config) or None) if isinstance(summary, str) else None
-    for pub in cf.publications:
+    for pub in publications:
         withdrawal = pub.withdrawal
         status = "withdrawn" if withdrawal is not None else "published"
         text = None if withdrawal is not None else redact_public(pub.text, cf, config)

@@ -154,7 +154,7 @@ def _case_facts(group: CaseFile | SupervisionFile, calendar: WorkingCalendar) ->
         if publication.done_on is not None:
             state = calendar.deadline_state(publication.due, publication.done_on, publication.done_on)
             add(agency, year, "publication.timely" if state == "met" else "publication.late")
-    for pub in cf.publications:
+    for pub in cf.penalty_publications:
         add(agency, _year(pub.published_at), "publication.published")
         if pub.withdrawal is not None:
             add(agency, _year(pub.withdrawal.withdrawn_at), "publication.withdrawn")

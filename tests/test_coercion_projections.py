@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from domain.config import Config
+from projections.casefile import fold_casefile
 from projections.coercion_disclosure import public_coercion_rows
 from projections.coercion_statistics import coercion_facts
 from projections.coercion_tables import MEASURE_COLUMNS, CoercionDisclosure, measure_row
 from projections.coercionfile import CoercionFile, fold_coercionfile
+from projections.disclosure import public_decisions
 from projections.queries import public_tables
 from tests.helpers.audit_cases import registry
 from tests.helpers.coercion_examples import COERCION, DOC
@@ -126,3 +128,28 @@ def test_through_the_runner_no_public_row_holds_the_persons_data(tmp_path: Path)
                  if r["metric"].startswith("measures.")}
         assert stats["measures.imposed"] == 2 and stats["measures.ended_on_time"] == 2
         assert date.fromisoformat(table(ledger.store, "proj_coercions")[0]["opened_on"]) == date(2026, 9, 30)
+
+
+SUBSTITUTE = "case/DXH-CGJ-2026-0021"
+
+
+def test_a_case_publishes_its_penalty_decision_apart_from_its_enforcements() -> None:
+    """On a case stream, a ``DecisionPublished`` naming another ``document_no`` (the brief's §3 代履行
+    decision) is not the penalty decision's: it neither reaches pub_decisions nor satisfies PEN-40."""
+    steps = [s for s in lines("coercion-standalone") if s["stream"] == SUBSTITUTE]
+    cf = fold_casefile(SUBSTITUTE, versioned(steps), registry=REGISTRY)
+    assert [p.document_no for p in cf.publications] == [None, "东城管代字〔2026〕第0002号"]
+    assert [p.document_no for p in cf.penalty_publications] == [None]
+    decisions, _ = public_decisions(cf, Config())
+    assert len(decisions) == 1 and "代履行" not in str(decisions[0])
+    assert next(d for d in cf.deadlines if d.rule == "PEN-40").done_on == date(2026, 2, 5)
+
+    penalty_unpublished = [s for s in steps
+                           if not (s["type"] == "DecisionPublished" and "document_no" not in s["data"])]
+    cf = fold_casefile(SUBSTITUTE, versioned(penalty_unpublished), registry=REGISTRY)
+    assert public_decisions(cf, Config()) == ([], [])
+    assert next(d for d in cf.deadlines if d.rule == "PEN-40").done_on is None
+    same_no = [{**s, "data": {**s["data"], "document_no": "东城管罚决字〔2026〕第0021号"}}
+               if s["type"] == "DecisionPublished" and "document_no" not in s["data"] else s for s in steps]
+    cf = fold_casefile(SUBSTITUTE, versioned(same_no), registry=REGISTRY)
+    assert len(cf.penalty_publications) == 1  # naming the penalty decision's own number is the same

@@ -364,7 +364,7 @@ def _publication(p: Mapping[str, Any], decided_on: date | None, config: Config) 
         version=int(p["version"]), published_at=published_at, published_text=str(data.get("published_at") or ""),
         channel=text_of(data.get("channel")), url=text_of(data.get("url")), text=text, original_text=original,
         regime=regime, min_until=min_until, max_until=max_until, corrected_at=corrected_at,
-        withdrawal=p["withdrawn"],
+        withdrawal=p["withdrawn"], document_no=text_of(data.get("document_no")),
     )
 
 

@@ -30,6 +30,7 @@ from projections.casefile.model import (
     LegalReviewInfo,
     ReviewFile,
     Withdrawal,
+    of_decision,
 )
 from projections.casefile.reading import (
     PEOPLE,
@@ -320,7 +321,7 @@ def _case_file(fold: CaseFold, history: History, records: CoercionRecords | None
     state, config, reviews = fold.state, fold.config, fold.reviews
     pubs = fold.folded_publications()
     limit = fold.decision_limit()
-    deadlines = fold.deadlines(limit, pubs)
+    deadlines = fold.deadlines(limit, of_decision(pubs, fold.decision.document_no if fold.decision else None))
     if records is not None:
         deadlines += tuple(Deadline(fold.stream, x.key, x.rule, x.title, x.start, x.due, x.done_on, fold.agency,
                                     x.holder) for x in records.limits)

@@ -235,6 +235,15 @@ class Publication:
     max_until: date
     corrected_at: datetime | None
     withdrawal: Withdrawal | None
+    document_no: str | None = None
+    """``DecisionPublished.document_no``: the decision published, when it is a measure's or an
+    enforcement's on the case stream; absent, the penalty decision (steps.md)."""
+
+
+def of_decision(publications: Sequence[Publication], document_no: str | None) -> tuple[Publication, ...]:
+    """The publications of the case's own decision ``document_no``: those naming no ``document_no``
+    (steps.md: absent, the penalty decision) or naming it."""
+    return tuple(p for p in publications if p.document_no is None or p.document_no == document_no)
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +405,12 @@ class CaseFile:
     @property
     def fine_fen(self) -> int:
         return self.decision.fine_fen if self.decision is not None else 0
+
+    @property
+    def penalty_publications(self) -> tuple[Publication, ...]:
+        """The publications of the penalty decision (行政处罚决定公示), not those of a measure's or an
+        enforcement's decision recorded on the same case stream."""
+        return of_decision(self.publications, self.decision.document_no if self.decision is not None else None)
 
     @property
     def person_names(self) -> tuple[str, ...]:
