@@ -12,7 +12,7 @@ steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.coercion_rulebook import COERCION_RULES, CoercionSubject, coercion_paths
@@ -37,12 +37,16 @@ def load_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -
     return file, StreamFacts.of(stream, apply_corrections(stream, own))
 
 
-def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -> Evaluation:
-    """Evaluate the ``coercion/`` stream from its steps."""
+def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
+                      linked: Mapping[str, Sequence[Envelope]] | None = None) -> Evaluation:
+    """Evaluate the ``coercion/`` stream from its steps, with the streams it links (``linked``: the
+    reviews and lawsuits against its decisions or the decision it enforces, ``audit.files``)."""
     file, facts = load_coercion(stream, history, ctx)
     records = _records(file)
     paths = coercion_paths(facts, records, ctx, file.agency)
-    subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded)
+    others = {s: StreamFacts.of(s, as_of_prefix(h, ctx.as_of)) for s, h in (linked or {}).items()}
+    subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded,
+                              linked=others)
     config = ctx.config
     findings: list[Finding] = []
     for rule in COERCION_RULES.values():

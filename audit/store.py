@@ -27,6 +27,7 @@ from typing import Any
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
 from audit.model import Envelope
+from domain.appeals import target_of
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
@@ -185,7 +186,7 @@ class LedgerSource:
         return self._calendar
 
     def related(self) -> dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
-        """case stream → (its 复议 streams, its lawsuit streams), each with its events."""
+        """case (or other deciding) stream → (its 复议 streams, its lawsuit streams), each with its events."""
         if self._related is None:
             found: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] = {}
             for prefix, slot in (("review/", 0), ("litigation/", 1)):
@@ -381,13 +382,9 @@ def _named_streams(entry: Envelope) -> list[str]:
 
 
 def _target(history: Sequence[Envelope]) -> str | None:
-    for entry in history[:1]:
-        data = entry.get("data")
-        target = data.get("target") if isinstance(data, Mapping) else None
-        case = target.get("case") if isinstance(target, Mapping) else None
-        if isinstance(case, str) and case:
-            return case
-    return None
+    """The stream whose decision a review or lawsuit targets (a case, a licence, a coercion file)."""
+    found = target_of(history)
+    return found.stream if found is not None else None
 
 
 _ = SHANGHAI

@@ -84,6 +84,12 @@ class GateContext(Context, Protocol):
         agency, roles, credential number, validity and revocation, legal qualification."""
         ...
 
+    def targeting(self, stream: str) -> Sequence[str]:
+        """The ``review/`` and ``litigation/`` streams whose opening targets a decision of ``stream``
+        (``domain.appeals.TargetIndex``), as recorded: ENF-05 reads them (their steps through
+        ``history``, judged as of the step)."""
+        ...
+
 
 def with_registry(ctx: Context) -> GateContext:
     """A gate context for any validation ``Context``: the registry folded from its history."""
