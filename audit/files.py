@@ -95,8 +95,9 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
 
 
 def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:
-    """The streams a 强制 file's rules read: the reviews and lawsuits against its own decisions and
-    against the decision it enforces (``CoercionOpened.decision.stream``; ENF-05)."""
+    """The streams a 强制 file's rules read: the stream that made the decision it enforces
+    (``CoercionOpened.decision.stream``: PEN-27's fine), and the reviews and lawsuits against its own
+    decisions and against that decision (ENF-05)."""
     opened = _member(history[0], "data") if history and history[0].get("type") == "CoercionOpened" else {}
     enforced = _member(opened, "decision").get("stream")
     related = source.related()
@@ -105,6 +106,8 @@ def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope
         reviews, lawsuits = related.get(deciding, ({}, {}))
         out.update(reviews)
         out.update(lawsuits)
+    if isinstance(enforced, str) and enforced != stream:
+        out.update(_histories(source, [enforced]))
     return out
 
 
