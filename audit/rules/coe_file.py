@@ -10,7 +10,7 @@ A penalty case with a measure keeps its own TS, PUB and EVAL-04 rules (``audit.r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 from typing import Final
 
@@ -23,7 +23,7 @@ from audit.coercion_rulebook import (
     CoercionSubject,
     coercion_rule,
 )
-from audit.facts import day_of
+from audit.facts import RawStep, StreamFacts, day_of
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import Hit, refs
 from audit.rules.coe import Part
@@ -33,6 +33,7 @@ from audit.rules.records import credentials_hit, hash_clash_hit, record_parts
 from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, DOC_118, LAW
 from domain.money import yuan
+from projections.measures import MeasureRecord
 
 _CONCLUSIONS: Final = {"confiscated": "没收", "destroyed": "销毁", "transferred_to_judicial": "移送",
                        "auctioned_for_fine": "拍卖", "released": "解除", "returned": "解除"}
@@ -202,39 +203,58 @@ def pub07(s: CoercionSubject) -> Hit | None:
     return s.deadline_hit("PUB-07", refs([*s.facts.all("DecisionCorrected"), *s.facts.all("DecisionPublished")]))
 
 
-def _measure_parts(s: CoercionSubject) -> list[Part]:
+def measure_document_parts(facts: StreamFacts, measures: Iterable[MeasureRecord], *, item: Callable[[int], str],
+                           vetoes: bool, concluded: bool) -> list[Part]:
+    """The mandatory documents of each measure (EVAL-10 on a 强制 file, EVAL-04 item 7 on a penalty case):
+    the 审批表 (or the emergency report and approval), the 现场笔录, the 决定书 and 清单 (a freezing's
+    决定书), the 延长 and 解除 decisions, the 退还清单, the 处理决定 — and, once the file is concluded,
+    a 解除 or 处理 document for every measure. ``item(n)`` names EVAL-10's item ``n`` in the file's own
+    catalogue; ``vetoes``: a missing approval or decision and list is BLOCKER (EVAL-10), else MAJOR."""
     parts: list[Part] = []
-    for m in s.records.measures:
-        opened = s.measure_at.get(m.measure_id)
-        approvals = [a for a in s.facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
+    grave = BLOCKER if vetoes else MAJOR
+    opened_at: dict[str, RawStep] = {}
+    for found in facts.all("SeizureImposed", "FreezeImposed"):
+        opened_at.setdefault(str(found.get("measure_id")), found)
+    for m in measures:
+        opened = opened_at.get(m.measure_id)
+        approvals = [a for a in facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
         if not [a for a in approvals if is_doc(a.get("document"))]:
             what = "紧急情况报告及补办批准" if m.emergency else "实施行政强制措施审批表"
-            parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少{what}（第4项）", opened))
+            parts.append((grave, f"措施 {m.measure_id} 卷内缺少{what}（{item(4)}）", opened))
         if opened is not None and not is_doc(opened.get("record")):
-            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少现场笔录（第5项）", opened))
+            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少现场笔录（{item(5)}）", opened))
         if opened is not None and opened.type == "SeizureImposed":
             decision = opened.get("decision") if isinstance(opened.get("decision"), Mapping) else {}
             if not is_doc(decision.get("document")) or not is_doc(opened.get("list")):
-                parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少查封（扣押）决定书或清单（第6项）", opened))
+                parts.append((grave, f"措施 {m.measure_id} 卷内缺少查封（扣押）决定书或清单（{item(6)}）", opened))
         if m.measure == "freeze" and opened is not None:
-            served = [x for x in s.facts.all("FreezeDecisionServed") if x.get("measure_id") == m.measure_id]
+            served = [x for x in facts.all("FreezeDecisionServed") if x.get("measure_id") == m.measure_id]
             decision = served[0].get("decision") if served and isinstance(served[0].get("decision"), Mapping) else {}
             if not served or not is_doc(decision.get("document")):
-                parts.append((MAJOR, f"冻结 {m.measure_id} 卷内缺少冻结决定书（第7项）", opened))
-        for ext in (x for x in s.facts.all("CoercionExtended") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"冻结 {m.measure_id} 卷内缺少冻结决定书（{item(7)}）", opened))
+        for ext in (x for x in facts.all("CoercionExtended") if x.get("measure_id") == m.measure_id):
             if not is_doc(ext.get("notice")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少延长决定书（第9项）", ext))
-        for rel in (x for x in s.facts.all("CoercionReleased") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少延长决定书（{item(9)}）", ext))
+        released = [x for x in facts.all("CoercionReleased") if x.get("measure_id") == m.measure_id]
+        for rel in released:
             if not is_doc(rel.get("document")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书（第11项）", rel))
-        for ret in (x for x in s.facts.all("SeizedItemsReturned") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书（{item(11)}）", rel))
+        for ret in (x for x in facts.all("SeizedItemsReturned") if x.get("measure_id") == m.measure_id):
             if not is_doc(ret.get("receipt")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少退还清单（第11项）", ret))
-        for disp in (x for x in s.facts.all("SeizureDisposed") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少退还清单（{item(11)}）", ret))
+        disposed = [x for x in facts.all("SeizureDisposed") if x.get("measure_id") == m.measure_id]
+        for disp in disposed:
             decision = disp.get("decision") if isinstance(disp.get("decision"), Mapping) else {}
             if not is_doc(disp.get("document")) and not decision.get("document_no"):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少处理决定（第10项）", disp))
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少处理决定（{item(10)}）", disp))
+        if concluded and m.ended_on is None and not released and not disposed:
+            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书或处理决定（{item(10)}、{item(11)}）", opened))
     return parts
+
+
+def _measure_parts(s: CoercionSubject) -> list[Part]:
+    return measure_document_parts(s.facts, s.records.measures, item=lambda n: f"第{n}项", vetoes=True,
+                                  concluded=s.concluded)
 
 
 def _enforcement_parts(s: CoercionSubject) -> list[Part]:
