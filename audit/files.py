@@ -96,8 +96,9 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
 
 def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:
     """The streams a 强制 file's rules read: the stream that made the decision it enforces
-    (``CoercionOpened.decision.stream``: PEN-27's fine), and the reviews and lawsuits against its own
-    decisions and against that decision (ENF-05)."""
+    (``CoercionOpened.decision.stream``: PEN-27's fine), the cases whose decision disposes of its
+    measures (``DecisionMade.disposes[].stream``: the fold, COE-08), and the reviews and lawsuits
+    against its own decisions and against that decision (ENF-05)."""
     opened = _member(history[0], "data") if history and history[0].get("type") == "CoercionOpened" else {}
     enforced = _member(opened, "decision").get("stream")
     related = source.related()
@@ -106,8 +107,10 @@ def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope
         reviews, lawsuits = related.get(deciding, ({}, {}))
         out.update(reviews)
         out.update(lawsuits)
+    named = {c for c in source.links().get(stream, set()) if c.startswith("case/")}
     if isinstance(enforced, str) and enforced != stream:
-        out.update(_histories(source, [enforced]))
+        named.add(enforced)
+    out.update(_histories(source, sorted(named)))
     return out
 
 

@@ -313,13 +313,13 @@ class LedgerSource:
         return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
     def links(self) -> dict[str, set[str]]:
-        """stream → the licence and case streams that name it in their opening or source step
-        (``LicenceApplied.licence``, ``LicenceProceedingOpened.licence``, ``CaseSourceRecorded.origin``):
-        one scan of those steps, kept for the source's life."""
+        """stream → the licence and case streams that name it in their opening, source or decision step
+        (``LicenceApplied.licence``, ``LicenceProceedingOpened.licence``, ``CaseSourceRecorded.origin``,
+        ``DecisionMade.disposes[].stream``): one scan of those steps, kept for the source's life."""
         if self._links is None:
             found: dict[str, set[str]] = {}
             for prefix, types in (("licence/", ("LicenceApplied", "LicenceProceedingOpened")),
-                                  ("case/", ("CaseSourceRecorded",))):
+                                  ("case/", ("CaseSourceRecorded", "DecisionMade"))):
                 for _, stream, _, state in self._range(prefix, types):
                     for named in _named_streams(decode(state)):
                         found.setdefault(named, set()).add(stream)
@@ -369,10 +369,12 @@ class LedgerSource:
 
 
 def _named_streams(entry: Envelope) -> list[str]:
-    """The streams a licence opening or a case source names (its ``licence`` or ``origin``)."""
+    """The streams a licence opening, a case source or a decision names (its ``licence``, ``origin``, or
+    the coercion streams whose measures it disposes of)."""
     data = entry.get("data")
     data = data if isinstance(data, Mapping) else {}
-    out = []
+    out = [d["stream"] for d in data.get("disposes") or ()
+           if isinstance(d, Mapping) and isinstance(d.get("stream"), str)]
     for key in ("licence", "origin"):
         value = data.get(key)
         named = value.get("stream") if isinstance(value, Mapping) else None
