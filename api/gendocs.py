@@ -238,8 +238,9 @@ def rules_markdown() -> str:
     lines.append("\n## 行政强制案卷评查规则\n\n"
                  "COE、ENF 规则评查查封、扣押、冻结和行政机关强制执行的步骤，无论记录在 `coercion/` 流还是处罚案件的 "
                  "`case/` 流（在处罚案卷的评查中一并报告；PEN-04、PEN-05 不评查这些步骤）；`coercion/` 流由"
-                 "`audit.coercion_engine.evaluate_coercion` 评查，另适用下表的 TS-03、TS-05、TS-06、PUB-06、PUB-07 和 "
-                 "EVAL-10。扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
+                 "`audit.coercion_engine.evaluate_coercion` 评查，另适用下表的 TS-02、TS-03、TS-05–TS-08、"
+                 "PUB-06、PUB-07、PEN-27（加处罚款的计算）、PEN-29（每一次申请法院强制执行）和 EVAL-10；"
+                 "处罚案件上的措施和执行决定的事后公开并入该案的 TS-03。扣分与定等同上，任何否决项之后附 EVAL-01。\n\n")
     lines.append("| 规则 | 名称 | 严重程度 | 类别 | 适用程序 | 法律依据 | 配置项 |\n|---|---|---|---|---|---|---|\n")
     lines += _rule_rows(COERCION_RULES, COERCION_PATH_LABELS, keys, config)
     other = sorted(set(keys) - set(RULES) - set(LICENCE_RULES) - set(COMPLAINT_RULES) - set(INSPECTION_RULES)

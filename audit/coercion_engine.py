@@ -12,7 +12,7 @@ steps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.coercion_rulebook import COERCION_RULES, CoercionSubject, coercion_paths
@@ -24,25 +24,46 @@ from domain.casestate import apply_corrections
 from projections.coercionfile import CoercionFile, fold_coercionfile
 from projections.measures import CoercionRecords
 
-__all__ = ["evaluate_coercion", "load_coercion"]
+__all__ = ["disposing_decisions", "evaluate_coercion", "load_coercion"]
 
 VETO_BASIS = "行政强制案卷评查标准（一票否决）；rules.md EVAL-01（扩展）"
 
 
-def load_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -> tuple[CoercionFile, StreamFacts]:
-    """The 强制 file and its raw steps as they stood at the end of ``ctx.as_of``."""
+def disposing_decisions(stream: str, linked: Mapping[str, Sequence[Envelope]]) -> list[Envelope]:
+    """The ``DecisionMade`` steps of the linked streams whose ``disposes`` name a measure of ``stream``."""
+    out = []
+    for history in linked.values():
+        for entry in history:
+            data = entry.get("data")
+            disposes = data.get("disposes") if entry.get("type") == "DecisionMade" and isinstance(data, Mapping) \
+                else None
+            if isinstance(disposes, list) and any(isinstance(d, Mapping) and d.get("stream") == stream
+                                                  for d in disposes):
+                out.append(entry)
+    return out
+
+
+def load_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext,
+                  linked: Mapping[str, Sequence[Envelope]] | None = None) -> tuple[CoercionFile, StreamFacts]:
+    """The 强制 file and its raw steps as they stood at the end of ``ctx.as_of`` (with the linked
+    penalty decisions that dispose of its measures, as of then too)."""
     own = as_of_prefix(history, ctx.as_of)
+    elsewhere = disposing_decisions(stream, {s: as_of_prefix(h, ctx.as_of) for s, h in (linked or {}).items()})
     file = fold_coercionfile(stream, own, config=ctx.config, calendar=ctx.calendar,
-                             agency_as_of=ctx.registry.agency_as_of)
+                             agency_as_of=ctx.registry.agency_as_of, elsewhere=elsewhere)
     return file, StreamFacts.of(stream, apply_corrections(stream, own))
 
 
-def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext) -> Evaluation:
-    """Evaluate the ``coercion/`` stream from its steps."""
-    file, facts = load_coercion(stream, history, ctx)
+def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
+                      linked: Mapping[str, Sequence[Envelope]] | None = None) -> Evaluation:
+    """Evaluate the ``coercion/`` stream from its steps, with the streams it links (``linked``: the
+    reviews and lawsuits against its decisions or the decision it enforces, ``audit.files``)."""
+    file, facts = load_coercion(stream, history, ctx, linked)
     records = _records(file)
     paths = coercion_paths(facts, records, ctx, file.agency)
-    subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded)
+    others = {s: StreamFacts.of(s, as_of_prefix(h, ctx.as_of)) for s, h in (linked or {}).items()}
+    subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded,
+                              linked=others)
     config = ctx.config
     findings: list[Finding] = []
     for rule in COERCION_RULES.values():

@@ -193,15 +193,17 @@ class CoercionSubject:
         return out
 
 
-def case_hits(file: CaseFile, facts: StreamFacts, ctx: AuditContext) -> list[tuple[Rule[CoercionSubject], Hit]]:
+def case_hits(file: CaseFile, facts: StreamFacts, ctx: AuditContext,
+              linked: Mapping[str, StreamFacts] | None = None) -> list[tuple[Rule[CoercionSubject], Hit]]:
     """The COE and ENF rules on the measures and the enforcement recorded on a penalty case's stream
-    (rules.md: they judge those steps on ``case/`` streams too); none when the case holds neither."""
+    (rules.md: they judge those steps on ``case/`` streams too); none when the case holds neither.
+    ``linked``: the case's reviews and lawsuits (ENF-05)."""
     records = CoercionRecords(file.measures, file.enforcement) if file.enforcement is not None else None
     if records is None or not (records.measures or records.enforcement.exists):
         return []
     paths = coercion_paths(facts, records, ctx, file.agency)
     subject = CoercionSubject(file.stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded,
-                              stand_alone=False)
+                              stand_alone=False, linked=dict(linked or {}))
     out = []
     for rule in COERCION_RULES.values():
         if not rule.id.startswith(CASE_FAMILIES) or not rule.paths & paths:

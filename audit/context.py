@@ -20,6 +20,7 @@ from datetime import date, datetime
 from typing import Any
 
 from audit.model import Envelope
+from domain.appeals import targeting_in
 from domain.beacon import CheckpointLog
 from domain.calendar import DEFAULT_CALENDAR, CalendarError, HolidayNotice, WorkingCalendar
 from domain.config import Config
@@ -101,6 +102,12 @@ class RegistryIndex:
     def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
         snap = self._snap(identity, "officer")
         return snap.as_of(at) if snap is not None else None
+
+    def targeting(self, stream: str) -> Sequence[str]:
+        """None: the registry holds no reviews or lawsuits (the rules that read them build a
+        :class:`StreamsAsOf` over the streams they loaded)."""
+        del stream
+        return ()
 
     def agency(self, agency: str) -> AgencyState | None:
         """The agency with everything recorded."""
@@ -213,6 +220,10 @@ class StreamsAsOf:
 
     def officer(self, identity: str) -> Any:
         return self._ctx.registry.officer(identity)
+
+    def targeting(self, stream: str) -> Sequence[str]:
+        """The reviews and lawsuits among the given streams that target ``stream`` (ENF-05)."""
+        return targeting_in(self._streams, stream)
 
     def agency_as_of(self, agency: str, at: datetime) -> AgencyState | None:
         return self._ctx.registry.agency_as_of(agency, at)

@@ -94,7 +94,8 @@ def evaluate_file(file: CaseFile, facts: CaseFacts, ctx: AuditContext) -> Evalua
         hit = rule.check(subject)
         if hit is not None:
             findings.append(finding_of(rule, hit, config))
-    findings += [finding_of(r, hit, config) for r, hit in case_hits(file, facts, ctx)]  # COE, ENF (issue 16)
+    appeals = {**facts.reviews, **facts.lawsuits}  # ENF-05 reads them
+    findings += [finding_of(r, hit, config) for r, hit in case_hits(file, facts, ctx, appeals)]  # COE, ENF (#16)
     blockers = [f for f in findings if f.severity == BLOCKER]
     concluded = file.concluded
     if blockers:

@@ -22,7 +22,8 @@ from audit.model import Envelope, Evaluation
 from audit.store import LedgerSource, stream_rows
 from projections.runner import decode
 
-__all__ = ["FILE_KINDS", "OTHER_FILES", "evaluate_stream", "file_stream", "inspection_links", "licence_links"]
+__all__ = ["FILE_KINDS", "OTHER_FILES", "coercion_links", "evaluate_stream", "file_stream", "inspection_links",
+           "licence_links"]
 
 OTHER_FILES = ("licence/", "complaint/", "coercion/", "inspection/", "spotcheck/")
 """Files judged by engines of their own (not the penalty case's)."""
@@ -93,6 +94,26 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
         log=source.log())
 
 
+def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:
+    """The streams a 强制 file's rules read: the stream that made the decision it enforces
+    (``CoercionOpened.decision.stream``: PEN-27's fine), the cases whose decision disposes of its
+    measures (``DecisionMade.disposes[].stream``: the fold, COE-08), and the reviews and lawsuits
+    against its own decisions and against that decision (ENF-05)."""
+    opened = _member(history[0], "data") if history and history[0].get("type") == "CoercionOpened" else {}
+    enforced = _member(opened, "decision").get("stream")
+    related = source.related()
+    out: dict[str, list[Envelope]] = {}
+    for deciding in dict.fromkeys([stream, *([enforced] if isinstance(enforced, str) else [])]):
+        reviews, lawsuits = related.get(deciding, ({}, {}))
+        out.update(reviews)
+        out.update(lawsuits)
+    named = {c for c in source.links().get(stream, set()) if c.startswith("case/")}
+    if isinstance(enforced, str) and enforced != stream:
+        named.add(enforced)
+    out.update(_histories(source, sorted(named)))
+    return out
+
+
 def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | None:
     """The evaluation of the file ``stream`` (None when the ledger holds no such stream)."""
     if stream.startswith("licence/"):
@@ -108,7 +129,9 @@ def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Eva
         return evaluate_complaint(stream, history, ctx, related=related)
     if stream.startswith("coercion/"):
         history = _histories(source, [stream]).get(stream)
-        return evaluate_coercion(stream, history, ctx) if history else None
+        if not history:
+            return None
+        return evaluate_coercion(stream, history, ctx, linked=coercion_links(source, stream, history))
     if stream.startswith(("inspection/", "spotcheck/")):
         history = _histories(source, [stream]).get(stream)
         if not history:

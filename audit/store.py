@@ -27,6 +27,7 @@ from typing import Any
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
 from audit.model import Envelope
+from domain.appeals import target_of
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
@@ -186,7 +187,7 @@ class LedgerSource:
         return self._calendar
 
     def related(self) -> dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
-        """case stream → (its 复议 streams, its lawsuit streams), each with its events."""
+        """case (or other deciding) stream → (its 复议 streams, its lawsuit streams), each with its events."""
         if self._related is None:
             found: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] = {}
             for prefix, slot in (("review/", 0), ("litigation/", 1)):
@@ -313,13 +314,13 @@ class LedgerSource:
         return CaseGroup(stream, history, dict(reviews), dict(lawsuits))
 
     def links(self) -> dict[str, set[str]]:
-        """stream → the licence and case streams that name it in their opening or source step
-        (``LicenceApplied.licence``, ``LicenceProceedingOpened.licence``, ``CaseSourceRecorded.origin``):
-        one scan of those steps, kept for the source's life."""
+        """stream → the licence and case streams that name it in their opening, source or decision step
+        (``LicenceApplied.licence``, ``LicenceProceedingOpened.licence``, ``CaseSourceRecorded.origin``,
+        ``DecisionMade.disposes[].stream``): one scan of those steps, kept for the source's life."""
         if self._links is None:
             found: dict[str, set[str]] = {}
             for prefix, types in (("licence/", ("LicenceApplied", "LicenceProceedingOpened")),
-                                  ("case/", ("CaseSourceRecorded",))):
+                                  ("case/", ("CaseSourceRecorded", "DecisionMade"))):
                 for _, stream, _, state in self._range(prefix, types):
                     for named in _named_streams(decode(state)):
                         found.setdefault(named, set()).add(stream)
@@ -373,10 +374,12 @@ class LedgerSource:
 
 
 def _named_streams(entry: Envelope) -> list[str]:
-    """The streams a licence opening or a case source names (its ``licence`` or ``origin``)."""
+    """The streams a licence opening, a case source or a decision names (its ``licence``, ``origin``, or
+    the coercion streams whose measures it disposes of)."""
     data = entry.get("data")
     data = data if isinstance(data, Mapping) else {}
-    out = []
+    out = [d["stream"] for d in data.get("disposes") or ()
+           if isinstance(d, Mapping) and isinstance(d.get("stream"), str)]
     for key in ("licence", "origin"):
         value = data.get(key)
         named = value.get("stream") if isinstance(value, Mapping) else None
@@ -386,13 +389,9 @@ def _named_streams(entry: Envelope) -> list[str]:
 
 
 def _target(history: Sequence[Envelope]) -> str | None:
-    for entry in history[:1]:
-        data = entry.get("data")
-        target = data.get("target") if isinstance(data, Mapping) else None
-        case = target.get("case") if isinstance(target, Mapping) else None
-        if isinstance(case, str) and case:
-            return case
-    return None
+    """The stream whose decision a review or lawsuit targets (a case, a licence, a coercion file)."""
+    found = target_of(history)
+    return found.stream if found is not None else None
 
 
 _ = SHANGHAI

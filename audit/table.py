@@ -347,7 +347,7 @@ def _storable(stream: str, table: str, row: tuple[Any, ...], parked: dict[str, P
 def _target(entry: Mapping[str, Any]) -> str | None:
     data = entry.get("data")
     target = data.get("target") if isinstance(data, Mapping) else None
-    case = target.get("case") if isinstance(target, Mapping) else None
+    case = (target.get("case") or target.get("stream")) if isinstance(target, Mapping) else None
     return case if isinstance(case, str) and case else None
 
 

@@ -166,6 +166,14 @@ class _CaseFile:
         self.steps.insert(at, step)
         return step
 
+    def _publish(self, day: date, number: str, text: str) -> None:
+        """A measure's or an enforcement's decision published on the case stream within its 20 WD (TS-03,
+        PUB-06), naming its ``document_no`` (so it is not read as the penalty decision's)."""
+        world = self.world
+        due = world.due(day, world.config.publication.other_decision_wd)
+        self._insert(min(due, world.wd.add(day, rint(self.rng, 2, 8))), 9 * 60 + 30, "DecisionPublished", {
+            "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": f"{number}：{text}"})
+
     def _no(self, word: str, serial: int, year: int) -> str:
         return f"{self.agency.spec.short}{word}字〔{year}〕第{serial:04d}号"
 
@@ -246,6 +254,9 @@ class _CaseFile:
         self._insert(day, minute + 20, "SeizureImposed", self._seizure_data(
             day, minute + 20, measure, False, officers, items, serial, self.doc, b.place))
         until = measure_end(world.calendar, day, 30).due
+        word = "查封" if measure == "seal" else "扣押"
+        self._publish(day, self._no("封" if measure == "seal" else "扣", serial, day.year),
+                      f"{self.agency.spec.name}对{masked(b.party)}依法实施{word}（期限30日）。")
         self._settle(day, until, measure, serial, items, late=self.name == "case_disposal_late")
         return self._result("case_seizure", paper=self.kind is not None and self.kind.gate,
                             defect_type=self.kind.label if self.kind else None)
@@ -439,8 +450,8 @@ class _CaseFile:
         self._insert(assessed, 10 * 60, "SubstituteCostAssessed", {
             "amount_fen": cost, "basis": ["清运车辆台班", "装卸人工", "消纳费"],
             "document": self.doc("代履行费用确定书"), "served_at": ...}, by=officers[0])
-        # no DecisionPublished of the 代履行 here: a case stream's publications are read as its penalty
-        # decision's (projections.disclosure), and the case rules judge only that one
+        self._publish(decided, number, f"{self.agency.spec.name}对{masked(b.party)}经催告逾期未清除的{obj}依法"
+                      f"决定代履行（{b.document_no}行政处罚决定）。")
         shown = assessed
         paid = world.wd.add(shown, rint(rng, 1, 5))
         self._insert(paid, 11 * 60, "PaymentRecorded", {

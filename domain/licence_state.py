@@ -149,10 +149,21 @@ def _names(value: object, persons: list[str], organisations: list[str]) -> None:
                 persons.append(item["legal_representative"])
 
 
-def publication_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
-    """The licence stream as PUB-01 and PUB-02 read a publication on it: the applicant (or the
-    holder of a proceeding) as the party, every person and organisation the stream names (the
-    agent, interested parties, those told of a hearing, hearing agents) and its suppressions.
+LICENCE_OPENINGS: Final = {"LicenceApplied": "applicant", "LicenceProceedingOpened": "holder"}
+"""The opening steps of a licence stream and the member naming its party."""
+PARTY_OPENINGS: Final[Mapping[str, Mapping[str, str]]] = {
+    "licence": LICENCE_OPENINGS, "coercion": {"CoercionOpened": "party"}, "inspection": {"InspectionOpened": "object"},
+}
+"""By stream kind (other than a case): the opening steps naming the party a publication is masked against."""
+
+
+def publication_case(stream: str, history: Sequence[Mapping[str, Any]],
+                     openings: Mapping[str, str] = LICENCE_OPENINGS) -> CaseState:
+    """A stream other than a case as PUB-01 and PUB-02 read a publication on it: the party its opening
+    step names (``openings``: step type → member; a licence's applicant or holder by default, a 强制
+    file's ``CoercionOpened.party``, an inspection's ``InspectionOpened.object``), every person and
+    organisation the stream names (the agent, interested parties, those told of a hearing, hearing
+    agents) and its suppressions.
 
     Why a ``CaseState``: the publication gates and the public surfaces judge a text against one
     masking context (``domain.gates.publication.personal_data_context``) whatever the stream's kind.
@@ -164,8 +175,10 @@ def publication_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseS
     for entry in apply_corrections(stream, history):
         data = mapping_of(entry.get("data"))
         kind = entry.get("type")
-        if kind in ("LicenceApplied", "LicenceProceedingOpened") and party is None:
-            party = party_facts(data.get("applicant" if kind == "LicenceApplied" else "holder"))
+        if kind in openings and party is None:
+            party = party_facts(data.get(openings[str(kind)]))
+            if kind not in _PARTIES:  # another kind's opening: its party's names as well
+                _names(data.get(openings[str(kind)]), persons, organisations)
             agency = _text(data.get("agency"))
             _names(mapping_of(data.get("agent")).get("name"), persons, organisations)
         elif kind == "PublicationSuppressed":

@@ -19,7 +19,7 @@ context in ``HistoryRegistry``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -364,3 +364,9 @@ class HistoryRegistry:
         """The officer's standing as of ``at`` (renewals and revocations dated by then)."""
         record: OfficerRecord | None = self._as_of(identity, at, fold_officer)
         return record
+
+    def targeting(self, stream: str) -> Sequence[str]:
+        """The reviews and lawsuits targeting ``stream``: the wrapped context's index
+        (``domain.appeals.TargetIndex``); none when the context keeps no such index."""
+        finder = getattr(self._ctx, "targeting", None)
+        return tuple(finder(stream)) if callable(finder) else ()

@@ -21,6 +21,7 @@ from eventsourcing.persistence import PersistenceError
 
 from domain import identities
 from domain.admission import CALENDAR_SPAN, calendar_for, validate
+from domain.appeals import APPEAL_PREFIXES, target_of
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.errors import StepRefused
@@ -109,6 +110,20 @@ class BatchView:
         if history is None:
             history = self._history[stream] = [e.envelope for e in self.events(stream)]
         return history
+
+    def targeting(self, stream: str) -> list[str]:
+        """The ``review/`` and ``litigation/`` streams whose opening targets a decision of ``stream``
+        (``domain.appeals.TargetIndex``): those stored and those opened earlier in this batch."""
+        openings = {e.stream: e for prefix in APPEAL_PREFIXES for e in self.ledger.store.openings(prefix)}
+        for name, events in self._events.items():
+            if name.startswith(APPEAL_PREFIXES) and events and name not in openings:
+                openings[name] = events[0]
+        out = []
+        for name, event in sorted(openings.items()):
+            found = target_of([event.envelope])
+            if found is not None and found.stream == stream:
+                out.append(name)
+        return out
 
     def calendar(self, year: int) -> WorkingCalendar:
         """The calendar with the notices near ``year``, rebuilt only when a notice was added."""

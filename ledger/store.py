@@ -345,6 +345,31 @@ class EventStore(Application[str]):
         found = self._select(stream, desc=True, limit=1)
         return found[0] if found else None
 
+    def openings(self, prefix: str) -> list[SealedEvent]:
+        """The first event of every stream named ``prefix…`` (e.g. every ``review/`` opening: the
+        decision each targets), read inside this thread's transaction when one is open."""
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        recorder: Any = self.recorder
+        if isinstance(recorder, ChainedSQLiteRecorder):
+            sql = (f"SELECT state FROM {recorder.events_table_name} WHERE originator_id >= ? "
+                   "AND originator_id < ? AND originator_version = 1 ORDER BY originator_id")
+            cursor = getattr(self._local, "cursor", None)
+            if cursor is not None:
+                cursor.execute(sql, (prefix, upper))
+                rows = [bytes(r[0]) for r in cursor.fetchall()]
+            else:
+                with recorder.datastore.transaction(commit=False) as c:
+                    c.execute(sql, (prefix, upper))
+                    rows = [bytes(r[0]) for r in c.fetchall()]
+        else:
+            sql = (f'SELECT state FROM "{recorder.datastore.schema}"."{recorder.events_table_name}" '
+                   "WHERE originator_id >= %s AND originator_id < %s AND originator_version = 1 "
+                   "ORDER BY originator_id")
+            with recorder.datastore.transaction(commit=False) as c:
+                c.execute(sql, (prefix, upper))
+                rows = [bytes(r["state"]) for r in c.fetchall()]
+        return [SealedEvent.from_stored(row) for row in rows]
+
     def notifications(self, start: int = 1, page: int = 1000) -> Iterator[Notification]:
         """Every row in notification order, paged; ids may have gaps."""
         position: int | None = start

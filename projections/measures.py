@@ -268,7 +268,7 @@ def _items(data: Mapping[str, Any]) -> dict[str, SeizedItem]:
     return out
 
 
-def _dispose(found: _Measure, ids: Sequence[object], disposition: str, version: int, day: date) -> None:
+def _dispose(found: _Measure, ids: Sequence[object], disposition: str, version: int | None, day: date) -> None:
     for key in ids:
         item = found.items.get(key) if isinstance(key, str) else None
         if item is not None and (item.disposition in (None, "released")):
@@ -382,6 +382,17 @@ class _Folder:
                 _dispose(found, disposal.get("items") or (), str(disposal.get("disposition") or ""), version,
                          step_day(entry))
 
+    def decided_elsewhere(self, entry: Mapping[str, Any]) -> None:
+        """A ``DecisionMade`` of another stream (a penalty case) whose ``disposes`` names a measure of this
+        stream (``stream``: this one): its items disposed of, on the decision's day (no version of this
+        stream records it)."""
+        for raw in mapping_of(entry.get("data")).get("disposes") or ():
+            disposal = mapping_of(raw)
+            found = self.measures.get(str(disposal.get("measure_id")))
+            if disposal.get("stream") == self.stream and found is not None:
+                _dispose(found, disposal.get("items") or (), str(disposal.get("disposition") or ""), None,
+                         step_day(entry))
+
     # -- enforcement ------------------------------------------------------------------
 
     def enforcement_decided(self, entry: Mapping[str, Any], data: Mapping[str, Any], version: int) -> None:
@@ -432,15 +443,21 @@ _HANDLERS: Final[dict[str, Callable[[_Folder, Mapping[str, Any], Mapping[str, An
 
 def fold_records(stream: str, history: Sequence[Mapping[str, Any]], *, config: Config, calendar: WorkingCalendar,
                  agency: str | None = None, agency_as_of: ItemLookup | None = None,
-                 item: str | None = None) -> CoercionRecords:
+                 item: str | None = None, elsewhere: Sequence[Mapping[str, Any]] = ()) -> CoercionRecords:
     """The measures and enforcement of ``history`` (the stream's steps, corrections applied, version
     order) and their limits. ``agency_as_of`` gives the acting ``agency``'s published coercion item as of
-    the measure (its ``coercion.max_days`` win, COE-07); ``item`` the one ``CoercionOpened`` names."""
+    the measure (its ``coercion.max_days`` win, COE-07); ``item`` the one ``CoercionOpened`` names.
+    ``elsewhere``: the ``DecisionMade`` steps of other streams whose ``disposes`` name this stream's
+    measures (a ``coercion/`` measure disposed of by the penalty case's decision, 第27条), applied
+    after the stream's own steps, in time order."""
     folder = _Folder(stream)
     positions: dict[int, int] = {}
     for position, entry in enumerate(history):
         folder.step(position, entry)
         positions[_version(entry, position)] = position
+    for entry in sorted(elsewhere, key=step_time):
+        if entry.get("type") == "DecisionMade":
+            folder.decided_elsewhere(entry)
     measures = []
     limits: list[Limit] = []
     for measure_id, found in folder.measures.items():

@@ -68,9 +68,10 @@ def test_each_defect_fires_exactly_its_rule(defect: Defect) -> None:
 
 def test_every_rule_of_the_book_has_a_defect_test() -> None:
     wanted = {f"COE-{n:02d}" for n in range(1, 14)} | {f"ENF-{n:02d}" for n in range(1, 12)} | {
-        "TS-03", "TS-05", "TS-06", "PUB-06", "PUB-07", "EVAL-10"}
+        "TS-02", "TS-03", "TS-05", "TS-06", "TS-07", "TS-08", "PUB-06", "PUB-07", "EVAL-10", "PEN-27", "PEN-29"}
     assert set(COERCION_RULES) == wanted
-    assert {d.rule for d in DEFECTS} == wanted - {"COE-13"}  # COE-13: test_seized_property_goes_with_a_transfer
+    # COE-13: test_seized_property_goes_with_a_transfer; PEN-27: test_pen27_the_surcharge_on_a_coercion_file
+    assert {d.rule for d in DEFECTS} == wanted - {"COE-13", "PEN-27"}
 
 
 def test_the_briefs_defects_are_all_tabled() -> None:
@@ -79,7 +80,8 @@ def test_the_briefs_defects_are_all_tabled() -> None:
 
 
 def test_no_penalty_rule_judges_a_coercion_file_and_the_case_book_has_no_coe_or_enf() -> None:
-    assert not {r for r in COERCION_RULES if r.startswith("PEN-")}
+    """Beyond PEN-27 and PEN-29, which rules.md reuses on every stream ("Reused on these streams")."""
+    assert {r for r in COERCION_RULES if r.startswith("PEN-")} == {"PEN-27", "PEN-29"}
     assert not {r for r in RULES if r.startswith(("COE-", "ENF-"))}
     ev = run(edit(standalone(), "SeizureImposed", put("officers", [OFFICER_1, EXPIRED])))
     assert not {r for r in ev.rules() if r.startswith("PEN-")}
@@ -177,7 +179,7 @@ def test_pen04_and_pen05_leave_a_cases_measure_to_coe02_and_coe05() -> None:
     ev = run(_case_with_seizure(officers=[OFFICER_1, EXPIRED]))
     assert {"COE-02", "PEN-39", "EVAL-01"} == fired(ev) and "PEN-04" not in fired(ev)
     ev = run(_case_with_seizure(credentials_shown=False))
-    assert fired(ev) == {"COE-05"}
+    assert fired(ev) == {"COE-05", "TS-02"}, "TS-02 may accompany COE-05 (rules.md)"
 
 
 def test_pen03_does_not_count_an_emergency_measure_before_registration() -> None:

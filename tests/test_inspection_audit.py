@@ -49,7 +49,7 @@ def _rules(stream: str, *edits: object, as_of: date = date(2026, 12, 31), **kwar
 
 
 def test_the_book_holds_every_ins_rule_with_its_paths() -> None:
-    assert {f"INS-{n:02d}" for n in range(1, 12)} | {"TS-03", "EVAL-11"} == set(INSPECTION_RULES)
+    assert {f"INS-{n:02d}" for n in range(1, 12)} | {"TS-02", "TS-03", "PUB-06", "EVAL-11"} == set(INSPECTION_RULES)
     assert all(r.paths <= ALL_INSPECTION_PATHS for r in INSPECTION_RULES.values())
     assert not {r for r in INSPECTION_RULES if r.startswith("PEN-")}
 

@@ -1,6 +1,8 @@
-"""The other families' rules on a ``coercion/`` file: TS-03 (事后公开 within 20 WD), PUB-06 and PUB-07
+"""The other families' rules on a ``coercion/`` file: TS-02 (credentials shown at every step that records
+it), TS-03 (事后公开 within 20 WD), TS-07/TS-08 (the written records and their files), PUB-06 and PUB-07
 (what a coercion or enforcement record publishes, its withdrawal), TS-05/TS-06 (audio-video of a
-seizure, a demolition and other enforcement), EVAL-10 (the documents of a 强制 file).
+seizure, a demolition and other enforcement), PEN-27 (the 加处罚款 computed on the amounts the file
+demands or collects) and PEN-29 (every application to the court), EVAL-10 (the documents of a 强制 file).
 
 A penalty case with a measure keeps its own TS, PUB and EVAL-04 rules (``audit.rules.ts``, ``pub``,
 ``evaluation``): these judge ``coercion/`` streams only (``CoercionSubject.stand_alone``).
@@ -8,7 +10,8 @@ A penalty case with a measure keeps its own TS, PUB and EVAL-04 rules (``audit.r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 from typing import Final
 
 from audit.coercion_rulebook import (
@@ -20,11 +23,17 @@ from audit.coercion_rulebook import (
     CoercionSubject,
     coercion_rule,
 )
+from audit.facts import RawStep, StreamFacts, day_of
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import Hit, refs
 from audit.rules.coe import Part
 from audit.rules.common import combine, is_doc
-from domain.config import COERCION_LAW, DOC_118
+from audit.rules.pen_sanction import court_application_parts, court_window
+from audit.rules.records import credentials_hit, hash_clash_hit, record_parts
+from domain.casestate import amount_of, parse_penalties
+from domain.config import COERCION_LAW, DOC_118, LAW
+from domain.money import yuan
+from projections.measures import MeasureRecord
 
 _CONCLUSIONS: Final = {"confiscated": "没收", "destroyed": "销毁", "transferred_to_judicial": "移送",
                        "auctioned_for_fine": "拍卖", "released": "解除", "returned": "解除"}
@@ -43,6 +52,94 @@ def ts03(s: CoercionSubject) -> Hit | None:
         return None
     return s.deadline_hit("TS-03", refs([*s.measure_at.values(), *s.facts.all("EnforcementDecided",
                                                                               "SubstituteDecisionServed")]))
+
+
+@coercion_rule("TS-02", "事中公示：未出示执法证件", MINOR, f"{DOC_118}；{LAW}第五十五条", ALL_COERCION_PATHS)
+def ts02(s: CoercionSubject) -> Hit | None:
+    """Every step with ``credentials_shown`` (查封、扣押、冻结、强制执行): the credential shown."""
+    return credentials_hit(s.facts) if s.stand_alone else None
+
+
+@coercion_rule("TS-07", "文字记录不完整", MINOR, f"{DOC_118}（完善文字记录）", ALL_COERCION_PATHS)
+def ts07(s: CoercionSubject) -> Hit | None:
+    return combine(record_parts(s.facts), MINOR) if s.stand_alone else None
+
+
+@coercion_rule("TS-08", "记录归档与完整性", MINOR, f"{DOC_118}（严格记录归档）", ALL_COERCION_PATHS)
+def ts08(s: CoercionSubject) -> Hit | None:
+    return hash_clash_hit(s.facts) if s.stand_alone else None
+
+
+def _enforced(s: CoercionSubject) -> Mapping[str, object]:
+    opened = s.facts.first("CoercionOpened")
+    decision = opened.get("decision") if opened is not None else None
+    return decision if isinstance(decision, Mapping) else {}
+
+
+def _principal(s: CoercionSubject) -> tuple[int, date] | None:
+    """The fine of the decision this file enforces and the last day to pay it: from the linked stream
+    that made it (``CoercionOpened.decision.stream``: its ``DecisionMade``), paid within
+    ``payment_due_days`` (15 ND by default) of ``served_on``."""
+    enforced = _enforced(s)
+    served = day_of(enforced.get("served_on"))
+    linked = s.linked.get(str(enforced.get("stream")))
+    if served is None or linked is None:
+        return None
+    number = enforced.get("document_no")
+    for decided in linked.all("DecisionMade"):
+        if number and decided.get("document_no") not in (None, number):
+            continue
+        fine = amount_of(parse_penalties(decided.get("penalties")), "fine")
+        if not fine:
+            return None
+        days = decided.get("payment_due_days")
+        return fine, served + timedelta(days=days if isinstance(days, int) else s.config.payment.due_nd)
+    return None
+
+
+_AMOUNTS: Final = (("PaymentDemanded", "served_at"), ("PaymentRecorded", "paid_at"), ("TransferOrdered", None))
+
+
+@coercion_rule("PEN-27", "加处罚款计算错误", MAJOR, f"{COERCION_LAW}第四十五条；{LAW}第七十二条第一款第一项",
+               ENFORCEMENTS)
+def pen27(s: CoercionSubject) -> Hit | None:
+    """The 加处罚款 a 强制 file demands, collects or transfers: at most the fine × 3 % for each day after
+    the payment period, and never more than the fine itself (第45条第2款)."""
+    if not s.stand_alone:
+        return None
+    found = _principal(s)
+    if found is None:
+        return None
+    fine, due = found
+    rate = s.config.payment.surcharge_percent_per_day
+    parts: list[Part] = []
+    for step_type, member in _AMOUNTS:
+        for st in s.facts.all(step_type):
+            amount = st.get("amount_fen")
+            if not isinstance(amount, int):
+                continue
+            on = st.day_of(member) if member else st.day
+            overdue = max(0, (on - due).days)
+            cap = fine + min(fine, fine * rate * overdue // 100)
+            if amount > cap:
+                parts.append((MAJOR, f"{on} 的金额 {yuan(amount)} 超过罚款 {yuan(fine)} 加逾期 {overdue} 日依法可加处的"
+                                     f"罚款（每日 {rate}%，以罚款数额为限），至多 {yuan(cap)}", st))
+    return combine(parts)
+
+
+@coercion_rule("PEN-29", "申请法院强制执行不合法", MAJOR, f"{COERCION_LAW}第五十三条、第五十四条", ALL_COERCION_PATHS)
+def pen29(s: CoercionSubject) -> Hit | None:
+    """Every application to the court on a 强制 file: 催告 first, 10 WD before; after the remedy periods
+    of the decision enforced (from ``CoercionOpened.decision.served_on``) and within 3 months."""
+    if not s.stand_alone:
+        return None
+    served = day_of(_enforced(s).get("served_on"))
+    window = court_window(s.ctx.calendar, s.config, served) if served is not None else None
+    parts: list[Part] = []
+    for applied in s.facts.all("CourtEnforcementApplied"):
+        demands = s.facts.before(applied.position, "PaymentDemanded", "PerformanceDemanded")
+        parts += court_application_parts(applied, demands, window, s.ctx.calendar, s.config)
+    return combine(parts)
 
 
 @coercion_rule("TS-05", "查封扣押、强制拆除未全程音像记录", MAJOR, f"{DOC_118}（规范音像记录）", (*SEIZURES, OWN_POWER))
@@ -106,39 +203,58 @@ def pub07(s: CoercionSubject) -> Hit | None:
     return s.deadline_hit("PUB-07", refs([*s.facts.all("DecisionCorrected"), *s.facts.all("DecisionPublished")]))
 
 
-def _measure_parts(s: CoercionSubject) -> list[Part]:
+def measure_document_parts(facts: StreamFacts, measures: Iterable[MeasureRecord], *, item: Callable[[int], str],
+                           vetoes: bool, concluded: bool) -> list[Part]:
+    """The mandatory documents of each measure (EVAL-10 on a 强制 file, EVAL-04 item 7 on a penalty case):
+    the 审批表 (or the emergency report and approval), the 现场笔录, the 决定书 and 清单 (a freezing's
+    决定书), the 延长 and 解除 decisions, the 退还清单, the 处理决定 — and, once the file is concluded,
+    a 解除 or 处理 document for every measure. ``item(n)`` names EVAL-10's item ``n`` in the file's own
+    catalogue; ``vetoes``: a missing approval or decision and list is BLOCKER (EVAL-10), else MAJOR."""
     parts: list[Part] = []
-    for m in s.records.measures:
-        opened = s.measure_at.get(m.measure_id)
-        approvals = [a for a in s.facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
+    grave = BLOCKER if vetoes else MAJOR
+    opened_at: dict[str, RawStep] = {}
+    for found in facts.all("SeizureImposed", "FreezeImposed"):
+        opened_at.setdefault(str(found.get("measure_id")), found)
+    for m in measures:
+        opened = opened_at.get(m.measure_id)
+        approvals = [a for a in facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
         if not [a for a in approvals if is_doc(a.get("document"))]:
             what = "紧急情况报告及补办批准" if m.emergency else "实施行政强制措施审批表"
-            parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少{what}（第4项）", opened))
+            parts.append((grave, f"措施 {m.measure_id} 卷内缺少{what}（{item(4)}）", opened))
         if opened is not None and not is_doc(opened.get("record")):
-            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少现场笔录（第5项）", opened))
+            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少现场笔录（{item(5)}）", opened))
         if opened is not None and opened.type == "SeizureImposed":
             decision = opened.get("decision") if isinstance(opened.get("decision"), Mapping) else {}
             if not is_doc(decision.get("document")) or not is_doc(opened.get("list")):
-                parts.append((BLOCKER, f"措施 {m.measure_id} 卷内缺少查封（扣押）决定书或清单（第6项）", opened))
+                parts.append((grave, f"措施 {m.measure_id} 卷内缺少查封（扣押）决定书或清单（{item(6)}）", opened))
         if m.measure == "freeze" and opened is not None:
-            served = [x for x in s.facts.all("FreezeDecisionServed") if x.get("measure_id") == m.measure_id]
+            served = [x for x in facts.all("FreezeDecisionServed") if x.get("measure_id") == m.measure_id]
             decision = served[0].get("decision") if served and isinstance(served[0].get("decision"), Mapping) else {}
             if not served or not is_doc(decision.get("document")):
-                parts.append((MAJOR, f"冻结 {m.measure_id} 卷内缺少冻结决定书（第7项）", opened))
-        for ext in (x for x in s.facts.all("CoercionExtended") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"冻结 {m.measure_id} 卷内缺少冻结决定书（{item(7)}）", opened))
+        for ext in (x for x in facts.all("CoercionExtended") if x.get("measure_id") == m.measure_id):
             if not is_doc(ext.get("notice")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少延长决定书（第9项）", ext))
-        for rel in (x for x in s.facts.all("CoercionReleased") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少延长决定书（{item(9)}）", ext))
+        released = [x for x in facts.all("CoercionReleased") if x.get("measure_id") == m.measure_id]
+        for rel in released:
             if not is_doc(rel.get("document")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书（第11项）", rel))
-        for ret in (x for x in s.facts.all("SeizedItemsReturned") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书（{item(11)}）", rel))
+        for ret in (x for x in facts.all("SeizedItemsReturned") if x.get("measure_id") == m.measure_id):
             if not is_doc(ret.get("receipt")):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少退还清单（第11项）", ret))
-        for disp in (x for x in s.facts.all("SeizureDisposed") if x.get("measure_id") == m.measure_id):
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少退还清单（{item(11)}）", ret))
+        disposed = [x for x in facts.all("SeizureDisposed") if x.get("measure_id") == m.measure_id]
+        for disp in disposed:
             decision = disp.get("decision") if isinstance(disp.get("decision"), Mapping) else {}
             if not is_doc(disp.get("document")) and not decision.get("document_no"):
-                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少处理决定（第10项）", disp))
+                parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少处理决定（{item(10)}）", disp))
+        if concluded and m.ended_on is None and not released and not disposed:
+            parts.append((MAJOR, f"措施 {m.measure_id} 卷内缺少解除决定书或处理决定（{item(10)}、{item(11)}）", opened))
     return parts
+
+
+def _measure_parts(s: CoercionSubject) -> list[Part]:
+    return measure_document_parts(s.facts, s.records.measures, item=lambda n: f"第{n}项", vetoes=True,
+                                  concluded=s.concluded)
 
 
 def _enforcement_parts(s: CoercionSubject) -> list[Part]:

@@ -10,6 +10,7 @@ from typing import Final
 from audit.facts import RawStep
 from audit.model import BLOCKER, MAJOR, MINOR
 from audit.rulebook import GENERAL, NO_PENALTY, SUMMARY, TRANSFER, Hit, Subject, refs, rule
+from audit.rules.coe_file import measure_document_parts
 from audit.rules.common import (
     GEN_NP_TR,
     combine,
@@ -65,6 +66,10 @@ def eval04(s: Subject) -> Hit | None:
             if _missing(step, (name,)):
                 severity = BLOCKER if (step_type, name) in veto else MAJOR
                 parts.append((severity, f"缺少{title}（{step.day} {step_type}）", step))
+    # Item 7 (extended): each measure on the case stream, its mandatory documents (MAJOR: the case's
+    # vetoes stay items 4, 9 and 15).
+    parts += measure_document_parts(s.facts, s.file.measures, item=lambda _: "第7项", vetoes=False,
+                                    concluded=s.file.concluded)
     return combine(parts)
 
 

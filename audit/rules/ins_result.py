@@ -1,4 +1,5 @@
-"""行政检查 rules from the result on (INS-07 to INS-11), TS-03 on inspection results (事后公开) and
+"""行政检查 rules from the result on (INS-07 to INS-11), TS-02 (credentials shown at every step that
+records it), TS-03 and PUB-06 on inspection results (事后公开: when, and what the record says) and
 EVAL-11 (the documents of a 检查 file), over the inspection file and its spot-check task.
 
 INS-10 and TS-03 read one deadline, the file's (``domain.inspection_limits``: 20 WD from the
@@ -16,6 +17,7 @@ from audit.model import MAJOR, MINOR
 from audit.rulebook import Hit, refs
 from audit.rules.common import combine, is_doc
 from audit.rules.ins import OPTIMISATION, PENALTY_LAW, WUHAN, Part
+from audit.rules.records import credentials_hit
 from domain.config import DOC_118, LICENSING_LAW
 from domain.reading import mapping_of
 
@@ -131,6 +133,48 @@ def ts03(s: InspectionSubject) -> Hit | None:
     """The inspection side of TS-03: the result within 20 WD of the conclusion (accompanies INS-10)."""
     return s.deadline_hit("INS-10", refs([s.facts.first("InspectionConcluded"),
                                           *s.facts.all("DecisionPublished")]))
+
+
+@inspection_rule("TS-02", "事中公示：未出示执法证件", MINOR, f"{DOC_118}；{PENALTY_LAW}第五十五条", FILES)
+def ts02(s: InspectionSubject) -> Hit | None:
+    """Every step with ``credentials_shown`` (询问, 现场检查, 整改复查): the credential shown (may
+    accompany INS-05)."""
+    return credentials_hit(s.facts)
+
+
+_RESULT_WORDS: Final = {
+    "compliant": ("未发现问题",), "corrected_on_spot": ("当场改正", "当场整改", "责令改正"),
+    "correction_ordered": ("责令改正",), "violation_found": ("发现问题", "违法", "已移送立案"),
+    "unreachable": ("无法联系",),
+}
+"""How a published record states each result (PUB-06: 未发现问题, 责令改正, 已移送立案, 无法联系)."""
+
+
+@inspection_rule("PUB-06", "公开的检查信息不完整", MAJOR,
+                 f"{DOC_118}（执法机关、执法对象、执法类别、执法结论）；{OPTIMISATION}", FILES)
+def pub06(s: InspectionSubject) -> Hit | None:
+    """A published inspection result names the agency, the object (an organisation by name; a person is
+    masked, PUB-01), the item checked and the result (已移送立案 when referred to a case)."""
+    f = s.file
+    concluded = s.facts.first("InspectionConcluded")
+    if f is None or concluded is None:
+        return None
+    agency = s.ctx.registry.agency_as_of(f.agency, concluded.at) if f.agency else None
+    result = str(concluded.get("result"))
+    words = ("已移送立案",) if any(r.to == "case" for r in f.referrals) else _RESULT_WORDS.get(result, ())
+    parts: list[Part] = []
+    for published in s.facts.after(concluded.position, "DecisionPublished"):
+        text = str(published.get("text") or "")
+        missing = [label for ok, label in (
+            (agency is None or not agency.name or agency.name in text, "执法机关"),
+            (f.party is None or f.party.kind != "organisation" or not f.party.name or f.party.name in text,
+             "检查对象"),
+            (s.item is None or not s.item.name or s.item.name in text, "检查事项"),
+            (not words or any(w in text for w in words), f"检查结论（{'、'.join(words)}）"),
+        ) if not ok]
+        if missing:
+            parts.append((MAJOR, f"{published.day} 公开的检查结果缺少" + "、".join(missing), published))
+    return combine(parts)
 
 
 @inspection_rule("INS-11", "抽查计划未备案或未公布", MINOR, f"{WUHAN}第十四条；{DOC_118}（事前公开）", (DRAWN, TASK))

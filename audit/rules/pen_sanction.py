@@ -5,7 +5,7 @@ enforcement (PEN-25 to PEN-29), the summary procedure and the penalty's range
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -28,12 +28,13 @@ from audit.rules.common import (
     penalty_name,
     review_required,
 )
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, parse_penalties
 from domain.config import (
     COERCION_LAW,
     LAW,
     TRANSFER_RULE,
+    Config,
     effective_first_violation_months,
 )
 from domain.money import yuan
@@ -107,29 +108,44 @@ def pen28(s: Subject) -> Hit | None:
     return combine(parts, MINOR)
 
 
+def court_application_parts(applied: RawStep, demands: Sequence[RawStep], window: tuple[date, date] | None,
+                            calendar: WorkingCalendar, config: Config) -> list[tuple[str, str, RawStep | None]]:
+    """PEN-29 on one application to the court, on any stream (rules.md: "every application to the
+    court"): a written 催告 served first (the last of ``demands``), at least 10 WD before; filed after the
+    remedy periods lapse and within 3 months after (``window``: the lapse and the last day)."""
+    parts: list[tuple[str, str, RawStep | None]] = []
+    on = applied.day_of("applied_at")
+    if not demands:
+        parts.append((MAJOR, f"{on} 申请法院强制执行前未书面催告当事人履行", applied))
+    else:
+        demanded = demands[-1].day_of("served_at")
+        ready = calendar.add_working_days(demanded, config.payment.demand_to_court_wd)
+        if not ready.provisional and on < ready.due:
+            parts.append((MAJOR, f"催告书于 {demanded} 送达，{on} 即申请强制执行，未满 "
+                                 f"{config.payment.demand_to_court_wd} 个工作日", applied))
+    if window is not None:
+        lapse, last = window
+        if on <= lapse:
+            parts.append((MAJOR, f"{on} 申请强制执行时当事人的起诉期限（至 {lapse}）尚未届满", applied))
+        elif on > last:
+            parts.append((MAJOR, f"{on} 才申请强制执行，超过复议、诉讼期限届满后 "
+                                 f"{config.payment.court_application_months} 个月（{last}）", applied))
+    return parts
+
+
+def court_window(calendar: WorkingCalendar, config: Config, served_on: date) -> tuple[date, date]:
+    """When the party's remedy periods lapse (6 months from service) and the last day to apply (3 months on)."""
+    lapse = calendar.add_months(served_on, config.litigation.filing_months).due
+    return lapse, calendar.add_months(lapse, config.payment.court_application_months).due
+
+
 @rule("PEN-29", "申请法院强制执行不合法", MAJOR, f"{COERCION_LAW}第五十三条、第五十四条", GEN)
 def pen29(s: Subject) -> Hit | None:
     parts: list[tuple[str, str, RawStep | None]] = []
     served = s.file.served_at
     for applied in s.facts.all("CourtEnforcementApplied"):
-        on = applied.day_of("applied_at")
         demands = s.facts.before(applied.position, "PaymentDemanded")
-        if not demands:
-            parts.append((MAJOR, f"{on} 申请法院强制执行前未书面催告当事人履行", applied))
-        else:
-            demanded = demands[-1].day_of("served_at")
-            ready = s.ctx.calendar.add_working_days(demanded, s.config.payment.demand_to_court_wd)
-            if not ready.provisional and on < ready.due:
-                parts.append((MAJOR, f"催告书于 {demanded} 送达，{on} 即申请强制执行，未满 "
-                                     f"{s.config.payment.demand_to_court_wd} 个工作日", applied))
-        bounds = _court_window(s, served)
-        if bounds is not None:
-            lapse, last = bounds
-            if on <= lapse:
-                parts.append((MAJOR, f"{on} 申请强制执行时当事人的起诉期限（至 {lapse}）尚未届满", applied))
-            elif on > last:
-                parts.append((MAJOR, f"{on} 才申请强制执行，超过复议、诉讼期限届满后 "
-                                     f"{s.config.payment.court_application_months} 个月（{last}）", applied))
+        parts += court_application_parts(applied, demands, _court_window(s, served), s.ctx.calendar, s.config)
     # The fine still unpaid and no application at all within the months after the periods lapsed.
     unapplied = [b for b in s.breaches("PEN-29") if b.kind == "missed" or (b.kind == "provisional"
                                                                             and b.deadline.done_on is None)]
@@ -147,8 +163,7 @@ def _court_window(s: Subject, served: datetime | None) -> tuple[date, date] | No
         return court.start, court.due.due
     if served is None:
         return None
-    lapse = s.ctx.calendar.add_months(served.astimezone(SHANGHAI).date(), s.config.litigation.filing_months).due
-    return lapse, s.ctx.calendar.add_months(lapse, s.config.payment.court_application_months).due
+    return court_window(s.ctx.calendar, s.config, served.astimezone(SHANGHAI).date())
 
 
 def _fine_range(item: Any) -> tuple[int | None, int | None]:

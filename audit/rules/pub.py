@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from audit.facts import RawStep, text_of
@@ -38,15 +39,34 @@ def pub02(s: Subject) -> Hit | None:
 
 @rule("PUB-03", "公开内容与决定书不一致", MAJOR, "《市场监督管理行政处罚信息公示规定》第七条（参照）")
 def pub03(s: Subject) -> Hit | None:
+    """Each publication carries the number of the decision it publishes: the one it states
+    (``DecisionPublished.document_no``: a measure's or an enforcement decision recorded on the case),
+    else the penalty decision's; a stated number must be one of the case's decisions."""
     decision = s.decision
-    number = text_of(decision.data.get("document_no") or decision.data.get("form_no")) if decision else None
-    if number is None:
-        return None
-    wrong = [p for p in s.facts.all("DecisionPublished", "PublicationCorrected")
-             if isinstance(p.data.get("text"), str) and number not in p.data["text"]]
-    if not wrong:
-        return None
-    return Hit(f"公开的决定信息未载明决定书文号 {number}，无法与送达的决定书对应", refs(wrong))
+    penalty = text_of(decision.data.get("document_no") or decision.data.get("form_no")) if decision else None
+    known = {penalty, *_decision_numbers(s)} - {None}
+    parts: list[tuple[str, str, RawStep | None]] = []
+    for p in s.facts.all("DecisionPublished", "PublicationCorrected"):
+        stated = text_of(p.data.get("document_no"))
+        number = stated or penalty
+        text = p.data.get("text")
+        if stated is not None and stated not in known:
+            parts.append((MAJOR, f"公开所载文号 {stated} 不是本案作出的决定", p))
+        elif number is not None and isinstance(text, str) and number not in text:
+            parts.append((MAJOR, f"公开的决定信息未载明决定书文号 {number}，无法与送达的决定书对应", p))
+    return combine(parts)
+
+
+def _decision_numbers(s: Subject) -> list[str | None]:
+    """The numbers of the other decisions recorded on the case: its measures', extensions', releases'
+    and enforcement decisions'."""
+    out: list[str | None] = []
+    for st in s.facts.all("SeizureImposed", "FreezeDecisionServed"):
+        decision = st.data.get("decision")
+        out.append(text_of(decision.get("document_no")) if isinstance(decision, Mapping) else None)
+    for st in s.facts.all("CoercionExtended", "CoercionReleased", "EnforcementDecided", "SubstituteDecisionServed"):
+        out.append(text_of(st.data.get("document_no")))
+    return out
 
 
 @rule("PUB-04", "公示期限", MAJOR, "国家发展改革委令第58号")

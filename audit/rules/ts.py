@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from audit.facts import RawStep, text_of
 from audit.model import MAJOR, MINOR
-from audit.rulebook import GENERAL, Hit, Subject, refs, rule
+from audit.rulebook import GENERAL, Hit, Subject, breach_hit, refs, rule
 from audit.rules.common import (
     GEN_NP_TR,
     combine,
     is_doc,
 )
+from audit.rules.records import credentials_hit
 from domain.config import (
     DOC_118,
     LAW,
@@ -21,16 +22,20 @@ from domain.config import (
 
 @rule("TS-02", "事中公示：未出示执法证件", MINOR, f"{DOC_118}；{LAW}第五十五条")
 def ts02(s: Subject) -> Hit | None:
-    bad = [st for st in s.facts.all("InquiryRecorded", "InspectionRecorded", "SummaryDecisionMade")
-           if st.data.get("credentials_shown") is not True]
-    if not bad:
-        return None
-    return Hit("现场执法未出示执法证件：" + "、".join(str(b.day) for b in bad), refs(bad), severity=MAJOR)
+    """Every step of the case with ``credentials_shown``: 询问, 检查, 当场处罚, and the measures and
+    enforcement recorded on it (rules.md TS-02 reused: "every step with ``credentials_shown``")."""
+    return credentials_hit(s.facts)
 
 
 @rule("TS-03", "事后公开不及时", MAJOR, f"{DOC_118}", (GENERAL,), publication=True)
 def ts03(s: Subject) -> Hit | None:
-    return s.deadline_hit("PEN-40", refs([s.decision]))
+    """The penalty decision within 7 WD (PEN-40's deadline) and, in the same finding, each measure and
+    enforcement decision recorded on the case within 20 WD (TS-03 extended; the case file's ``TS-03``
+    deadlines, one per measure or decision, each named in the message)."""
+    found = [*s.breaches("PEN-40"), *s.breaches("TS-03")]
+    concerned = [s.decision, *s.facts.all("SeizureImposed", "FreezeImposed", "EnforcementDecided",
+                                          "SubstituteDecisionServed")] if s.breaches("TS-03") else [s.decision]
+    return breach_hit(found, refs(concerned))
 
 
 @rule("TS-06", "容易引发争议的环节未音像记录", MINOR, f"{DOC_118}（规范音像记录）", GEN_NP_TR)

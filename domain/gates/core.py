@@ -45,7 +45,7 @@ from domain.config import Config, Thresholds, effective_thresholds
 from domain.errors import StepRefused
 from domain.fields import StreamKind
 from domain.inspection_state import fold_inspection, fold_spotcheck, opening_members
-from domain.licence_state import LicenceState, fold_licence, publication_case
+from domain.licence_state import PARTY_OPENINGS, LicenceState, fold_licence, publication_case
 from domain.registry import AgencyState, HistoryRegistry, OfficerRecord
 from domain.step import Step
 from domain.step_types import StepType, step_types_of
@@ -91,6 +91,12 @@ class GateContext(Context, Protocol):
     def officer_as_of(self, identity: str, at: datetime) -> OfficerRecord | None:
         """The officer stream folded over its registration and the steps with ``at`` ≤ ``at``:
         agency, roles, credential number, validity and revocation, legal qualification."""
+        ...
+
+    def targeting(self, stream: str) -> Sequence[str]:
+        """The ``review/`` and ``litigation/`` streams whose opening targets a decision of ``stream``
+        (``domain.appeals.TargetIndex``), as recorded: ENF-05 reads them (their steps through
+        ``history``, judged as of the step)."""
         ...
 
 
@@ -255,19 +261,22 @@ def _complaint_stream(step: Step, ctx: GateContext) -> _Stream:
 
 
 def _coercion_stream(step: Step, ctx: GateContext) -> _Stream:
-    """A ``coercion/`` stream acts for the agency of its ``CoercionOpened``."""
-    state = fold_coercion(step.stream, ctx.history(step.stream))
-    return _Stream(fold_case(step.stream, []), state.agency)
+    """A ``coercion/`` stream acts for the agency of its ``CoercionOpened``; its party is the one PUB-01
+    and PUB-02 mask a publication against."""
+    history = ctx.history(step.stream)
+    state = fold_coercion(step.stream, history)
+    return _Stream(publication_case(step.stream, history, PARTY_OPENINGS["coercion"]), state.agency)
 
 
 def _inspection_stream(step: Step, ctx: GateContext) -> _Stream:
     """An ``inspection/`` stream acts for the agency of its ``InspectionOpened`` — the step itself when
     it is the opening one."""
-    state = fold_inspection(step.stream, ctx.history(step.stream))
+    history = ctx.history(step.stream)
+    state = fold_inspection(step.stream, history)
     agency = state.agency
     if agency is None and step.type == "InspectionOpened":
         agency = opening_members(step.data)["agency"]
-    return _Stream(fold_case(step.stream, []), agency)
+    return _Stream(publication_case(step.stream, history, PARTY_OPENINGS["inspection"]), agency)
 
 
 def _spotcheck_stream(step: Step, ctx: GateContext) -> _Stream:

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from domain.calendar import Deadline
+from domain.appeals import DecisionRef, remedy_state, target_of
+from domain.calendar import Deadline, shanghai_date
 from domain.coercion_state import fold_coercion
 from domain.config import COERCION_LAW
 from domain.enforcement_limits import demand_passed, demands, forbidden_parts
@@ -116,17 +117,62 @@ def _remedies_open(j: Judged, served: date) -> str | None:
     return None
 
 
+def _enforced_decision(j: Judged, history: Sequence[Mapping[str, Any]]) -> DecisionRef:
+    """The decision a demolition enforces: the stream that made it (``CoercionOpened.decision.stream``
+    on a ``coercion/`` stream, else this stream) and its number (the enforcement decision's
+    ``decision_no``, else ``CoercionOpened.decision.document_no``)."""
+    carried = j.step.data.get("decision_no")
+    number: object = None
+    for entry in history:
+        data = mapping_of(entry.get("data"))
+        if entry.get("type") == "EnforcementDecided" and data.get("document_no") == carried:
+            number = data.get("decision_no")
+    opened = next((mapping_of(mapping_of(e.get("data")).get("decision")) for e in history
+                   if e.get("type") == "CoercionOpened"), {})
+    stream = opened.get("stream")
+    number = number or opened.get("document_no")
+    return DecisionRef(stream if isinstance(stream, str) and stream else j.step.stream,
+                       number if isinstance(number, str) and number else None)
+
+
+def _remedies_against(j: Judged, decision: DecisionRef) -> str | None:
+    """A review or lawsuit against ``decision`` pending when the demolition began (``started_at``, else
+    the step's ``at``), or one that overturned it, as recorded by then (the streams that target it:
+    ``GateContext.targeting``)."""
+    began = _instant(j.step.data.get("started_at")) or j.step.at
+    streams = dict.fromkeys([*j.ctx.targeting(decision.stream), *j.ctx.targeting(j.step.stream)])
+    for stream in streams:
+        target = target_of(j.ctx.history(stream))
+        if target is None or (decision.document_no and target.document_no
+                              and target.document_no != decision.document_no):
+            continue
+        state = remedy_state(stream, j.ctx.history(stream), began, shanghai_date(began),
+                             j.config.litigation.appeal_days)
+        if state is None:
+            continue
+        if state.pending:
+            return (f"当事人对被执行决定 {decision.document_no or decision.stream} 于 {state.filed_on} 提起的"
+                    f"{state.kind}（{stream}）尚未终结，不得强制拆除（第四十四条）")
+        if state.overturned is not None:
+            return (f"被执行决定 {decision.document_no or decision.stream} 已在{state.kind}（{stream}）中被"
+                    f"{state.overturned}，不得强制拆除（第四十四条）")
+    return None
+
+
 @gate("ENF-05", "强制拆除前未公告或复议、诉讼期限未届满", f"{COERCION_LAW}第四十四条", CARRIED_OUT, COERCIONS)
 def _demolition(j: Judged) -> str | None:
-    """A demolition: a 公告 whose ``due`` has passed, and the 复议 (60 ND) and 诉讼 (6 months) periods of
-    the decision enforced lapsed since its service. Reviews and lawsuits pending against it are the
-    audit's (their streams are not reachable from this one)."""
+    """A demolition: a 公告 whose ``due`` has passed; no review or lawsuit against the decision enforced
+    pending at the step, none that overturned it (the streams targeting it, as recorded by the step's
+    ``at``); and its 复议 (60 ND) and 诉讼 (6 months) periods lapsed since its service."""
     if j.step.data.get("enforcement_method") != "demolition":
         return None
     history = j.ctx.history(j.step.stream)
     dues = fold_coercion(j.step.stream, history).demolition_dues
     if not any(due is not None and j.day > due for due in dues):
         return "强制拆除前应予公告并限期当事人自行拆除，且公告期限已届满（DemolitionNoticePublished）"
+    against = _remedies_against(j, _enforced_decision(j, history))
+    if against is not None:
+        return against
     served = _enforced_decision_served(j, history)
     if served is None:
         return "找不到被执行决定的送达记录，不能确认复议、诉讼期限已届满"

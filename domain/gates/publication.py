@@ -10,7 +10,7 @@ from domain.casestate import CaseState, fold_case
 from domain.config import LAW, OGI, Config
 from domain.gates.core import PUBLICLY_SERVED, Judged, gate
 from domain.gates.penalty import under
-from domain.licence_state import publication_case
+from domain.licence_state import PARTY_OPENINGS, publication_case
 from domain.personal_data import Finding, find_personal_data_in, mask
 from domain.registry import AgencyState
 
@@ -27,13 +27,13 @@ _FINDING_NAMES: Final = {
 
 def masking_case(stream: str, history: Sequence[Mapping[str, Any]]) -> CaseState:
     """The state a public text of ``stream`` is judged against (PUB-01): a case's own state, a
-    licence's applicant and the persons it names (``publication_case``); any other stream knows
-    no names (an empty case)."""
+    licence's applicant, a 强制 file's party or an inspection's object and the persons the stream names
+    (``publication_case``); any other stream knows no names (an empty case)."""
     kind = stream.split("/", 1)[0]
     if kind == "case":
         return fold_case(stream, history)
-    if kind == "licence":
-        return publication_case(stream, history)
+    if kind in PARTY_OPENINGS:
+        return publication_case(stream, history, PARTY_OPENINGS[kind])
     return fold_case(stream, [])
 
 

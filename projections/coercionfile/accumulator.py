@@ -35,6 +35,8 @@ class CoercionFold:
     config: Config
     calendar: WorkingCalendar
     agency_as_of: ItemLookup | None = None
+    elsewhere: Sequence[Mapping[str, Any]] = ()
+    """Other streams' ``DecisionMade`` steps disposing of this file's measures (``fold_records``)."""
     agency: str | None = None
     purpose: str | None = None
     item: str | None = None
@@ -72,7 +74,8 @@ class CoercionFold:
     def records(self) -> CoercionRecords:
         """The measures and the enforcement of the stream (``projections.measures``)."""
         return fold_records(self.stream, self.history, config=self.config, calendar=self.calendar,
-                            agency=self.agency, agency_as_of=self.agency_as_of, item=self.item)
+                            agency=self.agency, agency_as_of=self.agency_as_of, item=self.item,
+                            elsewhere=self.elsewhere)
 
     def deadlines(self, records: CoercionRecords) -> tuple[Deadline, ...]:
         """The file's deadline rows: the records', then PUB-07's."""

@@ -133,12 +133,15 @@ def fold_coercionfile(
     config: Config = DEFAULT_CONFIG,
     calendar: WorkingCalendar = DEFAULT_CALENDAR,
     agency_as_of: ItemLookup | None = None,
+    elsewhere: Sequence[Mapping[str, Any]] = (),
 ) -> CoercionFile:
     """The 强制 file after every event of ``history`` (the ``coercion/`` stream's envelopes in version
-    order). ``agency_as_of`` (the registry's) gives the coercion item's published periods (COE-07).
+    order). ``agency_as_of`` (the registry's) gives the coercion item's published periods (COE-07);
+    ``elsewhere`` the penalty decisions of other streams that dispose of its measures
+    (``DecisionMade.disposes[].stream``: the audit passes them from the linked cases).
     Pure: a SQL projection and the audit call it alike."""
     corrected = apply_corrections(stream, history)
-    fold = CoercionFold(stream, corrected, config, calendar, agency_as_of)
+    fold = CoercionFold(stream, corrected, config, calendar, agency_as_of, elsewhere)
     for position, entry in enumerate(corrected):
         kind = str(entry.get("type"))
         version = entry.get("version")

@@ -32,7 +32,8 @@ CASE_VETO = frozenset({"EVAL-01", "PEN-39"})
 REMEDIES = {"reconsideration_bodies": ["武汉市东西湖区人民政府"], "reconsideration_days": 60,
             "court": "武汉市东西湖区人民法院", "litigation_months": 6}
 
-__all__ = ["AS_OF", "BRIEF_DEFECTS", "COERCION", "DEFECTS", "Defect", "edit", "fired", "freeze_steps",
+__all__ = ["AS_OF", "BRIEF_DEFECTS", "COERCION", "DEFECTS", "OWN", "Defect", "court_application", "court_demand",
+           "doc", "edit", "fired", "freeze_steps",
            "insert_before", "moved", "own_steps", "put", "run", "run_defect", "standalone", "substitute_case",
            "without"]
 
@@ -135,13 +136,14 @@ def own_steps() -> list[Raw]:
     ]
 
 
-def run(steps: list[Raw], *, as_of: date = AS_OF) -> Evaluation:
-    """The file of ``steps`` evaluated as the audit does: a ``coercion/`` stream by its own engine, a
-    case with its measures and enforcement by the case engine."""
+def run(steps: list[Raw], *, as_of: date = AS_OF, linked: dict[str, list[Raw]] | None = None) -> Evaluation:
+    """The file of ``steps`` evaluated as the audit does: a ``coercion/`` stream by its own engine (with
+    the streams it links), a case with its measures and enforcement by the case engine."""
     ctx = context(as_of, extra_registry=registry_additions())
     stream = steps[0]["stream"]
     if stream.startswith("coercion/"):
-        return evaluate_coercion(stream, versioned(steps), ctx)
+        return evaluate_coercion(stream, versioned(steps), ctx,
+                                 linked={k: versioned(v) for k, v in (linked or {}).items()})
     return evaluate(stream, versioned(steps), ctx)
 
 
@@ -296,11 +298,21 @@ def _suspended_by_an_officer() -> list[Raw]:
     return append(own_steps(), suspended, resumed, before="EnforcementCarriedOut")
 
 
-def _court_application_unsigned() -> list[Raw]:
-    applied = step(COERCION, "CourtEnforcementApplied", "2026-10-20T10:00:00+08:00", {
+def court_demand(at: str = "2026-10-02T10:00:00+08:00") -> Raw:
+    """A 催告 before applying to the court (PEN-29: 10 WD before: 2 Oct → 20 Oct across 国庆 and 10 Oct)."""
+    return step(COERCION, "PaymentDemanded", at, {
+        "served_at": at, "document": doc("催告书", 82), "receipt": doc("催告书送达回证", 83), "due": "2026-10-12",
+        "purpose": "court_application"})
+
+
+def court_application(**changes: Any) -> Raw:
+    return step(COERCION, "CourtEnforcementApplied", "2026-10-20T10:00:00+08:00", {
         "court": "武汉市东西湖区人民法院", "applied_at": "2026-10-20T10:00:00+08:00",
-        "document": doc("强制执行申请书", 81)})
-    return append(standalone(), applied, before="CaseClosed")
+        "document": doc("强制执行申请书", 81), **changes})
+
+
+def _court_application_unsigned() -> list[Raw]:
+    return append(standalone(), court_demand(), court_application(), before="CaseClosed")
 
 
 def _transfer_soon(steps: list[Raw]) -> list[Raw]:
@@ -331,7 +343,8 @@ DEFECTS: tuple[Defect, ...] = (
            lambda: without_first(substitute_case(), "PerformanceDemanded")),
     Defect("enforcement decision not served", "ENF-03", MAJOR, lambda: without(own_steps(), "DecisionServed")),
     Defect("credentials not shown at the 代履行", "ENF-04", MAJOR,
-           lambda: edit(substitute_case(), "EnforcementCarriedOut", put("credentials_shown", False))),
+           lambda: edit(substitute_case(), "EnforcementCarriedOut", put("credentials_shown", False)),
+           also=_f("TS-02")),  # rules.md: TS-02 may accompany it (every step with credentials_shown)
     Defect("a demolition without its 公告", "ENF-05", BLOCKER,
            lambda: edit(edit(own_steps(), "EnforcementDecided", put("enforcement_method", "demolition")),
                         "EnforcementCarriedOut", put("enforcement_method", "demolition")),
@@ -341,6 +354,15 @@ DEFECTS: tuple[Defect, ...] = (
     Defect("划拨 before 30 days of surcharge", "ENF-09", MAJOR, lambda: _transfer_soon(own_steps())),
     Defect("suspended by an officer", "ENF-10", MINOR, _suspended_by_an_officer),
     Defect("court application unsigned", "ENF-11", MINOR, _court_application_unsigned),
+    Defect("credentials not shown at the freezing", "TS-02", MAJOR,
+           lambda: edit(freeze_steps(), "FreezeImposed", put("credentials_shown", False)), also=_f("COE-05")),
+    Defect("the enforcement record ends before it starts", "TS-07", MINOR,
+           lambda: edit(own_steps(), "EnforcementCarriedOut", put("ended_at", "2026-04-21T08:30:00+08:00"))),
+    Defect("one hash, two sizes", "TS-08", MINOR,
+           lambda: edit(own_steps(), "DecisionServed", put("receipt", {**doc("送达回证", 13), "bytes": 999}))),
+    Defect("court application without a 催告", "PEN-29", MAJOR,
+           lambda: append(standalone(), court_application(signed_by=HEAD, materials=[doc("材料", 84)]),
+                          before="CaseClosed")),
     Defect("published after 20 WD", "TS-03", MAJOR,
            lambda: edit(standalone(), "DecisionPublished", moved("2026-11-04T09:00:00", "published_at")),
            quiet=_f("PUB-06")),

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from domain.appeals import targeting_in
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.gates import check_gates, firing_gates
@@ -69,6 +70,10 @@ class MemoryContext:
 
     def officer(self, identity: str) -> Officer | None:
         return fold(identity, ((s["type"], s["data"]) for s in self.history(identity)))
+
+    def targeting(self, stream: str) -> tuple[str, ...]:
+        """The reviews and lawsuits targeting ``stream`` (``domain.appeals.TargetIndex``)."""
+        return targeting_in(self.streams, stream)
 
     def append(self, raw: Mapping[str, Any]) -> None:
         steps = self.streams.setdefault(raw["stream"], [])
