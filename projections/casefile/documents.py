@@ -3,7 +3,7 @@ and stage, who is named on it, and the 卷内目录 (catalogue) they make."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
@@ -107,7 +107,18 @@ _NAMED: Final[dict[str, tuple[str, ...]]] = {
 
 def officers_of(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
     """The officers a step names (those who acted, approved, reviewed); ``by`` when it names none."""
-    keys = _NAMED.get(kind)
+    return _named(_NAMED.get(kind), data, by)
+
+
+def officers_named(fields: Mapping[str, tuple[str, ...]]) -> Callable[[str, Mapping[str, Any], str], tuple[str, ...]]:
+    """:func:`officers_of` with a kind's own ``fields`` naming officers (step type → fields) first."""
+    def named(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
+        keys = fields.get(kind)
+        return officers_of(kind, data, by) if keys is None else _named(keys, data, by)
+    return named
+
+
+def _named(keys: tuple[str, ...] | None, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
     if keys is None:
         return (by,) if by else ()
     names: list[str] = []

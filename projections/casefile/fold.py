@@ -9,8 +9,7 @@ table's keys: adding a step type is adding one entry.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import date, datetime
-from typing import Any, Final, NamedTuple
+from typing import Final
 
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, fold_case, parse_penalties
@@ -44,21 +43,10 @@ from projections.casefile.reading import (
     timeline_entry,
 )
 from projections.casefile.related import source_agency
+from projections.casefile.steps import Step
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
 from projections.measures import COERCION_TYPES, CoercionRecords, fold_records
-
-
-class Step(NamedTuple):
-    """A step as its handler reads it: type, place in the stream, JSON data, time and day."""
-
-    kind: str
-    position: int
-    version: int
-    data: Mapping[str, Any]
-    at: datetime
-    day: date | None
-
 
 Handler = Callable[[CaseFold, Step], None]
 _step: Final = tuple.__new__

@@ -10,8 +10,7 @@ closing). The measures and the enforcement themselves are folded once the steps 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
@@ -20,7 +19,8 @@ from domain.reading import mapping_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import party_of, text_of, time_of, timeline_entry
+from projections.casefile.reading import party_of, text_of, time_of
+from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
 from projections.coercionfile.accumulator import CoercionFold
@@ -33,14 +33,6 @@ __all__ = ["HANDLERS", "fold_coercionfile"]
 
 History = Sequence[Mapping[str, Any]]
 
-
-class Step(NamedTuple):
-    """A step as its handler reads it: type, version, JSON data and time."""
-
-    kind: str
-    version: int
-    data: Mapping[str, Any]
-    at: datetime
 
 
 Handler = Callable[[CoercionFold, Step], None]
@@ -142,21 +134,7 @@ def fold_coercionfile(
     Pure: a SQL projection and the audit call it alike."""
     corrected = apply_corrections(stream, history)
     fold = CoercionFold(stream, corrected, config, calendar, agency_as_of, elsewhere)
-    for position, entry in enumerate(corrected):
-        kind = str(entry.get("type"))
-        version = entry.get("version")
-        if type(version) is not int:
-            version = position + 1
-        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
-        fold.timeline.append(line)
-        fold.backfilled += line.backfilled
-        data = mapping_of(entry.get("data"))
-        named = officers_of(kind, data, line.by)
-        fold.documents += coercion_documents(stream, version, kind, data, line.at, named)
-        fold.officers += named
-        handler = HANDLERS.get(kind)
-        if handler is not None:
-            handler(fold, Step(kind, version, data, line.at))
+    fold_steps(fold, stream, history, corrected, HANDLERS, coercion_documents, officers_of)
     return _coercion_file(fold, history)
 
 

@@ -19,9 +19,9 @@ from domain.registry import step_time
 from domain.roles import RegistryAsOf
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
-from projections.casefile.fold import Step
 from projections.casefile.model import DEFAULT_CONFIG, History
-from projections.casefile.reading import day_at, day_of, party_of, text_of, time_of, timeline_entry
+from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.steps import Step, file_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
 from projections.complaintfile.accumulator import ComplaintFold
@@ -146,19 +146,14 @@ def fold_complaintfile(stream: str, history: History, *, config: Config = DEFAUL
     """
     corrected = apply_corrections(stream, history)
     fold = ComplaintFold(stream, config, calendar, corrected, bureau=bureau_of(corrected, registry))
-    for position, entry in enumerate(corrected):
-        kind = str(entry.get("type"))
-        version = entry.get("version")
-        if type(version) is not int:
-            version = position + 1
-        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
+    for step, line in file_steps(stream, history, corrected):
         fold.timeline.append(line)
-        data = mapping_of(entry.get("data"))
-        if kind in RECORDED:
-            fold.documents += documents_of(stream, version, kind, data, line.at, officers_of(kind, data, line.by))
-        handler = HANDLERS.get(kind)
+        if step.kind in RECORDED:
+            named = officers_of(step.kind, step.data, line.by)
+            fold.documents += documents_of(stream, step.version, step.kind, step.data, line.at, named)
+        handler = HANDLERS.get(step.kind)
         if handler is not None:
-            handler(fold, Step(kind, position, version, data, line.at, day_at(line.at_text)))
+            handler(fold, step)
     return _complaint_file(fold, len(history))
 
 

@@ -9,17 +9,17 @@ records, the result, the correction's follow-up, referrals, publications, closin
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.config import Config
 from domain.reading import int_of, mapping_of, texts_of
 from domain.step_types import by_step_type
-from projections.casefile.documents import officers_of
+from projections.casefile.documents import officers_named
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import day_of, party_of, text_of, time_of, timeline_entry
+from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
 from projections.inspectionfile.accumulator import InspectionFold
@@ -38,14 +38,6 @@ __all__ = ["HANDLERS", "fold_inspectionfile"]
 
 History = Sequence[Mapping[str, Any]]
 
-
-class Step(NamedTuple):
-    """A step as its handler reads it: type, version, JSON data and time."""
-
-    kind: str
-    version: int
-    data: Mapping[str, Any]
-    at: datetime
 
 
 Handler = Callable[[InspectionFold, Step], None]
@@ -149,13 +141,7 @@ _NAMED: Final[dict[str, tuple[str, ...]]] = {
 """The fields of the inspection steps that name officers (who inspected, approved, decided)."""
 
 
-def _named(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
-    keys = _NAMED.get(kind)
-    if keys is None:
-        return officers_of(kind, data, by)
-    names = [v for key in keys for v in ([data.get(key)] if isinstance(data.get(key), str)
-                                         else data.get(key) or ()) if isinstance(v, str) and v]
-    return tuple(dict.fromkeys(names)) or ((by,) if by else ())
+_named: Final = officers_named(_NAMED)
 
 
 def fold_inspectionfile(stream: str, history: History, *, config: Config = DEFAULT_CONFIG,
@@ -164,21 +150,7 @@ def fold_inspectionfile(stream: str, history: History, *, config: Config = DEFAU
     in version order). Pure: the SQL projection and the audit call it alike."""
     corrected = apply_corrections(stream, history)
     fold = InspectionFold(stream, corrected, config, calendar)
-    for position, entry in enumerate(corrected):
-        kind = str(entry.get("type"))
-        version = entry.get("version")
-        if type(version) is not int:
-            version = position + 1
-        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
-        fold.timeline.append(line)
-        fold.backfilled += line.backfilled
-        data = mapping_of(entry.get("data"))
-        named = _named(kind, data, line.by)
-        fold.documents += inspection_documents(stream, version, kind, data, line.at, named)
-        fold.officers += named
-        handler = HANDLERS.get(kind)
-        if handler is not None:
-            handler(fold, Step(kind, version, data, line.at))
+    fold_steps(fold, stream, history, corrected, HANDLERS, inspection_documents, _named)
     documents = tuple(fold.documents)
     number = stream.split("/", 1)[1] if "/" in stream else stream
     return InspectionFile(

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from domain.casestate import apply_corrections
 from domain.reading import int_of, mapping_of, texts_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import papers_of
 from projections.casefile.model import Document, TimelineEntry
-from projections.casefile.reading import day_of, text_of, time_of, timeline_entry
+from projections.casefile.reading import day_of, text_of, time_of
+from projections.casefile.steps import Step, fold_steps
 from projections.inspectionfile.fold import fold_inspectionfile
 from projections.inspectionfile.model import (
     DrawRecord,
@@ -35,12 +36,6 @@ History = Sequence[Mapping[str, Any]]
 _ORDER: Final = ("planned", "snapshotted", "drawn", "completed")
 
 
-class Step(NamedTuple):
-    kind: str
-    version: int
-    data: Mapping[str, Any]
-    at: datetime
-
 
 @dataclass(slots=True)
 class TaskFold:
@@ -55,6 +50,10 @@ class TaskFold:
     replacements: list[Replacement] = field(default_factory=list)
     skipped: list[SkippedObject] = field(default_factory=list)
     completed_on: date | None = None
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+    officers: list[str] = field(default_factory=list)
+    backfilled: int = 0
 
     def advance(self, new: str) -> None:
         if _ORDER.index(new) >= _ORDER.index(self.status):
@@ -132,6 +131,16 @@ _PAPERS: Final[dict[str, tuple[tuple[str, int, str], ...]]] = {
 """The spot check's papers, all filed as EVAL-11 item 3 of each of its inspections."""
 
 
+def _papers(stream: str, version: int, kind: str, data: Mapping[str, Any], at: datetime,
+            officers: tuple[str, ...]) -> list[Document]:
+    return papers_of(stream, version, kind, data, at, officers, _PAPERS.get(kind, ()))
+
+
+def _by(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
+    """A task's steps name no officers but whoever recorded them."""
+    return (by,) if by else ()
+
+
 def _inspection(stream: str, history: History) -> TaskInspection:
     found = fold_inspectionfile(stream, history)
     return TaskInspection(stream, found.origin.object_index, found.object_key,
@@ -143,26 +152,7 @@ def fold_spotchecktask(stream: str, history: History, *,
     """The task after every event of ``history`` (the ``spotcheck/`` stream's envelopes in version
     order); ``inspections`` the histories of the ``inspection/`` streams whose origin names it."""
     corrected = apply_corrections(stream, history)
-    fold = TaskFold()
-    documents: list[Document] = []
-    timeline: list[TimelineEntry] = []
-    officers: list[str] = []
-    backfilled = 0
-    for position, entry in enumerate(corrected):
-        kind = str(entry.get("type"))
-        version = entry.get("version")
-        if type(version) is not int:
-            version = position + 1
-        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
-        timeline.append(line)
-        backfilled += line.backfilled
-        data = mapping_of(entry.get("data"))
-        named = (line.by,) if line.by else ()
-        officers += named
-        documents += papers_of(stream, version, kind, data, line.at, named, _PAPERS.get(kind, ()))
-        handler = SPOTCHECK_HANDLERS.get(kind)
-        if handler is not None:
-            handler(fold, Step(kind, version, data, line.at))
+    fold = fold_steps(TaskFold(), stream, history, corrected, SPOTCHECK_HANDLERS, _papers, _by)
     plan = fold.plan
     period = mapping_of(plan.get("period"))
     tasks = sorted((_inspection(s, h) for s, h in (inspections or {}).items() if h), key=lambda t: t.stream)
@@ -176,6 +166,7 @@ def fold_spotchecktask(stream: str, history: History, *,
         planned_at=fold.planned_at, plan_version=fold.plan_version, filed_at=time_of(plan.get("filed_at")),
         published_at=time_of(plan.get("published_at")), status=fold.status, snapshots=tuple(fold.snapshots),
         draw=fold.draw, replacements=tuple(fold.replacements), skipped=tuple(fold.skipped),
-        completed_on=fold.completed_on, inspections=tuple(tasks), documents=tuple(documents),
-        timeline=tuple(timeline), officers=tuple(dict.fromkeys(officers)), events=len(history), backfilled=backfilled,
+        completed_on=fold.completed_on, inspections=tuple(tasks), documents=tuple(fold.documents),
+        timeline=tuple(fold.timeline), officers=tuple(dict.fromkeys(fold.officers)), events=len(history),
+        backfilled=fold.backfilled,
     )

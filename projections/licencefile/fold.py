@@ -10,8 +10,7 @@ step as recorded.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
@@ -19,9 +18,10 @@ from domain.config import Config
 from domain.licence_state import publication_case
 from domain.reading import mapping_of
 from domain.step_types import by_step_type
-from projections.casefile.documents import officers_of
+from projections.casefile.documents import officers_named
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import day_of, party_of, text_of, time_of, timeline_entry
+from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
 from projections.licencefile.accumulator import LicenceFold
@@ -38,14 +38,6 @@ __all__ = ["HANDLERS", "fold_licencefile"]
 
 History = Sequence[Mapping[str, Any]]
 
-
-class Step(NamedTuple):
-    """A step as its handler reads it: type, version, JSON data and time."""
-
-    kind: str
-    version: int
-    data: Mapping[str, Any]
-    at: datetime
 
 
 Handler = Callable[[LicenceFold, Step], None]
@@ -159,13 +151,7 @@ _NAMED: Final[dict[str, tuple[str, ...]]] = {
 """The fields of the licence steps that name officers (who verified, reviewed, approved, presided)."""
 
 
-def _named(kind: str, data: Mapping[str, Any], by: str) -> tuple[str, ...]:
-    keys = _NAMED.get(kind)
-    if keys is None:
-        return officers_of(kind, data, by)
-    names = [v for key in keys for v in ([data.get(key)] if isinstance(data.get(key), str)
-                                         else data.get(key) or ()) if isinstance(v, str) and v]
-    return tuple(dict.fromkeys(names)) or ((by,) if by else ())
+_named: Final = officers_named(_NAMED)
 
 
 def fold_licencefile(
@@ -186,21 +172,7 @@ def fold_licencefile(
     """
     corrected = apply_corrections(stream, history)
     fold = LicenceFold(stream, corrected, config, calendar, registry, dict(linked or {}))
-    for position, entry in enumerate(corrected):
-        kind = str(entry.get("type"))
-        version = entry.get("version")
-        if type(version) is not int:
-            version = position + 1
-        line = timeline_entry(stream, history[position] if position < len(history) else entry, version)
-        fold.timeline.append(line)
-        fold.backfilled += line.backfilled
-        data = mapping_of(entry.get("data"))
-        named = _named(kind, data, line.by)
-        fold.documents += licence_documents(stream, version, kind, data, line.at, named)
-        fold.officers += named
-        handler = HANDLERS.get(kind)
-        if handler is not None:
-            handler(fold, Step(kind, version, data, line.at))
+    fold_steps(fold, stream, history, corrected, HANDLERS, licence_documents, _named)
     return _licence_file(fold, history)
 
 
