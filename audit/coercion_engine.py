@@ -17,9 +17,9 @@ from collections.abc import Mapping, Sequence
 import audit.rules  # noqa: F401 - registers the rules
 from audit.coercion_rulebook import COERCION_RULES, CoercionSubject, coercion_paths
 from audit.context import AuditContext
-from audit.engine import finding_of, recheck_on, score, veto_finding
+from audit.engine import FileJudged, judge, recheck_on
 from audit.facts import StreamFacts, as_of_prefix
-from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from audit.model import Envelope, Evaluation
 from domain.casestate import apply_corrections
 from projections.coercionfile import CoercionFile, fold_coercionfile
 from projections.measures import CoercionRecords
@@ -64,23 +64,9 @@ def evaluate_coercion(stream: str, history: Sequence[Envelope], ctx: AuditContex
     others = {s: StreamFacts.of(s, as_of_prefix(h, ctx.as_of)) for s, h in (linked or {}).items()}
     subject = CoercionSubject(stream, file.agency, records, file.deadlines, facts, ctx, paths, file.concluded,
                               linked=others)
-    config = ctx.config
-    findings: list[Finding] = []
-    for rule in COERCION_RULES.values():
-        if not rule.paths & paths:
-            continue
-        hit = rule.check(subject)
-        if hit is not None:
-            findings.append(finding_of(rule, hit, config))
-    blockers = [f for f in findings if f.severity == BLOCKER]
-    if blockers and file.concluded:
-        findings.append(veto_finding(blockers, config, VETO_BASIS))
-    scored = score(findings, bool(blockers), file.concluded, config)
-    return Evaluation(
-        case=file.stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
-        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure="coercion",
-        path="+".join(sorted(paths)), status=file.status, recheck_on=recheck_on(file.deadlines, ctx.as_of),
-    )
+    judged = FileJudged(file.stream, file.agency, "coercion", "+".join(sorted(paths)), file.status, file.concluded,
+                        recheck_on(file.deadlines, ctx.as_of))
+    return judge(COERCION_RULES.values(), subject, lambda rule: bool(rule.paths & paths), judged, ctx, VETO_BASIS)
 
 
 def _records(file: CoercionFile) -> CoercionRecords:

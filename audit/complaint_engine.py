@@ -22,9 +22,9 @@ import audit.rules  # noqa: F401 - registers the rules
 from audit.complaint_rulebook import CMP_ACCEPTED, CMP_NOT_ACCEPTED, CMP_TRANSFERRED, COMPLAINT_RULES
 from audit.complaint_subject import ComplaintSubject
 from audit.context import AuditContext
-from audit.engine import deduct, finding_of, grade_of, recheck_on
+from audit.engine import FileJudged, judge, recheck_on
 from audit.facts import StreamFacts, as_of_prefix
-from audit.model import BLOCKER, Envelope, Evaluation, Finding, sort_findings
+from audit.model import Envelope, Evaluation
 from domain.casestate import apply_corrections
 from domain.config import PETITION_RULE
 from projections.complaintfile import ComplaintFile, PublicComplaintFile, fold_complaintfile
@@ -64,27 +64,7 @@ def evaluate_complaint(stream: str, history: Sequence[Envelope], ctx: AuditConte
     public = file.public_view()
     path = complaint_path(public)
     subject = ComplaintSubject(file, facts, linked, ctx, path)
-    config = ctx.config
-    findings: list[Finding] = []
-    for spec in COMPLAINT_RULES.values():
-        if path in spec.paths:
-            hit = spec.check(subject)
-            if hit is not None:
-                findings.append(finding_of(spec, hit, config))
-    blockers = [f for f in findings if f.severity == BLOCKER]
-    concluded = public.concluded
-    if blockers and concluded:  # a file 办理中 is given no grade, so its grade is not vetoed either
-        listed = "、".join(f.rule for f in blockers)
-        findings.append(Finding(
-            "EVAL-01", BLOCKER, config.evaluation.category("EVAL-01") or blockers[0].category, 0,
-            f"行政执法案卷评查标准（一票否决）；{PETITION_RULE}第三十条第三款", f"否决项：{listed}，案卷评为不合格",
-            tuple(dict.fromkeys(e for f in blockers for e in f.events)), "一票否决"))
-    ordered = sort_findings(findings)
-    deductions = deduct(ordered, config)
-    score = 100 - sum(deductions.values())
-    veto = bool(blockers)
-    return Evaluation(
-        case=stream, as_of=ctx.as_of, score=score, grade=grade_of(score, veto, ordered, config) if concluded else None,
-        veto=veto, findings=ordered, deductions=deductions, agency=public.bureau, procedure=None, path=path,
-        status=public.status, recheck_on=recheck_on(public.deadlines, ctx.as_of),
-    )
+    judged = FileJudged(stream, public.bureau, None, path, public.status, public.concluded,
+                        recheck_on(public.deadlines, ctx.as_of))
+    return judge(COMPLAINT_RULES.values(), subject, lambda rule: path in rule.paths, judged, ctx,
+                 f"行政执法案卷评查标准（一票否决）；{PETITION_RULE}第三十条第三款")

@@ -18,10 +18,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.coercion_rulebook import case_hits
@@ -32,8 +32,10 @@ from audit.rulebook import GENERAL, NO_PENALTY, RULES, SUMMARY, TRANSFER, Hit, R
 from domain.config import CATEGORIES, Config
 from projections.casefile import CaseFile, Deadline, fold_casefile, fold_lawsuit, fold_review, registered_agency
 
-__all__ = ["Scored", "case_path", "evaluate", "evaluate_file", "finding_of", "grade_of", "load_file", "score",
-           "veto_finding"]
+__all__ = ["FileJudged", "Scored", "case_path", "evaluate", "evaluate_file", "finding_of", "grade_of", "judge",
+           "load_file", "score", "veto_finding"]
+
+S = TypeVar("S")
 
 BASIC: frozenset[str] = frozenset({"执法主体", "事实证据"})
 ACCOMPANY = ("PEN-39", "EVAL-01")
@@ -135,6 +137,41 @@ def finding_of(rule: Rule[Any], hit: Hit, config: Config) -> Finding:
         severity = INFO
     return Finding(rule.id, severity, category, points_of(severity, config), rule.basis, hit.message, hit.events,
                    rule.title, hit.provisional)
+
+
+@dataclass(frozen=True, slots=True)
+class FileJudged:
+    """What a kind's engine says of its file beside the findings: to put on the evaluation."""
+
+    stream: str
+    agency: str | None
+    procedure: str | None
+    path: str
+    status: str
+    concluded: bool
+    recheck_on: date | None
+
+
+def judge(rules: Iterable[Rule[S]], subject: S, applies: Callable[[Rule[S]], bool], file: FileJudged,
+          ctx: AuditContext, veto_basis: str) -> Evaluation:
+    """Every rule of a file kind's book that ``applies`` to the file, scored and graded (EVAL-01 to
+    EVAL-03): the engines of licences, complaints, 强制, inspections and spot checks share it."""
+    config = ctx.config
+    findings: list[Finding] = []
+    for rule in rules:
+        if applies(rule):
+            hit = rule.check(subject)
+            if hit is not None:
+                findings.append(finding_of(rule, hit, config))
+    blockers = [f for f in findings if f.severity == BLOCKER]
+    if blockers and file.concluded:  # a file 办理中 is given no grade, so its grade is not vetoed either
+        findings.append(veto_finding(blockers, config, veto_basis))
+    scored = score(findings, bool(blockers), file.concluded, config)
+    return Evaluation(
+        case=file.stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
+        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure=file.procedure,
+        path=file.path, status=file.status, recheck_on=file.recheck_on,
+    )
 
 
 def veto_finding(blockers: Sequence[Finding], config: Config, basis: str) -> Finding:

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
-from audit.engine import finding_of, recheck_on, score, veto_finding
+from audit.engine import FileJudged, judge, recheck_on
 from audit.facts import StreamFacts, as_of_prefix
 from audit.inspection_rulebook import DRAWN, INSPECTION_RULES, TARGETED, TASK, InspectionSubject
-from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from audit.model import Envelope, Evaluation
 from domain.beacon import CheckpointLog
 from domain.casestate import apply_corrections
 from projections.inspectionfile import TASK_CONCLUDED, fold_inspectionfile, fold_spotchecktask
@@ -47,17 +47,9 @@ def _facts(stream: str, history: Sequence[Envelope]) -> StreamFacts:
     return StreamFacts.of(stream, apply_corrections(stream, history))
 
 
-def _run(subject: InspectionSubject, concluded: bool) -> tuple[list[Finding], bool]:
-    findings: list[Finding] = []
-    for rule in INSPECTION_RULES.values():
-        if subject.path in rule.paths:
-            hit = rule.check(subject)
-            if hit is not None:
-                findings.append(finding_of(rule, hit, subject.config))
-    blockers = [f for f in findings if f.severity == BLOCKER]
-    if blockers and concluded:
-        findings.append(veto_finding(blockers, subject.config, VETO_BASIS))
-    return findings, bool(blockers)
+def _judge(subject: InspectionSubject, file: FileJudged) -> Evaluation:
+    return judge(INSPECTION_RULES.values(), subject, lambda rule: subject.path in rule.paths, file, subject.ctx,
+                 VETO_BASIS)
 
 
 def _task_of(stream: str | None, links: InspectionLinks, ctx: AuditContext
@@ -82,13 +74,8 @@ def evaluate_inspection(stream: str, history: Sequence[Envelope], ctx: AuditCont
     cases = {s: _facts(s, p) for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.cases.items()) if p}
     subject = InspectionSubject(stream, path, _facts(stream, own), ctx, file, task, task_facts, others, cases,
                                 links.log)
-    findings, veto = _run(subject, file.concluded)
-    scored = score(findings, veto, file.concluded, ctx.config)
-    return Evaluation(
-        case=stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
-        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure="inspection",
-        path=path, status=file.status, recheck_on=recheck_on(file.deadlines, ctx.as_of),
-    )
+    return _judge(subject, FileJudged(stream, file.agency, "inspection", path, file.status, file.concluded,
+                                      recheck_on(file.deadlines, ctx.as_of)))
 
 
 def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,
@@ -100,11 +87,5 @@ def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditConte
     task = fold_spotchecktask(stream, own, inspections=inspections)
     facts = _facts(stream, own)
     subject = InspectionSubject(stream, TASK, facts, ctx, None, task, facts, log=links.log)
-    concluded = task.status in TASK_CONCLUDED
-    findings, veto = _run(subject, concluded)
-    scored = score(findings, veto, concluded, ctx.config)
-    return Evaluation(
-        case=stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
-        findings=scored.findings, deductions=scored.deductions, agency=task.agency, procedure="spotcheck",
-        path=TASK, status=task.status, recheck_on=None,
-    )
+    return _judge(subject, FileJudged(stream, task.agency, "spotcheck", TASK, task.status,
+                                      task.status in TASK_CONCLUDED, None))

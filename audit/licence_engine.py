@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import audit.rules  # noqa: F401 - registers the rules
 from audit.context import AuditContext
-from audit.engine import finding_of, recheck_on, score, veto_finding
+from audit.engine import FileJudged, judge, recheck_on
 from audit.facts import StreamFacts, as_of_prefix
 from audit.licence_rulebook import (
     DENIAL,
@@ -25,7 +25,7 @@ from audit.licence_rulebook import (
     RENEWAL,
     LicenceSubject,
 )
-from audit.model import BLOCKER, Envelope, Evaluation, Finding
+from audit.model import Envelope, Evaluation
 from domain.casestate import apply_corrections
 from projections.licencefile import LicenceFile, fold_licencefile
 
@@ -70,20 +70,6 @@ def evaluate_licence(stream: str, history: Sequence[Envelope], ctx: AuditContext
     file, facts, others = load_licence(stream, history, ctx, linked=linked)
     path = licence_path(file, facts)
     subject = LicenceSubject(file, facts, ctx, path, others)
-    config = ctx.config
-    findings: list[Finding] = []
-    for rule in LICENCE_RULES.values():
-        if path not in rule.paths:
-            continue
-        hit = rule.check(subject)
-        if hit is not None:
-            findings.append(finding_of(rule, hit, config))
-    blockers = [f for f in findings if f.severity == BLOCKER]
-    if blockers and file.concluded:
-        findings.append(veto_finding(blockers, config, VETO_BASIS))
-    scored = score(findings, bool(blockers), file.concluded, config)
-    return Evaluation(
-        case=file.stream, as_of=ctx.as_of, score=scored.score, grade=scored.grade, veto=scored.veto,
-        findings=scored.findings, deductions=scored.deductions, agency=file.agency, procedure="licence",
-        path=path, status=file.status, recheck_on=recheck_on(file.deadlines, ctx.as_of),
-    )
+    judged = FileJudged(file.stream, file.agency, "licence", path, file.status, file.concluded,
+                        recheck_on(file.deadlines, ctx.as_of))
+    return judge(LICENCE_RULES.values(), subject, lambda rule: path in rule.paths, judged, ctx, VETO_BASIS)
