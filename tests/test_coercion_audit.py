@@ -104,6 +104,16 @@ def test_a_running_measure_gets_no_grade_and_its_missed_end_is_found() -> None:
     assert late.grade is None and "COE-08" in fired(late)
 
 
+@pytest.mark.parametrize(("as_of", "missing"), [(date(2026, 9, 30), False), (date(2026, 10, 1), False),
+                                               (date(2026, 10, 2), True)])
+def test_an_emergency_approval_is_not_missing_while_its_24_hours_run(as_of: date, missing: bool) -> None:
+    """The §2 seizure at 20:30 on 30 Sep, no approval recorded: until 1 Oct the report and approval are
+    still due (by 1 Oct 20:30), so EVAL-10 does not call them missing; from 2 Oct it does, with COE-04."""
+    ev = run(standalone()[:2], as_of=as_of)
+    assert any("补办批准" in f.message for f in ev.findings if f.rule == "EVAL-10") is missing
+    assert ("COE-04" in fired(ev)) is missing
+
+
 # --------------------------------------------------------------------------- boundaries
 
 

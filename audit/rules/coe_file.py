@@ -30,6 +30,7 @@ from audit.rules.coe import Part
 from audit.rules.common import combine, is_doc
 from audit.rules.pen_sanction import court_application_parts, court_window
 from audit.rules.records import credentials_hit, hash_clash_hit, record_parts
+from domain.calendar import shanghai_date
 from domain.casestate import amount_of, parse_penalties
 from domain.config import COERCION_LAW, DOC_118, LAW
 from domain.money import yuan
@@ -204,12 +205,13 @@ def pub07(s: CoercionSubject) -> Hit | None:
 
 
 def measure_document_parts(facts: StreamFacts, measures: Iterable[MeasureRecord], *, item: Callable[[int], str],
-                           vetoes: bool, concluded: bool) -> list[Part]:
+                           vetoes: bool, concluded: bool, as_of: date) -> list[Part]:
     """The mandatory documents of each measure (EVAL-10 on a 强制 file, EVAL-04 item 7 on a penalty case):
     the 审批表 (or the emergency report and approval), the 现场笔录, the 决定书 and 清单 (a freezing's
     决定书), the 延长 and 解除 decisions, the 退还清单, the 处理决定 — and, once the file is concluded,
     a 解除 or 处理 document for every measure. ``item(n)`` names EVAL-10's item ``n`` in the file's own
-    catalogue; ``vetoes``: a missing approval or decision and list is BLOCKER (EVAL-10), else MAJOR."""
+    catalogue; ``vetoes``: a missing approval or decision and list is BLOCKER (EVAL-10), else MAJOR. An
+    emergency measure's approval is not missing while its 24 hours (COE-04) still run on ``as_of``."""
     parts: list[Part] = []
     grave = BLOCKER if vetoes else MAJOR
     opened_at: dict[str, RawStep] = {}
@@ -218,7 +220,7 @@ def measure_document_parts(facts: StreamFacts, measures: Iterable[MeasureRecord]
     for m in measures:
         opened = opened_at.get(m.measure_id)
         approvals = [a for a in facts.all("CoercionApprovalDecided") if a.get("measure_id") == m.measure_id]
-        if not [a for a in approvals if is_doc(a.get("document"))]:
+        if not [a for a in approvals if is_doc(a.get("document"))] and not _approval_running(m, as_of):
             what = "紧急情况报告及补办批准" if m.emergency else "实施行政强制措施审批表"
             parts.append((grave, f"措施 {m.measure_id} 卷内缺少{what}（{item(4)}）", opened))
         if opened is not None and not is_doc(opened.get("record")):
@@ -252,9 +254,15 @@ def measure_document_parts(facts: StreamFacts, measures: Iterable[MeasureRecord]
     return parts
 
 
+def _approval_running(m: MeasureRecord, as_of: date) -> bool:
+    """An emergency measure whose report or approval is still due on ``as_of`` (COE-04 counts a limit
+    falling due that day as not yet missed, as every audit deadline)."""
+    return m.emergency and any(h.done_at is None and shanghai_date(h.due) >= as_of for h in m.hours)
+
+
 def _measure_parts(s: CoercionSubject) -> list[Part]:
     return measure_document_parts(s.facts, s.records.measures, item=lambda n: f"第{n}项", vetoes=True,
-                                  concluded=s.concluded)
+                                  concluded=s.concluded, as_of=s.ctx.as_of)
 
 
 def _enforcement_parts(s: CoercionSubject) -> list[Part]:

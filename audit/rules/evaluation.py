@@ -69,7 +69,7 @@ def eval04(s: Subject) -> Hit | None:
     # Item 7 (extended): each measure on the case stream, its mandatory documents (MAJOR: the case's
     # vetoes stay items 4, 9 and 15).
     parts += measure_document_parts(s.facts, s.file.measures, item=lambda _: "第7项", vetoes=False,
-                                    concluded=s.file.concluded)
+                                    concluded=s.file.concluded, as_of=s.ctx.as_of)
     return combine(parts)
 
 
