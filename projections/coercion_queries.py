@@ -284,7 +284,8 @@ def public_coercions(reader: Reader, as_of: date, *, agency: str | None, offset:
     clause = " AND ".join(where)
     total = int(reader.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {clause}", params)[0]["n"])
     found = reader.rows(f"SELECT {', '.join(_PUBLIC)} FROM {table} WHERE {clause} "
-                        "ORDER BY published_utc DESC, grp DESC, version DESC, kind DESC, key LIMIT ? OFFSET ?", [*params, limit, offset])
+                        "ORDER BY published_utc DESC, grp DESC, version DESC, kind DESC, key LIMIT ? OFFSET ?",
+                        [*params, limit, offset])
     return found, total
 
 

@@ -274,7 +274,7 @@ def _base(request: Request) -> str:
 
 def public_page(entry: dict[str, Any], base: str) -> str:
     """The entry's public page: a decision's own page (a licensing decision's: ``/public/licences/…``), a
-    withdrawal's line on the 撤下公示 page."""
+    withdrawal's line on the 撤下公示 page, a coercion publication's lines on ``/public/coercion``."""
     if entry["kind"] == "licence":
         return f"{base}/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
     if entry["kind"] in ("inspection", "spotcheck"):
