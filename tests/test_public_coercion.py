@@ -60,8 +60,10 @@ def _file(number: str, published_at: str, *, second: bool = False, withdrawn: bo
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    with coercion_world(Path(tmp_path_factory.mktemp("public_coercion"))) as made:
+def world(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """On SQLite in the fast tier; its PostgreSQL twin (the grouping and ``NOT EXISTS`` on both dialects)
+    in the slow tier."""
+    with coercion_world(Path(tmp_path_factory.mktemp("public_coercion")), backend) as made:
         steps = [*_file(TWO, SAME[0], second=True), *_file(ONE, SAME[1]),
                  *_file(GONE, "2026-11-11T09:00:00+08:00", withdrawn=True)]
         result = import_lines(made.ledger, [orjson.dumps(s) for s in steps], actor=ADMIN, backfill=True)
