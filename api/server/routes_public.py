@@ -219,7 +219,8 @@ Until = Query(None, alias="to", description="决定日期止 (含)")
 
 
 @router.get("/disclosures", response_model=Disclosures, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: 公示中的行政处罚决定、行政许可决定与撤回公示 (新的在前, 游标分页; 可检索)")
+            summary="事后公开: 公示中的行政处罚决定、行政许可决定、行政检查与行政强制结果及撤回公示 "
+                    "(新的在前, 游标分页; 可检索)")
 async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | None = AsOf,
                            agency: str | None = AgencyFilter,
                            q: str | None = SearchText, credit_code: str | None = CreditCode,
