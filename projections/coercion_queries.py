@@ -4,13 +4,14 @@ the public coercion entries.
 As in :mod:`projections.kind_queries`, what depends on the day asked is computed here from stored
 dates and ``as_of``, never stored: a measure's state (its last day near, or past, while it runs), a
 催告's period still running, the colour of a duty of a 强制 file. Nothing here is public but
-:func:`public_coercions`, which reads ``pub_coercions`` only.
+:func:`public_coercions` and :func:`public_coercion_entries`, which read ``pub_coercions`` (the
+latter ``pub_decisions`` too, to leave out the publications that are the penalty decision's entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, Final
 
@@ -20,8 +21,8 @@ from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections.coercion_labels import DISPOSITION_LABELS
 from projections.kind_queries import Reader, _deadlines, _file, file_warnings
-from projections.labels import WARNING_LABELS, deadline_label
-from projections.queries import escape_like, rows_of, state_on, words
+from projections.labels import DISCLOSURE_KIND_LABELS, WARNING_LABELS, deadline_label
+from projections.queries import DecisionSearch, escape_like, rows_of, state_on, words
 from projections.sql import Database
 
 __all__ = [
@@ -29,11 +30,13 @@ __all__ = [
     "CoercionSearch",
     "MeasureSearch",
     "case_measures",
+    "coercion_anchor",
     "coercion_file",
     "coercion_page",
     "coercion_warnings",
     "coercions",
     "measures",
+    "public_coercion_entries",
     "public_coercions",
 ]
 
@@ -269,16 +272,92 @@ _PUBLIC: Final = ("grp", "key", "version", "kind", "category", "category_label",
 
 
 def public_coercions(reader: Reader, as_of: date, *, agency: str | None, offset: int,
-                     limit: int) -> tuple[list[dict[str, Any]], int]:
+                     limit: int, file: str | None = None) -> tuple[list[dict[str, Any]], int]:
     """The published measures and enforcement decisions shown on ``as_of`` (not withdrawn), newest
-    first; and how many there are. Reads ``pub_coercions`` only."""
+    first; and how many there are (``file``: of one stream only). Reads ``pub_coercions`` only."""
     where, params = ["status = 'published'", "published_on <= ?"], [as_of.isoformat()]
-    if agency:
-        where.append("agency = ?")
-        params.append(agency)
+    for column, value in (("agency", agency), ("grp", file)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
     table = reader.table("pub_coercions")
     clause = " AND ".join(where)
     total = int(reader.rows(f"SELECT COUNT(*) AS n FROM {table} WHERE {clause}", params)[0]["n"])
     found = reader.rows(f"SELECT {', '.join(_PUBLIC)} FROM {table} WHERE {clause} "
-                        "ORDER BY published_utc DESC, grp DESC, key LIMIT ? OFFSET ?", [*params, limit, offset])
+                        "ORDER BY published_utc DESC, grp DESC, version DESC, kind DESC, key LIMIT ? OFFSET ?",
+                        [*params, limit, offset])
     return found, total
+
+
+COERCION_TEXT: Final = ("document_no", "party_name", "party_credit_code", "category_label", "conclusion", "text")
+"""The columns of ``pub_coercions`` the public search reads (as ``DecisionSearch`` reads a decision's)."""
+_ENTRY_ROW: Final = ("key", "kind", "category", "category_label", "document_no", "place", "started_on",
+                     "period_end", "conclusion", "concluded_on")
+
+
+def public_coercion_entries(reader: Reader, as_of: date, *, agency: str | None, cursor: Sequence[Any] | None,
+                            limit: int, search: DecisionSearch | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """The ``coercion`` entries (行政强制公示) of the public disclosure list on ``as_of``, keyed by instant
+    for merging with the others (``api.server.routes_public.disclosures``), at most ``limit + 1``.
+
+    One entry per publication (``DecisionPublished``), which may publish several measures and
+    enforcement decisions of a stream: the newest ``limit + 1`` (stream, version) are chosen first,
+    then their rows fetched, so the shared (instant, case, version) cursor stays exact. A withdrawn
+    publication is not listed. A publication that is the penalty decision's (a row of ``pub_decisions``:
+    a case's measure published with the case) is that decision's entry, not a second one with the same
+    key. A ``search`` finds the entries one of whose rows matches: words in the document number, the
+    party, the 统一社会信用代码, the category, the conclusion or the text; the credit code exactly; the
+    dates bound the day the measure began or the enforcement was decided (``started_on``)."""
+    table = reader.table("pub_coercions")
+    where = ["c.status = 'published'", "c.published_on <= ?",
+             f"NOT EXISTS (SELECT 1 FROM {reader.table('pub_decisions')} d "
+             "WHERE d.grp = c.grp AND d.version = c.version)"]
+    params: list[Any] = [as_of.isoformat()]
+    if agency is not None:
+        where.append("c.agency = ?")
+        params.append(agency)
+    if search is not None and search.active:
+        found, values = replace(search, since=None, until=None).where("c.", COERCION_TEXT)
+        where += found
+        params += values
+        for bound, op in ((search.since, ">="), (search.until, "<=")):
+            if bound is not None:
+                where.append(f"c.started_on {op} ?")
+                params.append(bound.isoformat())
+    if cursor is not None:
+        at, grp, version = cursor
+        where.append("(c.published_utc < ? OR (c.published_utc = ? AND "
+                     "(c.grp < ? OR (c.grp = ? AND c.version < ?))))")
+        params += [at, at, grp, grp, version]
+    chosen = reader.rows(f"SELECT c.grp, c.version, c.published_utc FROM {table} c WHERE {' AND '.join(where)} "
+                         "GROUP BY c.grp, c.version, c.published_utc "
+                         "ORDER BY c.published_utc DESC, c.grp DESC, c.version DESC LIMIT ?", [*params, limit + 1])
+    if not chosen:
+        return []
+    pairs = " OR ".join("(grp = ? AND version = ?)" for _ in chosen)
+    rows = reader.rows(f"SELECT {', '.join(_PUBLIC)} FROM {table} WHERE status = 'published' AND ({pairs}) "
+                       "ORDER BY grp, version, kind DESC, key", [v for c in chosen for v in (c["grp"], c["version"])])
+    by_publication: dict[tuple[str, int], list[dict[str, Any]]] = {}
+    for row in rows:
+        by_publication.setdefault((row["grp"], int(row["version"])), []).append(row)
+    return [(str(c["published_utc"] or ""), _coercion_entry(by_publication[(c["grp"], int(c["version"]))]))
+            for c in chosen if (c["grp"], int(c["version"])) in by_publication]
+
+
+def coercion_anchor(grp: str, version: int) -> str:
+    """The id of a publication's lines on the public page ``/public/coercion``, which a feed entry
+    links to (with ``?file=``, so the line is on the page whatever its age)."""
+    return f"pc-{grp.replace('/', '-')}-{version}"
+
+
+def _coercion_entry(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One publication's entry: what its rows share, and each measure or enforcement decision."""
+    first = rows[0]
+    numbers = [str(r["document_no"]) for r in rows if r.get("document_no")]
+    return {"kind": "coercion", "label": DISCLOSURE_KIND_LABELS["coercion"], "id": f"{first['grp']}@{first['version']}",
+            "case": first["grp"], "version": int(first["version"]), "at": first["published_at"],
+            "document_no": "、".join(dict.fromkeys(numbers)) or None, "agency": first["agency"],
+            "party_kind": first["party_kind"], "party_name": first["party_name"],
+            "party_credit_code": first["party_credit_code"], "published_on": first["published_on"],
+            "channel": first["channel"], "text": next((r["text"] for r in rows if r.get("text")), None),
+            "coercions": [{k: r[k] for k in _ENTRY_ROW} for r in rows]}

@@ -409,5 +409,6 @@ LICENCE_ENDINGS: Final = frozenset({"LicenceWithdrawn", "LicenceRevoked", "Licen
 DISCLOSURE_KIND_LABELS: Final[dict[str, str]] = {
     "decision": "处罚决定公开", "withdrawal": "撤回公示", "licence": "行政许可",
     "licence_withdrawal": "行政许可撤回公示", "inspection": "行政检查结果公示", "spotcheck": "双随机抽查任务公示",
+    "coercion": "行政强制公示",
 }
 """The kinds of entry of the public disclosure list and feeds."""

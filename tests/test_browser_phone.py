@@ -64,8 +64,8 @@ def test_every_public_page_fits_a_phone(base: str, phone: tuple[Any, Watch]) -> 
     page.goto(base + "/public/")
     decisions = [h for h in page.eval_on_selector_all("a.decision-link", "els => els.map(e => e.getAttribute('href'))")]
     assert decisions, "the demo shows no public decision"
-    paths = ["/", "/public/", "/public/?page=2", "/public/withdrawals", "/public/registry", "/public/statistics",
-             "/public/log", decisions[0], decisions[0] + "#proof"]
+    paths = ["/", "/public/", "/public/?page=2", "/public/coercion", "/public/withdrawals", "/public/registry",
+             "/public/statistics", "/public/log", decisions[0], decisions[0] + "#proof"]
     wide: dict[str, int] = {}
     for path in paths:
         page.goto(base + path)

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from xml.etree import ElementTree as ET
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,6 +56,24 @@ SHAPES: dict[str, dict[str, Any]] = {
     "url": {"text": CLEAN, "url": f"https://www.dxh.gov.cn/gk/cf?id={ID}&tel={PHONE}"},
 }
 """Finding 2's shapes: personal data outside ``data.text``."""
+
+
+COERCED = "DXH-CGJ-QZ-2026-0077"
+PERSON = ("张建华", "420112198805120318")  # the stand-alone 强制 file's party
+
+
+def coercion_file() -> list[dict[str, Any]]:
+    """The stand-alone example's emergency seizure, half a year earlier, published with the party's full
+    name and a mistyped ID number in its text (补录: no gate judges it)."""
+    steps = [s for s in load("coercion-standalone.jsonl") if s["stream"].startswith("coercion/")][:3]
+    text = orjson.dumps(steps).decode().replace("coercion/DXH-CGJ-QZ-2026-0003", f"coercion/{COERCED}").replace(
+        "2026-09-30", "2026-03-30").replace("2026-10-01", "2026-03-31")
+    out: list[dict[str, Any]] = orjson.loads(text)
+    out.append({"stream": f"coercion/{COERCED}", "type": "DecisionPublished", "by": OFFICER,
+                "at": "2026-04-20T09:00:00+08:00",
+                "data": {"published_at": "2026-04-20T09:00:00+08:00", "channel": "区政府门户网站",
+                         "text": f"对当事人{PERSON[0]}（身份证号{MISTYPED_ID}）的烧烤工具实施扣押。"}})
+    return out
 
 
 def publication(stream: str, data: dict[str, Any], *, by: str = OFFICER,
@@ -241,6 +260,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
         for shape, data in SHAPES.items():
             case(shape, data)
+        site.streams["coercion"] = f"coercion/{COERCED}"
+        backfill.extend(coercion_file())
         case("mistyped", {"text": f"当事人身份证号码{MISTYPED_ID}，处罚款。"})
         case("clean", {"text": CLEAN})
         withdrawn = case("withdrawal", {"text": CLEAN})
@@ -352,7 +373,7 @@ def test_a_withdrawal_with_personal_data_is_451_and_a_clean_publication_is_serve
 
 
 SHAPE_SECRETS = {"note": (NOTE_PHONE,), "attachments": (ID,), "url": (ID, PHONE), "mistyped": (MISTYPED_ID,),
-                 "withdrawal": (WITHDRAWAL_PHONE,)}
+                 "withdrawal": (WITHDRAWAL_PHONE,), "coercion": (MISTYPED_ID, *PERSON)}
 
 
 @pytest.mark.parametrize("name", sorted(SHAPE_SECRETS))
@@ -369,8 +390,12 @@ def test_no_public_route_serves_the_personal_data(site: Site, name: str) -> None
     root = ET.fromstring(atom.content)
     answers["atom"] = [atom.text, *(e.text or "" for e in root.iter()),
                        *(v for e in root.iter() for v in e.attrib.values())]
-    for path in ("/v1/public/registry", "/v1/public/statistics"):
-        answers[path] = [client.get(path).text]
+    for path in ("/v1/public/registry", "/v1/public/statistics", "/v1/public/coercion?as_of=2026-06-01&limit=500",
+                 "/public/coercion?as_of=2026-06-01", "/public/?as_of=2026-06-01"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        answers[path] = [response.text]
+    assert "张某某" in answers["/public/coercion?as_of=2026-06-01"][0]  # the coercion file's party, masked
     for where, texts in answers.items():
         for secret in SHAPE_SECRETS[name]:
             assert all(secret not in t for t in texts), (where, secret)

@@ -4,12 +4,14 @@ in any value of any page of the disclosures, the Atom and JSON feeds, the regist
 statistics — and in no answer of ``GET /v1/log/event/N``: neither those patterns nor, verbatim,
 any personal field its case records for the party (issue 12: the demo's 补录 publications with
 unmasked personal data are answered 451), nor any complainant's name or contact (issue 15); the
-public spot checks and inspection results (issue 16) are scanned too. The
+public spot checks and inspection results (issue 16) are scanned too, and the coercion results (PUB-06)
+in the list, the feeds, their JSON and every page of ``/public/coercion``. The
 fast tier asks for the public events' positions, the slow tier (1,000 cases) for every position."""
 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import date
@@ -108,6 +110,8 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
             values += [("feed.atom", v) for v in xml_leaves(atom.content)]
             coerced = client.get("/v1/public/coercion", params={"as_of": AS_OF.isoformat()}).json()
             assert coerced["total"] > 0  # the demo publishes coercion results (PUB-06), scanned above
+            assert any(v == "coercion" for where, v in values if where == "disclosures")  # and lists them
+            values += [("/public/coercion", v) for v in _html_pages(client, "/public/coercion", AS_OF)]
             statuses = _scan_events(client, ledger, range(size) if cases >= 1000 else public_positions, values)
         assert statuses[200] >= len(public_positions) // 2
         assert statuses[451] > 0 or cases < 1000  # the demo's unmasked 补录 publications
@@ -118,6 +122,18 @@ def test_no_public_answer_of_a_demo_holds_personal_data(tmp_path: Path, cases: i
                  for f in find_personal_data(value, public_surface=True) if f.kind in PATTERNS]
         assert found == [], found[:10]
         assert len(values) > 1000
+
+
+def _html_pages(client: TestClient, path: str, as_of: date) -> Iterator[str]:
+    """The text of every page of a paged public HTML list."""
+    number, pages = 1, 1
+    while number <= pages:
+        response = client.get(path, params={"as_of": as_of.isoformat(), "page": number})
+        assert response.status_code == 200, (path, number)
+        yield response.text
+        found = re.search(r"第 \d+ / (\d+) 页", response.text)
+        pages = int(found.group(1)) if found else 1
+        number += 1
 
 
 def _complainants(ledger: Any) -> set[str]:

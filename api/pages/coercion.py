@@ -1,19 +1,24 @@
-"""The 行政强制 pages (``/ui/coercion…``): the 强制 files, one file, the measures list with its warnings.
+"""The 行政强制 pages (``/ui/coercion…``): the 强制 files, one file, the measures list with its warnings;
+and the public page of the published results (``/public/coercion``, 事后公开, PUB-06).
 
 Who reads them is who reads ``/v1/coercion``: a ``coercion/`` stream belongs to the agency that opened
 it (:meth:`~api.server.access.Access.can_read`), a measure inside a case to the case's agency; lists
 show the reader's agencies only (``agencies_in_scope``). Anyone else gets the same 403 whether the
 file exists or not, as on the case pages. The case page shows a case's own measures
-(``coercion_measures.html``, the same table as here).
+(``coercion_measures.html``, the same table as here). The public page reads ``pub_coercions`` only: an
+organisation's name and code, a natural person masked (张某某), never the items or a freezing's account.
 """
 
 from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
 from api.pages.common import agency_param, bounded_int, choice, forbidden, missing
-from api.pages.guards import Reader
+from api.pages.guards import Reader, Visitor
 from api.pages.reads import PAGE_SIZE, Page
 from api.pages.web import render
 from domain.fields import MalformedStream, parse_stream
@@ -108,3 +113,27 @@ def coercion_file(number: str, ctx: Reader) -> Response:
     origin = f.get("origin")
     return render(ctx, "coercion.html", stream=stream, f=f, colours=colours,
                   origin_readable=bool(origin) and ctx.svc.access.can_read(ctx.principal, str(origin)))
+
+
+@router.get("/public/coercion")
+def public_coercion(ctx: Visitor) -> Response:
+    """行政强制公示: the published measures and enforcement decisions, newest first, paged; one
+    publication's lines under its anchor (``coercion_queries.coercion_anchor``), which the feeds link to
+    with ``?file=`` (that stream's lines only, so the anchor is on the first page)."""
+    q = ctx.request.query_params
+    agency = agency_param(q.get("agency"))
+    wanted = (q.get("file") or "").strip()[:200]
+    file = wanted if wanted.startswith(("coercion/", "case/")) else ""
+    number = bounded_int(q.get("page"), 1)
+    rows: list[dict[str, Any]] = []
+    total = 0
+    if ctx.reads.db.exists("pub_coercions"):
+        rows, total = coercion_queries.public_coercions(ctx.reads, ctx.as_of, agency=agency or None,
+                                                        offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE,
+                                                        file=file or None)
+    publications = [{"anchor": coercion_queries.coercion_anchor(grp, version), "rows": list(lines)}
+                    for (grp, version), lines in groupby(rows, key=lambda r: (str(r["grp"]), int(r["version"])))]
+    params = {k: v for k, v in (("agency", agency), ("file", file)) if v}
+    return render(ctx, "public_coercion.html", public=True, page=Page(rows, total, number),
+                  publications=publications, agencies=ctx.reads.agencies(), agency_filter=agency, file=file,
+                  params=params)

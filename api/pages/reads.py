@@ -140,6 +140,10 @@ class Reads:
     def t(self, name: str) -> str:
         return self.db.qualify(name)
 
+    def table(self, name: str) -> str:
+        """As :meth:`t`: the physical name, so the pages read through ``projections.kind_queries.Reader``."""
+        return self.t(name)
+
     def ready(self) -> bool:
         """The projections' tables exist (``projections run`` has run at least once)."""
         return self.db.exists("proj_cases")

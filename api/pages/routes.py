@@ -30,6 +30,7 @@
 | ``/public/`` … | penalty and licensing decisions with proofs, withdrawals, registry, statistics, log |
 | ``/public/licences/{number}`` | a licensing decision as published (行政许可 事后公开) and what ended it |
 | ``/public/spotchecks/{number}`` | a spot check (双随机、一公开): plan, draw and how to re-derive it, results |
+| ``/public/coercion`` | 行政强制公示: published measures and enforcement decisions (PUB-06), by agency or stream |
 
 Everything is read from the read models (paginated) and filtered by the API's read
 policy; the public pages read only the public tables (``pub_*``) and the log.

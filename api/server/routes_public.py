@@ -3,7 +3,8 @@ the annual statistics.
 
 They read only the public tables of the read models (``pub_decisions``, ``pub_withdrawals``,
 ``pub_licences``, ``pub_licence_withdrawals``, ``pub_licence_endings``, ``pub_agencies``,
-``pub_officers``, ``pub_items``, ``pub_review_catalogues``, ``pub_inspections``, ``pub_spotchecks``:
+``pub_officers``, ``pub_items``, ``pub_review_catalogues``, ``pub_inspections``, ``pub_spotchecks``,
+``pub_coercions``:
 redacted by the projections, never personal data) and the aggregate counts of ``proj_statistics``
 (agency, year, metric, number).
 No complaint is ever public (PUB-06): no route here reads a complaint table.
@@ -12,7 +13,9 @@ Each entry of the list and the feeds has a ``kind`` and its ``label``: ``decisio
 ``withdrawal`` (撤回公示), ``licence`` (行政许可: a published licence decision, PUB-06) and
 ``licence_withdrawal`` (its own withdrawal, or the 撤回/撤销/注销 that ended the licence: PUB-07),
 ``inspection`` (行政检查结果公示, ``pub_inspections``) and ``spotcheck`` (a 双随机 task: plan and draw,
-``pub_spotchecks``, its page ``/public/spotchecks/…``; ``routes_inspections`` serves its JSON).
+``pub_spotchecks``, its page ``/public/spotchecks/…``; ``routes_inspections`` serves its JSON) and
+``coercion`` (行政强制公示: one publication of a ``coercion/`` or ``case/`` stream with the measures and
+enforcement decisions it publishes, ``pub_coercions``, PUB-06; its line on ``/public/coercion``).
 
 ``GET /v1/public/disclosures`` lists, newest first, the decisions shown on ``as_of`` (published,
 not withdrawn, before their PUB-04 ``max_until``) and the withdrawals (撤回公示), with cursor
@@ -48,16 +51,16 @@ from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area, Services
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, statistics_table
-from projections import inspection_queries, kind_queries, queries
+from projections import coercion_queries, inspection_queries, kind_queries, queries
 from projections.disclosure import credential_status_on
 from projections.labels import DISCLOSURE_KIND_LABELS
 
 router = APIRouter(prefix="/v1/public", tags=["public"])
 
-DISCLOSURES = ("disclosure", "licence_disclosure", "inspection_disclosure")
+DISCLOSURES = ("disclosure", "licence_disclosure", "inspection_disclosure", "coercion_disclosure")
 """The projections the disclosure list and the feeds read (their cached answers follow both)."""
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {304: {"description": "未改变 (If-None-Match 与 ETag 相同)"}}
-FEED_TITLE = "行政执法公示 (行政处罚决定、行政许可决定与撤回)"
+FEED_TITLE = "行政执法公示 (行政处罚决定、行政许可决定与撤回、行政检查结果、行政强制结果)"
 
 
 class AtomResponse(Response):
@@ -73,10 +76,11 @@ class Disclosure(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    kind: str = Field(description="decision | withdrawal | licence | licence_withdrawal | inspection | spotcheck")
+    kind: str = Field(description="decision | withdrawal | licence | licence_withdrawal | inspection | spotcheck "
+                                  "| coercion")
     label: str = Field(description="处罚决定公开、撤回公示、行政许可、行政许可撤回公示、行政检查结果公示、"
-                                   "双随机抽查任务公示")
-    id: str = Field(description="<案件流、许可流、检查流或抽查任务流>@<版本> (抽查任务为 @0)")
+                                   "双随机抽查任务公示、行政强制公示")
+    id: str = Field(description="<案件流、许可流、检查流、抽查任务流或强制流>@<版本> (抽查任务为 @0)")
     case: str
     version: int
     at: str | None = Field(description="公示或撤回的时间")
@@ -137,7 +141,9 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
 
     "Newest" is by instant (``published_utc`` / ``withdrawn_utc``, ``projections.sql.instant_key``),
     never by the stored strings, whose offsets differ (``Z``, ``+08:00``); the cursor holds that key.
-    A ``search`` (text, credit code, dates) finds decisions only: a withdrawal shows no party or facts."""
+    A ``search`` (text, credit code, dates) finds decisions only — penalty, licensing and coercion
+    decisions (行政强制措施、强制执行决定) — not a withdrawal (it shows no party or facts) nor an
+    inspection result or a spot check (not decisions)."""
     day = as_of.isoformat()
     where_d = ["status = 'published'", "published_on <= ?", "max_until > ?"]
     params_d: list[Any] = [day, day]
@@ -172,6 +178,8 @@ def disclosures(models: ReadModels, as_of: date, *, agency: str | None, cursor: 
                                                  search=search)
     keyed += inspection_queries.public_inspection_entries(models, as_of, agency=agency, cursor=cursor, limit=limit,
                                                           search_active=search is not None and search.active)
+    keyed += coercion_queries.public_coercion_entries(models, as_of, agency=agency, cursor=cursor, limit=limit,
+                                                      search=search)
     return newest(keyed, limit)
 
 
@@ -211,7 +219,8 @@ Until = Query(None, alias="to", description="决定日期止 (含)")
 
 
 @router.get("/disclosures", response_model=Disclosures, responses={**NOT_MODIFIED, **problem_responses(422)},
-            summary="事后公开: 公示中的行政处罚决定、行政许可决定与撤回公示 (新的在前, 游标分页; 可检索)")
+            summary="事后公开: 公示中的行政处罚决定、行政许可决定、行政检查与行政强制结果及撤回公示 "
+                    "(新的在前, 游标分页; 可检索)")
 async def list_disclosures(request: Request, svc: ServicesDep, as_of: date | None = AsOf,
                            agency: str | None = AgencyFilter,
                            q: str | None = SearchText, credit_code: str | None = CreditCode,
@@ -242,6 +251,9 @@ def _entry_title(entry: dict[str, Any]) -> str:
         return f"{entry['label']}: {number} {entry.get('decision_label') or ''}".strip()
     if entry["kind"] in ("inspection", "spotcheck"):
         return f"{entry['label']}: {entry.get('object_name') or number} {entry.get('result_label') or ''}".strip()
+    if entry["kind"] == "coercion":
+        what = "、".join(dict.fromkeys(str(c["category_label"]) for c in entry.get("coercions", [])))
+        return f"{entry['label']}: {entry.get('party_name') or number} {what}".strip()
     return f"{number} {entry.get('outcome_label') or ''}".strip()
 
 
@@ -251,6 +263,9 @@ def _entry_text(entry: dict[str, Any]) -> str:
     if entry["kind"] == "spotcheck":
         return (f"抽查 {entry.get('population') or ''}：从名录库随机抽取 {entry.get('sample_size')} 户"
                 f"（ledger-draw-v1，可复算）")
+    if entry["kind"] == "coercion" and not entry.get("text"):
+        return "；".join(f"{c['category_label']}{'（' + c['document_no'] + '）' if c.get('document_no') else ''}："
+                        f"{c['conclusion']}" for c in entry.get("coercions", [])) or str(entry["label"])
     return str(entry.get("text") or entry.get("outcome_label") or entry.get("decision_label") or "")
 
 
@@ -260,7 +275,7 @@ def _base(request: Request) -> str:
 
 def public_page(entry: dict[str, Any], base: str) -> str:
     """The entry's public page: a decision's own page (a licensing decision's: ``/public/licences/…``), a
-    withdrawal's line on the 撤下公示 page."""
+    withdrawal's line on the 撤下公示 page, a coercion publication's lines on ``/public/coercion``."""
     if entry["kind"] == "licence":
         return f"{base}/public/licences/{quote(str(entry['case']).removeprefix('licence/'))}"
     if entry["kind"] in ("inspection", "spotcheck"):
@@ -268,6 +283,9 @@ def public_page(entry: dict[str, Any], base: str) -> str:
         if task:
             return f"{base}/public/spotchecks/{quote(str(task).removeprefix('spotcheck/'))}"
         return f"{base}/public/#i-{quote(str(entry['case']).removeprefix('inspection/'))}-{entry['version']}"
+    if entry["kind"] == "coercion":
+        anchor = coercion_queries.coercion_anchor(str(entry["case"]), int(entry["version"]))
+        return f"{base}/public/coercion?{urlencode({'file': entry['case']})}#{anchor}"
     if entry["kind"] == "licence_withdrawal":
         return f"{base}/public/withdrawals#lw-{quote(str(entry['case']).removeprefix('licence/'))}-{entry['version']}"
     number = str(entry["case"]).removeprefix("case/")

@@ -17,7 +17,7 @@ import orjson
 
 from ledger.importer import import_lines
 from tests.helpers.http_reads import project
-from tests.helpers.http_world import ADMIN, World, example, world_at
+from tests.helpers.http_world import ADMIN, World, example, world_on
 
 COERCION = "DXH-CGJ-QZ-2026-0003"
 SEIZED_CASE = "DXH-CGJ-2026-0058"
@@ -40,8 +40,9 @@ def running_steps() -> list[dict[str, Any]]:
 
 
 @contextmanager
-def coercion_world(tmp: Path) -> Iterator[World]:
-    with world_at(tmp) as made:
+def coercion_world(tmp: Path, backend: str = "sqlite") -> Iterator[World]:
+    """``backend``: ``postgres`` keeps the events and read models in a PostgreSQL schema of its own."""
+    with world_on(backend, tmp) as made:
         for name, steps in (*((n, example(n)) for n in ("general-case", "coercion-case", "coercion-standalone")),
                             ("running", running_steps())):
             result = import_lines(made.ledger, [orjson.dumps(s) for s in steps], actor=ADMIN)
