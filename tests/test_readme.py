@@ -48,7 +48,8 @@ def shell_lines(text: str) -> list[str]:
     return lines
 
 
-STREAMS_AND_ROUTES = ("agency/", "officer/", "case/", "licence/", "complaint/", "/v1", "/ui", "/public", "/docs")
+STREAMS_AND_ROUTES = ("agency/", "officer/", "case/", "licence/", "complaint/", "coercion/", "spotcheck/",
+                      "inspection/", "/v1", "/ui", "/public", "/docs")
 """Words that look like paths but name a stream or a route."""
 
 
