@@ -35,6 +35,7 @@ from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.calendar import SHANGHAI
 from domain.config import Config
+from ledger.follow import follow
 from projections.labels import IN_PROGRESS
 from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
@@ -202,14 +203,14 @@ class AuditFollower:
         return written
 
     def follow(self, stop: threading.Event | None = None, *, poll: float = 5.0,
-               today: Callable[[], date] | None = None) -> None:
-        """Keep the table current until ``stop`` is set: apply new events as they come, and refresh
-        what each new day may have changed (``today`` defaults to the Asia/Shanghai date)."""
-        stop = stop or threading.Event()
+               today: Callable[[], date] | None = None, on_round: Callable[[int], None] | None = None) -> int:
+        """Keep the table current until ``stop`` is set: apply new events as they come (PostgreSQL:
+        LISTEN/NOTIFY; SQLite: every ``poll`` seconds), and refresh what each new day may have changed
+        (``today`` defaults to the Asia/Shanghai date); the rounds run (:func:`ledger.follow.follow`).
+        ``on_round`` sees the rows each round that wrote some wrote."""
         clock = today or (lambda: datetime.now(SHANGHAI).date())
-        while not stop.is_set():
-            self.run_once(clock())
-            stop.wait(poll)
+        return follow(lambda: self.run_once(clock()), stop or threading.Event(), store=self.db.store, poll=poll,
+                      name="audit", on_round=on_round)
 
     @staticmethod
     def _evaluate_others(source: LedgerSource, ctx: AuditContext, streams: Sequence[str],
