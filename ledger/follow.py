@@ -101,10 +101,13 @@ def follow(
     poll: float,
     name: str,
     on_round: Callable[[int], None] | None = None,
+    due_in: Callable[[], float | None] | None = None,
 ) -> int:
     """Run ``round`` until ``stop`` is set, waiting for new events between idle rounds; the rounds run.
 
-    ``on_round`` sees what each round that did something returned (progress lines).
+    ``on_round`` sees what each round that did something returned (progress lines); ``due_in``, if
+    given, the seconds until work falls due without a new event (None: none pending), so an idle
+    wait ends then rather than after ``poll``.
     """
     wakeup = Wakeup(store)
     rounds = 0
@@ -120,7 +123,11 @@ def follow(
                 if on_round is not None:
                     on_round(done)
                 continue
-            wakeup.wait(stop, poll)
+            try:
+                due = due_in() if due_in is not None else None
+            except Exception:
+                due = None  # the round that follows says what is wrong
+            wakeup.wait(stop, poll if due is None else max(0.0, min(poll, due)))
     finally:
         wakeup.close()
     return rounds

@@ -81,6 +81,7 @@ def register(subparsers: Any) -> None:
         "audit", help="案卷评查: 按规则目录评查案卷, 评分定级 (优秀/合格/不合格)",
         description="按 rules.md 的规则评查案卷: 每项发现给出规则编号、严重程度、类别、扣分、法律依据和涉及的事件。"
                     "无论发现什么问题, 退出码均为 0; 用法或存储错误为 2。",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--case", help="一件案卷: 处罚案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)、"
                                   "许可 (licence/DXH-SPJ-XK-2026-0031)、投诉举报 (complaint/DXH-SFJ-TS-2026-0007)、"

@@ -67,6 +67,10 @@ class _Periodic:
     def finish(self) -> None:
         """Close what the rounds opened."""
 
+    def due_in(self) -> float | None:
+        """Seconds until work falls due without a new event (None: nothing pending)."""
+        return None
+
     def _counted(self) -> int:
         done = self.round()
         self.rounds += 1
@@ -74,7 +78,8 @@ class _Periodic:
 
     def _run(self) -> None:
         try:
-            follow(self._counted, self.stopping, store=self.svc.ledger.store, poll=self.interval, name=self.name)
+            follow(self._counted, self.stopping, store=self.svc.ledger.store, poll=self.interval, name=self.name,
+                   due_in=self.due_in)
         finally:
             self.finish()
 
@@ -96,6 +101,12 @@ class IntegratorThread(_Periodic):
         except LogError as exc:
             log.warning("transparency log: %s", exc)
             return 0
+
+    def due_in(self) -> float | None:
+        try:
+            return None if self.follower is None else self.follower.due_in()
+        except LogError:
+            return None
 
     def finish(self) -> None:
         if self.follower is not None:

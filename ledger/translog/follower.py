@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from ledger.follow import follow
 from ledger.translog.log import TransparencyLog
@@ -47,10 +48,22 @@ class LogFollower:
         self.signed += made is not None
         return IntegrationRound(added, self.log.size, made)
 
+    def due_in(self) -> float | None:
+        """Seconds until the next checkpoint falls due (None: not signing, or nothing new to sign)."""
+        if not self.signs or self.interval is None:
+            return None
+        latest = self.log.latest_checkpoint()
+        if latest is None:
+            return 0.0 if self.log.size else None
+        if self.log.size <= latest.size:
+            return None
+        made = datetime.fromisoformat(latest.created_at.replace("Z", "+00:00"))
+        return self.interval - (datetime.now(UTC) - made).total_seconds()
+
     def follow(self, stop: threading.Event, *, poll: float = 1.0,
                on_round: Callable[[IntegrationRound], None] | None = None) -> int:
         """Integrate (and sign) until ``stop`` is set; the rounds run. The wait between idle rounds
-        is at most ``poll``, so a checkpoint falls due at most ``poll`` late."""
+        ends when a checkpoint falls due, or after ``poll`` seconds, or at a new event."""
         last: list[IntegrationRound] = []
 
         def one() -> int:
@@ -62,4 +75,5 @@ class LogFollower:
             if on_round is not None and last:
                 on_round(last[0])
 
-        return follow(one, stop, store=self.log.store, poll=poll, name="log-integrator", on_round=seen)
+        return follow(one, stop, store=self.log.store, poll=poll, name="log-integrator", on_round=seen,
+                      due_in=self.due_in)
