@@ -56,6 +56,8 @@ PARTIES: Final = Table("audit_parties", (
 ), ("grp",), scope="custom", indexes=(("party_key",),))
 REVIEWERS: Final = Table("audit_reviewers", (("reviewer", T), ("first_on", T)), ("reviewer",), scope="custom")
 TABLES: Final = (EVALUATIONS, PARTIES, REVIEWERS)
+PARALLEL_FROM: Final = 32
+"""Case groups in a round from which forked workers evaluate them (fewer: forking costs more than it saves)."""
 _REGISTRY_PREFIXES: Final = ("agency/", "officer/", "calendar/")
 
 
@@ -168,7 +170,8 @@ class AuditFollower:
             party = _party_row(stream, found)
             if party is not None and _storable(stream, PARTIES.name, party, parked):
                 parties.append(party)
-        evaluated = evaluate_raw(raw, ctx, workers=self.workers, tolerant=True)
+        workers = 1 if len(raw) < PARALLEL_FROM else self.workers  # a follower's round: no fork for a few files
+        evaluated = evaluate_raw(raw, ctx, workers=workers, tolerant=True)
         for (stream, _, reviews, lawsuits), ev in zip(raw, evaluated, strict=True):
             if isinstance(ev, Unevaluable):
                 parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))

@@ -23,8 +23,8 @@ from projections.sql import Database
 from tests.helpers.deployment import Deployment, deployment, eventually, stop, wait_started
 
 CASE = "case/DXH-CGJ-2026-0012"
-PICKUP = 30.0
-"""Seconds a follower may take to show a new step (a busy 2-core machine; typically well under 2)."""
+PICKUP = 60.0
+"""Seconds a follower may take to show a new step (a busy 2-core machine; typically under 2)."""
 
 
 def _poll(backend: str) -> str:

@@ -70,7 +70,7 @@ def eventually(check: Callable[[], bool], timeout: float, what: str) -> float:
     return time.monotonic() - began
 
 
-def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 30) -> tuple[int, str, str]:
+def stop(process: subprocess.Popen[str], sig: int = signal.SIGTERM, timeout: float = 90) -> tuple[int, str, str]:
     """Send ``sig``; the exit status and the output once it ended (killed if it does not)."""
     process.send_signal(sig)
     try:
