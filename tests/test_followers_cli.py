@@ -188,3 +188,28 @@ def test_sqlite_wakeup_is_a_timer(tmp_path: Path) -> None:
     finally:
         wakeup.close()
         store.close()
+
+
+@pytest.mark.postgres
+def test_processes_starting_at_once_on_one_schema(tmp_path: Path) -> None:
+    """The deployment's processes start together: opening the store runs eventsourcing's DDL (its
+    ``CREATE OR REPLACE FUNCTION`` failed with "tuple concurrently updated" before it took a lock)."""
+    from tests.helpers.stores import store_config
+
+    with store_config("postgres", tmp_path) as config:
+        EventStore(config).close()
+        errors: list[str] = []
+
+        def opens() -> None:
+            for _ in range(10):
+                try:
+                    EventStore(config).close()
+                except Exception as exc:
+                    errors.append(repr(exc))
+
+        threads = [threading.Thread(target=opens) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
