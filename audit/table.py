@@ -35,6 +35,7 @@ from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.calendar import SHANGHAI
 from domain.config import Config
+from ledger.follow import follow
 from projections.labels import IN_PROGRESS
 from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
@@ -55,6 +56,8 @@ PARTIES: Final = Table("audit_parties", (
 ), ("grp",), scope="custom", indexes=(("party_key",),))
 REVIEWERS: Final = Table("audit_reviewers", (("reviewer", T), ("first_on", T)), ("reviewer",), scope="custom")
 TABLES: Final = (EVALUATIONS, PARTIES, REVIEWERS)
+PARALLEL_FROM: Final = 32
+"""Case groups in a round from which forked workers evaluate them (fewer: forking costs more than it saves)."""
 _REGISTRY_PREFIXES: Final = ("agency/", "officer/", "calendar/")
 
 
@@ -167,7 +170,8 @@ class AuditFollower:
             party = _party_row(stream, found)
             if party is not None and _storable(stream, PARTIES.name, party, parked):
                 parties.append(party)
-        evaluated = evaluate_raw(raw, ctx, workers=self.workers, tolerant=True)
+        workers = 1 if len(raw) < PARALLEL_FROM else self.workers  # a follower's round: no fork for a few files
+        evaluated = evaluate_raw(raw, ctx, workers=workers, tolerant=True)
         for (stream, _, reviews, lawsuits), ev in zip(raw, evaluated, strict=True):
             if isinstance(ev, Unevaluable):
                 parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))
@@ -202,14 +206,14 @@ class AuditFollower:
         return written
 
     def follow(self, stop: threading.Event | None = None, *, poll: float = 5.0,
-               today: Callable[[], date] | None = None) -> None:
-        """Keep the table current until ``stop`` is set: apply new events as they come, and refresh
-        what each new day may have changed (``today`` defaults to the Asia/Shanghai date)."""
-        stop = stop or threading.Event()
+               today: Callable[[], date] | None = None, on_round: Callable[[int], None] | None = None) -> int:
+        """Keep the table current until ``stop`` is set: apply new events as they come (PostgreSQL:
+        LISTEN/NOTIFY; SQLite: every ``poll`` seconds), and refresh what each new day may have changed
+        (``today`` defaults to the Asia/Shanghai date); the rounds run (:func:`ledger.follow.follow`).
+        ``on_round`` sees the rows each round that wrote some wrote."""
         clock = today or (lambda: datetime.now(SHANGHAI).date())
-        while not stop.is_set():
-            self.run_once(clock())
-            stop.wait(poll)
+        return follow(lambda: self.run_once(clock()), stop or threading.Event(), store=self.db.store, poll=poll,
+                      name="audit", on_round=on_round)
 
     @staticmethod
     def _evaluate_others(source: LedgerSource, ctx: AuditContext, streams: Sequence[str],

@@ -153,6 +153,14 @@ class ChainedPostgresRecorder(PostgresApplicationRecorder):
                              "请去掉 POSTGRES_ENABLE_DB_FUNCTIONS")
         super().__init__(datastore, *args, **kwargs)
 
+    def _create_table(self, curs: Any) -> None:
+        """eventsourcing's DDL (tables, ``CREATE OR REPLACE FUNCTION``) under an advisory lock: processes
+        starting at once on one schema (the deployment's five) would otherwise fail with
+        "tuple concurrently updated"."""
+        curs.execute("SELECT pg_advisory_xact_lock(hashtext(%s))",
+                     (f"eventsourcing-ddl:{self.datastore.schema}.{self.events_table_name}",))
+        super()._create_table(curs)
+
     def _insert_events(self, curs: Any, stored_events: Sequence[StoredEvent], **kwargs: Any) -> None:
         from psycopg.sql import SQL, Identifier
 

@@ -13,6 +13,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 import pickle
+import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -41,8 +42,12 @@ def default_workers() -> int:
 
 def start_worker(parent: int) -> None:
     """In a new forked worker: exit when ``parent`` dies (a ``kill -9`` of the parent would otherwise
-    leave it running), and no cyclic collector (the work makes no reference cycles)."""
+    leave it running), and no cyclic collector (the work makes no reference cycles). The parent's
+    signal handlers are not the worker's: a long-running parent (``audit --follow``) stops on SIGTERM
+    or Ctrl-C by finishing its round, which needs its workers; and the pool ends them with SIGTERM."""
     die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     gc.disable()
 
 

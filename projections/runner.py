@@ -41,6 +41,7 @@ from typing import Any
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.registry import HistoryRegistry
+from ledger.follow import follow
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections import poison
@@ -459,31 +460,19 @@ class Runner:
 
     def follow(self, stop: threading.Event | None = None, *, poll: float = 1.0,
                on_batch: Callable[[int], None] | None = None) -> None:
-        """Keep the projections current until ``stop`` is set (SQLite: poll; PostgreSQL: LISTEN/NOTIFY)."""
-        stop = stop or threading.Event()
-        listener = self._listen() if self.db.postgres else None
+        """Keep the projections current until ``stop`` is set (SQLite: poll; PostgreSQL: LISTEN/NOTIFY;
+        the loop: :func:`ledger.follow.follow`)."""
+        follow(self.run_round, stop or threading.Event(), store=self.store, poll=poll, name="projections",
+               on_round=on_batch)
+
+    def run_round(self) -> int:
+        """:meth:`run_once` for a follower: when another runner moved the views meanwhile, reload
+        and go on from where they are (the events applied)."""
         try:
-            while not stop.is_set():
-                applied = self.run_once()
-                if applied and on_batch is not None:
-                    on_batch(applied)
-                if applied:
-                    continue
-                if listener is not None:
-                    for _ in listener.notifies(timeout=poll, stop_after=1):
-                        pass
-                else:
-                    stop.wait(poll)
-        finally:
-            if listener is not None:
-                listener.close()
-
-    def _listen(self) -> Any:
-        import psycopg
-
-        conn = psycopg.connect(str(self.store.config.postgres_dsn), autocommit=True)
-        conn.execute(f'LISTEN "{self.db.channel}"')
-        return conn
+            return self.run_once()
+        except ConflictError:
+            self.reload()
+            return 0
 
     # -- what a batch touches ------------------------------------------------------
 

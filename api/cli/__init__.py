@@ -13,6 +13,7 @@ from typing import Final
 
 from api.cli import (
     audit,
+    backup,
     calendar,
     demo,
     documents,
@@ -34,7 +35,7 @@ from ledger.keys import KeyStoreError
 __all__ = ["COMMANDS", "build_parser", "main"]
 
 COMMANDS: Final = (init, verify, record, import_steps, log, calendar, token, serve, documents, demo, projections,
-                   audit, draw, export, verify_export)
+                   audit, draw, export, verify_export, backup)
 """One module per command, in the order of ``--help``; each ``register`` sets ``run`` on its parser."""
 
 EPILOG = """\

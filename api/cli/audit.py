@@ -6,6 +6,7 @@
     enforcement-ledger audit --all | --agency DXH-CGJ | --sample 20 --seed 7 [--agency CODE]
     enforcement-ledger audit --all --format xlsx -o 评查.xlsx           # or csv: a row per case
     enforcement-ledger audit --refresh [--as-of DATE]        # bring audit_evaluations up to date
+    enforcement-ledger audit --follow [--poll S]             # keep it up to date (a process of its own)
     enforcement-ledger --as officer/SFJ-0001 audit --case … --record [--adjust PEN-24=0:理由 …]
 
 The evaluation is computed from the ledger (``audit.store``: the case's events and those
@@ -32,10 +33,11 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from api.cli.stopping import stop_on_signals
 from api.settings import Settings, SettingsError, iso_date
 from api.tables_export import FORMATS, Names, evaluations_table, save, write
 from api.wiring import load_config, open_ledger
@@ -50,9 +52,25 @@ from audit.table import AuditFollower
 from domain.calendar import SHANGHAI
 from domain.config import Config
 from domain.errors import StepRefused
+from ledger.follow import how
 from projections.sql import Database
 
 __all__ = ["Adjustment", "adjusted", "evaluate_cases", "register", "run"]
+
+EPILOG = """\
+评查结果表 audit_evaluations 是案件列表、页面按等次/分数/规则筛选所读的表, 每件案卷一行 (最新评查)。
+--refresh 更新一次; --follow 作为常驻进程持续更新 (部署时 serve 以 --no-follow 启动, 见 docs/operations.md):
+每一轮读取上次之后的新事件, 只重新评查它们涉及的案卷 (及同一当事人的其他案卷), 并与跟踪位置在同一事务中
+提交 (崩溃后从上次提交处继续); 跨入新的一天时, 重算期限可能已届满的案卷。没有新事件时等待: PostgreSQL 上
+等账本插入时发出的 NOTIFY, SQLite 上每 --poll 秒检查一次。SIGTERM 或 Ctrl-C: 做完当前一轮后退出 (退出码 0)。
+进度写在标准错误: 启动一行, 每轮有改动时一行, 停止时一行汇总。
+
+例:
+  enforcement-ledger audit --case DXH-CGJ-2026-0012
+  enforcement-ledger audit --all --format xlsx -o 评查.xlsx
+  enforcement-ledger audit --refresh
+  enforcement-ledger audit --follow
+"""
 
 _ADJUST = re.compile(r"^([A-Z]+-[0-9]+[A-Za-z]?)=(\d+):(.+)$", re.S)
 
@@ -63,6 +81,7 @@ def register(subparsers: Any) -> None:
         "audit", help="案卷评查: 按规则目录评查案卷, 评分定级 (优秀/合格/不合格)",
         description="按 rules.md 的规则评查案卷: 每项发现给出规则编号、严重程度、类别、扣分、法律依据和涉及的事件。"
                     "无论发现什么问题, 退出码均为 0; 用法或存储错误为 2。",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--case", help="一件案卷: 处罚案件 (DXH-CGJ-2026-0012 或 case/DXH-CGJ-2026-0012)、"
                                   "许可 (licence/DXH-SPJ-XK-2026-0031)、投诉举报 (complaint/DXH-SFJ-TS-2026-0007)、"
@@ -81,6 +100,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--as-of", type=iso_date, default=None, help="评查基准日 YYYY-MM-DD (默认今天, 北京时间)")
     p.add_argument("--output", "-o", help="写入文件 (默认标准输出)")
     p.add_argument("--refresh", action="store_true", help="更新评查结果表 audit_evaluations (增量)")
+    p.add_argument("--follow", action="store_true",
+                   help="常驻: 新步骤一到即更新评查结果表 (PostgreSQL: LISTEN/NOTIFY; SQLite: 每 --poll 秒), "
+                        "每天重算到期的期限; SIGTERM/Ctrl-C 停止。部署时与 serve --no-follow 并列运行")
+    p.add_argument("--poll", type=float, default=1.0, help="--follow 时两次检查之间最长的等待秒数 (默认 1)")
     p.add_argument("--record", action="store_true", help="把评查结果作为 CaseFileEvaluated 签名记入账本 (仅 --case)")
     p.add_argument("--adjust", action="append", default=[], metavar="RULE=POINTS:REASON",
                    help="人工调整某规则的扣分并说明理由 (可重复; 与 --record 连用)")
@@ -154,6 +177,11 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
     fmt = "json" if args.json else (args.format or "text")
     selectors = [args.case is not None, args.all, args.sample is not None, args.agency is not None and
                  args.sample is None]
+    if args.follow:
+        if sum(selectors) or args.refresh or args.record or args.adjust or args.poll <= 0:
+            print("错误: --follow 独自使用 (可加 --poll 正数秒与 --as-of)", file=sys.stderr)
+            return 2
+        return _follow(settings, args)
     if not args.refresh and sum(selectors) != 1:
         print("错误: 请指定 --case、--all、--agency 或 --sample 之一", file=sys.stderr)
         return 2
@@ -220,6 +248,38 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
         Path(args.output).write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _follow(settings: Settings, args: argparse.Namespace) -> int:
+    """``audit --follow``: keep ``audit_evaluations`` current until SIGTERM/SIGINT."""
+    config = load_config(settings)
+    ledger = open_ledger(settings, keys=False)
+    db = Database(ledger.store)
+    try:
+        follower = AuditFollower(db, config=config)
+        pinned = args.as_of
+
+        def today() -> date:
+            return pinned or datetime.now(SHANGHAI).date()
+
+        print(f"评查结果表跟随中 ({how(ledger.store, args.poll)}); 已处理至通知号 {follower.position()}; "
+              "SIGTERM 或 Ctrl-C 停止", file=sys.stderr, flush=True)
+        written = 0
+
+        def report(rows: int) -> None:
+            nonlocal written
+            written += rows
+            print(f"重新评查 {rows} 件案卷 (截至 {today()}; 已处理至通知号 {follower.position()})",
+                  file=sys.stderr, flush=True)
+
+        with stop_on_signals() as stop:
+            rounds = follower.follow(stop, poll=args.poll, today=today, on_round=report)
+        print(f"已停止: {rounds} 轮, 共重新评查 {written} 件案卷; 已处理至通知号 {follower.position()}",
+              file=sys.stderr, flush=True)
+    finally:
+        db.close()
+        ledger.close()
     return 0
 
 

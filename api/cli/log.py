@@ -32,13 +32,17 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from api.cli.stopping import stop_on_signals
 from api.log_settings import attach_signer, batch_size, checkpoint_interval, opened
 from api.settings import Settings, SettingsError
 from ledger import merkle, notes
+from ledger.follow import how
 from ledger.store import EventStore
 from ledger.translog import (
     ConsistencyProof,
+    IntegrationRound,
     LogError,
+    LogFollower,
     StoredCheckpoint,
     TransparencyLog,
     encode_hash,
@@ -60,6 +64,20 @@ LEDGER_LOG_CHECKPOINT_INTERVAL (定时检查点间隔秒数, 默认 300), LEDGER
   enforcement-ledger log witness cosign --state ./witness --submit
 """
 
+INTEGRATE_EPILOG = """\
+--follow 的工作方式: 每一轮把尚未集成的事件追加为叶子 (每批 LEDGER_LOG_BATCH 个, 与树的跟踪位置在同一事务中
+提交, 崩溃或 kill -9 后从上次提交处继续, 不重复也不遗漏); 带 --checkpoint 时, 树有增长且最新检查点已满
+LEDGER_LOG_CHECKPOINT_INTERVAL 秒 (默认 300) 时签署新检查点。没有新事件时等待: PostgreSQL 上等账本插入时发出的
+NOTIFY, SQLite 上每 --poll 秒检查一次。SIGTERM 或 Ctrl-C: 做完当前一轮后退出 (退出码 0)。
+进度写在标准错误: 启动一行, 每轮有新叶子或新检查点时一行, 停止时一行汇总。
+同一账本上多个集成进程是安全的 (日志写锁与跟踪记录防止重复追加), 但一个就够。
+
+例:
+  enforcement-ledger log integrate                                  # 一次, 至当前末尾
+  enforcement-ledger log integrate --checkpoint --json              # 一次, 到期则签署检查点
+  LEDGER_LOG_CHECKPOINT_INTERVAL=60 enforcement-ledger log integrate --follow --checkpoint
+"""
+
 
 # --- parser ----------------------------------------------------------------------------------
 
@@ -73,11 +91,21 @@ def register(subparsers: Any) -> None:
     )
     sub = log.add_subparsers(dest="log_command", required=True, metavar="LOG_COMMAND")
 
-    p = sub.add_parser("integrate", help="把新事件追加为叶子 (一次运行至当前末尾)")
+    p = sub.add_parser(
+        "integrate", help="把新事件追加为叶子 (一次运行至当前末尾; --follow 持续运行)",
+        description="把账本的新事件追加为透明日志的叶子。不带 --follow 时运行一次至当前末尾; 带 --follow 时"
+                    "作为常驻进程持续集成 (部署时与两个 serve --no-integrate --no-follow 进程、projections run、"
+                    "audit --follow 并列, 见 docs/operations.md)。",
+        epilog=INTEGRATE_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--checkpoint", action="store_true",
                    help="随后按 LEDGER_LOG_CHECKPOINT_INTERVAL 定时签署检查点 (需要口令)")
     p.add_argument("--rebuild", action="store_true", help="从零重建树 (检查点保留)")
-    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--follow", action="store_true",
+                   help="常驻: 新事件一到即集成 (PostgreSQL: LISTEN/NOTIFY; SQLite: 轮询), SIGTERM/Ctrl-C 停止")
+    p.add_argument("--poll", type=float, default=1.0,
+                   help="--follow 时两次检查之间最长的等待秒数 (SQLite 轮询间隔; 默认 1)")
+    p.add_argument("--json", action="store_true", help="输出 JSON (--follow 时每轮一行)")
 
     p = sub.add_parser("checkpoint", help="集成新事件并签署检查点 (需要口令); 输出签名检查点")
     p.add_argument("--show", action="store_true", help="只显示已保存的最新检查点, 不签署")
@@ -217,21 +245,53 @@ def run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_integrate(settings: Settings, args: argparse.Namespace) -> int:
+    if args.poll <= 0:
+        print("错误: --poll 应为正数", file=sys.stderr)
+        return 2
     with opened(settings) as log:
         if args.rebuild:
             log.reset()
-        added = log.integrate(batch=batch_size())
-        made = None
         if args.checkpoint:
             attach_signer(settings, log)
-            made = log.maybe_checkpoint(checkpoint_interval())
+        follower = LogFollower(log, interval=checkpoint_interval() if args.checkpoint else None, batch=batch_size())
+        if args.follow:
+            return _follow_log(follower, args)
+        found = follower.run_once()
         if args.json:
-            _print_json({"added": added, "size": log.size, "root": encode_hash(log.root()),
-                         "checkpoint": None if made is None else _checkpoint_json(made)})
+            _print_json(_round_json(found, log))
         else:
-            print(f"已集成 {added} 个事件; 树大小 {log.size}")
-            if made is not None:
-                print(f"已签署检查点 (大小 {made.size})")
+            print(f"已集成 {found.added} 个事件; 树大小 {found.size}")
+            if found.checkpoint is not None:
+                print(f"已签署检查点 (大小 {found.checkpoint.size})")
+    return 0
+
+
+def _round_json(found: IntegrationRound, log: TransparencyLog) -> dict[str, Any]:
+    return {"added": found.added, "size": found.size, "root": encode_hash(log.root()),
+            "checkpoint": None if found.checkpoint is None else _checkpoint_json(found.checkpoint)}
+
+
+def _follow_log(follower: LogFollower, args: argparse.Namespace) -> int:
+    """``integrate --follow``: rounds until SIGTERM/SIGINT; a status line per round that did something."""
+    log = follower.log
+    cadence = (f"每 {follower.interval:g} 秒 (有新叶子时) 签署检查点" if follower.signs
+               else "不签署检查点 (未给 --checkpoint)")
+    print(f"透明日志集成运行中 ({how(log.store, args.poll)}; {cadence}); 树大小 {log.size}; "
+          "SIGTERM 或 Ctrl-C 停止", file=sys.stderr, flush=True)
+
+    def report(found: IntegrationRound) -> None:
+        if args.json:
+            print(json.dumps(_round_json(found, log), ensure_ascii=False), flush=True)
+            return
+        line = f"已集成 {found.added} 个事件; 树大小 {found.size}"
+        if found.checkpoint is not None:
+            line += f"; 已签署检查点 (大小 {found.checkpoint.size}, 根 {encode_hash(found.checkpoint.root)})"
+        print(line, file=sys.stderr, flush=True)
+
+    with stop_on_signals() as stop:
+        follower.follow(stop, poll=args.poll, on_round=report)
+    print(f"已停止: 共集成 {follower.added} 个事件, 签署 {follower.signed} 个检查点; 树大小 {log.size}",
+          file=sys.stderr, flush=True)
     return 0
 
 

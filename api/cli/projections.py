@@ -25,18 +25,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
-import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from api.cli.stopping import stop_on_signals
 from api.settings import Settings, SettingsError
 from api.tables_export import FORMATS, Names, Table, cases_table, save, statistics_table, warnings_table, write
 from api.wiring import load_config
 from domain.calendar import SHANGHAI
 from domain.money import yuan
+from ledger.follow import how
 from ledger.store import EventStore
 from projections import queries
 from projections.definitions import ALL
@@ -217,16 +217,18 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 print(f"已处理 {applied} 个事件")
             return 0
-        stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
-        how = "LISTEN/NOTIFY" if store.config.postgres_dsn else f"每 {args.poll:g} 秒轮询"
-        print(f"投影运行中 ({how}); Ctrl-C 停止", file=sys.stderr)
+        print(f"投影运行中 ({how(store, args.poll)}); 已处理至通知号 {runner.position}; SIGTERM 或 Ctrl-C 停止",
+              file=sys.stderr, flush=True)
+        total = 0
 
         def report(applied: int) -> None:
-            print(f"已处理 {applied} 个事件", file=sys.stderr)
+            nonlocal total
+            total += applied
+            print(f"已处理 {applied} 个事件 (至通知号 {runner.position})", file=sys.stderr, flush=True)
 
-        runner.follow(stop, poll=args.poll, on_batch=report)
+        with stop_on_signals() as stop:
+            runner.follow(stop, poll=args.poll, on_batch=report)
+        print(f"已停止: 共处理 {total} 个事件; 已处理至通知号 {runner.position}", file=sys.stderr, flush=True)
         return 0
     finally:
         runner.close()

@@ -3,10 +3,10 @@
 Needs the key store's passphrase (the service signs live steps with the keys it
 keeps). By default the process also integrates the transparency log and signs the
 scheduled checkpoints (``LEDGER_HTTP_INTEGRATE`` seconds between runs);
-``--no-integrate`` leaves that to a separate ``log integrate --checkpoint`` process
+``--no-integrate`` leaves that to a separate ``log integrate --follow --checkpoint`` process
 (several API processes over one PostgreSQL ledger). Likewise it keeps the projections
 and the audit table current (``LEDGER_HTTP_FOLLOW`` seconds between runs); ``--no-follow``
-leaves that to ``projections run`` and ``audit --refresh`` (on a timer) beside it.
+leaves that to ``projections run`` and ``audit --follow`` beside it (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--host", help="监听地址 (LEDGER_HTTP_HOST, 默认 127.0.0.1)")
     p.add_argument("--port", type=int, help="端口 (LEDGER_HTTP_PORT, 默认 8000)")
-    p.add_argument("--no-integrate", action="store_true", help="不在本进程内集成透明日志和签署检查点")
+    p.add_argument("--no-integrate", action="store_true",
+                   help="不在本进程内集成透明日志和签署检查点（另行运行 log integrate --follow --checkpoint）")
     p.add_argument("--no-follow", action="store_true",
-                   help="不在本进程内更新投影和评查表（另行运行 projections run 与定时的 audit --refresh）")
+                   help="不在本进程内更新投影和评查表（另行运行 projections run 与 audit --follow）")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"],
                    help="日志级别 (默认 info)")
     p.add_argument("--no-access-log", action="store_true", help="不记录每个请求")

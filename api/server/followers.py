@@ -1,5 +1,12 @@
 """Background work inside the HTTP service: the transparency-log integrator and the read-model
-follower, each a thread that does one round every few seconds until the app stops.
+follower, each a thread running the followers' one loop (:func:`ledger.follow.follow`: a round,
+then at once another if it did something, else a wait for the next event — LISTEN/NOTIFY on
+PostgreSQL, ``interval`` seconds on SQLite) until the app stops.
+
+The same rounds run as processes of their own in a deployment that starts ``serve`` with
+``--no-integrate --no-follow`` (docs/operations.md): ``log integrate --follow --checkpoint``
+(:class:`ledger.translog.LogFollower`), ``projections run`` (``Runner.run_round``) and
+``audit --follow`` (``AuditFollower.run_once``).
 
 The follower keeps the projections and the audit table current (``serve`` runs it unless
 ``--no-follow`` or ``LEDGER_HTTP_FOLLOW=0``): each round applies the new events to the
@@ -7,7 +14,7 @@ projections (``projections.runner``, exactly-once through its tracking, so anoth
 ``projections run`` beside it is harmless) and then to the audit table
 (``audit.table.AuditFollower``). Without it,
 steps recorded over HTTP reach the case pages only when a separate ``projections run`` and
-``audit --refresh`` applies them.
+``audit --follow`` applies them.
 """
 
 from __future__ import annotations
@@ -23,8 +30,9 @@ from api.server.state import Services
 from api.wiring import load_config
 from audit.table import AuditFollower
 from domain.calendar import SHANGHAI
-from ledger.translog import LogError, TransparencyLog, log_signer
-from projections.runner import ConflictError, Runner
+from ledger.follow import follow
+from ledger.translog import LogError, LogFollower, TransparencyLog, log_signer
+from projections.runner import Runner
 from projections.sql import Database
 
 __all__ = ["FollowerThread", "IntegratorThread"]
@@ -33,8 +41,8 @@ log = logging.getLogger("enforcement_ledger.followers")
 
 
 class _Periodic:
-    """A daemon thread calling :meth:`round` every ``interval`` seconds; :meth:`finish` at the end.
-    A round that fails is logged and tried again at the next one."""
+    """A daemon thread running :meth:`round` in the followers' loop; :meth:`finish` at the end.
+    A round that fails is logged and tried again after the wait."""
 
     name = "periodic"
 
@@ -52,21 +60,26 @@ class _Periodic:
         self.stopping.set()
         self.thread.join(timeout=60)
 
-    def round(self) -> None:
+    def round(self) -> int:
+        """One round; how much it did (0: wait for the next event)."""
         raise NotImplementedError
 
     def finish(self) -> None:
         """Close what the rounds opened."""
 
+    def due_in(self) -> float | None:
+        """Seconds until work falls due without a new event (None: nothing pending)."""
+        return None
+
+    def _counted(self) -> int:
+        done = self.round()
+        self.rounds += 1
+        return done
+
     def _run(self) -> None:
         try:
-            while not self.stopping.is_set():
-                try:
-                    self.round()
-                    self.rounds += 1
-                except Exception:
-                    log.exception("%s failed; retrying", self.name)
-                self.stopping.wait(self.interval)
+            follow(self._counted, self.stopping, store=self.svc.ledger.store, poll=self.interval, name=self.name,
+                   due_in=self.due_in)
         finally:
             self.finish()
 
@@ -75,26 +88,30 @@ class IntegratorThread(_Periodic):
     """Appends new events to the transparency log and signs scheduled checkpoints."""
 
     name = "log-integrator"
-    tlog: TransparencyLog | None = None
-    signed = False
+    follower: LogFollower | None = None
 
-    def round(self) -> None:
+    def round(self) -> int:
         try:
-            if self.tlog is None:
-                self.tlog = TransparencyLog(self.svc.ledger.store, origin=log_origin(self.svc.settings))
-            if not self.signed and self.svc.ledger.keystore is not None:
-                log_signer(self.tlog, self.svc.ledger.keystore)
-                self.signed = True
-            self.tlog.integrate()
-            if self.signed:
-                self.tlog.maybe_checkpoint(checkpoint_interval())
+            if self.follower is None:
+                tlog = TransparencyLog(self.svc.ledger.store, origin=log_origin(self.svc.settings))
+                self.follower = LogFollower(tlog, interval=checkpoint_interval())
+            if self.follower.log.signer is None and self.svc.ledger.keystore is not None:
+                log_signer(self.follower.log, self.svc.ledger.keystore)
+            return int(bool(self.follower.run_once()))
         except LogError as exc:
             log.warning("transparency log: %s", exc)
+            return 0
+
+    def due_in(self) -> float | None:
+        try:
+            return None if self.follower is None else self.follower.due_in()
+        except LogError:
+            return None
 
     def finish(self) -> None:
-        if self.tlog is not None:
+        if self.follower is not None:
             with suppress(sqlite3.ProgrammingError):  # see LogAccess.close
-                self.tlog.close()
+                self.follower.log.close()
 
 
 class FollowerThread(_Periodic):
@@ -105,7 +122,7 @@ class FollowerThread(_Periodic):
     audit: AuditFollower | None = None
     db: Database | None = None
 
-    def round(self) -> None:
+    def round(self) -> int:
         if self.runner is None or self.audit is None:
             config = load_config(self.svc.settings)
             runner = Runner(self.svc.ledger.store, config=config)
@@ -117,14 +134,13 @@ class FollowerThread(_Periodic):
                 db.close()
                 raise
             self.runner, self.db, self.audit = runner, db, audit
+        # an event it cannot apply is parked (projections.poison), not retried forever
         try:
-            self.runner.run_once()  # an event it cannot apply is parked (projections.poison), not retried forever
-        except ConflictError:
-            self.runner.reload()  # another runner moved the views: go on from where they are next round
-            return
+            applied = self.runner.run_round()
         except Exception:
             log.exception("projections failed this round; the audit table goes on")
-        self.audit.run_once(datetime.now(SHANGHAI).date())
+            applied = 0
+        return applied + self.audit.run_once(datetime.now(SHANGHAI).date())
 
     def finish(self) -> None:
         if self.runner is not None:

@@ -30,6 +30,7 @@ per checkpoint and served with it.
 """
 
 from ledger.translog.checkpoints import log_signer
+from ledger.translog.follower import IntegrationRound, LogFollower
 from ledger.translog.fsck import verify_log
 from ledger.translog.integrator import Integrator
 from ledger.translog.log import TransparencyLog
@@ -53,10 +54,12 @@ __all__ = [
     "DEFAULT_BATCH",
     "ConsistencyProof",
     "InclusionProof",
+    "IntegrationRound",
     "Integrator",
     "IntegratorConflictError",
     "LeafRecord",
     "LogError",
+    "LogFollower",
     "NotCoveredError",
     "StoredCheckpoint",
     "TileExport",
