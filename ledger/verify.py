@@ -159,13 +159,18 @@ class _Pass:
         return self.report
 
 
+def default_workers() -> int:
+    """Signature workers ``verify`` uses unless told: one per CPU."""
+    return os.cpu_count() or 2
+
+
 def verify_store(
     store: EventStore,
     *,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Report:
-    count = workers or os.cpu_count() or 2
+    count = workers or default_workers()
     with ThreadPoolExecutor(max_workers=count) as pool:
         check = _Pass(pool, count)
         for position, row in enumerate(store.notifications()):
