@@ -1,32 +1,53 @@
 """Whole-ledger verification: every byte, every chain, every signature, the global order.
 
-One pass in notification order re-derives what can be re-derived (canonical bytes,
-content hashes, chains, versions, the row's columns against its envelope, the key
-valid at each ``recorded_at``); signature checks run on a thread pool (libsodium
-releases the GIL). Compromised-key flags are applied at the end, because a
-revocation may be dated back over events that come before it in the sequence.
+The rows are read in ranges of notification ids, each range by a worker (forked processes,
+``ledger.pool``; threads where the store cannot be opened again, an in-memory SQLite). A worker
+derives, once, everything one row determines on its own: the stored bytes' frame and canonical
+encoding, the envelope's shape and values, the row's columns against its envelope, the content
+hash, ``recorded_at`` — and checks the signature, with the public key the ledger had registered
+for the signing key when the range was handed out (or that the range itself registers). This
+process then takes the ranges' results in notification order and does what needs the sequence:
+the global order, versions and chains per stream, the key valid at each ``recorded_at`` (a
+signature checked with another key than the one the sequence says is checked again here).
+Compromised-key flags are applied at the end, because a revocation may be dated back over
+events that come before it in the sequence; until then each signing key keeps its events' times,
+positions and notification ids in compact arrays (24 bytes an event), so memory stays bounded by
+the streams and keys, not the events' contents.
+
+Measured on 2 shared cores (``benchmarks/verify_reference.py``, a 3,000-case demo): processes
+beat threads — a thread pool leaves every check but the signature to one interpreter lock.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+from array import array
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 from eventsourcing.persistence import Notification
 
 from domain.identities import BOOTSTRAP
 from ledger import canonical
-from ledger.envelope import SealedEvent, check_shape, content_hash, split
+from ledger.envelope import SealedEvent, check_shape, split, unb64
 from ledger.keyring import KEY_EVENTS, Keyring, parse_time
 from ledger.keys import verify as verify_signature
-from ledger.store import EventStore, stored_bytes
+from ledger.pool import collector_paused, forked_executor
+from ledger.store import EventStore, StoreConfig, stored_bytes
 
 CHUNK = 4096
+"""Notification ids a worker reads and derives at a time."""
+
+IN_FLIGHT = 2
+"""Ranges handed out per worker ahead of the one being consumed (bounds memory)."""
 
 
 @dataclass(frozen=True)
@@ -59,109 +80,245 @@ class Report:
         }
 
 
-# (position, notification id, stream, version, public key, unsigned bytes, signature)
-_Pending = tuple[int, int, str, int, bytes, bytes, bytes]
+def default_workers() -> int:
+    """Workers ``verify`` uses unless told: one per CPU."""
+    return os.cpu_count() or 2
 
 
-def _failed(batch: list[_Pending]) -> list[_Pending]:
-    return [p for p in batch if not verify_signature(p[4], p[5], p[6])]
+# -- one row, on its own (in a worker) ------------------------------------------------------
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_SORTED = orjson.OPT_SORT_KEYS
+Hints = dict[str, bytes]
+"""Key id -> public key, as the ledger has registered it (a key id, once registered, keeps it)."""
+
+# A derived row: (nid, stream, version, problem) when its bytes do not decode, else
+# (nid, stream, version, mismatches, envelope stream, envelope version, prev, content hash,
+#  signer, key id, recorded_at in µs since the epoch, key event, signature), where
+#  key event = (envelope, is the bootstrap) for a key event, else None; and signature = True/False
+#  when checked with a key from the hints, else (public key used or None, verdict or None,
+#  unsigned bytes, signature bytes) for this process to settle.
+Derived = tuple[Any, ...]
+
+
+def _decode(stored: bytes) -> tuple[dict[str, Any], bytes, bytes, datetime]:
+    """The exact checks of the stored bytes, with the exact messages (the slow path)."""
+    outer = canonical.decode(stored, values=False)
+    if not isinstance(outer, dict) or len(outer) != 2 or "sig" not in outer:
+        raise ValueError("外层应只含 event 与 sig")
+    unsigned, signature = split(stored)
+    envelope = check_shape(outer["event"])
+    # The shape fixes the ledger's own members' exact types; free values live here.
+    canonical.check(envelope["data"])
+    canonical.check(envelope.get("override"))
+    return envelope, unsigned, signature, parse_time(envelope["recorded_at"])
+
+
+def _decode_fast(stored: bytes) -> tuple[dict[str, Any], bytes, bytes, datetime]:
+    """What :func:`_decode` returns, parsing the envelope only (the frame around it is checked
+    byte for byte by ``split``); anything it cannot pass is left to :func:`_decode`."""
+    unsigned, signature = split(stored)
+    envelope = orjson.loads(unsigned)
+    if type(envelope) is not dict or orjson.dumps(envelope, option=_SORTED) != unsigned:
+        raise ValueError
+    check_shape(envelope)
+    if not (canonical.passes_check(envelope["data"]) and canonical.passes_check(envelope.get("override"))):
+        raise ValueError
+    return envelope, unsigned, signature, parse_time(envelope["recorded_at"])
+
+
+def _derive(row: Notification, hints: Hints, local: Hints) -> Derived:
+    stream, version, nid = str(row.originator_id), int(row.originator_version), row.id
+    stored = stored_bytes(row.state)
+    try:
+        try:
+            envelope, unsigned, signature, recorded = _decode_fast(stored)
+        except Exception:
+            envelope, unsigned, signature, recorded = _decode(stored)
+        if recorded.tzinfo is None:
+            raise ValueError("recorded_at 缺少时区")
+        at = (recorded - _EPOCH) // _MICROSECOND
+    except (ValueError, KeyError, TypeError) as exc:
+        return nid, stream, version, f"事件字节损坏或不是规范编码: {exc}"
+    estream, eversion, etype = envelope["stream"], envelope["version"], envelope["type"]
+    signer, kid = envelope["signer"]["id"], envelope["signer"]["key"]
+    mismatches: tuple[str, ...] = ()
+    if estream != stream or eversion != version:
+        mismatches += (f"行的流/版本 ({stream} v{version}) 与签名内容 ({estream} v{eversion}) 不符",)
+    if row.topic != etype:
+        mismatches += (f"行的类型 {row.topic} 与签名内容 {etype} 不符",)
+    key = None
+    if etype in KEY_EVENTS:
+        key = (envelope, _is_bootstrap(envelope))
+        issued = envelope.get("key")
+        if etype != "KeyRevoked" and isinstance(issued, dict):
+            try:
+                local.setdefault(str(issued.get("id")), unb64(str(issued["public_key"])))
+            except (ValueError, KeyError):
+                pass  # this process finds the event invalid when it applies it
+    public = hints.get(kid)
+    sig: Any
+    if public is not None:
+        sig = verify_signature(public, unsigned, signature)
+    else:
+        public = local.get(kid)
+        sig = (public, None if public is None else verify_signature(public, unsigned, signature),
+               unsigned, signature)
+    return (nid, stream, version, mismatches, estream, eversion, envelope.get("prev"),
+            hashlib.sha256(unsigned).digest(), signer, kid, at, key, sig)
+
+
+def _derive_range(store: EventStore, lo: int, hi: int, hints: Hints) -> list[Derived]:
+    """Every row with ``lo <= id <= hi``, derived."""
+    rows = store.recorder.select_notifications(start=lo, limit=hi - lo + 1, stop=hi)
+    local: Hints = {}
+    return [_derive(row, hints, local) for row in rows]
+
+
+_WORKER_STORE: EventStore | None = None
+
+
+def _open_worker_store(config: StoreConfig) -> None:
+    """In a forked worker: a connection of its own (never the parent's), creating nothing."""
+    global _WORKER_STORE
+    _WORKER_STORE = EventStore(replace(config, extra={**config.extra, "CREATE_TABLE": "n"}))
+
+
+def _derive_in_worker(lo: int, hi: int, hints: Hints) -> list[Derived]:
+    assert _WORKER_STORE is not None
+    return _derive_range(_WORKER_STORE, lo, hi, hints)
+
+
+def _reopenable(config: StoreConfig) -> bool:
+    """Whether another process can open the store (not an in-memory SQLite)."""
+    if config.postgres_dsn:
+        return True
+    path = config.sqlite_path or ""
+    return path != ":memory:" and "mode=memory" not in path
+
+
+# -- the sequence (this process) ------------------------------------------------------------
 
 
 class _Pass:
-    """One pass over the global sequence; signatures are checked in chunks on a pool.
+    """The checks that need the sequence, over derived rows in notification order."""
 
-    The checks that need the GIL run first for a chunk, then its signatures are verified
-    on all workers while this thread waits: interleaving the two convoys on the GIL.
-    """
-
-    def __init__(self, pool: ThreadPoolExecutor, workers: int) -> None:
-        self.pool, self.workers = pool, workers
+    def __init__(self) -> None:
         self.report = Report()
         self.heads: dict[str, tuple[int, bytes | None]] = {}
         self.ring = Keyring()
-        self.uses: list[tuple[str, datetime, int, int, str, int]] = []
-        self.batch: list[_Pending] = []
+        self.hints: Hints = {}
+        # key id -> (identity, valid from, retired at or None) in µs; emptied when a key event applies
+        self.valid: dict[str, tuple[str, int, int | None]] = {}
+        # key id -> (recorded_at µs, position, notification id) of every event it signed
+        self.uses: dict[str, tuple[array[int], array[int], array[int]]] = {}
         self.last_id = 0
+        self.position = 0
 
     def flag(self, position: int, nid: int, stream: str, version: int, what: str) -> None:
         self.report.problems.append(Problem(position, nid, stream, version, what))
 
-    def row(self, position: int, row: Notification) -> None:
+    def rows(self, derived: list[Derived]) -> None:
+        for d in derived:
+            self.row(d)
+
+    def row(self, d: Derived) -> None:
+        position = self.position
+        self.position += 1
         self.report.events += 1
-        stream, version, nid = str(row.originator_id), int(row.originator_version), row.id
+        nid, stream, version = d[0], d[1], d[2]
         if nid <= self.last_id:
             self.flag(position, nid, stream, version, "全局序列号未严格递增")
         self.last_id = nid
-        stored = stored_bytes(row.state)
-        try:
-            outer = canonical.decode(stored, values=False)
-            if not isinstance(outer, dict) or len(outer) != 2 or "sig" not in outer:
-                raise ValueError("外层应只含 event 与 sig")
-            unsigned, signature = split(stored)
-            event = SealedEvent(stored, check_shape(outer["event"]))
-            # The shape fixes the ledger's own members' exact types; free values live here.
-            canonical.check(event.envelope["data"])
-            canonical.check(event.envelope.get("override"))
-            recorded = parse_time(event.recorded_at)
-            signer, kid = event.signer
-        except (ValueError, KeyError, TypeError) as exc:
-            self.flag(position, nid, stream, version, f"事件字节损坏或不是规范编码: {exc}")
+        if len(d) == 4:
+            self.flag(position, nid, stream, version, d[3])
             self.heads[stream] = (self.heads.get(stream, (version, b""))[0] + 1, b"")
             return
-        if event.stream != stream or event.version != version:
-            self.flag(position, nid, stream, version, f"行的流/版本 ({stream} v{version}) 与签名内容 "
-                      f"({event.stream} v{event.version}) 不符")
-        if row.topic != event.type:
-            self.flag(position, nid, stream, version, f"行的类型 {row.topic} 与签名内容 {event.type} 不符")
-        last_version, last_hash = self.heads.get(event.stream, (0, None))
-        if event.version != last_version + 1:
-            self.flag(position, nid, stream, version, f"版本不连续: 期望 v{last_version + 1}, 实为 v{event.version}")
-        if last_hash != b"" and event.prev != (last_hash.hex() if last_hash else None):
+        _, _, _, mismatches, estream, eversion, prev, digest, signer, kid, at, key, sig = d
+        for what in mismatches:
+            self.flag(position, nid, stream, version, what)
+        last_version, last_hash = self.heads.get(estream, (0, None))
+        if eversion != last_version + 1:
+            self.flag(position, nid, stream, version, f"版本不连续: 期望 v{last_version + 1}, 实为 v{eversion}")
+        if last_hash != b"" and prev != (last_hash.hex() if last_hash else None):
             self.flag(position, nid, stream, version, "prev 与本流前一事件的哈希不符 (删除、插入或调换了事件)")
-        self.heads[event.stream] = (event.version, content_hash(unsigned))
-        bootstrap = _is_bootstrap(event)
+        self.heads[estream] = (eversion, digest)
+        bootstrap = key is not None and key[1]
         if bootstrap:
-            self._apply(event, position, nid, stream, version)  # it signs its own registration
-        key_problem = self.ring.problem(signer, kid, recorded)
+            self._apply(key[0], position, nid, stream, version)  # it signs its own registration
+        key_problem = self._key_problem(signer, kid, at)
         if key_problem:
             self.flag(position, nid, stream, version, f"签名密钥无效: {key_problem}")
         else:
-            self.batch.append((position, nid, stream, version, self.ring.keys[kid].public_key, unsigned, signature))
-            self.uses.append((kid, recorded, position, nid, stream, version))
-        if not bootstrap and event.type in KEY_EVENTS:
-            self._apply(event, position, nid, stream, version)
-        if len(self.batch) >= CHUNK:
-            self.flush()
+            if sig is not True and (sig is False or not self._settle(kid, sig)):
+                self.flag(position, nid, stream, version, "签名验证失败 (内容被改动或签名伪造)")
+            uses = self.uses.get(kid)
+            if uses is None:
+                uses = self.uses[kid] = (array("q"), array("q"), array("q"))
+            uses[0].append(at)
+            uses[1].append(position)
+            uses[2].append(nid)
+        if key is not None and not bootstrap:
+            self._apply(key[0], position, nid, stream, version)
 
-    def _apply(self, event: SealedEvent, position: int, nid: int, stream: str, version: int) -> None:
+    def _settle(self, kid: str, sig: tuple[bytes | None, bool | None, bytes, bytes]) -> bool:
+        """A signature the worker checked with a key of its own range, or could not check."""
+        public = self.ring.keys[kid].public_key
+        used, verdict, unsigned, signature = sig
+        if used == public and verdict is not None:
+            return verdict
+        return verify_signature(public, unsigned, signature)
+
+    def _key_problem(self, signer: str, kid: str, at: int) -> str | None:
+        valid = self.valid.get(kid)
+        if valid is None and kid in self.ring.keys:
+            record = self.ring.keys[kid]
+            retired = record.retired_at
+            valid = self.valid[kid] = (record.identity, _micros(record.valid_from),
+                                       None if retired is None else _micros(retired))
+        if valid is not None and valid[0] == signer and valid[1] <= at and (valid[2] is None or at < valid[2]):
+            return None
+        return self.ring.problem(signer, kid, _instant(at))
+
+    def _apply(self, envelope: dict[str, Any], position: int, nid: int, stream: str, version: int) -> None:
         try:
-            self.ring.apply(event)
+            self.ring.apply(SealedEvent(b"", envelope))
         except (ValueError, KeyError, TypeError) as exc:
             self.flag(position, nid, stream, version, f"身份事件内容无效: {exc}")
+        self.valid.clear()
+        self.hints = {kid: record.public_key for kid, record in self.ring.keys.items()}
 
-    def flush(self) -> None:
-        size = -(-len(self.batch) // self.workers) if self.batch else 1
-        parts = [self.batch[i : i + size] for i in range(0, len(self.batch), size)]
-        for failed in self.pool.map(_failed, parts):
-            for p in failed:
-                self.flag(p[0], p[1], p[2], p[3], "签名验证失败 (内容被改动或签名伪造)")
-        self.batch = []
-
-    def finish(self) -> Report:
-        self.flush()
-        for kid, recorded, position, nid, stream, version in self.uses:
-            if self.ring.compromised(kid, recorded):
-                since = self.ring.keys[kid].compromised_since
-                assert since is not None
-                self.flag(position, nid, stream, version, f"由已泄露密钥 {kid} 签名 (自 {since.isoformat()} 起泄露)")
+    def finish(self, store: EventStore) -> Report:
+        for kid, (times, positions, nids) in self.uses.items():
+            since = self.ring.keys[kid].compromised_since
+            if since is None:
+                continue
+            for at, position, nid in zip(times, positions, nids, strict=True):
+                if self.ring.compromised(kid, _instant(at)):
+                    stream, version = _columns(store, nid)
+                    what = f"由已泄露密钥 {kid} 签名 (自 {since.isoformat()} 起泄露)"
+                    self.flag(position, nid, stream, version, what)
         self.report.streams = len(self.heads)
         self.report.problems.sort(key=lambda p: (p.position, p.what))
         return self.report
 
 
-def default_workers() -> int:
-    """Signature workers ``verify`` uses unless told: one per CPU."""
-    return os.cpu_count() or 2
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def _instant(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _columns(store: EventStore, nid: int) -> tuple[str, int]:
+    """The stream and version columns of one row (for the few a compromised key flags at the end)."""
+    row = store.recorder.select_notifications(start=nid, limit=1, stop=nid)[0]
+    return str(row.originator_id), int(row.originator_version)
+
+
+# -- the whole ledger ---------------------------------------------------------------------
 
 
 def verify_store(
@@ -169,28 +326,77 @@ def verify_store(
     *,
     workers: int | None = None,
     progress: Callable[[int], None] | None = None,
+    processes: bool | None = None,
 ) -> Report:
+    """Verify every row; ``workers`` derive and check signatures in parallel (default: one per CPU).
+
+    ``processes``: forked workers (the default where the store can be opened again) or threads
+    (``False``). A ledger of one range, or one worker, is verified in this process alone.
+    """
     count = workers or default_workers()
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        check = _Pass(pool, count)
-        for position, row in enumerate(store.notifications()):
-            check.row(position, row)
-            if progress and position % 1000 == 999:
-                progress(position + 1)
-        report = check.finish()
+    check = _Pass()
+    top = _max_id(store)
+    with collector_paused():
+        if count == 1 or top <= CHUNK:
+            for lo, hi in _ranges(store, top):
+                check.rows(_derive_range(store, lo, hi, check.hints))
+                if progress:
+                    progress(check.report.events)
+        else:
+            use_processes = _reopenable(store.config) if processes is None else processes
+            executor: Executor = (forked_executor(count, _open_worker_store, (store.config,)) if use_processes
+                                  else ThreadPoolExecutor(count))
+            submit: Callable[[int, int, Hints], Future[list[Derived]]] = (
+                (lambda lo, hi, hints: executor.submit(_derive_in_worker, lo, hi, hints)) if use_processes
+                else (lambda lo, hi, hints: executor.submit(_derive_range, store, lo, hi, hints)))
+            with executor:
+                pending: deque[Future[list[Derived]]] = deque()
+                ranges = _ranges(store, top)
+                for lo, hi in ranges:
+                    pending.append(submit(lo, hi, check.hints))
+                    if len(pending) >= IN_FLIGHT * count:
+                        check.rows(_result(pending.popleft()))
+                        if progress:
+                            progress(check.report.events)
+                while pending:
+                    check.rows(_result(pending.popleft()))
+                    if progress:
+                        progress(check.report.events)
+        report = check.finish(store)
     if progress:
         progress(report.events)
     return report
 
 
-def _is_bootstrap(event: SealedEvent) -> bool:
-    issued = event.envelope.get("key")
+def _result(future: Future[list[Derived]]) -> list[Derived]:
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError(f"校验失败: 工作进程意外退出 ({exc})") from exc
+
+
+def _max_id(store: EventStore) -> int:
+    return int(store.recorder.max_notification_id() or 0)
+
+
+def _ranges(store: EventStore, top: int) -> Iterator[tuple[int, int]]:
+    """Id ranges from 1 up to the last row, including rows appended while verifying."""
+    lo = 1
+    while lo <= top:
+        while lo <= top:
+            yield lo, lo + CHUNK - 1
+            lo += CHUNK
+        top = _max_id(store)
+
+
+def _is_bootstrap(envelope: dict[str, Any]) -> bool:
+    issued = envelope.get("key")
     return (
-        event.type == "OfficerRegistered"
-        and event.stream == BOOTSTRAP == event.signer[0]
-        and event.version == 1
+        envelope["type"] == "OfficerRegistered"
+        and envelope["stream"] == BOOTSTRAP == envelope["signer"]["id"]
+        and envelope["version"] == 1
         and isinstance(issued, dict)
-        and issued.get("id") == event.signer[1]
+        and issued.get("id") == envelope["signer"]["key"]
     )
 
 
