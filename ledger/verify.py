@@ -403,8 +403,9 @@ def _ranges(store: EventStore, top: int) -> Iterator[tuple[int, int]]:
     lo = 1
     while lo <= top:
         while lo <= top:
-            yield lo, lo + CHUNK - 1
-            lo += CHUNK
+            hi = min(lo + CHUNK - 1, top)  # never past the last row: one appended later is the next range's
+            yield lo, hi
+            lo = hi + 1
         top = _max_id(store)
 
 
