@@ -13,7 +13,9 @@ fresh SQLite ledger (lawful cases live through every gate, defective ones as 补
   events (the same ``fold_casefile`` per case group, and every table written); case files / second.
 
 Each side runs ``--repeat`` times; the best run counts. Prints one JSON object per line:
-``{"metric", "ours", "reference", "unit", "ratio"}``. Budget (issue 6): audit ≥ 4.
+``{"metric", "ours", "reference", "unit", "ratio"}``, without a budget: issue 17 retired issue 6's
+``audit ≥ 4`` (it compared a full re-evaluation with a rebuild, while the audit table re-evaluates
+only the cases a step touches; measured 1.5-1.8). The ratio is still printed, as a regression guard.
 """
 
 from __future__ import annotations
@@ -40,7 +42,6 @@ from ledger.store import EventStore, StoreConfig
 from projections.runner import rebuild
 from projections.sql import Database
 
-BUDGETS = {"audit": 4.0}
 ADMIN = "officer/admin"
 AS_OF = date(2026, 6, 1)
 
@@ -100,13 +101,11 @@ def main() -> int:
     ours, ref = files / min(ours_runs), files / min(ref_runs)
     row: dict[str, Any] = {
         "metric": "audit", "ours": round(ours, 1), "reference": round(ref, 1), "unit": "case files/s",
-        "ratio": round(ours / ref, 3), "budget": BUDGETS["audit"], "files": files, "grades": grades,
+        "ratio": round(ours / ref, 3), "files": files, "grades": grades,
         "workers": args.workers or default_workers(), "cpus": os.cpu_count(),
         "reference_is": "projections.runner.rebuild: every read model rebuilt from the same events",
     }
     print(json.dumps(row, ensure_ascii=False), flush=True)
-    if row["ratio"] < BUDGETS["audit"]:
-        print(json.dumps({"over_budget": ["audit"]}), file=sys.stderr)
     return 0
 
 

@@ -2,10 +2,15 @@
 
 Each side runs ``--rounds`` times (fresh stores for appends) and keeps its best round,
 so a burst of load from elsewhere does not decide the ratio.
-Prints one JSON object per line: {"metric", "ours", "reference", "unit", "ratio"}.
-Budgets (issue 2): append_batched >= 0.6, append_single >= 0.7, read_aggregate >= 0.5,
-verify >= 0.7. The verify reference is PyNaCl verifying the same signatures with the
-same number of threads and nothing else.
+Prints one JSON object per line: {"metric", "ours", "reference", "unit", "ratio"}, and "budget"
+where the line has one. Budgets (issue 2): append_single >= 0.7, read_aggregate >= 0.5,
+verify >= 0.7. The verify line is ``verify_reference.verify_scale`` (the same measurement as
+``benchmarks/scale.py``'s ``verify_scale``): the whole store verified against libsodium verifying
+the same signatures with the same number of workers and nothing else.
+
+``append_batched`` has no budget since issue 17: one Ed25519 signature costs about as much as a
+plain eventsourcing append in CPython (measured 0.44-0.55 against the 0.6 it asked; three
+parallel-signing designs did not pay). Its ratio is still printed, as a regression guard.
 """
 
 from __future__ import annotations
@@ -16,7 +21,6 @@ import os
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -27,14 +31,16 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.errors import StepRefused
 from domain.step import Step
-from ledger.envelope import SealedEvent, split
-from ledger.keys import KeyStore, verify
+from ledger.keys import KeyStore
 from ledger.service import BatchView, Ledger, structural_check
 from ledger.store import EventStore, StoreConfig
-from ledger.verify import verify_store
+
+sys.path.append(str(Path(__file__).resolve().parent))  # after the project: this file is not the package
+from verify_reference import verify_scale
 
 ADMIN, OFFICER = "officer/admin", "officer/42011219001"
-BUDGETS = {"append_batched": 0.6, "append_single": 0.7, "read_aggregate": 0.5, "verify": 0.7}
+BUDGETS = {"append_single": 0.7, "read_aggregate": 0.5, "verify": 0.7}
+"""``append_batched`` is printed without a budget (retired by issue 17)."""
 
 
 class Case(Aggregate):
@@ -85,8 +91,10 @@ def timed(fn: Any) -> float:
 
 def emit(metric: str, events: int, ours_s: float, ref_s: float) -> dict[str, Any]:
     ours, ref = events / ours_s, events / ref_s
-    row = {"metric": metric, "ours": round(ours, 1), "reference": round(ref, 1), "unit": "events/s",
-           "ratio": round(ours / ref, 3), "budget": BUDGETS[metric]}
+    row: dict[str, Any] = {"metric": metric, "ours": round(ours, 1), "reference": round(ref, 1), "unit": "events/s",
+                           "ratio": round(ours / ref, 3)}
+    if metric in BUDGETS:
+        row["budget"] = BUDGETS[metric]
     print(json.dumps(row), flush=True)
     return row
 
@@ -135,24 +143,10 @@ def main() -> int:
         rows.append(emit("read_aggregate", total, ours_t, ref_t))
 
         # verify the whole store vs the raw primitive on the same signatures
-        work = []
-        keyring = ledger.keyring(ADMIN, OFFICER)
-        for row in ledger.store.notifications():
-            unsigned, sig = split(bytes(row.state))
-            kid = SealedEvent.from_stored(bytes(row.state)).signer[1]
-            work.append((keyring.keys[kid].public_key, unsigned, sig))
-        chunks = [work[i:i + 512] for i in range(0, len(work), 512)]
-
-        def reference_verify() -> None:
-            with ThreadPoolExecutor(args.workers) as pool:
-                assert all(pool.map(lambda c: all([verify(*w) for w in c]), chunks))
-
-        def ours_verify() -> None:
-            assert verify_store(ledger.store, workers=args.workers).ok
-
-        ref_t = min(timed(reference_verify) for _ in range(rounds))
-        ours_t = min(timed(ours_verify) for _ in range(rounds))
-        rows.append(emit("verify", len(work), ours_t, ref_t))
+        verified = verify_scale(ledger.store, workers=args.workers, rounds=rounds, metric="verify")
+        verified["budget"] = BUDGETS["verify"]
+        print(json.dumps(verified, ensure_ascii=False), flush=True)
+        rows.append(verified)
         ledger.close()
 
         # one event per save
@@ -178,7 +172,7 @@ def main() -> int:
             best_ref, best_ours = min(best_ref, timed(plain_single)), min(best_ours, timed(ours_single))
             ledger_s.close()
         rows.append(emit("append_single", single_streams * per, best_ours, best_ref))
-    failed = [r["metric"] for r in rows if r["ratio"] < r["budget"]]
+    failed = [r["metric"] for r in rows if "budget" in r and r["ratio"] < r["budget"]]
     if failed:
         print(json.dumps({"over_budget": failed}), file=sys.stderr)
     return 0

@@ -38,6 +38,11 @@ class ChainBrokenError(IntegrityError):
     """An append whose ``prev`` does not name the stored head of its stream."""
 
 
+Row = tuple[int, str, int, str, Any]
+"""One stored row: notification id, stream, version, topic, state (bytes, or what a tampered
+SQLite column holds: see :func:`stored_bytes`)."""
+
+
 def stored_bytes(state: object) -> bytes:
     """A row's state as bytes: SQLite keeps whatever type was written, and a tampered TEXT
     value must reach the checks (and fail them), not crash the reader."""
@@ -116,6 +121,14 @@ class ChainedSQLiteRecorder(SQLiteApplicationRecorder):
         c.execute("SELECT last_insert_rowid()")
         last = int(c.fetchone()[0])
         return list(range(last - len(rows) + 1, last + 1))
+
+    def select_range(self, lo: int, hi: int) -> list[Row]:
+        """Rows with ``lo <= id <= hi`` as plain tuples: a whole-ledger pass reads them at half the
+        cost of ``select_notifications``' objects."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table_name} "
+                      "WHERE rowid BETWEEN ? AND ? ORDER BY rowid", (lo, hi))
+            return [tuple(r) for r in c.fetchall()]
 
     def select_in(self, c: Any, stream: str, gt: int | None, desc: bool, limit: int | None) -> list[StoredEvent]:
         """``select_events`` on the cursor of an open transaction."""
@@ -387,6 +400,13 @@ class EventStore(Application[str]):
             if len(rows) < page:
                 return
             position = rows[-1].id + 1
+
+    def rows(self, lo: int, hi: int) -> list[Row]:
+        """Every row with ``lo <= id <= hi``, in order, as (id, stream, version, topic, state)."""
+        if isinstance(self.recorder, ChainedSQLiteRecorder):
+            return self.recorder.select_range(lo, hi)
+        return [(n.id, str(n.originator_id), n.originator_version, n.topic, n.state)
+                for n in self.recorder.select_notifications(start=lo, limit=hi - lo + 1, stop=hi)]
 
     def count(self) -> int:
         return sum(1 for _ in self.notifications())

@@ -1,27 +1,21 @@
-"""Fork-based worker pools: the one way the projections (and the audit) spread work over CPUs.
+"""The rebuild's worker processes (:class:`FoldPool`), on the ledger's forked pools (``ledger.pool``).
 
-Workers are forked (they inherit the parent's read-only state instead of receiving it), die
-with their parent (:func:`projections.lifeline.die_with_parent`) and run with the cyclic
-garbage collector off. :class:`FoldPool` is the rebuild's; :func:`forked_pool` the audit's.
+``forked_pool``, ``start_worker`` and ``collector_paused`` live in ``ledger.pool`` (``verify`` uses
+them too: one pool, one place); they are named here as well for the audit and the runner.
 """
 
 from __future__ import annotations
 
-import gc
 import marshal
-import multiprocessing
-import multiprocessing.pool
 import os
 import pickle
-import signal
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from ledger.pool import collector_paused, forked_executor, forked_pool, start_worker
 from projections.definitions import Context, Rows
-from projections.lifeline import die_with_parent
 from projections.poison import Parked
 
 if TYPE_CHECKING:
@@ -38,31 +32,6 @@ def default_workers() -> int:
     another process busy on one of two CPUs (measured: 0.26-0.30 against 0.24-0.25).
     """
     return max(1, min(4, os.cpu_count() or 1))
-
-
-def start_worker(parent: int) -> None:
-    """In a new forked worker: exit when ``parent`` dies (a ``kill -9`` of the parent would otherwise
-    leave it running), and no cyclic collector (the work makes no reference cycles). The parent's
-    signal handlers are not the worker's: a long-running parent (``audit --follow``) stops on SIGTERM
-    or Ctrl-C by finishing its round, which needs its workers; and the pool ends them with SIGTERM."""
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    gc.disable()
-
-
-def forked_pool(workers: int, initializer: Callable[..., None] | None = None,
-                initargs: tuple[Any, ...] = ()) -> multiprocessing.pool.Pool:
-    """A ``multiprocessing`` pool of ``workers`` forked processes started by :func:`start_worker`
-    (then ``initializer(*initargs)``, if given)."""
-    return multiprocessing.get_context("fork").Pool(workers, initializer=_start_pool_worker,
-                                                    initargs=(os.getpid(), initializer, initargs))
-
-
-def _start_pool_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
-    start_worker(parent)
-    if initializer is not None:
-        initializer(*initargs)
 
 
 class Job:
@@ -106,8 +75,7 @@ class FoldPool:
     worker that dies (killed, out of memory) fails the rebuild instead of leaving it waiting."""
 
     def __init__(self, runner: Runner, workers: int) -> None:
-        self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
-                                        initializer=_worker_start, initargs=(runner, os.getpid()))
+        self.pool = forked_executor(workers, initializer=_worker_start, initargs=(runner,))
 
     def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int,
                parked: frozenset[int]) -> list[Future[bytes]]:
@@ -117,11 +85,9 @@ class FoldPool:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _worker_start(runner: Runner, parent: int) -> None:
-    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe); it
-    exits when ``parent`` dies (a ``kill -9`` of the parent would otherwise leave it running)."""
+def _worker_start(runner: Runner) -> None:
+    """In a new worker (forked: ``runner`` is the parent's object, not a copy sent over a pipe)."""
     global _POOL_RUNNER
-    start_worker(parent)
     _POOL_RUNNER = runner
 
 
@@ -146,15 +112,3 @@ def _dumps(payload: Payload) -> bytes:
 def _loads(payload: bytes) -> Payload:
     found: Payload = marshal.loads(payload[1:]) if payload[:1] == b"m" else pickle.loads(payload[1:])
     return found
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (see :meth:`Runner.step`)."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if paused:
-            gc.enable()

@@ -78,8 +78,8 @@ _AUDIT_PARENT = """
 """
 
 _WATCHED = """
-    import projections.lifeline
-    projections.lifeline._death_signal = lambda: False  # the portable way: a thread watching the parent
+    import ledger.lifeline
+    ledger.lifeline._death_signal = lambda: False  # the portable way: a thread watching the parent
 """
 
 

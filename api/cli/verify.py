@@ -17,7 +17,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("verify", help="校验整个账本: 哈希、签名、链、版本、全局顺序与透明日志")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--log-key", help="用公布的日志公钥 (C2SP vkey) 核对检查点; 默认用账本中记录的公钥")
-    p.add_argument("--workers", type=int, default=None, help="验签线程数 (默认: CPU 核数)")
+    p.add_argument("--workers", type=int, default=None, help="校验工作进程数 (默认: CPU 核数)")
     p.set_defaults(run=run)
 
 

@@ -1,6 +1,6 @@
 """Forked workers die with their parent.
 
-A ``kill -9`` of ``projections run`` (or ``rebuild``, or an audit over every file) gives
+A ``kill -9`` of ``projections run`` (or ``rebuild``, an audit over every file, or ``verify``) gives
 the parent no chance to stop its fold workers; they stayed, each holding memory and open
 (deleted) write-ahead-log files. :func:`die_with_parent`, called first in every worker,
 asks Linux to send the worker SIGKILL when its parent dies (``prctl(PR_SET_PDEATHSIG)``);
