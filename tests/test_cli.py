@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,25 @@ def test_console_script_help_teaches() -> None:
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout
     for word in ("init", "verify", "record", "LEDGER_DATA", "LEDGER_KEY_PASSPHRASE"):
         assert word in out
+
+
+def _parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...],
+                                                                                         argparse.ArgumentParser]]:
+    yield path, parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _parsers(sub, (*path, name))
+
+
+def test_every_commands_help_renders() -> None:
+    """``--help`` of every command and subcommand (a stray ``%`` in a help text once crashed ``demo --help``)."""
+    from api.cli import build_parser
+
+    found = list(_parsers(build_parser()))
+    assert len(found) > 20 and ("draw", "verify") in {p for p, _ in found}
+    for path, parser in found:
+        assert parser.format_help(), path
 
 
 def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:

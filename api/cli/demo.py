@@ -353,9 +353,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--defects", type=float, default=DEFAULT_DEFECTS,
                    help=f"含缺陷案件的比例 0–1 (默认 {DEFAULT_DEFECTS})")
     p.add_argument("--licences", type=int, default=None,
-                   help=f"行政许可申请数 (默认: 案件数的 {LICENCES_PER_CASE:.0%})")
+                   help=f"行政许可申请数 (默认: 案件数的 {LICENCES_PER_CASE * 100:.0f}%%)")
     p.add_argument("--complaints", type=int, default=None,
-                   help=f"投诉举报数 (默认: 案件数的 {COMPLAINTS_PER_CASE:.0%})")
+                   help=f"投诉举报数 (默认: 案件数的 {COMPLAINTS_PER_CASE * 100:.0f}%%)")
     p.add_argument("--batch", type=int, default=DEFAULT_BATCH, help=f"每批提交的步骤数 (默认 {DEFAULT_BATCH})")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(run=run)
