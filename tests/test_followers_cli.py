@@ -69,6 +69,7 @@ def _evaluated(made: Deployment) -> list[str]:
         store.close()
 
 
+@pytest.mark.slow  # a process waiting on the log's cadence: the fast tier keeps audit --follow's process test
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_log_integrate_follow_integrates_and_signs_new_steps(backend: str, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch, sig: int) -> None:
@@ -89,6 +90,7 @@ def test_log_integrate_follow_integrates_and_signs_new_steps(backend: str, tmp_p
         assert "已签署检查点" in err
 
 
+@pytest.mark.slow
 def test_log_integrate_follow_without_checkpoint_signs_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Without ``--checkpoint`` the follower only integrates: the boundary of the signing flag."""
     with deployment("sqlite", tmp_path, monkeypatch) as made:
