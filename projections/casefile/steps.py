@@ -10,14 +10,15 @@ hands the step to its own handler table. Only the handlers, the papers and who c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any, NamedTuple, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, NamedTuple, Protocol, TypeVar
 
 from domain.reading import mapping_of
 from projections.casefile.model import Document, TimelineEntry
 from projections.casefile.reading import day_at, timeline_entry
 
-__all__ = ["Gathering", "Step", "file_steps", "fold_steps"]
+__all__ = ["FileFold", "Gathering", "Step", "file_steps", "fold_steps"]
 
 History = Sequence[Mapping[str, Any]]
 
@@ -52,6 +53,41 @@ class Gathering(Protocol):
     backfilled: int
     documents: list[Document]
     officers: list[str]
+
+
+P = TypeVar("P")
+
+
+@dataclass(slots=True, kw_only=True)
+class FileFold(Generic[P]):
+    """The part of a file's accumulator every kind shares (licence, 强制, inspection): its status moving
+    only forward through the kind's ``PROGRESS``, its publications (``P``) and suppressions, closing and
+    archive, and what :func:`fold_steps` gathers."""
+
+    PROGRESS: ClassVar[Mapping[str, int]] = {}
+    status: str = ""
+    publications: list[P] = field(default_factory=list)
+    suppressions: list[str] = field(default_factory=list)
+    closed_at: datetime | None = None
+    archived_at: datetime | None = None
+    archive_no: str | None = None
+    retention: str | None = None
+    documents: list[Document] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    officers: list[str] = field(default_factory=list)
+    backfilled: int = 0
+
+    def advance(self, new: str) -> None:
+        """Move the status forward (never back: a late 补正 does not reopen a concluded file)."""
+        if self.PROGRESS.get(new, 0) >= self.PROGRESS.get(self.status, 0):
+            self.status = new
+
+    def mark_publication(self, **changes: Any) -> None:
+        """Mark the latest publication not yet withdrawn (corrected, withdrawn)."""
+        for i in range(len(self.publications) - 1, -1, -1):
+            if getattr(self.publications[i], "withdrawn_version", None) is None:
+                self.publications[i] = replace(self.publications[i], **changes)  # type: ignore[type-var]
+                return
 
 
 G = TypeVar("G", bound=Gathering)

@@ -9,16 +9,16 @@ adds PUB-07's withdrawal after a correcting decision.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.limits import Limit, day_of, step_day
 from domain.reading import mapping_of
 from domain.shapes import Party
-from projections.casefile.model import Deadline, Document, TimelineEntry
+from projections.casefile.model import Deadline
+from projections.casefile.steps import FileFold
 from projections.coercionfile.model import PROGRESS
 from projections.licencefile.model import LicencePublication
 from projections.measures import CoercionRecords, ItemLookup, fold_records
@@ -27,7 +27,7 @@ __all__ = ["CoercionFold"]
 
 
 @dataclass(slots=True)
-class CoercionFold:
+class CoercionFold(FileFold[LicencePublication]):
     """What the fold has gathered so far (one stream, version order, corrections applied)."""
 
     stream: str
@@ -45,31 +45,10 @@ class CoercionFold:
     origin: str | None = None
     enforced: Mapping[str, Any] = field(default_factory=dict)
     handlers: tuple[str, ...] = ()
-    status: str = "opened"
-    publications: list[LicencePublication] = field(default_factory=list)
-    suppressions: list[str] = field(default_factory=list)
+    PROGRESS: ClassVar[Mapping[str, int]] = PROGRESS
+    status: str = field(default="opened", kw_only=True)
     corrections: list[Mapping[str, Any]] = field(default_factory=list)
-    closed_at: datetime | None = None
-    archived_at: datetime | None = None
-    archive_no: str | None = None
-    retention: str | None = None
-    documents: list[Document] = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    officers: list[str] = field(default_factory=list)
     people: list[str] = field(default_factory=list)
-    backfilled: int = 0
-
-    def advance(self, new: str) -> None:
-        """Move the status forward (never back)."""
-        if PROGRESS.get(new, 0) >= PROGRESS.get(self.status, 0):
-            self.status = new
-
-    def mark_publication(self, **changes: Any) -> None:
-        """Mark the latest publication not yet withdrawn as corrected or withdrawn."""
-        for i in range(len(self.publications) - 1, -1, -1):
-            if self.publications[i].withdrawn_version is None:
-                self.publications[i] = replace(self.publications[i], **changes)
-                return
 
     def records(self) -> CoercionRecords:
         """The measures and the enforcement of the stream (``projections.measures``)."""

@@ -8,15 +8,16 @@ decides whether a result must be published at all) and is counted by ``domain.in
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from domain.inspection_limits import publication_limit
 from domain.shapes import Party
-from projections.casefile.model import Deadline, Document, TimelineEntry
+from projections.casefile.model import Deadline
+from projections.casefile.steps import FileFold
 from projections.inspectionfile.model import (
     PROGRESS,
     InspectionResult,
@@ -31,7 +32,7 @@ __all__ = ["InspectionFold"]
 
 
 @dataclass(slots=True)
-class InspectionFold:
+class InspectionFold(FileFold[Publication]):
     """What the fold has gathered so far (one stream, version order, corrections applied)."""
 
     stream: str
@@ -50,33 +51,13 @@ class InspectionFold:
     urgent: bool = False
     check_code: str | None = None
     opened_at: datetime | None = None
-    status: str = "opened"
+    PROGRESS: ClassVar[Mapping[str, int]] = PROGRESS
+    status: str = field(default="opened", kw_only=True)
     site: list[SiteRecord] = field(default_factory=list)
     result: InspectionResult | None = None
     verifications: list[Verification] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
-    publications: list[Publication] = field(default_factory=list)
-    suppressions: list[str] = field(default_factory=list)
-    closed_at: datetime | None = None
-    archived_at: datetime | None = None
-    archive_no: str | None = None
-    retention: str | None = None
-    documents: list[Document] = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    officers: list[str] = field(default_factory=list)
-    backfilled: int = 0
 
-    def advance(self, new: str) -> None:
-        """Move the status forward (never back)."""
-        if PROGRESS.get(new, 0) >= PROGRESS.get(self.status, 0):
-            self.status = new
-
-    def withdraw_latest(self, version: int) -> None:
-        """Mark the latest publication not yet withdrawn as withdrawn."""
-        for i in range(len(self.publications) - 1, -1, -1):
-            if self.publications[i].withdrawn_version is None:
-                self.publications[i] = replace(self.publications[i], withdrawn_version=version)
-                return
 
     def deadlines(self) -> tuple[Deadline, ...]:
         """INS-10 (TS-03 extended): the result published within 20 WD of the conclusion, when it must be."""

@@ -112,7 +112,7 @@ def _published(fold: InspectionFold, step: Step) -> None:
 
 
 def _withdrawn(fold: InspectionFold, step: Step) -> None:
-    fold.withdraw_latest(step.version)
+    fold.mark_publication(withdrawn_version=step.version)
 
 
 def _suppressed(fold: InspectionFold, step: Step) -> None:

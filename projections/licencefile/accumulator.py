@@ -11,9 +11,9 @@ correcting decision and LIC-19's 注销 after a revocation or withdrawal.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config, LicenceLimits, effective_licence_terms
@@ -21,7 +21,8 @@ from domain.licence_limits import LicenceDeadlines, cancellation_limit, licence_
 from domain.limits import Limit, day_of, step_day
 from domain.reading import mapping_of
 from domain.shapes import Party
-from projections.casefile.model import Deadline, Document, TimelineEntry
+from projections.casefile.model import Deadline
+from projections.casefile.steps import FileFold
 from projections.licencefile.model import (
     PROGRESS,
     AgencyRegistry,
@@ -36,7 +37,7 @@ _ENDINGS = ("LicenceRevoked", "LicenceWithdrawn")
 
 
 @dataclass(slots=True)
-class LicenceFold:
+class LicenceFold(FileFold[LicencePublication]):
     """What the fold has gathered so far (one stream, version order, corrections applied)."""
 
     stream: str
@@ -54,33 +55,11 @@ class LicenceFold:
     action: str | None = None
     applicant: Party | None = None
     concerns: Mapping[str, Any] = field(default_factory=dict)
-    status: str = "applied"
+    PROGRESS: ClassVar[Mapping[str, int]] = PROGRESS
+    status: str = field(default="applied", kw_only=True)
     decision: LicenceDecision | None = None
     issued: IssuedLicence | None = None
-    publications: list[LicencePublication] = field(default_factory=list)
-    suppressions: list[str] = field(default_factory=list)
     corrections: list[Mapping[str, Any]] = field(default_factory=list)
-    closed_at: datetime | None = None
-    archived_at: datetime | None = None
-    archive_no: str | None = None
-    retention: str | None = None
-    documents: list[Document] = field(default_factory=list)
-    timeline: list[TimelineEntry] = field(default_factory=list)
-    officers: list[str] = field(default_factory=list)
-    backfilled: int = 0
-
-    def advance(self, new: str) -> None:
-        """Move the status forward (never back: a late 补正 does not reopen a decided file)."""
-        if PROGRESS.get(new, 0) >= PROGRESS.get(self.status, 0):
-            self.status = new
-
-    def mark_publication(self, **changes: Any) -> None:
-        """Mark the latest publication not yet withdrawn as corrected or withdrawn."""
-        for i in range(len(self.publications) - 1, -1, -1):
-            found = self.publications[i]
-            if found.withdrawn_version is None:
-                self.publications[i] = replace(found, **changes)
-                return
 
     # -- deadlines -----------------------------------------------------------------------
 
