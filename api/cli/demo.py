@@ -340,11 +340,12 @@ def _parts(backfill: bool, steps: Iterable[Raw], data: DemoData, beacon: Beacon 
         return
     real: dict[tuple[str, str, str], Raw] = {}
     held: list[Raw] = []
+    real_draws: set[str] = set()
 
     def run() -> Iterator[Raw]:
         """Steps up to (not including) the next live draw, which is left in ``held``."""
         for step in source:
-            if step["type"] == "RandomDrawPerformed" and step["stream"] in draws:
+            if step["type"] == "RandomDrawPerformed" and step["stream"] in draws and step["stream"] not in real_draws:
                 held.append(step)
                 return
             yield real.get((step["stream"], step["type"], step["at"]), step)
@@ -354,6 +355,7 @@ def _parts(backfill: bool, steps: Iterable[Raw], data: DemoData, beacon: Beacon 
         if not held:
             return
         step = held.pop()
+        real_draws.add(step["stream"])
         assert beacon is not None
         spot, inspections, _ = draws[step["stream"]].realise(*beacon(step["stream"]))
         for s in (*spot.steps, *(s for f in inspections for s in f.steps)):
