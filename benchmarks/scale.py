@@ -140,16 +140,10 @@ def _progress(label: str) -> Callable[[int, int], None]:
 def _verify_scale() -> Callable[[EventStore], dict[str, Any]]:
     """``verify_scale(store)`` of the verify helper's benchmark, when it has landed."""
     for name in ("ledger", "verify_reference"):
-        path = ROOT / "benchmarks" / f"{name}.py"
-        if not path.exists():
-            continue
-        spec = importlib.util.spec_from_file_location(f"benchmark_{name}", path)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        found = getattr(module, "verify_scale", None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
+        if (ROOT / "benchmarks" / f"{name}.py").exists():
+            found = getattr(_bench_module(name), "verify_scale", None)
+            if callable(found):
+                return found  # type: ignore[no-any-return]
     return verify_scale_standin
 
 
@@ -200,19 +194,22 @@ def verify_scale_standin(store: EventStore) -> dict[str, Any]:
 # ------------------------------------------------------------------------------------ rebuild and bytes
 
 
+def _bench_module(name: str) -> Any:
+    """``benchmarks/<name>.py``, loaded once."""
+    key = f"benchmark_{name}"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, ROOT / "benchmarks" / f"{name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
 def plain_read(tmp: Path, store: EventStore) -> tuple[int, float]:
     """The same steps as plain eventsourcing aggregate events (``benchmarks/import.py``'s plain
     importer), then read back through its notification log and decoded: the reference of a rebuild."""
-    spec = importlib.util.spec_from_file_location("benchmark_import", ROOT / "benchmarks" / "import.py")
-    assert spec is not None and spec.loader is not None
-    imported = importlib.util.module_from_spec(spec)
-    sys.modules["benchmark_import"] = imported
-    spec.loader.exec_module(imported)
-    projections = importlib.util.spec_from_file_location("benchmark_projections",
-                                                         ROOT / "benchmarks" / "projections.py")
-    assert projections is not None and projections.loader is not None
-    bench = importlib.util.module_from_spec(projections)
-    projections.loader.exec_module(bench)
+    imported, bench = _bench_module("import"), _bench_module("projections")
     from ledger.envelope import SealedEvent
 
     def lines() -> Iterator[bytes]:
