@@ -36,7 +36,7 @@ class SpillSink:
     def __init__(self, *, documents: bool = True, generated: Callable[[int], None] | None = None) -> None:
         self._dir = tempfile.TemporaryDirectory(prefix="enforcement-demo-")
         self.db = sqlite3.connect(Path(self._dir.name) / "demo.sqlite", isolation_level=None)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-65536", "temp_store=FILE"):
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-16384", "temp_store=FILE"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(_SCHEMA)
         self.db.execute("BEGIN")

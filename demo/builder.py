@@ -73,7 +73,8 @@ class Built:
     published: bool
     last_day: date
     facts: CaseFacts | None = None
-    """A streamed demo's case (its ``steps`` then handed to the sink and emptied)."""
+    """A streamed demo's case: its ``steps`` are then handed to the sink and emptied, and ``slots`` keeps
+    only the last one."""
 
 
 class Builder:

@@ -334,6 +334,8 @@ def _build(specs: list[Spec], wd: Workdays, config: Config, low: date, last: dat
     documents: dict[str, DemoFile] = {}
     for i in order:
         spec, slots = planned[i]
+        if sink is not None:
+            planned[i] = (spec, [])  # a streamed demo holds no plan once its case is built
         kept = [s for s in slots if s.day <= last]
         if not kept:  # cannot happen: every plan starts on or after ``low``
             continue
@@ -356,9 +358,8 @@ def _build(specs: list[Spec], wd: Workdays, config: Config, low: date, last: dat
             defect = _defect(b)
             sink.steps(defect is not None, CASES, b.stream, steps)
             b.facts = CaseFacts.of(b.stream, defect, steps)
-            b.steps = []
+            b.steps, b.slots = [], kept[-1:]  # the last slot gives the stage; the defect is in the facts
         built.append(b)
-    planned.clear()
     return built, documents
 
 
@@ -384,7 +385,7 @@ def _demo_cases(built: list[Built], follow: dict[str, list[Raw]],
     demo_cases: list[DemoCase] = []
     facts: list[CaseFacts] = []
     for b in built:
-        defect = _defect(b)
+        defect = _defect(b) if b.facts is None else b.facts.defect
         stage = b.slots[-1].stage
         more = follow.get(b.stream, [])
         if sink is None or b.facts is None:
