@@ -208,7 +208,8 @@ def _bench_module(name: str) -> Any:
 
 def plain_read(tmp: Path, store: EventStore) -> tuple[int, float]:
     """The same steps as plain eventsourcing aggregate events (``benchmarks/import.py``'s plain
-    importer), then read back through its notification log and decoded: the reference of a rebuild."""
+    importer: one more, its creation, per stream), then read back through its notification log and
+    decoded: the reference of a rebuild; (events read, seconds)."""
     imported, bench = _bench_module("import"), _bench_module("projections")
     from ledger.envelope import SealedEvent
 
@@ -230,15 +231,18 @@ def rebuild_scale(tmp: Path, settings: Settings) -> dict[str, Any]:
 
     ledger = open_ledger(settings, keys=False)
     try:
-        events, reference = plain_read(tmp, ledger.store)
+        plain, reference = plain_read(tmp, ledger.store)
+        events = ledger.store.count()
         started = time.perf_counter()
         rebuilt = rebuild(ledger.store)
         ours = time.perf_counter() - started
     finally:
         ledger.close()
-    return {"metric": "rebuild_scale", "ours": round(events / ours, 1), "reference": round(events / reference, 1),
-            "unit": "events/s", "ratio": round(reference / ours, 3), "budget": BUDGETS["rebuild_scale"],
-            "events": events, "seconds": round(ours, 1), "reference_seconds": round(reference, 1),
+    ours_rate, ref_rate = events / ours, plain / reference
+    return {"metric": "rebuild_scale", "ours": round(ours_rate, 1), "reference": round(ref_rate, 1),
+            "unit": "events/s", "ratio": round(ours_rate / ref_rate, 3), "budget": BUDGETS["rebuild_scale"],
+            "events": events, "reference_events": plain, "seconds": round(ours, 1),
+            "reference_seconds": round(reference, 1),
             "projections": len(rebuilt),
             "reference_is": "plain eventsourcing: read the notification log and decode every event (same steps)"}
 
