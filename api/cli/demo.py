@@ -398,8 +398,16 @@ def terminal_progress() -> Progress | None:
     if not sys.stderr.isatty():
         return None
 
+    began = time.monotonic()
+
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r演示数据: 已处理 {done}/{total} 步")
+        if not total:
+            sys.stderr.write(f"\r演示数据: 已生成 {done} 步")
+        else:
+            filled = 30 * done // total
+            rate = done / max(time.monotonic() - began, 1e-9)
+            sys.stderr.write(f"\r演示数据: [{'#' * filled}{'.' * (30 - filled)}] {100 * done / total:5.1f}% "
+                             f"{done}/{total} 步 ({rate:.0f} 步/秒)")
         sys.stderr.flush()
 
     return show
