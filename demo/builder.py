@@ -13,7 +13,7 @@ from typing import Any, Final
 from demo import catalogue as cat
 from demo.documents import one_page_pdf
 from demo.draw import basis_rows, choice, cited_article, firm, mobile, person_name, resident_id, rint, rmb, stamp
-from demo.model import DemoFile, Raw
+from demo.model import CaseFacts, DemoFile, Raw
 from demo.plans import Slot
 from demo.specs import Spec, fine_of
 from domain.config import Config
@@ -72,6 +72,9 @@ class Built:
     served_at: str | None
     published: bool
     last_day: date
+    facts: CaseFacts | None = None
+    """A streamed demo's case: its ``steps`` are then handed to the sink and emptied, and ``slots`` keeps
+    only the last one."""
 
 
 class Builder:

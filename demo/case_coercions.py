@@ -174,6 +174,23 @@ class _CaseFile:
         self._insert(min(due, world.wd.add(day, rint(self.rng, 2, 8))), 9 * 60 + 30, "DecisionPublished", {
             "published_at": ..., "channel": kc.CHANNEL, "document_no": number, "text": f"{number}：{text}"})
 
+    def _close_after(self, step_type: str) -> None:
+        """Close and archive the case after its ``step_type`` when a short case would have closed before
+        it (a measure released late, after its period, may end after the decision is carried out: the
+        case is closed once the things are returned, and nothing is recorded on an archived case)."""
+        last = self._find(step_type)
+        tail = [s for s in self.steps if s["type"] in ("CaseClosed", "CaseArchived")]
+        if last is None or not tail or tail[0]["at"] > last["at"]:
+            return
+        for s in tail:
+            self.steps.remove(s)
+        world = self.world
+        closing = world.wd.add(date.fromisoformat(last["at"][:10]), rint(self.rng, 1, 3))
+        archive = min(world.wd.add(closing, rint(self.rng, 2, 10)),
+                      world.wd.back(closing + timedelta(days=world.config.evaluation.archive_nd)))
+        for s, day in zip(tail, (closing, archive), strict=False):
+            self._insert(day, int(s["at"][11:13]) * 60 + int(s["at"][14:16]), s["type"], s["data"], by=s["by"])
+
     def _no(self, word: str, serial: int, year: int) -> str:
         return f"{self.agency.spec.short}{word}字〔{year}〕第{serial:04d}号"
 
@@ -258,6 +275,8 @@ class _CaseFile:
         self._publish(day, self._no("封" if measure == "seal" else "扣", serial, day.year),
                       f"{self.agency.spec.name}对{masked(b.party)}依法实施{word}（期限30日）。")
         self._settle(day, until, measure, serial, items, late=self.name == "case_disposal_late")
+        if self.name == "case_disposal_late":
+            self._close_after("SeizedItemsReturned")
         return self._result("case_seizure", paper=self.kind is not None and self.kind.gate,
                             defect_type=self.kind.label if self.kind else None)
 

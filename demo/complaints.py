@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
@@ -22,7 +23,7 @@ from typing import Final
 from demo import licence_catalogue as lc
 from demo.builder import Docs
 from demo.draw import choice, mobile, person_name, rint, stamp, weighted_choice
-from demo.model import COMPLAINT_DEFECT_KINDS, Defect, DefectKind, DemoCase, DemoFile, DemoStream, Raw
+from demo.model import COMPLAINT_DEFECT_KINDS, CaseFacts, Defect, DefectKind, DemoFile, DemoStream, Raw
 from demo.registry import Agency, Officer
 from demo.workdays import Workdays
 from domain.calendar import WorkingCalendar
@@ -63,10 +64,11 @@ class _Target:
     rule: str | None
 
 
-def build_complaints(count: int, key: str, defect_share: float, world: ComplaintWorld, cases: list[DemoCase],
+def build_complaints(count: int, key: str, defect_share: float, world: ComplaintWorld, cases: Sequence[CaseFacts],
                      low: date) -> tuple[list[DemoStream], dict[str, DemoFile]]:
     """``count`` complaints about ``cases`` (a ``defect_share`` of them late once), by stream."""
     targets = sorted((_target(c) for c in cases if c.steps), key=lambda t: (t.first, t.stream))
+    firsts = [t.first for t in targets]
     if not targets or count == 0:
         return [], {}
     rng = random.Random(f"{key}|complaints")
@@ -83,7 +85,6 @@ def build_complaints(count: int, key: str, defect_share: float, world: Complaint
                 else weighted_choice(own, _WEIGHTS))
         span = (world.last - low).days - 10 - (DEFECT_LEAD if kind is not None else 0)
         day = world.wd.add(low + timedelta(days=10 + rint(own, 0, max(0, span))), 0)
-        firsts = [t.first for t in targets]
         choices = targets[:max(1, bisect_left(firsts, day - timedelta(days=3)))]
         target = choices[int(own.random() * len(choices))]
         day = max(day, world.wd.add(target.first, 3))
@@ -103,10 +104,10 @@ def build_complaints(count: int, key: str, defect_share: float, world: Complaint
     return out, documents
 
 
-def _target(case: DemoCase) -> _Target:
+def _target(case: CaseFacts) -> _Target:
     number = case.stream.split("/", 1)[1]
-    return _Target(case.stream, "agency/" + "-".join(number.split("-")[:2]), case.steps[0]["by"],
-                   date.fromisoformat(case.steps[0]["at"][:10]), case.defect.rule if case.defect else None)
+    return _Target(case.stream, "agency/" + "-".join(number.split("-")[:2]), case.opened_by,
+                   date.fromisoformat(case.opened_at[:10]), case.defect.rule if case.defect else None)
 
 
 class _Complaint:

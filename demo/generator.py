@@ -39,9 +39,10 @@ Why it looks the way it does:
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
-from typing import Final
+from typing import Final, TypeVar
 
 from demo.builder import Builder, Built
 from demo.case_coercions import build_case_coercions
@@ -55,10 +56,17 @@ from demo.kind_files import KindWorld, kind_items
 from demo.licence_files import LicenceWorld
 from demo.licences import build_licences
 from demo.model import (
+    CASES,
     DEFECT_KINDS,
     ENFORCING,
+    FILES,
     PROCEDURES,
+    PROCEEDINGS,
+    RECTIFICATIONS,
+    REGISTRY,
+    RELATED,
     STAGES,
+    CaseFacts,
     Defect,
     DefectKind,
     DemoCase,
@@ -69,6 +77,7 @@ from demo.model import (
     Raw,
     Rectification,
     Segment,
+    StepSink,
 )
 from demo.plans import fit_plan
 from demo.proceedings import build_proceedings
@@ -140,13 +149,18 @@ def default_kinds(cases: int) -> tuple[int, int, int, int]:
 def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
              config: Config | None = None, licences: int | None = None, complaints: int | None = None,
              kinds: tuple[int, int, int, int] | None = None,
-             case_kinds: tuple[int, int, int] | None = None) -> DemoData:
+             case_kinds: tuple[int, int, int] | None = None, sink: StepSink | None = None) -> DemoData:
     """A year of demo records before ``as_of``: registry, ``cases`` cases (a ``defect_share``
     of them with one defect each), reconsiderations and lawsuits, then ``licences`` 行政许可 and
     ``complaints`` 投诉举报 files, and ``kinds`` = (measures, enforcements, spot checks, targeted
     inspections) 行政强制 and 行政检查 files, and ``case_kinds`` = (seizures in cases, emergency measures
     disposed of by a case, 代履行 in cases) further penalty cases with their measures (all by default
-    proportional to ``cases``; the same share defective). Pure and deterministic."""
+    proportional to ``cases``; the same share defective). Pure and deterministic.
+
+    With a ``sink``, each stream's steps and the documents go to the sink as soon as they are
+    generated, and the result holds none of them (its files' ``steps`` are empty, ``segments()`` too):
+    the sink orders them as ``segments()`` would have, so that a demo of any size streams in bounded
+    memory."""
     licences = default_licences(cases) if licences is None else licences
     complaints = default_complaints(cases) if complaints is None else complaints
     kinds = default_kinds(cases) if kinds is None else kinds
@@ -165,34 +179,72 @@ def generate(cases: int, seed: int, as_of: date, *, defect_share: float = 0.15,
     wd = Workdays(calendar, start - timedelta(days=40), as_of + timedelta(days=420))
     low = start + timedelta(days=3)
     specs = _specs(cases, key, defect_share, agencies, config)
-    built, documents = _build(specs, wd, config, low, last)
+    built, documents = _build(specs, wd, config, low, last, sink)
     proceedings, follow = build_proceedings(built, justice, agencies, key, wd, last)
-    demo_cases = _demo_cases(built, follow)
+    demo_cases, facts = _demo_cases(built, follow, sink)
     registry_all = tuple(registry + kind_items(start) + sorted(later, key=lambda s: (s["at"], s["stream"])))
-    rectifications = build_rectifications(demo_cases, justice, key, wd, last)
+    rectifications = build_rectifications(facts, justice, key, wd, last)
     world = LicenceWorld(licensing, _licence_terms(registry, licensing, config), calendar, wd, config, last)
-    licence_files, licence_documents = build_licences(licences, key, defect_share, world, low)
-    documents.update(licence_documents)
+    spill = _Spill(sink, documents)
+    licence_files = spill.files(*build_licences(licences, key, defect_share, world, low))
     supervisors, head = justice_roles(justice)
     names = frozenset(s["data"]["name"] for s in registry if s["type"] == "OfficerRegistered")
     bureau = ComplaintWorld(f"agency/{JUSTICE.code}", supervisors, head, agencies, calendar, wd, config, last, names)
-    complaint_files, complaint_documents = build_complaints(complaints, key, defect_share, bureau, demo_cases, low)
-    documents.update(complaint_documents)
+    complaint_files = spill.files(*build_complaints(complaints, key, defect_share, bureau, facts, low))
     kind_world = KindWorld(agencies, calendar, wd, config, last, supervisors[0])
-    coercion_files, coercion_documents = build_coercions(kinds[0], kinds[1], key, defect_share, kind_world, low)
-    documents.update(coercion_documents)
+    coercion_files = spill.files(*build_coercions(kinds[0], kinds[1], key, defect_share, kind_world, low))
     inspection_files, inspection_documents, draws = build_inspections(kinds[2], kinds[3], key, defect_share,
                                                                       kind_world, low)
-    documents.update(inspection_documents)
-    case_files, case_documents = build_case_coercions(case_kinds, key, defect_share, kind_world, low,
-                                                      _highest(b.stream for b in built),
-                                                      _highest(f.stream for f in coercion_files))
-    documents.update(case_documents)
+    inspection_files = spill.files(inspection_files, inspection_documents)
+    case_files = spill.files(*build_case_coercions(case_kinds, key, defect_share, kind_world, low,
+                                                   _highest(b.stream for b in built),
+                                                   _highest(f.stream for f in coercion_files)))
     files = (*licence_files, *complaint_files, *coercion_files, *inspection_files, *case_files)
-    return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings),
-                    _segments(registry_all, demo_cases, proceedings, rectifications, files), documents,
+    if sink is not None:
+        sink.steps(False, REGISTRY, "", registry_all)
+        proceedings = [replace(p, steps=()) for p in spill.run(PROCEEDINGS, proceedings)]
+        rectifications = tuple(replace(r, steps=()) for r in spill.run(RECTIFICATIONS, rectifications))
+        order: tuple[Segment, ...] = ()
+    else:
+        order = _segments(registry_all, demo_cases, proceedings, rectifications, files)
+    return DemoData(cases, seed, as_of, registry_all, tuple(demo_cases), tuple(proceedings), order, documents,
                     rectifications, tuple(licence_files), tuple(complaint_files), tuple(coercion_files),
                     tuple(inspection_files), tuple(draws), tuple(case_files))
+
+
+_Run = TypeVar("_Run", Proceeding, Rectification)
+
+
+class _Spill:
+    """Hands the files of a streamed demo to its sink as each builder returns them (in the order
+    ``_segments`` numbers them), keeping them without their steps; without a sink, keeps them whole
+    and gathers their documents."""
+
+    def __init__(self, sink: StepSink | None, documents: dict[str, DemoFile]) -> None:
+        self.sink = sink
+        self.documents = documents
+        self.count = 0
+
+    def files(self, files: Sequence[DemoStream], documents: Mapping[str, DemoFile]) -> list[DemoStream]:
+        if self.sink is None:
+            self.documents.update(documents)
+            return list(files)
+        self.sink.documents(documents)
+        out = []
+        for f in files:
+            key = f"{self.count:09d}"
+            self.count += 1
+            self.sink.steps(f.backfill, FILES, key, f.steps)
+            if f.related:
+                self.sink.steps(f.backfill, RELATED, key, f.related)
+            out.append(replace(f, steps=(), related=()))
+        return out
+
+    def run(self, group: int, runs: Sequence[_Run]) -> Sequence[_Run]:
+        assert self.sink is not None
+        for n, r in enumerate(runs):
+            self.sink.steps(False, group, f"{n:09d}", r.steps)
+        return runs
 
 
 def _highest(streams: Iterable[str]) -> dict[tuple[str, int], int]:
@@ -270,10 +322,11 @@ def _spec(index: int, key: str, procedure: str, target: str, kind: DefectKind | 
     return spec
 
 
-def _build(specs: list[Spec], wd: Workdays, config: Config, low: date,
-           last: date) -> tuple[list[Built], dict[str, DemoFile]]:
+def _build(specs: list[Spec], wd: Workdays, config: Config, low: date, last: date,
+           sink: StepSink | None = None) -> tuple[list[Built], dict[str, DemoFile]]:
     """Plan every case's dates, then build its steps in order of its first step, numbering the
-    cases per agency and year in that order; with the documents the steps cite."""
+    cases per agency and year in that order; with the documents the steps cite. With a ``sink``,
+    each case's steps and documents go there at once (``Built.facts`` keeps what is read later)."""
     planned = [(spec, fit_plan(spec, wd, config, low, last)) for spec in specs]
     order = sorted(range(len(planned)), key=lambda i: (planned[i][1][0].day, planned[i][1][0].minute, i))
     serials: dict[tuple[str, int], int] = {}
@@ -281,6 +334,8 @@ def _build(specs: list[Spec], wd: Workdays, config: Config, low: date,
     documents: dict[str, DemoFile] = {}
     for i in order:
         spec, slots = planned[i]
+        if sink is not None:
+            planned[i] = (spec, [])  # a streamed demo holds no plan once its case is built
         kept = [s for s in slots if s.day <= last]
         if not kept:  # cannot happen: every plan starts on or after ``low``
             continue
@@ -292,30 +347,59 @@ def _build(specs: list[Spec], wd: Workdays, config: Config, low: date,
         number = f"{spec.agency.spec.code}-{year}-{serial:04d}"
         builder = Builder(spec, kept, slots, number, serial, year, config)
         steps = builder.build()
-        documents.update(builder.doc.files)
         served = next((s for s in steps if s["type"] == "DecisionServed"), None)
-        built.append(Built(builder.stream, number, serial, year, spec, kept, builder.party, builder.handlers,
-                           steps, builder.document_no, served["data"]["served_at"] if served else None,
-                           any(s["type"] == "DecisionPublished" for s in steps), kept[-1].day))
+        b = Built(builder.stream, number, serial, year, spec, kept, builder.party, builder.handlers,
+                  steps, builder.document_no, served["data"]["served_at"] if served else None,
+                  any(s["type"] == "DecisionPublished" for s in steps), kept[-1].day)
+        if sink is None:
+            documents.update(builder.doc.files)
+        else:
+            sink.documents(builder.doc.files)
+            defect = _defect(b)
+            sink.steps(defect is not None, CASES, b.stream, steps)
+            b.facts = CaseFacts.of(b.stream, defect, steps)
+            b.steps, b.slots = [], kept[-1:]  # the last slot gives the stage; the defect is in the facts
+        built.append(b)
     return built, documents
 
 
-def _demo_cases(built: list[Built], follow: dict[str, list[Raw]]) -> list[DemoCase]:
-    """The built cases with their defect located and the corrections proceedings brought, by stream."""
+def _defect(b: Built) -> Defect | None:
+    """The defect of a built case, located at its step (None: lawful, or its defect's step lies beyond ``as_of``)."""
+    spec = b.spec
+    if spec.defect is None:
+        return None
+    where = next((i for i, s in enumerate(b.slots) if s.label == spec.defect.label), None)
+    return None if where is None else Defect(spec.defect.name, spec.defect.rule, spec.defect.gate, where,
+                                              spec.defect.note)
+
+
+def _facts(case: DemoCase) -> CaseFacts:
+    return CaseFacts.of(case.stream, case.defect, case.steps)
+
+
+def _demo_cases(built: list[Built], follow: dict[str, list[Raw]],
+                sink: StepSink | None = None) -> tuple[list[DemoCase], list[CaseFacts]]:
+    """The built cases with their defect located and the corrections proceedings brought, by stream;
+    with what later files read of each. With a ``sink``, the corrections go there and the cases are
+    kept without steps."""
     demo_cases: list[DemoCase] = []
+    facts: list[CaseFacts] = []
     for b in built:
-        spec = b.spec
-        defect = None
-        if spec.defect is not None:
-            label = spec.defect.label
-            where = next((i for i, s in enumerate(b.slots) if s.label == label), None)
-            if where is not None:
-                defect = Defect(spec.defect.name, spec.defect.rule, spec.defect.gate, where, spec.defect.note)
+        defect = _defect(b) if b.facts is None else b.facts.defect
         stage = b.slots[-1].stage
-        demo_cases.append(DemoCase(b.stream, spec.procedure, stage, tuple(b.steps + follow.get(b.stream, [])),
-                                   defect))
-    demo_cases.sort(key=lambda c: c.stream)
-    return demo_cases
+        more = follow.get(b.stream, [])
+        if sink is None or b.facts is None:
+            case = DemoCase(b.stream, b.spec.procedure, stage, tuple(b.steps + more), defect)
+            facts.append(_facts(case))
+        else:
+            case = DemoCase(b.stream, b.spec.procedure, stage, (), defect)
+            if more:
+                sink.steps(defect is not None, CASES, b.stream, more, start=b.facts.steps)
+                b.facts = replace(b.facts, steps=b.facts.steps + len(more), last_at=more[-1]["at"])
+            facts.append(b.facts)
+        demo_cases.append(case)
+    order = sorted(range(len(demo_cases)), key=lambda i: demo_cases[i].stream)
+    return [demo_cases[i] for i in order], [facts[i] for i in order]
 
 
 def _timed(streams: Sequence[Sequence[Raw]]) -> tuple[Raw, ...]:

@@ -3,10 +3,10 @@ recording order) and the defect kinds a case may carry. Data only."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 Raw = dict[str, Any]
 
@@ -175,6 +175,29 @@ class DemoCase:
 
 
 @dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """What the later files of a demo (责令整改, 投诉举报) read of a case: a streamed demo holds no
+    case's steps once they are handed to its sink."""
+
+    stream: str
+    defect: Defect | None
+    steps: int
+    opened_by: str = ""
+    opened_at: str = ""
+    last_at: str = ""
+    agency: str | None = None
+    """The agency its ``CaseRegistered`` names (None: not registered)."""
+
+    @classmethod
+    def of(cls, stream: str, defect: Defect | None, steps: Sequence[Raw]) -> CaseFacts:
+        if not steps:
+            return cls(stream, defect, 0)
+        agency = next((s["data"]["agency"] for s in steps if s["type"] == "CaseRegistered"), None)
+        return cls(stream, defect, len(steps), steps[0]["by"], steps[0]["at"], steps[-1]["at"],
+                   agency if isinstance(agency, str) else None)
+
+
+@dataclass(frozen=True, slots=True)
 class DemoStream:
     """A 行政许可 (``licence/…``) or 投诉举报 (``complaint/…``) file: its steps in stream order, its
     ``path`` (licence: new, on_the_spot, denied, not_accepted, renewal, change, revocation,
@@ -225,6 +248,24 @@ class Segment:
 
     backfill: bool
     steps: tuple[Raw, ...]
+
+
+REGISTRY: Final = 0
+"""``StepSink`` groups: the registry (recorded first, in its own order), then in the time-ordered
+segments the cases (by stream), proceedings, rectifications, files and the files' related steps (by
+their index), which is how ``generate`` orders steps of the same instant."""
+CASES, PROCEEDINGS, RECTIFICATIONS, FILES, RELATED = 1, 2, 3, 4, 5
+
+
+class StepSink(Protocol):
+    """Where a streamed demo (``generate(..., sink=)``) puts each stream's steps as soon as they are
+    generated, so that a demo of any size holds none of them: the sink orders them as
+    ``DemoData.segments()`` would (by segment — registry, backfill, live — then time, ``group``,
+    ``key`` and ``start + i``), and receives the documents the steps cite."""
+
+    def steps(self, backfill: bool, group: int, key: str, steps: Sequence[Raw], start: int = 0) -> None: ...
+
+    def documents(self, files: Mapping[str, DemoFile]) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

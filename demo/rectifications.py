@@ -9,7 +9,7 @@ from typing import Final
 
 from demo import catalogue as cat
 from demo.draw import choice, rint, stamp
-from demo.model import DemoCase, Raw, Rectification
+from demo.model import CaseFacts, Raw, Rectification
 from demo.registry import Officer
 from demo.workdays import Workdays
 
@@ -26,7 +26,7 @@ _ACTIONS: Final = (
 )
 
 
-def build_rectifications(cases: Sequence[DemoCase], justice: Sequence[Officer], seed: str, wd: Workdays,
+def build_rectifications(cases: Sequence[CaseFacts], justice: Sequence[Officer], seed: str, wd: Workdays,
                          last: date) -> tuple[Rectification, ...]:
     """责令整改 for some defective cases (their defect's rule as the finding), ordered by a supervisor
     some working days after the case's last step, due 15 working days later (17:00); answered in a
@@ -41,13 +41,13 @@ def build_rectifications(cases: Sequence[DemoCase], justice: Sequence[Officer], 
     out: list[Rectification] = []
     for case in sorted(rng.sample(candidates, min(count, len(candidates))), key=lambda c: c.stream):
         assert case.defect is not None
-        ordered = wd.add(date.fromisoformat(case.steps[-1]["at"][:10]), rint(rng, 3, 20))
+        ordered = wd.add(date.fromisoformat(case.last_at[:10]), rint(rng, 3, 20))
         if ordered > last:
             continue
         due = wd.add(ordered, 15)
         by = choice(rng, supervisors)
-        agency = next((s["data"]["agency"] for s in case.steps if s["type"] == "CaseRegistered"), None)
-        if not isinstance(agency, str):
+        agency = case.agency
+        if agency is None:
             continue
         stream = f"supervision/ZG-{case.stream.removeprefix('case/')}"
         order = {"agency": agency, "case": case.stream, "findings": [case.defect.rule],

@@ -16,13 +16,13 @@ first case, whose number is taken. Use a fresh data directory for another demo.
 from __future__ import annotations
 
 import argparse
-import gc
+import itertools
 import json
 import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -30,12 +30,14 @@ from typing import Any
 
 import orjson
 
+from api.demo_spill import SpillSink
 from api.documents import DocumentStore
 from api.server.config import HttpSettings
 from api.settings import Settings, iso_date
 from api.wiring import SHANGHAI, open_ledger
-from demo import DemoData, Segment, generate
+from demo import DemoData, DemoFile, generate
 from demo.generator import COMPLAINTS_PER_CASE, LICENCES_PER_CASE
+from demo.model import Raw
 from domain.beacon import covering_size
 from domain.identities import BOOTSTRAP
 from ledger.envelope import step_identity
@@ -64,7 +66,8 @@ INSPECTION_PATH_NAMES = {"spotcheck": "抽查任务", "random": "随机抽查检
 COMPLAINT_PATH_NAMES = {"accepted": "受理", "assigned": "受理并交办", "not_accepted": "不予受理", "transferred": "转送"}
 
 Progress = Callable[[int, int], None]
-"""``progress(done, total)``: steps handled so far (recorded or skipped) of the demo's total."""
+"""``progress(done, total)``: steps handled so far (recorded or skipped) of the demo's total; while
+generating, ``progress(generated, 0)``."""
 
 
 class DemoConflict(Exception):
@@ -135,9 +138,11 @@ class DemoSummary:
         }
 
 
-def summarise(data: DemoData, defect_share: float) -> DemoSummary:
-    """The counts of a generated demo (before anything is recorded)."""
-    summary = DemoSummary(data.cases_requested, data.seed, data.as_of, defect_share, data.step_count)
+def summarise(data: DemoData, defect_share: float, steps: int | None = None) -> DemoSummary:
+    """The counts of a generated demo (before anything is recorded); ``steps``: how many a streamed
+    demo generated (its ``data`` holds none)."""
+    summary = DemoSummary(data.cases_requested, data.seed, data.as_of, defect_share,
+                          data.step_count if steps is None else steps)
     summary.defective = sum(1 for c in data.cases if c.backfill)
     summary.lawful = len(data.cases) - summary.defective
     summary.reviews = sum(1 for p in data.proceedings if p.stream.startswith("review/"))
@@ -162,18 +167,21 @@ def summarise(data: DemoData, defect_share: float) -> DemoSummary:
     return summary
 
 
-def check_compatible(ledger: Ledger, data: DemoData) -> None:
+def check_compatible(ledger: Ledger, firsts: Iterable[Raw]) -> None:
     """Refuse (``DemoConflict``) when a stream the demo opens already exists with another
-    opening step: the registry streams, and each agency's first case of a year (a demo of
-    another seed numbers its cases the same way). The ledger then holds another demo or a
+    opening step (``firsts``: ``opening_steps``). The ledger then holds another demo or a
     hand-made registry."""
-    firsts = [step for step in data.registry if step["type"] in OPENING]
-    firsts += [case.steps[0] for case in data.cases if case.stream.endswith("-0001") and case.steps]
     for step in firsts:
         stored = ledger.store.stream(step["stream"])
         if stored and step_identity(stored[0].envelope) != step_identity(step):
             raise DemoConflict(f"{step['stream']} 已有不同的记录 (另一次演示、其他参数或手工登记); "
                                "演示数据请使用新的数据目录 (--data)")
+
+
+def opening_steps(data: DemoData, spill: SpillSink) -> list[Raw]:
+    """The steps that open the streams a demo shares with another one: the registry streams', and
+    each agency's first case of a year (a demo of another seed numbers its cases the same way)."""
+    return [step for step in data.registry if step["type"] in OPENING] + spill.first_steps("-0001")
 
 
 def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: float = DEFAULT_DEFECTS,
@@ -189,26 +197,26 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
     many 行政许可 and 投诉举报 files, ``kinds`` how many 查封扣押, 代履行, 抽查任务 and targeted inspections
     (None: proportional to ``cases``, ``demo.generator``). The live spot checks draw with a checkpoint
     of this ledger's transparency log (``log_origin``: the log's origin, by default the one it has),
-    signed after their snapshots are recorded (INS-02)."""
+    signed after their snapshots are recorded (INS-02).
+
+    The demo streams (``api.demo_spill``): the generator hands each stream's steps to a temporary
+    file as it builds them, and they are recorded from there in order, a chunk at a time, so memory
+    stays bounded whatever ``cases`` is. ``progress(done, 0)`` reports generation, ``progress(done,
+    total)`` recording."""
     began = time.perf_counter()
-    # The generated steps are all alive until the end: the cyclic collector would only rescan
-    # them (a fifth of the generation's time, more while recording). Off while generating
-    # (nothing generated is garbage), then frozen out of its view while recording.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+
+    def generated(n: int) -> None:
+        if progress is not None:
+            progress(n, 0)
+
+    with SpillSink(documents=documents is not None, generated=generated) as spill:
         data = generate(cases, seed, as_of, defect_share=defect_share, config=ledger.config, licences=licences,
-                        complaints=complaints, kinds=kinds)
-        gc.freeze()
-    finally:
-        if collecting:
-            gc.enable()
-    try:
-        summary = summarise(data, defect_share)
-        check_compatible(ledger, data)
+                        complaints=complaints, kinds=kinds, sink=spill)
+        summary = summarise(data, defect_share, spill.count)
+        check_compatible(ledger, opening_steps(data, spill))
         log = _open_log(ledger, log_origin) if data.draws else None
         try:
-            _record(ledger, data, summary, progress, actor, batch_size,
+            _record(ledger, spill, data, summary, progress, actor, batch_size,
                     ledger_beacon(ledger, log) if log is not None else None)
             if log is not None and summary.refusal is None:
                 log.integrate()  # a checkpoint covers the whole demo, as it covers each draw's snapshots
@@ -218,18 +226,16 @@ def run_demo(ledger: Ledger, cases: int, seed: int, as_of: date, defect_share: f
                 log.close()
         summary.seconds = time.perf_counter() - began
         if documents is not None:
-            summary.documents = store_documents(documents, data, actor)
+            summary.documents = store_documents(documents, spill.stored_documents(), actor)
             summary.documents_seconds = time.perf_counter() - began - summary.seconds
-    finally:
-        gc.unfreeze()
     return summary
 
 
-def store_documents(store: DocumentStore, data: DemoData, actor: str) -> int:
+def store_documents(store: DocumentStore, files: Iterable[DemoFile], actor: str) -> int:
     """Put the demo's generated documents in the store (one sync at the end, not one per file);
     the number of files stored anew."""
     added = 0
-    for doc in data.documents.values():
+    for doc in files:
         if not store.exists(doc.sha256):
             added += store.add_bytes(doc.content, media_type=doc.media_type, uploader=actor, agency=doc.agency,
                                      sync=False)[1]
@@ -283,51 +289,78 @@ def ledger_beacon(ledger: Ledger, log: TransparencyLog) -> Beacon:
     return beacon
 
 
-def _record(ledger: Ledger, data: DemoData, summary: DemoSummary, progress: Progress | None, actor: str,
-            batch_size: int, beacon: Beacon | None = None) -> None:
+CHUNK = 20
+"""Batches of steps handed to ``import_lines`` at a time (a refused step is found in its chunk)."""
+
+
+def _record(ledger: Ledger, spill: SpillSink, data: DemoData, summary: DemoSummary, progress: Progress | None,
+            actor: str, batch_size: int, beacon: Beacon | None = None) -> None:
     done = 0
-    for segment in data.segments():
-        for part in _parts(segment, data, beacon):
-            offset = done
+    for backfill, steps in spill.segments():
+        for part in _parts(backfill, steps, data, beacon):
+            for chunk in _chunks(part, CHUNK * batch_size):
+                offset = done
 
-            def tick(line: int, offset: int = offset) -> None:
-                if progress is not None:
-                    progress(offset + line, summary.steps)
+                def tick(line: int, offset: int = offset) -> None:
+                    if progress is not None:
+                        progress(offset + line, summary.steps)
 
-            steps = list(part)
-            result = import_lines(ledger, (orjson.dumps(step) for step in steps), actor=actor,
-                                  backfill=segment.backfill, batch_size=batch_size, progress=tick)
-            summary.recorded += result.recorded
-            summary.skipped += result.skipped
-            done += len(steps)
-            if result.refusal is not None:
-                step = steps[result.refusal.line - 1]
-                summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
-                                   "backfill": segment.backfill, "rule": result.refusal.rule,
-                                   "message": result.refusal.message, "basis": result.refusal.basis}
-                return
+                result = import_lines(ledger, (orjson.dumps(step) for step in chunk), actor=actor,
+                                      backfill=backfill, batch_size=batch_size, progress=tick)
+                summary.recorded += result.recorded
+                summary.skipped += result.skipped
+                done += len(chunk)
+                if result.refusal is not None:
+                    step = chunk[result.refusal.line - 1]
+                    summary.refusal = {"stream": step["stream"], "type": step["type"], "at": step["at"],
+                                       "backfill": backfill, "rule": result.refusal.rule,
+                                       "message": result.refusal.message, "basis": result.refusal.basis}
+                    return
 
 
-def _parts(segment: Segment, data: DemoData, beacon: Beacon | None) -> Iterator[list[dict[str, Any]]]:
+def _chunks(steps: Iterable[Raw], size: int) -> Iterator[list[Raw]]:
+    chunk: list[Raw] = []
+    for step in steps:
+        chunk.append(step)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _parts(backfill: bool, steps: Iterable[Raw], data: DemoData, beacon: Beacon | None) -> Iterator[Iterator[Raw]]:
     """The segment's steps in runs to record one after the other: a live segment is cut before each
     live draw, whose beacon (``beacon``) is read once the run before it is recorded; the draw and the
     steps that depend on it (``SpotCheck.realise``) then replace the generated ones."""
-    draws = {c.stream: c for c in data.draws} if beacon is not None and not segment.backfill else {}
+    draws = {c.stream: c for c in data.draws} if beacon is not None and not backfill else {}
+    source: Iterator[Raw] = iter(steps)
     if not draws:
-        yield list(segment.steps)
+        yield source
         return
-    real: dict[tuple[str, str, str], dict[str, Any]] = {}
-    run: list[dict[str, Any]] = []
-    for step in segment.steps:
-        if step["type"] == "RandomDrawPerformed" and step["stream"] in draws:
-            yield run
-            run = []
-            assert beacon is not None
-            spot, inspections, _ = draws[step["stream"]].realise(*beacon(step["stream"]))
-            for s in (*spot.steps, *(s for f in inspections for s in f.steps)):
-                real[(s["stream"], s["type"], s["at"])] = s
-        run.append(real.get((step["stream"], step["type"], step["at"]), step))
-    yield run
+    real: dict[tuple[str, str, str], Raw] = {}
+    held: list[Raw] = []
+    real_draws: set[str] = set()
+
+    def run() -> Iterator[Raw]:
+        """Steps up to (not including) the next live draw, which is left in ``held``."""
+        for step in source:
+            if step["type"] == "RandomDrawPerformed" and step["stream"] in draws and step["stream"] not in real_draws:
+                held.append(step)
+                return
+            yield real.get((step["stream"], step["type"], step["at"]), step)
+
+    while True:
+        yield run()
+        if not held:
+            return
+        step = held.pop()
+        real_draws.add(step["stream"])
+        assert beacon is not None
+        spot, inspections, _ = draws[step["stream"]].realise(*beacon(step["stream"]))
+        for s in (*spot.steps, *(s for f in inspections for s in f.steps)):
+            real[(s["stream"], s["type"], s["at"])] = s
+        source = itertools.chain([real.get((step["stream"], step["type"], step["at"]), step)], source)
 
 
 # --------------------------------------------------------------------------- command line
@@ -365,8 +398,16 @@ def terminal_progress() -> Progress | None:
     if not sys.stderr.isatty():
         return None
 
+    began = time.monotonic()
+
     def show(done: int, total: int) -> None:
-        sys.stderr.write(f"\r演示数据: 已处理 {done}/{total} 步")
+        if not total:
+            sys.stderr.write(f"\r演示数据: 已生成 {done} 步")
+        else:
+            filled = 30 * done // total
+            rate = done / max(time.monotonic() - began, 1e-9)
+            sys.stderr.write(f"\r演示数据: [{'#' * filled}{'.' * (30 - filled)}] {100 * done / total:5.1f}% "
+                             f"{done}/{total} 步 ({rate:.0f} 步/秒)")
         sys.stderr.flush()
 
     return show
