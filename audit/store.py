@@ -28,10 +28,10 @@ from audit.context import AuditContext, History, PriorCase, RegistryIndex, calen
 from audit.facts import day_of
 from audit.model import Envelope
 from domain.appeals import target_of
+from domain.beacon import CheckpointLog
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
-from ledger.translog.lookup import LogLookup
 from projections.casefile import source_agency
 from projections.runner import decode
 from projections.sql import Database, in_chunks, in_lists, prefix_end
@@ -336,10 +336,10 @@ class LedgerSource:
                 self._openings.setdefault(stream, decode(state))
         return self._openings
 
-    def log(self) -> LogLookup:
+    def log(self) -> CheckpointLog:
         """This ledger's transparency log as INS-02's beacon asks it (its signed checkpoints, the leaf
         index of an event), read over this source's own cursor when it has one (a forked worker)."""
-        return LogLookup(self.db.base, self._cursor)
+        return self.db.log(self._cursor)
 
     @contextmanager
     def _cursor(self) -> Iterator[Any]:

@@ -35,7 +35,6 @@ from audit.parallel import Unevaluable, evaluate_raw
 from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
 from domain.calendar import SHANGHAI
 from domain.config import Config
-from ledger.follow import follow
 from projections.labels import IN_PROGRESS
 from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
@@ -209,11 +208,11 @@ class AuditFollower:
                today: Callable[[], date] | None = None, on_round: Callable[[int], None] | None = None) -> int:
         """Keep the table current until ``stop`` is set: apply new events as they come (PostgreSQL:
         LISTEN/NOTIFY; SQLite: every ``poll`` seconds), and refresh what each new day may have changed
-        (``today`` defaults to the Asia/Shanghai date); the rounds run (:func:`ledger.follow.follow`).
+        (``today`` defaults to the Asia/Shanghai date); the rounds run (``Database.follow``).
         ``on_round`` sees the rows each round that wrote some wrote."""
         clock = today or (lambda: datetime.now(SHANGHAI).date())
-        return follow(lambda: self.run_once(clock()), stop or threading.Event(), store=self.db.store, poll=poll,
-                      name="audit", on_round=on_round)
+        return self.db.follow(lambda: self.run_once(clock()), stop or threading.Event(), poll=poll, name="audit",
+                              on_round=on_round)
 
     @staticmethod
     def _evaluate_others(source: LedgerSource, ctx: AuditContext, streams: Sequence[str],

@@ -166,6 +166,19 @@ class _CaseFile:
         self.steps.insert(at, step)
         return step
 
+    def _close(self, summary: str) -> None:
+        """Close the case after its last step, and archive it (both by the demo's last day)."""
+        world, rng, b = self.world, self.rng, self.b
+        after = max(date.fromisoformat(s["at"][:10]) for s in self.steps)
+        closing = world.wd.add(after, rint(rng, 1, 3))
+        closed = self._insert(closing, 10 * 60, "CaseClosed", {
+            "approved_by": self.head, "summary": summary, "report": self.doc("结案报告")})
+        if closed is not None:
+            archive = min(world.wd.add(closing, rint(rng, 2, 10)),
+                          world.wd.back(closing + timedelta(days=world.config.evaluation.archive_nd)))
+            self._insert(archive, 15 * 60, "CaseArchived", {
+                "archive_no": f"{closing.year}-{b.serial:04d}", "retention": world.config.retention.general_penalty})
+
     def _publish(self, day: date, number: str, text: str) -> None:
         """A measure's or an enforcement's decision published on the case stream within its 20 WD (TS-03,
         PUB-06), naming its ``document_no`` (so it is not read as the penalty decision's)."""
@@ -476,16 +489,7 @@ class _CaseFile:
         self._insert(paid, 11 * 60, "PaymentRecorded", {
             "amount_fen": cost, "paid_at": ..., "channel": "bank",
             "receipt_no": f"42010226{rint(rng, 0, 99_999_999):08d}"}, by=officers[0])
-        after = max(date.fromisoformat(s["at"][:10]) for s in self.steps)
-        closing = world.wd.add(after, rint(rng, 1, 3))
-        closed = self._insert(closing, 10 * 60, "CaseClosed", {
-            "approved_by": self.head, "summary": "罚款已缴纳，倾倒的建筑垃圾已代履行清运，代履行费用已缴纳，结案",
-            "report": self.doc("结案报告")})
-        if closed is not None:
-            archive = min(world.wd.add(closing, rint(rng, 2, 10)),
-                          world.wd.back(closing + timedelta(days=world.config.evaluation.archive_nd)))
-            self._insert(archive, 15 * 60, "CaseArchived", {
-                "archive_no": f"{closing.year}-{b.serial:04d}", "retention": world.config.retention.general_penalty})
+        self._close("罚款已缴纳，倾倒的建筑垃圾已代履行清运，代履行费用已缴纳，结案")
         return self._result("case_substitute", paper=self.kind is not None and self.kind.gate,
                             defect_type=self.kind.label if self.kind else None)
 

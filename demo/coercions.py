@@ -180,24 +180,8 @@ class _Coercion:
             "custody": {"holder": "agency"}})
         w.add(day, start, "SeizureImposed", data)
         ids = [str(i["id"]) for i in items]
-        if emergency:
-            hours = world.config.coercion.emergency_report_hours
-            started = datetime.combine(day, time()) + timedelta(minutes=start)
-            late = self.name == "late_report"
-            # reported the next morning or day (a refusal is then released and returned the same day)
-            after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 11 * 60, (hours - 2) * 60)
-            reported = started + timedelta(minutes=after)
-            decided = reported + timedelta(minutes=rint(rng, 10, 50))
-            if not late:
-                decided = min(decided, started + timedelta(hours=hours, minutes=-5))
-            approved = path != "not_approved"
-            at = decided.date(), decided.hour * 60 + decided.minute
-            self._approval(*at, measure, approved, stamp(reported.date(), reported.hour * 60 + reported.minute))
-            if not approved:
-                self._release(at[0], at[1] + 30, "not_approved", "负责人认为不应当采取行政强制措施，立即解除", ids)
-                name = "查封" if measure == "seal" else "扣押"
-                self._publish_and_close(at[0], f"紧急{name}未获批准，已立即解除并退还", day)
-                return
+        if emergency and not self._emergency_approval(day, start, measure, path, ids):
+            return
         end = until
         cursor = day
         if path == "extended":
@@ -225,6 +209,28 @@ class _Coercion:
             self._release(closing, 10 * 60, ground, why, ids)
             summary = "已解除查封、扣押并退还财物，办结"
         self._publish_and_close(closing, summary, day)
+
+    def _emergency_approval(self, day: date, start: int, measure: str, path: str, ids: list[str]) -> bool:
+        """The report and the approval after an emergency measure (late for ``late_report``); a refusal
+        releases and returns at once and closes the file (False)."""
+        world, rng = self.world, self.rng
+        hours = world.config.coercion.emergency_report_hours
+        started = datetime.combine(day, time()) + timedelta(minutes=start)
+        late = self.name == "late_report"
+        # reported the next morning or day (a refusal is then released and returned the same day)
+        after = hours * 60 + rint(rng, 20, 90) if late else rint(rng, 11 * 60, (hours - 2) * 60)
+        reported = started + timedelta(minutes=after)
+        decided = reported + timedelta(minutes=rint(rng, 10, 50))
+        if not late:
+            decided = min(decided, started + timedelta(hours=hours, minutes=-5))
+        approved = path != "not_approved"
+        at = decided.date(), decided.hour * 60 + decided.minute
+        self._approval(*at, measure, approved, stamp(reported.date(), reported.hour * 60 + reported.minute))
+        if not approved:
+            self._release(at[0], at[1] + 30, "not_approved", "负责人认为不应当采取行政强制措施，立即解除", ids)
+            name = "查封" if measure == "seal" else "扣押"
+            self._publish_and_close(at[0], f"紧急{name}未获批准，已立即解除并退还", day)
+        return approved
 
     def _approval(self, day: date, minute: int, measure: str, approved: bool, reported: str | None) -> None:
         data: Raw = {"measure_id": "M1", "measure": measure, "decided_by": self.head, "approved": approved,

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from ledger.database import in_chunks, in_lists, open_database, quote
+from ledger.follow import follow
 from ledger.store import EventStore
+from ledger.translog.lookup import Cursors, LogLookup
 
 __all__ = ["NEXT", "Database", "Table", "in_chunks", "in_lists", "instant_key", "prefix_end", "quote"]
 
@@ -89,6 +91,18 @@ class Database:
         self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    # -- what the read side asks of the ledger beyond its tables (the audit reads through here) --
+
+    def follow(self, work: Callable[[], int], stop: threading.Event, *, poll: float, name: str,
+               on_round: Callable[[int], None] | None = None) -> int:
+        """Run ``work`` until ``stop``, waking on new events of this store (``ledger.follow``)."""
+        return follow(work, stop, store=self.store, poll=poll, name=name, on_round=on_round)
+
+    def log(self, cursors: Cursors | None = None) -> LogLookup:
+        """This ledger's transparency log as INS-02's beacon asks it (``ledger.translog.lookup``), read
+        over ``cursors`` when given (a forked worker's own)."""
+        return LogLookup(self.base, cursors)
 
     # -- naming --------------------------------------------------------------------
 
