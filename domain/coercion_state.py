@@ -20,7 +20,7 @@ from typing import Any, Final
 from domain.casestate import apply_corrections
 from domain.coercion_limits import MEASURE_STEPS, measure_started_at
 from domain.limits import day_of
-from domain.reading import mapping_of
+from domain.reading import mapping_of, text_of
 from domain.registry import step_time
 
 __all__ = ["HANDLERS", "Approval", "CoercionState", "Measure", "fold_coercion"]
@@ -73,18 +73,14 @@ Handler = Callable[[dict[str, Any], Mapping[str, Any], Mapping[str, Any]], None]
 """``(the state's members so far, step, its data)``."""
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def _opened(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
     decision = mapping_of(data.get("decision"))
-    members.update(agency=_text(data.get("agency")), item=_text(data.get("item")),
+    members.update(agency=text_of(data.get("agency")), item=text_of(data.get("item")),
                    decision_served_on=day_of(decision.get("served_on")))
 
 
 def _approval(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    approval = Approval(str(data.get("measure_id")), data.get("approved") is True, _text(data.get("decided_by")),
+    approval = Approval(str(data.get("measure_id")), data.get("approved") is True, text_of(data.get("decided_by")),
                         step_time(entry))
     members["approvals"] = (*members.get("approvals", ()), approval)
 

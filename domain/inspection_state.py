@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from domain.casestate import apply_corrections
-from domain.reading import int_of, mapping_of, texts_of
+from domain.reading import int_of, mapping_of, text_of, texts_of
 
 __all__ = ["InspectionState", "Snapshot", "SpotCheckState", "fold_inspection", "fold_spotcheck"]
 
 Handler = Callable[[dict[str, Any], Mapping[str, Any], Mapping[str, Any]], None]
 """``(the state's members so far, step, its data)``."""
-
-
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +39,10 @@ def opening_members(data: Mapping[str, Any]) -> dict[str, Any]:
     """An ``InspectionOpened``'s data as ``InspectionState`` members (also read from the step itself
     when it is the one judged)."""
     origin, obj = mapping_of(data.get("origin")), mapping_of(data.get("object"))
-    return {"agency": _text(data.get("agency")), "item": _text(data.get("item")), "origin": _text(origin.get("kind")),
-            "spotcheck": _text(origin.get("spotcheck")), "object_index": int_of(origin.get("object_index")),
-            "object_key": _text(obj.get("key")), "officers": texts_of(data.get("officers"))}
+    return {"agency": text_of(data.get("agency")), "item": text_of(data.get("item")),
+            "origin": text_of(origin.get("kind")),
+            "spotcheck": text_of(origin.get("spotcheck")), "object_index": int_of(origin.get("object_index")),
+            "object_key": text_of(obj.get("key")), "officers": texts_of(data.get("officers"))}
 
 
 def fold_inspection(stream: str, history: Sequence[Mapping[str, Any]]) -> InspectionState:
@@ -99,7 +96,7 @@ class SpotCheckState:
 
 
 def _planned(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    members.update(agency=_text(data.get("agency")), plan=data, plan_entry=entry)
+    members.update(agency=text_of(data.get("agency")), plan=data, plan_entry=entry)
 
 
 def _snapshot(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
@@ -113,7 +110,7 @@ def _drawn(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str,
 
 
 def _replaced(members: dict[str, Any], entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    row = (int_of(data.get("object_index")), _text(data.get("officer")), _text(data.get("replacement")))
+    row = (int_of(data.get("object_index")), text_of(data.get("officer")), text_of(data.get("replacement")))
     members["replacements"] = (*members.get("replacements", ()), row)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from domain.casestate import CaseState, apply_corrections, party_facts
-from domain.reading import mapping_of
+from domain.reading import mapping_of, text_of
 from domain.registry import step_time
 from domain.step_types import by_step_type
 
@@ -87,19 +87,15 @@ Handler = Callable[[_Fold, int, Mapping[str, Any], Mapping[str, Any]], None]
 """``(accumulator, position, step, its data)``."""
 
 
-def _text(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
 def _applied(b: _Fold, position: int, entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    b.scalars.update(agency=_text(data.get("agency")), item=_text(data.get("item")), applied_at=step_time(entry),
-                     application=_text(data.get("application")),
-                     licence_stream=_text(mapping_of(data.get("licence")).get("stream")))
+    b.scalars.update(agency=text_of(data.get("agency")), item=text_of(data.get("item")), applied_at=step_time(entry),
+                     application=text_of(data.get("application")),
+                     licence_stream=text_of(mapping_of(data.get("licence")).get("stream")))
 
 
 def _opened(b: _Fold, position: int, entry: Mapping[str, Any], data: Mapping[str, Any]) -> None:
-    b.scalars.update(agency=_text(data.get("agency")), action=_text(data.get("action")),
-                     licence_stream=_text(mapping_of(data.get("licence")).get("stream")))
+    b.scalars.update(agency=text_of(data.get("agency")), action=text_of(data.get("action")),
+                     licence_stream=text_of(mapping_of(data.get("licence")).get("stream")))
 
 
 def _event(name: str, member: str | None = None) -> Handler:
@@ -179,7 +175,7 @@ def publication_case(stream: str, history: Sequence[Mapping[str, Any]],
             party = party_facts(data.get(openings[str(kind)]))
             if kind not in _PARTIES:  # another kind's opening: its party's names as well
                 _names(data.get(openings[str(kind)]), persons, organisations)
-            agency = _text(data.get("agency"))
+            agency = text_of(data.get("agency"))
             _names(mapping_of(data.get("agent")).get("name"), persons, organisations)
         elif kind == "PublicationSuppressed":
             suppressions.append(str(data.get("reason")))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
-__all__ = ["EMPTY", "int_of", "mapping_of", "texts_of"]
+__all__ = ["EMPTY", "int_of", "mapping_of", "text_of", "texts_of"]
 
 EMPTY: Final[Mapping[str, Any]] = MappingProxyType({})
 """The read-only empty mapping a missing object reads as."""
@@ -23,6 +23,11 @@ def mapping_of(value: object) -> Mapping[str, Any]:
     if type(value) is dict:  # decoded JSON: the common case, without the costlier ABC check
         return value
     return value if isinstance(value, Mapping) else EMPTY
+
+
+def text_of(value: object) -> str | None:
+    """A non-empty string, else None (an empty string reads as absent)."""
+    return value if isinstance(value, str) and value else None
 
 
 def int_of(value: object) -> int | None:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-from projections.casefile.reading import text_of
+from domain.reading import text_of
 
 __all__ = ["Closable", "Stated", "archived", "closed"]
 

@@ -16,6 +16,7 @@ from domain.calendar import Deadline as DueDate
 from domain.casestate import CaseState
 from domain.config import Config, effective_regime
 from domain.extensions import ExtendedPeriod, Extension, extend_period
+from domain.reading import text_of
 from domain.shapes import Party
 from projections.casefile.model import (
     PROGRESS,
@@ -29,7 +30,7 @@ from projections.casefile.model import (
     TimelineEntry,
 )
 from projections.casefile.periods import period
-from projections.casefile.reading import day_of, first_after, text_of, time_of
+from projections.casefile.reading import day_of, first_after, time_of
 
 Marks = dict[str, list[tuple[int, date | None]]]
 

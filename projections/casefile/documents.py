@@ -7,8 +7,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from domain.reading import text_of
 from projections.casefile.model import CATALOGUE_ITEMS, UNPAGINATED, CatalogueEntry, Document, catalogue_order
-from projections.casefile.reading import on_day, text_of
+from projections.casefile.reading import on_day
 from projections.labels import STEP_STAGE
 
 _DOCS: Final[dict[str, tuple[tuple[str, int, str], ...]]] = {

@@ -14,7 +14,7 @@ from typing import Final
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import amount_of, apply_corrections, fold_case, parse_penalties
 from domain.config import Config
-from domain.reading import int_of, mapping_of
+from domain.reading import int_of, mapping_of, text_of
 from domain.roles import RegistryAsOf
 from domain.step_types import by_step_type
 from projections.casefile.accumulator import CaseFold
@@ -38,7 +38,6 @@ from projections.casefile.reading import (
     extension_of,
     party_of,
     people_of,
-    text_of,
     time_of,
     timeline_entry,
 )

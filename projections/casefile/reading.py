@@ -10,16 +10,12 @@ from typing import Any, Final
 
 from domain.calendar import SHANGHAI
 from domain.extensions import Extension, approval_day
-from domain.reading import int_of
+from domain.reading import int_of, text_of
 from domain.shapes import Party
 from projections.casefile.model import TimelineEntry
 from projections.labels import STEP_LABELS, STEP_STAGE
 
 History = Sequence[Mapping[str, Any]]
-
-
-def text_of(value: object) -> str | None:
-    return value if isinstance(value, str) and value else None
 
 
 @lru_cache(maxsize=131072)

@@ -12,7 +12,7 @@ from domain.calendar import Deadline as DueDate
 from domain.config import Config
 from domain.extensions import ExtendedPeriod, Extension, extend_period
 from domain.identities import Officer
-from domain.reading import int_of, mapping_of
+from domain.reading import int_of, mapping_of, text_of
 from domain.registry import HistoryRegistry, step_time
 from domain.roles import RegistryAsOf, heads_named
 from projections.casefile.model import (
@@ -35,7 +35,6 @@ from projections.casefile.reading import (
     on_day,
     party_of,
     staff_of,
-    text_of,
     time_of,
     timeline_entry,
     version_of,

@@ -15,11 +15,11 @@ from typing import Any, Final
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.config import Config
-from domain.reading import mapping_of
+from domain.reading import mapping_of, text_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import party_of, text_of, time_of
+from projections.casefile.reading import party_of, time_of
 from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed

@@ -10,8 +10,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Final
 
+from domain.reading import text_of
 from projections.casefile.model import CatalogueEntry, Document
-from projections.casefile.reading import on_day, text_of
+from projections.casefile.reading import on_day
 from projections.complaintfile.model import CATALOGUE_ITEMS, UNPAGINATED
 
 __all__ = ["RECORDED", "build_catalogue", "documents_of"]

@@ -14,13 +14,13 @@ from domain.calendar import DEFAULT_CALENDAR, SHANGHAI, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.complaint_limits import owed_answer
 from domain.config import Config
-from domain.reading import mapping_of, texts_of
+from domain.reading import mapping_of, text_of, texts_of
 from domain.registry import step_time
 from domain.roles import RegistryAsOf
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_of
 from projections.casefile.model import DEFAULT_CONFIG, History
-from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.reading import day_of, party_of, time_of
 from projections.casefile.steps import Step, file_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed

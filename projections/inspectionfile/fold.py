@@ -14,11 +14,11 @@ from typing import Any, Final
 from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.config import Config
-from domain.reading import int_of, mapping_of, texts_of
+from domain.reading import int_of, mapping_of, text_of, texts_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_named
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.reading import day_of, party_of, time_of
 from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed

@@ -14,11 +14,11 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from domain.casestate import apply_corrections
-from domain.reading import int_of, mapping_of, texts_of
+from domain.reading import int_of, mapping_of, text_of, texts_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import papers_of
 from projections.casefile.model import Document, TimelineEntry
-from projections.casefile.reading import day_of, text_of, time_of
+from projections.casefile.reading import day_of, time_of
 from projections.casefile.steps import Step, fold_steps
 from projections.inspectionfile.fold import fold_inspectionfile
 from projections.inspectionfile.model import (

@@ -16,11 +16,11 @@ from domain.calendar import DEFAULT_CALENDAR, WorkingCalendar
 from domain.casestate import apply_corrections
 from domain.config import Config
 from domain.licence_state import publication_case
-from domain.reading import mapping_of
+from domain.reading import mapping_of, text_of
 from domain.step_types import by_step_type
 from projections.casefile.documents import officers_named
 from projections.casefile.model import DEFAULT_CONFIG
-from projections.casefile.reading import day_of, party_of, text_of, time_of
+from projections.casefile.reading import day_of, party_of, time_of
 from projections.casefile.steps import Step, fold_steps
 from projections.closing import archived as _archived
 from projections.closing import closed as _closed
@@ -43,14 +43,10 @@ History = Sequence[Mapping[str, Any]]
 Handler = Callable[[LicenceFold, Step], None]
 
 
-def _text(value: object) -> str | None:
-    return text_of(value)
-
-
 def _applied(fold: LicenceFold, step: Step) -> None:
     data = step.data
-    fold.agency, fold.item = _text(data.get("agency")), _text(data.get("item"))
-    fold.application = _text(data.get("application"))
+    fold.agency, fold.item = text_of(data.get("agency")), text_of(data.get("item"))
+    fold.application = text_of(data.get("application"))
     fold.applicant = party_of(data.get("applicant"))
     fold.applied_at = step.at
     fold.received_at = time_of(data.get("received_at")) or step.at
@@ -60,7 +56,7 @@ def _applied(fold: LicenceFold, step: Step) -> None:
 def _opened(fold: LicenceFold, step: Step) -> None:
     data = step.data
     fold.kind = "proceeding"
-    fold.agency, fold.action = _text(data.get("agency")), _text(data.get("action"))
+    fold.agency, fold.action = text_of(data.get("agency")), text_of(data.get("action"))
     fold.applicant = party_of(data.get("holder"))
     fold.concerns = dict(mapping_of(data.get("licence")))
     fold.status = "opened"
@@ -76,7 +72,7 @@ def _decided(fold: LicenceFold, step: Step) -> None:
     data = step.data
     if fold.decision is None:
         fold.decision = LicenceDecision(
-            step.version, step.kind, step.at, _text(data.get("document_no")), day_of(data.get("valid_from")),
+            step.version, step.kind, step.at, text_of(data.get("document_no")), day_of(data.get("valid_from")),
             day_of(data.get("valid_to")), data.get("on_the_spot") is True,
             day_of(data.get("effective_on")) or day_of(data.get("cancelled_on")))
     fold.advance("decided")
@@ -84,7 +80,7 @@ def _decided(fold: LicenceFold, step: Step) -> None:
 
 def _issued(fold: LicenceFold, step: Step) -> None:
     if fold.issued is None:
-        fold.issued = IssuedLicence(step.version, _text(step.data.get("licence_no")),
+        fold.issued = IssuedLicence(step.version, text_of(step.data.get("licence_no")),
                                     time_of(step.data.get("issued_at")) or step.at)
     fold.advance("issued")
 
@@ -92,20 +88,20 @@ def _issued(fold: LicenceFold, step: Step) -> None:
 def _published(fold: LicenceFold, step: Step) -> None:
     data = step.data
     fold.publications.append(LicencePublication(step.version, time_of(data.get("published_at")) or step.at,
-                                                str(data.get("text") or ""), channel=_text(data.get("channel")),
-                                                url=_text(data.get("url"))))
+                                                str(data.get("text") or ""), channel=text_of(data.get("channel")),
+                                                url=text_of(data.get("url"))))
 
 
 def _publication_corrected(fold: LicenceFold, step: Step) -> None:
-    fold.mark_publication(corrected_version=step.version, corrected_text=_text(step.data.get("text")),
+    fold.mark_publication(corrected_version=step.version, corrected_text=text_of(step.data.get("text")),
                           corrected_at=time_of(step.data.get("corrected_at")) or step.at)
 
 
 def _publication_withdrawn(fold: LicenceFold, step: Step) -> None:
     data = step.data
     fold.mark_publication(withdrawn_version=step.version, withdrawn_at=time_of(data.get("withdrawn_at")) or step.at,
-                          withdrawal_reason=_text(data.get("reason")),
-                          withdrawal_explanation=_text(data.get("explanation")))
+                          withdrawal_reason=text_of(data.get("reason")),
+                          withdrawal_explanation=text_of(data.get("explanation")))
 
 
 def _suppressed(fold: LicenceFold, step: Step) -> None:
@@ -114,9 +110,9 @@ def _suppressed(fold: LicenceFold, step: Step) -> None:
 
 def _decision_corrected(fold: LicenceFold, step: Step) -> None:
     data = step.data
-    fold.corrections.append({"version": step.version, "kind": _text(data.get("kind")),
-                             "received_at": _text(data.get("received_at")),
-                             "effective_at": _text(data.get("effective_at"))})
+    fold.corrections.append({"version": step.version, "kind": text_of(data.get("kind")),
+                             "received_at": text_of(data.get("received_at")),
+                             "effective_at": text_of(data.get("effective_at"))})
 
 
 HANDLERS: Final[dict[str, Handler]] = by_step_type({
