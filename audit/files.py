@@ -11,6 +11,7 @@ not each know which engine judges which kind, nor which other streams a kind's r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from audit.coercion_engine import evaluate_coercion
 from audit.complaint_engine import evaluate_complaint, linked_streams
@@ -69,6 +70,15 @@ def _member(value: object, name: str) -> Mapping[str, object]:
     return found if isinstance(found, Mapping) else {}
 
 
+def _object_marks(opening: Mapping[str, Any]) -> set[tuple[str, str]]:
+    """What may identify an inspection's object (its credit code, directory key, name): INS-06 counts an
+    inspection of the same object (``audit.rules.ins``), which shares at least one of them, so only
+    those are loaded — not every inspection of the agency (that grew as the square of their number)."""
+    found = _member(opening, "object")
+    return {(field, value) for field in ("credit_code", "key", "name")
+            if isinstance(value := found.get(field), str) and value}
+
+
 def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     """The streams an inspection's or a task's rules read: the task a drawn inspection names, the
     inspections naming a task (INS-03), the agency's other inspections (INS-06), the cases referred
@@ -82,8 +92,9 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     opening = _member(opening, "data")
     origin = opening.get("origin")
     task = origin.get("spotcheck") if isinstance(origin, Mapping) else None
-    agency = opening.get("agency")
-    others = [s for s, e in openings.items() if s != stream and _member(e, "data").get("agency") == agency]
+    agency, marks = opening.get("agency"), _object_marks(opening)
+    others = [s for s, e in openings.items() if s != stream and _member(e, "data").get("agency") == agency
+              and marks & _object_marks(_member(e, "data"))]
     own = _histories(source, [stream]).get(stream, [])
     cases = [str(e["data"]["case"]) for e in own if e.get("type") == "InspectionReferred"
              and isinstance(e.get("data"), Mapping) and isinstance(e["data"].get("case"), str)]

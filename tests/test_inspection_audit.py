@@ -261,3 +261,32 @@ def test_audit_case_grades_the_backfilled_example(tmp_path: Path, monkeypatch: p
         assert ev["grade"] == "优秀", stream
         beacon = [f for f in ev["findings"] if f["rule"] == "INS-02"]
         assert [f["severity"] for f in beacon] == ["INFO"] and "未核验" in beacon[0]["message"]
+
+
+def test_inspection_links_load_only_the_agencys_inspections_of_the_same_object(tmp_path: Path) -> None:
+    """INS-06 counts inspections of the same object: the audit loads those (one sharing the credit
+    code, one only the name), not the agency's other inspections (a load that grew as their square)."""
+    from audit.files import inspection_links
+    from audit.store import LedgerSource
+    from projections.sql import Database
+    from tests.helpers.projection_ledgers import imported, ledger_with, lines
+
+    first = lines("spotcheck")
+    opening = next(s for s in first if s["stream"] == INSPECTIONS[0] and s["type"] == "InspectionOpened")
+    obj = opening["data"]["object"]
+
+    def another(number: int, **object_fields: str) -> dict[str, object]:
+        data = {**opening["data"], "origin": {"kind": "routine"}, "object": {"kind": "organisation", **object_fields}}
+        return {**opening, "stream": f"inspection/DXH-CGJ-JC-2026-00{number}", "data": data}
+
+    same_code = another(91, name="改名后的餐馆", credit_code=obj["credit_code"])
+    same_name = another(92, name=obj["name"])
+    other = another(93, name="另一家餐馆", credit_code="92420112MA4L1A0099", key="OBJ-0099")
+    for ledger in ledger_with(tmp_path, ["registry", "general-case"]):
+        assert imported(ledger, [*first, same_code, same_name, other], backfill=True) is None
+        db = Database(ledger.store)
+        try:
+            links = inspection_links(LedgerSource(db), INSPECTIONS[0])
+        finally:
+            db.close()
+    assert sorted(links.others) == [same_code["stream"], same_name["stream"]]
