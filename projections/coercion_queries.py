@@ -119,17 +119,25 @@ def coercions(db: Database, search: CoercionSearch, *, agencies: Sequence[str] |
 def coercion_page(db: Database, search: CoercionSearch, *, agencies: Sequence[str] | None, offset: int,
                   limit: int) -> tuple[list[dict[str, Any]], int]:
     """A page of 强制 files newest first (the staff page), and how many match."""
-    where, params = search.where()
+    return _page(db, "proj_coercions", search.where(), agencies, ", ".join(_LIST), "opened_on DESC, grp DESC",
+                 offset, limit)
+
+
+def _page(db: Database, name: str, where_params: tuple[list[str], list[Any]], agencies: Sequence[str] | None,
+          columns: str, order: str, offset: int, limit: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of table ``name`` under a search's ``where_params``, in ``agencies`` (None: all; none:
+    nothing), ordered by ``order``; and how many rows match."""
+    where, params = where_params
     if agencies is not None:
         if not agencies:
             return [], 0
         where.append(_in("agency", agencies))
         params += list(agencies)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    table = db.qualify("proj_coercions")
+    table = db.qualify(name)
     total = int(rows_of(db, f"SELECT COUNT(*) AS n FROM {table}{clause}", params)[0]["n"])
-    found = rows_of(db, f"SELECT {', '.join(_LIST)} FROM {table}{clause} ORDER BY opened_on DESC, grp DESC "
-                        "LIMIT ? OFFSET ?", [*params, limit, offset])
+    found = rows_of(db, f"SELECT {columns} FROM {table}{clause} ORDER BY {order} LIMIT ? OFFSET ?",
+                    [*params, limit, offset])
     return found, total
 
 
@@ -190,17 +198,8 @@ def measures(db: Database, search: MeasureSearch, *, agencies: Sequence[str] | N
              limit: int = 100) -> tuple[list[dict[str, Any]], int]:
     """A page of measures of ``agencies`` (None: all) across ``coercion/`` and ``case/`` streams, newest
     first, each with its period's state on ``as_of``; and how many match."""
-    where, params = search.where()
-    if agencies is not None:
-        if not agencies:
-            return [], 0
-        where.append(_in("agency", agencies))
-        params += list(agencies)
-    clause = f" WHERE {' AND '.join(where)}" if where else ""
-    table = db.qualify("proj_measures")
-    total = int(rows_of(db, f"SELECT COUNT(*) AS n FROM {table}{clause}", params)[0]["n"])
-    found = rows_of(db, f"SELECT * FROM {table}{clause} ORDER BY started_on DESC, grp DESC, measure_id LIMIT ? "
-                        "OFFSET ?", [*params, limit, offset])
+    found, total = _page(db, "proj_measures", search.where(), agencies, "*",
+                         "started_on DESC, grp DESC, measure_id", offset, limit)
     soon = config.warnings.yellow_wd
     return [_measure(r, as_of, calendar, soon) for r in found], total
 
