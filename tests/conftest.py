@@ -46,10 +46,11 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 
 @pytest.fixture(scope="module")
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """A demo site of ``tests/helpers/pages_site.py``, for the module asking."""
-    from tests.helpers.pages_site import site_at
+    """A demo site of ``tests/helpers/pages_site.py``, for the module asking (its own copy of the run's)."""
+    from tests.helpers.pages_site import shared_root, site_at
 
-    with site_at(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1])) as built:
+    with site_at(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]),
+                 shared=shared_root(tmp_path_factory)) as built:
         yield built
 
 

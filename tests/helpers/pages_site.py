@@ -12,11 +12,13 @@ it with uvicorn on a free port for Chromium.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import hashlib
 import html
 import io
 import os
 import re
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -154,10 +157,54 @@ def build_site(tmp: Path, *, cases: int = 40) -> Site:
     return Site(data, settings, app, client, tokens, identities, sha256, str(case["grp"]), str(failing[0]["grp"]))
 
 
+def _open_site(data: Path, meta: dict[str, Any]) -> Site:
+    """The app over a copy of a built site's data (what ``build_site`` returned, recorded in ``meta``)."""
+    for name in ENV:
+        os.environ.pop(name, None)
+    os.environ["LEDGER_KEY_PASSPHRASE"] = PASSPHRASE
+    os.environ["LEDGER_DATA"] = str(data)
+    settings = Settings.load(str(data))
+    app = create_app(settings, http=HttpSettings(integrate_interval=0), integrate=False)
+    client = TestClient(app, raise_server_exceptions=False)
+    client.__enter__()
+    return Site(data, settings, app, client, dict(meta["tokens"]), dict(meta["identities"]), meta["document"],
+                meta["document_case"], meta["failing"])
+
+
+def _template(shared: Path, cases: int) -> tuple[Path, dict[str, Any]]:
+    """A site of ``cases`` cases built once per test run under ``shared`` (every xdist worker's common
+    temp root, a lock between them) and copied by each module that asks: building it is the demo, the
+    read models, the log and the audit (about a second); copying it is a few milliseconds."""
+    template = shared / f"site-template-{cases}"
+    with open(shared / f"site-template-{cases}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (template / "site.json").exists():
+            shutil.rmtree(template, ignore_errors=True)
+            built = build_site(template, cases=cases)
+            built.close()
+            meta = {"tokens": built.tokens, "identities": built.identities, "document": built.document,
+                    "document_case": built.document_case, "failing": built.failing}
+            (template / "site.json").write_bytes(orjson.dumps(meta))
+    return template / "var", orjson.loads((template / "site.json").read_bytes())
+
+
+def shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temp directory every xdist worker of this run shares (the base temp without xdist)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @contextlib.contextmanager
-def site_at(tmp: Path, **kwargs: Any) -> Iterator[Site]:
+def site_at(tmp: Path, *, shared: Path | None = None, cases: int = 40) -> Iterator[Site]:
+    """A site under ``tmp``: a copy of the run's template of that size when ``shared`` is given (the
+    module may write to it freely), else built here."""
     saved = {name: os.environ.get(name) for name in ENV}
-    site = build_site(tmp, **kwargs)
+    if shared is None:
+        site = build_site(tmp, cases=cases)
+    else:
+        template, meta = _template(shared, cases)
+        shutil.copytree(template, tmp / "var")
+        site = _open_site(tmp / "var", meta)
     try:
         yield site
     finally:
