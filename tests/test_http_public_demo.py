@@ -37,7 +37,7 @@ from tests.helpers.projection_ledgers import new_ledger
 from tests.helpers.stores import store_config
 
 AS_OF = date(2026, 11, 25)
-CASES = int(os.environ.get("HTTP_DEMO_CASES", "200"))  # the fast tier; the slow tier scans 1,000 cases
+CASES = int(os.environ.get("HTTP_DEMO_CASES", "100"))  # the fast tier; the slow tier scans 1,000 cases
 PATTERNS = ("id_number", "phone", "bank_card")
 
 
