@@ -9,5 +9,5 @@ FULL = os.environ.get("HYPOTHESIS_PROFILE", "default") in {"full", "slow"}
 
 
 def scaled(count: int) -> int:
-    """``count`` in the full run; a quarter of it (at least 10) in the fast tier."""
-    return count if FULL else max(10, count // 4)
+    """``count`` in the full run; a quarter of it (at least 10, never more than ``count``) in the fast tier."""
+    return count if FULL else min(count, max(10, count // 4))
