@@ -16,10 +16,10 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -46,6 +46,9 @@ AUDIT_TABLE = "audit_evaluations"
 PAGE_SIZE = 50
 WARNING_TTL = 20.0
 """Seconds a computed warning list is reused for the same day (the list is one query; this spares repeats)."""
+MOVED_TTL = 3600.0
+"""Seconds an answer kept until its projections move is kept at most (it is exact meanwhile)."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,15 @@ class Reads:
                 oldest = min(self._cache, key=lambda k: self._cache[k].at)
                 self._cache.pop(oldest, None)
         return value
+
+    def until_moved(self, projections: Sequence[str], key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, kept until one of ``projections`` moves (events applied, a commit, a rebuild: their
+        ``proj_state`` rows): for answers that depend on those tables only (and on what ``key`` holds)."""
+        marks = ",".join("?" * len(projections))
+        version = tuple(tuple(r) for r in self.db.all(
+            f"SELECT name, events, updated_at, rebuilt_at FROM {self.t('proj_state')} WHERE name IN ({marks}) "
+            "ORDER BY name", list(projections)))
+        return self._memo(("until_moved", *key, version), make, ttl=MOVED_TTL)  # type: ignore[no-any-return]
 
     def calendar(self) -> WorkingCalendar:
         return self._memo(("calendar",), lambda: queries.calendar_of(self.db.store), ttl=60.0)  # type: ignore[no-any-return]
