@@ -96,21 +96,21 @@ def demo_site(backend: str, tmp: Path) -> Iterator[tuple[Settings, Any]]:
 class _Recording:
     """A cursor that notes each statement and its parameters."""
 
-    def __init__(self, cur: Any, seen: list[tuple[str, tuple[Any, ...]]]) -> None:
+    def __init__(self, cur: Any, seen: list[tuple[str, tuple[Any, ...] | None]]) -> None:
         self._cur, self._seen = cur, seen
 
-    def execute(self, sql: str, params: Any = ()) -> Any:
-        self._seen.append((sql, tuple(params or ())))
-        return self._cur.execute(sql, params)
+    def execute(self, sql: str, params: Any = None) -> Any:
+        self._seen.append((sql, None if params is None else tuple(params)))
+        return self._cur.execute(sql, params) if params is not None else self._cur.execute(sql)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._cur, name)
 
 
 def captured(client: TestClient, monkeypatch: pytest.MonkeyPatch, paths: list[str]
-             ) -> list[tuple[str, tuple[Any, ...]]]:
+             ) -> list[tuple[str, tuple[Any, ...] | None]]:
     """The SELECTs the read side ran (through ``projections.sql.Database.read``) while serving ``paths``."""
-    seen: list[tuple[str, tuple[Any, ...]]] = []
+    seen: list[tuple[str, tuple[Any, ...] | None]] = []
     original = Database.read
 
     @contextlib.contextmanager
@@ -141,10 +141,10 @@ def _aliases(sql: str) -> dict[str, str]:
     return out
 
 
-def sqlite_scans(db: Database, sql: str, params: tuple[Any, ...], large: set[str]) -> list[str]:
+def sqlite_scans(db: Database, sql: str, params: tuple[Any, ...] | None, large: set[str]) -> list[str]:
     """The large tables ``sql`` reads whole on SQLite (``SCAN t`` with no index)."""
     with db.read() as cur:
-        cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+        cur.execute("EXPLAIN QUERY PLAN " + sql, params or ())
         details = [str(row[3]) for row in cur.fetchall()]
     names = _aliases(sql)
     found = []
@@ -155,7 +155,7 @@ def sqlite_scans(db: Database, sql: str, params: tuple[Any, ...], large: set[str
     return found
 
 
-def postgres_scans(db: Database, sql: str, params: tuple[Any, ...], large: set[str]) -> list[str]:
+def postgres_scans(db: Database, sql: str, params: tuple[Any, ...] | None, large: set[str]) -> list[str]:
     """The large tables ``sql`` reads whole on PostgreSQL (a ``Seq Scan`` kept with ``enable_seqscan`` off)."""
     with db.fresh_reader() as cur:
         cur.execute("SET enable_seqscan = off")

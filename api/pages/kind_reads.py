@@ -138,8 +138,8 @@ _PENALTY_ENTRY = ("SELECT 'decision' AS kind, grp, version, document_no, agency,
                   "fine_fen, decided_on, published_on, corrected_at, CAST(NULL AS TEXT) AS licence_no, published_utc "
                   "FROM {t} WHERE {where}")
 _LICENCE_ENTRY = ("SELECT 'licence' AS kind, l.grp, l.version, l.document_no, l.agency, l.party_name, "
-                  "l.decision_label AS label, NULL AS fine_fen, l.decided_on, l.published_on, l.corrected_at, "
-                  "l.licence_no, l.published_utc FROM {t} l WHERE {where}")
+                  "l.decision_label AS label, CAST(NULL AS BIGINT) AS fine_fen, l.decided_on, l.published_on, "
+                  "l.corrected_at, l.licence_no, l.published_utc FROM {t} l WHERE {where}")
 
 
 def public_entries(reads: Reads, as_of: date, agency: str | None, page: int, search: DecisionSearch,
@@ -181,7 +181,7 @@ def public_entries(reads: Reads, as_of: date, agency: str | None, page: int, sea
     # Each kind's newest ``page × PAGE_SIZE`` rows (its published_utc index, stopping there), then the page of
     # their merge: never a sort of every published row.
     order = "ORDER BY published_utc DESC, grp DESC, version DESC"
-    newest = " UNION ALL ".join(f"SELECT * FROM ({sql} {order} LIMIT ?)" for sql, _ in parts)
+    newest = " UNION ALL ".join(f"SELECT * FROM ({sql} {order} LIMIT ?) k{i}" for i, (sql, _) in enumerate(parts))
     limited = [v for _, values in parts for v in (*values, page * PAGE_SIZE)]
     rows = reads.rows(f"SELECT * FROM ({newest}) u {order} LIMIT ? OFFSET ?",
                       [*limited, PAGE_SIZE, (page - 1) * PAGE_SIZE])

@@ -388,12 +388,14 @@ class Reads:
             return []
         with self.db.read() as cur:
             position = self.db.tracked(cur, AUDIT_TRACKING)
+        kinds = (("licence/", "行政许可"), ("complaint/", "投诉举报"), ("coercion/", "行政强制"),
+                 ("inspection/", "行政检查"), ("spotcheck/", "双随机抽查"))
+        # The prefixes as parameters: a literal % would be a placeholder to psycopg (PostgreSQL).
+        kind = "CASE " + " ".join("WHEN grp LIKE ? THEN ?" for _ in kinds) + " ELSE '' END"
+        params = [v for prefix, label in kinds for v in (prefix + "%", label)]
         return self._memo(("grades", position), lambda: self.rows(  # type: ignore[no-any-return]
-            "SELECT agency, grade, COUNT(*) AS n, CASE WHEN grp LIKE 'licence/%' THEN '行政许可' "
-            "WHEN grp LIKE 'complaint/%' THEN '投诉举报' WHEN grp LIKE 'coercion/%' THEN '行政强制' "
-            "WHEN grp LIKE 'inspection/%' THEN '行政检查' "
-            "WHEN grp LIKE 'spotcheck/%' THEN '双随机抽查' ELSE '' END AS kind "
-            f"FROM {self.t(AUDIT_TABLE)} GROUP BY agency, grade, kind"))
+            f"SELECT agency, grade, COUNT(*) AS n, {kind} AS kind FROM {self.t(AUDIT_TABLE)} "
+            "GROUP BY agency, grade, kind", params))
 
     # -- supervision ----------------------------------------------------------------------------
 
