@@ -328,9 +328,10 @@ def public_coercion_entries(reader: Reader, as_of: date, *, agency: str | None, 
         where.append("(c.published_utc < ? OR (c.published_utc = ? AND "
                      "(c.grp < ? OR (c.grp = ? AND c.version < ?))))")
         params += [at, at, grp, grp, version]
-    chosen = reader.rows(f"SELECT c.grp, c.version, c.published_utc FROM {table} c WHERE {' AND '.join(where)} "
-                         "GROUP BY c.grp, c.version, c.published_utc "
-                         "ORDER BY c.published_utc DESC, c.grp DESC, c.version DESC LIMIT ?", [*params, limit + 1])
+    # DISTINCT, not GROUP BY: the published_utc index is walked newest first and stopped at the LIMIT.
+    chosen = reader.rows(f"SELECT DISTINCT c.grp, c.version, c.published_utc FROM {table} c "
+                         f"WHERE {' AND '.join(where)} ORDER BY c.published_utc DESC, c.grp DESC, c.version DESC "
+                         "LIMIT ?", [*params, limit + 1])
     if not chosen:
         return []
     pairs = " OR ".join("(grp = ? AND version = ?)" for _ in chosen)

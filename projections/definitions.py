@@ -51,6 +51,9 @@ __all__ = ["ALL", "Context", "Event", "Projection", "Rows", "by_name"]
 
 Group = CaseFile | SupervisionFile
 T, N = "text", "int"
+LIST_DAY = "(COALESCE(registered_on, source_on))"
+"""The day a case list is ordered by (立案, else 案源登记): indexed as this expression, so the list's
+``ORDER BY COALESCE(c.registered_on, c.source_on) DESC`` walks an index and stops at the page."""
 
 
 # --------------------------------------------------------------------------- 案卷
@@ -68,7 +71,12 @@ class CaseFiles(Projection):
             ("source_on", T), ("registered_on", T), ("decided_on", T), ("served_on", T), ("closed_on", T),
             ("archived_on", T), ("archive_no", T), ("retention", T), ("handlers", T), ("events", N),
             ("backfilled", N), ("overridden", N), ("last_at", T), ("reviews", N), ("lawsuits", N), ("file", T),
-        ), ("grp",), indexes=(("agency",),)),
+        ), ("grp",), indexes=(
+            # The case list: an agency's cases in list order, with the filters it counts and pages by
+            # (procedure, status) and the day's columns, so a count or a page's keys read this index only.
+            ("agency", LIST_DAY, "procedure", "status", "registered_on", "source_on"),
+            (LIST_DAY,),  # every agency's list (an administrator's), newest first
+        )),
         Table("proj_case_catalogue", (
             ("grp", T), ("volume", T), ("seq", N), ("item", N), ("item_title", T), ("title", T), ("version", N),
             ("on_date", T), ("sha256", T), ("paginated", N),

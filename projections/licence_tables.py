@@ -134,7 +134,11 @@ class LicenceDisclosure(Projection):
             ("valid_to", T), ("decided_on", T), ("published_at", T), ("published_on", T), ("channel", T),
             ("url", T), ("text", T), ("corrected_at", T), ("status", T), ("withdrawn_at", T),
             ("published_utc", T),
-        ), ("grp", "version"), indexes=(("agency",), ("licence_no",), ("published_utc",)), public=True),
+        ), ("grp", "version"), indexes=(
+            ("agency",), ("licence_no",), ("published_utc",),
+            # the public list's count of shown decisions (kind_queries.shown_licences) reads this index only
+            ("status", "published_on", "valid_to", "decision", "licence_no"),
+        ), public=True),
         Table("pub_licence_withdrawals", (
             ("grp", T), ("version", N), ("decision_version", N), ("document_no", T), ("agency", T),
             ("withdrawn_at", T), ("withdrawn_on", T), ("reason", T), ("explanation", T), ("withdrawn_utc", T),
@@ -142,7 +146,8 @@ class LicenceDisclosure(Projection):
         Table("pub_licence_endings", (
             ("grp", T), ("version", N), ("action", T), ("action_label", T), ("licence_stream", T),
             ("licence_no", T), ("agency", T), ("document_no", T), ("effective_on", T), ("decided_utc", T),
-        ), ("grp", "version"), indexes=(("licence_no",), ("licence_stream",)), public=True),
+        ), ("grp", "version"), indexes=(("licence_no",), ("licence_stream",), ("decided_utc",)),  # the feeds' order
+              public=True),
     )
 
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:

@@ -138,16 +138,18 @@ _PENALTY_ENTRY = ("SELECT 'decision' AS kind, grp, version, document_no, agency,
                   "fine_fen, decided_on, published_on, corrected_at, CAST(NULL AS TEXT) AS licence_no, published_utc "
                   "FROM {t} WHERE {where}")
 _LICENCE_ENTRY = ("SELECT 'licence' AS kind, l.grp, l.version, l.document_no, l.agency, l.party_name, "
-                  "l.decision_label AS label, NULL AS fine_fen, l.decided_on, l.published_on, l.corrected_at, "
-                  "l.licence_no, l.published_utc FROM {t} l WHERE {where}")
+                  "l.decision_label AS label, CAST(NULL AS BIGINT) AS fine_fen, l.decided_on, l.published_on, "
+                  "l.corrected_at, l.licence_no, l.published_utc FROM {t} l WHERE {where}")
 
 
 def public_entries(reads: Reads, as_of: date, agency: str | None, page: int, search: DecisionSearch,
                    kind: str = "") -> Page:
     """Published penalty and licensing decisions shown on ``as_of``, newest first, in one paged list
-    (``kind``: ``decision`` or ``licence`` for one of them). Each row's ``kind_label`` says which."""
-    parts: list[str] = []
-    params: list[Any] = []
+    (``kind``: ``decision`` or ``licence`` for one of them). Each row's ``kind_label`` says which.
+
+    The total counts every shown row, so it is kept until a disclosure projection moves (the same
+    answer for everyone; ``as_of`` is part of the key); a page reads each kind's newest rows only."""
+    parts: list[tuple[str, list[Any]]] = []
     day = as_of.isoformat()
     if kind in ("", "decision") and reads.db.exists("pub_decisions"):
         where = ["status = 'published'", "max_until > ?", "published_on <= ?"]
@@ -158,8 +160,7 @@ def public_entries(reads: Reads, as_of: date, agency: str | None, page: int, sea
         if agency:
             where.append("agency = ?")
             values.append(agency)
-        parts.append(_PENALTY_ENTRY.format(t=reads.t("pub_decisions"), where=" AND ".join(where)))
-        params += values
+        parts.append((_PENALTY_ENTRY.format(t=reads.t("pub_decisions"), where=" AND ".join(where)), values))
     if kind in ("", "licence") and reads.db.exists("pub_licences"):
         where, values = kind_queries.shown_licences(reads.t("pub_licence_endings"), as_of)
         if search.active:
@@ -169,15 +170,21 @@ def public_entries(reads: Reads, as_of: date, agency: str | None, page: int, sea
         if agency:
             where.append("l.agency = ?")
             values.append(agency)
-        parts.append(_LICENCE_ENTRY.format(t=reads.t("pub_licences"), where=" AND ".join(where)))
-        params += values
+        parts.append((_LICENCE_ENTRY.format(t=reads.t("pub_licences"), where=" AND ".join(where)), values))
     if not parts:
         return Page([], 0, 1)
-    union = " UNION ALL ".join(parts)
-    total = int(reads.rows(f"SELECT COUNT(*) AS n FROM ({union}) u", params)[0]["n"])
+    union = " UNION ALL ".join(sql for sql, _ in parts)
+    params = [v for _, values in parts for v in values]
+    total = reads.until_moved(("disclosure", "licence_disclosure"), ("public_entries", union, *params), lambda: int(
+        reads.rows(f"SELECT COUNT(*) AS n FROM ({union}) u", params)[0]["n"]))
     page = max(1, min(page, max(1, -(-total // PAGE_SIZE))))
-    rows = reads.rows(f"SELECT * FROM ({union}) u ORDER BY published_utc DESC, grp DESC, version DESC "
-                      "LIMIT ? OFFSET ?", [*params, PAGE_SIZE, (page - 1) * PAGE_SIZE])
+    # Each kind's newest ``page × PAGE_SIZE`` rows (its published_utc index, stopping there), then the page of
+    # their merge: never a sort of every published row.
+    order = "ORDER BY published_utc DESC, grp DESC, version DESC"
+    newest = " UNION ALL ".join(f"SELECT * FROM ({sql} {order} LIMIT ?) k{i}" for i, (sql, _) in enumerate(parts))
+    limited = [v for _, values in parts for v in (*values, page * PAGE_SIZE)]
+    rows = reads.rows(f"SELECT * FROM ({newest}) u {order} LIMIT ? OFFSET ?",
+                      [*limited, PAGE_SIZE, (page - 1) * PAGE_SIZE])
     for row in rows:
         row["kind_label"] = "行政许可" if row["kind"] == "licence" else "行政处罚"
     return Page(rows, total, page)

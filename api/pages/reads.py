@@ -16,15 +16,16 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from audit.model import Evaluation, Finding, sort_findings
 from audit.rulebook import RULES
+from audit.table import TRACKING as AUDIT_TRACKING
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from projections import queries
@@ -45,6 +46,9 @@ AUDIT_TABLE = "audit_evaluations"
 PAGE_SIZE = 50
 WARNING_TTL = 20.0
 """Seconds a computed warning list is reused for the same day (the list is one query; this spares repeats)."""
+MOVED_TTL = 3600.0
+"""Seconds an answer kept until its projections move is kept at most (it is exact meanwhile)."""
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,15 @@ class Reads:
                 self._cache.pop(oldest, None)
         return value
 
+    def until_moved(self, projections: Sequence[str], key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        """``make()``, kept until one of ``projections`` moves (events applied, a commit, a rebuild: their
+        ``proj_state`` rows): for answers that depend on those tables only (and on what ``key`` holds)."""
+        marks = ",".join("?" * len(projections))
+        version = tuple(tuple(r) for r in self.db.all(
+            f"SELECT name, events, updated_at, rebuilt_at FROM {self.t('proj_state')} WHERE name IN ({marks}) "
+            "ORDER BY name", list(projections)))
+        return self._memo(("until_moved", *key, version), make, ttl=MOVED_TTL)  # type: ignore[no-any-return]
+
     def calendar(self) -> WorkingCalendar:
         return self._memo(("calendar",), lambda: queries.calendar_of(self.db.store), ttl=60.0)  # type: ignore[no-any-return]
 
@@ -256,19 +269,23 @@ class Reads:
             where.append(f"c.grp IN ({','.join('?' * len(chosen))})")
             params += chosen
         clause = (" WHERE " + " AND ".join(where)) if where else ""
-        total = int(self.rows(f"SELECT COUNT(*) AS n FROM {self.t('proj_cases')} c{join}{clause}", params)[0]["n"])
+        graded = join if flt.grade and audit else ""  # the count and the page's keys join the grades only to filter
+        total = int(self.rows(f"SELECT COUNT(*) AS n FROM {self.t('proj_cases')} c{graded}{clause}", params)[0]["n"])
         page = max(1, min(flt.page, max(1, -(-total // size))))
         extra = ", e.score, e.grade, e.veto, e.blockers, e.majors, e.minors" if audit else ""
         items = self.db.exists("pub_items")
         if items:  # the enforcement item's name beside its code (事前公开: the agency's published item)
             extra += ", i.name AS item_name"
         named = f" LEFT JOIN {self.t('pub_items')} i ON i.stream = c.agency AND i.code = c.item" if items else ""
+        # The page's keys first (over the list index on definitions.LIST_DAY: no row read but the page's),
+        # then their rows and joins: LIMIT before the joins.
+        order = "ORDER BY COALESCE(c.registered_on, c.source_on) DESC, c.grp DESC"
+        keys = f"SELECT c.grp FROM {self.t('proj_cases')} c{graded}{clause} {order} LIMIT ? OFFSET ?"
         rows = self.rows(
             f"SELECT c.grp, c.number, c.agency, c.procedure, c.item, c.status, c.status_label, c.party_kind, "
             f"c.party_name, c.document_no, c.registered_on, c.decided_on, c.closed_on, c.fine_fen, c.reviews, "
             f"c.lawsuits, c.outcome, c.outcome_label, c.paid_fen{extra} "
-            f"FROM {self.t('proj_cases')} c{join}{named}{clause} "
-            "ORDER BY COALESCE(c.registered_on, c.source_on) DESC, c.grp DESC LIMIT ? OFFSET ?",
+            f"FROM {self.t('proj_cases')} c{join}{named} WHERE c.grp IN ({keys}) {order}",
             [*params, size, (page - 1) * size])
         for row in rows:
             row["colour"] = colours.get(row["grp"], "")
@@ -362,6 +379,24 @@ class Reads:
                 out[row["grp"]] = row
         return out
 
+    def grade_counts(self) -> list[dict[str, Any]]:
+        """Files per agency, grade and kind of file (``kind``: '' for a penalty case, else 行政许可 …) from the
+        audit's table (none without it). Counting every row is a scan of the table, so the answer is kept
+        while the audit's tracked position stays and for at most ``WARNING_TTL`` seconds: a new event the
+        audit applied shows at once, a same-day re-check of due rows (no new event) within that time."""
+        if not self.has_audit():
+            return []
+        with self.db.read() as cur:
+            position = self.db.tracked(cur, AUDIT_TRACKING)
+        kinds = (("licence/", "行政许可"), ("complaint/", "投诉举报"), ("coercion/", "行政强制"),
+                 ("inspection/", "行政检查"), ("spotcheck/", "双随机抽查"))
+        # The prefixes as parameters: a literal % would be a placeholder to psycopg (PostgreSQL).
+        kind = "CASE " + " ".join("WHEN grp LIKE ? THEN ?" for _ in kinds) + " ELSE '' END"
+        params = [v for prefix, label in kinds for v in (prefix + "%", label)]
+        return self._memo(("grades", position), lambda: self.rows(  # type: ignore[no-any-return]
+            f"SELECT agency, grade, COUNT(*) AS n, {kind} AS kind FROM {self.t(AUDIT_TABLE)} "
+            "GROUP BY agency, grade, kind", params))
+
     # -- supervision ----------------------------------------------------------------------------
 
     def figures(self, agencies: Sequence[str] | None, year: int | None) -> list[dict[str, Any]]:
@@ -432,13 +467,17 @@ class Reads:
                 out[row["grp"]] = row
         return out
 
-    def rectifications(self, as_of: date) -> list[dict[str, Any]]:
-        """Rectification orders (EVAL-08) with their follow-up state on ``as_of``."""
-        if not self.db.exists("proj_deadlines"):
+    def rectifications(self, as_of: date, agencies: Sequence[str] | None = None,
+                       limit: int | None = None) -> list[dict[str, Any]]:
+        """Rectification orders (EVAL-08) of ``agencies`` (None: all) with their follow-up state on ``as_of``,
+        those not yet reported first, by due date; the first ``limit`` of them (None: all)."""
+        if not self.db.exists("proj_deadlines") or (agencies is not None and not agencies):
             return []
+        sql, params = self._rectification_sql(agencies)
         found = self.rows(f"SELECT grp, stream, key, title, agency, start_on, due_on, provisional, known_until, "
-                          f"done_on FROM {self.t('proj_deadlines')} WHERE rule = 'EVAL-08' "
-                          "ORDER BY done_on IS NOT NULL, due_on, grp")
+                          f"done_on {sql} ORDER BY done_on IS NOT NULL, due_on, grp"
+                          + (" LIMIT ?" if limit is not None else ""),
+                          [*params, *([limit] if limit is not None else [])])
         calendar = self.calendar()
         soon = self.config.warnings.yellow_wd
         for row in found:
@@ -449,6 +488,24 @@ class Reads:
                 row["state_label"] = "逾期后报告"
             row["version"] = int(str(row["key"]).rsplit("@", 1)[-1]) if "@" in str(row["key"]) else 1
         return found
+
+    def rectification_count(self, agencies: Sequence[str] | None = None) -> int:
+        """How many rectification orders (EVAL-08) ``agencies`` (None: all) were given."""
+        if not self.db.exists("proj_deadlines") or (agencies is not None and not agencies):
+            return 0
+        sql, params = self._rectification_sql(agencies)
+        return int(self.rows(f"SELECT COUNT(*) AS n {sql}", params)[0]["n"])
+
+    def _rectification_sql(self, agencies: Sequence[str] | None) -> tuple[str, list[Any]]:
+        """FROM and WHERE of the rectification orders: a rectification's deadline is a supervision file's
+        (``supervision/…`` groups: a range of the primary key, never a scan of every case's deadlines)."""
+        sql = (f"FROM {self.t('proj_deadlines')} WHERE grp >= 'supervision/' AND grp < 'supervision0' "
+               "AND rule = 'EVAL-08'")
+        params: list[Any] = []
+        if agencies is not None:
+            sql += f" AND agency IN ({','.join('?' * len(agencies))})"
+            params += list(agencies)
+        return sql, params
 
     # -- events and the log -------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ from domain.errors import StepRefused
 from projections.labels import IN_PROGRESS
 
 router = APIRouter(include_in_schema=False)
+RECTIFICATIONS_SHOWN = 50
+"""Rectification orders the dashboard lists (not yet reported first); the spreadsheet holds them all."""
 
 
 @router.get("/ui/supervision")
@@ -56,12 +58,12 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
     if year is not None and years and year not in years and raw_year is None:
         year = years[0]
     figures = ctx.reads.figures(scope, year)
-    warnings = [w for w in ctx.reads.warnings(ctx.as_of) if scoped(ctx, w.agency)]
+    warnings = [w for w in ctx.reads.warnings(ctx.as_of) if scope is None or w.agency in scope]
     per_agency: dict[str, dict[str, int]] = {}
     for w in warnings:
         slot = per_agency.setdefault(w.agency or "", {"red": 0, "yellow": 0})
         slot[w.colour] = slot.get(w.colour, 0) + 1
-    rectifications = [r for r in ctx.reads.rectifications(ctx.as_of) if scoped(ctx, r["agency"])]
+    rectifications = ctx.reads.rectifications(ctx.as_of, scope, RECTIFICATIONS_SHOWN)
     for r in rectifications:
         events = svc.ledger.cached(r["stream"])
         order = events[r["version"] - 1].data if 0 < r["version"] <= len(events) else {}
@@ -69,24 +71,19 @@ def _dashboard(ctx: Ctx, form: dict[str, str], error: str | None, status: int = 
         r["findings"] = [f for f in order.get("findings") or [] if isinstance(f, str)]
     grades: dict[str, dict[str, int]] = {}
     other_grades: dict[tuple[str, str], dict[str, int]] = {}  # (agency, 许可/投诉举报/强制/检查…) → grade → files
-    if ctx.reads.has_audit():
-        for row in ctx.reads.rows(
-                "SELECT agency, grade, COUNT(*) AS n, CASE WHEN grp LIKE 'licence/%' THEN '行政许可' "
-                "WHEN grp LIKE 'complaint/%' THEN '投诉举报' WHEN grp LIKE 'coercion/%' THEN '行政强制' "
-                "WHEN grp LIKE 'inspection/%' THEN '行政检查' "
-                "WHEN grp LIKE 'spotcheck/%' THEN '双随机抽查' ELSE '' END AS kind "
-                f"FROM {ctx.reads.t('audit_evaluations')} GROUP BY agency, grade, kind"):
-            if scoped(ctx, row["agency"]):
-                slot = (grades.setdefault(row["agency"] or "", {}) if not row["kind"]
-                        else other_grades.setdefault((row["agency"] or "", row["kind"]), {}))
-                slot[row["grade"] or IN_PROGRESS] = int(row["n"])
+    for row in ctx.reads.grade_counts():
+        if scope is None or row["agency"] in scope:
+            slot = (grades.setdefault(row["agency"] or "", {}) if not row["kind"]
+                    else other_grades.setdefault((row["agency"] or "", row["kind"]), {}))
+            slot[row["grade"] or IN_PROGRESS] = int(row["n"])
     top = max([f["cases"] for f in figures] + [1])
     return render(ctx, "supervision.html", status, ready=True, figures=figures, top=top, years=years, year=year,
                   orderable=_orderable(ctx), form=form, error=error,
                   warnings=warnings[:20], warning_total=len(warnings),
                   reds=sum(1 for w in warnings if w.colour == "red"),
                   yellows=sum(1 for w in warnings if w.colour == "yellow"), per_agency=per_agency,
-                  rectifications=rectifications, grades=grades, other_grades=other_grades, grade_names=GRADES,
+                  rectifications=rectifications, rectification_total=ctx.reads.rectification_count(scope),
+                  grades=grades, other_grades=other_grades, grade_names=GRADES,
                   audit=ctx.reads.has_audit())
 
 
