@@ -68,7 +68,7 @@ class CaseFiles(Projection):
             ("source_on", T), ("registered_on", T), ("decided_on", T), ("served_on", T), ("closed_on", T),
             ("archived_on", T), ("archive_no", T), ("retention", T), ("handlers", T), ("events", N),
             ("backfilled", N), ("overridden", N), ("last_at", T), ("reviews", N), ("lawsuits", N), ("file", T),
-        ), ("grp",), indexes=(("agency",),)),
+        ), ("grp",), indexes=(("agency",),), clustered=False),
         Table("proj_case_catalogue", (
             ("grp", T), ("volume", T), ("seq", N), ("item", N), ("item_title", T), ("title", T), ("version", N),
             ("on_date", T), ("sha256", T), ("paginated", N),
@@ -317,7 +317,7 @@ class Statistics(Projection):
     title = "执法统计（年度）"
     groups = True
     tables = (
-        Table("stat_facts", (("grp", T), ("facts", T)), ("grp",)),
+        Table("stat_facts", (("grp", T), ("facts", T)), ("grp",), clustered=False),
         Table("proj_statistics", (("agency", T), ("year", N), ("metric", T), ("value", N)),
               ("agency", "year", "metric"), scope="custom"),
     )
