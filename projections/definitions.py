@@ -124,15 +124,12 @@ class CaseFiles(Projection):
 
 
 def file_document(cf: CaseFile) -> str:
-    """The parts of a case file that have no table of their own, as one JSON document:
-    the timeline of the case and of the 复议 and lawsuits that target it, the party as
-    registered (an internal table: it holds personal data), the violation, the source."""
-    lines = [cf.timeline, *(r.timeline for r in cf.reviews), *(s.timeline for s in cf.lawsuits)]
+    """The parts of a case file that have no table of their own, as one JSON document: the party
+    as registered (an internal table: it holds personal data), the violation, the source, the
+    extensions. Not the timeline: that is the events themselves, which the case page reads from
+    the ledger (``projections.queries.group_timeline``), one group's streams being cheap to read."""
     party = cf.party
     return json_text({
-        # per stream: [version, type, at, recorded_at, by, backfilled, overrides] (labels are added when read)
-        "timeline": {timeline[0].stream: [[t.version, t.type, t.at_text, t.recorded_at, t.by, t.backfilled,
-                                           t.overrides] for t in timeline] for timeline in lines if timeline},
         "party": None if party is None else {k: v for k, v in (
             ("kind", party.kind), ("name", party.name), ("id_number", party.id_number),
             ("credit_code", party.credit_code), ("address", party.address), ("phone", party.phone),
@@ -325,7 +322,7 @@ class Statistics(Projection):
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
         found = facts(group, ctx.calendar)
         # the parsed facts ride along (third element) so that ``write`` needs no JSON round trip
-        return {"stat_facts": [(key, json_text(found), found)]} if found else {}
+        return {"stat_facts": [(key, facts_text(found), found)]} if found else {}
 
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
               rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
@@ -336,7 +333,7 @@ class Statistics(Projection):
         for sql, chunk in in_lists(f"SELECT facts FROM {facts_table} WHERE grp IN ({{in}})", old_groups):
             cur.execute(db.q(sql), chunk)
             for (text,) in cur.fetchall():
-                for agency, year, metric, value in orjson.loads(text):
+                for agency, year, metric, value in facts_of(text):
                     delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) - value
         new = rows.get("stat_facts", [])
         for _, _, found in new:
@@ -350,6 +347,26 @@ class Statistics(Projection):
                 f"INSERT INTO {totals}{alias} (agency, year, metric, value) VALUES (?, ?, ?, ?) "
                 f"ON CONFLICT (agency, year, metric) DO UPDATE SET value = {current} + excluded.value"), changes)
             cur.execute(db.q(f"DELETE FROM {totals} WHERE value = 0"))
+
+
+def facts_text(found: Sequence[tuple[str, int, str, int]]) -> str:
+    """A file's facts as ``stat_facts`` stores them: nested by agency, year and the metric's prefix
+    (``{"agency/X": {"2026": {"steps": {"CaseClosed": 1}}}}``), so that no agency, year or prefix is
+    repeated per fact (a third of the size of one ``[agency, year, metric, value]`` list per fact)."""
+    nested: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+    for agency, year, metric, value in found:
+        prefix, dot, rest = metric.partition(".")
+        if not dot or not prefix:
+            prefix, rest = "", metric
+        nested.setdefault(agency, {}).setdefault(str(year), {}).setdefault(prefix, {})[rest] = value
+    return json_text(nested)
+
+
+def facts_of(text: str | bytes) -> list[tuple[str, int, str, int]]:
+    """The facts :func:`facts_text` stored."""
+    return [(agency, int(year), f"{prefix}.{rest}" if prefix else rest, value)
+            for agency, years in orjson.loads(text).items() for year, prefixes in years.items()
+            for prefix, values in prefixes.items() for rest, value in values.items()]
 
 
 # --------------------------------------------------------------------------- 公示
