@@ -22,9 +22,9 @@ from domain.config import Config
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections.casefile import deadline_state
-from projections.definitions import ALL
 from projections.casefile.model import TimelineEntry
 from projections.casefile.reading import timeline_entry, version_of
+from projections.definitions import ALL
 from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
 from projections.poison import POISON
 from projections.sql import Database, in_lists
@@ -118,9 +118,10 @@ def case_file(
     out["violation"] = document.get("violation")
     out["extensions"] = document.get("extensions") or []
     out["timeline"] = [
-        {"stream": line.stream, "version": line.version, "type": line.type, "label": STEP_LABELS.get(line.type, line.type),
-         "stage": STAGES.get(STEP_STAGE.get(line.type, ""), ""), "at": line.at_text, "recorded_at": line.recorded_at,
-         "by": line.by, "backfilled": line.backfilled, "overrides": list(line.overrides)}
+        {"stream": line.stream, "version": line.version, "type": line.type,
+         "label": STEP_LABELS.get(line.type, line.type), "stage": STAGES.get(STEP_STAGE.get(line.type, ""), ""),
+         "at": line.at_text, "recorded_at": line.recorded_at, "by": line.by, "backfilled": line.backfilled,
+         "overrides": list(line.overrides)}
         for line in group_timeline(db, case)
     ]
     out["catalogue"] = _rows(db, f"SELECT volume, seq, item, item_title, title, version, on_date, sha256, paginated "
