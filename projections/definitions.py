@@ -42,7 +42,7 @@ from projections.complaint_tables import Complaints
 from projections.disclosure import json_text, public_decisions, public_registry
 from projections.groups import Folded
 from projections.inspection_tables import InspectionDisclosure, Inspections
-from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS, STAGES
+from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS
 from projections.licence_tables import LicenceDisclosure, Licences
 from projections.sql import Database, Table, in_lists
 from projections.statistics import facts
@@ -69,9 +69,11 @@ class CaseFiles(Projection):
             ("archived_on", T), ("archive_no", T), ("retention", T), ("handlers", T), ("events", N),
             ("backfilled", N), ("overridden", N), ("last_at", T), ("reviews", N), ("lawsuits", N), ("file", T),
         ), ("grp",), indexes=(("agency",),), clustered=False),
+        # the item's title is CATALOGUE_ITEMS[item]; ``title`` is NULL where it is that title; a file's hash is
+        # its record's (``proj_records`` by version and field), not stored twice (read: queries.case_file)
         Table("proj_case_catalogue", (
-            ("grp", T), ("volume", T), ("seq", N), ("item", N), ("item_title", T), ("title", T), ("version", N),
-            ("on_date", T), ("sha256", T), ("paginated", N),
+            ("grp", T), ("volume", T), ("seq", N), ("item", N), ("title", T), ("version", N), ("on_date", T),
+            ("field", T), ("paginated", N),
         ), ("grp", "volume", "seq")),
         Table("proj_case_officers", (("grp", T), ("officer", T), ("role", T)), ("grp", "officer", "role"),
               indexes=(("officer",),)),
@@ -115,9 +117,11 @@ class CaseFiles(Projection):
             json_text(list(cf.handlers)), cf.events, cf.backfilled, cf.overridden, last_at, len(cf.reviews),
             len(cf.lawsuits), file_document(cf),
         )]
+        fields: dict[tuple[int | None, str], str] = {
+            (d.version, d.sha256): d.field for d in cf.documents if d.sha256 is not None and d.kind != "entry"}
         rows["proj_case_catalogue"] = [
-            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, day_iso(c.on), c.sha256,
-             int(c.paginated))
+            (key, c.volume, c.seq, c.item, None if c.title == c.item_title else c.title, c.version, day_iso(c.on),
+             None if c.sha256 is None else fields[(c.version, c.sha256)], int(c.paginated))
             for c in cf.catalogue
         ]
         return rows
@@ -171,11 +175,12 @@ class Records(Projection):
     title = "执法全过程记录"
     groups = True
     tables = (
+        # a record's stream is the case's (``grp``): a case file's documents are its own stream's. No agency (the
+        # case's), stage label (labels.STAGES) or file name: nothing reads them from here
         Table("proj_records", (
-            ("grp", T), ("stream", T), ("version", N), ("field", T), ("agency", T), ("step", T), ("stage", T),
-            ("stage_label", T), ("kind", T), ("title", T), ("name", T), ("sha256", T), ("bytes", N),
-            ("media_type", T), ("officers", T), ("at", T),
-        ), ("grp", "stream", "version", "field"), indexes=(("sha256",),)),  # who may read a document
+            ("grp", T), ("version", N), ("field", T), ("step", T), ("stage", T), ("kind", T), ("title", T),
+            ("sha256", T), ("bytes", N), ("media_type", T), ("officers", T), ("at", T),
+        ), ("grp", "version", "field"), indexes=(("sha256",),)),  # who may read a document
     )
 
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
@@ -184,9 +189,9 @@ class Records(Projection):
         if isinstance(group, SupervisionFile):
             return {}
         return {"proj_records": [
-            (key, d.stream, d.version, d.field, group.agency, d.step, d.stage, STAGES.get(d.stage, d.stage), d.kind,
-             d.title, d.name, d.sha256, d.bytes, d.media_type, _names(d.officers), _at_text(d.at))
-            for d in group.documents if d.kind != "entry"
+            (key, d.version, d.field, d.step, d.stage, d.kind, d.title, d.sha256, d.bytes, d.media_type,
+             _names(d.officers), _at_text(d.at))
+            for d in group.documents if d.kind != "entry" and d.stream == key
         ]}
 
 

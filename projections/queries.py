@@ -22,7 +22,7 @@ from domain.config import Config
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections.casefile import deadline_state
-from projections.casefile.model import TimelineEntry
+from projections.casefile.model import CATALOGUE_ITEMS, TimelineEntry
 from projections.casefile.reading import timeline_entry, version_of
 from projections.definitions import ALL
 from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
@@ -124,12 +124,14 @@ def case_file(
          "overrides": list(line.overrides)}
         for line in group_timeline(db, case)
     ]
-    out["catalogue"] = _rows(db, f"SELECT volume, seq, item, item_title, title, version, on_date, sha256, paginated "
-                                 f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq",
-                             (case,))
-    out["records"] = _rows(db, f"SELECT stream, version, field, step, stage, stage_label, kind, title, sha256, bytes, "
-                               f"media_type, officers, at FROM {db.qualify('proj_records')} WHERE grp = ? "
-                               "ORDER BY stream, version, field", (case,))
+    out["records"] = [
+        {"stream": case, "version": version, "field": field, "step": step, "stage": stage,
+         "stage_label": STAGES.get(stage, stage), "kind": kind, "title": title, "sha256": sha256, "bytes": size,
+         "media_type": media_type, "officers": officers, "at": at}
+        for version, field, step, stage, kind, title, sha256, size, media_type, officers, at in db.all(
+            f"SELECT version, field, step, stage, kind, title, sha256, bytes, media_type, officers, at "
+            f"FROM {db.qualify('proj_records')} WHERE grp = ? ORDER BY version, field", (case,))]
+    out["catalogue"] = _catalogue(db, case, {(r["version"], r["field"]): r["sha256"] for r in out["records"]})
     deadlines = _rows(db, f"SELECT stream, key, rule, title, agency, start_on, due_on, provisional, known_until, "
                           f"done_on, holder FROM {db.qualify('proj_deadlines')} WHERE grp = ? ORDER BY start_on, key",
                       (case,))
@@ -142,6 +144,18 @@ def case_file(
                         ("lawsuits", "proj_lawsuits")):
         out[name] = _rows(db, f"SELECT * FROM {db.qualify(table)} WHERE grp = ?", (case,))
     return out
+
+
+def _catalogue(db: Database, case: str, hashes: Mapping[tuple[int, str], str]) -> list[dict[str, Any]]:
+    """The 卷内目录 rows of a case with what is not stored put back: the item's title (``CATALOGUE_ITEMS``),
+    an entry's title where it is the item's, a file's hash (its record's, by version and field)."""
+    return [
+        {"volume": volume, "seq": seq, "item": item, "item_title": CATALOGUE_ITEMS.get(item, ""),
+         "title": CATALOGUE_ITEMS.get(item, "") if title is None else title, "version": version, "on_date": on_date,
+         "sha256": None if field is None else hashes.get((version, field)), "paginated": paginated}
+        for volume, seq, item, title, version, on_date, field, paginated in db.all(
+            f"SELECT volume, seq, item, title, version, on_date, field, paginated "
+            f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq", (case,))]
 
 
 def group_timeline(db: Database, case: str) -> list[TimelineEntry]:

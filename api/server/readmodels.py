@@ -138,7 +138,7 @@ def start(svc: Services) -> None:
 
 
 def _references_sql(models: ReadModels) -> str:
-    return f"SELECT DISTINCT stream FROM {models.table('proj_records')} WHERE sha256 = ? ORDER BY stream"
+    return f"SELECT DISTINCT grp FROM {models.table('proj_records')} WHERE sha256 = ? ORDER BY grp"  # grp: the stream
 
 
 def stop(svc: Services) -> None:
