@@ -215,6 +215,21 @@ def test_case_timeline_is_read_from_the_ledger(examples: Ledger) -> None:
         n > nid - 1 for n, *_ in db.stream_events(streams[1:], db.head()))
 
 
+def test_a_document_is_found_by_its_hash_through_the_index(examples: Ledger) -> None:
+    """``proj_records`` is indexed by the hash's first 16 digits (definitions.DOCUMENT_KEY); the lookups
+    the read checks make find every group that holds the document, through that index on SQLite."""
+    [record] = table(examples.store, "proj_records", "WHERE grp = ? AND field = 'document' AND version = 2",
+                     (GENERAL,))
+    sha = str(record["sha256"])
+    sql = ("SELECT DISTINCT grp FROM {t} WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ? ORDER BY grp")
+    db = Database(examples.store)
+    assert db.all(sql.format(t=db.qualify("proj_records")), (sha[:16], sha[16:])) == [(GENERAL,)]
+    assert db.all(sql.format(t=db.qualify("proj_records")), (sha[:16], sha[16:-1] + "x")) == []
+    if not db.postgres:
+        plan = " ".join(str(r[-1]) for r in db.all("EXPLAIN QUERY PLAN " + sql.format(t="proj_records"), ("a", "b")))
+        assert "USING INDEX proj_records_i0" in plan
+
+
 def test_statistics(examples: Ledger) -> None:
     [block] = queries.statistics(Database(examples.store), agency="agency/DXH-CGJ", year=2026)
     counts = {k: v["value"] for k, v in block["counts"].items()}

@@ -292,8 +292,10 @@ class Reads:
 
     def documents_of(self, sha256: str) -> list[str]:
         """The case groups whose records reference a document (for the read check)."""
-        return [r["grp"] for r in self.rows(f"SELECT DISTINCT grp FROM {self.t('proj_records')} WHERE sha256 = ?",
-                                            [sha256])]
+        # the hash's prefix first: what the table is indexed by (definitions.DOCUMENT_KEY)
+        return [r["grp"] for r in self.rows(f"SELECT DISTINCT grp FROM {self.t('proj_records')} "
+                                            "WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ?",
+                                            [sha256[:16], sha256[16:]])]
 
     def records_of(self, stream: str, version: int) -> list[dict[str, Any]]:
         if not self.db.exists("proj_records"):
