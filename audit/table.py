@@ -48,7 +48,7 @@ EVALUATIONS: Final = Table("audit_evaluations", (
     ("grp", T), ("agency", T), ("procedure", T), ("path", T), ("status", T), ("score", N), ("grade", T), ("veto", N),
     ("blockers", N), ("majors", N), ("minors", N), ("infos", N), ("rules", T), ("findings", T), ("as_of", T),
     ("recheck_on", T), ("settled", N),
-), ("grp",), scope="custom", indexes=(("agency", "grade"), ("grade", "score"), ("recheck_on",)))
+), ("grp",), scope="custom", indexes=(("agency", "grade"), ("grade", "score"), ("recheck_on",)), clustered=False)
 # (agency, grade): the dashboard's count of files per agency and grade reads this index only (api.pages.reads).
 PARTIES: Final = Table("audit_parties", (
     ("grp", T), ("party_key", T), ("agency", T), ("item", T), ("decided_on", T), ("outcome", T), ("fine_fen", N),

@@ -21,12 +21,14 @@ from projections.groups import Folded
 from projections.sql import Database, Table
 
 __all__ = [
+    "CATALOGUE_KEYS",
     "DEADLINE_COLUMNS",
     "Context",
     "Event",
     "Projection",
     "Rows",
     "catalogue_document",
+    "catalogue_rows",
     "day_iso",
     "deadline_rows",
     "flag",
@@ -147,8 +149,22 @@ def judged_extensions(extensions: Sequence[JudgedExtension]) -> list[dict[str, A
              "state": "late" if e.late else "unknown" if e.timely is None else "lawful"} for e in extensions]
 
 
-def catalogue_document(entries: Sequence[CatalogueEntry]) -> list[dict[str, Any]]:
-    """A 卷内目录 as a file document holds it (the columns of ``proj_case_catalogue``)."""
-    return [{"volume": c.volume, "seq": c.seq, "item": c.item, "item_title": c.item_title, "title": c.title,
-             "version": c.version, "on_date": day_iso(c.on), "sha256": c.sha256, "paginated": int(c.paginated)}
-            for c in entries]
+CATALOGUE_KEYS: Final = ("volume", "seq", "item", "item_title", "title", "version", "on_date", "sha256", "paginated")
+
+
+def catalogue_document(entries: Sequence[CatalogueEntry]) -> list[list[Any]]:
+    """A 卷内目录 as a file document holds it: one list per entry in the order of :data:`CATALOGUE_KEYS`
+    (not a dict repeating the keys), the title ``None`` where it is the item's; :func:`catalogue_rows` reads it."""
+    return [[c.volume, c.seq, c.item, c.item_title, None if c.title == c.item_title else c.title, c.version,
+             day_iso(c.on), c.sha256, int(c.paginated)] for c in entries]
+
+
+def catalogue_rows(document: Sequence[Any] | None) -> list[dict[str, Any]]:
+    """The entries of a :func:`catalogue_document` as rows (dicts of :data:`CATALOGUE_KEYS`, every title put back)."""
+    out: list[dict[str, Any]] = []
+    for entry in document or ():
+        row = dict(entry) if isinstance(entry, Mapping) else dict(zip(CATALOGUE_KEYS, entry, strict=True))
+        if row.get("title") is None:
+            row["title"] = row.get("item_title")
+        out.append(row)
+    return out

@@ -78,7 +78,7 @@ class Coercions(Projection):
             ("concluded", N), ("opened_on", T), ("measures", N), ("running", N), ("enforcement", T),
             ("published", N), ("closed_on", T), ("archived_on", T), ("archive_no", T), ("retention", T),
             ("events", N), ("backfilled", N), ("last_at", T), ("file", T),
-        ), ("grp",), indexes=(("agency", "opened_on"), ("opened_on",))),
+        ), ("grp",), indexes=(("agency", "opened_on"), ("opened_on",)), clustered=False),
         Table("proj_coercion_deadlines", DEADLINE_COLUMNS, ("grp", "stream", "key"),
               indexes=(("done_on", "due_on"),)),
         Table("proj_measures", MEASURE_COLUMNS, ("grp", "stream", "measure_id"),

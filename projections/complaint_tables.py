@@ -52,7 +52,7 @@ class Complaints(Projection):
             ("decided_on", T), ("accepted_on", T), ("not_accepted_on", T), ("transferred_out", N), ("outcome", T),
             ("supervision", T), ("answered_on", T), ("closed_on", T), ("archived_on", T), ("archive_no", T),
             ("retention", T), ("events", N), ("last_at", T), ("file", T),
-        ), ("grp",), indexes=(("bureau",), ("against_agency",))),
+        ), ("grp",), indexes=(("bureau",), ("against_agency",)), clustered=False),
         Table("proj_complaint_deadlines", DEADLINE_COLUMNS, ("grp", "stream", "key"),
               indexes=(("done_on", "due_on"),)),
         Table("proj_complaint_shared", (

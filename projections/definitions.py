@@ -42,7 +42,7 @@ from projections.complaint_tables import Complaints
 from projections.disclosure import json_text, public_decisions, public_registry
 from projections.groups import Folded
 from projections.inspection_tables import InspectionDisclosure, Inspections
-from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS, STAGES
+from projections.labels import OUTCOME_LABELS, REVIEW_DECISION_LABELS
 from projections.licence_tables import LicenceDisclosure, Licences
 from projections.sql import Database, Table, in_lists
 from projections.statistics import facts
@@ -76,10 +76,12 @@ class CaseFiles(Projection):
             # (procedure, status) and the day's columns, so a count or a page's keys read this index only.
             ("agency", LIST_DAY, "procedure", "status", "registered_on", "source_on"),
             (LIST_DAY,),  # every agency's list (an administrator's), newest first
-        )),
+        ), clustered=False),
+        # the item's title is CATALOGUE_ITEMS[item]; ``title`` is NULL where it is that title; a file's hash is
+        # its record's (``proj_records`` by version and field), not stored twice (read: queries.case_file)
         Table("proj_case_catalogue", (
-            ("grp", T), ("volume", T), ("seq", N), ("item", N), ("item_title", T), ("title", T), ("version", N),
-            ("on_date", T), ("sha256", T), ("paginated", N),
+            ("grp", T), ("volume", T), ("seq", N), ("item", N), ("title", T), ("version", N), ("on_date", T),
+            ("field", T), ("paginated", N),
         ), ("grp", "volume", "seq")),
         Table("proj_case_officers", (("grp", T), ("officer", T), ("role", T)), ("grp", "officer", "role"),
               indexes=(("officer",),)),
@@ -123,24 +125,23 @@ class CaseFiles(Projection):
             json_text(list(cf.handlers)), cf.events, cf.backfilled, cf.overridden, last_at, len(cf.reviews),
             len(cf.lawsuits), file_document(cf),
         )]
+        fields: dict[tuple[int | None, str], str] = {
+            (d.version, d.sha256): d.field for d in cf.documents if d.sha256 is not None and d.kind != "entry"}
         rows["proj_case_catalogue"] = [
-            (key, c.volume, c.seq, c.item, c.item_title, c.title, c.version, day_iso(c.on), c.sha256,
-             int(c.paginated))
+            (key, c.volume, c.seq, c.item, None if c.title == c.item_title else c.title, c.version, day_iso(c.on),
+             None if c.sha256 is None else fields[(c.version, c.sha256)], int(c.paginated))
             for c in cf.catalogue
         ]
         return rows
 
 
 def file_document(cf: CaseFile) -> str:
-    """The parts of a case file that have no table of their own, as one JSON document:
-    the timeline of the case and of the 复议 and lawsuits that target it, the party as
-    registered (an internal table: it holds personal data), the violation, the source."""
-    lines = [cf.timeline, *(r.timeline for r in cf.reviews), *(s.timeline for s in cf.lawsuits)]
+    """The parts of a case file that have no table of their own, as one JSON document: the party
+    as registered (an internal table: it holds personal data), the violation, the source, the
+    extensions. Not the timeline: that is the events themselves, which the case page reads from
+    the ledger (``projections.queries.group_timeline``), one group's streams being cheap to read."""
     party = cf.party
     return json_text({
-        # per stream: [version, type, at, recorded_at, by, backfilled, overrides] (labels are added when read)
-        "timeline": {timeline[0].stream: [[t.version, t.type, t.at_text, t.recorded_at, t.by, t.backfilled,
-                                           t.overrides] for t in timeline] for timeline in lines if timeline},
         "party": None if party is None else {k: v for k, v in (
             ("kind", party.kind), ("name", party.name), ("id_number", party.id_number),
             ("credit_code", party.credit_code), ("address", party.address), ("phone", party.phone),
@@ -177,16 +178,24 @@ def _day_text(value: object) -> str | None:
 # --------------------------------------------------------------------------- 全过程记录
 
 
+DOCUMENT_KEY: Final = "(substr(sha256, 1, 16))"
+"""What ``proj_records`` is indexed by to find who may read a document: the hash's first 16 hex digits
+(64 bits: as selective as the whole hash, a quarter of its bytes in every index entry). A lookup says
+``WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ?`` (the expression as indexed, then the rest; not
+``AND sha256 = ?``: SQLite would put the value into the indexed expression and scan the table)."""
+
+
 class Records(Projection):
     name = "records"
     title = "执法全过程记录"
     groups = True
     tables = (
+        # a record's stream is the case's (``grp``): a case file's documents are its own stream's. No agency (the
+        # case's), stage label (labels.STAGES) or file name: nothing reads them from here
         Table("proj_records", (
-            ("grp", T), ("stream", T), ("version", N), ("field", T), ("agency", T), ("step", T), ("stage", T),
-            ("stage_label", T), ("kind", T), ("title", T), ("name", T), ("sha256", T), ("bytes", N),
-            ("media_type", T), ("officers", T), ("at", T),
-        ), ("grp", "stream", "version", "field"), indexes=(("sha256",),)),  # who may read a document
+            ("grp", T), ("version", N), ("field", T), ("step", T), ("stage", T), ("kind", T), ("title", T),
+            ("sha256", T), ("bytes", N), ("media_type", T), ("officers", T), ("at", T),
+        ), ("grp", "version", "field"), indexes=((DOCUMENT_KEY,),)),  # who may read a document
     )
 
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
@@ -195,9 +204,9 @@ class Records(Projection):
         if isinstance(group, SupervisionFile):
             return {}
         return {"proj_records": [
-            (key, d.stream, d.version, d.field, group.agency, d.step, d.stage, STAGES.get(d.stage, d.stage), d.kind,
-             d.title, d.name, d.sha256, d.bytes, d.media_type, _names(d.officers), _at_text(d.at))
-            for d in group.documents if d.kind != "entry"
+            (key, d.version, d.field, d.step, d.stage, d.kind, d.title, d.sha256, d.bytes, d.media_type,
+             _names(d.officers), _at_text(d.at))
+            for d in group.documents if d.kind != "entry" and d.stream == key
         ]}
 
 
@@ -325,7 +334,7 @@ class Statistics(Projection):
     title = "执法统计（年度）"
     groups = True
     tables = (
-        Table("stat_facts", (("grp", T), ("facts", T)), ("grp",)),
+        Table("stat_facts", (("grp", T), ("facts", T)), ("grp",), clustered=False),
         Table("proj_statistics", (("agency", T), ("year", N), ("metric", T), ("value", N)),
               ("agency", "year", "metric"), scope="custom"),
     )
@@ -333,7 +342,7 @@ class Statistics(Projection):
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:
         found = facts(group, ctx.calendar)
         # the parsed facts ride along (third element) so that ``write`` needs no JSON round trip
-        return {"stat_facts": [(key, json_text(found), found)]} if found else {}
+        return {"stat_facts": [(key, facts_text(found), found)]} if found else {}
 
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
               rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
@@ -344,7 +353,7 @@ class Statistics(Projection):
         for sql, chunk in in_lists(f"SELECT facts FROM {facts_table} WHERE grp IN ({{in}})", old_groups):
             cur.execute(db.q(sql), chunk)
             for (text,) in cur.fetchall():
-                for agency, year, metric, value in orjson.loads(text):
+                for agency, year, metric, value in facts_of(text):
                     delta[(agency, year, metric)] = delta.get((agency, year, metric), 0) - value
         new = rows.get("stat_facts", [])
         for _, _, found in new:
@@ -358,6 +367,26 @@ class Statistics(Projection):
                 f"INSERT INTO {totals}{alias} (agency, year, metric, value) VALUES (?, ?, ?, ?) "
                 f"ON CONFLICT (agency, year, metric) DO UPDATE SET value = {current} + excluded.value"), changes)
             cur.execute(db.q(f"DELETE FROM {totals} WHERE value = 0"))
+
+
+def facts_text(found: Sequence[tuple[str, int, str, int]]) -> str:
+    """A file's facts as ``stat_facts`` stores them: nested by agency, year and the metric's prefix
+    (``{"agency/X": {"2026": {"steps": {"CaseClosed": 1}}}}``), so that no agency, year or prefix is
+    repeated per fact (a third of the size of one ``[agency, year, metric, value]`` list per fact)."""
+    nested: dict[str, dict[str, dict[str, dict[str, int]]]] = {}
+    for agency, year, metric, value in found:
+        prefix, dot, rest = metric.partition(".")
+        if not dot or not prefix:
+            prefix, rest = "", metric
+        nested.setdefault(agency, {}).setdefault(str(year), {}).setdefault(prefix, {})[rest] = value
+    return json_text(nested)
+
+
+def facts_of(text: str | bytes) -> list[tuple[str, int, str, int]]:
+    """The facts :func:`facts_text` stored."""
+    return [(agency, int(year), f"{prefix}.{rest}" if prefix else rest, value)
+            for agency, years in orjson.loads(text).items() for year, prefixes in years.items()
+            for prefix, values in prefixes.items() for rest, value in values.items()]
 
 
 # --------------------------------------------------------------------------- 公示

@@ -18,6 +18,7 @@ import orjson
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
+from projections.base import catalogue_rows
 from projections.kind_queries import Reader, file_warnings, labelled_timeline
 from projections.labels import DISCLOSURE_KIND_LABELS, deadline_label
 from projections.queries import escape_like, rows_of, state_on, words
@@ -35,6 +36,8 @@ def _opened(row: dict[str, Any], *json_columns: str) -> dict[str, Any]:
     out = dict(row)
     document = orjson.loads(out.pop("file", None) or b"{}")
     out.update(document)
+    if "catalogue" in document:
+        out["catalogue"] = catalogue_rows(document["catalogue"])
     for column in json_columns:
         if isinstance(out.get(column), str):
             out[column] = orjson.loads(out[column])

@@ -97,7 +97,8 @@ class Inspections(Projection):
             ("opened_on", T), ("inspected_on", T), ("result", T), ("result_label", T), ("concluded_on", T),
             ("correction_due", T), ("verified_on", T), ("referred", N), ("published", N), ("closed_on", T),
             ("archived_on", T), ("events", N), ("backfilled", N), ("last_at", T), ("file", T),
-        ), ("grp",), indexes=(("agency",), ("spotcheck", "object_index"), ("agency", "year", "object_id"))),
+        ), ("grp",), indexes=(("agency",), ("spotcheck", "object_index"), ("agency", "year", "object_id")),
+              clustered=False),
         Table("proj_inspection_deadlines", DEADLINE_COLUMNS, ("grp", "stream", "key"),
               indexes=(("done_on", "due_on"),)),
         Table("proj_spotchecks", (
@@ -107,7 +108,7 @@ class Inspections(Projection):
             ("objects_count", N), ("inspectors_count", N), ("drawn_on", T), ("drawn", N), ("rederived", T),
             ("draw_backfilled", N), ("replaced", N), ("skipped", N), ("completed_on", T), ("events", N),
             ("last_at", T), ("file", T),
-        ), ("grp",), indexes=(("agency",),)),
+        ), ("grp",), indexes=(("agency",),), clustered=False),
         Table("proj_spotcheck_objects", (
             ("grp", T), ("object_index", N), ("key", T), ("position", N), ("officers", T), ("skipped", T),
         ), ("grp", "object_index")),
@@ -243,7 +244,7 @@ class InspectionDisclosure(Projection):
             ("beacon_root", T), ("seed", T), ("objects_snapshot", T), ("drawn", T), ("replacements", T),
             ("skipped", T), ("rederived", T), ("checks", T), ("completed_on", T), ("status", T),
             ("shown_utc", T),
-        ), ("grp",), indexes=(("agency",), ("shown_utc",)), public=True),
+        ), ("grp",), indexes=(("agency",), ("shown_utc",)), public=True, clustered=False),
     )
 
     def group_rows(self, key: str, group: Folded, ctx: Context) -> Rows:

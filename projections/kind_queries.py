@@ -21,6 +21,7 @@ import orjson
 
 from domain.calendar import WorkingCalendar
 from domain.config import Config
+from projections.base import catalogue_rows
 from projections.labels import (
     DISCLOSURE_KIND_LABELS,
     LICENCE_DECISION_LABELS,
@@ -81,6 +82,8 @@ def _file(row: dict[str, Any]) -> dict[str, Any]:
     document = orjson.loads(out.pop("file") or b"{}")
     out.update({k: v for k, v in document.items() if k != "timeline"})
     out["timeline"] = labelled_timeline(document.get("timeline") or [], out["grp"])
+    if "catalogue" in document:
+        out["catalogue"] = catalogue_rows(document["catalogue"])
     return out
 
 

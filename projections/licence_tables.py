@@ -56,7 +56,7 @@ class Licences(Projection):
             ("licence_no", T), ("issued_on", T), ("concerns_stream", T), ("concerns_licence_no", T),
             ("published", N), ("closed_on", T), ("archived_on", T), ("archive_no", T), ("retention", T),
             ("events", N), ("backfilled", N), ("last_at", T), ("file", T),
-        ), ("grp",), indexes=(("agency",), ("licence_no",))),
+        ), ("grp",), indexes=(("agency",), ("licence_no",)), clustered=False),
         Table("proj_licence_deadlines", DEADLINE_COLUMNS, ("grp", "stream", "key"),
               indexes=(("done_on", "due_on"),)),
         Table("proj_licence_register", (

@@ -22,9 +22,13 @@ from domain.config import Config
 from ledger.store import EventStore
 from ledger.stored import decode
 from projections.casefile import deadline_state
+from projections.casefile.model import CATALOGUE_ITEMS, TimelineEntry
+from projections.casefile.reading import timeline_entry, version_of
 from projections.definitions import ALL
 from projections.labels import STAGES, STEP_LABELS, STEP_STAGE, WARNING_LABELS, deadline_label
+from projections.poison import POISON
 from projections.sql import Database, in_lists
+from projections.state import tracking_name
 from projections.statistics import METRIC_LABELS, RATES, rates
 
 __all__ = [
@@ -33,6 +37,7 @@ __all__ = [
     "DecisionSearch",
     "calendar_of",
     "case_file",
+    "group_timeline",
     "public_decisions",
     "public_tables",
     "rows_of",
@@ -113,18 +118,20 @@ def case_file(
     out["violation"] = document.get("violation")
     out["extensions"] = document.get("extensions") or []
     out["timeline"] = [
-        {"stream": stream, "version": v, "type": kind, "label": STEP_LABELS.get(kind, kind),
-         "stage": STAGES.get(STEP_STAGE.get(kind, ""), ""), "at": at, "recorded_at": recorded, "by": by,
-         "backfilled": backfilled, "overrides": overrides}
-        for stream, lines in (document.get("timeline") or {}).items()
-        for v, kind, at, recorded, by, backfilled, overrides in lines
+        {"stream": line.stream, "version": line.version, "type": line.type,
+         "label": STEP_LABELS.get(line.type, line.type), "stage": STAGES.get(STEP_STAGE.get(line.type, ""), ""),
+         "at": line.at_text, "recorded_at": line.recorded_at, "by": line.by, "backfilled": line.backfilled,
+         "overrides": list(line.overrides)}
+        for line in group_timeline(db, case)
     ]
-    out["catalogue"] = _rows(db, f"SELECT volume, seq, item, item_title, title, version, on_date, sha256, paginated "
-                                 f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq",
-                             (case,))
-    out["records"] = _rows(db, f"SELECT stream, version, field, step, stage, stage_label, kind, title, sha256, bytes, "
-                               f"media_type, officers, at FROM {db.qualify('proj_records')} WHERE grp = ? "
-                               "ORDER BY stream, version, field", (case,))
+    out["records"] = [
+        {"stream": case, "version": version, "field": field, "step": step, "stage": stage,
+         "stage_label": STAGES.get(stage, stage), "kind": kind, "title": title, "sha256": sha256, "bytes": size,
+         "media_type": media_type, "officers": officers, "at": at}
+        for version, field, step, stage, kind, title, sha256, size, media_type, officers, at in db.all(
+            f"SELECT version, field, step, stage, kind, title, sha256, bytes, media_type, officers, at "
+            f"FROM {db.qualify('proj_records')} WHERE grp = ? ORDER BY version, field", (case,))]
+    out["catalogue"] = _catalogue(db, case, {(r["version"], r["field"]): r["sha256"] for r in out["records"]})
     deadlines = _rows(db, f"SELECT stream, key, rule, title, agency, start_on, due_on, provisional, known_until, "
                           f"done_on, holder FROM {db.qualify('proj_deadlines')} WHERE grp = ? ORDER BY start_on, key",
                       (case,))
@@ -136,6 +143,48 @@ def case_file(
     for name, table in (("legal_reviews", "proj_legal_reviews"), ("reconsiderations", "proj_reconsiderations"),
                         ("lawsuits", "proj_lawsuits")):
         out[name] = _rows(db, f"SELECT * FROM {db.qualify(table)} WHERE grp = ?", (case,))
+    return out
+
+
+def _catalogue(db: Database, case: str, hashes: Mapping[tuple[int, str], str]) -> list[dict[str, Any]]:
+    """The 卷内目录 rows of a case with what is not stored put back: the item's title (``CATALOGUE_ITEMS``),
+    an entry's title where it is the item's, a file's hash (its record's, by version and field)."""
+    return [
+        {"volume": volume, "seq": seq, "item": item, "item_title": CATALOGUE_ITEMS.get(item, ""),
+         "title": CATALOGUE_ITEMS.get(item, "") if title is None else title, "version": version, "on_date": on_date,
+         "sha256": None if field is None else hashes.get((version, field)), "paginated": paginated}
+        for volume, seq, item, title, version, on_date, field, paginated in db.all(
+            f"SELECT volume, seq, item, title, version, on_date, field, paginated "
+            f"FROM {db.qualify('proj_case_catalogue')} WHERE grp = ? ORDER BY volume, seq", (case,))]
+
+
+def group_timeline(db: Database, case: str) -> list[TimelineEntry]:
+    """The timeline of a case group read from the ledger, not stored: every event of the case stream,
+    then of the 复议 and then the lawsuits that target it (``proj_links``), each stream in version order,
+    up to the events the ``casefiles`` projection has applied and without those it parked, so it is
+    the timeline of the file the case's rows were written from (``timeline_entry``, as the fold has it)."""
+    with db.read() as cur:
+        upto = db.tracked(cur, tracking_name("casefiles"))
+    linked = {str(r[0]) for r in db.all(f"SELECT stream FROM {db.qualify('proj_links')} WHERE grp = ? AND nid <= ?",
+                                        (case, upto))} - {case}
+    streams = [case, *sorted(s for s in linked if s.startswith("review/")),
+               *sorted(s for s in linked if s.startswith("litigation/"))]
+    parked = set()
+    for sql, chunk in in_lists(f"SELECT nid FROM {db.qualify(POISON.name)} WHERE source = 'projections' "
+                               "AND stream IN ({in})", streams):
+        parked |= {int(r[0]) for r in db.all(sql, chunk)}
+    events: dict[str, list[tuple[int, bytes]]] = {s: [] for s in streams}
+    for nid, stream, version, state in db.stream_events(streams, upto) if upto else []:
+        if nid not in parked:
+            events[stream].append((version, state))
+    out: list[TimelineEntry] = []
+    for stream in streams:
+        for position, (_, state) in enumerate(sorted(events[stream])):
+            try:
+                envelope = decode(state)
+            except ValueError:
+                continue  # undecodable bytes: the runner parked the event
+            out.append(timeline_entry(stream, envelope, version_of(envelope, position)))
     return out
 
 

@@ -54,6 +54,10 @@ class Table:
     are inserted once and never replaced (``ON CONFLICT DO NOTHING``); ``custom`` for
     tables their projection maintains itself (aggregates). ``public``
     tables feed the public disclosure surfaces and must never hold personal data.
+    ``clustered`` (SQLite): the primary key is the table (``WITHOUT ROWID``), right for narrow
+    rows; a table whose rows hold a document of a kilobyte or more says ``False``: a
+    ``WITHOUT ROWID`` row over ~1 KB spills into overflow pages left half empty, a rowid
+    table keeps rows up to ~4 KB in its leaf pages.
     """
 
     name: str
@@ -62,6 +66,7 @@ class Table:
     scope: str | None = "grp"
     indexes: tuple[tuple[str, ...], ...] = ()
     public: bool = False
+    clustered: bool = True
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -170,7 +175,7 @@ class Database:
         kinds = {"text": "TEXT", "int": self.base.int_type}
         cols = ", ".join(f"{c} {kinds[t]}" for c, t in table.columns)
         # SQLite: the primary key is the table (WITHOUT ROWID), so each row is written once, not twice.
-        clustered = self.base.clustered
+        clustered = self.base.clustered if table.clustered else ""
         cur.execute(f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)})){clustered}")
         token = uuid.uuid4().hex[:8]
         for i, columns in enumerate(table.index_columns()):

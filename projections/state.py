@@ -37,7 +37,8 @@ def _now() -> str:
 
 def schema_of(projection: Projection) -> str:
     """A digest of a projection's table definitions: a change means its tables are rebuilt."""
-    text = repr([(t.name, t.columns, t.key, t.scope, t.indexes) for t in projection.tables])
+    text = repr([(t.name, t.columns, t.key, t.scope, t.indexes) + (() if t.clustered else ("rowid",))
+                 for t in projection.tables])
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

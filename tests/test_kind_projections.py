@@ -60,6 +60,14 @@ def test_the_examples_give_their_rows(tmp_path: Path) -> None:
         document = orjson.loads(lic["file"])
         assert [t[1] for t in document["timeline"]][:2] == ["LicenceApplied", "SupplementRequested"]
         assert document["catalogue"] and document["excluded"][0]["reason"] == "expert_review"
+        # the 卷内目录 is stored as lists (no keys per entry, no title repeating its item's) and read as rows
+        assert all(isinstance(entry, list) for entry in document["catalogue"])
+        shown = kind_queries.licence_file(Database(ledger.store), LICENCE, as_of=date(2026, 12, 1), calendar=CALENDAR,
+                                          config=CONFIG)
+        assert shown is not None and len(shown["catalogue"]) == len(document["catalogue"])
+        assert all(c["title"] and c["item_title"] and c["seq"] for c in shown["catalogue"])
+        assert any(entry[4] is None for entry in document["catalogue"]) and any(
+            c["title"] == c["item_title"] for c in shown["catalogue"])
         deadlines = {r["key"]: r for r in table(ledger.store, "proj_licence_deadlines")}
         assert deadlines["LIC-10"]["done_on"] == "2026-10-21" and deadlines["LIC-10"]["provisional"] == 0
         assert deadlines["LIC-13"]["done_on"] == "2026-10-23"

@@ -16,9 +16,11 @@ from api.cli import main
 from domain.config import Config, Evaluation
 from domain.personal_data import find_personal_data
 from ledger.service import Ledger
+from ledger.stored import decode
 from projections import queries
-from projections.casefile import fold_casefile
+from projections.casefile import CaseFile, fold_casefile
 from projections.definitions import ALL
+from projections.groups import fold_group
 from projections.runner import Runner, rebuild, status
 from projections.sql import Database
 from tests.helpers.projection_ledgers import (
@@ -62,8 +64,9 @@ def examples(backend: str, tmp_path: Path) -> Iterator[Ledger]:
 
 
 def catalogue(ledger: Ledger, case: str) -> list[tuple[int, str]]:
-    rows = table(ledger.store, "proj_case_catalogue", "WHERE grp = ? ORDER BY volume, seq", (case,))
-    return [(r["item"], r["title"]) for r in rows]
+    shown = queries.case_file(Database(ledger.store), case, as_of=AS_OF)
+    assert shown is not None
+    return [(r["item"], r["title"]) for r in shown["catalogue"]]
 
 
 def test_catalogue_follows_eval04(examples: Ledger) -> None:
@@ -177,8 +180,54 @@ def test_registry_and_registers(examples: Ledger) -> None:
     assert [(s["hearings"], s["head_appearances"], s["judgment"]) for s in suits] == [(1, 1, "dismissed")]
     records = table(examples.store, "proj_records", "WHERE grp = ?", (GENERAL,))
     assert {r["kind"] for r in records} == {"written", "av"}
-    assert {r["stage_label"] for r in records} >= {"启动", "调查取证", "审核", "决定", "送达"}
+    assert {r["stage"] for r in records} >= {"start", "investigation", "review", "decision", "service"}
+    assert "stage_label" not in records[0]  # labelled when read (labels.STAGES), not stored per record
+    assert {r["stage_label"] for r in queries.case_file(Database(examples.store), GENERAL, as_of=date(2026, 12, 1))[
+        "records"]} >= {"启动", "调查取证", "审核", "决定", "送达"}
     assert table(examples.store, "proj_overrides") == [] and table(examples.store, "proj_backfills") == []
+
+
+def test_case_timeline_is_read_from_the_ledger(examples: Ledger) -> None:
+    """The case file's timeline is not stored: read from the group's streams, it is the fold's timeline
+    (case, then 复议, then lawsuits), and it stops where the casefiles projection stopped."""
+    db = Database(examples.store)
+    links = table(examples.store, "proj_links", "WHERE grp = ?", (GENERAL,))
+    streams = [GENERAL, *sorted(r["stream"] for r in links)]
+    data: dict[str, list[Any]] = {s: [] for s in streams}
+    for _, stream, _, state in sorted(db.stream_events(streams, db.head())):
+        data[stream].append(decode(state))
+    folded = fold_group(GENERAL, streams, data, config=Config(), calendar=queries.calendar_of(examples.store))
+    assert isinstance(folded, CaseFile) and folded.reviews
+    expected = [(t.stream, t.version, t.type, t.at_text, t.recorded_at, t.by, t.backfilled, list(t.overrides))
+                for timeline in (folded.timeline, *(r.timeline for r in folded.reviews),
+                                 *(s.timeline for s in folded.lawsuits)) for t in timeline]
+    shown = queries.case_file(db, GENERAL, as_of=AS_OF)
+    assert shown is not None
+    assert [(t["stream"], t["version"], t["type"], t["at"], t["recorded_at"], t["by"], t["backfilled"],
+             t["overrides"]) for t in shown["timeline"]] == expected
+    assert "timeline" not in json.loads(table(examples.store, "proj_cases", "WHERE grp = ?", (GENERAL,))[0]["file"])
+    # the projection's position bounds it: events after it are not shown until the rows are
+    nid = max(n for n, stream, _, _ in db.stream_events([GENERAL], db.head()) if stream == GENERAL)
+    with db.write() as cur:
+        db.untrack(cur, "projection:casefiles")
+        db.track(cur, "projection:casefiles", nid - 1)
+    assert len(queries.group_timeline(db, GENERAL)) == len(expected) - 1 - sum(
+        n > nid - 1 for n, *_ in db.stream_events(streams[1:], db.head()))
+
+
+def test_a_document_is_found_by_its_hash_through_the_index(examples: Ledger) -> None:
+    """``proj_records`` is indexed by the hash's first 16 digits (definitions.DOCUMENT_KEY); the lookups
+    the read checks make find every group that holds the document, through that index on SQLite."""
+    [record] = table(examples.store, "proj_records", "WHERE grp = ? AND field = 'document' AND version = 2",
+                     (GENERAL,))
+    sha = str(record["sha256"])
+    sql = ("SELECT DISTINCT grp FROM {t} WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ? ORDER BY grp")
+    db = Database(examples.store)
+    assert db.all(sql.format(t=db.qualify("proj_records")), (sha[:16], sha[16:])) == [(GENERAL,)]
+    assert db.all(sql.format(t=db.qualify("proj_records")), (sha[:16], sha[16:-1] + "x")) == []
+    if not db.postgres:
+        plan = " ".join(str(r[-1]) for r in db.all("EXPLAIN QUERY PLAN " + sql.format(t="proj_records"), ("a", "b")))
+        assert "USING INDEX proj_records_i0" in plan
 
 
 def test_statistics(examples: Ledger) -> None:

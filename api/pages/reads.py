@@ -31,7 +31,7 @@ from domain.config import Config
 from projections import queries
 from projections.definitions import ALL
 from projections.disclosure import credential_status_on
-from projections.labels import DEADLINE_STATE_LABELS, IN_PROGRESS, STATUS_LABELS, STEP_LABELS
+from projections.labels import DEADLINE_STATE_LABELS, IN_PROGRESS, STAGES, STATUS_LABELS, STEP_LABELS
 from projections.sql import Database, in_lists
 from projections.statistics import RATES, rates
 
@@ -309,14 +309,20 @@ class Reads:
 
     def documents_of(self, sha256: str) -> list[str]:
         """The case groups whose records reference a document (for the read check)."""
-        return [r["grp"] for r in self.rows(f"SELECT DISTINCT grp FROM {self.t('proj_records')} WHERE sha256 = ?",
-                                            [sha256])]
+        # the hash's prefix first: what the table is indexed by (definitions.DOCUMENT_KEY)
+        return [r["grp"] for r in self.rows(f"SELECT DISTINCT grp FROM {self.t('proj_records')} "
+                                            "WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ?",
+                                            [sha256[:16], sha256[16:]])]
 
     def records_of(self, stream: str, version: int) -> list[dict[str, Any]]:
         if not self.db.exists("proj_records"):
             return []
-        return self.rows(f"SELECT grp, field, title, kind, sha256, bytes, media_type, stage_label, at FROM "
-                         f"{self.t('proj_records')} WHERE stream = ? AND version = ? ORDER BY field", [stream, version])
+        found = self.rows(f"SELECT grp, field, title, kind, sha256, bytes, media_type, stage, at FROM "
+                          f"{self.t('proj_records')} WHERE grp = ? AND version = ? ORDER BY field",
+                          [stream, version])
+        for row in found:  # the label is not stored (labels.STAGES)
+            row["stage_label"] = STAGES.get(row["stage"], row["stage"])
+        return found
 
     def group_of(self, stream: str) -> str | None:
         """The case group a 复议 or lawsuit stream belongs to (its target case)."""

@@ -114,7 +114,7 @@ class ReadModels:
 
     def document_references(self, sha256: str) -> list[str]:
         """The streams whose steps reference a document (the records projection): their readers may read it."""
-        return [str(r[0]) for r in self.db.all(_references_sql(self), (sha256,))]
+        return [str(r[0]) for r in self.db.all(_references_sql(self), (sha256[:16], sha256[16:]))]
 
     def close(self) -> None:
         self.db.close()
@@ -138,7 +138,9 @@ def start(svc: Services) -> None:
 
 
 def _references_sql(models: ReadModels) -> str:
-    return f"SELECT DISTINCT stream FROM {models.table('proj_records')} WHERE sha256 = ? ORDER BY stream"
+    # grp: the records' stream; the hash's prefix: what the table is indexed by (definitions.DOCUMENT_KEY)
+    return (f"SELECT DISTINCT grp FROM {models.table('proj_records')} "
+            "WHERE substr(sha256, 1, 16) = ? AND substr(sha256, 17) = ? ORDER BY grp")
 
 
 def stop(svc: Services) -> None:
