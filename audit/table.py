@@ -40,7 +40,8 @@ from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
 from projections.sql import Database, Table, in_lists
 
-__all__ = ["TABLES", "AuditFollower", "EvaluationRow", "ensure_tables", "query", "rebuild_table"]
+__all__ = ["PARTY_COLUMNS", "TABLES", "AuditFollower", "EvaluationRow", "add_reviewers", "ensure_tables",
+           "prior_of_row", "query", "rebuild_table"]
 
 TRACKING: Final = "audit:evaluations"
 T, N = "text", "int"
@@ -322,15 +323,27 @@ class AuditFollower:
         if rebuild:
             return source.history()
         history = History()
-        for row in self.db.all(f"SELECT grp, party_key, agency, item, decided_on, outcome, fine_fen, started_on, "
-                               f"ended_on FROM {self.db.qualify(PARTIES.name)}"):
-            history.add_case(str(row[1]), PriorCase(str(row[0]), row[2], row[3], _day(row[4]), row[5],
-                                                    int(row[6] or 0), _day(row[7]), _day(row[8])))
-        for reviewer, first in self.db.all(f"SELECT reviewer, first_on FROM {self.db.qualify(REVIEWERS.name)}"):
-            on = _day(first)
-            if on is not None:
-                history.add_review(str(reviewer), on)
+        for row in self.db.all(f"SELECT {PARTY_COLUMNS} FROM {self.db.qualify(PARTIES.name)}"):
+            history.add_case(str(row[1]), prior_of_row(row))
+        add_reviewers(self.db, history)
         return history
+
+
+PARTY_COLUMNS: Final = "grp, party_key, agency, item, decided_on, outcome, fine_fen, started_on, ended_on"
+"""The columns of ``audit_parties`` :func:`prior_of_row` reads, in its order."""
+
+
+def prior_of_row(row: Sequence[Any]) -> PriorCase:
+    """A row of ``audit_parties`` (:data:`PARTY_COLUMNS`) as the history holds it."""
+    return PriorCase(str(row[0]), row[2], row[3], _day(row[4]), row[5], int(row[6] or 0), _day(row[7]), _day(row[8]))
+
+
+def add_reviewers(db: Database, history: History) -> None:
+    """Each reviewer's first review as ``audit_reviewers`` holds it, into ``history``."""
+    for reviewer, first in db.all(f"SELECT reviewer, first_on FROM {db.qualify(REVIEWERS.name)}"):
+        on = _day(first)
+        if on is not None:
+            history.add_review(str(reviewer), on)
 
 
 def _parked(stream: str, reason: str) -> Parked:
