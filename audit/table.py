@@ -173,7 +173,9 @@ class AuditFollower:
         due = [] if everything or self._due_checked == (today, start) else self._due(today)
         if head == start and not everything and not due:
             self._due_checked = (today, start)
-            return 0  # nothing new, nothing due: no reads of the context, no write
+            if kept is None and start:  # read it now, while idle, not in the round of the next new step
+                self._kept = (start, self._known_at(start))
+            return 0  # nothing new, nothing due: no write
         self._kept = None  # until this round commits
         known = self._brought_up(kept[1], scan, head) if kept is not None and not everything else None
         source = LedgerSource(self.db, upto=head, known=known)
@@ -255,6 +257,11 @@ class AuditFollower:
             if head > start:
                 self.db.track(cur, TRACKING, head)
         return True
+
+    def _known_at(self, position: int) -> Known:
+        """What a round reads beyond the files, as of ``position`` (the tables' own)."""
+        source = LedgerSource(self.db, upto=position)
+        return Known(source.registry(), source.calendar(), source.related(), self._history())
 
     def _brought_up(self, known: Known, scan: _Scan, head: int) -> Known:
         """What the last round read, brought from its position to ``head`` by the new events alone: the
