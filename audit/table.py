@@ -61,6 +61,9 @@ TABLES: Final = (EVALUATIONS, PARTIES, REVIEWERS)
 PARALLEL_FROM: Final = 32
 """Case groups in a round from which forked workers evaluate them (fewer: forking costs more than it saves)."""
 _REGISTRY_PREFIXES: Final = ("agency/", "officer/", "calendar/")
+DUE_BATCH: Final = 500
+"""Most rows a round re-evaluates because the day moved (the first round of a day may find thousands
+due at 75,000 cases): the rest in the rounds that follow at once, new steps between them."""
 
 
 def ensure_tables(db: Database) -> None:
@@ -171,6 +174,8 @@ class AuditFollower:
         scan = self._touched(start, head)
         touched, everything = scan.touched, scan.everything
         due = [] if everything or self._due_checked == (today, start) else self._due(today)
+        more_due = len(due) > DUE_BATCH
+        due = due[:DUE_BATCH]
         if head == start and not everything and not due:
             self._due_checked = (today, start)
             if kept is None and start:  # read it now, while idle, not in the round of the next new step
@@ -210,8 +215,8 @@ class AuditFollower:
         if not self._write(start, head, streams, rows, gone, parties, history, parked):
             return 0  # another follower moved it meanwhile: its rows are at least as current
         self._kept = (head, replace(source.known(), history=history))
-        self._due_checked = (today, head)
-        return len(rows)
+        self._due_checked = None if more_due else (today, head)
+        return len(rows) or int(more_due)  # more due: another round at once
 
     def _groups(self, source: LedgerSource, streams: Sequence[str] | None, history: History,
                 parked: dict[str, Parked]) -> _Groups:
@@ -405,12 +410,13 @@ class AuditFollower:
         return out
 
     def _due(self, today: date) -> list[str]:
-        """Rows ``today`` may have changed: a deadline reached, or an unsettled file evaluated before today."""
+        """Rows ``today`` may have changed: a deadline reached, or an unsettled file, evaluated before today
+        (a row evaluated as of today is what evaluating it again today gives: each is due once a day)."""
         table = self.db.qualify(EVALUATIONS.name)
         day = today.isoformat()
         return [str(r[0]) for r in self.db.all(
-            f"SELECT grp FROM {table} WHERE (recheck_on IS NOT NULL AND recheck_on <= ?) "
-            f"OR (settled = 0 AND as_of < ?) OR as_of > ?", (day, day, day))]
+            f"SELECT grp FROM {table} WHERE ((recheck_on IS NOT NULL AND recheck_on <= ?) OR settled = 0) "
+            f"AND as_of < ? OR as_of > ?", (day, day, day))]
 
     def _history(self) -> History:
         """The parties' files and first reviews as the tables hold them (a follower's first round)."""

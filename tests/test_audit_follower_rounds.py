@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from audit.table import TABLES, AuditFollower, rebuild_table
+from audit.table import EVALUATIONS, TABLES, AuditFollower, rebuild_table
 from domain.calendar import SHANGHAI
 from ledger.envelope import SealedEvent
 from ledger.store import EventStore, StoreConfig
@@ -35,8 +35,14 @@ def replay(tmp_path: Path) -> Iterator[EventStore]:
         store.close()
 
 
-def tables(db: Database) -> dict[str, list[tuple[Any, ...]]]:
-    return {t.name: sorted(db.all(f"SELECT * FROM {db.qualify(t.name)}")) for t in TABLES}
+def tables(db: Database, *, settled_as_of: bool = True) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the audit's tables; without a settled file's ``as_of`` (a later day does not
+    evaluate it again, a rebuild on that day does: the same evaluation, another date)."""
+    out = {t.name: sorted(db.all(f"SELECT * FROM {db.qualify(t.name)}")) for t in TABLES}
+    if not settled_as_of:
+        at = EVALUATIONS.column_names.index("as_of")
+        out[EVALUATIONS.name] = [(*r[:at], None, *r[at + 1:]) if r[-1] else r for r in out[EVALUATIONS.name]]
+    return out
 
 
 @pytest.mark.parametrize("chunk", [37, 401])
@@ -56,5 +62,30 @@ def test_rounds_over_a_growing_ledger_equal_a_rebuild(demo_events: list[bytes], 
         assert incremental["audit_evaluations"] and incremental["audit_reviewers"]
         rebuild_table(db, today)
         assert tables(db) == incremental
+    finally:
+        db.close()
+
+
+def test_a_new_days_rows_are_refreshed_a_batch_a_round(demo_events: list[bytes], replay: EventStore,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first round of a day re-evaluates at most ``DUE_BATCH`` rows (a new step waits for one
+    batch, not for thousands), the next rounds the rest, each row once; then the table is the
+    rebuild's of that day and the next round does nothing."""
+    import audit.table
+
+    monkeypatch.setattr(audit.table, "DUE_BATCH", 3)
+    today = datetime.now(SHANGHAI).date()
+    later = today.replace(year=today.year + 1)
+    replay.append([SealedEvent.from_stored(b) for b in demo_events])
+    db = Database(replay)
+    try:
+        follower = AuditFollower(db, workers=1)
+        follower.run_once(today)
+        rounds = [follower.run_once(later) for _ in range(200)]
+        done = rounds.index(0)
+        assert done > 2 and all(0 < n <= 3 for n in rounds[:done]) and not any(rounds[done:])
+        incremental = tables(db, settled_as_of=False)
+        rebuild_table(db, later)
+        assert tables(db, settled_as_of=False) == incremental
     finally:
         db.close()
