@@ -7,14 +7,18 @@ tables they leave are the ones a rebuild from zero writes, row for row — also 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from audit.current import context_for
+from audit.engine import evaluate
+from audit.store import LedgerSource
 from audit.table import EVALUATIONS, TABLES, AuditFollower, rebuild_table
 from domain.calendar import SHANGHAI
+from domain.config import Config
 from ledger.envelope import SealedEvent
 from ledger.store import EventStore, StoreConfig
 from projections.sql import Database
@@ -45,6 +49,20 @@ def tables(db: Database, *, settled_as_of: bool = True) -> dict[str, list[tuple[
     return out
 
 
+def assert_each_case_alone_as_in_the_whole(db: Database, today: date) -> None:
+    """Each case evaluated with the context read for it alone (``audit.current.context_for``, what
+    ``/v1/cases/{n}/audit`` uses without a current row) as with the whole ledger's context."""
+    source = LedgerSource(db)
+    ctx = source.context(today, Config())
+    for group in source.groups():
+        found = context_for(db, group.stream, today, Config())
+        assert found is not None
+        history, alone, reviews, lawsuits = found
+        assert (evaluate(group.stream, history, alone, reviews=reviews, lawsuits=lawsuits).as_json()
+                == evaluate(group.stream, group.history, ctx, reviews=group.reviews,
+                            lawsuits=group.lawsuits).as_json()), group.stream
+
+
 @pytest.mark.parametrize("chunk", [37, 401])
 def test_rounds_over_a_growing_ledger_equal_a_rebuild(demo_events: list[bytes], replay: EventStore,
                                                       chunk: int) -> None:
@@ -59,6 +77,7 @@ def test_rounds_over_a_growing_ledger_equal_a_rebuild(demo_events: list[bytes], 
             follower.run_once(today)
         assert kept_rounds > 1  # rounds did start from what the last one kept
         incremental = tables(db)
+        assert_each_case_alone_as_in_the_whole(db, today)
         assert incremental["audit_evaluations"] and incremental["audit_reviewers"]
         rebuild_table(db, today)
         assert tables(db) == incremental
@@ -89,3 +108,28 @@ def test_a_new_days_rows_are_refreshed_a_batch_a_round(demo_events: list[bytes],
         assert tables(db, settled_as_of=False) == incremental
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_on_postgresql_rounds_and_the_one_case_context_equal_the_whole_ledger(demo_events: list[bytes],
+                                                                              tmp_path: Path) -> None:
+    """The same on PostgreSQL (its SQL differs: no ``instr`` in the search for a case's 复议), and the
+    context read for one case (``audit.current.context_for``) gives what the whole ledger's gives."""
+    from tests.helpers.stores import store_config
+
+    today = datetime.now(SHANGHAI).date()
+    with store_config("postgres", tmp_path) as config:
+        store = EventStore(config)
+        db = Database(store)
+        try:
+            follower = AuditFollower(db, workers=1)
+            for start in range(0, len(demo_events), 401):
+                store.append([SealedEvent.from_stored(b) for b in demo_events[start:start + 401]])
+                follower.run_once(today)
+            incremental = tables(db)
+            assert_each_case_alone_as_in_the_whole(db, today)
+            rebuild_table(db, today)
+            assert tables(db) == incremental
+        finally:
+            db.close()
+            store.close()
