@@ -158,6 +158,7 @@ class AuditFollower:
         self.batch = batch
         self.workers = workers
         self._kept: tuple[int, Known] | None = None
+        self._primed = False
         self._due_checked: tuple[date, int] | None = None
         """(day, position) at which nothing more was due that day: no scan of the table until either moves."""
         ensure_tables(db)
@@ -178,8 +179,9 @@ class AuditFollower:
         due = due[:DUE_BATCH]
         if head == start and not everything and not due:
             self._due_checked = (today, start)
-            if kept is None and start:  # read it now, while idle, not in the round of the next new step
-                self._kept = (start, self._known_at(start))
+            if kept is None and start and not self._primed:  # read it while idle, not in a new step's round
+                self._kept, self._primed = (start, self._known_at(start)), True  # (once: not after each
+                # round of another follower beside this one, which drops what this one kept)
             return 0  # nothing new, nothing due: no write
         self._kept = None  # until this round commits
         known = self._brought_up(kept[1], scan, head) if kept is not None and not everything else None
