@@ -36,7 +36,8 @@ from projections.casefile import source_agency
 from projections.runner import decode
 from projections.sql import Database, in_chunks, in_lists, prefix_end
 
-__all__ = ["CaseGroup", "LedgerSource", "case_stream", "prior_case", "prior_from_stored", "rows_after", "stream_rows"]
+__all__ = ["CaseGroup", "Known", "LedgerSource", "Related", "case_stream", "prior_case", "prior_from_stored",
+           "rows_after", "stream_rows"]
 
 PAGE = 2000
 _HISTORY_TYPES = ("CaseRegistered", "DecisionMade", "SummaryDecisionMade", "LegalReviewCompleted", "RecordCorrected")
@@ -137,18 +138,43 @@ def prior_from_stored(stream: str, stored: Iterable[bytes]) -> tuple[str | None,
     return prior_case(stream, wanted)
 
 
-class LedgerSource:
-    """Case files for the audit, read from one ledger up to one notification id."""
+Related = dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]]
+"""case (or other deciding) stream → (its 复议 streams, its lawsuit streams), each with its events."""
 
-    def __init__(self, db: Database, *, upto: int | None = None) -> None:
+
+@dataclass
+class Known:
+    """What a source has read of the ledger beyond the files themselves (None: not read yet).
+
+    A follower keeps it from one round to the next and brings it up to date from the new
+    events alone (``audit.table``), so a round costs what its events touch, not the ledger's size."""
+
+    registry: RegistryIndex | None = None
+    calendar: WorkingCalendar | None = None
+    related: Related | None = None
+    history: History | None = None
+    links: dict[str, set[str]] | None = None
+    openings: dict[str, Envelope] | None = None
+
+
+class LedgerSource:
+    """Case files for the audit, read from one ledger up to one notification id (``known``: what
+    was read already, valid at ``upto``)."""
+
+    def __init__(self, db: Database, *, upto: int | None = None, known: Known | None = None) -> None:
         self.db = db
         self.upto = db.head() if upto is None else upto
-        self._registry: RegistryIndex | None = None
-        self._calendar: WorkingCalendar | None = None
-        self._related: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] | None = None
-        self._history: History | None = None
-        self._links: dict[str, set[str]] | None = None
-        self._openings: dict[str, Envelope] | None = None
+        known = known or Known()
+        self._registry: RegistryIndex | None = known.registry
+        self._calendar: WorkingCalendar | None = known.calendar
+        self._related: Related | None = known.related
+        self._history: History | None = known.history
+        self._links: dict[str, set[str]] | None = known.links
+        self._openings: dict[str, Envelope] | None = known.openings
+
+    def known(self) -> Known:
+        """What this source has read so far (to be kept by a follower: valid at :attr:`upto`)."""
+        return Known(self._registry, self._calendar, self._related, self._history, self._links, self._openings)
 
     _reader: Any = None
 
@@ -186,7 +212,7 @@ class LedgerSource:
             self._calendar = calendar_from(self._streams("calendar/").values())
         return self._calendar
 
-    def related(self) -> dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]]:
+    def related(self) -> Related:
         """case (or other deciding) stream → (its 复议 streams, its lawsuit streams), each with its events."""
         if self._related is None:
             found: dict[str, tuple[dict[str, list[Envelope]], dict[str, list[Envelope]]]] = {}

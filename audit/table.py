@@ -24,15 +24,17 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
+from audit.facts import day_of
 from audit.files import OTHER_FILES, evaluate_stream
 from audit.model import Evaluation
 from audit.parallel import Unevaluable, evaluate_raw
-from audit.store import LedgerSource, prior_from_stored, rows_after, stream_rows
+from audit.store import Known, LedgerSource, _named_streams, prior_from_stored, rows_after, stream_rows
+from domain.appeals import target_of
 from domain.calendar import SHANGHAI
 from domain.config import Config
 from projections.labels import IN_PROGRESS
@@ -40,7 +42,8 @@ from projections.poison import POISON, CannotApply, Parked, check_rows, park
 from projections.runner import decode, ensure
 from projections.sql import Database, Table, in_lists
 
-__all__ = ["TABLES", "AuditFollower", "EvaluationRow", "ensure_tables", "query", "rebuild_table"]
+__all__ = ["PARTY_COLUMNS", "TABLES", "AuditFollower", "EvaluationRow", "add_reviewers", "ensure_tables",
+           "prior_of_row", "query", "rebuild_table"]
 
 TRACKING: Final = "audit:evaluations"
 T, N = "text", "int"
@@ -59,6 +62,9 @@ TABLES: Final = (EVALUATIONS, PARTIES, REVIEWERS)
 PARALLEL_FROM: Final = 32
 """Case groups in a round from which forked workers evaluate them (fewer: forking costs more than it saves)."""
 _REGISTRY_PREFIXES: Final = ("agency/", "officer/", "calendar/")
+DUE_BATCH: Final = 500
+"""Most rows a round re-evaluates because the day moved (the first round of a day may find thousands
+due at 75,000 cases): the rest in the rounds that follow at once, new steps between them."""
 
 
 def ensure_tables(db: Database) -> None:
@@ -114,8 +120,37 @@ def _settled(reviews: Mapping[str, Sequence[Mapping[str, Any]]], lawsuits: Mappi
     return ev.status == "archived" and ev.recheck_on is None and not open_review and not open_suit
 
 
+@dataclass
+class _Scan:
+    """What a round's new events touch (``AuditFollower._touched``)."""
+
+    touched: set[str]
+    everything: bool
+    appeals: set[str]
+    links: list[tuple[str, str]]
+    openings: list[tuple[str, Mapping[str, Any]]]
+
+
+@dataclass
+class _Groups:
+    """A round's case groups as stored, and each one's party (``prior_from_stored``)."""
+
+    groups: list[tuple[str, list[bytes], dict[str, Any], dict[str, Any]]]
+    priors: list[tuple[str, tuple[str | None, PriorCase] | None]]
+
+
+_LINKING: Final = (("LicenceApplied", "LicenceProceedingOpened"), ("CaseSourceRecorded", "DecisionMade"))
+"""The steps ``LedgerSource.links`` reads: of licence streams, of case streams."""
+
+
 class AuditFollower:
-    """Keep ``audit_evaluations`` current: new events, then the rows ``today`` may have changed."""
+    """Keep ``audit_evaluations`` current: new events, then the rows ``today`` may have changed.
+
+    Between rounds it keeps what it read beyond the files (the parties' history, the registry, the
+    复议 and lawsuits, the links; ``audit.store.Known``) at the position it wrote, and brings it up
+    to date from the new events alone; another follower moving the position drops it. So a round
+    costs what its events touch, not the ledger's size (issue 17: a new case within 2 s at 75,000).
+    """
 
     def __init__(self, db: Database, *, config: Config | None = None, batch: int = 5000,
                  workers: int | None = None) -> None:
@@ -123,6 +158,10 @@ class AuditFollower:
         self.config = config or Config()
         self.batch = batch
         self.workers = workers
+        self._kept: tuple[int, Known] | None = None
+        self._primed = False
+        self._due_checked: tuple[date, int] | None = None
+        """(day, position) at which nothing more was due that day: no scan of the table until either moves."""
         ensure_tables(db)
 
     def position(self) -> int:
@@ -133,27 +172,59 @@ class AuditFollower:
         """Apply every pending event and refresh what ``today`` may have changed; returns the rows written."""
         head = self.db.head()
         start = self.position()
-        touched, everything = self._touched(start, head)
-        due = [] if everything else self._due(today)
+        kept = self._kept if self._kept is not None and self._kept[0] == start else None
+        scan = self._touched(start, head)
+        touched, everything = scan.touched, scan.everything
+        due = [] if everything or self._due_checked == (today, start) else self._due(today)
+        more_due = len(due) > DUE_BATCH
+        due = due[:DUE_BATCH]
         if head == start and not everything and not due:
-            return 0  # nothing new, nothing due: no reads of the context, no write
-        source = LedgerSource(self.db, upto=head)
-        history = self._history(source, rebuild=everything or start == 0)
+            self._due_checked = (today, start)
+            if kept is None and start and not self._primed:  # read it while idle, not in a new step's round
+                self._kept, self._primed = (start, self._known_at(start)), True  # (once: not after each
+                # round of another follower beside this one, which drops what this one kept)
+            return 0  # nothing new, nothing due: no write
+        self._kept = None  # until this round commits
+        known = self._brought_up(kept[1], scan, head) if kept is not None and not everything else None
+        source = LedgerSource(self.db, upto=head, known=known)
+        if everything or start == 0:
+            history = source.history()
+        else:
+            history = known.history if known is not None and known.history is not None else self._history()
         ctx = AuditContext(as_of=today, registry=source.registry(), config=self.config, calendar=source.calendar(),
                            history=history)
-        if everything:
-            streams: Sequence[str] | None = None
-        else:
-            streams = sorted(set(touched) | set(due))
-        rows: list[tuple[Any, ...]] = []
-        parties: list[tuple[Any, ...]] = []
-        gone: list[str] = []
+        streams: Sequence[str] | None = None if everything else sorted(set(touched) | set(due))
         parked: dict[str, Parked] = {}
         others = ([s for p in OTHER_FILES for s in self.db.streams_with_prefix(p, head)] if streams is None
                   else [s for s in streams if s.startswith(OTHER_FILES)])
         rows, gone = self._evaluate_others(source, ctx, others, parked)
         if streams is not None:
             streams = [s for s in streams if s.startswith("case/")]
+        raw = self._groups(source, streams, history, parked)
+        parties = [party for stream, found in raw.priors
+                   if (party := _party_row(stream, found)) is not None
+                   and _storable(stream, PARTIES.name, party, parked)]
+        workers = 1 if len(raw.groups) < PARALLEL_FROM else self.workers  # a follower's round: no fork for a few
+        evaluated = evaluate_raw(raw.groups, ctx, workers=workers, tolerant=True)
+        for (stream, _, reviews, lawsuits), ev in zip(raw.groups, evaluated, strict=True):
+            if isinstance(ev, Unevaluable):
+                parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))
+                ev = None
+            row = None if ev is None else _row(ev, _settled(reviews, lawsuits, ev))
+            if row is not None and _storable(stream, EVALUATIONS.name, row, parked):
+                rows.append(row)
+            else:
+                gone.append(stream)
+        if not self._write(start, head, streams, rows, gone, parties, history, parked):
+            return 0  # another follower moved it meanwhile: its rows are at least as current
+        self._kept = (head, replace(source.known(), history=history))
+        self._due_checked = None if more_due else (today, head)
+        return len(rows) or int(more_due)  # more due: another round at once
+
+    def _groups(self, source: LedgerSource, streams: Sequence[str] | None, history: History,
+                parked: dict[str, Parked]) -> _Groups:
+        """The case groups to evaluate (``streams``, or all) with the same parties' other files, their
+        parties and first reviews brought into ``history``."""
         raw = list(source.raw_groups() if streams is None else source.raw_groups(only=streams))
         priors = [self._prior(stream, stored, parked) for stream, stored, _, _ in raw]
         if streams is not None:  # the same party's other files: their PEN-32/PEN-36 read this one
@@ -162,31 +233,22 @@ class AuditFollower:
                 more = list(source.raw_groups(only=siblings))
                 raw += more
                 priors += [self._prior(stream, stored, parked) for stream, stored, _, _ in more]
-        for (stream, _, _, _), found in zip(raw, priors, strict=True):
+        for (stream, stored, _, _), found in zip(raw, priors, strict=True):
             if found is not None:
                 history.add_case(found[0], found[1])
             else:
                 history.forget(stream)
-            party = _party_row(stream, found)
-            if party is not None and _storable(stream, PARTIES.name, party, parked):
-                parties.append(party)
-        workers = 1 if len(raw) < PARALLEL_FROM else self.workers  # a follower's round: no fork for a few files
-        evaluated = evaluate_raw(raw, ctx, workers=workers, tolerant=True)
-        for (stream, _, reviews, lawsuits), ev in zip(raw, evaluated, strict=True):
-            if isinstance(ev, Unevaluable):
-                parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))
-                ev = None
-            if ev is None:
-                gone.append(stream)
-                continue
-            row = _row(ev, _settled(reviews, lawsuits, ev))
-            if _storable(stream, EVALUATIONS.name, row, parked):
-                rows.append(row)
-            else:
-                gone.append(stream)
+            if streams is not None:  # a review recorded since: PEN-17 of the reviewer's other files
+                for reviewer, on in _reviews(stored):
+                    history.add_review(reviewer, on)
+        return _Groups(raw, [(g[0], found) for g, found in zip(raw, priors, strict=True)])
+
+    def _write(self, start: int, head: int, streams: Sequence[str] | None, rows: list[tuple[Any, ...]],
+               gone: list[str], parties: list[tuple[Any, ...]], history: History, parked: dict[str, Parked]) -> bool:
+        """Write the round's rows and position in one transaction; False if another follower moved it."""
         with self.db.write() as cur:
             if self.db.tracked(cur, TRACKING) != start:
-                return 0  # another follower moved it meanwhile: its rows are at least as current
+                return False
             if streams is None:
                 for table in (EVALUATIONS, PARTIES):
                     cur.execute(f"DELETE FROM {self.db.qualify(table.name)}")
@@ -202,8 +264,34 @@ class AuditFollower:
             self.db.insert(cur, self.db.qualify(REVIEWERS.name), REVIEWERS, reviewers)
             if head > start:
                 self.db.track(cur, TRACKING, head)
-            written = len(rows)
-        return written
+        return True
+
+    def _known_at(self, position: int) -> Known:
+        """What a round reads beyond the files, as of ``position`` (the tables' own)."""
+        source = LedgerSource(self.db, upto=position)
+        return Known(source.registry(), source.calendar(), source.related(), self._history())
+
+    def _brought_up(self, known: Known, scan: _Scan, head: int) -> Known:
+        """What the last round read, brought from its position to ``head`` by the new events alone: the
+        复议/lawsuits that moved read again, the links and inspection openings they add. (The registry
+        and calendar are unchanged: a registry or calendar event makes the round evaluate everything.)"""
+        related = known.related
+        histories: dict[str, list[Any]] = {}
+        if related is not None and scan.appeals:  # an appeal's target is its opening's: it never moves
+            for row in stream_rows(self.db, sorted(scan.appeals), head):
+                histories.setdefault(row[1], []).append(decode(row[-1]))
+            for stream, events in histories.items():
+                found = target_of(events)
+                if found is not None:
+                    slot = 0 if stream.startswith("review/") else 1
+                    related.setdefault(found.stream, ({}, {}))[slot][stream] = events
+        if known.links is not None:
+            for stream, named in scan.links:
+                known.links.setdefault(named, set()).add(stream)
+        if known.openings is not None:
+            for stream, opening in scan.openings:
+                known.openings.setdefault(stream, opening)
+        return known
 
     def follow(self, stop: threading.Event | None = None, *, poll: float = 5.0,
                today: Callable[[], date] | None = None, on_round: Callable[[int], None] | None = None) -> int:
@@ -260,37 +348,50 @@ class AuditFollower:
 
     # -- what to re-evaluate ----------------------------------------------------------
 
-    def _touched(self, start: int, head: int) -> tuple[set[str], bool]:
-        """Case streams touched by the events after ``start``; True when a registry/calendar event touches all."""
-        if start == 0:
-            return set(), True
-        touched: set[str] = set()
+    def _touched(self, start: int, head: int) -> _Scan:
+        """What the events after ``start`` touch: the files, whether a registry/calendar event touches all,
+        the 复议/lawsuit streams that moved, and the links and inspection openings they add."""
+        scan = _Scan(set(), start == 0, set(), [], [])
+        if scan.everything:
+            return scan
         related: set[str] = set()
         position = start
         while position < head:
             rows = rows_after(self.db, position, self.batch)
             if not rows:
                 break
-            for row in rows:  # (nid, stream, version, …, stored bytes)
-                stream, version, state = str(row[1]), int(row[2]), bytes(row[-1])
+            for row in rows:  # (nid, stream, version, topic, stored bytes)
+                stream, version, topic, state = str(row[1]), int(row[2]), str(row[3]), bytes(row[-1])
                 if stream.startswith(("case/", *OTHER_FILES)):
-                    touched.add(stream)
+                    scan.touched.add(stream)
+                    self._noted(scan, stream, topic, state)
                 elif stream.startswith(("review/", "litigation/")):
+                    scan.appeals.add(stream)
                     if version == 1:
                         target = _target(decode(state))
                         if target:
-                            touched.add(target)
+                            scan.touched.add(target)
                     else:
                         related.add(stream)
                 elif stream.startswith(_REGISTRY_PREFIXES):
-                    return set(), True
+                    scan.everything = True
+                    return scan
             position = rows[-1][0]
         if related:
             for history in self._openings(sorted(related)).values():
                 target = _target(history)
                 if target:
-                    touched.add(target)
-        return touched, False
+                    scan.touched.add(target)
+        return scan
+
+    @staticmethod
+    def _noted(scan: _Scan, stream: str, topic: str, state: bytes) -> None:
+        """The links (``LedgerSource.links``) and inspection openings an event of a file adds."""
+        if (stream.startswith("licence/") and topic in _LINKING[0]) or (
+                stream.startswith("case/") and topic in _LINKING[1]):
+            scan.links += [(stream, named) for named in _named_streams(decode(state))]
+        elif stream.startswith("inspection/") and topic == "InspectionOpened":
+            scan.openings.append((stream, decode(state)))
 
     def _siblings(self, keys: Iterable[str], streams: Sequence[str]) -> list[str]:
         """The other case files of the parties ``keys`` names, and of the parties ``streams`` had
@@ -312,26 +413,52 @@ class AuditFollower:
         return out
 
     def _due(self, today: date) -> list[str]:
-        """Rows ``today`` may have changed: a deadline reached, or an unsettled file evaluated before today."""
+        """Rows ``today`` may have changed: a deadline reached, or an unsettled file, evaluated before today
+        (a row evaluated as of today is what evaluating it again today gives: each is due once a day)."""
         table = self.db.qualify(EVALUATIONS.name)
         day = today.isoformat()
         return [str(r[0]) for r in self.db.all(
-            f"SELECT grp FROM {table} WHERE (recheck_on IS NOT NULL AND recheck_on <= ?) "
-            f"OR (settled = 0 AND as_of < ?) OR as_of > ?", (day, day, day))]
+            f"SELECT grp FROM {table} WHERE ((recheck_on IS NOT NULL AND recheck_on <= ?) OR settled = 0) "
+            f"AND as_of < ? OR as_of > ?", (day, day, day))]
 
-    def _history(self, source: LedgerSource, *, rebuild: bool) -> History:
-        if rebuild:
-            return source.history()
+    def _history(self) -> History:
+        """The parties' files and first reviews as the tables hold them (a follower's first round)."""
         history = History()
-        for row in self.db.all(f"SELECT grp, party_key, agency, item, decided_on, outcome, fine_fen, started_on, "
-                               f"ended_on FROM {self.db.qualify(PARTIES.name)}"):
-            history.add_case(str(row[1]), PriorCase(str(row[0]), row[2], row[3], _day(row[4]), row[5],
-                                                    int(row[6] or 0), _day(row[7]), _day(row[8])))
-        for reviewer, first in self.db.all(f"SELECT reviewer, first_on FROM {self.db.qualify(REVIEWERS.name)}"):
-            on = _day(first)
-            if on is not None:
-                history.add_review(str(reviewer), on)
+        for row in self.db.all(f"SELECT {PARTY_COLUMNS} FROM {self.db.qualify(PARTIES.name)}"):
+            history.add_case(str(row[1]), prior_of_row(row))
+        add_reviewers(self.db, history)
         return history
+
+
+PARTY_COLUMNS: Final = "grp, party_key, agency, item, decided_on, outcome, fine_fen, started_on, ended_on"
+"""The columns of ``audit_parties`` :func:`prior_of_row` reads, in its order."""
+
+
+def prior_of_row(row: Sequence[Any]) -> PriorCase:
+    """A row of ``audit_parties`` (:data:`PARTY_COLUMNS`) as the history holds it."""
+    return PriorCase(str(row[0]), row[2], row[3], _day(row[4]), row[5], int(row[6] or 0), _day(row[7]), _day(row[8]))
+
+
+def add_reviewers(db: Database, history: History) -> None:
+    """Each reviewer's first review as ``audit_reviewers`` holds it, into ``history``."""
+    for reviewer, first in db.all(f"SELECT reviewer, first_on FROM {db.qualify(REVIEWERS.name)}"):
+        on = _day(first)
+        if on is not None:
+            history.add_review(str(reviewer), on)
+
+
+def _reviews(stored: Sequence[bytes]) -> list[tuple[str, date]]:
+    """The legal reviews among a case's stored events: (reviewer, day), as ``LedgerSource.history`` reads them."""
+    out: list[tuple[str, date]] = []
+    for state in stored:
+        if b'"LegalReviewCompleted"' in state:
+            entry = decode(state)
+            data = entry.get("data")
+            reviewer = data.get("reviewer") if isinstance(data, Mapping) else None
+            on = day_of(entry.get("at"))
+            if entry.get("type") == "LegalReviewCompleted" and isinstance(reviewer, str) and on is not None:
+                out.append((reviewer, on))
+    return out
 
 
 def _parked(stream: str, reason: str) -> Parked:

@@ -16,6 +16,8 @@ import pytest
 
 import api.server.routes_cases as routes_cases
 from api.server.readmodels import read_models
+from audit.current import context_for
+from audit.store import LedgerSource
 from audit.table import AuditFollower
 from projections.sql import Database
 from tests.helpers.http_reads import Populated, populated_at
@@ -61,7 +63,7 @@ def audit(site: Populated, stream: str, as_of: date = TODAY) -> Any:
 
 def fresh(site: Populated, stream: str, as_of: date = TODAY) -> Any:
     models = read_models(site.world.app.state.services)
-    source = routes_cases.LedgerSource(models.db)
+    source = LedgerSource(models.db)
     group = source.group(stream)
     assert group is not None
     ev = routes_cases.evaluate(group.stream, group.history, source.context(as_of, models.config),
@@ -153,3 +155,30 @@ def test_for_every_case_of_a_demo_the_stored_answer_is_the_fresh_one(
             assert group is not None
             fresh_ev = real(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
             assert answers[stream] == fresh_ev.as_json(), stream
+            assert evaluated_alone(models.db, stream, today, models.config) == answers[stream], stream
+
+
+def evaluated_alone(db: Database, stream: str, as_of: date, config: Any) -> Any:
+    """The case evaluated with the context read for it alone (``audit.current.context_for``)."""
+    found = context_for(db, stream, as_of, config)
+    assert found is not None
+    history, ctx, reviews, lawsuits = found
+    return routes_cases.evaluate(stream, history, ctx, reviews=reviews, lawsuits=lawsuits).as_json()
+
+
+def test_the_context_read_for_one_case_gives_what_the_whole_ledger_gives(site: Populated) -> None:
+    """Issue 17: a case without a current row is evaluated with its party's files and the reviewers'
+    first reviews from the audit's tables plus the events after them — not a scan of every case —
+    and that gives exactly the evaluation a context over the whole ledger gives: with the table
+    current, and with steps after it (a party's other file decided, a new case, a review)."""
+    models = read_models(site.world.app.state.services)
+    follow(site)
+    streams = LedgerSource(models.db).cases()
+    for stream in streams:
+        assert evaluated_alone(models.db, stream, TODAY, models.config) == fresh(site, stream), stream
+    for number in (site.world.number(), site.world.number()):  # the same party's new files, not yet followed
+        answer = site.world.client.post("/v1/steps:batch", json={"steps": case_steps(number)},
+                                        headers=site.world.h(ADMIN), params={"backfill": "true"})
+        assert answer.status_code == 201, answer.text
+    for stream in LedgerSource(models.db).cases():
+        assert evaluated_alone(models.db, stream, TODAY, models.config) == fresh(site, stream), stream

@@ -215,3 +215,31 @@ def test_processes_starting_at_once_on_one_schema(tmp_path: Path) -> None:
         for thread in threads:
             thread.join()
         assert errors == []
+
+
+def test_sqlite_wakeup_sees_another_process_append_at_once(tmp_path: Path) -> None:
+    """On SQLite a wait ends at the next look at the highest notification id (``HEAD_POLL``) once
+    another connection — another process — appends, not after ``poll``; and at once when this
+    process's own :class:`Signal` is notified."""
+    from ledger.follow import HEAD_POLL, Signal
+    from tests.test_edges_projections import inject_nul_case
+
+    path = str(tmp_path / "ledger.sqlite")
+    store, other = EventStore(StoreConfig(sqlite_path=path)), EventStore(StoreConfig(sqlite_path=path))
+    signal = Signal()
+    wakeup = Wakeup(store, signal.listen())
+    try:
+        wakeup.mark()
+        threading.Timer(0.2, lambda: inject_nul_case(other)).start()
+        began = time.monotonic()
+        assert wakeup.wait(threading.Event(), 600.0) is True
+        assert time.monotonic() - began < 0.2 + HEAD_POLL + 5
+        assert wakeup.by_signal == 0
+        wakeup.mark()
+        threading.Timer(0.2, signal.notify).start()
+        assert wakeup.wait(threading.Event(), 600.0) is True
+        assert wakeup.by_signal == 1
+    finally:
+        wakeup.close()
+        store.close()
+        other.close()

@@ -98,8 +98,8 @@ def create_app(settings: Settings, *, http: HttpSettings | None = None, areas: S
     ``integrate`` runs the transparency-log integrator (and the scheduled checkpoints)
     in a thread of this process, every ``LEDGER_HTTP_INTEGRATE`` seconds; default: when
     that interval is positive. ``follow`` keeps the projections and the audit table
-    current in a thread (:mod:`api.server.followers`), every ``LEDGER_HTTP_FOLLOW``
-    seconds; ``serve`` asks for it unless ``--no-follow``.
+    current in a thread (:mod:`api.server.followers`), woken by this process's commits and
+    waiting ``LEDGER_HTTP_FOLLOW`` seconds at most; ``serve`` asks for it unless ``--no-follow``.
     """
     http = http or HttpSettings.from_env()
     chosen = list(areas) if areas is not None else default_areas()

@@ -1,7 +1,10 @@
 """Background work inside the HTTP service: the transparency-log integrator and the read-model
 follower, each a thread running the followers' one loop (:func:`ledger.follow.follow`: a round,
-then at once another if it did something, else a wait for the next event — LISTEN/NOTIFY on
-PostgreSQL, ``interval`` seconds on SQLite) until the app stops.
+then at once another if it did something, else a wait for the next event) until the app stops.
+A step this process records wakes both at once (``Services.committed``, notified by
+``Services.writing``); other processes' events come by LISTEN/NOTIFY on PostgreSQL, by a look at
+the highest notification id every ``ledger.follow.HEAD_POLL`` seconds on SQLite; ``interval``
+bounds every wait (work due with time alone).
 
 The same rounds run as processes of their own in a deployment that starts ``serve`` with
 ``--no-integrate --no-follow`` (docs/operations.md): ``log integrate --follow --checkpoint``
@@ -30,7 +33,7 @@ from api.server.state import Services
 from api.wiring import load_config
 from audit.table import AuditFollower
 from domain.calendar import SHANGHAI
-from ledger.follow import follow
+from ledger.follow import Wakeup, follow
 from ledger.translog import LogError, LogFollower, TransparencyLog, log_signer
 from projections.runner import Runner
 from projections.sql import Database
@@ -51,6 +54,7 @@ class _Periodic:
         self.interval = interval
         self.stopping = threading.Event()
         self.rounds = 0
+        self.wakeup = Wakeup(svc.ledger.store, svc.committed.listen())  # this process's commits end a wait
         self.thread = threading.Thread(target=self._run, name=self.name, daemon=True)
 
     def start(self) -> None:
@@ -79,7 +83,7 @@ class _Periodic:
     def _run(self) -> None:
         try:
             follow(self._counted, self.stopping, store=self.svc.ledger.store, poll=self.interval, name=self.name,
-                   due_in=self.due_in)
+                   due_in=self.due_in, wakeup=self.wakeup)
         finally:
             self.finish()
 

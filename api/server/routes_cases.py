@@ -26,9 +26,8 @@ from api.server.readmodels import ReadModels, read_models
 from api.server.state import Area
 from api.server.tabular import TABLE_RESPONSES, FormatQuery, TableFormat, table_format, table_response
 from api.tables_export import Names, cases_table
-from audit.current import stored_evaluation
+from audit.current import context_for, stored_evaluation
 from audit.engine import evaluate
-from audit.store import LedgerSource
 from projections import coercion_queries, queries
 
 router = APIRouter(prefix="/v1/cases", tags=["case files"])
@@ -199,16 +198,16 @@ async def catalogue(number: str, principal: Authenticated, svc: ServicesDep) -> 
 
 
 def evaluate_case(models: ReadModels, stream: str, as_of: date) -> dict[str, Any] | None:
+    """The stored evaluation when current, else one made now with a context read for this case alone
+    (``audit.current.context_for``: not a scan of every case, which a new case's page would repeat)."""
     stored = stored_evaluation(models.db, stream, as_of)
     if stored is not None:
         return stored
-    source = LedgerSource(models.db)
-    group = source.group(stream)
-    if group is None:
+    found = context_for(models.db, stream, as_of, models.config)
+    if found is None:
         return None
-    ctx = source.context(as_of, models.config)
-    ev = evaluate(group.stream, group.history, ctx, reviews=group.reviews, lawsuits=group.lawsuits)
-    return ev.as_json()
+    history, ctx, reviews, lawsuits = found
+    return evaluate(stream, history, ctx, reviews=reviews, lawsuits=lawsuits).as_json()
 
 
 def _evaluation(models: ReadModels, svc: ServicesDep, principal: Principal, number: str, as_of: date
