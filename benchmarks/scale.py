@@ -558,6 +558,7 @@ async def freshness(bases: list[str], token: str, steps: list[dict[str, Any]]) -
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
     seen: list[float] = []
+    parts: dict[str, list[float]] = {"timeline": [], "audit": []}  # each on its own: which follower lags
     errors: list[str] = []
     queue = list(reversed(steps))
 
@@ -588,9 +589,13 @@ async def freshness(bases: list[str], token: str, steps: list[dict[str, Any]]) -
                     r = await http().get(f"/v1/cases/{number}/timeline", headers=headers)
                     timeline = r.status_code == 200 and any(
                         e.get("type") == "CaseSourceRecorded" for e in r.json().get("timeline", []))
+                    if timeline:
+                        parts["timeline"].append(time.perf_counter() - acknowledged)
                 if not audit:
                     r = await http().get(f"/v1/cases/{number}/audit", headers=headers)
                     audit = r.status_code == 200
+                    if audit:
+                        parts["audit"].append(time.perf_counter() - acknowledged)
                 if not (timeline and audit):
                     await asyncio.sleep(0.05)
             else:
@@ -600,7 +605,9 @@ async def freshness(bases: list[str], token: str, steps: list[dict[str, Any]]) -
         sessions = [[await stack.enter_async_context(httpx.AsyncClient(base_url=base, limits=limits, timeout=120))
                      for base in bases] for _ in range(WRITERS)]
         await asyncio.gather(*(writer(s) for s in sessions))
-    return {"latencies": seen, "errors": errors}
+    return {"latencies": seen, "errors": errors,
+            "parts_ms": {k: {"p50": round(statistics.median(v) * 1000, 1), "p99": round(percentile(v, 0.99) * 1000, 1)}
+                         for k, v in parts.items() if v}}
 
 
 def latencies(tmp: Path, settings: Settings, label: str) -> dict[str, Any]:
@@ -621,7 +628,7 @@ def latencies(tmp: Path, settings: Settings, label: str) -> dict[str, Any]:
             "fresh_p99_ms": percentile(fresh["latencies"], 0.99) * 1000,
             "fresh_p50_ms": statistics.median(fresh["latencies"]) * 1000 if fresh["latencies"] else None,
             "fresh_errors": fresh["errors"][:5], "fresh_seen": len(fresh["latencies"]),
-            "processes": running.memory}
+            "fresh_parts": fresh["parts_ms"], "processes": running.memory}
 
 
 # ------------------------------------------------------------------------------------ main
@@ -658,7 +665,8 @@ def main() -> int:
             value, ref = ours[metric], reference[metric]
             extra = ({"pages": ours["pages"], "reference_pages": reference["pages"]} if metric == "page_p99_ms" else
                      {"p50_ms": ours["fresh_p50_ms"], "reference_p50_ms": reference["fresh_p50_ms"],
-                      "seen": ours["fresh_seen"], "errors": ours["fresh_errors"] + reference["fresh_errors"]})
+                      "seen": ours["fresh_seen"], "errors": ours["fresh_errors"] + reference["fresh_errors"],
+                      "visible_in_ms": ours["fresh_parts"], "reference_visible_in_ms": reference["fresh_parts"]})
             extra |= {"layout": list(ours["processes"]), "memory_mb": ours["processes"],
                       "reference_memory_mb": reference["processes"]}
             rows.append(emit({"metric": metric, "ours": round(value, 1), "reference": round(ref, 1), "unit": "ms",
