@@ -314,7 +314,25 @@ def models_bytes(settings: Settings, audit_seconds: float, events: int, cases: i
             "mb": {k: round(v / 1e6, 1) for k, v in parts.items()},
             "bytes_per_event": {k: round(v / events) for k, v in parts.items()},
             "bytes_per_case": {k: round(v / cases) for k, v in parts.items()},
+            **dead_rows(settings),
             "reference_is": "the events' own bytes (budget: read models no bigger than the events)"}
+
+
+def dead_rows(settings: Settings) -> dict[str, Any]:
+    """PostgreSQL: the read models' dead row versions (rows a rebuild or the audit wrote more than once;
+    their space stays in the tables' bytes until a vacuum lets new rows reuse it)."""
+    if not DSN:
+        return {}
+    import psycopg
+    with psycopg.connect(DSN) as conn:
+        rows = conn.execute("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE schemaname = %s",
+                            (settings.postgres_schema,)).fetchall()
+    models = [(str(name), int(live), int(dead)) for name, live, dead in rows
+              if not str(name).startswith(EXCLUDED_PREFIXES)]
+    live, dead = sum(r[1] for r in models), sum(r[2] for r in models)
+    top = sorted(models, key=lambda r: -r[2])[:5]
+    return {"dead_row_share": round(dead / (live + dead), 3) if live + dead else None,
+            "dead_rows": {name: f"{d} dead / {lv} live" for name, lv, d in top}}
 
 
 # ------------------------------------------------------------------------------------ the service
