@@ -12,7 +12,7 @@ million events and more) in a temporary data directory, then what its users feel
   log's nodes, tokens or keys (SQLite: ``dbstat``; PostgreSQL: ``pg_total_relation_size``);
 * ``page_p99_ms``: p99 over the staff case list (filtered), a case page, the supervision dashboard,
   the public list and both feeds, ``PAGE_REQUESTS`` (200) requests each from ``CLIENTS`` clients,
-  while ``serve`` runs its followers;
+  while the followers run;
 * ``fresh_p99_ms``: from the 201 of a step recorded over HTTP to its appearance in the case's
   timeline (``/v1/cases/{n}/timeline``, what the case page shows) and in ``/v1/cases/{n}/audit``,
   for 200 steps recorded by 20 concurrent writers.
@@ -20,7 +20,10 @@ million events and more) in a temporary data directory, then what its users feel
 The two latencies' ``reference`` is the same measurement on a ``REFERENCE_CASES`` (2,000) case demo
 in the same run; their budgets bound ``ours``. Budgets: verify_scale >= 0.7, rebuild_scale >= 0.3,
 models_bytes <= 1.0, page_p99_ms <= 300, fresh_p99_ms <= 2000 (SQLite, default size).
-``SCALE_DSN`` (a PostgreSQL DSN) runs it there, each demo in a schema of its own (dropped at the end).
+``SCALE_DSN`` (a PostgreSQL DSN) runs it there, each demo in a schema of its own (dropped at the end), with
+the service as docs/operations.md's deployment layout: ``API_PROCESSES`` (2) ``serve --no-integrate
+--no-follow``, the clients' requests spread over them in turn, beside ``log integrate --follow --checkpoint``,
+``projections run`` and ``audit --follow``; the latency rows say each process's peak memory.
 The demo is generated streaming (``api.cli.demo.run_demo``) without its documents (PDF files are
 neither events nor read models). Extra keys of each line say what dominates its cost.
 """
