@@ -12,7 +12,7 @@ million events and more) in a temporary data directory, then what its users feel
   log's nodes, tokens or keys (SQLite: ``dbstat``; PostgreSQL: ``pg_total_relation_size``);
 * ``page_p99_ms``: p99 over the staff case list (filtered), a case page, the supervision dashboard,
   the public list and both feeds, ``PAGE_REQUESTS`` (200) requests each from ``CLIENTS`` clients,
-  while ``serve`` runs its followers;
+  while the followers run;
 * ``fresh_p99_ms``: from the 201 of a step recorded over HTTP to its appearance in the case's
   timeline (``/v1/cases/{n}/timeline``, what the case page shows) and in ``/v1/cases/{n}/audit``,
   for 200 steps recorded by 20 concurrent writers.
@@ -20,7 +20,10 @@ million events and more) in a temporary data directory, then what its users feel
 The two latencies' ``reference`` is the same measurement on a ``REFERENCE_CASES`` (2,000) case demo
 in the same run; their budgets bound ``ours``. Budgets: verify_scale >= 0.7, rebuild_scale >= 0.3,
 models_bytes <= 1.0, page_p99_ms <= 300, fresh_p99_ms <= 2000 (SQLite, default size).
-``SCALE_DSN`` (a PostgreSQL DSN) runs it there, each demo in a schema of its own (dropped at the end).
+``SCALE_DSN`` (a PostgreSQL DSN) runs it there, each demo in a schema of its own (dropped at the end), with
+the service as docs/operations.md's deployment layout: ``API_PROCESSES`` (2) ``serve --no-integrate
+--no-follow``, the clients' requests spread over them in turn, beside ``log integrate --follow --checkpoint``,
+``projections run`` and ``audit --follow``; the latency rows say each process's peak memory.
 The demo is generated streaming (``api.cli.demo.run_demo``) without its documents (PDF files are
 neither events nor read models). Extra keys of each line say what dominates its cost.
 """
@@ -36,14 +39,17 @@ sys.path.insert(0, str(ROOT))
 import asyncio
 import contextlib
 import importlib.util
+import itertools
 import json
 import os
 import random
 import resource
+import signal
 import socket
 import statistics
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -64,14 +70,20 @@ PASSPHRASE = "benchmark-passphrase"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BUDGETS = {"verify_scale": 0.7, "rebuild_scale": 0.3, "models_bytes": 1.0, "page_p99_ms": 300.0,
            "fresh_p99_ms": 2000.0}
-EXCLUDED_PREFIXES = ("stored_events", "translog_", "api_tokens", "keys", "key_", "sqlite_")
-"""Tables that are not read models: the events, the log's leaves/nodes/checkpoints, tokens, keys."""
+EVENT_TABLES = ("stored_events", "ledger_events")
+"""The events' table: SQLite's ``stored_events``, PostgreSQL's ``ledger_events``."""
+EXCLUDED_PREFIXES = (*EVENT_TABLES, "ledger_tracking", "translog_", "api_tokens", "keys", "key_", "signing_keys",
+                     "sqlite_")
+"""Tables that are not read models: the events, the followers' tracking, the log's leaves/nodes/checkpoints,
+tokens, keys."""
 SCALE_CASES = int(os.environ.get("SCALE_CASES", "75000"))
 REFERENCE_CASES = int(os.environ.get("REFERENCE_CASES", "2000"))
 PAGE_REQUESTS = int(os.environ.get("PAGE_REQUESTS", "200"))
 CLIENTS = int(os.environ.get("CLIENTS", "4"))
 FRESH_STEPS, WRITERS = int(os.environ.get("FRESH_STEPS", "200")), int(os.environ.get("WRITERS", "20"))
 DSN = os.environ.get("SCALE_DSN") or None
+API_PROCESSES = int(os.environ.get("API_PROCESSES", "2"))
+"""PostgreSQL: how many ``serve --no-integrate --no-follow`` processes (the deployment layout's two)."""
 
 
 def emit(row: dict[str, Any]) -> dict[str, Any]:
@@ -94,6 +106,9 @@ def demo_settings(tmp: Path, name: str) -> Iterator[Settings]:
     if DSN:
         schema = f"scale_{name}_{os.getpid()}"
         env |= {"LEDGER_POSTGRES_DSN": DSN, "LEDGER_POSTGRES_SCHEMA": schema}
+        import psycopg
+        with psycopg.connect(DSN, autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')  # as an operator does before ``init``
     os.environ.update(env)
     try:
         yield Settings.load(str(tmp / name))
@@ -285,18 +300,42 @@ def table_bytes(settings: Settings) -> dict[str, int]:
         conn.close()
 
 
-def models_bytes(settings: Settings, audit_seconds: float) -> dict[str, Any]:
+def models_bytes(settings: Settings, audit_seconds: float, events: int, cases: int) -> dict[str, Any]:
     tables = table_bytes(settings)
-    events = sum(v for k, v in tables.items() if k.startswith("stored_events"))
+    event_bytes = sum(v for k, v in tables.items() if k.startswith(EVENT_TABLES))
     models = {k: v for k, v in tables.items() if not k.startswith(EXCLUDED_PREFIXES)}
     total = sum(models.values())
-    ours = total / events
+    ours = total / event_bytes
     top = dict(sorted(models.items(), key=lambda kv: -kv[1])[:12])
+    parts = {"events": event_bytes, "log": sum(v for k, v in tables.items() if k.startswith("translog_")),
+             "read_models": sum(v for k, v in models.items() if not k.startswith("audit_")),
+             "audit": sum(v for k, v in models.items() if k.startswith("audit_")), "all": sum(tables.values())}
     return {"metric": "models_bytes", "ours": round(ours, 3), "reference": 1.0, "unit": "model bytes / event bytes",
             "ratio": round(1 / ours, 3) if ours else None, "budget": BUDGETS["models_bytes"],
-            "event_bytes": events, "model_bytes": total, "audit_refresh_seconds": round(audit_seconds, 1),
+            "event_bytes": event_bytes, "model_bytes": total, "audit_refresh_seconds": round(audit_seconds, 1),
             "largest_tables": {k: round(v / 1e6, 1) for k, v in top.items()},
+            "mb": {k: round(v / 1e6, 1) for k, v in parts.items()},
+            "bytes_per_event": {k: round(v / events) for k, v in parts.items()},
+            "bytes_per_case": {k: round(v / cases) for k, v in parts.items()},
+            **dead_rows(settings),
             "reference_is": "the events' own bytes (budget: read models no bigger than the events)"}
+
+
+def dead_rows(settings: Settings) -> dict[str, Any]:
+    """PostgreSQL: the read models' dead row versions (rows a rebuild or the audit wrote more than once;
+    their space stays in the tables' bytes until a vacuum lets new rows reuse it)."""
+    if not DSN:
+        return {}
+    import psycopg
+    with psycopg.connect(DSN) as conn:
+        rows = conn.execute("SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables WHERE schemaname = %s",
+                            (settings.postgres_schema,)).fetchall()
+    models = [(str(name), int(live), int(dead)) for name, live, dead in rows
+              if not str(name).startswith(EXCLUDED_PREFIXES)]
+    live, dead = sum(r[1] for r in models), sum(r[2] for r in models)
+    top = sorted(models, key=lambda r: -r[2])[:5]
+    return {"dead_row_share": round(dead / (live + dead), 3) if live + dead else None,
+            "dead_rows": {name: f"{d} dead / {lv} live" for name, lv, d in top}}
 
 
 # ------------------------------------------------------------------------------------ the service
@@ -308,35 +347,143 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _cli(settings: Settings, *args: str) -> list[str]:
+    return [sys.executable, "-m", "api.cli", "--data", str(settings.data), *args]
+
+
+def layout(settings: Settings) -> tuple[list[int], dict[str, list[str]]]:
+    """The processes ``service`` starts: (the API ports, name -> command). SQLite: one ``serve`` with its
+    followers in its threads (a single host); PostgreSQL: the deployment layout of docs/operations.md —
+    two ``serve --no-integrate --no-follow`` and the three followers, each a process of its own."""
+    serve = ("serve", "--no-access-log", "--log-level", "warning")
+    if not DSN:
+        port = free_port()
+        return [port], {"serve": _cli(settings, *serve, "--port", str(port))}
+    ports = [free_port() for _ in range(API_PROCESSES)]
+    commands = {f"serve{i + 1}": _cli(settings, *serve, "--no-integrate", "--no-follow", "--port", str(port))
+                for i, port in enumerate(ports)}
+    commands |= {"log_integrate": _cli(settings, "log", "integrate", "--follow", "--checkpoint"),
+                 "projections_run": _cli(settings, "projections", "run"),
+                 "audit_follow": _cli(settings, "audit", "--follow")}
+    return ports, commands
+
+
+def _end_with_us() -> None:
+    """In each started process: SIGTERM when the benchmark dies, even by SIGKILL (Linux's parent-death signal)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import ctypes.util
+
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").prctl(1, signal.SIGTERM, 0, 0, 0)
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident kB of ``pid`` and its descendants (the followers' forked workers), 0 when gone."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        with contextlib.suppress(OSError):
+            total += _status_kb(current).get("VmRSS", 0)
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending.extend(int(c) for c in (task / "children").read_text().split())
+    return total
+
+
+def _status_kb(pid: int) -> dict[str, int]:
+    """The ``kB`` lines of ``/proc/<pid>/status`` (VmRSS, VmHWM, ...)."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if value.strip().endswith(" kB"):
+            out[key] = int(value.split()[0])
+    return out
+
+
+class Service:
+    """The running processes of ``service``: the API base URLs (clients spread requests over them in
+    turn), and each process's memory — its own peak (``VmHWM``, read before it is ended) and the peak of
+    it with its forked workers (sampled every 0.5 s)."""
+
+    def __init__(self, processes: dict[str, subprocess.Popen[bytes]], bases: list[str], logs: dict[str, Path]):
+        self.processes, self.bases, self.logs = processes, bases, logs
+        self.tree_peak_kb = dict.fromkeys(processes, 0)
+        self.memory: dict[str, dict[str, float]] = {}
+        self._stop = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+        self._sampler.start()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.5):
+            for name, process in self.processes.items():
+                self.tree_peak_kb[name] = max(self.tree_peak_kb[name], _tree_rss(process.pid))
+
+    def check(self) -> None:
+        """Raise when a process has exited (a deployment command that fails must fail the benchmark)."""
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited {process.returncode}: {self.logs[name].read_text()[-3000:]}")
+
+    def stop(self) -> None:
+        """Read each process's peak memory, then end every one (SIGTERM, then SIGKILL after 60 s)."""
+        self._stop.set()
+        for name, process in self.processes.items():
+            with contextlib.suppress(OSError):
+                status = _status_kb(process.pid)
+                self.memory[name] = {"hwm_mb": round(status.get("VmHWM", 0) / 1024, 1),
+                                     "rss_mb": round(status.get("VmRSS", 0) / 1024, 1),
+                                     "with_workers_peak_mb": round(self.tree_peak_kb[name] / 1024, 1)}
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
 @contextlib.contextmanager
-def service(settings: Settings, log: Path) -> Iterator[str]:
-    """``serve`` with its followers (integrator and read-model follower), as a deployment runs it."""
-    port = free_port()
+def service(settings: Settings, logdir: Path, label: str) -> Iterator[Service]:
+    """The service as a deployment runs it (``layout``), every process ended on the way out."""
     env = {**os.environ, "LEDGER_KEY_PASSPHRASE": PASSPHRASE}
     if DSN:
         env |= {"LEDGER_POSTGRES_DSN": DSN, "LEDGER_POSTGRES_SCHEMA": settings.postgres_schema}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "api.cli", "--data", str(settings.data), "serve", "--port", str(port),
-             "--no-access-log", "--log-level", "warning"], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    ports, commands = layout(settings)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    logs = {name: logdir / f"{label}-{name}.log" for name in commands}
+    running = None
     try:
+        for name, command in commands.items():
+            with open(logs[name], "wb") as out:
+                processes[name] = subprocess.Popen(command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                                   preexec_fn=_end_with_us)
+        running = Service(processes, [f"http://127.0.0.1:{port}" for port in ports], logs)
         deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"serve exited: {log.read_text()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("serve did not start")
-            time.sleep(0.2)
-        yield base
+        for base in running.bases:
+            while True:
+                running.check()
+                with contextlib.suppress(httpx.TransportError):
+                    if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                        break
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{base} did not start")
+                time.sleep(0.2)
+        yield running
+        running.check()
+    except BaseException:
+        for name, path in logs.items():  # what each process said, before the directory goes
+            with contextlib.suppress(OSError):
+                note(f"{label} {name} exit {processes[name].poll()}: " + path.read_text()[-3000:])
+        raise
     finally:
-        process.terminate()
-        process.wait(timeout=60)
+        if running is not None:
+            running.stop()
+        else:
+            for process in processes.values():
+                process.kill()
+                process.wait()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -374,25 +521,28 @@ def pages(numbers: list[str], agency: str) -> dict[str, Callable[[int], str]]:
     }
 
 
-async def page_latencies(base: str, token: str, numbers: list[str], agency: str) -> dict[str, Any]:
+async def page_latencies(bases: list[str], token: str, numbers: list[str], agency: str) -> dict[str, Any]:
+    """Each page ``PAGE_REQUESTS`` times from ``CLIENTS`` clients, request ``i`` to API process ``i mod n``."""
     out: dict[str, Any] = {}
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
     async with contextlib.AsyncExitStack() as stack:
-        sessions = [await stack.enter_async_context(httpx.AsyncClient(
-            base_url=base, limits=limits, timeout=120, cookies={"elt_session": token})) for _ in range(CLIENTS)]
+        sessions = [[await stack.enter_async_context(httpx.AsyncClient(
+            base_url=base, limits=limits, timeout=120, cookies={"elt_session": token})) for base in bases]
+            for _ in range(CLIENTS)]
         for name, path in pages(numbers, agency).items():
-            await sessions[0].get(path(0))  # warm
+            for http in sessions[0]:
+                await http.get(path(0))  # warm each API process
             latencies: list[float] = []
             statuses: dict[int, int] = {}
             queue = list(range(PAGE_REQUESTS))
 
-            async def client(http: httpx.AsyncClient, path: Callable[[int], str] = path,
+            async def client(https: list[httpx.AsyncClient], path: Callable[[int], str] = path,
                              latencies: list[float] = latencies, statuses: dict[int, int] = statuses,
                              queue: list[int] = queue) -> None:
                 while queue:
                     i = queue.pop()
                     t = time.perf_counter()
-                    response = await http.get(path(i))
+                    response = await https[i % len(https)].get(path(i))
                     latencies.append(time.perf_counter() - t)
                     statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
@@ -433,21 +583,29 @@ def _stamp() -> str:
     return datetime.now(SHANGHAI).isoformat(timespec="seconds")
 
 
-async def freshness(base: str, token: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
-    """Post each step (``WRITERS`` concurrent writers), then poll until its case's timeline and audit show it."""
+async def freshness(bases: list[str], token: str, steps: list[dict[str, Any]]) -> dict[str, Any]:
+    """Post each step (``WRITERS`` concurrent writers), then poll until its case's timeline and audit show it;
+    each writer sends its requests to the API processes in turn (a load balancer's round robin: the
+    reads after a step mostly reach a process other than the one that recorded it)."""
     headers = {"Authorization": f"Bearer {token}"}
     limits = httpx.Limits(max_connections=2, max_keepalive_connections=2)
     seen: list[float] = []
+    parts: dict[str, list[float]] = {"timeline": [], "audit": []}  # each on its own: which follower lags
     errors: list[str] = []
     queue = list(reversed(steps))
 
-    async def writer(http: httpx.AsyncClient) -> None:
+    async def writer(https: list[httpx.AsyncClient]) -> None:
+        turn = itertools.count()
+
+        def http() -> httpx.AsyncClient:
+            return https[next(turn) % len(https)]
+
         while queue:
             step = dict(queue.pop())
             now = _stamp()
             step["at"] = now
             step["data"] = {**step["data"], **({"received_at": now} if "received_at" in step["data"] else {})}
-            response = await http.post("/v1/steps", content=orjson.dumps(step),
+            response = await http().post("/v1/steps", content=orjson.dumps(step),
                                        headers={**headers, "Content-Type": "application/json"})
             acknowledged = time.perf_counter()
             if response.status_code != 201:
@@ -460,22 +618,28 @@ async def freshness(base: str, token: str, steps: list[dict[str, Any]]) -> dict[
                     errors.append(f"{number}: not visible after 60 s (timeline {timeline}, audit {audit})")
                     break
                 if not timeline:
-                    r = await http.get(f"/v1/cases/{number}/timeline", headers=headers)
+                    r = await http().get(f"/v1/cases/{number}/timeline", headers=headers)
                     timeline = r.status_code == 200 and any(
                         e.get("type") == "CaseSourceRecorded" for e in r.json().get("timeline", []))
+                    if timeline:
+                        parts["timeline"].append(time.perf_counter() - acknowledged)
                 if not audit:
-                    r = await http.get(f"/v1/cases/{number}/audit", headers=headers)
+                    r = await http().get(f"/v1/cases/{number}/audit", headers=headers)
                     audit = r.status_code == 200
+                    if audit:
+                        parts["audit"].append(time.perf_counter() - acknowledged)
                 if not (timeline and audit):
                     await asyncio.sleep(0.05)
             else:
                 seen.append(time.perf_counter() - acknowledged)
 
     async with contextlib.AsyncExitStack() as stack:
-        sessions = [await stack.enter_async_context(httpx.AsyncClient(base_url=base, limits=limits, timeout=120))
-                    for _ in range(WRITERS)]
+        sessions = [[await stack.enter_async_context(httpx.AsyncClient(base_url=base, limits=limits, timeout=120))
+                     for base in bases] for _ in range(WRITERS)]
         await asyncio.gather(*(writer(s) for s in sessions))
-    return {"latencies": seen, "errors": errors}
+    return {"latencies": seen, "errors": errors,
+            "parts_ms": {k: {"p50": round(statistics.median(v) * 1000, 1), "p99": round(percentile(v, 0.99) * 1000, 1)}
+                         for k, v in parts.items() if v}}
 
 
 def latencies(tmp: Path, settings: Settings, label: str) -> dict[str, Any]:
@@ -488,14 +652,15 @@ def latencies(tmp: Path, settings: Settings, label: str) -> dict[str, Any]:
         writer = store.create(officer, name="scale benchmark writer")[1]
     finally:
         ledger.close()
-    with service(settings, tmp / f"serve-{label}.log") as base:
-        page = asyncio.run(page_latencies(base, staff, numbers, agency))
-        fresh = asyncio.run(freshness(base, writer, steps))
+    with service(settings, tmp, label) as running:
+        page = asyncio.run(page_latencies(running.bases, staff, numbers, agency))
+        fresh = asyncio.run(freshness(running.bases, writer, steps))
     every = [x for p in page.values() for x in p.pop("all")]
     return {"page_p99_ms": percentile(every, 0.99) * 1000, "pages": page,
             "fresh_p99_ms": percentile(fresh["latencies"], 0.99) * 1000,
             "fresh_p50_ms": statistics.median(fresh["latencies"]) * 1000 if fresh["latencies"] else None,
-            "fresh_errors": fresh["errors"][:5], "fresh_seen": len(fresh["latencies"])}
+            "fresh_errors": fresh["errors"][:5], "fresh_seen": len(fresh["latencies"]),
+            "fresh_parts": fresh["parts_ms"], "processes": running.memory}
 
 
 # ------------------------------------------------------------------------------------ main
@@ -503,6 +668,7 @@ def latencies(tmp: Path, settings: Settings, label: str) -> dict[str, Any]:
 
 def main() -> int:
     os.environ.setdefault("PYTHONHASHSEED", "0")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # end the service's processes, drop the schemas
     rows = []
     with tempfile.TemporaryDirectory(prefix="scale-") as name:
         tmp = Path(name)
@@ -524,13 +690,17 @@ def main() -> int:
             rows.append(emit({**rebuild_scale(tmp, settings), "cases": SCALE_CASES,
                               "reference_demo_ratio": rebuild_ref["ratio"]}))
             audit_seconds = audit_refresh(settings)
-            rows.append(emit({**models_bytes(settings, audit_seconds), "cases": SCALE_CASES}))
+            rows.append(emit({**models_bytes(settings, audit_seconds, demo["events"], SCALE_CASES),
+                              "cases": SCALE_CASES}))
             ours = latencies(tmp, settings, "scale")
         for metric in ("page_p99_ms", "fresh_p99_ms"):
             value, ref = ours[metric], reference[metric]
             extra = ({"pages": ours["pages"], "reference_pages": reference["pages"]} if metric == "page_p99_ms" else
                      {"p50_ms": ours["fresh_p50_ms"], "reference_p50_ms": reference["fresh_p50_ms"],
-                      "seen": ours["fresh_seen"], "errors": ours["fresh_errors"] + reference["fresh_errors"]})
+                      "seen": ours["fresh_seen"], "errors": ours["fresh_errors"] + reference["fresh_errors"],
+                      "visible_in_ms": ours["fresh_parts"], "reference_visible_in_ms": reference["fresh_parts"]})
+            extra |= {"layout": list(ours["processes"]), "memory_mb": ours["processes"],
+                      "reference_memory_mb": reference["processes"]}
             rows.append(emit({"metric": metric, "ours": round(value, 1), "reference": round(ref, 1), "unit": "ms",
                               "ratio": round(value / ref, 3) if ref else None, "budget": BUDGETS[metric],
                               "cases": SCALE_CASES, "reference_cases": REFERENCE_CASES,

@@ -136,8 +136,10 @@ class Reads:
     # -- helpers ----------------------------------------------------------------------------
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows as dicts; a query without parameters is sent as it is (psycopg reads ``%`` in a
+        parameterised query as a placeholder: ``LIKE 'licence/%'`` would fail on PostgreSQL)."""
         with self.db.read() as cur:
-            cur.execute(self.db.q(sql), list(params))
+            cur.execute(self.db.q(sql), list(params)) if params else cur.execute(self.db.q(sql))
             names = [d[0] for d in cur.description]
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
