@@ -719,7 +719,7 @@ def rebuild(
         for projection in projections:
             for table in projection.tables:
                 db.drop(cur, table, NEXT)
-                db.create(cur, table, NEXT)
+                db.create(cur, table, NEXT, indexes=False)  # built once filled (_rebuild)
             db.untrack(cur, tracking_name(projection.name + REBUILD))
             _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
     runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db, cache_streams=4 * DEFER_GROUPS,
@@ -738,6 +738,9 @@ def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) ->
         while runner.step(cur):
             pass  # the last events, under the lock: nothing can slip between catching up and the swap
         runner.flush(cur)
+        for projection in projections:
+            for table in projection.tables:
+                db.create_indexes(cur, table, NEXT)
         return swap_in(db, cur, projections, runner.position)
 
 

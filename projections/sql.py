@@ -158,11 +158,12 @@ class Database:
 
     # -- DDL -----------------------------------------------------------------------
 
-    def create(self, cur: Any, table: Table, suffix: str = "") -> None:
+    def create(self, cur: Any, table: Table, suffix: str = "", *, indexes: bool = True) -> None:
         """Create a table and its indexes unless it exists (inside the caller's transaction).
 
-        Index names carry a random token, so that a rebuilt table can be renamed into
-        place with its indexes as they are (SQLite cannot rename an index).
+        ``indexes=False`` leaves the secondary indexes out: a rebuild fills its fresh tables
+        first and then builds each index once, sorted (:meth:`create_indexes`), instead of
+        updating it row by row in random order.
         """
         if self._exists(cur, table.name + suffix):
             return
@@ -172,6 +173,16 @@ class Database:
         # SQLite: the primary key is the table (WITHOUT ROWID), so each row is written once, not twice.
         clustered = self.base.clustered
         cur.execute(f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)})){clustered}")
+        if indexes:
+            self.create_indexes(cur, table, suffix)
+
+    def create_indexes(self, cur: Any, table: Table, suffix: str = "") -> None:
+        """Create the secondary indexes of a table created without them.
+
+        Index names carry a random token, so that a rebuilt table can be renamed into
+        place with its indexes as they are (SQLite cannot rename an index).
+        """
+        physical = self.qualify(table.name + suffix)
         token = uuid.uuid4().hex[:8]
         for i, columns in enumerate(table.index_columns()):
             name = quote(f"{table.name}_i{i}_{token}")
