@@ -270,6 +270,12 @@ class Database:
                 out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
         return out
 
+    def last_positions(self) -> dict[str, int]:
+        """Every stream's last notification id (one scan of the stream index): when a rebuild
+        has read that far, the stream has no more events to wait for."""
+        return {str(s): int(n) for s, n in self.all("SELECT originator_id, MAX({nid}) FROM {events} "
+                                                    "GROUP BY originator_id")}
+
     def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
         """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""
         upper = prefix_end(prefix)
