@@ -12,10 +12,11 @@ both dialects store the same values and a rebuild can be compared row for row.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -91,6 +92,7 @@ class Database:
         self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._held: tuple[int, ExitStack, Any] | None = None  # a forked worker's own reader (process id, ...)
 
     # -- what the read side asks of the ledger beyond its tables (the audit reads through here) --
 
@@ -146,6 +148,19 @@ class Database:
         """A cursor over a new connection of its own, not the pool's: what a forked process must
         use (a connection must never cross ``fork``)."""
         return self.base.fresh_reader()
+
+    def process_reader(self) -> Any:
+        """A cursor over a connection of this process's own, opened on its first use in the process
+        and kept until it exits: what a forked worker reads with, job after job (on SQLite with the
+        file mapped, as the parent's readers), instead of a new connection with a cold cache per read."""
+        held = self._held
+        if held is None or held[0] != os.getpid():
+            stack = ExitStack()
+            cur = stack.enter_context(self.fresh_reader())
+            if not self.postgres:
+                cur.execute(f"PRAGMA mmap_size = {1 << 30}")
+            self._held = held = (os.getpid(), stack, cur)
+        return held[2]
 
     def execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self.q(sql), params)
@@ -258,11 +273,11 @@ class Database:
                       ) -> list[tuple[int, str, int, bytes]]:
         """Every event of ``streams`` with a notification id up to ``upto``, per stream in version order.
 
-        ``fresh`` reads over a new connection of its own, not the pool's: what a forked
-        process must do (a connection must never cross ``fork``).
+        ``fresh`` reads over a connection of this process's own (:meth:`process_reader`), not the
+        pool's: what a forked process must do (a connection must never cross ``fork``).
         """
         out: list[tuple[int, str, int, bytes]] = []
-        with self.fresh_reader() if fresh else self.read() as cur:
+        with nullcontext(self.process_reader()) if fresh else self.read() as cur:
             for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
                                        "WHERE originator_id IN ({in}) AND {nid} <= ? "
                                        "ORDER BY originator_id, originator_version", streams):
