@@ -724,16 +724,12 @@ class Runner:
             return found.get(projection.name, {})
 
 
-
-
 def _target_case(event: Event) -> str | None:
     """The case a 复议 or lawsuit's opening step targets."""
     data = event.envelope.get("data")
     target = data.get("target") if isinstance(data, Mapping) else None
     case = target.get("case") if isinstance(target, Mapping) else None
     return case if isinstance(case, str) and case else None
-
-
 
 
 # --------------------------------------------------------------------------- rebuild
@@ -786,7 +782,6 @@ def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) ->
             for table in projection.tables:
                 db.create_indexes(cur, table, NEXT)
         return swap_in(db, cur, projections, runner.position)
-
 
 
 def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:
