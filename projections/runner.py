@@ -29,6 +29,7 @@ Beside it: :mod:`projections.pool` (the forked workers a rebuild folds with),
 
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 import time
@@ -87,13 +88,20 @@ __all__ = [
 DEFAULT_BATCH = 2000
 REBUILD_BATCH = 5000
 DEFER_GROUPS = 2000
+"""A rebuild in one process keeps up to this many touched groups waiting (their events in its
+stream cache) before it folds the coldest, even unfinished."""
+PARALLEL_DEFER = 200_000
+"""The same for a parallel rebuild, which keeps only their names: in practice every group waits
+for its last event."""
 PARALLEL_GROUPS = 200
-FLUSH_CHUNK = 400
 """Batches folding at least this many groups are split over the runner's worker processes."""
-"""A rebuild keeps up to this many touched case groups waiting before it folds the coldest."""
+FLUSH_CHUNK = 400
+_NEVER = 1 << 62
+"""The last position of a stream the rebuild did not know when it started (appended meanwhile)."""
 
 
 _OPENINGS = {"ReconsiderationApplied", "LawsuitFiled"}
+_LINKED = ("review/", "litigation/")
 
 
 class ConflictError(Exception):
@@ -166,9 +174,12 @@ class Runner:
         self.histories.skip = self.parked
         self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
         self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
-        self.defer_groups = DEFER_GROUPS
         self.workers = max(1, workers)
         self._lazy = rebuild and self.workers > 1
+        self.defer_groups = PARALLEL_DEFER if self._lazy else DEFER_GROUPS
+        self._last: dict[str, int] = self.db.last_positions() if rebuild else {}  # stream -> its last event
+        self._due: dict[str, int] = {}  # group -> the last event of its streams seen so far
+        self._due_heap: list[tuple[int, str]] = []
         self._jobs: deque[tuple[_Job, list[str], frozenset[str]]] = deque()
         self._pool: _FoldPool | None = None
         self._wants_groups = any(p.groups for p in projections)
@@ -254,7 +265,8 @@ class Runner:
         self.histories.advance(events if not self._lazy else
                                [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
         if self._dirty is not None:
-            groups = self._defer(groups)
+            self._note_due(events, links)
+            groups = self._defer(groups, upto)
         self._apply(cur, events, groups, registry, links, upto, calendar, start=start)
         if self.after_batch is not None:
             self.after_batch(upto)
@@ -338,21 +350,53 @@ class Runner:
         except Exception:  # nothing left that folds (every event parked): no rows
             return {}, found
 
-    def _defer(self, touched: set[str]) -> set[str]:
-        """A rebuild folds a group once it has gone cold, not after every batch that touches it.
+    def _note_due(self, events: Sequence[Event], links: Mapping[str, tuple[str, int]]) -> None:
+        """A rebuild: the position of the last event of each touched group's streams (its due)."""
+        last, due, heap, never = self._last, self._due, self._due_heap, _NEVER
+        for event in events:
+            stream = event.stream
+            if stream.startswith(_LINKED):
+                group = links[stream][0] if stream in links else stream
+            elif stream.startswith(OWN):
+                group = stream
+            else:
+                continue
+            end = last.get(stream, never)
+            if end > due.get(group, -1):
+                due[group] = end
+                heapq.heappush(heap, (end, group))
+
+    def _defer(self, touched: set[str], upto: int) -> set[str]:
+        """A rebuild folds a group once the log has passed the last event of its streams, not
+        after every batch that touches it (a parallel rebuild: each group about once).
 
         Its tables are invisible until the swap, so a group's rows may lag behind the
         tracked position meanwhile; :meth:`flush` folds every group still waiting, under
-        the swap's lock. Each group is then folded about once, however its events are
-        spread over the log (time-ordered ledgers interleave thousands of cases).
+        the swap's lock. A group touched again after its fold (a 复议 opened later, a
+        registry change) is folded again, so the result is the same whenever a group is
+        folded. Beyond ``defer_groups`` waiting, the coldest are folded unfinished.
         """
-        assert self._dirty is not None
-        for group in sorted(touched):
-            self._dirty[group] = None
-            self._dirty.move_to_end(group)
+        dirty, due, heap = self._dirty, self._due, self._due_heap
+        assert dirty is not None
         cold: set[str] = set()
-        while len(self._dirty) > self.defer_groups:
-            cold.add(self._dirty.popitem(last=False)[0])
+        for group in sorted(touched):
+            end = due.get(group)
+            if end is None:  # touched without events of its own (a registry change): its own stream's last
+                due[group] = end = self._last.get(group, _NEVER)
+                heapq.heappush(heap, (end, group))
+            if end <= upto:
+                dirty.pop(group, None)
+                cold.add(group)
+            else:
+                dirty[group] = None
+                dirty.move_to_end(group)
+        while heap and heap[0][0] <= upto:
+            end, group = heapq.heappop(heap)
+            if group in dirty and due.get(group) == end:
+                del dirty[group]
+                cold.add(group)
+        while len(dirty) > self.defer_groups:
+            cold.add(dirty.popitem(last=False)[0])
         return cold
 
     def flush(self, cur: Any) -> None:
@@ -680,16 +724,12 @@ class Runner:
             return found.get(projection.name, {})
 
 
-
-
 def _target_case(event: Event) -> str | None:
     """The case a 复议 or lawsuit's opening step targets."""
     data = event.envelope.get("data")
     target = data.get("target") if isinstance(data, Mapping) else None
     case = target.get("case") if isinstance(target, Mapping) else None
     return case if isinstance(case, str) and case else None
-
-
 
 
 # --------------------------------------------------------------------------- rebuild
@@ -719,7 +759,7 @@ def rebuild(
         for projection in projections:
             for table in projection.tables:
                 db.drop(cur, table, NEXT)
-                db.create(cur, table, NEXT)
+                db.create(cur, table, NEXT, indexes=False)  # built once filled (_rebuild)
             db.untrack(cur, tracking_name(projection.name + REBUILD))
             _set_state(db, cur, projection.name + REBUILD, 0, schema_of(projection))
     runner = Runner(store, projections, config=config, batch=batch, rebuild=True, db=db, cache_streams=4 * DEFER_GROUPS,
@@ -738,8 +778,10 @@ def _rebuild(db: Database, runner: Runner, projections: Sequence[Projection]) ->
         while runner.step(cur):
             pass  # the last events, under the lock: nothing can slip between catching up and the swap
         runner.flush(cur)
+        for projection in projections:
+            for table in projection.tables:
+                db.create_indexes(cur, table, NEXT)
         return swap_in(db, cur, projections, runner.position)
-
 
 
 def wait_until_current(runner: Runner, timeout: float = 10.0) -> bool:

@@ -12,10 +12,11 @@ both dialects store the same values and a rebuild can be compared row for row.
 
 from __future__ import annotations
 
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -96,6 +97,7 @@ class Database:
         self.channel = str(getattr(store.recorder, "channel_name", events.replace(".", "_")))
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._held: tuple[int, ExitStack, Any] | None = None  # a forked worker's own reader (process id, ...)
 
     # -- what the read side asks of the ledger beyond its tables (the audit reads through here) --
 
@@ -152,6 +154,19 @@ class Database:
         use (a connection must never cross ``fork``)."""
         return self.base.fresh_reader()
 
+    def process_reader(self) -> Any:
+        """A cursor over a connection of this process's own, opened on its first use in the process
+        and kept until it exits: what a forked worker reads with, job after job (on SQLite with the
+        file mapped, as the parent's readers), instead of a new connection with a cold cache per read."""
+        held = self._held
+        if held is None or held[0] != os.getpid():
+            stack = ExitStack()
+            cur = stack.enter_context(self.fresh_reader())
+            if not self.postgres:
+                cur.execute(f"PRAGMA mmap_size = {1 << 30}")
+            self._held = held = (os.getpid(), stack, cur)
+        return held[2]
+
     def execute(self, cur: Any, sql: str, params: Sequence[Any] = ()) -> Any:
         cur.execute(self.q(sql), params)
         return cur
@@ -163,11 +178,12 @@ class Database:
 
     # -- DDL -----------------------------------------------------------------------
 
-    def create(self, cur: Any, table: Table, suffix: str = "") -> None:
+    def create(self, cur: Any, table: Table, suffix: str = "", *, indexes: bool = True) -> None:
         """Create a table and its indexes unless it exists (inside the caller's transaction).
 
-        Index names carry a random token, so that a rebuilt table can be renamed into
-        place with its indexes as they are (SQLite cannot rename an index).
+        ``indexes=False`` leaves the secondary indexes out: a rebuild fills its fresh tables
+        first and then builds each index once, sorted (:meth:`create_indexes`), instead of
+        updating it row by row in random order.
         """
         if self._exists(cur, table.name + suffix):
             return
@@ -177,6 +193,16 @@ class Database:
         # SQLite: the primary key is the table (WITHOUT ROWID), so each row is written once, not twice.
         clustered = self.base.clustered if table.clustered else ""
         cur.execute(f"CREATE TABLE {physical} ({cols}, PRIMARY KEY ({', '.join(table.key)})){clustered}")
+        if indexes:
+            self.create_indexes(cur, table, suffix)
+
+    def create_indexes(self, cur: Any, table: Table, suffix: str = "") -> None:
+        """Create the secondary indexes of a table created without them.
+
+        Index names carry a random token, so that a rebuilt table can be renamed into
+        place with its indexes as they are (SQLite cannot rename an index).
+        """
+        physical = self.qualify(table.name + suffix)
         token = uuid.uuid4().hex[:8]
         for i, columns in enumerate(table.index_columns()):
             name = quote(f"{table.name}_i{i}_{token}")
@@ -252,17 +278,23 @@ class Database:
                       ) -> list[tuple[int, str, int, bytes]]:
         """Every event of ``streams`` with a notification id up to ``upto``, per stream in version order.
 
-        ``fresh`` reads over a new connection of its own, not the pool's: what a forked
-        process must do (a connection must never cross ``fork``).
+        ``fresh`` reads over a connection of this process's own (:meth:`process_reader`), not the
+        pool's: what a forked process must do (a connection must never cross ``fork``).
         """
         out: list[tuple[int, str, int, bytes]] = []
-        with self.fresh_reader() if fresh else self.read() as cur:
+        with nullcontext(self.process_reader()) if fresh else self.read() as cur:
             for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
                                        "WHERE originator_id IN ({in}) AND {nid} <= ? "
                                        "ORDER BY originator_id, originator_version", streams):
                 cur.execute(self.q(sql), [*chunk, upto])
                 out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
         return out
+
+    def last_positions(self) -> dict[str, int]:
+        """Every stream's last notification id (one scan of the stream index): when a rebuild
+        has read that far, the stream has no more events to wait for."""
+        return {str(s): int(n) for s, n in self.all("SELECT originator_id, MAX({nid}) FROM {events} "
+                                                    "GROUP BY originator_id")}
 
     def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
         """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""

@@ -159,6 +159,7 @@ def check(backend: str, scenario: dict[str, Any]) -> None:
         # workers > 1: the case files are folded in forked processes, here for every batch of groups
         # and with few groups waiting, evictions, pipelined jobs and a chunked final flush happen too
         with patch.object(runner_module, "PARALLEL_GROUPS", 1), patch.object(runner_module, "DEFER_GROUPS", 2), \
+                patch.object(runner_module, "PARALLEL_DEFER", 2), \
                 patch.object(runner_module, "FLUSH_CHUNK", 2):
             rebuild(ledger.store, batch=scenario["rebuild_batch"], workers=scenario.get("workers", 1))
         rebuilt = dump(ledger.store)
