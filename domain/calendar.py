@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -80,6 +80,8 @@ _FIXED_HOLIDAYS: frozenset[tuple[int, int]] = frozenset(
 
 # A guard against runaway walks (e.g. a notice declaring a whole year holidays).
 _MAX_WALK_DAYS = 3660
+_MEMO_LIMIT = 200_000
+"""Periods a calendar remembers (:meth:`WorkingCalendar.add_working_days`) before it starts afresh."""
 
 
 class CalendarError(DomainError, ValueError):
@@ -252,6 +254,10 @@ class WorkingCalendar:
     _by_year: Mapping[int, HolidayNotice] = field(
         init=False, repr=False, compare=False, hash=False
     )
+    _memo: dict[tuple[date, int], Deadline] = field(init=False, repr=False, compare=False, hash=False)
+    """Periods computed so far (``add_working_days`` without excluded days, ``roll_forward`` as n = -1): a
+    deterministic function of the immutable calendar, asked the same few periods from the same days over
+    and over by a rebuild's folds."""
 
     def __post_init__(self) -> None:
         by_year: dict[int, HolidayNotice] = {}
@@ -262,6 +268,11 @@ class WorkingCalendar:
         ordered = tuple(sorted(by_year.values(), key=lambda n: n.year))
         object.__setattr__(self, "notices", ordered)
         object.__setattr__(self, "_by_year", by_year)
+        object.__setattr__(self, "_memo", {})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its notices (the memo stays behind)."""
+        return (WorkingCalendar, (self.notices,))
 
     @classmethod
     def from_notices(cls, notices: Iterable[HolidayNotice]) -> WorkingCalendar:
@@ -329,6 +340,10 @@ class WorkingCalendar:
         """
         _require_date(start, "起算日")
         _require_count(n, "工作日数")
+        if not excluding:
+            found = self._memo.get((start, n))
+            if found is not None:
+                return found
         walk = _Walk()
         d = start
         remaining = n
@@ -342,18 +357,32 @@ class WorkingCalendar:
             walk = walk.seen(d, known)
             if working and d not in excluding:
                 remaining -= 1
-        return walk.deadline(d)
+        out = walk.deadline(d)
+        if not excluding:
+            self._remember((start, n), out)
+        return out
+
+    def _remember(self, key: tuple[date, int], value: Deadline) -> None:
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        self._memo[key] = value
 
     def roll_forward(self, d: date) -> Deadline:
         """``d`` if it is a working day, else the next working day (CAL-02)."""
         _require_date(d, "日期")
+        key = (d, -1)
+        found = self._memo.get(key)
+        if found is not None:
+            return found
         walk = _Walk()
         steps = 0
         while True:
             working, known = self._probe(d)
             walk = walk.seen(d, known)
             if working:
-                return walk.deadline(d)
+                out = walk.deadline(d)
+                self._remember(key, out)
+                return out
             d += _ONE_DAY
             steps += 1
             if steps > _MAX_WALK_DAYS:

@@ -65,6 +65,7 @@ class Job:
 
 
 _POOL_RUNNER: Runner | None = None
+_CONTEXTS: dict[bytes, Context] = {}  # in a worker: the contexts met so far, by their pickled bytes
 
 
 class FoldPool:
@@ -76,10 +77,16 @@ class FoldPool:
 
     def __init__(self, runner: Runner, workers: int) -> None:
         self.pool = forked_executor(workers, initializer=_worker_start, initargs=(runner,))
+        self._context: tuple[Context, bytes] | None = None
 
     def submit(self, parts: Sequence[Mapping[str, Sequence[str]]], ctx: Context, upto: int,
                parked: frozenset[int]) -> list[Future[bytes]]:
-        return [self.pool.submit(_fold_part, part, ctx, upto, parked) for part in parts]
+        """The parts' rows, being folded. The context goes pickled once, as bytes the workers keep it
+        under: a calendar changes a few times in a rebuild, not with every part."""
+        if self._context is None or self._context[0] != ctx:
+            self._context = (ctx, pickle.dumps(ctx, protocol=pickle.HIGHEST_PROTOCOL))
+        blob = self._context[1]
+        return [self.pool.submit(_fold_part, part, blob, upto, parked) for part in parts]
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -91,10 +98,15 @@ def _worker_start(runner: Runner) -> None:
     _POOL_RUNNER = runner
 
 
-def _fold_part(members: Mapping[str, Sequence[str]], ctx: Context, upto: int, parked: frozenset[int]) -> bytes:
+def _fold_part(members: Mapping[str, Sequence[str]], context: bytes, upto: int, parked: frozenset[int]) -> bytes:
     """In a worker: the rows of one part of a job, and the events to park (``parked``: those parked already)."""
     runner = _POOL_RUNNER
     assert runner is not None
+    ctx = _CONTEXTS.get(context)
+    if ctx is None:
+        if len(_CONTEXTS) > 8:
+            _CONTEXTS.clear()
+        ctx = _CONTEXTS[context] = pickle.loads(context)
     rows, found = runner._group_rows(members, ctx, upto, fresh=True, skip=parked)
     return _dumps((rows, [p.as_tuple() for p in found]))
 

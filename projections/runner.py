@@ -23,13 +23,14 @@ for the ``NOTIFY`` eventsourcing's recorder sends on every insert (``LISTEN``).
 
 Beside it: :mod:`projections.pool` (the forked workers a rebuild folds with),
 :mod:`projections.histories` (stream histories and the calendar kept between batches),
-:mod:`projections.state` (``proj_state``/``proj_links``, ``ensure``, the swap, ``status``).
+:mod:`projections.state` (``proj_state``/``proj_links``, ``ensure``, the swap, ``status``),
+:mod:`projections.deferral` (when a rebuild folds a group), :mod:`projections.screening` (the per-event
+registers' judgement of each event, before any fold).
 """
 
 
 from __future__ import annotations
 
-import heapq
 import os
 import threading
 import time
@@ -47,6 +48,7 @@ from ledger.store import EventStore
 from ledger.stored import decode
 from projections import poison
 from projections.casefile import registry_of
+from projections.deferral import Deferral
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
 from projections.groups import GROUP_STREAMS, OWN, Folded, fold_group, registry_streams
 from projections.histories import CACHE_STREAMS, Calendars, Histories, calendar_changed
@@ -55,6 +57,7 @@ from projections.pool import FoldPool as _FoldPool
 from projections.pool import Job as _Job
 from projections.pool import collector_paused as _collector_paused
 from projections.pool import default_workers
+from projections.screening import Loaded, load_screened, screen_event
 from projections.sql import NEXT, Database, Table, in_lists, prefix_end
 from projections.state import (
     _LINKS,
@@ -96,8 +99,6 @@ for its last event."""
 PARALLEL_GROUPS = 200
 """Batches folding at least this many groups are split over the runner's worker processes."""
 FLUSH_CHUNK = 400
-_NEVER = 1 << 62
-"""The last position of a stream the rebuild did not know when it started (appended meanwhile)."""
 
 
 _OPENINGS = {"ReconsiderationApplied", "LawsuitFiled"}
@@ -111,9 +112,10 @@ class ConflictError(Exception):
 _GROUP_STREAMS = GROUP_STREAMS
 _NONE: Mapping[str, Any] = MappingProxyType({})
 _MARKERS = (b'"backfilled":true', b'"override":')
-"""What a parallel rebuild's pass over the log keeps of case-group events: the opening steps of
-复议 and lawsuits (their target case) and the events of the per-event registers (overrides, 补录),
-found by their canonical bytes; the rest are decoded where their group is folded."""
+"""What a parallel rebuild's pass over the log keeps of case-group events besides the opening steps of
+复议 and lawsuits (their target case) when it rebuilds a per-event register without its groups: the
+events of the registers (overrides, 补录), found by their canonical bytes. Otherwise it keeps only the
+openings, and the workers screen the rest where they fold them (``projections.screening``)."""
 
 
 # --------------------------------------------------------------------------- the runner
@@ -173,13 +175,15 @@ class Runner:
         self._pending: dict[int, Parked] = {}  # parked, not yet committed
         self.histories.skip = self.parked
         self._written: set[str] | None = set() if rebuild else None  # groups a rebuild has written so far
-        self._dirty: OrderedDict[str, None] | None = OrderedDict() if rebuild else None
         self.workers = max(1, workers)
         self._lazy = rebuild and self.workers > 1
-        self.defer_groups = PARALLEL_DEFER if self._lazy else DEFER_GROUPS
-        self._last: dict[str, int] = self.db.last_positions() if rebuild else {}  # stream -> its last event
-        self._due: dict[str, int] = {}  # group -> the last event of its streams seen so far
-        self._due_heap: list[tuple[int, str]] = []
+        self._per_event = [p for p in projections if p.events]
+        self._screen_in_folds = self._lazy and all(p.groups for p in self._per_event)
+        """A parallel rebuild screens a group's events where it folds them (``projections.screening``), so its
+        pass over the log skips their bytes; unless a per-event projection is rebuilt without its groups."""
+        self._deferral = Deferral(self.db.last_positions(), PARALLEL_DEFER if self._lazy else DEFER_GROUPS) \
+            if rebuild else None
+        self._dirty: OrderedDict[str, None] | None = self._deferral.dirty if self._deferral is not None else None
         self._jobs: deque[tuple[_Job, list[str], frozenset[str]]] = deque()
         self._pool: _FoldPool | None = None
         self._wants_groups = any(p.groups for p in projections)
@@ -249,7 +253,8 @@ class Runner:
         if not self._lazy:
             raw = self.db.events_after(start, self.batch)
         else:  # a parallel rebuild decodes a group's events when it folds the group, in whichever process does
-            raw = self.db.events_after_sparse(start, self.batch, _GROUP_STREAMS, sorted(_OPENINGS), _MARKERS)
+            raw = self.db.events_after_sparse(start, self.batch, _GROUP_STREAMS, sorted(_OPENINGS),
+                                              () if self._screen_in_folds else _MARKERS)
         if not raw:
             return 0
         upto = raw[-1][0]
@@ -261,12 +266,14 @@ class Runner:
             self.calendars.at = -1  # a parked notice changes no working day: the calendar without it
             calendar = self.calendars.upto(start, events)
         links = self._links(events)
+        if self._screen_in_folds:
+            events = self._unlinked(events, links, Context(self.config, calendar))
         groups, registry = self._touched(events, links, upto, calendar_changed=calendar_changed(events))
         self.histories.advance(events if not self._lazy else
                                [e for e in events if not e.stream.startswith(_GROUP_STREAMS)], upto)
-        if self._dirty is not None:
-            self._note_due(events, links)
-            groups = self._defer(groups, upto)
+        if self._deferral is not None:  # a rebuild folds a group once the log has passed its last event
+            self._deferral.note(events, links)
+            groups = self._deferral.defer(groups, upto)
         self._apply(cur, events, groups, registry, links, upto, calendar, start=start)
         if self.after_batch is not None:
             self.after_batch(upto)
@@ -298,23 +305,32 @@ class Runner:
     def _screen(self, events: Sequence[Event], ctx: Context) -> list[Event]:
         """The events whose own rows (per-event registers, a 复议/lawsuit link) can be stored; the others are
         parked. Each event is judged alone, so a rebuild parks exactly the events an incremental run did."""
-        per_event = [t.projection for t in self.targets if t.projection.events]
         kept: list[Event] = []
+        later = self._screen_in_folds  # a parallel rebuild screens the events it read without bytes where it folds them
         for event in events:
+            if later and event.envelope is _NONE:
+                kept.append(event)
+                continue
             try:
                 if event.type in _OPENINGS:
                     check_rows("proj_links", {"proj_links": [(_target_case(event) or "",)]})
-                for projection in per_event:
-                    try:
-                        rows = projection.event_rows([event], ctx)
-                    except Exception as exc:
-                        raise CannotApply(projection.name, repr(exc)) from exc
-                    check_rows(projection.name, rows)
+                screen_event(self._per_event, event, ctx)
             except CannotApply as exc:
                 self._park(Parked(event.nid, event.stream, event.version, event.type, exc.projection, exc.reason))
                 continue
             kept.append(event)
         return kept
+
+    def _unlinked(self, events: list[Event], links: Mapping[str, tuple[str, int]], ctx: Context) -> list[Event]:
+        """``events`` with those of 复议 and lawsuits whose opening is not known yet read, decoded and screened
+        here: they are in no group a parallel rebuild folds (and screens) yet, a live runner screens them now."""
+        lost = {e.nid for e in events if e.envelope is _NONE and e.stream.startswith(_LINKED) and e.stream not in links}
+        if not lost:
+            return events
+        states = self.db.states(sorted(lost))
+        again = {e.nid: e for e in self._screen(self._decode(
+            [(e.nid, e.stream, e.version, e.type, states[e.nid]) for e in events if e.nid in lost]), ctx)}
+        return [again[e.nid] if e.nid in lost else e for e in events if e.nid not in lost or e.nid in again]
 
     def _isolate(self, streams: Sequence[str], upto: int,
                  build: Callable[[Mapping[str, Sequence[Mapping[str, Any]]]], dict[str, Rows]], *,
@@ -349,55 +365,6 @@ class Runner:
             return build(data), found
         except Exception:  # nothing left that folds (every event parked): no rows
             return {}, found
-
-    def _note_due(self, events: Sequence[Event], links: Mapping[str, tuple[str, int]]) -> None:
-        """A rebuild: the position of the last event of each touched group's streams (its due)."""
-        last, due, heap, never = self._last, self._due, self._due_heap, _NEVER
-        for event in events:
-            stream = event.stream
-            if stream.startswith(_LINKED):
-                group = links[stream][0] if stream in links else stream
-            elif stream.startswith(OWN):
-                group = stream
-            else:
-                continue
-            end = last.get(stream, never)
-            if end > due.get(group, -1):
-                due[group] = end
-                heapq.heappush(heap, (end, group))
-
-    def _defer(self, touched: set[str], upto: int) -> set[str]:
-        """A rebuild folds a group once the log has passed the last event of its streams, not
-        after every batch that touches it (a parallel rebuild: each group about once).
-
-        Its tables are invisible until the swap, so a group's rows may lag behind the
-        tracked position meanwhile; :meth:`flush` folds every group still waiting, under
-        the swap's lock. A group touched again after its fold (a 复议 opened later, a
-        registry change) is folded again, so the result is the same whenever a group is
-        folded. Beyond ``defer_groups`` waiting, the coldest are folded unfinished.
-        """
-        dirty, due, heap = self._dirty, self._due, self._due_heap
-        assert dirty is not None
-        cold: set[str] = set()
-        for group in sorted(touched):
-            end = due.get(group)
-            if end is None:  # touched without events of its own (a registry change): its own stream's last
-                due[group] = end = self._last.get(group, _NEVER)
-                heapq.heappush(heap, (end, group))
-            if end <= upto:
-                dirty.pop(group, None)
-                cold.add(group)
-            else:
-                dirty[group] = None
-                dirty.move_to_end(group)
-        while heap and heap[0][0] <= upto:
-            end, group = heapq.heappop(heap)
-            if group in dirty and due.get(group) == end:
-                del dirty[group]
-                cold.add(group)
-        while len(dirty) > self.defer_groups:
-            cold.add(dirty.popitem(last=False)[0])
-        return cold
 
     def flush(self, cur: Any) -> None:
         """Fold and write every group a rebuild has deferred (inside the caller's transaction).
@@ -592,24 +559,13 @@ class Runner:
         cannot be stored, is folded again without the events that cause it
         (:meth:`_isolate`); those are returned to be parked (``skip``: those parked already).
         """
-        skipped = self.parked if skip is None else set(skip)
-        broken: set[str] = set()
-        if not self._lazy:
-            data: Mapping[str, Sequence[Mapping[str, Any]]] = self.histories.data
-        else:
-            streams = [s for found in members.values() for s in found]
-            loaded: dict[str, list[Mapping[str, Any]]] = {}
-            for nid, stream, _, state in self.db.stream_events(streams, upto, fresh=fresh):
-                if nid in skipped:
-                    continue
-                try:
-                    loaded.setdefault(stream, []).append(decode(state))
-                except Exception:
-                    broken.add(stream)  # the group is isolated below, where the event is parked
-            data = loaded
+        skipped: Collection[int] = self.parked if skip is None else set(skip)
+        loaded = Loaded() if not self._lazy else self._load(members, ctx, upto, fresh=fresh, skip=skipped)
+        data: Mapping[str, Sequence[Mapping[str, Any]]] = self.histories.data if not self._lazy else loaded.data
+        broken, out, parked = loaded.broken, loaded.rows, list(loaded.parked)
+        if parked:
+            skipped = {*skipped, *(p.nid for p in parked)}
         registry = registry_of(self._people(members, data, upto, fresh=fresh, skip=skipped))  # one per batch
-        out: dict[str, Rows] = {}
-        parked: list[Parked] = []
         for key, streams_of in members.items():
             try:
                 if broken.intersection(streams_of):
@@ -631,6 +587,14 @@ class Runner:
                 for table, items in rows.items():
                     mine.setdefault(table, []).extend(items)
         return out, parked
+
+    def _load(self, members: Mapping[str, Sequence[str]], ctx: Context, upto: int, *, fresh: bool,
+              skip: Collection[int]) -> Loaded:
+        """A parallel rebuild's groups: their events read (``fresh``: over a connection of this process's own, as a
+        forked process must), decoded and, unless the log pass did, screened for the per-event registers."""
+        streams = [s for found in members.values() for s in found]
+        raw = self.db.typed_stream_events(streams, upto, fresh=fresh)
+        return load_screened(self._per_event if self._screen_in_folds else (), raw, skip, ctx)
 
     def _people(self, members: Mapping[str, Sequence[str]], data: Mapping[str, Sequence[Mapping[str, Any]]],
                 upto: int, *, fresh: bool, skip: Collection[int]) -> dict[str, list[Mapping[str, Any]]]:

@@ -281,13 +281,25 @@ class Database:
         ``fresh`` reads over a connection of this process's own (:meth:`process_reader`), not the
         pool's: what a forked process must do (a connection must never cross ``fork``).
         """
-        out: list[tuple[int, str, int, bytes]] = []
+        return [(n, s, v, b) for n, s, v, _, b in self.typed_stream_events(streams, upto, fresh=fresh)]
+
+    def typed_stream_events(self, streams: Sequence[str], upto: int, *, fresh: bool = False
+                            ) -> list[tuple[int, str, int, str, bytes]]:
+        """As :meth:`stream_events`, with each event's type: ``(nid, stream, version, type, bytes)``."""
+        out: list[tuple[int, str, int, str, bytes]] = []
         with nullcontext(self.process_reader()) if fresh else self.read() as cur:
-            for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, state FROM {events} "
+            for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
                                        "WHERE originator_id IN ({in}) AND {nid} <= ? "
                                        "ORDER BY originator_id, originator_version", streams):
                 cur.execute(self.q(sql), [*chunk, upto])
-                out += [(int(n), str(s), int(v), bytes(b)) for n, s, v, b in cur.fetchall()]
+                out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
+        return out
+
+    def states(self, nids: Sequence[int]) -> dict[int, bytes]:
+        """The stored bytes of the events at ``nids``."""
+        out: dict[int, bytes] = {}
+        for sql, chunk in in_lists("SELECT {nid}, state FROM {events} WHERE {nid} IN ({in})", list(nids)):
+            out.update((int(n), bytes(b)) for n, b in self.all(sql, chunk))
         return out
 
     def last_positions(self) -> dict[str, int]:

@@ -437,3 +437,33 @@ def test_notices_remove_provisional(start: date, n: int) -> None:
 def test_default_calendar_is_library_only() -> None:
     assert DEFAULT_CALENDAR == WorkingCalendar()
     assert DEFAULT_CALENDAR.notices == ()
+
+
+@settings(max_examples=scaled(50), deadline=None)
+@given(start=st.dates(date(2025, 1, 1), date(2028, 12, 31)), n=st.integers(0, 40))
+def test_remembered_periods_equal_computed_ones(start: date, n: int) -> None:
+    """A calendar remembers the periods it computed (a rebuild asks the same ones over and over):
+    asked again, or asked of a calendar fresh from a pickle (which carries no memo), the answer is the same."""
+    import pickle
+
+    cal = WorkingCalendar.from_notices([FAKE_2027])
+    first = (cal.add_working_days(start, n), cal.roll_forward(start))
+    assert (cal.add_working_days(start, n), cal.roll_forward(start)) == first
+    fresh = pickle.loads(pickle.dumps(cal))
+    assert fresh == cal and fresh._memo == {}
+    assert (fresh.add_working_days(start, n), fresh.roll_forward(start)) == first
+    other = WorkingCalendar()  # no notice for 2027: another answer there, never the first calendar's
+    assert other.add_working_days(start, n) == WorkingCalendar().add_working_days(start, n)
+    excluded = frozenset({start + timedelta(days=1)})
+    assert cal.add_working_days(start, n, excluding=excluded) == \
+        WorkingCalendar.from_notices([FAKE_2027]).add_working_days(start, n, excluding=excluded)
+
+
+def test_a_calendar_remembers_only_its_own_periods() -> None:
+    with_notice = WorkingCalendar.from_notices([FAKE_2027])
+    plain = WorkingCalendar.from_notices([HolidayNotice(2027, frozenset(), frozenset(), source="测试")])
+    for _ in range(2):  # the second round from the memo
+        assert with_notice.add_working_days(D(2026, 12, 31), 1).due == D(2027, 1, 2)
+        assert plain.add_working_days(D(2026, 12, 31), 1).due == D(2027, 1, 1)
+        assert with_notice.roll_forward(D(2027, 1, 1)).due == D(2027, 1, 2)
+        assert plain.roll_forward(D(2027, 1, 1)).due == D(2027, 1, 1)
