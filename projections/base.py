@@ -16,6 +16,7 @@ from typing import Any, Final
 from domain.calendar import SHANGHAI, WorkingCalendar
 from domain.config import Config
 from domain.extensions import JudgedExtension
+from domain.frozen import quick_init
 from projections.casefile.model import CatalogueEntry, Deadline, TimelineEntry
 from projections.groups import Folded
 from projections.sql import Database, Table
@@ -50,6 +51,7 @@ DEADLINE_COLUMNS: Final = (
 state of a deadline is computed when read (``projections.queries``), never stored."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Event:
     """One event of a batch as the runner decoded it."""

@@ -16,6 +16,7 @@ from domain.calendar import Deadline as DueDate
 from domain.casestate import CaseState, PenaltyLine
 from domain.config import Config
 from domain.extensions import JudgedExtension
+from domain.frozen import quick_init
 from domain.shapes import Party
 from projections.labels import CORRECTIVE, STATUS_LABELS
 from projections.measures import EnforcementRecord, MeasureRecord
@@ -80,6 +81,7 @@ def catalogue_order(name: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
 # --------------------------------------------------------------------------- the model
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Document:
     """One document or record of the file: a referenced file, or a step that is its own record.
@@ -105,6 +107,7 @@ class Document:
     officers: tuple[str, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class CatalogueEntry:
     """A line of the 卷内目录: its place, the EVAL-04 item, the document it lists."""
@@ -120,6 +123,7 @@ class CatalogueEntry:
     paginated: bool
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class TimelineEntry:
     """One event as the timeline shows it; ``at`` as stated, ``recorded_at`` by the ledger."""
@@ -137,6 +141,7 @@ class TimelineEntry:
     overrides: tuple[str, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Deadline:
     """A running or finished legal time limit: start, due date (maybe provisional), when done.
