@@ -94,6 +94,12 @@ class Projection:
         del events, ctx
         return {}
 
+    def has_event_rows(self, envelope: Mapping[str, Any]) -> bool:
+        """False when an event with this envelope surely has no rows of :meth:`event_rows` (a cheap test
+        that lets the screening skip most events); True when it may."""
+        del envelope
+        return self.events
+
     def write(self, db: Database, cur: Any, suffix: str, groups: Sequence[str], streams: Sequence[str],
               rows: Rows, fresh: frozenset[str] = frozenset()) -> None:
         """Replace the rows of the refreshed groups and streams; add per-event rows.

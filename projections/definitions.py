@@ -287,6 +287,9 @@ class Registers(Projection):
             ))
         return {"proj_legal_reviews": reviews, "proj_reconsiderations": reconsiderations, "proj_lawsuits": lawsuits}
 
+    def has_event_rows(self, envelope: Mapping[str, Any]) -> bool:
+        return "override" in envelope or envelope.get("backfilled") is True
+
     def event_rows(self, events: Sequence[Event], ctx: Context) -> Rows:
         overrides: list[tuple[Any, ...]] = []
         backfills: list[tuple[Any, ...]] = []

@@ -24,6 +24,8 @@ def screen_event(per_event: Sequence[Projection], event: Event, ctx: Context) ->
     """The event's own rows, per projection; raises :class:`CannotApply` when they cannot be stored."""
     out: dict[str, Rows] = {}
     for projection in per_event:
+        if not projection.has_event_rows(event.envelope):
+            continue  # no rows: nothing to judge
         try:
             rows = projection.event_rows([event], ctx)
         except Exception as exc:
@@ -56,7 +58,7 @@ def load_screened(per_event: Sequence[Projection], raw: Iterable[tuple[int, str,
         except Exception:
             out.broken.add(stream)  # the group is isolated where it is folded, and the event parked there
             continue
-        if per_event:
+        if per_event and any(p.has_event_rows(envelope) for p in per_event):
             try:
                 found = screen_event(per_event, Event(nid, stream, version, kind, envelope), ctx)
             except CannotApply as exc:
