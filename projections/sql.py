@@ -292,7 +292,10 @@ class Database:
                                        "WHERE originator_id IN ({in}) AND {nid} <= ? "
                                        "ORDER BY originator_id, originator_version", streams):
                 cur.execute(self.q(sql), [*chunk, upto])
-                out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
+                if self.postgres:
+                    out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
+                else:  # SQLite's reader gives plain tuples of these very types (a rebuild's worker reads them all)
+                    out += cur.fetchall()
         return out
 
     def states(self, nids: Sequence[int]) -> dict[int, bytes]:
