@@ -22,7 +22,7 @@ a new case's page asks it many times before the follower has written its row).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any, Final
 
@@ -30,9 +30,8 @@ import orjson
 
 from audit.context import AuditContext, History
 from audit.engine import evaluate
-from audit.facts import day_of
 from audit.model import Envelope
-from audit.store import _HISTORY_TYPES, LedgerSource, _target, prior_from_stored, stream_rows
+from audit.store import _HISTORY_TYPES, LedgerSource, _target, add_review, prior_from_stored, stream_rows
 from audit.table import (
     _REGISTRY_PREFIXES,
     EVALUATIONS,
@@ -137,12 +136,7 @@ def _party_history(db: Database, history: History, stream: str, stored: Sequence
                       and topic != "LegalReviewCompleted"})
     for _, other, _, topic, state in delta:
         if topic == "LegalReviewCompleted" and other.startswith("case/"):
-            entry = decode(state)
-            data = entry.get("data")
-            reviewer = data.get("reviewer") if isinstance(data, Mapping) else None
-            on = day_of(entry.get("at"))
-            if isinstance(reviewer, str) and on is not None:
-                history.add_review(reviewer, on)
+            add_review(history, decode(state))
     by: dict[str, list[bytes]] = {}
     for row in stream_rows(db, changed, upto):
         by.setdefault(row[1], []).append(row[-1])

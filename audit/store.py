@@ -157,6 +157,16 @@ class Known:
     openings: dict[str, Envelope] | None = None
 
 
+
+def add_review(history: History, entry: Mapping[str, Any]) -> None:
+    """A ``LegalReviewCompleted`` entry into ``history``: its reviewer's review on its day (PEN-17 reads
+    the reviewers' first reviews)."""
+    data = entry.get("data")
+    reviewer = data.get("reviewer") if isinstance(data, Mapping) else None
+    on = day_of(entry.get("at"))
+    if isinstance(reviewer, str) and on is not None:
+        history.add_review(reviewer, on)
+
 class LedgerSource:
     """Case files for the audit, read from one ledger up to one notification id (``known``: what
     was read already, valid at ``upto``)."""
@@ -245,12 +255,7 @@ class LedgerSource:
                 if any(marker in state for marker in _PRIOR_MARKERS):
                     wanted.append(decode(state))
                 elif b'"LegalReviewCompleted"' in state:
-                    entry = decode(state)
-                    data = entry.get("data")
-                    reviewer = data.get("reviewer") if isinstance(data, Mapping) else None
-                    on = day_of(entry.get("at"))
-                    if isinstance(reviewer, str) and on is not None:
-                        history.add_review(reviewer, on)
+                    add_review(history, decode(state))
             flush()
             self._history = history
         return self._history

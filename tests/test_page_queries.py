@@ -29,7 +29,7 @@ from api.settings import Settings
 from audit.table import TABLES as AUDIT_TABLES
 from projections.definitions import ALL
 from projections.sql import Database
-from tests.helpers.http_world import ENV
+from tests.helpers.http_world import ENV, restore_env
 from tests.helpers.stores import store_config
 
 PASSPHRASE = "page-queries"
@@ -86,11 +86,7 @@ def demo_site(backend: str, tmp: Path) -> Iterator[tuple[Settings, Any]]:
                 svc.log.close()
                 svc.ledger.close()
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_env(saved)
 
 
 class _Recording:

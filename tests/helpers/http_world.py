@@ -112,6 +112,15 @@ ENV = ("LEDGER_KEY_PASSPHRASE", "LEDGER_KEY_PASSPHRASE_FILE", "LEDGER_POSTGRES_D
        "LEDGER_ACTOR", "LEDGER_CONFIG", "LEDGER_DATA", "LEDGER_LOG_ORIGIN", "LEDGER_MAX_DOCUMENT_BYTES")
 
 
+def restore_env(saved: dict[str, str | None]) -> None:
+    """Put back the ``ENV`` variables a world or a site replaced (``saved``: their values before)."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 def build_world(tmp: Path, *, http: HttpSettings | None = None, areas: list[Area] | None = None,
                 integrate: bool = False, postgres: tuple[str, str] | None = None, follow: bool = False) -> World:
     """``postgres``: (DSN, schema) to keep the events in PostgreSQL instead of SQLite."""
@@ -163,11 +172,7 @@ def world_at(tmp: Path, **kwargs: Any) -> Iterator[World]:
     try:
         yield world
     finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_env(saved)
         world.client.close()
         svc = world.app.state.services
         svc.log.close()

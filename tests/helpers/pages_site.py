@@ -36,7 +36,7 @@ from api.server import create_app
 from api.server.config import HttpSettings
 from api.settings import Settings
 from projections.runner import Runner
-from tests.helpers.http_world import ENV
+from tests.helpers.http_world import ENV, restore_env
 
 PASSPHRASE = "pages-test"
 ADMIN = "officer/admin"
@@ -209,11 +209,7 @@ def site_at(tmp: Path, *, shared: Path | None = None, cases: int = 40) -> Iterat
         yield site
     finally:
         site.close()
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+        restore_env(saved)
 
 
 def number(stream: str) -> str:
