@@ -16,6 +16,7 @@ Nothing is downloaded: Playwright drives the Chromium at ``LEDGER_CHROMIUM`` (de
 from __future__ import annotations
 
 import re
+import statistics
 import time
 from typing import Any
 
@@ -145,13 +146,15 @@ def test_every_kind_of_page_answers_within_a_second(served: Served) -> None:
         decision = re.search(r'href="(/public/decisions/[^"#]+)"', client.get("/public/").text)
         assert decision is not None
         paths.append(decision.group(1))
-        slow = []
+        times: dict[str, list[float]] = {path: [] for path in paths}
         for _ in range(3):
             for path in paths:
                 started = time.perf_counter()
                 response = client.get(path)
-                elapsed = time.perf_counter() - started
+                times[path].append(time.perf_counter() - started)
                 assert response.status_code == 200, (path, response.status_code)
-                if elapsed >= BUDGET_MS / 1000:
-                    slow.append((round(elapsed, 3), path))
-    assert slow == []
+    # the median of three: a page that is slow is slow every time; one answer delayed by a background
+    # round or a loaded host (CI shares its machine) is not the page's cost
+    slow = [(round(statistics.median(t), 3), path) for path, t in times.items()
+            if statistics.median(t) >= BUDGET_MS / 1000]
+    assert slow == [], times

@@ -65,7 +65,25 @@ def served_fixture(browser_ready: None, tmp_path_factory: pytest.TempPathFactory
         site.close()  # the build's own app; a fresh one serves, as `serve` would
         app = create_app(site.settings, http=HttpSettings(integrate_interval=0), integrate=False)
         with in_thread(app) as (url, server, thread):
+            wait_ready(url, app)
             yield Served(site, url, server, thread)
+
+
+def wait_ready(url: str, app: Any, timeout: float = 120.0) -> None:
+    """Until ``/readyz`` answers 200 and the read-model follower has finished its first round: that round
+    (a fresh process catching up and building the audit's context) is start-up work sharing the interpreter
+    with requests; the pages' budgets time the service once it is ready, as a load balancer would first
+    send it traffic."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    follower = getattr(app.state, "follower", None)
+    while True:
+        status = httpx.get(url + "/readyz", timeout=30).status_code
+        if status == 200 and (follower is None or follower.rounds > 0):
+            return
+        assert time.monotonic() < deadline, f"/readyz {status}, follower rounds {follower and follower.rounds}"
+        time.sleep(0.2)
 
 
 @contextmanager
