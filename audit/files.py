@@ -11,13 +11,13 @@ not each know which engine judges which kind, nor which other streams a kind's r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from audit.coercion_engine import evaluate_coercion
 from audit.complaint_engine import evaluate_complaint, linked_streams
 from audit.context import AuditContext
 from audit.engine import evaluate
 from audit.inspection_engine import InspectionLinks, evaluate_inspection, evaluate_spotcheck
+from audit.inspection_index import member
 from audit.licence_engine import evaluate_licence
 from audit.model import Envelope, Evaluation
 from audit.store import LedgerSource, stream_rows
@@ -64,37 +64,17 @@ def licence_links(source: LedgerSource, stream: str, history: Sequence[Envelope]
     return _histories(source, sorted((family | cases) - {stream}))
 
 
-def _member(value: object, name: str) -> Mapping[str, object]:
-    """``value[name]`` when both are objects, else the empty mapping."""
-    found = value.get(name) if isinstance(value, Mapping) else None
-    return found if isinstance(found, Mapping) else {}
-
-
-def _object_marks(opening: Mapping[str, Any]) -> set[tuple[str, str]]:
-    """What may identify an inspection's object (its credit code, directory key, name): INS-06 counts an
-    inspection of the same object (``audit.rules.ins``), which shares at least one of them, so only
-    those are loaded — not every inspection of the agency (that grew as the square of their number)."""
-    found = _member(opening, "object")
-    return {(field, value) for field in ("credit_code", "key", "name")
-            if isinstance(value := found.get(field), str) and value}
-
-
 def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     """The streams an inspection's or a task's rules read: the task a drawn inspection names, the
     inspections naming a task (INS-03), the agency's other inspections (INS-06), the cases referred
     to (INS-08), and this ledger's transparency log (INS-02's beacon)."""
-    openings = source.inspection_openings()
+    index = source.inspection_index()
     if stream.startswith("spotcheck/"):
-        mine = [s for s, e in openings.items()
-                if _member(_member(e, "data"), "origin").get("spotcheck") == stream]
-        return InspectionLinks(inspections=_histories(source, mine), log=source.log())
-    opening = _member(openings, stream)
-    opening = _member(opening, "data")
+        return InspectionLinks(inspections=_histories(source, index.of_task(stream)), log=source.log())
+    opening = member(member(source.inspection_openings(), stream), "data")
     origin = opening.get("origin")
     task = origin.get("spotcheck") if isinstance(origin, Mapping) else None
-    agency, marks = opening.get("agency"), _object_marks(opening)
-    others = [s for s, e in openings.items() if s != stream and _member(e, "data").get("agency") == agency
-              and marks & _object_marks(_member(e, "data"))]
+    others = index.same_object(stream, opening)
     own = _histories(source, [stream]).get(stream, [])
     cases = [str(e["data"]["case"]) for e in own if e.get("type") == "InspectionReferred"
              and isinstance(e.get("data"), Mapping) and isinstance(e["data"].get("case"), str)]
@@ -110,8 +90,8 @@ def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope
     (``CoercionOpened.decision.stream``: PEN-27's fine), the cases whose decision disposes of its
     measures (``DecisionMade.disposes[].stream``: the fold, COE-08), and the reviews and lawsuits
     against its own decisions and against that decision (ENF-05)."""
-    opened = _member(history[0], "data") if history and history[0].get("type") == "CoercionOpened" else {}
-    enforced = _member(opened, "decision").get("stream")
+    opened = member(history[0], "data") if history and history[0].get("type") == "CoercionOpened" else {}
+    enforced = member(opened, "decision").get("stream")
     related = source.related()
     out: dict[str, list[Envelope]] = {}
     for deciding in dict.fromkeys([stream, *([enforced] if isinstance(enforced, str) else [])]):

@@ -26,6 +26,7 @@ from typing import Any
 
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
+from audit.inspection_index import InspectionIndex
 from audit.model import Envelope
 from domain.appeals import target_of
 from domain.beacon import CheckpointLog
@@ -181,6 +182,7 @@ class LedgerSource:
         self._history: History | None = known.history
         self._links: dict[str, set[str]] | None = known.links
         self._openings: dict[str, Envelope] | None = known.openings
+        self._index: tuple[int, InspectionIndex] | None = None
 
     def known(self) -> Known:
         """What this source has read so far (to be kept by a follower: valid at :attr:`upto`)."""
@@ -366,6 +368,13 @@ class LedgerSource:
             for _, stream, _, state in self._range("inspection/", ("InspectionOpened",)):
                 self._openings.setdefault(stream, decode(state))
         return self._openings
+
+    def inspection_index(self) -> InspectionIndex:
+        """The openings by task and by object (``audit.inspection_index``), built once for this source."""
+        openings = self.inspection_openings()
+        if self._index is None or self._index[0] != len(openings):
+            self._index = (len(openings), InspectionIndex.of(openings))
+        return self._index[1]
 
     def log(self) -> CheckpointLog:
         """This ledger's transparency log as INS-02's beacon asks it (its signed checkpoints, the leaf
