@@ -26,6 +26,12 @@ the service as docs/operations.md's deployment layout: ``API_PROCESSES`` (2) ``s
 ``projections run`` and ``audit --follow``; the latency rows say each process's peak memory.
 The demo is generated streaming (``api.cli.demo.run_demo``) without its documents (PDF files are
 neither events nor read models). Extra keys of each line say what dominates its cost.
+
+``SCALE_DEMO_FROM`` (SQLite only) names the data directory of a demo built before by the same generator for
+``SCALE_CASES`` cases with nothing else run on it (``benchmarks/scale.py``'s ``build_demo``, e.g. by an
+earlier run's ``SCALE_KEEP_DEMO``): it is copied instead of built, so the metrics can be re-measured
+without paying the demo again (the ``scale_demo`` line then says ``copied``). ``SCALE_KEEP_DEMO`` names a
+directory to copy the freshly built demo to before anything else reads it.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -82,6 +89,8 @@ PAGE_REQUESTS = int(os.environ.get("PAGE_REQUESTS", "200"))
 CLIENTS = int(os.environ.get("CLIENTS", "4"))
 FRESH_STEPS, WRITERS = int(os.environ.get("FRESH_STEPS", "200")), int(os.environ.get("WRITERS", "20"))
 DSN = os.environ.get("SCALE_DSN") or None
+DEMO_FROM = os.environ.get("SCALE_DEMO_FROM") or None
+KEEP_DEMO = os.environ.get("SCALE_KEEP_DEMO") or None
 API_PROCESSES = int(os.environ.get("API_PROCESSES", "2"))
 """PostgreSQL: how many ``serve --no-integrate --no-follow`` processes (the deployment layout's two)."""
 
@@ -136,6 +145,27 @@ def build_demo(settings: Settings, cases: int) -> dict[str, Any]:
         raise RuntimeError(f"demo refused: {summary.refusal}")
     return {"cases": cases, "events": summary.recorded, "seconds": round(time.perf_counter() - started, 1),
             "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+
+
+def scale_demo(settings: Settings) -> dict[str, Any]:
+    """The scale demo: copied from ``SCALE_DEMO_FROM`` or built (and kept in ``SCALE_KEEP_DEMO``)."""
+    data = Path(settings.data)
+    if DEMO_FROM:
+        if DSN:
+            raise SystemExit("SCALE_DEMO_FROM copies a SQLite data directory; not with SCALE_DSN")
+        note(f"demo of {SCALE_CASES} cases copied from {DEMO_FROM}")
+        shutil.copytree(DEMO_FROM, data, dirs_exist_ok=True)
+        ledger = open_ledger(settings, keys=False)
+        try:
+            events = ledger.store.count()
+        finally:
+            ledger.close()
+        return {"cases": SCALE_CASES, "events": events, "seconds": None, "maxrss_mb": None, "copied": DEMO_FROM}
+    note(f"demo of {SCALE_CASES} cases")
+    demo = build_demo(settings, SCALE_CASES)
+    if KEEP_DEMO and not DSN:
+        shutil.copytree(data, KEEP_DEMO, dirs_exist_ok=True)
+    return demo
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -679,8 +709,7 @@ def main() -> int:
             audit_refresh(ref_settings)
             reference = latencies(tmp, ref_settings, "reference")
         with demo_settings(tmp, "scale") as settings:
-            note(f"demo of {SCALE_CASES} cases")
-            demo = build_demo(settings, SCALE_CASES)
+            demo = scale_demo(settings)
             note(f"demo built: {demo}")
             ledger = open_ledger(settings, keys=False)
             try:
@@ -708,7 +737,8 @@ def main() -> int:
                               **extra}))
         emit({"metric": "scale_demo", "ours": demo["seconds"], "reference": ref_demo["seconds"], "unit": "s",
               "ratio": None, "budget": None, "events": demo["events"], "reference_events": ref_demo["events"],
-              "maxrss_mb": demo["maxrss_mb"], "backend": "postgresql" if DSN else "sqlite"})
+              "maxrss_mb": demo["maxrss_mb"], "copied": demo.get("copied"),
+              "backend": "postgresql" if DSN else "sqlite"})
     failed = [r["metric"] for r in rows if r["budget"] is not None and (
         r["ours"] > r["budget"] if r["unit"] in ("ms", "model bytes / event bytes") else r["ratio"] < r["budget"])]
     if failed:
