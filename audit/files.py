@@ -20,7 +20,7 @@ from audit.inspection_engine import InspectionLinks, evaluate_inspection, evalua
 from audit.inspection_index import member
 from audit.licence_engine import evaluate_licence
 from audit.model import Envelope, Evaluation
-from audit.store import LedgerSource, stream_rows
+from audit.store import LedgerSource
 from projections.runner import decode
 
 __all__ = ["FILE_KINDS", "OTHER_FILES", "coercion_links", "evaluate_stream", "file_stream", "inspection_links",
@@ -40,7 +40,7 @@ def file_stream(text: str) -> str:
 
 def _histories(source: LedgerSource, streams: Sequence[str]) -> dict[str, list[Envelope]]:
     out: dict[str, list[Envelope]] = {}
-    for row in stream_rows(source.db, sorted(set(streams)), source.upto):
+    for row in source.stream_rows(sorted(set(streams))):
         out.setdefault(row[1], []).append(decode(row[-1]))
     return out
 
@@ -82,7 +82,7 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     return InspectionLinks(
         spotcheck=loaded.get(task) if isinstance(task, str) else None,
         others={s: loaded[s] for s in others if s in loaded}, cases={s: loaded[s] for s in cases if s in loaded},
-        log=source.log())
+        log=source.log(), folds=source.folds)
 
 
 def coercion_links(source: LedgerSource, stream: str, history: Sequence[Envelope]) -> dict[str, list[Envelope]]:

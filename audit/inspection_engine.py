@@ -24,7 +24,7 @@ from audit.inspection_rulebook import DRAWN, INSPECTION_RULES, TARGETED, TASK, I
 from audit.model import Envelope, Evaluation
 from domain.beacon import CheckpointLog
 from domain.casestate import apply_corrections
-from projections.inspectionfile import TASK_CONCLUDED, fold_inspectionfile, fold_spotchecktask
+from projections.inspectionfile import TASK_CONCLUDED, InspectionFile, fold_inspectionfile, fold_spotchecktask
 
 __all__ = ["InspectionLinks", "evaluate_inspection", "evaluate_spotcheck"]
 
@@ -41,6 +41,9 @@ class InspectionLinks:
     cases: Mapping[str, Sequence[Envelope]] = field(default_factory=dict)
     log: CheckpointLog | None = None
     """This ledger's transparency log (INS-02's beacon); None when not known."""
+    folds: dict[tuple[str, int], tuple[AuditContext, InspectionFile]] | None = None
+    """Other inspections folded already, by (stream, events): each of an object's inspections is another's
+    INS-06 other, so a round folds it once, not once per inspection of that object (kept by the source)."""
 
 
 def _facts(stream: str, history: Sequence[Envelope]) -> StreamFacts:
@@ -69,13 +72,26 @@ def evaluate_inspection(stream: str, history: Sequence[Envelope], ctx: AuditCont
     path = DRAWN if file.origin.drawn else TARGETED
     task_facts, task_history = _task_of(file.origin.spotcheck, links, ctx) if path == DRAWN else (None, None)
     task = fold_spotchecktask(task_facts.stream, task_history) if task_facts and task_history else None
-    others = tuple(fold_inspectionfile(s, h, config=ctx.config, calendar=ctx.calendar)
+    others = tuple(_folded(s, h, ctx, links.folds)
                    for s, h in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.others.items() if s != stream) if h)
     cases = {s: _facts(s, p) for s, p in ((s, as_of_prefix(h, ctx.as_of)) for s, h in links.cases.items()) if p}
     subject = InspectionSubject(stream, path, _facts(stream, own), ctx, file, task, task_facts, others, cases,
                                 links.log)
     return _judge(subject, FileJudged(stream, file.agency, "inspection", path, file.status, file.concluded,
                                       recheck_on(file.deadlines, ctx.as_of)))
+
+
+def _folded(stream: str, history: Sequence[Envelope], ctx: AuditContext,
+            folds: dict[tuple[str, int], tuple[AuditContext, InspectionFile]] | None) -> InspectionFile:
+    """``stream`` folded as of ``history`` (a prefix of a stream's events in one ledger: its length names it)."""
+    key = (stream, len(history))
+    found = folds.get(key) if folds is not None else None
+    if found is not None and found[0] is ctx:
+        return found[1]
+    file = fold_inspectionfile(stream, history, config=ctx.config, calendar=ctx.calendar)
+    if folds is not None:
+        folds[key] = (ctx, file)
+    return file
 
 
 def evaluate_spotcheck(stream: str, history: Sequence[Envelope], ctx: AuditContext, *,

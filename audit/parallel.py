@@ -22,12 +22,13 @@ from typing import Any, Literal, overload
 from audit.context import AuditContext
 from audit.engine import evaluate
 from audit.facts import day_of
+from audit.files import evaluate_stream
 from audit.model import Evaluation
 from audit.store import LedgerSource
 from projections.pool import default_workers, forked_pool  # the rebuild's pool: as many workers, same lifeline
 from projections.runner import decode  # the stored format is ledger.stored; audit reads it through projections
 
-__all__ = ["RawGroup", "Unevaluable", "default_workers", "evaluate_all", "evaluate_raw"]
+__all__ = ["RawGroup", "Unevaluable", "default_workers", "evaluate_all", "evaluate_raw", "evaluate_streams"]
 
 RawGroup = tuple[str, Sequence[bytes], Mapping[str, Sequence[Mapping[str, Any]]],
                  Mapping[str, Sequence[Mapping[str, Any]]]]
@@ -131,6 +132,46 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     try:
         with forked_pool(n) as pool:
             for found in pool.imap(_evaluate_span, spans):
+                yield from found
+    finally:
+        _CTX, _SOURCE = previous
+
+
+def _evaluate_streams(streams: Sequence[str]) -> list[Evaluation | Unevaluable | None]:
+    """Files of other kinds, read over the worker's own connection, each by its engine."""
+    assert _SOURCE is not None and _CTX is not None
+    with _SOURCE.fresh() as reader:
+        return [_stream_tolerant(reader, stream, _CTX) for stream in streams]
+
+
+def _stream_tolerant(source: LedgerSource, stream: str, ctx: AuditContext) -> Evaluation | Unevaluable | None:
+    try:
+        return evaluate_stream(source, stream, ctx)
+    except Exception as exc:  # one bad file never stops the others (issue 12)
+        return Unevaluable(repr(exc))
+
+
+def evaluate_streams(source: LedgerSource, ctx: AuditContext, streams: Sequence[str], *,
+                     workers: int | None = None) -> Iterator[Evaluation | Unevaluable | None]:
+    """The licence, complaint, 强制 and inspection files ``streams`` (``audit.files.evaluate_stream``) in
+    input order, :class:`Unevaluable` for one that raises; on ``workers`` processes, each reading its
+    contiguous runs of streams over its own connection. What every file's rules look up (the links, the
+    inspections' openings and index, the 复议 and lawsuits, the log) is read here first, once: the
+    workers inherit it."""
+    global _CTX, _SOURCE
+    n = default_workers() if workers is None else max(1, workers)
+    if n == 1 or not hasattr(os, "fork") or len(streams) < 2 * CHUNK:
+        for stream in streams:
+            yield _stream_tolerant(source, stream, ctx)
+        return
+    source.links(), source.related(), source.inspection_index()
+    size = max(CHUNK, -(-len(streams) // (n * SPANS_PER_WORKER)))
+    parts = [streams[i:i + size] for i in range(0, len(streams), size)]
+    previous = (_CTX, _SOURCE)
+    _CTX, _SOURCE = ctx, source
+    try:
+        with forked_pool(n) as pool:
+            for found in pool.imap(_evaluate_streams, parts):
                 yield from found
     finally:
         _CTX, _SOURCE = previous

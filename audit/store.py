@@ -18,11 +18,11 @@ A ``upto`` notification id bounds every read, so one run sees one consistent led
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
@@ -84,13 +84,18 @@ Row = tuple[int, str, int, str, bytes]
 """An event as the audit reads it: (notification id, stream, version, step type, stored bytes)."""
 
 
-def stream_rows(db: Database, streams: Sequence[str], upto: int) -> list[Row]:
-    """Every event of ``streams`` up to ``upto``, per stream in version order."""
+_STREAM_ROWS: Final = ("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
+                       "WHERE originator_id IN ({in}) AND {nid} <= ? ORDER BY originator_id, originator_version")
+
+
+def stream_rows(db: Database, streams: Sequence[str], upto: int,
+                read: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]] | None = None) -> list[Row]:
+    """Every event of ``streams`` up to ``upto``, per stream in version order (``read``: over a
+    connection of the caller's, e.g. :meth:`LedgerSource.stream_rows` in a forked worker)."""
     out: list[Row] = []
-    for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
-                               "WHERE originator_id IN ({in}) AND {nid} <= ? "
-                               "ORDER BY originator_id, originator_version", streams):
-        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in db.all(sql, [*chunk, upto])]
+    for sql, chunk in in_lists(_STREAM_ROWS, streams):
+        found = db.all(sql, [*chunk, upto]) if read is None else read(sql, [*chunk, upto])
+        out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in found]
     return out
 
 
@@ -183,6 +188,8 @@ class LedgerSource:
         self._links: dict[str, set[str]] | None = known.links
         self._openings: dict[str, Envelope] | None = known.openings
         self._index: tuple[int, InspectionIndex] | None = None
+        self.folds: dict[tuple[str, int], Any] = {}
+        """Files folded for other files' rules while this source lives (``audit.inspection_engine``)."""
 
     def known(self) -> Known:
         """What this source has read so far (to be kept by a follower: valid at :attr:`upto`)."""
@@ -196,13 +203,17 @@ class LedgerSource:
         self._reader.execute(self.db.q(sql), params)
         return [tuple(r) for r in self._reader.fetchall()]
 
+    def stream_rows(self, streams: Sequence[str]) -> list[Row]:
+        """Every event of ``streams`` up to :attr:`upto` (:func:`stream_rows` over this source's reader)."""
+        return stream_rows(self.db, streams, self.upto, self._all)
+
     @contextmanager
     def fresh(self) -> Iterator[LedgerSource]:
-        """This source reading over a connection of its own (what a forked worker must use)."""
+        """This source reading over a connection of its own (what a forked worker must use), with what
+        it has read already."""
         with self.db.fresh_reader() as cur:
-            copy = LedgerSource(self.db, upto=self.upto)
-            copy._registry, copy._calendar, copy._related, copy._history = (
-                self._registry, self._calendar, self._related, self._history)
+            copy = LedgerSource(self.db, upto=self.upto, known=self.known())
+            copy._index, copy.folds = self._index, self.folds
             copy._reader = cur
             yield copy
 
@@ -273,7 +284,7 @@ class LedgerSource:
         return sorted(self.db.streams_with_prefix("case/", self.upto))
 
     def group(self, stream: str) -> CaseGroup | None:
-        rows = stream_rows(self.db, [stream], self.upto)
+        rows = self.stream_rows([stream])
         if not rows:
             return None
         return self._group(stream, [decode(row[-1]) for row in rows])
@@ -315,7 +326,7 @@ class LedgerSource:
             for part in in_chunks(only):
                 chunk = sorted(part)
                 by: dict[str, list[bytes]] = {}
-                for row in stream_rows(self.db, chunk, self.upto):
+                for row in self.stream_rows(chunk):
                     by.setdefault(row[1], []).append(row[-1])
                 for stream in chunk:
                     if stream in by and wanted(by[stream]):

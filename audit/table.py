@@ -30,9 +30,9 @@ from typing import Any, Final
 
 from audit.context import AuditContext, History, PriorCase
 from audit.facts import day_of
-from audit.files import OTHER_FILES, evaluate_stream
+from audit.files import OTHER_FILES
 from audit.model import Evaluation
-from audit.parallel import Unevaluable, evaluate_raw
+from audit.parallel import Unevaluable, evaluate_raw, evaluate_streams
 from audit.store import Known, LedgerSource, _named_streams, prior_from_stored, rows_after, stream_rows
 from domain.appeals import target_of
 from domain.calendar import SHANGHAI
@@ -303,18 +303,17 @@ class AuditFollower:
         return self.db.follow(lambda: self.run_once(clock()), stop or threading.Event(), poll=poll, name="audit",
                               on_round=on_round)
 
-    @staticmethod
-    def _evaluate_others(source: LedgerSource, ctx: AuditContext, streams: Sequence[str],
+    def _evaluate_others(self, source: LedgerSource, ctx: AuditContext, streams: Sequence[str],
                          parked: dict[str, Parked]) -> tuple[list[tuple[Any, ...]], list[str]]:
-        """Rows of the licence and complaint files ``streams`` (each by its engine), and the streams
-        that have none; a file that cannot be evaluated is parked, as a case file is."""
+        """Rows of the licence, complaint, 强制 and inspection files ``streams`` (each by its engine; on the
+        workers when there are many), and the streams that have none; a file that cannot be evaluated is
+        parked, as a case file is."""
         rows: list[tuple[Any, ...]] = []
         gone: list[str] = []
-        for stream in streams:
-            try:
-                ev = evaluate_stream(source, stream, ctx)
-            except Exception as exc:  # one bad file never stops the follower (issue 12)
-                parked.setdefault(stream, _parked(stream, f"评查失败: {exc!r}"))
+        workers = 1 if len(streams) < PARALLEL_FROM else self.workers
+        for stream, ev in zip(streams, evaluate_streams(source, ctx, streams, workers=workers), strict=True):
+            if isinstance(ev, Unevaluable):
+                parked.setdefault(stream, _parked(stream, f"评查失败: {ev.reason}"))
                 ev = None
             row = None if ev is None else _row(ev, _settled({}, {}, ev))
             if row is not None and _storable(stream, EVALUATIONS.name, row, parked):
@@ -491,7 +490,7 @@ def _day(value: object) -> date | None:
         return None
 
 
-def rebuild_table(db: Database, today: date, *, config: Config | None = None) -> int:
+def rebuild_table(db: Database, today: date, *, config: Config | None = None, workers: int | None = None) -> int:
     """Drop the audit's tables and evaluate every case again (after a rule or configuration change)."""
     ensure_tables(db)
     with db.ddl_lock() as cur:
@@ -499,7 +498,7 @@ def rebuild_table(db: Database, today: date, *, config: Config | None = None) ->
             db.drop(cur, table)
             db.create(cur, table)
         db.untrack(cur, TRACKING)
-    return AuditFollower(db, config=config).run_once(today)
+    return AuditFollower(db, config=config, workers=workers).run_once(today)
 
 
 def query(db: Database, *, agency: str | None = None, grade: str | None = None, rule: str | None = None,

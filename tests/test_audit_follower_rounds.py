@@ -85,6 +85,30 @@ def test_rounds_over_a_growing_ledger_equal_a_rebuild(demo_events: list[bytes], 
         db.close()
 
 
+def test_the_fill_on_worker_processes_equals_the_fill_in_one(demo_events: list[bytes], replay: EventStore,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Case files and the other kinds' files, evaluated on forked workers in small parts (each reading
+    over its own connection, the links and the inspections' index read before the fork), give the
+    rows one process gives."""
+    import audit.parallel
+    import audit.table
+
+    monkeypatch.setattr(audit.table, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(audit.parallel, "CHUNK", 2)
+    today = datetime.now(SHANGHAI).date()
+    replay.append([SealedEvent.from_stored(b) for b in demo_events])
+    db = Database(replay)
+    try:
+        rebuild_table(db, today, workers=1)
+        alone = tables(db)
+        kinds = {row[0].split("/", 1)[0] for row in alone["audit_evaluations"]}
+        assert {"case", "licence", "inspection", "spotcheck", "coercion"} <= kinds, kinds
+        rebuild_table(db, today, workers=2)
+        assert tables(db) == alone
+    finally:
+        db.close()
+
+
 def test_a_new_days_rows_are_refreshed_a_batch_a_round(demo_events: list[bytes], replay: EventStore,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """The first round of a day re-evaluates at most ``DUE_BATCH`` rows (a new step waits for one
