@@ -82,6 +82,7 @@ def test_verify_fails_on_tampered_row(data: Path, tmp_path: Path, capsys: pytest
     assert report["problems"][0]["stream"] == "officer/42011219001"
 
 
+@pytest.mark.slow  # a process of its own: the fast tier reads the same help in process (below)
 def test_console_script_help_teaches() -> None:
     out = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout
@@ -106,6 +107,9 @@ def test_every_commands_help_renders() -> None:
     assert len(found) > 20 and ("draw", "verify") in {p for p, _ in found}
     for path, parser in found:
         assert parser.format_help(), path
+    top = build_parser().format_help()  # what ``enforcement-ledger --help`` prints
+    for word in ("init", "verify", "record", "LEDGER_DATA", "LEDGER_KEY_PASSPHRASE"):
+        assert word in top
 
 
 def test_make_run_entry_initialises_and_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
