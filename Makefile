@@ -23,11 +23,14 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m api.run_local
 
+# The fast tier (under a minute of wall, about 100 s of CPU on 2 cores): every module's behaviour in
+# process, on SQLite, property tests with 10 examples or a tenth of their count (tests/helpers/examples.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
 
-# The slow tier: crash, load, browser and long property tests, then every property test of the
-# fast tier again with its whole example count (the fast tier runs a quarter).
+# The slow tier: crash, chaos, load, browser and long property tests, the PostgreSQL twins, and the
+# tests of whole processes (a uvicorn server, the console script, a follower process, writers in
+# several processes); then every property test of the fast tier again with its whole example count.
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m slow
 	HYPOTHESIS_PROFILE=full $(BIN)/python -m pytest -q -n 2 -p no:cacheprovider -m 'property and not slow'

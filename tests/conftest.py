@@ -10,10 +10,12 @@ os.environ.setdefault("LEDGER_SCRYPT_N", "1024")
 
 from hypothesis import HealthCheck, settings
 
-# The fast tier runs a quarter of each property test's examples (tests/helpers/examples.py); ``make
-# test-slow`` reruns every property test with ``full``; ``slow`` is for a long hunt by hand.
+# The fast tier runs 10 examples of a plain property test and a tenth of a counted one (at least 3,
+# tests/helpers/examples.py); ``make test-slow`` reruns every property test with ``full``; ``slow`` is
+# for a long hunt by hand. The fast tier holds every module's behaviour in process; a test of a whole
+# process (a server, the console script, a follower, several writers at once) is marked ``slow``.
 _HEALTH = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
-settings.register_profile("default", max_examples=25, deadline=None, suppress_health_check=_HEALTH)
+settings.register_profile("default", max_examples=10, deadline=None, suppress_health_check=_HEALTH)
 settings.register_profile("full", max_examples=100, deadline=None, suppress_health_check=_HEALTH)
 settings.register_profile("slow", max_examples=500, deadline=None, suppress_health_check=_HEALTH)
 settings.load_profile(os.environ["HYPOTHESIS_PROFILE"])

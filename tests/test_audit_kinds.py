@@ -28,12 +28,19 @@ def _import(data: Path, path: Path, *extra: str) -> None:
     assert main(["--data", str(data), "import", str(path), *extra]) == 0
 
 
-@pytest.fixture
-def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    made = cli_data(tmp_path, monkeypatch)
-    for name in ("registry.jsonl", "general-case.jsonl", "licence-case.jsonl", "complaint.jsonl"):
-        _import(made, EXAMPLES / name)
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CLI data directory with the four examples imported, once; each test copies it."""
+    with pytest.MonkeyPatch.context() as patch:
+        made = cli_data(tmp_path_factory.mktemp("audit-kinds"), patch)
+        for name in ("registry.jsonl", "general-case.jsonl", "licence-case.jsonl", "complaint.jsonl"):
+            _import(made, EXAMPLES / name)
     return made
+
+
+@pytest.fixture
+def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, imported: Path) -> Path:
+    return cli_data(tmp_path, monkeypatch, template=imported)
 
 
 def _audit(data: Path, capsys: pytest.CaptureFixture[str], case: str, *more: str) -> tuple[int, str]:

@@ -349,9 +349,19 @@ def test_random_step_sequences_keep_the_ledger_sound_long() -> None:
 # ValueError, OverflowError) instead of a refusal; now each is refused, naming a reason.
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One ``new_ledger`` for the module; each test opens a copy (recording the registry costs more)."""
+    directory = tmp_path_factory.mktemp("machine") / "ledger"
+    new_ledger(directory).close()
+    return directory
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Any:
-    led = new_ledger(tmp_path / "ledger")
+def ledger(tmp_path: Path, template: Path) -> Any:
+    shutil.copytree(template, tmp_path / "ledger")
+    led = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger" / "ledger.sqlite"))),
+                 KeyStore(tmp_path / "ledger" / "keys.json", "machine"))
     yield led
     led.close()
 

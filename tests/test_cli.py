@@ -82,6 +82,7 @@ def test_verify_fails_on_tampered_row(data: Path, tmp_path: Path, capsys: pytest
     assert report["problems"][0]["stream"] == "officer/42011219001"
 
 
+@pytest.mark.slow  # a process of its own: the fast tier reads the same help in process (below)
 def test_console_script_help_teaches() -> None:
     out = subprocess.run([sys.executable, "-m", "api.cli", "--help"], cwd=ROOT, capture_output=True, text=True,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, check=True).stdout
@@ -106,18 +107,30 @@ def test_every_commands_help_renders() -> None:
     assert len(found) > 20 and ("draw", "verify") in {p for p, _ in found}
     for path, parser in found:
         assert parser.format_help(), path
+    top = build_parser().format_help()  # what ``enforcement-ledger --help`` prints
+    for word in ("init", "verify", "record", "LEDGER_DATA", "LEDGER_KEY_PASSPHRASE"):
+        assert word in top
 
 
-def test_make_run_entry_initialises_and_verifies(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_") or k == "LEDGER_SCRYPT_N"}
-    env.update(LEDGER_DATA=str(tmp_path / "var"), PYTHONPATH=str(ROOT), LEDGER_DEMO_CASES="12")
-    command = [sys.executable, "-m", "api.run_local", "--no-serve"]
-    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    assert "已初始化账本" in first.stdout and "完好" in first.stdout
+def test_make_run_entry_initialises_and_verifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """``make run --no-serve`` in this process (the slow tier runs ``python -m api.run_local`` from a fresh
+    clone): the first run initialises with a demo and verifies, the second only verifies."""
+    from api import run_local
+
+    for name in [k for k in os.environ if k.startswith("LEDGER_") and k != "LEDGER_SCRYPT_N"]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("LEDGER_KEY_PASSPHRASE_FILE", "")  # restored (unset) after the test: main sets it
+    monkeypatch.delenv("LEDGER_KEY_PASSPHRASE_FILE")
+    monkeypatch.setenv("LEDGER_DATA", str(tmp_path / "var"))
+    monkeypatch.setenv("LEDGER_DEMO_CASES", "12")
+    assert run_local.main(["--no-serve"]) == 0
+    first = capsys.readouterr().out
+    assert "已初始化账本" in first and "完好" in first
     assert (tmp_path / "var" / "passphrase").stat().st_mode & 0o777 == 0o600
-    again = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
-    assert again.returncode == 0 and "已初始化账本" not in again.stdout
+    assert run_local.main(["--no-serve"]) == 0
+    again = capsys.readouterr().out
+    assert "完好" in again and "已初始化账本" not in again
 
 
 def test_config_file_changes_a_threshold_and_bad_config_is_a_usage_error(

@@ -23,7 +23,7 @@ from ledger.service import Ledger
 from projections.runner import Runner
 from tests.helpers.cli_data import cli_data
 from tests.helpers.live_draws import sign_checkpoint
-from tests.helpers.projection_ledgers import import_live, imported, ledger_with, lines, table
+from tests.helpers.projection_ledgers import import_live, imported, ledger_template, ledger_with, lines, table
 from tests.helpers.spec_paths import EXAMPLES
 
 COERCION = "coercion/DXH-CGJ-QZ-2026-0003"
@@ -35,10 +35,15 @@ NEW = ["coercion-case", "coercion-standalone", "spotcheck"]
 EXISTING_REGISTRY_LINES = 21
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ledger_template(tmp_path_factory.mktemp("coercion-inspection"), BASE)
+
+
 @pytest.fixture
-def base(tmp_path: Path) -> Iterator[Ledger]:
-    """A fresh live ledger holding registry.jsonl and general-case.jsonl only."""
-    yield from ledger_with(tmp_path, BASE)
+def base(tmp_path: Path, template: Path) -> Iterator[Ledger]:
+    """A fresh live ledger holding registry.jsonl and general-case.jsonl only (a copy of the module's)."""
+    yield from ledger_with(tmp_path, BASE, template=template)
 
 
 def _step(name: str, step_type: str, stream: str | None = None) -> tuple[list[dict[str, Any]], int]:

@@ -69,7 +69,7 @@ def _evaluated(made: Deployment) -> list[str]:
         store.close()
 
 
-@pytest.mark.slow  # a process waiting on the log's cadence: the fast tier keeps audit --follow's process test
+@pytest.mark.slow  # a process waiting on the log's cadence
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_log_integrate_follow_integrates_and_signs_new_steps(backend: str, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch, sig: int) -> None:
@@ -107,6 +107,7 @@ def test_log_integrate_follow_without_checkpoint_signs_nothing(tmp_path: Path, m
         assert f'"size": {_events(made)}' in out.splitlines()[-1]  # a JSON line per round
 
 
+@pytest.mark.slow  # a follower process: the fast tier keeps the loop they share and the rounds in process
 def test_audit_follow_evaluates_a_new_case(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with deployment(backend, tmp_path, monkeypatch) as made:
         process = made.start("audit", "--follow", "--poll", _poll(backend), "--as-of", "2026-12-31")

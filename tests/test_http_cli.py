@@ -50,6 +50,7 @@ def test_token_create_list_revoke(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert states[created["id"]] == "revoked"
 
 
+@pytest.mark.slow  # a uvicorn process: the fast tier keeps serve's usage error and the app in process
 def test_serve_runs_uvicorn(tmp_path: Path) -> None:
     with world_at(tmp_path) as world:
         token = world.tokens[OFFICER]

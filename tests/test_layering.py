@@ -4,6 +4,7 @@ domain; demo → domain) for every import of the project's own packages; small m
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +19,16 @@ ALLOWED = {
 }
 
 
+@functools.cache
+def _nodes(path: Path) -> tuple[str, list[ast.AST]]:
+    """A module's source and every node of its tree, read once for both checks of a run."""
+    source = path.read_text(encoding="utf-8")
+    return source, list(ast.walk(ast.parse(source)))
+
+
 def _imports(path: Path) -> set[str]:
     found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in _nodes(path)[1]:
         if isinstance(node, ast.Import):
             found |= {alias.name.split(".")[0] for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
@@ -46,10 +54,10 @@ def test_no_module_over_800_lines_nor_function_over_80() -> None:
     too_long: list[str] = []
     for package in PACKAGES:
         for path in sorted((ROOT / package).rglob("*.py")):
-            source = path.read_text(encoding="utf-8")
+            source, nodes = _nodes(path)
             if source.count("\n") > 800:
                 too_long.append(f"{path.relative_to(ROOT)}: {source.count(chr(10))} lines")
-            for node in ast.walk(ast.parse(source)):
+            for node in nodes:
                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                     length = (node.end_lineno or node.lineno) - node.lineno + 1
                     if length > 80:

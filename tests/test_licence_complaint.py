@@ -25,7 +25,7 @@ from ledger.service import Ledger
 from projections.runner import Runner
 from tests.helpers.cli_data import cli_data
 from tests.helpers.examples import scaled
-from tests.helpers.projection_ledgers import GENERAL, import_live, ledger_with, lines, table
+from tests.helpers.projection_ledgers import GENERAL, import_live, ledger_template, ledger_with, lines, table
 from tests.helpers.spec_paths import EXAMPLES
 
 LICENCE = "licence/DXH-SPJ-XK-2026-0031"
@@ -34,10 +34,15 @@ BASE = ["registry", "general-case"]
 NEW = ["licence-case", "complaint"]
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ledger_template(tmp_path_factory.mktemp("licence-complaint"), BASE)
+
+
 @pytest.fixture
-def base(tmp_path: Path) -> Iterator[Ledger]:
-    """A fresh live ledger holding registry.jsonl and general-case.jsonl only."""
-    yield from ledger_with(tmp_path, BASE)
+def base(tmp_path: Path, template: Path) -> Iterator[Ledger]:
+    """A fresh live ledger holding registry.jsonl and general-case.jsonl only (a copy of the module's)."""
+    yield from ledger_with(tmp_path, BASE, template=template)
 
 
 def _step(name: str, step_type: str) -> tuple[list[dict[str, Any]], int]:

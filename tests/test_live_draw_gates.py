@@ -23,7 +23,7 @@ from ledger.service import Ledger
 from tests.helpers.cli_data import cli_data
 from tests.helpers.inspection_examples import SPOTCHECK
 from tests.helpers.live_draws import drawn_with, integrate, sign_checkpoint, spotcheck_lines
-from tests.helpers.projection_ledgers import import_live, import_steps, ledger_with
+from tests.helpers.projection_ledgers import import_live, import_steps, ledger_template, ledger_with
 from tests.helpers.spec_paths import EXAMPLES
 
 Raw = dict[str, Any]
@@ -31,9 +31,15 @@ BEFORE_THE_DRAW = ["SpotCheckPlanned", "DirectorySnapshotTaken", "DirectorySnaps
 OTHER_PLAN = "spotcheck/DXH-CGJ-CC-2026-02"
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ledger_template(tmp_path_factory.mktemp("live-draw-gates"), ["registry", "general-case"])
+
+
 @pytest.fixture
-def base(tmp_path: Path, backend: str) -> Iterator[Ledger]:
-    yield from ledger_with(tmp_path, ["registry", "general-case"], backend)
+def base(tmp_path: Path, backend: str, template: Path) -> Iterator[Ledger]:
+    """The registry and the general case: on SQLite a copy of the module's, on PostgreSQL imported."""
+    yield from ledger_with(tmp_path, ["registry", "general-case"], backend, template=template)
 
 
 @pytest.fixture

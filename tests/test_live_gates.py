@@ -31,7 +31,7 @@ from ledger.service import Ledger
 from ledger.verify import verify_store
 from tests.helpers.cli_data import cli_data
 from tests.helpers.cli_data import stored as cli_stored
-from tests.helpers.gate_context import HEAD, OFFICER, SUPERVISOR, Raw, live_ledger, load
+from tests.helpers.gate_context import HEAD, OFFICER, SUPERVISOR, Raw, live_ledger, live_template, load
 from tests.helpers.gate_defects import DEFECTS, Defect, defect_steps
 
 ADMIN = "officer/admin"
@@ -58,9 +58,14 @@ def renamed(steps: list[Raw], stream: str) -> list[Raw]:
     return out
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return live_template(tmp_path_factory.mktemp("live-gates"))
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    led = live_ledger(tmp_path)
+def ledger(tmp_path: Path, template: Path) -> Iterator[Ledger]:
+    led = live_ledger(tmp_path, template=template)
     yield led
     led.close()
 
@@ -208,11 +213,20 @@ def _rows(data: Path) -> int:
         return int(conn.execute("SELECT COUNT(*) FROM stored_events").fetchone()[0])
 
 
+@pytest.fixture(scope="module")
+def registry_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CLI data directory with the example registry imported, built once; each CLI test copies it."""
+    tmp = tmp_path_factory.mktemp("live-gates-cli")
+    with pytest.MonkeyPatch.context() as patch:
+        data = cli_data(tmp, patch)
+        assert _cli(data, "import", _write_lines(tmp / "registry.jsonl", load("registry.jsonl"))) == 0
+    return data
+
+
 @pytest.mark.parametrize("defect", FIRST_PER_GATE, ids=_ids(FIRST_PER_GATE))
 def test_gate_through_the_cli(defect: Defect, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:
-    data = cli_data(tmp_path, monkeypatch)
-    assert _cli(data, "import", _write_lines(tmp_path / "registry.jsonl", load("registry.jsonl"))) == 0
+                              capsys: pytest.CaptureFixture[str], registry_data: Path) -> None:
+    data = cli_data(tmp_path, monkeypatch, template=registry_data)
     steps, index = defect_steps(defect)
     judged: dict[str, Any] = steps[index]
     stream = steps[0]["stream"]

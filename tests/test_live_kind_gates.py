@@ -11,17 +11,21 @@ import pytest
 
 from domain.errors import StepRefused
 from ledger.service import Ledger
-from tests.helpers.gate_context import Raw, live_ledger, load
+from tests.helpers.gate_context import Raw, live_ledger, live_template
 from tests.helpers.kinds_examples import SFJ_HEAD, SPJ_HEAD, SPJ_OFFICER, complaint_steps, edit_step, licence_steps
 
 ADMIN = "officer/admin"
 JUSTIFICATION = "经负责人批准先行记录，事后补正"
 
 
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return live_template(tmp_path_factory.mktemp("live-kind-gates"), "general-case.jsonl")
+
+
 @pytest.fixture
-def ledger(tmp_path: Path) -> Iterator[Ledger]:
-    led = live_ledger(tmp_path)
-    led.record(load("general-case.jsonl"), actor=ADMIN)
+def ledger(tmp_path: Path, template: Path) -> Iterator[Ledger]:
+    led = live_ledger(tmp_path, template=template)
     yield led
     led.close()
 

@@ -4,6 +4,7 @@ public tables without personal data (PUB-01/02), withdrawals (PEN-41), registers
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -51,14 +52,34 @@ GENERAL_CATALOGUE = [
 ]
 
 
+def _projected_examples(ledger: Ledger) -> None:
+    import_examples(ledger)
+    runner = Runner(ledger.store, batch=7)
+    runner.run_once()
+    runner.close()
+
+
+@pytest.fixture(scope="module")
+def sqlite_examples(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The examples imported and projected once on SQLite; each test on SQLite opens a copy."""
+    path = tmp_path_factory.mktemp("projections")
+    with store_config("sqlite", path) as config:
+        ledger = new_ledger(config, path / "keys.json")
+        _projected_examples(ledger)
+        ledger.close()
+    return path
+
+
 @pytest.fixture
-def examples(backend: str, tmp_path: Path) -> Iterator[Ledger]:
+def examples(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Ledger]:
+    if backend == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_examples")
+        for name in ("keys.json", "ledger.sqlite"):
+            shutil.copy2(template / name, tmp_path / name)
     with store_config(backend, tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json")
-        import_examples(ledger)
-        runner = Runner(ledger.store, batch=7)
-        runner.run_once()
-        runner.close()
+        if backend != "sqlite":
+            _projected_examples(ledger)
         yield ledger
         ledger.close()
 

@@ -183,7 +183,7 @@ def run_scenarios(backend: str, count: int) -> None:
     each()
 
 
-@pytest.mark.parametrize("count", counts(6, 30))
+@pytest.mark.parametrize("count", counts(3, 30))
 def test_incremental_equals_rebuild_sqlite(count: int) -> None:
     run_scenarios("sqlite", count)
 

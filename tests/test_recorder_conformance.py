@@ -238,6 +238,7 @@ def _writer(path: str, index: int, start: Any, results: Any) -> None:
     results.put((index, ok, failed))
 
 
+@pytest.mark.slow  # several processes at once: the fast tier keeps the recorder's rules in process
 def test_writers_in_several_processes_all_succeed(tmp_path: Path) -> None:
     path = str(tmp_path / "ledger.sqlite")
     EventStore(StoreConfig(sqlite_path=path)).close()  # creates the table

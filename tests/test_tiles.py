@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -86,31 +88,39 @@ def test_incremental_tiles(old: int, grow: int) -> None:
 
 
 SIZE = 256 * 256 + 3 * 256 + 5  # full and partial tiles on three levels
-LEAVES = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(SIZE)]
-TREE = merkle.MemoryTree(LEAVES)
+
+
+@functools.cache
+def _big() -> tuple[list[bytes], merkle.MemoryTree]:
+    """The leaves and tree of ``SIZE``, built on first use rather than at collection (which every
+    xdist worker does)."""
+    leaves = [merkle.leaf_hash(i.to_bytes(4, "big")) for i in range(SIZE)]
+    return leaves, merkle.MemoryTree(leaves)
 
 
 def test_tile_contents_are_the_subtree_hashes() -> None:
-    found = dict(tiles.hash_tiles(SIZE, TREE.get_node))
+    leaves, tree = _big()
+    found = dict(tiles.hash_tiles(SIZE, tree.get_node))
     assert set(found) == {r.path() for r in tiles.tiles_for_size(SIZE)}
-    assert found["tile/0/000"] == b"".join(LEAVES[:256])
-    assert found["tile/0/259.p/5"] == b"".join(LEAVES[256 * 259 :])
+    assert found["tile/0/000"] == b"".join(leaves[:256])
+    assert found["tile/0/259.p/5"] == b"".join(leaves[256 * 259 :])
     level1 = found["tile/1/000"]
     assert len(level1) == 8192
     for i in (0, 1, 100, 255):
-        want = merkle.root(LEAVES[i * 256 : (i + 1) * 256])
+        want = merkle.root(leaves[i * 256 : (i + 1) * 256])
         assert level1[i * 32 : (i + 1) * 32] == want
         # ... which is also the root of the level-0 tile below it.
         assert merkle.root(_hashes(found[f"tile/0/{i:03d}"])) == want
     assert found["tile/1/001.p/3"] == b"".join(
-        merkle.root(LEAVES[i * 256 : (i + 1) * 256]) for i in range(256, 259)
+        merkle.root(leaves[i * 256 : (i + 1) * 256]) for i in range(256, 259)
     )
-    assert found["tile/2/000.p/1"] == merkle.root(LEAVES[: 256 * 256])
+    assert found["tile/2/000.p/1"] == merkle.root(leaves[: 256 * 256])
 
 
 def test_root_can_be_rebuilt_from_tiles() -> None:
     """A client holding only the tiles recomputes the checkpoint's root."""
-    found = dict(tiles.hash_tiles(SIZE, TREE.get_node))
+    _, tree = _big()
+    found = dict(tiles.hash_tiles(SIZE, tree.get_node))
 
     def get_node(level: int, index: int) -> bytes:
         tile_level, rest = divmod(level, tiles.TILE_HEIGHT)
@@ -120,8 +130,8 @@ def test_root_can_be_rebuilt_from_tiles() -> None:
         ]
         return merkle.root(hashes)
 
-    assert merkle.root_at(SIZE, get_node) == TREE.root()
-    assert merkle.inclusion_proof(12345, SIZE, get_node) == TREE.inclusion_proof(12345)
+    assert merkle.root_at(SIZE, get_node) == tree.root()
+    assert merkle.inclusion_proof(12345, SIZE, get_node) == tree.inclusion_proof(12345)
 
 
 def _hashes(tile: bytes) -> list[bytes]:
@@ -138,9 +148,10 @@ def _tile_hash(found: dict[str, bytes], level: int, position: int) -> bytes:
 
 
 def test_hash_tiles_from_leaves_and_since() -> None:
-    small = tiles.hash_tiles_from_leaves(LEAVES[:600])
+    leaves, tree = _big()
+    small = tiles.hash_tiles_from_leaves(leaves[:600])
     assert sorted(small) == ["tile/0/000", "tile/0/001", "tile/0/002.p/88", "tile/1/000.p/2"]
-    later = dict(tiles.hash_tiles(700, TREE.get_node, since=600))
+    later = dict(tiles.hash_tiles(700, tree.get_node, since=600))
     assert sorted(later) == ["tile/0/002.p/188"]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ TRANSFER = "case/DXH-CGJ-2026-0045"
 HEAD = "officer/42011219003"
 OFFICER = "officer/42011219001"
 SUPERVISOR = "officer/SFJ-0001"
+LIVE_PASSPHRASE = "live-gates"
 BOOTSTRAP_STEP: Raw = {
     "stream": "officer/admin", "type": "OfficerRegistered", "at": "2026-01-01T00:00:00+08:00",
     "by": "officer/admin", "data": {"name": "系统管理员", "roles": ["admin"]},
@@ -135,10 +137,30 @@ def edit(steps: list[Raw], index: int, change: Callable[[Raw], None]) -> list[Ra
     return out
 
 
-def live_ledger(tmp_path: Path) -> Ledger:
-    """A real SQLite ledger with the default admission (structure + gates) and the example registry."""
-    keystore = KeyStore.create(tmp_path / "keys.json", "live-gates", work_factor=2**10)
+def live_ledger(tmp_path: Path, *, template: Path | None = None) -> Ledger:
+    """A real SQLite ledger with the default admission (structure + gates) and the example registry:
+    a copy of ``template`` (``live_template``) when given, since recording the registry costs more
+    than copying two files."""
+    if template is not None:
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        for name in ("keys.json", "ledger.sqlite"):
+            shutil.copy2(template / name, tmp_path / name)
+        keystore = KeyStore(tmp_path / "keys.json", LIVE_PASSPHRASE)
+        return Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore)
+    keystore = KeyStore.create(tmp_path / "keys.json", LIVE_PASSPHRASE, work_factor=2**10)
     ledger = Ledger(EventStore(StoreConfig(sqlite_path=str(tmp_path / "ledger.sqlite"))), keystore)
     ledger.record([BOOTSTRAP_STEP], actor="officer/admin")
     ledger.record(load("registry.jsonl"), actor="officer/admin")
     return ledger
+
+
+def live_template(path: Path, *files: str) -> Path:
+    """A closed ``live_ledger`` under ``path`` with the example ``files`` recorded after the registry,
+    for a module's tests to copy one each."""
+    ledger = live_ledger(path)
+    try:
+        for name in files:
+            ledger.record(load(name), actor="officer/admin")
+    finally:
+        ledger.close()
+    return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -62,8 +63,15 @@ def imported(ledger: Ledger, steps: Iterable[dict[str, Any]], *, backfill: bool 
     return None if result.refusal is None else f"[{result.refusal.rule}] {result.refusal.message}"
 
 
-def ledger_with(tmp_path: Path, names: Sequence[str], backend: str = "sqlite") -> Iterator[Ledger]:
-    """A fresh live ledger holding the example files ``names``, imported live (for a fixture to yield from)."""
+def ledger_with(tmp_path: Path, names: Sequence[str], backend: str = "sqlite", *,
+                template: Path | None = None) -> Iterator[Ledger]:
+    """A fresh live ledger holding the example files ``names``, imported live (for a fixture to yield
+    from); on SQLite, a copy of ``template`` (``ledger_template`` of the same ``names``) when given."""
+    if template is not None and backend == "sqlite":
+        tmp_path.mkdir(parents=True, exist_ok=True)
+        for name in ("keys.json", "ledger.sqlite"):
+            shutil.copy2(template / name, tmp_path / name)
+        names = ()
     with store_config(backend, tmp_path) as config:
         ledger = new_ledger(config, tmp_path / "keys.json")
         try:
@@ -72,6 +80,14 @@ def ledger_with(tmp_path: Path, names: Sequence[str], backend: str = "sqlite") -
             yield ledger
         finally:
             ledger.close()
+
+
+def ledger_template(path: Path, names: Sequence[str]) -> Path:
+    """A closed SQLite ``ledger_with`` of ``names`` under ``path``, built once for a module's tests to copy
+    (importing the examples live costs more than copying two files)."""
+    for _ in ledger_with(path, names):
+        pass
+    return path
 
 
 def import_examples(ledger: Ledger, names: Sequence[str] = ORDER) -> None:
