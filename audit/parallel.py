@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, overload
+from typing import Any, Literal, TypeVar, overload
 
 from audit.context import AuditContext
 from audit.engine import evaluate
@@ -118,7 +118,6 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     """Every case file of the ledger, in stream order. With several workers, each reads its own
     contiguous spans of case streams from the store (over a connection of its own — none crosses
     ``fork``), so the parent only collects the results."""
-    global _CTX, _SOURCE
     n = default_workers() if workers is None else max(1, workers)
     if n == 1 or not hasattr(os, "fork"):
         yield from evaluate_raw(source.raw_groups(), ctx, workers=1)
@@ -127,11 +126,22 @@ def evaluate_all(source: LedgerSource, ctx: AuditContext, *, workers: int | None
     size = max(1, -(-len(streams) // (n * SPANS_PER_WORKER)))
     spans = [(streams[i], streams[min(i + size, len(streams)) - 1]) for i in range(0, len(streams), size)]
     source.related()  # read once here: the workers inherit it
+    yield from _on_workers(source, ctx, n, _evaluate_span, spans)
+
+
+_P = TypeVar("_P")
+_R = TypeVar("_R")
+
+
+def _on_workers(source: LedgerSource, ctx: AuditContext, n: int, work: Callable[[_P], list[_R]],
+                parts: Sequence[_P]) -> Iterator[_R]:
+    """``work`` over ``parts`` on ``n`` forked workers that inherit ``source`` and ``ctx``, results in order."""
+    global _CTX, _SOURCE
     previous = (_CTX, _SOURCE)
     _CTX, _SOURCE = ctx, source
     try:
         with forked_pool(n) as pool:
-            for found in pool.imap(_evaluate_span, spans):
+            for found in pool.imap(work, parts):
                 yield from found
     finally:
         _CTX, _SOURCE = previous
@@ -158,7 +168,6 @@ def evaluate_streams(source: LedgerSource, ctx: AuditContext, streams: Sequence[
     contiguous runs of streams over its own connection. What every file's rules look up (the links, the
     inspections' openings and index, the 复议 and lawsuits, the log) is read here first, once: the
     workers inherit it."""
-    global _CTX, _SOURCE
     n = default_workers() if workers is None else max(1, workers)
     if n == 1 or not hasattr(os, "fork") or len(streams) < 2 * CHUNK:
         for stream in streams:
@@ -167,11 +176,4 @@ def evaluate_streams(source: LedgerSource, ctx: AuditContext, streams: Sequence[
     source.links(), source.related(), source.inspection_index()
     size = max(CHUNK, -(-len(streams) // (n * SPANS_PER_WORKER)))
     parts = [streams[i:i + size] for i in range(0, len(streams), size)]
-    previous = (_CTX, _SOURCE)
-    _CTX, _SOURCE = ctx, source
-    try:
-        with forked_pool(n) as pool:
-            for found in pool.imap(_evaluate_streams, parts):
-                yield from found
-    finally:
-        _CTX, _SOURCE = previous
+    yield from _on_workers(source, ctx, n, _evaluate_streams, parts)
