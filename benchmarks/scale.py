@@ -251,10 +251,14 @@ def _bench_module(name: str) -> Any:
     return sys.modules[key]
 
 
+READS = 3
+"""How many times the rebuild's reference reads the plain events (its fastest counts)."""
+
+
 def plain_read(tmp: Path, store: EventStore) -> tuple[int, float]:
     """The same steps as plain eventsourcing aggregate events (``benchmarks/import.py``'s plain
     importer: one more, its creation, per stream), then read back through its notification log and
-    decoded: the reference of a rebuild; (events read, seconds)."""
+    decoded, the fastest of :data:`READS` reads: the reference of a rebuild; (events read, seconds)."""
     imported, bench = _bench_module("import"), _bench_module("projections")
     from ledger.envelope import SealedEvent
 
@@ -266,7 +270,9 @@ def plain_read(tmp: Path, store: EventStore) -> tuple[int, float]:
 
     path = tmp / "plain.sqlite"
     imported.plain_import(path, lines())
-    n, seconds = bench.plain_read(path)
+    # the fastest of three reads: one read's time swung from 5.0 to 8.8 s at 20,000 cases on this host
+    # (a shared machine), and a slow reference flatters the ratio
+    n, seconds = min((bench.plain_read(path) for _ in range(READS)), key=lambda found: found[1])
     path.unlink()
     return int(n), float(seconds)
 
@@ -289,7 +295,8 @@ def rebuild_scale(tmp: Path, settings: Settings) -> dict[str, Any]:
             "events": events, "reference_events": plain, "seconds": round(ours, 1),
             "reference_seconds": round(reference, 1),
             "projections": len(rebuilt),
-            "reference_is": "plain eventsourcing: read the notification log and decode every event (same steps)"}
+            "reference_is": "plain eventsourcing: read the notification log and decode every event (same steps), "
+                            f"the fastest of {READS} reads"}
 
 
 def audit_refresh(settings: Settings) -> float:
