@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/python -m api.run_local
 
-# The fast tier (under a minute of wall, about 100 s of CPU on 2 cores): every module's behaviour in
+# The fast tier (about a minute of wall, about 100 s of CPU on 2 cores): every module's behaviour in
 # process, on SQLite, property tests with 10 examples or a tenth of their count (tests/helpers/examples.py).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 -p no:cacheprovider
