@@ -64,10 +64,12 @@ def licence_links(source: LedgerSource, stream: str, history: Sequence[Envelope]
     return _histories(source, sorted((family | cases) - {stream}))
 
 
-def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
+def inspection_links(source: LedgerSource, stream: str,
+                     history: Sequence[Envelope] | None = None) -> InspectionLinks:
     """The streams an inspection's or a task's rules read: the task a drawn inspection names, the
     inspections naming a task (INS-03), the agency's other inspections (INS-06), the cases referred
-    to (INS-08), and this ledger's transparency log (INS-02's beacon)."""
+    to (INS-08), and this ledger's transparency log (INS-02's beacon). ``history``: the stream's own events,
+    when the caller has read them already."""
     index = source.inspection_index()
     if stream.startswith("spotcheck/"):
         return InspectionLinks(inspections=_histories(source, index.of_task(stream)), log=source.log())
@@ -75,7 +77,7 @@ def inspection_links(source: LedgerSource, stream: str) -> InspectionLinks:
     origin = opening.get("origin")
     task = origin.get("spotcheck") if isinstance(origin, Mapping) else None
     others = index.same_object(stream, opening)
-    own = _histories(source, [stream]).get(stream, [])
+    own = history if history is not None else _histories(source, [stream]).get(stream, [])
     cases = [str(e["data"]["case"]) for e in own if e.get("type") == "InspectionReferred"
              and isinstance(e.get("data"), Mapping) and isinstance(e["data"].get("case"), str)]
     loaded = _histories(source, [*others, *cases, *([task] if isinstance(task, str) else [])])
@@ -128,7 +130,7 @@ def evaluate_stream(source: LedgerSource, stream: str, ctx: AuditContext) -> Eva
         if not history:
             return None
         evaluate_file = evaluate_inspection if stream.startswith("inspection/") else evaluate_spotcheck
-        return evaluate_file(stream, history, ctx, links=inspection_links(source, stream))
+        return evaluate_file(stream, history, ctx, links=inspection_links(source, stream, history))
     group = source.group(stream)
     if group is None:
         return None

@@ -42,8 +42,9 @@ class InspectionLinks:
     log: CheckpointLog | None = None
     """This ledger's transparency log (INS-02's beacon); None when not known."""
     folds: dict[tuple[str, int], tuple[AuditContext, InspectionFile]] | None = None
-    """Other inspections folded already, by (stream, events): each of an object's inspections is another's
-    INS-06 other, so a round folds it once, not once per inspection of that object (kept by the source)."""
+    """Inspections folded already, by (stream, events): each of an object's inspections is its own file and
+    another's INS-06 other, so a round folds it once, not once per inspection of that object (kept by the
+    source)."""
 
 
 def _facts(stream: str, history: Sequence[Envelope]) -> StreamFacts:
@@ -68,7 +69,7 @@ def evaluate_inspection(stream: str, history: Sequence[Envelope], ctx: AuditCont
     """Evaluate the ``inspection/`` stream from its steps (and those of the streams it links)."""
     links = links or InspectionLinks()
     own = as_of_prefix(history, ctx.as_of)
-    file = fold_inspectionfile(stream, own, config=ctx.config, calendar=ctx.calendar)
+    file = _folded(stream, own, ctx, links.folds)
     path = DRAWN if file.origin.drawn else TARGETED
     task_facts, task_history = _task_of(file.origin.spotcheck, links, ctx) if path == DRAWN else (None, None)
     task = fold_spotchecktask(task_facts.stream, task_history) if task_facts and task_history else None

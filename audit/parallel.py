@@ -166,8 +166,8 @@ def evaluate_streams(source: LedgerSource, ctx: AuditContext, streams: Sequence[
     """The licence, complaint, 强制 and inspection files ``streams`` (``audit.files.evaluate_stream``) in
     input order, :class:`Unevaluable` for one that raises; on ``workers`` processes, each reading its
     contiguous runs of streams over its own connection. What every file's rules look up (the links, the
-    inspections' openings and index, the 复议 and lawsuits, the log) is read here first, once: the
-    workers inherit it."""
+    inspections' openings and index, the 复议 and lawsuits) is read here first, once: the workers inherit
+    it (the log, for INS-02's beacon, each reads over its own connection)."""
     n = default_workers() if workers is None else max(1, workers)
     if n == 1 or not hasattr(os, "fork") or len(streams) < 2 * CHUNK:
         for stream in streams:

@@ -163,7 +163,6 @@ class Known:
     openings: dict[str, Envelope] | None = None
 
 
-
 def add_review(history: History, entry: Mapping[str, Any]) -> None:
     """A ``LegalReviewCompleted`` entry into ``history``: its reviewer's review on its day (PEN-17 reads
     the reviewers' first reviews)."""
@@ -172,6 +171,7 @@ def add_review(history: History, entry: Mapping[str, Any]) -> None:
     on = day_of(entry.get("at"))
     if isinstance(reviewer, str) and on is not None:
         history.add_review(reviewer, on)
+
 
 class LedgerSource:
     """Case files for the audit, read from one ledger up to one notification id (``known``: what

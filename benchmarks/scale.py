@@ -150,9 +150,9 @@ def build_demo(settings: Settings, cases: int) -> dict[str, Any]:
 def scale_demo(settings: Settings) -> dict[str, Any]:
     """The scale demo: copied from ``SCALE_DEMO_FROM`` or built (and kept in ``SCALE_KEEP_DEMO``)."""
     data = Path(settings.data)
+    if DSN and (DEMO_FROM or KEEP_DEMO):
+        raise SystemExit("SCALE_DEMO_FROM and SCALE_KEEP_DEMO copy a SQLite data directory; not with SCALE_DSN")
     if DEMO_FROM:
-        if DSN:
-            raise SystemExit("SCALE_DEMO_FROM copies a SQLite data directory; not with SCALE_DSN")
         note(f"demo of {SCALE_CASES} cases copied from {DEMO_FROM}")
         shutil.copytree(DEMO_FROM, data, dirs_exist_ok=True)
         ledger = open_ledger(settings, keys=False)
@@ -163,7 +163,7 @@ def scale_demo(settings: Settings) -> dict[str, Any]:
         return {"cases": SCALE_CASES, "events": events, "seconds": None, "maxrss_mb": None, "copied": DEMO_FROM}
     note(f"demo of {SCALE_CASES} cases")
     demo = build_demo(settings, SCALE_CASES)
-    if KEEP_DEMO and not DSN:
+    if KEEP_DEMO:
         shutil.copytree(data, KEEP_DEMO, dirs_exist_ok=True)
     return demo
 
