@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final
+from typing import Any
 
 from audit.context import AuditContext, History, PriorCase, RegistryIndex, calendar_from, party_key
 from audit.facts import day_of
@@ -35,7 +35,7 @@ from domain.casestate import amount_of, apply_corrections, parse_penalties
 from domain.config import Config
 from projections.casefile import source_agency
 from projections.runner import decode
-from projections.sql import Database, in_chunks, in_lists, prefix_end
+from projections.sql import STREAM_EVENTS, Database, in_chunks, in_lists, prefix_end
 
 __all__ = ["CaseGroup", "Known", "LedgerSource", "Related", "case_stream", "prior_case", "prior_from_stored",
            "rows_after", "stream_rows"]
@@ -84,16 +84,12 @@ Row = tuple[int, str, int, str, bytes]
 """An event as the audit reads it: (notification id, stream, version, step type, stored bytes)."""
 
 
-_STREAM_ROWS: Final = ("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
-                       "WHERE originator_id IN ({in}) AND {nid} <= ? ORDER BY originator_id, originator_version")
-
-
 def stream_rows(db: Database, streams: Sequence[str], upto: int,
                 read: Callable[[str, Sequence[Any]], list[tuple[Any, ...]]] | None = None) -> list[Row]:
     """Every event of ``streams`` up to ``upto``, per stream in version order (``read``: over a
     connection of the caller's, e.g. :meth:`LedgerSource.stream_rows` in a forked worker)."""
     out: list[Row] = []
-    for sql, chunk in in_lists(_STREAM_ROWS, streams):
+    for sql, chunk in in_lists(STREAM_EVENTS, streams):
         found = db.all(sql, [*chunk, upto]) if read is None else read(sql, [*chunk, upto])
         out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in found]
     return out

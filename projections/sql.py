@@ -19,14 +19,19 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
 from ledger.database import in_chunks, in_lists, open_database, quote
 from ledger.follow import follow
 from ledger.store import EventStore
 from ledger.translog.lookup import Cursors, LogLookup
 
-__all__ = ["NEXT", "Database", "Table", "in_chunks", "in_lists", "instant_key", "prefix_end", "quote"]
+__all__ = ["NEXT", "STREAM_EVENTS", "Database", "Table", "in_chunks", "in_lists", "instant_key", "prefix_end",
+           "quote"]
+
+STREAM_EVENTS: Final = ("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
+                        "WHERE originator_id IN ({in}) AND {nid} <= ? ORDER BY originator_id, originator_version")
+"""Every event of some streams up to a position, per stream in version order (``in_lists`` fills ``{in}``)."""
 
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
@@ -288,9 +293,7 @@ class Database:
         """As :meth:`stream_events`, with each event's type: ``(nid, stream, version, type, bytes)``."""
         out: list[tuple[int, str, int, str, bytes]] = []
         with nullcontext(self.process_reader()) if fresh else self.read() as cur:
-            for sql, chunk in in_lists("SELECT {nid}, originator_id, originator_version, topic, state FROM {events} "
-                                       "WHERE originator_id IN ({in}) AND {nid} <= ? "
-                                       "ORDER BY originator_id, originator_version", streams):
+            for sql, chunk in in_lists(STREAM_EVENTS, streams):
                 cur.execute(self.q(sql), [*chunk, upto])
                 if self.postgres:
                     out += [(int(n), str(s), int(v), str(t), bytes(b)) for n, s, v, t, b in cur.fetchall()]
