@@ -6,7 +6,6 @@ steps.md is parsed here, so a type or field added to the contract and not to
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import json
 import re
@@ -70,6 +69,7 @@ from domain.vocabulary import (
     roles_may_record,
 )
 from tests.helpers.examples import scaled
+from tests.helpers.json_copy import copy_json
 from tests.helpers.spec_paths import EXAMPLES, STEPS_MD
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.jsonl"))
@@ -500,7 +500,7 @@ def test_removals_cover_nested_fields() -> None:
 
 def test_removing_a_field_is_reported_exactly_there() -> None:
     for where, step, path, required in REMOVALS:
-        data = copy.deepcopy(step["data"])
+        data = copy_json(step["data"])
         container, key = _locate(data, path)
         del container[key]
         problems = check_step_data(step["type"], data)
@@ -558,7 +558,7 @@ def _example(step_type: str) -> dict[str, Any]:
     """The step's data in the general case when it has one (the tests below read its values), else the first."""
     found = [s["data"] for where, s in EXAMPLES if s["type"] == step_type]
     general = [s["data"] for where, s in EXAMPLES if s["type"] == step_type and where.startswith("general-case")]
-    return copy.deepcopy((general or found)[0])
+    return copy_json((general or found)[0])
 
 
 def _paths(step_type: str, data: Mapping[str, Any], **options: Any) -> list[str]:
@@ -820,7 +820,7 @@ KIND_VALUES = {
 
 def _mutated_problems(index: int, path: str, value: Any, backfill: bool) -> list[Problem]:
     step = EXAMPLES[index][1]
-    data = copy.deepcopy(step["data"])
+    data = copy_json(step["data"])
     container, key = _locate(data, path)
     container[key] = value
     return check_step_data(step["type"], data, backfill=backfill)

@@ -7,6 +7,7 @@ Exit status: 0 success; 1 the subject is bad (a refused step, a failed verificat
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from collections.abc import Callable, Sequence
 from typing import Final
@@ -67,8 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    """The parser, built once a process: building it (240 subparsers) costs more than most commands
+    that a test runs in process; parsing leaves it unchanged."""
+    return build_parser()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = _parser()
     args = parser.parse_args(argv)
     try:
         settings = Settings.load(args.data, args.actor, args.config)

@@ -7,7 +7,6 @@ exactly as the CLI does after loading them from the ledger.
 
 from __future__ import annotations
 
-import copy
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
@@ -19,6 +18,7 @@ from audit.model import Evaluation
 from domain.calendar import WorkingCalendar
 from domain.config import Config
 from tests.helpers.gate_context import BOOTSTRAP_STEP, load
+from tests.helpers.json_copy import copy_json
 
 Raw = dict[str, Any]
 GENERAL = "general-case.jsonl"
@@ -38,7 +38,7 @@ def registry(extra: Iterable[Mapping[str, Any]] = ()) -> RegistryIndex:
     streams: dict[str, list[Raw]] = {}
     for step in [BOOTSTRAP_STEP, *load("registry.jsonl"), *extra]:
         found = streams.setdefault(step["stream"], [])
-        found.append({**copy.deepcopy(dict(step)), "version": len(found) + 1})
+        found.append({**copy_json(dict(step)), "version": len(found) + 1})
     return RegistryIndex(streams)
 
 
@@ -49,7 +49,7 @@ def context(as_of: date = AS_OF, *, config: Config | None = None, calendar: Work
 
 
 def versioned(steps: Iterable[Mapping[str, Any]]) -> list[Raw]:
-    return [{**copy.deepcopy(dict(s)), "version": i + 1} for i, s in enumerate(steps)]
+    return [{**copy_json(dict(s)), "version": i + 1} for i, s in enumerate(steps)]
 
 
 def audit(steps: list[Raw], *, as_of: date = AS_OF, reviews: Mapping[str, list[Raw]] | None = None,
@@ -70,17 +70,17 @@ def find(steps: list[Raw], step_type: str, nth: int = 0) -> int:
 
 
 def edit(steps: list[Raw], step_type: str, change: Callable[[Raw], object], nth: int = 0) -> list[Raw]:
-    out = copy.deepcopy(steps)
+    out = copy_json(steps)
     change(out[find(out, step_type, nth)])
     return out
 
 
 def without(steps: list[Raw], *step_types: str) -> list[Raw]:
-    return [copy.deepcopy(s) for s in steps if s["type"] not in step_types]
+    return [copy_json(s) for s in steps if s["type"] not in step_types]
 
 
 def insert_after(steps: list[Raw], step_type: str, new: Raw, nth: int = 0) -> list[Raw]:
-    out = copy.deepcopy(steps)
+    out = copy_json(steps)
     out.insert(find(out, step_type, nth) + 1, new)
     return out
 
@@ -111,7 +111,7 @@ def _shift_value(value: Any, days: int) -> Any:
 
 def shift(steps: list[Raw], days: int, start: int = 0) -> list[Raw]:
     """A copy with every time and date of the steps from ``start`` on moved by ``days`` days."""
-    out = copy.deepcopy(steps)
+    out = copy_json(steps)
     for i in range(start, len(out)):
         out[i]["at"] = _shift_value(out[i]["at"], days)
         out[i]["data"] = _shift_value(out[i]["data"], days)

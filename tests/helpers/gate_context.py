@@ -7,7 +7,6 @@ ledger would append it. ``MemoryContext`` implements validation's ``Context``;
 
 from __future__ import annotations
 
-import copy
 import json
 import shutil
 from collections.abc import Callable, Iterable, Mapping
@@ -25,6 +24,7 @@ from domain.validation import check_structure
 from ledger.keys import KeyStore
 from ledger.service import Ledger
 from ledger.store import EventStore, StoreConfig
+from tests.helpers.json_copy import copy_json
 from tests.helpers.spec_paths import EXAMPLES
 
 EXAMPLE_FILES = (
@@ -79,7 +79,7 @@ class MemoryContext:
 
     def append(self, raw: Mapping[str, Any]) -> None:
         steps = self.streams.setdefault(raw["stream"], [])
-        steps.append({**copy.deepcopy(dict(raw)), "version": len(steps) + 1})
+        steps.append({**copy_json(dict(raw)), "version": len(steps) + 1})
 
 
 def record(ctx: MemoryContext, raw: Mapping[str, Any], *, config: Config = CONFIG,
@@ -132,7 +132,7 @@ def fired(steps: list[Raw], index: int, **kwargs: Any) -> set[str]:
 
 def edit(steps: list[Raw], index: int, change: Callable[[Raw], None]) -> list[Raw]:
     """A copy of ``steps`` with ``change`` applied to the step at ``index``."""
-    out = copy.deepcopy(steps)
+    out = copy_json(steps)
     change(out[index])
     return out
 
