@@ -89,7 +89,11 @@ __all__ = [
 ]
 
 DEFAULT_BATCH = 2000
-REBUILD_BATCH = 5000
+REBUILD_BATCH = 20_000
+"""Events a rebuild reads per transaction. Larger batches mean fewer commits (each rewrites the B-tree
+pages it touched into the WAL) and larger parts for the workers: measured on 20,000 and 75,000 demo cases,
+5,000 → 20,000 took the rebuild from 21.4 to 17.6 s and from 90 to 76 s (parent memory 395 → 532 MB at
+75,000; 50,000 gained 4 % more for 718 MB). A batch holds the projections' write lock about a second."""
 DEFER_GROUPS = 2000
 """A rebuild in one process keeps up to this many touched groups waiting (their events in its
 stream cache) before it folds the coldest, even unfinished."""
