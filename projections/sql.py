@@ -33,6 +33,9 @@ STREAM_EVENTS: Final = ("SELECT {nid}, originator_id, originator_version, topic,
                         "WHERE originator_id IN ({in}) AND {nid} <= ? ORDER BY originator_id, originator_version")
 """Every event of some streams up to a position, per stream in version order (``in_lists`` fills ``{in}``)."""
 
+COPY_ROWS: Final = 64
+"""From this many rows an insert on PostgreSQL is a ``COPY`` (a rebuild writes thousands at a time)."""
+
 NEXT = "__next"
 """Suffix of the tables a rebuild fills before they are swapped in."""
 
@@ -244,6 +247,13 @@ class Database:
         if not rows:
             return
         cols = table.column_names
+        if self.postgres and table.scope is not None and len(rows) >= COPY_ROWS:
+            # PostgreSQL: COPY streams the rows in one statement (a key already present fails as the INSERT
+            # would; the per-event tables, which skip such keys, keep the INSERT)
+            with cur.copy(f"COPY {physical} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
         marks = ",".join(["?"] * len(cols))
         conflict = " ON CONFLICT DO NOTHING" if table.scope is None else ""
         cur.executemany(self.q(f"INSERT INTO {physical} ({', '.join(cols)}) VALUES ({marks}){conflict}"), rows)
