@@ -41,6 +41,7 @@ from projections.coercionfile import CoercionFile, fold_coercionfile
 from projections.complaintfile import ComplaintFile, fold_complaintfile
 from projections.inspectionfile import InspectionFile, SpotCheckTask, fold_inspectionfile, fold_spotchecktask
 from projections.licencefile import LicenceFile, fold_licencefile
+from projections.measures import COERCION_TYPES
 
 __all__ = ["CONCLUDED", "GROUP_STREAMS", "OWN", "Folded", "fold_group", "registry_streams"]
 
@@ -112,6 +113,13 @@ def registry_streams(members: Mapping[str, Sequence[str]], data: Mapping[str, Hi
             source = source_officer(history)
             if source is not None:
                 named.add(source[0])
+            if any(entry.get("type") in COERCION_TYPES for entry in history):
+                # a measure's period is its agency's published item's as of the measure (COE-07/08): the
+                # case's agency is read whatever other groups share the fold
+                registered = _first_data(history, "CaseRegistered")
+                agency = registered[1].get("agency") if registered is not None else None
+                if isinstance(agency, str) and agency.startswith("agency/"):
+                    named.add(agency)
         elif key.startswith(("licence/", "coercion/")):
             opening = _first_data(history, "LicenceApplied", "LicenceProceedingOpened", "CoercionOpened")
             agency = opening[1].get("agency") if opening is not None else None

@@ -52,6 +52,7 @@ from projections.deferral import Deferral
 from projections.definitions import ALL, Context, Event, Projection, Rows, by_name
 from projections.groups import GROUP_STREAMS, OWN, Folded, fold_group, registry_streams
 from projections.histories import CACHE_STREAMS, Calendars, Histories, calendar_changed
+from projections.measures import COERCION_TYPES
 from projections.poison import CannotApply, Parked, check_rows
 from projections.pool import FoldPool as _FoldPool
 from projections.pool import Job as _Job
@@ -528,6 +529,7 @@ class Runner:
         if wants_groups and any(e.stream.startswith("agency/") for e in events):
             groups |= set(self.db.streams_with_prefix("licence/", upto))  # the item's periods (LIC-10)
             groups |= set(self.db.streams_with_prefix("coercion/", upto))  # the item's periods (COE-07)
+            groups |= set(self.db.streams_with_types("case/", sorted(COERCION_TYPES), upto))  # measures on cases
         if calendar_changed and wants_groups:
             for prefix in OWN:
                 groups |= set(self.db.streams_with_prefix(prefix, upto))

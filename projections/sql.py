@@ -331,6 +331,15 @@ class Database:
             "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
             "AND {nid} <= ?", (prefix, upper, upto))]
 
+    def streams_with_types(self, prefix: str, types: Sequence[str], upto: int) -> list[str]:
+        """Streams named ``prefix...`` with an event of one of ``types`` up to ``upto``."""
+        if not types:
+            return []
+        marks = ",".join("?" * len(types))
+        return [str(r[0]) for r in self.all(
+            "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
+            f"AND topic IN ({marks}) AND {{nid}} <= ?", (prefix, prefix_end(prefix), *types, upto))]
+
     def head(self) -> int:
         rows = self.all("SELECT MAX({nid}) FROM {events}")
         return int(rows[0][0]) if rows and rows[0][0] is not None else 0

@@ -195,6 +195,21 @@ def test_incremental_equals_rebuild_postgres(count: int) -> None:
     run_scenarios("postgres", count)
 
 
+def test_a_republished_coercion_item_refolds_a_cases_measures(backend: str) -> None:
+    """A seizure running on a case stream, a 强制 file opened, then their coercion item republished with 15
+    days instead of 30 (dated before both): the case's COE-08 deadline is refolded to 15 days, as a rebuild
+    has it. Found by the property test below: the incremental runner refolded only the 强制 files, and a
+    case fold read the agency's items only when another group of its fold named the agency."""
+    case = rename(TEMPLATES["coercion-case"][:4], {"case/DXH-CGJ-2026-0058": "case/DXH-CGJ-2026-0058-P1"})
+    opened = rename(TEMPLATES["coercion-file"][:1], {TEMPLATES["coercion-file"][0]["stream"]: "coercion/QZ-P2"})
+    steps = [*case, *opened, COERCION_ITEM_AGAIN]
+    check(backend, {"chunks": [{"steps": steps, "backfill": False, "batch": 1, "restart": False}],
+                    "rebuild_batch": 5000, "workers": 1})
+    check(backend, {"chunks": [{"steps": case, "backfill": False, "batch": 1, "restart": False},
+                               {"steps": [COERCION_ITEM_AGAIN], "backfill": False, "batch": 1, "restart": False}],
+                    "rebuild_batch": 5000, "workers": 1})
+
+
 def test_a_later_holiday_notice_refolds_due_dates(backend: str) -> None:
     """Deadlines in 2027 are provisional until its notice is recorded; the notice, recorded after
     the case, changes their due dates in the stored files — as a rebuild from zero would have them."""
