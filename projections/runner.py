@@ -529,7 +529,7 @@ class Runner:
         if wants_groups and any(e.stream.startswith("agency/") for e in events):
             groups |= set(self.db.streams_with_prefix("licence/", upto))  # the item's periods (LIC-10)
             groups |= set(self.db.streams_with_prefix("coercion/", upto))  # the item's periods (COE-07)
-            groups |= set(self.db.streams_with_types("case/", sorted(COERCION_TYPES), upto))  # measures on cases
+            groups |= set(self.db.streams_with_prefix("case/", upto, sorted(COERCION_TYPES)))  # measures on cases
         if calendar_changed and wants_groups:
             for prefix in OWN:
                 groups |= set(self.db.streams_with_prefix(prefix, upto))

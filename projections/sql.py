@@ -324,21 +324,15 @@ class Database:
         return {str(s): int(n) for s, n in self.all("SELECT originator_id, MAX({nid}) FROM {events} "
                                                     "GROUP BY originator_id")}
 
-    def streams_with_prefix(self, prefix: str, upto: int) -> list[str]:
-        """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index)."""
-        upper = prefix_end(prefix)
-        return [str(r[0]) for r in self.all(
-            "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
-            "AND {nid} <= ?", (prefix, upper, upto))]
-
-    def streams_with_types(self, prefix: str, types: Sequence[str], upto: int) -> list[str]:
-        """Streams named ``prefix...`` with an event of one of ``types`` up to ``upto``."""
-        if not types:
+    def streams_with_prefix(self, prefix: str, upto: int, types: Sequence[str] | None = None) -> list[str]:
+        """Streams named ``prefix...`` with an event up to ``upto`` (a range scan of the stream index);
+        with ``types``, only those with an event of one of these types."""
+        if types is not None and not types:
             return []
-        marks = ",".join("?" * len(types))
+        typed = "" if types is None else f"AND topic IN ({','.join('?' * len(types))}) "
         return [str(r[0]) for r in self.all(
             "SELECT DISTINCT originator_id FROM {events} WHERE originator_id >= ? AND originator_id < ? "
-            f"AND topic IN ({marks}) AND {{nid}} <= ?", (prefix, prefix_end(prefix), *types, upto))]
+            + typed + "AND {nid} <= ?", (prefix, prefix_end(prefix), *(types or ()), upto))]
 
     def head(self) -> int:
         rows = self.all("SELECT MAX({nid}) FROM {events}")
